@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The dependency rule (ARCHITECTURE.md): InterlockCore is the vocabulary; the decision core
+// (InterlockClassifiers, InterlockPolicy) does no I/O; only the edges (InterlockCLI, later the
+// server and proxies) talk to the outside world.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Interlock",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "interlock", targets: ["interlock"]),
+        .library(name: "InterlockCore", targets: ["InterlockCore"]),
+        .library(name: "InterlockPolicy", targets: ["InterlockPolicy"]),
+        .library(name: "InterlockClassifiers", targets: ["InterlockClassifiers"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Vocabulary: actions, facts, decisions, the action digest. No I/O.
+        .target(
+            name: "InterlockCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // Pure functions from a raw action to facts. Never verdicts.
+        .target(
+            name: "InterlockClassifiers",
+            dependencies: ["InterlockCore"],
+            swiftSettings: strictSettings
+        ),
+        // The policy language: YAML → validated policy → decisions. No I/O beyond parsing text it is given.
+        .target(
+            name: "InterlockPolicy",
+            dependencies: ["InterlockCore", "Yams"],
+            swiftSettings: strictSettings
+        ),
+        // Edge: the command-line interface.
+        .target(
+            name: "InterlockCLI",
+            dependencies: [
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "interlock",
+            dependencies: ["InterlockCLI"],
+            swiftSettings: strictSettings
+        ),
+        // Release-build benchmarks: `swift run -c release interlock-benchmarks`. Not part of `swift test`.
+        .executableTarget(
+            name: "InterlockBenchmarks",
+            dependencies: [
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockCoreTests",
+            dependencies: ["InterlockCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockPolicyTests",
+            dependencies: [
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Corpus")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockCLITests",
+            dependencies: ["InterlockCore"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,173 @@
+import ArgumentParser
+import InterlockClassifiers
+import InterlockCore
+import InterlockPolicy
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Classifies and decides, the way every edge does: classify, merge stated facts (stricter only),
+/// evaluate.
+func classifyAndDecide(_ action: Action, statedFacts: Classification?, policy: Policy) -> (Classification, PolicyEvaluator.Explanation) {
+    var facts = ClassifierSet.standard.classify(action)
+    if let statedFacts { facts = facts.merging(statedFacts) }
+    let explanation = PolicyEvaluator(policy: policy).explain(action, facts: facts)
+    return (facts, explanation)
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Decide one action by policy and print the decision.",
+        discussion: """
+            A what-if: nothing is recorded and no approval request is filed. Exit codes: 0 allowed \
+            (autonomous or supervised), 2 blocked, 4 approval required, 3 invalid input or policy, 1 failure.
+            """)
+
+    @OptionGroup var action: ActionOptions
+    @OptionGroup var policySource: PolicySourceOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let policy = try policySource.load()
+        let (action, stated) = try action.makeAction()
+        let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy)
+        let decision = explanation.decision
+        switch format {
+        case .text: print(DecisionReport.text(action: action, facts: facts, decision: decision))
+        case .json: print(DecisionReport.json(action: action, facts: facts, explanation: explanation, includeTrace: false).jsonText(pretty: true))
+        }
+        throw DecisionReport.exitCode(decision.tier)
+    }
+}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show why an action gets its decision: environments, every rule, limits and tiers.",
+        discussion: "Takes the same options as `check`. Exits 0 unless the input or policy is invalid (3).")
+
+    @OptionGroup var action: ActionOptions
+    @OptionGroup var policySource: PolicySourceOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let policy = try policySource.load()
+        let (action, stated) = try action.makeAction()
+        let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy)
+        switch format {
+        case .text:
+            print(DecisionReport.text(action: action, facts: facts, decision: explanation.decision))
+            print("\nevaluation:")
+            for line in explanation.trace { print("  " + line) }
+        case .json:
+            print(DecisionReport.json(action: action, facts: facts, explanation: explanation, includeTrace: true).jsonText(pretty: true))
+        }
+    }
+}
+
+enum DecisionReport {
+    static func exitCode(_ tier: Tier) -> ExitCode {
+        switch tier {
+        case .autonomous, .supervised: ExitStatus.allow
+        case .gated: ExitStatus.approvalRequired
+        case .blocked: ExitStatus.blocked
+        }
+    }
+
+    static func outcome(_ tier: Tier) -> String {
+        switch tier {
+        case .autonomous, .supervised: "allow"
+        case .gated: "approval_required"
+        case .blocked: "deny"
+        }
+    }
+
+    static func text(action: Action, facts: Classification, decision: Decision) -> String {
+        var lines: [String] = []
+        lines.append("decision:    \(decision.tier) (\(outcome(decision.tier)))")
+        lines.append("environment: \(decision.environment)")
+        lines.append("decided by:  \(decision.decidedBy)")
+        lines.append("message:     \(decision.message)")
+        if let a = decision.approval {
+            let roles = a.roles.isEmpty ? "any human" : a.roles.joined(separator: " or ")
+            lines.append("approval:    \(a.approvers) distinct approver\(a.approvers == 1 ? "" : "s") (\(roles)), timeout \(a.timeoutSeconds / 60)m")
+        }
+        if !decision.missingContext.isEmpty {
+            lines.append("missing:     \(decision.missingContext.map(\.rawValue).joined(separator: ", "))")
+        }
+        lines.append("effect:      \(facts.effect)")
+        lines.append("operations:  \(facts.operations.joined(separator: ", "))")
+        if !facts.targets.isEmpty || !facts.targetsComplete {
+            lines.append("targets:     \(facts.targets.joined(separator: ", "))\(facts.targetsComplete ? "" : " (and unknown others)")")
+        }
+        lines.append("blast radius: \(facts.blastRadius)")
+        if !facts.categories.isEmpty {
+            lines.append("categories:  \(facts.categories.sorted().map(\.rawValue).joined(separator: ", "))")
+        }
+        lines.append("digest:      \(action.digest)")
+        lines.append("reasons:")
+        for reason in decision.reasons { lines.append("  - \(reason)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(action: Action, facts: Classification, explanation: PolicyEvaluator.Explanation, includeTrace: Bool) -> JSONValue {
+        let d = explanation.decision
+        var o: [String: JSONValue] = [
+            "outcome": .string(outcome(d.tier)),
+            "decision": .string(d.tier.rawValue),
+            "environment": .string(d.environment),
+            "decided_by": .string(d.decidedBy.identifier),
+            "message": .string(d.message),
+            "reasons": .array(d.reasons.map(JSONValue.string)),
+            "matched_rules": .array(d.matchedRules.map(JSONValue.string)),
+            "missing_context": .array(d.missingContext.map { .string($0.rawValue) }),
+            "digest": .string(action.digest.description),
+            "environments": .array(explanation.environments.map { .object(["name": .string($0.name), "reason": .string($0.reason)]) }),
+            "facts": factsJSON(facts),
+        ]
+        if let a = d.approval {
+            o["approval"] = .object([
+                "approvers": .int(Int64(a.approvers)),
+                "roles": .array(a.roles.map(JSONValue.string)),
+                "timeout_seconds": .int(Int64(a.timeoutSeconds)),
+                "require_context": .array(a.requiredContext.map { .string($0.rawValue) }),
+            ])
+        }
+        if includeTrace { o["trace"] = .array(explanation.trace.map(JSONValue.string)) }
+        return .object(o)
+    }
+
+    static func factsJSON(_ f: Classification) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "effect": .string(f.effect.rawValue),
+            "operations": .array(f.operations.map(JSONValue.string)),
+            "targets": .array(f.targets.map(JSONValue.string)),
+            "targets_complete": .bool(f.targetsComplete),
+            "categories": .array(f.categories.sorted().map { .string($0.rawValue) }),
+            "findings": .array(
+                f.findings.map {
+                    .object([
+                        "operation": .string($0.operation), "effect": .string($0.effect.rawValue),
+                        "targets": .array($0.targets.map(JSONValue.string)), "reason": .string($0.reason),
+                    ])
+                }),
+        ]
+        switch f.blastRadius {
+        case .count(let n): o["blast_radius"] = .int(Int64(n))
+        case .unknown: o["blast_radius"] = .string("unknown")
+        }
+        if let cost = f.estimatedCostUSD { o["estimated_cost_usd"] = .number(cost) }
+        if !f.environmentFacts.isEmpty {
+            var env: [String: JSONValue] = [:]
+            for (k, v) in f.environmentFacts.values { env[k.rawValue] = .array(v.map(JSONValue.string)) }
+            o["environment_facts"] = .object(env)
+        }
+        return .object(o)
+    }
+}

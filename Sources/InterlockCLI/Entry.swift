@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+extension InterlockCommand {
+    /// Parses and runs a command line, mapping every error to one line on stderr and a documented
+    /// exit code. Never returns.
+    public static func run(arguments: [String]) -> Never {
+        let status: ExitCode
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            status = .success
+        } catch let code as ExitCode {
+            status = code
+        } catch let error as InvalidInput {
+            if error.diagnostics.isEmpty {
+                printError(error.description)
+            } else {
+                FileHandle.standardError.write(Data(error.diagnostics.map { $0 + "\n" }.joined().utf8))
+            }
+            status = ExitStatus.invalid
+        } catch let error as OperationalFailure {
+            printError(error.description)
+            status = ExitStatus.failure
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                // --help, --version
+                print(fullMessage(for: error))
+                status = .success
+            } else if code == .validationFailure {
+                printError(message(for: error))
+                status = ExitStatus.invalid
+            } else {
+                printError(message(for: error))
+                status = ExitStatus.failure
+            }
+        }
+        Foundation.exit(status.rawValue)
+    }
+}
+
+func printError(_ message: String) {
+    let line = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? message
+    FileHandle.standardError.write(Data("interlock: \(line)\n".utf8))
+}

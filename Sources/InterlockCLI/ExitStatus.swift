@@ -1,0 +1,39 @@
+import ArgumentParser
+
+/// Exit codes of `interlock` (documented in README.md and `interlock --help`).
+///
+/// Each outcome has its own code so that scripts never mistake "denied" for "crashed".
+public enum ExitStatus {
+    /// The action may run (autonomous or supervised); or the command succeeded.
+    public static let allow = ExitCode(0)
+    /// Interlock itself failed (an internal error, a file it could not read, failing policy tests).
+    public static let failure = ExitCode(1)
+    /// The action is blocked.
+    public static let blocked = ExitCode(2)
+    /// The input or the policy is invalid.
+    public static let invalid = ExitCode(3)
+    /// The action needs human approval first.
+    public static let approvalRequired = ExitCode(4)
+}
+
+/// An error a user can fix, reported as one line with exit code 3.
+struct InvalidInput: Error, CustomStringConvertible {
+    var description: String
+    /// Diagnostics that already say where (`file:line:column: error: ...`), printed one per line as
+    /// they are, so that editors and CI annotators can read them.
+    var diagnostics: [String]
+    init(_ description: String) {
+        self.description = description
+        self.diagnostics = []
+    }
+    init(diagnostics: [String]) {
+        self.description = diagnostics.first ?? "invalid input"
+        self.diagnostics = diagnostics
+    }
+}
+
+/// An error in Interlock's own operation (a file that cannot be read), reported with exit code 1.
+struct OperationalFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

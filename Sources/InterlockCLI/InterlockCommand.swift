@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The root command. The `interlock` executable calls ``InterlockCommand/run(arguments:)``.
+public struct InterlockCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "interlock",
+        abstract: "A policy-enforcing safety gateway between AI agents and production.",
+        discussion: """
+            Exit codes: 0 allowed (or success), 1 failure, 2 blocked, 3 invalid input or policy, \
+            4 approval required.
+            """,
+        version: InterlockVersion.current,
+        subcommands: [CheckCommand.self, ExplainCommand.self, PolicyCommand.self]
+    )
+
+    public init() {}
+}
+
+public enum InterlockVersion {
+    public static let current = "0.1.0"
+}

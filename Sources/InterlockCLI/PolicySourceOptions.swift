@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import InterlockPolicy
+
+/// `--policy FILE`, else `INTERLOCK_POLICY`, else the built-in policy.
+struct PolicySourceOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Policy file (default: $INTERLOCK_POLICY, else the built-in policy).", valueName: "file"))
+    var policy: String?
+
+    var resolvedPath: String? {
+        if let policy { return policy }
+        if let env = ProcessInfo.processInfo.environment["INTERLOCK_POLICY"], !env.isEmpty { return env }
+        return nil
+    }
+
+    /// Loads the policy, printing warnings to stderr. Invalid policies throw `InvalidInput` with
+    /// every error, one per line.
+    func load() throws -> Policy {
+        guard let path = resolvedPath, path != BuiltinPolicy.name else { return BuiltinPolicy.policy }
+        return try loadPolicy(path: path)
+    }
+}
+
+func readText(_ path: String) throws -> String {
+    if path == "-" {
+        return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw OperationalFailure("cannot read `\(path)`")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw InvalidInput("`\(path)` is not UTF-8 text")
+    }
+    return text
+}
+
+func loadPolicy(path: String) throws -> Policy {
+    let text = try readText(path)
+    do {
+        let (policy, diagnostics) = try PolicyLoader.load(text: text, file: path)
+        for warning in diagnostics where warning.severity == .warning {
+            FileHandle.standardError.write(Data("\(warning)\n".utf8))
+        }
+        return policy
+    } catch {
+        throw InvalidInput(diagnostics: error.errors.map(\.description))
+    }
+}

@@ -1,0 +1,54 @@
+import InterlockCore
+
+/// Turns one family of inputs into facts. Pure: no I/O, no clock, no policy.
+public protocol ActionClassifier: Sendable {
+    /// Facts about the action, or nil when the action is not of this classifier's family.
+    func classify(_ action: Action) -> Classification?
+}
+
+/// The classifiers Interlock consults, in order; the first that recognises an action classifies it.
+///
+/// Whatever no classifier recognises is `unknown`, never `read`. Environment facts that every input
+/// carries on its face (an AWS request's account and region, a SQL connection's host) are added
+/// here, so that environment resolution does not depend on which family classifiers exist.
+public struct ClassifierSet: Sendable {
+    public var classifiers: [any ActionClassifier]
+
+    public init(_ classifiers: [any ActionClassifier]) {
+        self.classifiers = classifiers
+    }
+
+    /// Every classifier this build has.
+    public static let standard = ClassifierSet([FileChangeClassifier()])
+
+    public func classify(_ action: Action) -> Classification {
+        var facts: Classification?
+        for classifier in classifiers {
+            if let found = classifier.classify(action) {
+                facts = found
+                break
+            }
+        }
+        var result =
+            facts
+            ?? .unknown(
+                operation: "\(action.input.kind):unclassified",
+                reason: "no classifier in this build understands \(action.input.kind) input, so its effect is unknown")
+        result.environmentFacts.merge(Self.inputEnvironmentFacts(action))
+        return result
+    }
+
+    static func inputEnvironmentFacts(_ action: Action) -> EnvironmentFacts {
+        var facts = EnvironmentFacts()
+        switch action.input {
+        case .aws(let request):
+            if let account = request.account { facts.add(.awsAccount, account) }
+            if let region = request.region { facts.add(.awsRegion, region) }
+        case .sql(let sql):
+            if let host = sql.databaseHost { facts.add(.databaseHost, host) }
+        case .shell, .tool, .file:
+            break
+        }
+        return facts
+    }
+}

@@ -1,0 +1,174 @@
+/// A kind of consequence that policies single out, beyond the four effects.
+public struct Category: RawRepresentable, Sendable, Hashable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+    public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Deletes or replaces a whole environment: a stack, a cluster namespace, every resource of a plan.
+    public static let teardown: Category = "teardown"
+    /// Grants, revokes or changes who may do what (IAM, SQL GRANT, chmod on shared paths).
+    public static let permissionChange: Category = "permission_change"
+    /// Destroys data that cannot be brought back from the action itself.
+    public static let dataLoss: Category = "data_loss"
+    /// Turns off a protection (deletion protection, versioning, backups).
+    public static let protectionOff: Category = "protection_off"
+    /// Rewrites shared history (git force push).
+    public static let historyRewrite: Category = "history_rewrite"
+    /// Runs code or data whose content cannot be seen before it runs.
+    public static let opaqueExecution: Category = "opaque_execution"
+
+    /// Categories the policy language knows; others are rejected by the validator as likely typos.
+    public static let known: [Category] = [.teardown, .permissionChange, .dataLoss, .protectionOff, .historyRewrite, .opaqueExecution]
+}
+
+/// How many resources an action touches.
+public enum BlastRadius: Sendable, Hashable, CustomStringConvertible {
+    case count(Int)
+    /// Recursive, wildcard, filter-based or otherwise not countable.
+    case unknown
+
+    public static func + (lhs: BlastRadius, rhs: BlastRadius) -> BlastRadius {
+        switch (lhs, rhs) {
+        case (.count(let a), .count(let b)): .count(a + b)
+        default: .unknown
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .count(let n): "\(n)"
+        case .unknown: "unknown"
+        }
+    }
+}
+
+/// The facts about the world that place an action in an environment.
+public enum EnvironmentFactKey: String, Sendable, Hashable, CaseIterable, Comparable {
+    case awsAccount = "aws_account"
+    case awsRegion = "aws_region"
+    case kubeContext = "kube_context"
+    case kubeNamespace = "kube_namespace"
+    case databaseHost = "database_host"
+    case terraformWorkspace = "terraform_workspace"
+    case workingDirectory = "working_directory"
+    case host
+
+    public static func < (lhs: EnvironmentFactKey, rhs: EnvironmentFactKey) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Environment facts found in an action; a key may carry several values (two kube contexts in one
+/// command line).
+public struct EnvironmentFacts: Sendable, Hashable {
+    public private(set) var values: [EnvironmentFactKey: [String]]
+
+    public init(_ values: [EnvironmentFactKey: [String]] = [:]) {
+        self.values = values
+    }
+
+    public subscript(key: EnvironmentFactKey) -> [String] {
+        values[key] ?? []
+    }
+
+    public mutating func add(_ key: EnvironmentFactKey, _ value: String) {
+        guard !value.isEmpty else { return }
+        if values[key]?.contains(value) == true { return }
+        values[key, default: []].append(value)
+    }
+
+    public mutating func merge(_ other: EnvironmentFacts) {
+        for (key, list) in other.values {
+            for value in list { add(key, value) }
+        }
+    }
+
+    public var isEmpty: Bool { values.isEmpty }
+}
+
+/// One thing a classifier found, with the reason in words a reviewer reads.
+public struct Finding: Sendable, Hashable {
+    /// The operation, namespaced by family: `shell:rm`, `sql:drop_table`, `aws:ec2:TerminateInstances`.
+    public var operation: String
+    public var effect: Effect
+    public var targets: [String]
+    /// False when the operation has targets that could not be determined (a glob, a variable).
+    public var targetsComplete: Bool
+    public var blastRadius: BlastRadius
+    public var categories: Set<Category>
+    public var reason: String
+
+    public init(
+        operation: String, effect: Effect, targets: [String] = [], targetsComplete: Bool = true,
+        blastRadius: BlastRadius? = nil, categories: Set<Category> = [], reason: String
+    ) {
+        self.operation = operation
+        self.effect = effect
+        self.targets = targets
+        self.targetsComplete = targetsComplete
+        self.blastRadius = blastRadius ?? (targetsComplete ? .count(targets.count) : .unknown)
+        self.categories = categories
+        self.reason = reason
+    }
+}
+
+/// The facts a classifier established about an action. Never a verdict: the policy decides.
+public struct Classification: Sendable, Hashable {
+    public private(set) var findings: [Finding]
+    public private(set) var effect: Effect
+    public private(set) var operations: [String]
+    public private(set) var targets: [String]
+    public private(set) var targetsComplete: Bool
+    public private(set) var blastRadius: BlastRadius
+    public private(set) var categories: Set<Category>
+    public var estimatedCostUSD: Double?
+    public var environmentFacts: EnvironmentFacts
+
+    /// Builds the summary from the findings. No finding at all means the classifier could not tell
+    /// what the action does: the effect is `unknown`.
+    public init(findings: [Finding], estimatedCostUSD: Double? = nil, environmentFacts: EnvironmentFacts = EnvironmentFacts()) {
+        self.findings = []
+        self.effect = .unknown
+        self.operations = []
+        self.targets = []
+        self.targetsComplete = true
+        self.blastRadius = .count(0)
+        self.categories = []
+        self.estimatedCostUSD = estimatedCostUSD
+        self.environmentFacts = environmentFacts
+        for finding in findings { add(finding) }
+        if findings.isEmpty { self.effect = .unknown }
+    }
+
+    /// Facts that say only "we could not tell", with the reason.
+    public static func unknown(operation: String, reason: String, environmentFacts: EnvironmentFacts = EnvironmentFacts()) -> Classification {
+        Classification(
+            findings: [Finding(operation: operation, effect: .unknown, targetsComplete: false, reason: reason)],
+            environmentFacts: environmentFacts)
+    }
+
+    public mutating func add(_ finding: Finding) {
+        effect = findings.isEmpty ? finding.effect : max(effect, finding.effect)
+        findings.append(finding)
+        if !operations.contains(finding.operation) { operations.append(finding.operation) }
+        for target in finding.targets where !targets.contains(target) { targets.append(target) }
+        targetsComplete = targetsComplete && finding.targetsComplete
+        // Reads do not count toward the blast radius: it measures what can be damaged.
+        if finding.effect != .read { blastRadius = blastRadius + finding.blastRadius }
+        categories.formUnion(finding.categories)
+    }
+
+    /// Combines facts from two sources; the result is never milder than either.
+    public func merging(_ other: Classification) -> Classification {
+        var merged = self
+        for finding in other.findings { merged.add(finding) }
+        merged.environmentFacts.merge(other.environmentFacts)
+        switch (estimatedCostUSD, other.estimatedCostUSD) {
+        case (let a?, let b?): merged.estimatedCostUSD = a + b
+        case (let a?, nil): merged.estimatedCostUSD = a
+        case (nil, let b?): merged.estimatedCostUSD = b
+        case (nil, nil): merged.estimatedCostUSD = nil
+        }
+        return merged
+    }
+}

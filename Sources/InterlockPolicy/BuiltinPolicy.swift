@@ -1,0 +1,140 @@
+import InterlockCore
+
+/// The policy that ships in the binary and applies when no policy file is given.
+///
+/// Safe with no configuration at all: an action whose environment cannot be resolved is treated as
+/// production, where reads run, writes run and are recorded, and destructive, unknown and
+/// permission-changing actions wait for two humans; tearing down production is blocked outright.
+public enum BuiltinPolicy {
+    public static let name = "builtin"
+
+    public static let text = """
+        # Interlock built-in policy. `interlock policy show` prints the policy in force.
+        version: 1
+        name: builtin
+        # An action whose environment cannot be resolved is treated as production.
+        default_environment: production
+
+        # Who approves actions that a tier (rather than a rule) gates.
+        approval:
+          approvers: 1
+          roles: [approver, senior, admin]
+          timeout: 30m
+
+        environments:
+          production:
+            match:
+              - kube_context: ["*prod*", "*prd*"]
+              - terraform_workspace: ["prod*", "prd*"]
+              - database_host: ["*prod*", "*prd*"]
+              - working_directory: ["**/prod", "**/prod/**", "**/production", "**/production/**"]
+            tiers:
+              read: autonomous
+              write: supervised
+              destructive: gated
+              unknown: gated
+            approval:
+              approvers: 2
+              roles: [senior, admin]
+              timeout: 30m
+          staging:
+            match:
+              - kube_context: ["*staging*", "*stg*"]
+              - terraform_workspace: ["staging*", "stg*"]
+              - database_host: ["*staging*", "*stg*"]
+            tiers:
+              read: autonomous
+              write: autonomous
+              destructive: gated
+              unknown: supervised
+          development:
+            match:
+              - kube_context: ["kind-*", "minikube", "docker-desktop", "k3d-*"]
+              - terraform_workspace: ["dev*", "sandbox*"]
+            tiers:
+              read: autonomous
+              write: autonomous
+              destructive: supervised
+              unknown: supervised
+
+        rules:
+          - id: production-teardown
+            description: Deleting or recreating a whole production environment (the December 2025 incident).
+            match:
+              environments: [production]
+              categories: [teardown]
+            decision: blocked
+            message: >-
+              Interlock: tearing down a production environment is blocked. Make the smallest change that
+              fixes the problem; if the environment really must be rebuilt, a human operator does it.
+
+          - id: production-data-loss
+            description: Irreversible data loss in production needs two seniors and a rollback plan.
+            match:
+              environments: [production]
+              categories: [data_loss]
+            decision: gated
+            message: "Interlock: this destroys production data and needs two senior approvals."
+            approval:
+              approvers: 2
+              roles: [senior, admin]
+              timeout: 30m
+              require_context: [why, rollback]
+
+          - id: permission-changes
+            description: Changes to who may do what.
+            match:
+              environments: [production, staging]
+              categories: [permission_change]
+            decision: gated
+            message: "Interlock: permission changes need human approval."
+
+          - id: protection-off
+            description: Turning off deletion protection, versioning or backups.
+            match:
+              environments: [production, staging]
+              categories: [protection_off]
+            decision: gated
+            message: "Interlock: turning off a protection needs human approval."
+
+          - id: history-rewrite
+            description: Rewriting shared history (force pushes, remote branch deletion).
+            match:
+              environments: [production, staging]
+              categories: [history_rewrite]
+            decision: gated
+            message: "Interlock: rewriting shared history needs human approval; push a new commit instead."
+
+          - id: opaque-execution
+            description: Running code whose content cannot be read first (curl | sh, eval of decoded data).
+            match:
+              environments: [production]
+              categories: [opaque_execution]
+            decision: gated
+            message: >-
+              Interlock: this runs code that cannot be read before it runs. Save it to a file,
+              so that it can be reviewed, and run the file.
+
+        limits:
+          - id: production-blast-radius
+            environments: [production]
+            max_resources: 50
+            on_exceed: blocked
+          - id: production-rate
+            environments: [production]
+            writes_per_minute: 30
+            destructive_per_hour: 10
+            on_exceed: gated
+        """
+
+    /// The built-in policy, loaded. The test suite proves that it loads without errors.
+    public static let policy: Policy = {
+        do {
+            return try PolicyLoader.load(text: text, file: "<builtin>").0
+        } catch {
+            // A broken built-in policy is a build defect caught by the tests; never continue with
+            // anything weaker.
+            fatalError("the built-in policy does not load: \(error)")
+        }
+    }()
+}

@@ -1,0 +1,143 @@
+import InterlockCore
+
+/// A place in a policy source, 1-based.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// A validated policy, ready to evaluate.
+///
+/// Semantics (docs/policy.md): for each environment an action resolves to, the environment's tier
+/// for the action's effect, every matching rule and every exceeded limit each name a tier; the most
+/// restrictive one decides (blocked > gated > supervised > autonomous). On a tie a rule decides
+/// before the tier matrix, and the matrix before a limit (`DecisionTable`). When nothing covers the action it is blocked (default deny). When an action
+/// resolves to several environments, the most restrictive outcome wins.
+public struct Policy: Sendable {
+    public var version: Int
+    public var name: String?
+    /// Where actions whose environment cannot be resolved go. `production` unless the policy says.
+    public var defaultEnvironment: String
+    public var environments: [EnvironmentDefinition]
+    public var rules: [Rule]
+    public var limits: [Limit]
+    /// Approval requirement for actions gated by a tier (not by a rule).
+    public var defaultApproval: ApprovalRequirement
+    /// The exact source text(s) the policy was loaded from, for `policy show` and the policy hash.
+    public var sources: [PolicySource]
+
+    public func environment(named name: String) -> EnvironmentDefinition? {
+        environments.first { $0.name == name }
+    }
+}
+
+public struct PolicySource: Sendable, Hashable {
+    public var name: String
+    public var text: String
+}
+
+public struct EnvironmentDefinition: Sendable {
+    public var name: String
+    /// Any matcher that matches places the action in this environment.
+    public var matchers: [EnvironmentMatcher]
+    public var tiers: [Effect: Tier]
+    /// Overrides the policy's default approval for actions this environment's tiers gate.
+    public var approval: ApprovalRequirement?
+    public var location: SourceLocation
+}
+
+/// All conditions must hold; each condition holds when any value of that fact matches.
+public struct EnvironmentMatcher: Sendable {
+    public var conditions: [(key: EnvironmentFactKey, globs: GlobSet)]
+    public var location: SourceLocation
+}
+
+public struct Rule: Sendable {
+    public var id: String
+    public var description: String?
+    public var match: RuleMatch
+    public var decision: Tier
+    public var message: String?
+    /// For gated rules: who must approve and what context the agent must give.
+    public var approval: ApprovalRequirement?
+    public var location: SourceLocation
+
+    /// Rules that tighten (gated, blocked) match when any value matches and when a condition cannot
+    /// be decided; rules that loosen (autonomous, supervised) match only when every value matches.
+    public var tightens: Bool { decision >= .gated }
+}
+
+/// Conditions of a rule; nil means "any".
+public struct RuleMatch: Sendable {
+    public var operations: GlobSet?
+    public var effects: Set<Effect>?
+    public var categories: Set<Category>?
+    public var targets: GlobSet?
+    public var environments: Set<String>?
+    public var principals: GlobSet?
+    public var launchedBy: GlobSet?
+    public var tasks: GlobSet?
+    public var channels: Set<Channel>?
+
+    /// A canonical text of the conditions, to find duplicate and contradicting rules.
+    var signature: String {
+        func s<T>(_ name: String, _ v: T?, _ f: (T) -> [String]) -> String {
+            guard let v else { return "\(name)=*" }
+            return "\(name)=" + f(v).sorted().joined(separator: ",")
+        }
+        return [
+            s("op", operations) { $0.patterns }, s("eff", effects) { $0.map(\.rawValue) },
+            s("cat", categories) { $0.map(\.rawValue) }, s("tgt", targets) { $0.patterns },
+            s("env", environments) { Array($0) }, s("pr", principals) { $0.patterns },
+            s("lb", launchedBy) { $0.patterns }, s("task", tasks) { $0.patterns },
+            s("ch", channels) { $0.map(\.rawValue) },
+        ].joined(separator: ";")
+    }
+}
+
+/// Rate, cost and blast-radius limits for some environments and principals.
+public struct Limit: Sendable {
+    public var id: String
+    public var environments: Set<String>?
+    public var principals: GlobSet?
+    /// Most resources one write or destructive action may touch; an unknown blast radius exceeds it.
+    public var maxResources: Int?
+    /// Most estimated cost of one action, in US dollars.
+    public var maxCostUSD: Double?
+    /// Most estimated cost per agent per day, in US dollars.
+    public var maxCostPerDayUSD: Double?
+    public var writesPerMinute: Int?
+    /// Destructive and unknown actions count here: an action we cannot read may be destructive.
+    public var destructivePerMinute: Int?
+    public var destructivePerHour: Int?
+    /// `gated` or `blocked`.
+    public var onExceed: Tier
+    public var location: SourceLocation
+}
+
+/// Recent activity of the acting agent in the environment under evaluation, supplied by the store.
+/// The pure evaluator never counts for itself.
+public struct UsageSnapshot: Sendable, Hashable {
+    public var writesLastMinute: Int
+    public var destructiveLastMinute: Int
+    public var destructiveLastHour: Int
+    public var costTodayUSD: Double
+
+    public init(writesLastMinute: Int = 0, destructiveLastMinute: Int = 0, destructiveLastHour: Int = 0, costTodayUSD: Double = 0) {
+        self.writesLastMinute = writesLastMinute
+        self.destructiveLastMinute = destructiveLastMinute
+        self.destructiveLastHour = destructiveLastHour
+        self.costTodayUSD = costTodayUSD
+    }
+
+    public static let none = UsageSnapshot()
+}

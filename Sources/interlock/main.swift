@@ -1,0 +1,3 @@
+import InterlockCLI
+
+InterlockCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))
