@@ -217,10 +217,16 @@ public enum PolicyLoader {
             let what = "`\(f.key)`"
             switch f.key {
             case "operations":
-                m.operations = r.globSet(f.value, separator: .colon, what)
-                for (text, itemNode) in r.list(f.value, what) ?? [] where !text.contains(":") && text != "*" && text != "**" {
-                    r.error(itemNode, "operation pattern `\(text)` has no family", hint: "write `family:name`, e.g. `shell:\(text)` or `aws:*:\(text)`")
+                guard let items = r.list(f.value, what) else { continue }
+                var globs: [Glob] = []
+                for (text, itemNode) in items {
+                    if !text.contains(":") && text != "*" && text != "**" {
+                        r.error(itemNode, "operation pattern `\(text)` has no family", hint: "write `family:name`, e.g. `shell:\(text)` or `aws:*:\(text)`")
+                    } else if let glob = r.glob(text, itemNode, separator: .colon, what) {
+                        globs.append(glob)
+                    }
                 }
+                if globs.count == items.count { m.operations = GlobSet(globs) }
             case "effects":
                 m.effects = Set((r.list(f.value, what) ?? []).compactMap { r.enumValue($0.0, $0.1, "effect", Effect.self) })
             case "categories":

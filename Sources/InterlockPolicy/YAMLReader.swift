@@ -50,6 +50,14 @@ final class YAMLReader {
             switch error {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
                 diagnostics.append(PolicyDiagnostic(.error, SourceLocation(file: file, line: mark.line, column: mark.column), "invalid YAML: \(problem)"))
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                for key in duplicates.sorted() {
+                    let mark = Self.secondOccurrence(of: key, in: text) ?? (context.mark.line, context.mark.column)
+                    diagnostics.append(
+                        PolicyDiagnostic(
+                            .error, SourceLocation(file: file, line: mark.0, column: mark.1),
+                            "duplicate key `\(key)` in a mapping", hint: "each key may appear once"))
+                }
             case .reader(let problem, _, _, _):
                 diagnostics.append(PolicyDiagnostic(.error, SourceLocation(file: file, line: 1, column: 1), "unreadable YAML: \(problem)"))
             default:
@@ -60,6 +68,25 @@ final class YAMLReader {
             diagnostics.append(PolicyDiagnostic(.error, SourceLocation(file: file, line: 1, column: 1), "invalid YAML"))
             return nil
         }
+    }
+
+    /// Where a key appears for the second time at the same indentation: the duplicate the YAML
+    /// parser refused. The parser itself reports only the mapping, not the key.
+    static func secondOccurrence(of key: String, in text: String) -> (Int, Int)? {
+        var firstIndent: Int?
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indent = line.prefix { $0 == " " }.count
+            var rest = line.dropFirst(indent)
+            if rest.hasPrefix("- ") { rest = rest.dropFirst(2) }
+            guard rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") else { continue }
+            let column = line.count - rest.count + 1
+            if let first = firstIndent {
+                if first == column { return (index + 1, column) }
+            } else {
+                firstIndent = column
+            }
+        }
+        return nil
     }
 
     /// The entries of a mapping whose keys are all in `allowed`; reports unknown and duplicate keys.
