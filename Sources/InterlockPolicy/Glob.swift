@@ -140,6 +140,10 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     }
 
     public func matches(bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        Glob.run(program, separator: separator.rawValue, bytes)
+    }
+
+    static func run(_ program: Program, separator: UInt8, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         switch program {
         case .any:
             return true
@@ -149,7 +153,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
             return bytes.count >= l.count && l.withUnsafeBufferPointer { memEqual($0, bytes, from: 0) }
         case .general(let tokens):
             var budget = Glob.backtrackingBudget
-            let matched = Glob.match(tokens, 0, bytes, 0, separator: separator.rawValue, budget: &budget)
+            let matched = Glob.match(tokens, 0, bytes, 0, separator: separator, budget: &budget)
             return budget < 0 ? nil : matched
         }
     }

@@ -4,9 +4,11 @@ import InterlockCore
 /// (from the classifiers) and the recent usage (from the store).
 public struct PolicyEvaluator: Sendable {
     public let policy: Policy
+    let compiled: CompiledPolicy
 
     public init(policy: Policy) {
         self.policy = policy
+        self.compiled = CompiledPolicy(policy)
     }
 
     /// One environment an action resolved to, and why.
@@ -49,9 +51,9 @@ public struct PolicyEvaluator: Sendable {
                         reason: "the named environment `\(explicit)` is not defined in the policy; treated as \(policy.defaultEnvironment)"))
             }
         }
-        for env in policy.environments where !out.contains(where: { $0.name == env.name }) {
-            if let why = matchReason(env, action: action, facts: facts) {
-                out.append(EnvironmentCandidate(name: env.name, reason: why))
+        for env in compiled.environments where !env.definition.matchers.isEmpty && !out.contains(where: { $0.name == env.definition.name }) {
+            if let why = matchReason(env.definition, action: action, facts: facts) {
+                out.append(EnvironmentCandidate(name: env.definition.name, reason: why))
             }
         }
         if out.isEmpty {
@@ -63,22 +65,21 @@ public struct PolicyEvaluator: Sendable {
         return out
     }
 
-    private func factValues(_ key: EnvironmentFactKey, action: Action, facts: Classification) -> [String] {
-        var values = facts.environmentFacts[key]
-        if key == .workingDirectory, let cwd = action.workingDirectory { values.append(cwd) }
-        if key == .host, let host = action.host { values.append(host) }
-        return values
+    /// The first value of the fact that the globs match (or cannot decide: placing an action in one
+    /// more environment can only make its decision stricter).
+    private func matchingValue(_ key: EnvironmentFactKey, _ globs: GlobSet, action: Action, facts: Classification) -> String? {
+        if key == .workingDirectory, let cwd = action.workingDirectory, globs.matches(cwd) != false { return cwd }
+        if key == .host, let host = action.host, globs.matches(host) != false { return host }
+        return facts.environmentFacts.values[key]?.first { globs.matches($0) != false }
     }
 
     private func matchReason(_ env: EnvironmentDefinition, action: Action, facts: Classification) -> String? {
         matcherLoop: for matcher in env.matchers {
-            var parts: [String] = []
-            for condition in matcher.conditions {
-                let values = factValues(condition.key, action: action, facts: facts)
-                // A value whose match cannot be decided counts as matching: placing an action in one
-                // more environment can only make its decision stricter.
-                guard let hit = values.first(where: { condition.globs.matches($0) != false }) else { continue matcherLoop }
-                parts.append("\(condition.key.rawValue) `\(hit)`")
+            for condition in matcher.conditions where matchingValue(condition.key, condition.globs, action: action, facts: facts) == nil {
+                continue matcherLoop
+            }
+            let parts = matcher.conditions.map { c in
+                "\(c.key.rawValue) `\(matchingValue(c.key, c.globs, action: action, facts: facts) ?? "")`"
             }
             return "matched " + parts.joined(separator: ", ")
         }
@@ -87,24 +88,26 @@ public struct PolicyEvaluator: Sendable {
 
     // MARK: - Decision
 
+    /// The outcome in one environment, kept compact: strings are built only for the winner.
     private struct Outcome {
+        var environment: CompiledEnvironment
         var contribution: DecisionTable.Contribution
-        var message: String
-        var approval: ApprovalRequirement?
-        var missingContext: [ContextField]
-        var reasons: [String]
-        var matchedRules: [String]
+        var matchedRules: [CompiledRule]
+        var undecidedRules: [(CompiledRule, String)]
+        var limitBreaches: [(Limit, LimitBreach, Tier)]
+        var matrixTier: Tier?
     }
 
     private func decide(_ action: Action, facts: Classification, usage: UsageSnapshot, trace: TraceLog?)
         -> (decision: Decision, environments: [EnvironmentCandidate])
     {
         let candidates = resolveEnvironments(action, facts: facts)
+        let view = FactsView(action: action, facts: facts, compiled: compiled)
         var chosen: (Outcome, EnvironmentCandidate)?
         for candidate in candidates {
-            guard let env = policy.environment(named: candidate.name) else { continue }
-            trace?.lines.append("environment \(env.name): \(candidate.reason)")
-            let outcome = evaluate(action, facts: facts, usage: usage, in: env, trace: trace)
+            guard let env = compiled.environmentsByName[candidate.name] else { continue }
+            trace?.lines.append("environment \(env.definition.name): \(candidate.reason)")
+            let outcome = evaluate(view, usage: usage, in: env, trace: trace)
             if chosen == nil || outcome.contribution.tier > chosen!.0.contribution.tier {
                 chosen = (outcome, candidate)
             }
@@ -117,93 +120,107 @@ public struct PolicyEvaluator: Sendable {
                 message: "Interlock: no environment could be evaluated; denied")
             return (d, candidates)
         }
-        var reasons = ["environment \(candidate.name): \(candidate.reason)"]
-        if candidates.count > 1 {
-            reasons.append("the action resolved to \(candidates.map(\.name).joined(separator: ", ")); the most restrictive outcome applies")
-        }
-        reasons += outcome.reasons
-        reasons += facts.findings.map { "\($0.operation): \($0.reason)" }
-        let decision = Decision(
-            tier: outcome.contribution.tier, environment: candidate.name, decidedBy: outcome.contribution.source,
-            message: outcome.message, approval: outcome.approval, missingContext: outcome.missingContext,
-            reasons: reasons, matchedRules: outcome.matchedRules)
-        return (decision, candidates)
+        return (makeDecision(outcome, candidate: candidate, candidates: candidates, action: action, facts: facts), candidates)
     }
 
-    private func evaluate(
-        _ action: Action, facts: Classification, usage: UsageSnapshot, in env: EnvironmentDefinition,
-        trace: TraceLog?
-    ) -> Outcome {
+    private func evaluate(_ view: FactsView, usage: UsageSnapshot, in env: CompiledEnvironment, trace: TraceLog?) -> Outcome {
         var ruleContributions: [DecisionTable.Contribution] = []
-        var matched: [Rule] = []
-        var reasons: [String] = []
-        for rule in policy.rules {
-            let result = RuleMatcher.match(rule, action: action, facts: facts, environment: env.name)
-            switch result {
+        var matched: [CompiledRule] = []
+        var undecided: [(CompiledRule, String)] = []
+        for rule in compiled.rules {
+            switch RuleMatcher.match(rule, view, environment: env) {
             case .yes:
                 matched.append(rule)
                 ruleContributions.append(.init(tier: rule.decision, source: .rule(rule.id)))
-                reasons.append("rule \(rule.id) (\(rule.decision)) matched")
                 trace?.lines.append("  rule \(rule.id): matches → \(rule.decision)")
             case .undecided(let why) where rule.tightens:
                 matched.append(rule)
+                undecided.append((rule, why))
                 ruleContributions.append(.init(tier: rule.decision, source: .rule(rule.id)))
-                reasons.append("rule \(rule.id) (\(rule.decision)) applied because \(why); a rule that tightens applies when it cannot be evaluated")
                 trace?.lines.append("  rule \(rule.id): cannot be evaluated (\(why)) → applies, \(rule.decision)")
             case .undecided(let why):
                 trace?.lines.append("  rule \(rule.id): cannot be evaluated (\(why)) → ignored; a rule that loosens never applies unless it surely matches")
-            case .no(let why):
-                trace?.lines.append("  rule \(rule.id): no (\(why))")
+            case .no:
+                trace?.lines.append("  rule \(rule.id): no")
             }
         }
         var limitContributions: [DecisionTable.Contribution] = []
-        var limitReasons: [(DecisionSource, String)] = []
-        for limit in policy.limits {
-            guard limit.environments?.contains(env.name) ?? true, limit.principals?.matches(action.principal.agent) != false else { continue }
-            if let (why, tier) = LimitChecker.exceeded(limit, facts: facts, usage: usage) {
+        var breaches: [(Limit, LimitBreach, Tier)] = []
+        for limit in compiled.limits {
+            guard limit.environments?.contains(env.definition.name) ?? true,
+                limit.principals?.matches(view.action.principal.agent) != false
+            else { continue }
+            if let (breach, tier) = LimitChecker.exceeded(limit, facts: view.facts, usage: usage) {
                 limitContributions.append(.init(tier: tier, source: .limit(limit.id)))
-                limitReasons.append((.limit(limit.id), why))
-                reasons.append("limit \(limit.id) exceeded: \(why) → \(tier)")
-                trace?.lines.append("  limit \(limit.id): exceeded (\(why)) → \(tier)")
+                breaches.append((limit, breach, tier))
+                trace?.lines.append("  limit \(limit.id): exceeded (\(breach)) → \(tier)")
             } else {
                 trace?.lines.append("  limit \(limit.id): within")
             }
         }
-        let matrixTier = env.tiers[facts.effect]
-        trace?.lines.append("  tier \(env.name)/\(facts.effect): \(matrixTier.map(\.rawValue) ?? "none")")
+        let matrixTier = env.tiers[view.facts.effect.severity]
+        trace?.lines.append("  tier \(env.definition.name)/\(view.facts.effect): \(matrixTier.map(\.rawValue) ?? "none")")
         let contribution = DecisionTable.decide(
-            environment: env.name, matrixTier: matrixTier, effect: facts.effect,
+            environment: env.definition.name, matrixTier: matrixTier, effect: view.facts.effect,
             rules: ruleContributions, limits: limitContributions)
-        if let matrixTier { reasons.append("tier \(env.name)/\(facts.effect) is \(matrixTier)") }
+        return Outcome(
+            environment: env, contribution: contribution, matchedRules: matched, undecidedRules: undecided,
+            limitBreaches: breaches, matrixTier: matrixTier)
+    }
+
+    private func makeDecision(
+        _ outcome: Outcome, candidate: EnvironmentCandidate, candidates: [EnvironmentCandidate], action: Action, facts: Classification
+    ) -> Decision {
+        let env = outcome.environment.definition
+        let contribution = outcome.contribution
+        var reasons = ["environment \(candidate.name): \(candidate.reason)"]
+        if candidates.count > 1 {
+            reasons.append("the action resolved to \(candidates.map(\.name).joined(separator: ", ")); the most restrictive outcome applies")
+        }
+        for rule in outcome.matchedRules {
+            if let why = outcome.undecidedRules.first(where: { $0.0 === rule })?.1 {
+                reasons.append("rule \(rule.id) (\(rule.decision)) applied because \(why); a rule that tightens applies when it cannot be evaluated")
+            } else {
+                reasons.append("rule \(rule.id) (\(rule.decision)) matched")
+            }
+        }
+        for (limit, breach, tier) in outcome.limitBreaches {
+            reasons.append("limit \(limit.id) exceeded: \(breach) → \(tier)")
+        }
+        if let matrixTier = outcome.matrixTier { reasons.append("tier \(env.name)/\(facts.effect) is \(matrixTier)") }
+        reasons += facts.findings.map { "\($0.operation): \($0.reason)" }
 
         var approval: ApprovalRequirement?
         if contribution.tier == .gated {
             // Every gated source's requirement applies; the strictest combination is asked for.
             var requirement: ApprovalRequirement?
             func add(_ r: ApprovalRequirement) { requirement = requirement.map { $0.stricter(than: r) } ?? r }
-            for rule in matched where rule.decision == .gated { add(rule.approval ?? env.approval ?? policy.defaultApproval) }
-            if matrixTier == .gated || requirement == nil { add(env.approval ?? policy.defaultApproval) }
+            for rule in outcome.matchedRules where rule.decision == .gated {
+                add(rule.rule.approval ?? env.approval ?? policy.defaultApproval)
+            }
+            if outcome.matrixTier == .gated || requirement == nil { add(env.approval ?? policy.defaultApproval) }
             approval = requirement
         }
         let missing = approval?.requiredContext.filter { !action.context.provides($0) } ?? []
-        let limitReason = limitReasons.first { $0.0 == contribution.source }?.1
+        let breach = outcome.limitBreaches.first { DecisionSource.limit($0.0.id) == contribution.source }?.1
         let message = message(
-            for: contribution, matched: matched, effect: facts.effect, env: env.name, limitReason: limitReason,
+            for: contribution, matched: outcome.matchedRules, effect: facts.effect, env: env.name, limitBreach: breach,
             approval: approval, missing: missing)
-        return Outcome(
-            contribution: contribution, message: message, approval: approval, missingContext: missing,
-            reasons: reasons, matchedRules: matched.map(\.id))
+        return Decision(
+            tier: contribution.tier, environment: candidate.name, decidedBy: contribution.source,
+            message: message, approval: approval, missingContext: missing,
+            reasons: reasons, matchedRules: outcome.matchedRules.map(\.id))
     }
 
     private func message(
-        for c: DecisionTable.Contribution, matched: [Rule], effect: Effect, env: String, limitReason: String?,
+        for c: DecisionTable.Contribution, matched: [CompiledRule], effect: Effect, env: String, limitBreach: LimitBreach?,
         approval: ApprovalRequirement?, missing: [ContextField]
     ) -> String {
         var text: String
-        if case .rule(let id) = c.source, let rule = matched.first(where: { $0.id == id }), let m = rule.message {
+        if case .rule(let id) = c.source, let rule = matched.first(where: { $0.id == id }), let m = rule.rule.message {
             text = m
-        } else if case .limit(let id) = c.source, let limitReason {
-            text = "Interlock: limit \(id) exceeded: \(limitReason)"
+        } else if case .limit(let id) = c.source, let limitBreach {
+            text = "Interlock: limit \(id) exceeded: \(limitBreach)"
         } else {
             switch (c.tier, c.source) {
             case (_, .defaultDeny):
@@ -236,55 +253,77 @@ final class TraceLog {
     var lines: [String] = []
 }
 
-/// Three-valued rule matching.
+/// Three-valued rule matching over a compiled rule and a precomputed view of the facts.
 enum RuleMatcher {
     enum Result: Equatable {
         case yes
-        case no(String)
+        case no
         /// A condition could not be decided (incomplete targets, a pattern past its budget).
         case undecided(String)
     }
 
-    static func match(_ rule: Rule, action: Action, facts: Classification, environment: String) -> Result {
-        let m = rule.match
+    static func match(_ rule: CompiledRule, _ v: FactsView, environment: CompiledEnvironment) -> Result {
+        if rule.environmentMask & environment.bit == 0 { return .no }
+        if rule.effectMask & v.effectBit == 0 { return .no }
+        if rule.channelMask & v.channelBit == 0 { return .no }
+        if rule.operationPrefixMask & v.operationPrefixMask == 0 { return .no }
         let tightens = rule.tightens
         var undecided: String?
-        func consider(_ r: Result) -> Result? {
-            switch r {
-            case .no: return r
-            case .undecided(let why): if undecided == nil { undecided = why }
+        if let globs = rule.principals {
+            switch single(globs, v.action.principal.agent, "principal") {
+            case .no: return .no
+            case .undecided(let why): undecided = undecided ?? why
             case .yes: break
             }
-            return nil
         }
-        if let envs = m.environments, !envs.contains(environment) { return .no("environment is \(environment)") }
-        if let effects = m.effects, !effects.contains(facts.effect) { return .no("effect is \(facts.effect)") }
-        if let channels = m.channels, !channels.contains(action.channel) { return .no("channel is \(action.channel.rawValue)") }
-        if let globs = m.principals, let r = consider(single(globs, action.principal.agent, "principal")) { return r }
-        if let globs = m.launchedBy, let r = consider(single(globs, action.principal.launchedBy, "launched by")) { return r }
-        if let globs = m.tasks, let r = consider(single(globs, action.principal.task, "task")) { return r }
-        if let globs = m.operations, let r = consider(many(globs, facts.operations, complete: true, tightens: tightens, "operation")) { return r }
-        if let cats = m.categories {
-            let hit = tightens ? !facts.categories.isDisjoint(with: cats) : (!facts.categories.isEmpty && facts.categories.isSubset(of: cats))
-            if !hit { return .no("categories are \(facts.categories.isEmpty ? "none" : facts.categories.map(\.rawValue).sorted().joined(separator: ", "))") }
+        if let globs = rule.launchedBy {
+            switch single(globs, v.action.principal.launchedBy, "launched by") {
+            case .no: return .no
+            case .undecided(let why): undecided = undecided ?? why
+            case .yes: break
+            }
         }
-        if let globs = m.targets, let r = consider(many(globs, facts.targets, complete: facts.targetsComplete, tightens: tightens, "target")) { return r }
+        if let globs = rule.tasks {
+            switch single(globs, v.action.principal.task, "task") {
+            case .no: return .no
+            case .undecided(let why): undecided = undecided ?? why
+            case .yes: break
+            }
+        }
+        if let globs = rule.operations {
+            switch many(globs, v.facts.operations, complete: true, tightens: tightens, "operation") {
+            case .no: return .no
+            case .undecided(let why): undecided = undecided ?? why
+            case .yes: break
+            }
+        }
+        if let mask = rule.categoryMask {
+            let hit = tightens ? (v.categoryMask & mask != 0) : (v.categoryMask != 0 && v.categoryMask & ~mask == 0)
+            if !hit { return .no }
+        }
+        if let globs = rule.targets {
+            switch many(globs, v.facts.targets, complete: v.facts.targetsComplete, tightens: tightens, "target") {
+            case .no: return .no
+            case .undecided(let why): undecided = undecided ?? why
+            case .yes: break
+            }
+        }
         if let undecided { return .undecided(undecided) }
         return .yes
     }
 
-    private static func single(_ globs: GlobSet, _ value: String?, _ what: String) -> Result {
-        guard let value else { return .no("no \(what)") }
+    private static func single(_ globs: CompiledGlobSet, _ value: String?, _ what: String) -> Result {
+        guard let value else { return .no }
         switch globs.matches(value) {
         case true?: return .yes
-        case false?: return .no("\(what) `\(value)` does not match")
+        case false?: return .no
         case nil: return .undecided("\(what) `\(value)` is too costly to match")
         }
     }
 
     /// Tightening: any value matching suffices; loosening: every value must match, and the list must
     /// be complete.
-    private static func many(_ globs: GlobSet, _ values: [String], complete: Bool, tightens: Bool, _ what: String) -> Result {
+    private static func many(_ globs: CompiledGlobSet, _ values: [String], complete: Bool, tightens: Bool, _ what: String) -> Result {
         if tightens {
             var unknown = !complete
             for value in values {
@@ -294,14 +333,14 @@ enum RuleMatcher {
                 case false?: break
                 }
             }
-            return unknown ? .undecided("some \(what)s are not known") : .no("no \(what) matches")
+            return unknown ? .undecided("some \(what)s are not known") : .no
         }
         guard complete else { return .undecided("some \(what)s are not known") }
-        guard !values.isEmpty else { return .no("no \(what)s") }
+        guard !values.isEmpty else { return .no }
         for value in values {
             switch globs.matches(value) {
             case true?: continue
-            case false?: return .no("\(what) `\(value)` does not match")
+            case false?: return .no
             case nil: return .undecided("\(what) `\(value)` is too costly to match")
             }
         }
@@ -309,41 +348,64 @@ enum RuleMatcher {
     }
 }
 
+/// Why an action exceeds a limit; described only when a decision is reported.
+enum LimitBreach: CustomStringConvertible {
+    case resources(Int, max: Int)
+    case unknownBlastRadius(max: Int)
+    case costPerAction(Double, max: Double)
+    case costPerDay(Double, max: Double)
+    case writesPerMinute(Int, max: Int)
+    case destructivePerMinute(Int, max: Int)
+    case destructivePerHour(Int, max: Int)
+
+    var description: String {
+        switch self {
+        case .resources(let n, let max): "\(n) resources affected (limit \(max))"
+        case .unknownBlastRadius(let max): "blast radius unknown (limit \(max) resources)"
+        case .costPerAction(let c, let max): "estimated cost $\(c) (limit $\(max) per action)"
+        case .costPerDay(let c, let max): "cost today would reach $\(c) (limit $\(max) per day)"
+        case .writesPerMinute(let n, let max): "\(n) writes in a minute (limit \(max))"
+        case .destructivePerMinute(let n, let max): "\(n) destructive actions in a minute (limit \(max))"
+        case .destructivePerHour(let n, let max): "\(n) destructive actions in an hour (limit \(max))"
+        }
+    }
+}
+
 enum LimitChecker {
-    /// Why the action would exceed the limit and the tier that follows, or nil when it stays within.
+    /// How the action would exceed the limit and the tier that follows, or nil when it stays within.
     ///
     /// An unknown blast radius cannot be shown to stay within a resource cap, so it exceeds it; but
     /// it escalates to `gated` at most, so that a human can look, since it is not known to be over.
-    static func exceeded(_ limit: Limit, facts: Classification, usage: UsageSnapshot) -> (String, Tier)? {
-        if let why = exceededMeasure(limit, facts: facts, usage: usage) { return (why, limit.onExceed) }
+    static func exceeded(_ limit: Limit, facts: Classification, usage: UsageSnapshot) -> (LimitBreach, Tier)? {
+        if let breach = exceededMeasure(limit, facts: facts, usage: usage) { return (breach, limit.onExceed) }
         if facts.effect != .read, let max = limit.maxResources, facts.blastRadius == .unknown {
-            return ("blast radius unknown (limit \(max) resources)", min(limit.onExceed, .gated))
+            return (.unknownBlastRadius(max: max), min(limit.onExceed, .gated))
         }
         return nil
     }
 
-    private static func exceededMeasure(_ limit: Limit, facts: Classification, usage: UsageSnapshot) -> String? {
+    private static func exceededMeasure(_ limit: Limit, facts: Classification, usage: UsageSnapshot) -> LimitBreach? {
         let effect = facts.effect
         if effect != .read {
             if let max = limit.maxResources, case .count(let n) = facts.blastRadius, n > max {
-                return "\(n) resources affected (limit \(max))"
+                return .resources(n, max: max)
             }
             if let max = limit.maxCostUSD, let cost = facts.estimatedCostUSD, cost > max {
-                return "estimated cost $\(cost) (limit $\(max) per action)"
+                return .costPerAction(cost, max: max)
             }
             if let max = limit.maxCostPerDayUSD, let cost = facts.estimatedCostUSD, usage.costTodayUSD + cost > max {
-                return "cost today would reach $\(usage.costTodayUSD + cost) (limit $\(max) per day)"
+                return .costPerDay(usage.costTodayUSD + cost, max: max)
             }
         }
         if effect == .write, let max = limit.writesPerMinute, usage.writesLastMinute + 1 > max {
-            return "\(usage.writesLastMinute + 1) writes in a minute (limit \(max))"
+            return .writesPerMinute(usage.writesLastMinute + 1, max: max)
         }
         if effect == .destructive || effect == .unknown {
             if let max = limit.destructivePerMinute, usage.destructiveLastMinute + 1 > max {
-                return "\(usage.destructiveLastMinute + 1) destructive actions in a minute (limit \(max))"
+                return .destructivePerMinute(usage.destructiveLastMinute + 1, max: max)
             }
             if let max = limit.destructivePerHour, usage.destructiveLastHour + 1 > max {
-                return "\(usage.destructiveLastHour + 1) destructive actions in an hour (limit \(max))"
+                return .destructivePerHour(usage.destructiveLastHour + 1, max: max)
             }
         }
         return nil
