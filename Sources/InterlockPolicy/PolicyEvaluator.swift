@@ -266,7 +266,8 @@ enum RuleMatcher {
         if rule.environmentMask & environment.bit == 0 { return .no }
         if rule.effectMask & v.effectBit == 0 { return .no }
         if rule.channelMask & v.channelBit == 0 { return .no }
-        if rule.operationPrefixMask & v.operationPrefixMask == 0 { return .no }
+        // All ones means "no usable prefix": the rule must be evaluated whatever the operations.
+        if rule.operationPrefixMask != .max && rule.operationPrefixMask & v.operationPrefixMask == 0 { return .no }
         let tightens = rule.tightens
         var undecided: String?
         if let globs = rule.principals {
