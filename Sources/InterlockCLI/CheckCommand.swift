@@ -112,7 +112,7 @@ enum DecisionReport {
         }
         lines.append("digest:      \(action.digest)")
         lines.append("reasons:")
-        for reason in decision.reasons { lines.append("  - \(reason)") }
+        for reason in decision.reasons { lines.append("  - \(reason.description)") }
         return lines.joined(separator: "\n")
     }
 
@@ -124,11 +124,11 @@ enum DecisionReport {
             "environment": .string(d.environment),
             "decided_by": .string(d.decidedBy.identifier),
             "message": .string(d.message),
-            "reasons": .array(d.reasons.map(JSONValue.string)),
+            "reasons": .array(d.reasons.map { .string($0.description) }),
             "matched_rules": .array(d.matchedRules.map(JSONValue.string)),
             "missing_context": .array(d.missingContext.map { .string($0.rawValue) }),
             "digest": .string(action.digest.description),
-            "environments": .array(explanation.environments.map { .object(["name": .string($0.name), "reason": .string($0.reason)]) }),
+            "environments": .array(explanation.environments.map { .object(["name": .string($0.name), "reason": .string($0.reason.description)]) }),
             "facts": factsJSON(facts),
         ]
         if let a = d.approval {

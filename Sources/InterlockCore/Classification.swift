@@ -61,29 +61,55 @@ public enum EnvironmentFactKey: String, Sendable, Hashable, CaseIterable, Compar
 /// Environment facts found in an action; a key may carry several values (two kube contexts in one
 /// command line).
 public struct EnvironmentFacts: Sendable, Hashable {
-    public private(set) var values: [EnvironmentFactKey: [String]]
+    // One slot per key, indexed by `EnvironmentFactKey.slot`: looking a fact up hashes nothing.
+    private var slots: [[String]]
 
     public init(_ values: [EnvironmentFactKey: [String]] = [:]) {
-        self.values = values
-    }
-
-    public subscript(key: EnvironmentFactKey) -> [String] {
-        values[key] ?? []
-    }
-
-    public mutating func add(_ key: EnvironmentFactKey, _ value: String) {
-        guard !value.isEmpty else { return }
-        if values[key]?.contains(value) == true { return }
-        values[key, default: []].append(value)
-    }
-
-    public mutating func merge(_ other: EnvironmentFacts) {
-        for (key, list) in other.values {
+        slots = Array(repeating: [], count: EnvironmentFactKey.allCases.count)
+        for (key, list) in values {
             for value in list { add(key, value) }
         }
     }
 
-    public var isEmpty: Bool { values.isEmpty }
+    public subscript(key: EnvironmentFactKey) -> [String] {
+        slots[key.slot]
+    }
+
+    /// Every key that has at least one value.
+    public var values: [EnvironmentFactKey: [String]] {
+        var out: [EnvironmentFactKey: [String]] = [:]
+        for key in EnvironmentFactKey.allCases where !slots[key.slot].isEmpty { out[key] = slots[key.slot] }
+        return out
+    }
+
+    public mutating func add(_ key: EnvironmentFactKey, _ value: String) {
+        guard !value.isEmpty, !slots[key.slot].contains(value) else { return }
+        slots[key.slot].append(value)
+    }
+
+    public mutating func merge(_ other: EnvironmentFacts) {
+        for key in EnvironmentFactKey.allCases {
+            for value in other.slots[key.slot] { add(key, value) }
+        }
+    }
+
+    public var isEmpty: Bool { slots.allSatisfy(\.isEmpty) }
+}
+
+extension EnvironmentFactKey {
+    /// A dense index for array storage.
+    var slot: Int {
+        switch self {
+        case .awsAccount: 0
+        case .awsRegion: 1
+        case .kubeContext: 2
+        case .kubeNamespace: 3
+        case .databaseHost: 4
+        case .terraformWorkspace: 5
+        case .workingDirectory: 6
+        case .host: 7
+        }
+    }
 }
 
 /// One thing a classifier found, with the reason in words a reviewer reads.

@@ -11,6 +11,24 @@ public struct ApprovalRequirement: Sendable, Hashable {
 
     public static let defaultTimeoutSeconds = 30 * 60
 
+    /// `2 distinct approvers with role senior or admin within 30m`.
+    public var summary: String {
+        var text = String(approvers)
+        text += approvers == 1 ? " distinct approver" : " distinct approvers"
+        if !roles.isEmpty {
+            text += " with role "
+            text += roles.joined(separator: " or ")
+        }
+        text += " within "
+        let minutes = timeoutSeconds / 60
+        if timeoutSeconds % 60 == 0 {
+            text += minutes % 60 == 0 ? "\(minutes / 60)h" : "\(minutes)m"
+        } else {
+            text += "\(timeoutSeconds)s"
+        }
+        return text
+    }
+
     public init(approvers: Int = 1, roles: [String] = [], timeoutSeconds: Int = defaultTimeoutSeconds, requiredContext: [ContextField] = []) {
         self.approvers = approvers
         self.roles = roles
@@ -74,15 +92,15 @@ public struct Decision: Sendable, Hashable {
     public var approval: ApprovalRequirement?
     /// Context the policy requires that the agent did not supply; a request is not filed until it does.
     public var missingContext: [ContextField]
-    /// Every reason that contributed, in words, most relevant first.
-    public var reasons: [String]
+    /// Every reason that contributed, most relevant first; `description` words each one.
+    public var reasons: [DecisionReason]
     /// Ids of every rule that matched.
     public var matchedRules: [String]
 
     public init(
         tier: Tier, environment: String, decidedBy: DecisionSource, message: String,
         approval: ApprovalRequirement? = nil, missingContext: [ContextField] = [],
-        reasons: [String] = [], matchedRules: [String] = []
+        reasons: [DecisionReason] = [], matchedRules: [String] = []
     ) {
         self.tier = tier
         self.environment = environment
@@ -92,5 +110,51 @@ public struct Decision: Sendable, Hashable {
         self.missingContext = missingContext
         self.reasons = reasons
         self.matchedRules = matchedRules
+    }
+}
+
+/// Why an environment was considered for an action.
+public enum EnvironmentReason: Sendable, Hashable, CustomStringConvertible {
+    /// Named explicitly (`--env`, `INTERLOCK_ENV`, the document).
+    case named
+    /// Named explicitly, but the policy does not define it; the default environment stands in.
+    case undefinedName(String, standIn: String)
+    /// The policy's matchers matched these facts.
+    case matched([EnvironmentFactKey: String])
+    /// Nothing placed the action; the default environment applies.
+    case unresolved(standIn: String)
+
+    public var description: String {
+        switch self {
+        case .named: "named explicitly"
+        case .undefinedName(let name, let standIn): "the named environment `\(name)` is not defined in the policy; treated as \(standIn)"
+        case .matched(let facts): "matched " + facts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) `\($0.value)`" }.joined(separator: ", ")
+        case .unresolved(let standIn): "no environment could be resolved; treated as \(standIn)"
+        }
+    }
+}
+
+/// One reason behind a decision, kept as data so that evaluation formats no text; `description`
+/// gives the words shown to people and written to the audit log.
+public enum DecisionReason: Sendable, Hashable, CustomStringConvertible {
+    case environment(String, EnvironmentReason)
+    case severalEnvironments([String])
+    case ruleMatched(id: String, tier: Tier)
+    /// A tightening rule that could not be evaluated and so applies.
+    case ruleUndecided(id: String, tier: Tier, why: String)
+    case limitExceeded(id: String, breach: String, tier: Tier)
+    case tier(environment: String, effect: Effect, tier: Tier)
+    case finding(operation: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .environment(let name, let why): "environment \(name): \(why)"
+        case .severalEnvironments(let names): "the action resolved to \(names.joined(separator: ", ")); the most restrictive outcome applies"
+        case .ruleMatched(let id, let tier): "rule \(id) (\(tier)) matched"
+        case .ruleUndecided(let id, let tier, let why): "rule \(id) (\(tier)) applied because \(why); a rule that tightens applies when it cannot be evaluated"
+        case .limitExceeded(let id, let breach, let tier): "limit \(id) exceeded: \(breach) → \(tier)"
+        case .tier(let env, let effect, let tier): "tier \(env)/\(effect) is \(tier)"
+        case .finding(let operation, let reason): "\(operation): \(reason)"
+        }
     }
 }

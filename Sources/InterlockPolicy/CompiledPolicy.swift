@@ -9,17 +9,17 @@ final class CompiledPolicy: Sendable {
     let limits: [Limit]
     /// Bit per literal operation prefix that some rule's pattern starts with (`aws`, `aws:ec2`,
     /// `shell:rm`); prefixes past the 63rd share bit 63. See `operationPrefixMask`.
-    let operationPrefixBits: [String: UInt64]
+    let operationPrefixBits: [Substring: UInt64]
 
     init(_ policy: Policy) {
         let envs = policy.environments.enumerated().map { CompiledEnvironment($0.element, index: $0.offset) }
         environments = envs
         environmentsByName = Dictionary(envs.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var bits: [String: UInt64] = [:]
+        var bits: [Substring: UInt64] = [:]
         for rule in policy.rules {
             for pattern in rule.match.operations?.patterns ?? [] {
-                if let prefix = Self.literalSegmentPrefix(pattern), bits[prefix] == nil {
-                    bits[prefix] = 1 << UInt64(min(bits.count, 63))
+                if let prefix = Self.literalSegmentPrefix(pattern), bits[Substring(prefix)] == nil {
+                    bits[Substring(prefix)] = 1 << UInt64(min(bits.count, 63))
                 }
             }
         }
@@ -44,11 +44,14 @@ final class CompiledPolicy: Sendable {
     func operationPrefixMask(_ operations: [String]) -> UInt64 {
         var mask: UInt64 = 0
         for op in operations {
-            if let bit = operationPrefixBits[op] { mask |= bit }
-            var index = op.endIndex
-            while let colon = op[..<index].lastIndex(of: ":") {
-                if let bit = operationPrefixBits[String(op[..<colon])] { mask |= bit }
-                index = colon
+            let whole = Substring(op)
+            if let bit = operationPrefixBits[whole] { mask |= bit }
+            // Scan bytes, not Characters: operations are ASCII and grapheme breaking is slow.
+            let utf8 = whole.utf8
+            var index = utf8.startIndex
+            while index != utf8.endIndex {
+                if utf8[index] == UInt8(ascii: ":"), let bit = operationPrefixBits[whole[..<index]] { mask |= bit }
+                index = utf8.index(after: index)
             }
         }
         return mask
@@ -96,12 +99,17 @@ final class CompiledRule: Sendable {
     /// Bits of the literal prefixes of the rule's operation patterns; all ones when some pattern
     /// has none, or when the rule has no operation condition.
     let operationPrefixMask: UInt64
+    /// The rule's message without trailing full stops, ready for suffixes.
+    let message: String?
 
-    init(_ rule: Rule, environments: [CompiledEnvironment], prefixBits: [String: UInt64]) {
+    init(_ rule: Rule, environments: [CompiledEnvironment], prefixBits: [Substring: UInt64]) {
         self.rule = rule
+        var message = rule.message
+        while message?.last == "." { message?.removeLast() }
+        self.message = message
         var prefixMask: UInt64 = 0
         for pattern in rule.match.operations?.patterns ?? [] {
-            guard let prefix = CompiledPolicy.literalSegmentPrefix(pattern), let bit = prefixBits[prefix] else {
+            guard let prefix = CompiledPolicy.literalSegmentPrefix(pattern), let bit = prefixBits[Substring(prefix)] else {
                 prefixMask = .max
                 break
             }
@@ -148,7 +156,13 @@ struct FactsView {
     static func effectBit(_ effect: Effect) -> UInt8 { 1 << UInt8(effect.severity) }
 
     static func channelBit(_ channel: Channel) -> UInt8 {
-        1 << UInt8(Channel.allCases.firstIndex(of: channel) ?? 7)
+        switch channel {
+        case .hook: 1 << 0
+        case .mcp: 1 << 1
+        case .awsAPI: 1 << 2
+        case .httpAPI: 1 << 3
+        case .cli: 1 << 4
+        }
     }
 }
 

@@ -25,16 +25,36 @@ public enum DecisionTable {
         environment: String, matrixTier: Tier?, effect: Effect,
         rules: [Contribution], limits: [Contribution]
     ) -> Contribution {
-        var best: Contribution?
-        for candidate in rules where best == nil || candidate.tier > best!.tier {
-            best = candidate
+        var table = Accumulator()
+        for rule in rules { table.offerRule(rule) }
+        table.offerMatrix(matrixTier, environment: environment, effect: effect)
+        for limit in limits { table.offerLimit(limit) }
+        return table.result(environment: environment)
+    }
+
+    /// The same table, fed one source at a time so that the evaluator keeps no lists.
+    /// Sources must be offered in the table's order: rules, then the matrix, then limits; a later
+    /// source replaces the current one only when it is strictly more restrictive.
+    public struct Accumulator: Sendable {
+        public private(set) var best: Contribution?
+
+        public init() {}
+
+        public mutating func offerRule(_ c: Contribution) { offer(c) }
+
+        public mutating func offerMatrix(_ tier: Tier?, environment: String, effect: Effect) {
+            if let tier { offer(Contribution(tier: tier, source: .tier(environment: environment, effect: effect))) }
         }
-        if let matrixTier, best == nil || matrixTier > best!.tier {
-            best = Contribution(tier: matrixTier, source: .tier(environment: environment, effect: effect))
+
+        public mutating func offerLimit(_ c: Contribution) { offer(c) }
+
+        private mutating func offer(_ c: Contribution) {
+            if best == nil || c.tier > best!.tier { best = c }
         }
-        for candidate in limits where best == nil || candidate.tier > best!.tier {
-            best = candidate
+
+        /// The decision; nothing offered means blocked, the default deny.
+        public func result(environment: String) -> Contribution {
+            best ?? Contribution(tier: .blocked, source: .defaultDeny(environment: environment))
         }
-        return best ?? Contribution(tier: .blocked, source: .defaultDeny(environment: environment))
     }
 }

@@ -14,7 +14,7 @@ public struct PolicyEvaluator: Sendable {
     /// One environment an action resolved to, and why.
     public struct EnvironmentCandidate: Sendable, Hashable {
         public var name: String
-        public var reason: String
+        public var reason: EnvironmentReason
     }
 
     /// The full reasoning behind a decision, for `interlock explain`.
@@ -43,12 +43,10 @@ public struct PolicyEvaluator: Sendable {
         var out: [EnvironmentCandidate] = []
         if let explicit = action.environment {
             if policy.environment(named: explicit) != nil {
-                out.append(EnvironmentCandidate(name: explicit, reason: "named explicitly"))
+                out.append(EnvironmentCandidate(name: explicit, reason: .named))
             } else {
                 out.append(
-                    EnvironmentCandidate(
-                        name: policy.defaultEnvironment,
-                        reason: "the named environment `\(explicit)` is not defined in the policy; treated as \(policy.defaultEnvironment)"))
+                    EnvironmentCandidate(name: policy.defaultEnvironment, reason: .undefinedName(explicit, standIn: policy.defaultEnvironment)))
             }
         }
         for env in compiled.environments where !env.definition.matchers.isEmpty && !out.contains(where: { $0.name == env.definition.name }) {
@@ -57,10 +55,7 @@ public struct PolicyEvaluator: Sendable {
             }
         }
         if out.isEmpty {
-            out.append(
-                EnvironmentCandidate(
-                    name: policy.defaultEnvironment,
-                    reason: "no environment could be resolved; treated as \(policy.defaultEnvironment)"))
+            out.append(EnvironmentCandidate(name: policy.defaultEnvironment, reason: .unresolved(standIn: policy.defaultEnvironment)))
         }
         return out
     }
@@ -70,18 +65,17 @@ public struct PolicyEvaluator: Sendable {
     private func matchingValue(_ key: EnvironmentFactKey, _ globs: GlobSet, action: Action, facts: Classification) -> String? {
         if key == .workingDirectory, let cwd = action.workingDirectory, globs.matches(cwd) != false { return cwd }
         if key == .host, let host = action.host, globs.matches(host) != false { return host }
-        return facts.environmentFacts.values[key]?.first { globs.matches($0) != false }
+        return facts.environmentFacts[key].first { globs.matches($0) != false }
     }
 
-    private func matchReason(_ env: EnvironmentDefinition, action: Action, facts: Classification) -> String? {
+    private func matchReason(_ env: EnvironmentDefinition, action: Action, facts: Classification) -> EnvironmentReason? {
         matcherLoop: for matcher in env.matchers {
-            for condition in matcher.conditions where matchingValue(condition.key, condition.globs, action: action, facts: facts) == nil {
-                continue matcherLoop
+            var matched: [EnvironmentFactKey: String] = [:]
+            for condition in matcher.conditions {
+                guard let value = matchingValue(condition.key, condition.globs, action: action, facts: facts) else { continue matcherLoop }
+                matched[condition.key] = value
             }
-            let parts = matcher.conditions.map { c in
-                "\(c.key.rawValue) `\(matchingValue(c.key, c.globs, action: action, facts: facts) ?? "")`"
-            }
-            return "matched " + parts.joined(separator: ", ")
+            return .matched(matched)
         }
         return nil
     }
@@ -124,19 +118,19 @@ public struct PolicyEvaluator: Sendable {
     }
 
     private func evaluate(_ view: FactsView, usage: UsageSnapshot, in env: CompiledEnvironment, trace: TraceLog?) -> Outcome {
-        var ruleContributions: [DecisionTable.Contribution] = []
+        var table = DecisionTable.Accumulator()
         var matched: [CompiledRule] = []
         var undecided: [(CompiledRule, String)] = []
         for rule in compiled.rules {
             switch RuleMatcher.match(rule, view, environment: env) {
             case .yes:
                 matched.append(rule)
-                ruleContributions.append(.init(tier: rule.decision, source: .rule(rule.id)))
+                table.offerRule(.init(tier: rule.decision, source: .rule(rule.id)))
                 trace?.lines.append("  rule \(rule.id): matches → \(rule.decision)")
             case .undecided(let why) where rule.tightens:
                 matched.append(rule)
                 undecided.append((rule, why))
-                ruleContributions.append(.init(tier: rule.decision, source: .rule(rule.id)))
+                table.offerRule(.init(tier: rule.decision, source: .rule(rule.id)))
                 trace?.lines.append("  rule \(rule.id): cannot be evaluated (\(why)) → applies, \(rule.decision)")
             case .undecided(let why):
                 trace?.lines.append("  rule \(rule.id): cannot be evaluated (\(why)) → ignored; a rule that loosens never applies unless it surely matches")
@@ -144,25 +138,23 @@ public struct PolicyEvaluator: Sendable {
                 trace?.lines.append("  rule \(rule.id): no")
             }
         }
-        var limitContributions: [DecisionTable.Contribution] = []
+        let matrixTier = env.tiers[view.facts.effect.severity]
+        trace?.lines.append("  tier \(env.definition.name)/\(view.facts.effect): \(matrixTier.map(\.rawValue) ?? "none")")
+        table.offerMatrix(matrixTier, environment: env.definition.name, effect: view.facts.effect)
         var breaches: [(Limit, LimitBreach, Tier)] = []
         for limit in compiled.limits {
             guard limit.environments?.contains(env.definition.name) ?? true,
                 limit.principals?.matches(view.action.principal.agent) != false
             else { continue }
             if let (breach, tier) = LimitChecker.exceeded(limit, facts: view.facts, usage: usage) {
-                limitContributions.append(.init(tier: tier, source: .limit(limit.id)))
+                table.offerLimit(.init(tier: tier, source: .limit(limit.id)))
                 breaches.append((limit, breach, tier))
                 trace?.lines.append("  limit \(limit.id): exceeded (\(breach)) → \(tier)")
             } else {
                 trace?.lines.append("  limit \(limit.id): within")
             }
         }
-        let matrixTier = env.tiers[view.facts.effect.severity]
-        trace?.lines.append("  tier \(env.definition.name)/\(view.facts.effect): \(matrixTier.map(\.rawValue) ?? "none")")
-        let contribution = DecisionTable.decide(
-            environment: env.definition.name, matrixTier: matrixTier, effect: view.facts.effect,
-            rules: ruleContributions, limits: limitContributions)
+        let contribution = table.result(environment: env.definition.name)
         return Outcome(
             environment: env, contribution: contribution, matchedRules: matched, undecidedRules: undecided,
             limitBreaches: breaches, matrixTier: matrixTier)
@@ -173,22 +165,20 @@ public struct PolicyEvaluator: Sendable {
     ) -> Decision {
         let env = outcome.environment.definition
         let contribution = outcome.contribution
-        var reasons = ["environment \(candidate.name): \(candidate.reason)"]
-        if candidates.count > 1 {
-            reasons.append("the action resolved to \(candidates.map(\.name).joined(separator: ", ")); the most restrictive outcome applies")
-        }
+        var reasons: [DecisionReason] = [.environment(candidate.name, candidate.reason)]
+        if candidates.count > 1 { reasons.append(.severalEnvironments(candidates.map(\.name))) }
         for rule in outcome.matchedRules {
             if let why = outcome.undecidedRules.first(where: { $0.0 === rule })?.1 {
-                reasons.append("rule \(rule.id) (\(rule.decision)) applied because \(why); a rule that tightens applies when it cannot be evaluated")
+                reasons.append(.ruleUndecided(id: rule.id, tier: rule.decision, why: why))
             } else {
-                reasons.append("rule \(rule.id) (\(rule.decision)) matched")
+                reasons.append(.ruleMatched(id: rule.id, tier: rule.decision))
             }
         }
         for (limit, breach, tier) in outcome.limitBreaches {
-            reasons.append("limit \(limit.id) exceeded: \(breach) → \(tier)")
+            reasons.append(.limitExceeded(id: limit.id, breach: breach.description, tier: tier))
         }
-        if let matrixTier = outcome.matrixTier { reasons.append("tier \(env.name)/\(facts.effect) is \(matrixTier)") }
-        reasons += facts.findings.map { "\($0.operation): \($0.reason)" }
+        if let matrixTier = outcome.matrixTier { reasons.append(.tier(environment: env.name, effect: facts.effect, tier: matrixTier)) }
+        for finding in facts.findings { reasons.append(.finding(operation: finding.operation, reason: finding.reason)) }
 
         var approval: ApprovalRequirement?
         if contribution.tier == .gated {
@@ -217,7 +207,7 @@ public struct PolicyEvaluator: Sendable {
         approval: ApprovalRequirement?, missing: [ContextField]
     ) -> String {
         var text: String
-        if case .rule(let id) = c.source, let rule = matched.first(where: { $0.id == id }), let m = rule.rule.message {
+        if case .rule(let id) = c.source, let rule = matched.first(where: { $0.id == id }), let m = rule.message {
             text = m
         } else if case .limit(let id) = c.source, let limitBreach {
             text = "Interlock: limit \(id) exceeded: \(limitBreach)"
@@ -235,10 +225,9 @@ public struct PolicyEvaluator: Sendable {
                 text = "allowed (\(c.source))"
             }
         }
-        while text.last == "." { text.removeLast() }
         if let approval, c.tier == .gated {
-            let roles = approval.roles.isEmpty ? "" : " with role \(approval.roles.joined(separator: " or "))"
-            text += "; needs \(approval.approvers) distinct approver\(approval.approvers == 1 ? "" : "s")\(roles) within \(formatDuration(approval.timeoutSeconds))"
+            text += "; needs "
+            text += approval.summary
         }
         if !missing.isEmpty {
             text += "; first state \(missing.map(\.rawValue).joined(separator: ", ")) in the action's context"
