@@ -259,44 +259,25 @@ enum RuleMatcher {
         if rule.operationPrefixMask != .max && rule.operationPrefixMask & v.operationPrefixMask == 0 { return .no }
         let tightens = rule.tightens
         var undecided: String?
-        if let globs = rule.principals {
-            switch single(globs, v.action.principal.agent, "principal") {
-            case .no: return .no
+        /// False when the condition rules the match out; an undecided condition is remembered.
+        func holds(_ result: Result) -> Bool {
+            switch result {
+            case .no: return false
             case .undecided(let why): undecided = undecided ?? why
             case .yes: break
             }
+            return true
         }
-        if let globs = rule.launchedBy {
-            switch single(globs, v.action.principal.launchedBy, "launched by") {
-            case .no: return .no
-            case .undecided(let why): undecided = undecided ?? why
-            case .yes: break
-            }
-        }
-        if let globs = rule.tasks {
-            switch single(globs, v.action.principal.task, "task") {
-            case .no: return .no
-            case .undecided(let why): undecided = undecided ?? why
-            case .yes: break
-            }
-        }
-        if let globs = rule.operations {
-            switch many(globs, v.facts.operations, complete: true, tightens: tightens, "operation") {
-            case .no: return .no
-            case .undecided(let why): undecided = undecided ?? why
-            case .yes: break
-            }
-        }
+        if let globs = rule.principals, !holds(single(globs, v.action.principal.agent, "principal")) { return .no }
+        if let globs = rule.launchedBy, !holds(single(globs, v.action.principal.launchedBy, "launched by")) { return .no }
+        if let globs = rule.tasks, !holds(single(globs, v.action.principal.task, "task")) { return .no }
+        if let globs = rule.operations, !holds(many(globs, v.facts.operations, complete: true, tightens: tightens, "operation")) { return .no }
         if let mask = rule.categoryMask {
             let hit = tightens ? (v.categoryMask & mask != 0) : (v.categoryMask != 0 && v.categoryMask & ~mask == 0)
             if !hit { return .no }
         }
-        if let globs = rule.targets {
-            switch many(globs, v.facts.targets, complete: v.facts.targetsComplete, tightens: tightens, "target") {
-            case .no: return .no
-            case .undecided(let why): undecided = undecided ?? why
-            case .yes: break
-            }
+        if let globs = rule.targets, !holds(many(globs, v.facts.targets, complete: v.facts.targetsComplete, tightens: tightens, "target")) {
+            return .no
         }
         if let undecided { return .undecided(undecided) }
         return .yes
