@@ -96,7 +96,7 @@ enum DecisionReport {
         lines.append("message:     \(decision.message)")
         if let a = decision.approval {
             let roles = a.roles.isEmpty ? "any human" : a.roles.joined(separator: " or ")
-            lines.append("approval:    \(a.approvers) distinct approver\(a.approvers == 1 ? "" : "s") (\(roles)), timeout \(a.timeoutSeconds / 60)m")
+            lines.append("approval:    \(a.approvers) distinct approver\(a.approvers == 1 ? "" : "s") (\(roles)), timeout \(formatDuration(a.timeoutSeconds))")
         }
         if !decision.missingContext.isEmpty {
             lines.append("missing:     \(decision.missingContext.map(\.rawValue).joined(separator: ", "))")

@@ -20,12 +20,7 @@ public struct ApprovalRequirement: Sendable, Hashable {
             text += roles.joined(separator: " or ")
         }
         text += " within "
-        let minutes = timeoutSeconds / 60
-        if timeoutSeconds % 60 == 0 {
-            text += minutes % 60 == 0 ? "\(minutes / 60)h" : "\(minutes)m"
-        } else {
-            text += "\(timeoutSeconds)s"
-        }
+        text += formatDuration(timeoutSeconds)
         return text
     }
 
@@ -157,4 +152,15 @@ public enum DecisionReason: Sendable, Hashable, CustomStringConvertible {
         case .finding(let operation, let reason): "\(operation): \(reason)"
         }
     }
+}
+
+/// Renders seconds the way policies write durations: `1h30m`, `15m`, `45s`.
+public func formatDuration(_ seconds: Int) -> String {
+    var rest = seconds
+    var out = ""
+    for (unit, name) in [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")] where rest >= unit {
+        out += "\(rest / unit)\(name)"
+        rest %= unit
+    }
+    return out.isEmpty ? "0s" : out
 }

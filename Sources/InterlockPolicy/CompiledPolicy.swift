@@ -178,17 +178,6 @@ final class CompiledGlobSet: Sendable {
 
     /// Same answer as `GlobSet.matches`.
     func matches(_ text: String) -> Bool? {
-        var text = text
-        return text.withUTF8 { bytes in
-            var undecided = false
-            for i in programs.indices {
-                switch Glob.run(programs[i], separator: separators[i], bytes) {
-                case true?: return true
-                case nil: undecided = true
-                case false?: break
-                }
-            }
-            return undecided ? nil : false
-        }
+        GlobSet.anyMatches(text, count: programs.count) { Glob.run(programs[$0], separator: separators[$0], $1) }
     }
 }

@@ -221,11 +221,18 @@ public struct GlobSet: Sendable, Hashable {
     /// True when any glob matches, false when none does, nil when none matched and at least one
     /// could not be decided.
     public func matches(_ text: String) -> Bool? {
+        GlobSet.anyMatches(text, count: globs.count) { globs[$0].matches(bytes: $1) }
+    }
+
+    /// The any/none/undecided combination shared by every set of globs: `match(i, bytes)` runs the
+    /// i-th glob on the text's UTF-8 bytes.
+    @inline(__always)
+    static func anyMatches(_ text: String, count: Int, _ match: (Int, UnsafeBufferPointer<UInt8>) -> Bool?) -> Bool? {
         var text = text
         return text.withUTF8 { bytes in
             var undecided = false
-            for glob in globs {
-                switch glob.matches(bytes: bytes) {
+            for i in 0..<count {
+                switch match(i, bytes) {
                 case true?: return true
                 case nil: undecided = true
                 case false?: break

@@ -42,7 +42,7 @@ public struct PolicyEvaluator: Sendable {
     public func resolveEnvironments(_ action: Action, facts: Classification) -> [EnvironmentCandidate] {
         var out: [EnvironmentCandidate] = []
         if let explicit = action.environment {
-            if policy.environment(named: explicit) != nil {
+            if compiled.environmentsByName[explicit] != nil {
                 out.append(EnvironmentCandidate(name: explicit, reason: .named))
             } else {
                 out.append(

@@ -270,14 +270,3 @@ func parseDuration(_ text: String) -> Int? {
     }
     return sawUnit && !haveDigits ? total : nil
 }
-
-/// Renders seconds the way policies write them: `1h30m`, `15m`, `45s`.
-func formatDuration(_ seconds: Int) -> String {
-    var rest = seconds
-    var out = ""
-    for (unit, name) in [(86400, "d"), (3600, "h"), (60, "m"), (1, "s")] where rest >= unit {
-        out += "\(rest / unit)\(name)"
-        rest %= unit
-    }
-    return out.isEmpty ? "0s" : out
-}
