@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "InterlockCore", targets: ["InterlockCore"]),
         .library(name: "InterlockPolicy", targets: ["InterlockPolicy"]),
         .library(name: "InterlockClassifiers", targets: ["InterlockClassifiers"]),
+        .library(name: "InterlockSyntax", targets: ["InterlockSyntax"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -32,10 +33,16 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // Parsers for the languages agents act in (shell, SQL). No dependencies at all, so the
+        // fuzzing harnesses can compile them alone with `-sanitize=fuzzer`.
+        .target(
+            name: "InterlockSyntax",
+            swiftSettings: strictSettings
+        ),
         // Pure functions from a raw action to facts. Never verdicts.
         .target(
             name: "InterlockClassifiers",
-            dependencies: ["InterlockCore"],
+            dependencies: ["InterlockCore", "InterlockSyntax"],
             swiftSettings: strictSettings
         ),
         // The policy language: YAML → validated policy → decisions. No I/O beyond parsing text it is given.
@@ -79,6 +86,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Corpus")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockSyntaxTests",
+            dependencies: ["InterlockSyntax", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(

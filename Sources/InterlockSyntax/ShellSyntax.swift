@@ -1,0 +1,274 @@
+/// The syntax tree of a shell command line, as POSIX sh and bash read it.
+///
+/// The tree keeps what decides what will run: every command, every word with its quoting, every
+/// expansion that runs code (command, process and arithmetic substitution), every redirection. It
+/// drops what does not (the exact spelling of whitespace, comments).
+
+/// A list of pipelines joined by `;`, `&`, `&&`, `||` or newlines.
+public struct ShellScript: Sendable, Hashable {
+    public var pipelines: [ShellPipeline]
+
+    public init(pipelines: [ShellPipeline] = []) {
+        self.pipelines = pipelines
+    }
+}
+
+/// Commands joined by `|` or `|&`; each reads what the one before it prints.
+public struct ShellPipeline: Sendable, Hashable {
+    public enum Connector: String, Sendable, Hashable {
+        /// `;`, a newline or the end of the list: the next pipeline runs afterwards.
+        case sequence
+        /// `&`: this pipeline runs in the background.
+        case background
+        /// `&&`: the next pipeline runs if this one succeeds.
+        case and
+        /// `||`: the next pipeline runs if this one fails.
+        case or
+    }
+
+    public var commands: [ShellCommand]
+    /// `! pipeline`
+    public var negated: Bool
+    /// `time pipeline`
+    public var timed: Bool
+    /// How this pipeline is joined to the next one.
+    public var connector: Connector
+
+    public init(commands: [ShellCommand], negated: Bool = false, timed: Bool = false, connector: Connector = .sequence) {
+        self.commands = commands
+        self.negated = negated
+        self.timed = timed
+        self.connector = connector
+    }
+}
+
+public indirect enum ShellCommand: Sendable, Hashable {
+    case simple(SimpleCommand)
+    case compound(CompoundCommand)
+    /// `name() body` or `function name body`.
+    case function(name: String, body: CompoundCommand)
+}
+
+/// Assignments, words and redirections: `A=1 rm -rf "$dir" 2>/dev/null`.
+public struct SimpleCommand: Sendable, Hashable {
+    public var assignments: [ShellAssignment]
+    /// The command name and its arguments, before expansion.
+    public var words: [ShellWord]
+    public var redirections: [ShellRedirection]
+
+    public init(assignments: [ShellAssignment] = [], words: [ShellWord] = [], redirections: [ShellRedirection] = []) {
+        self.assignments = assignments
+        self.words = words
+        self.redirections = redirections
+    }
+}
+
+/// `NAME=value`, `NAME+=value` or `NAME=(a b c)`.
+public struct ShellAssignment: Sendable, Hashable {
+    public var name: String
+    public var value: ShellWord
+    /// The elements of an array assignment; nil for a scalar one.
+    public var elements: [ShellWord]?
+
+    public init(name: String, value: ShellWord, elements: [ShellWord]? = nil) {
+        self.name = name
+        self.value = value
+        self.elements = elements
+    }
+}
+
+public struct CompoundCommand: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case subshell, group, ifClause = "if", forLoop = "for", selectLoop = "select", whileLoop = "while"
+        case untilLoop = "until", caseClause = "case", arithmetic, conditional, coprocess = "coproc"
+    }
+
+    public var kind: Kind
+    /// Every list the construct may run: conditions, branches, loop bodies, case arms.
+    public var bodies: [ShellScript]
+    /// Words the construct expands: `for` lists, the `case` subject and patterns, `[[ ]]` operands,
+    /// the text of `(( ))`.
+    public var words: [ShellWord]
+    public var redirections: [ShellRedirection]
+
+    public init(kind: Kind, bodies: [ShellScript] = [], words: [ShellWord] = [], redirections: [ShellRedirection] = []) {
+        self.kind = kind
+        self.bodies = bodies
+        self.words = words
+        self.redirections = redirections
+    }
+}
+
+public struct ShellRedirection: Sendable, Hashable {
+    public enum Operator: String, Sendable, Hashable {
+        case input = "<"
+        case output = ">"
+        case append = ">>"
+        /// `>|`: overwrites even under `set -o noclobber`.
+        case clobber = ">|"
+        case readWrite = "<>"
+        case duplicateInput = "<&"
+        case duplicateOutput = ">&"
+        /// `&>`: standard output and error to one file.
+        case outputAndError = "&>"
+        case appendOutputAndError = "&>>"
+        case hereDocument = "<<"
+        case hereString = "<<<"
+
+        /// Whether the operator writes to its target.
+        public var writes: Bool {
+            switch self {
+            case .output, .append, .clobber, .readWrite, .outputAndError, .appendOutputAndError, .duplicateOutput: true
+            case .input, .duplicateInput, .hereDocument, .hereString: false
+            }
+        }
+
+        /// Whether writing replaces what the target held.
+        public var truncates: Bool {
+            switch self {
+            case .output, .clobber, .outputAndError: true
+            default: false
+            }
+        }
+    }
+
+    /// The file descriptor number written before the operator (`2>`), when any.
+    public var descriptor: Int?
+    public var op: Operator
+    /// The file, descriptor or here-document delimiter.
+    public var target: ShellWord
+    /// The here-document's body. Expansions in it are parsed unless the delimiter was quoted.
+    public var hereDocument: ShellWord?
+
+    public init(descriptor: Int? = nil, op: Operator, target: ShellWord, hereDocument: ShellWord? = nil) {
+        self.descriptor = descriptor
+        self.op = op
+        self.target = target
+        self.hereDocument = hereDocument
+    }
+}
+
+/// One shell word before expansion: the pieces it was written in, with their quoting.
+public struct ShellWord: Sendable, Hashable {
+    public var parts: [ShellWordPart]
+
+    public init(_ parts: [ShellWordPart]) {
+        self.parts = parts
+    }
+
+    public static func literal(_ text: String) -> ShellWord { ShellWord([.literal(text)]) }
+
+    /// The word after quote removal, when it has no expansion: what the command receives.
+    /// Brace expansion and globbing are not performed; `hasPattern` says whether they could apply.
+    public var staticValue: String? {
+        var out = ""
+        return Self.appendStatic(parts, to: &out) ? out : nil
+    }
+
+    private static func appendStatic(_ parts: [ShellWordPart], to out: inout String) -> Bool {
+        for part in parts {
+            switch part {
+            case .literal(let text), .quoted(let text): out += text
+            case .doubleQuoted(let inner): if !appendStatic(inner, to: &out) { return false }
+            case .parameter, .commandSubstitution, .arithmetic, .processSubstitution: return false
+            }
+        }
+        return true
+    }
+
+    /// True when the word is exactly this unquoted text (how reserved words are recognised).
+    public func isUnquoted(_ text: String) -> Bool {
+        parts.count == 1 && parts[0] == .literal(text)
+    }
+
+    /// Whether unquoted glob characters, brace expansion or a leading tilde can turn the word into
+    /// other words or other paths at run time.
+    public var hasPattern: Bool {
+        for (index, part) in parts.enumerated() {
+            guard case .literal(let text) = part else { continue }
+            if index == 0 && text.hasPrefix("~") { return true }
+            var sawOpenBrace = false
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["): return true
+                case UInt8(ascii: "{"): sawOpenBrace = true
+                case UInt8(ascii: ","), UInt8(ascii: "."): if sawOpenBrace { return true }
+                default: break
+                }
+            }
+        }
+        return false
+    }
+
+    /// Whether some part is expanded at run time (a parameter or a substitution).
+    public var hasExpansion: Bool { staticValue == nil }
+
+    /// Every script the word runs while being expanded, however deeply nested.
+    public var substitutions: [ShellScript] {
+        var out: [ShellScript] = []
+        Self.collectSubstitutions(parts, into: &out)
+        return out
+    }
+
+    private static func collectSubstitutions(_ parts: [ShellWordPart], into out: inout [ShellScript]) {
+        for part in parts {
+            switch part {
+            case .literal, .quoted: break
+            case .doubleQuoted(let inner), .arithmetic(let inner): collectSubstitutions(inner, into: &out)
+            case .parameter(_, let inner): collectSubstitutions(inner, into: &out)
+            case .commandSubstitution(let script), .processSubstitution(let script, _): out.append(script)
+            }
+        }
+    }
+
+    /// The word as text with expansions left in their `$name` form, for messages and targets.
+    public var display: String {
+        var out = ""
+        Self.appendDisplay(parts, to: &out)
+        return out
+    }
+
+    private static func appendDisplay(_ parts: [ShellWordPart], to out: inout String) {
+        for part in parts {
+            switch part {
+            case .literal(let text), .quoted(let text): out += text
+            case .doubleQuoted(let inner): appendDisplay(inner, to: &out)
+            case .parameter(let name, _): out += "$" + name
+            case .commandSubstitution: out += "$(…)"
+            case .arithmetic: out += "$((…))"
+            case .processSubstitution(_, let isInput): out += isInput ? "<(…)" : ">(…)"
+            }
+        }
+    }
+}
+
+public indirect enum ShellWordPart: Sendable, Hashable {
+    /// Unquoted text: subject to brace expansion, tilde expansion and globbing.
+    case literal(String)
+    /// Text that quoting protects: `'..'`, `$'..'` after escape processing, a backslash-escaped character.
+    case quoted(String)
+    /// `"..."`: its parts, in which parameters are expanded but not split.
+    case doubleQuoted([ShellWordPart])
+    /// `$name` or `${name...}`; the nested parts are the operator's words (`${x:-$(cmd)}`).
+    case parameter(name: String, nested: [ShellWordPart])
+    /// `$(...)` or a backtick substitution.
+    case commandSubstitution(ShellScript)
+    /// `$((...))`.
+    case arithmetic([ShellWordPart])
+    /// `<(...)` (input) or `>(...)`.
+    case processSubstitution(ShellScript, isInput: Bool)
+}
+
+/// Why a command line could not be parsed, and where.
+public struct ShellSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    /// Byte offset into the text.
+    public var offset: Int
+
+    public init(_ message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+
+    public var description: String { "\(message) at byte \(offset)" }
+}
