@@ -18,8 +18,14 @@ public struct ClassifierSet: Sendable {
         self.classifiers = classifiers
     }
 
-    /// Every classifier this build has.
-    public static let standard = ClassifierSet([FileChangeClassifier()])
+    /// Every classifier this build has, with no view of the disk: what depends on files
+    /// (overwrites, scripts) is `unknown`.
+    public static let standard = standard(fileSystem: OpaqueFileSystem())
+
+    /// Every classifier this build has, seeing files through `fileSystem`.
+    public static func standard(fileSystem: any FileSystemView) -> ClassifierSet {
+        ClassifierSet([FileChangeClassifier(), ShellClassifier(fileSystem: fileSystem), SQLClassifier()])
+    }
 
     public func classify(_ action: Action) -> Classification {
         var facts: Classification?

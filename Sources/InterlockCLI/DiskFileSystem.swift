@@ -1,0 +1,27 @@
+import Foundation
+import InterlockClassifiers
+
+/// The real disk, as classifiers see it: whether a path exists, and the text of small files
+/// (scripts an agent is about to run). Read-only.
+struct DiskFileSystem: FileSystemView {
+    /// Scripts larger than this are not read; the classifier then says `unknown`.
+    static let maximumScriptSize = 256 * 1024
+
+    func kind(of path: String) -> PathKind? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            // A dangling symlink still gets replaced by a write through it.
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil { return .file }
+            return .missing
+        }
+        return isDirectory.boolValue ? .directory : .file
+    }
+
+    func contents(of path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = attributes[.size] as? Int, size <= Self.maximumScriptSize,
+            let data = FileManager.default.contents(atPath: path)
+        else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+}

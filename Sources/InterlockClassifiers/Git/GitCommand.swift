@@ -1,0 +1,192 @@
+import InterlockCore
+
+/// Classifies a `git` invocation from its arguments (after the word `git`).
+///
+/// Rewriting shared history and discarding work are destructive; recording, branching and
+/// fetching are writes; inspecting is a read. Commit messages and other option values are data
+/// and never change the classification.
+public enum GitCommand {
+    /// `arguments` are the values after `git` (nil when computed at run time); `displays` as written.
+    public static func classify(_ arguments: [String?], displays: [String]) -> [Finding] {
+        var index = 0
+        // Global options: `-C dir`, `-c key=value`, `--git-dir=...`, `--no-pager`, `-P`.
+        while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
+            if ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env", "--super-prefix"].contains(text) { index += 1 }
+            if text == "--version" || text == "--help" || text == "-h" {
+                return [finding("git", .read, "`git \(text)` only prints")]
+            }
+            index += 1
+        }
+        guard index < arguments.count else { return [finding("git", .read, "`git` without a subcommand prints usage")] }
+        guard let sub = arguments[index] else {
+            return [Finding(operation: "git:dynamic", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "the git subcommand `\(displays[index])` is computed at run time")]
+        }
+        let rest = Array(arguments[(index + 1)...])
+        let words = rest.compactMap { $0 }
+        let flags = Set(words.filter { $0.hasPrefix("-") })
+        func has(_ names: String...) -> Bool {
+            names.contains { name in flags.contains(name) || flags.contains { $0.hasPrefix(name + "=") } }
+        }
+        /// Short-option clusters: `-fd` has `f`.
+        func hasShort(_ letter: Character) -> Bool {
+            flags.contains { $0.count >= 2 && !$0.hasPrefix("--") && $0.dropFirst().contains(letter) }
+        }
+        let operands = words.filter { !$0.hasPrefix("-") }
+
+        switch sub {
+        case "status", "log", "diff", "show", "blame", "annotate", "ls-files", "ls-tree", "rev-parse", "describe", "shortlog", "grep",
+            "cat-file", "rev-list", "help", "version", "fsck", "count-objects", "whatchanged", "name-rev", "merge-base", "cherry",
+            "ls-remote", "show-ref", "for-each-ref", "var", "check-ignore", "check-attr", "check-ref-format", "verify-commit",
+            "verify-tag", "range-diff", "difftool", "show-branch", "instaweb_dummy", "citool_dummy", "bugreport", "diagnose", "hash-object", "request-pull", "format-patch":
+            if sub == "format-patch" || sub == "bugreport" || sub == "diagnose" { return [finding("git:\(sub)", .write, "`git \(sub)` writes files")] }
+            return [finding("git:\(sub)", .read, "`git \(sub)` only reads")]
+        case "push":
+            let forceFlags = has("--force") || hasShort("f")
+            let lease = has("--force-with-lease") || has("--force-if-includes")
+            let deleting = has("--delete") || hasShort("d") || operands.dropFirst().contains { $0.hasPrefix(":") && $0.count > 1 }
+            let plusRefspec = operands.dropFirst().contains { $0.hasPrefix("+") }
+            let targets = Array(operands.prefix(3))
+            if has("--dry-run") || hasShort("n") {
+                return [finding("git:push", .read, "`git push --dry-run` only reports")]
+            }
+            var out: [Finding] = []
+            if has("--mirror") {
+                out.append(finding("git:push_mirror", .destructive, targets: targets, categories: [.historyRewrite, .dataLoss], "`git push --mirror` makes the remote match exactly, deleting and overwriting its refs"))
+            }
+            if forceFlags || plusRefspec {
+                out.append(finding("git:push_force", .destructive, targets: targets, categories: [.historyRewrite], "`git push --force` overwrites the remote's history"))
+            } else if lease {
+                out.append(finding("git:push_force_with_lease", .destructive, targets: targets, categories: [.historyRewrite], "`git push --force-with-lease` overwrites the remote's history if nobody pushed meanwhile"))
+            }
+            if deleting {
+                out.append(finding("git:push_delete", .destructive, targets: targets, categories: [.dataLoss], "`git push --delete` deletes refs on the remote"))
+            }
+            if out.isEmpty { out.append(finding("git:push", .write, targets: targets, "`git push` publishes commits")) }
+            return out
+        case "filter-branch", "filter-repo":
+            return [finding("git:\(sub)", .destructive, categories: [.historyRewrite], "`git \(sub)` rewrites every commit of the history")]
+        case "reset":
+            if has("--hard") { return [finding("git:reset_hard", .destructive, categories: [.dataLoss], "`git reset --hard` discards uncommitted work")] }
+            return [finding("git:reset", .write, "`git reset` moves the branch or unstages changes")]
+        case "clean":
+            if has("--dry-run") || hasShort("n") { return [finding("git:clean", .read, "`git clean -n` only lists")] }
+            if has("--force") || hasShort("f") {
+                return [finding("git:clean", .destructive, categories: [.dataLoss], "`git clean -f` deletes untracked files\(hasShort("x") ? ", ignored ones too" : "")")]
+            }
+            return [finding("git:clean", .write, "`git clean` without `-f` refuses to delete")]
+        case "checkout":
+            let pathForm = rest.contains("--") || operands.contains(".") || operands.contains { $0.hasPrefix(":/") }
+            if has("--force") || hasShort("f") || (pathForm && !hasShort("b") && !hasShort("B")) {
+                return [finding("git:checkout_discard", .destructive, categories: [.dataLoss], "`git checkout` over paths discards their uncommitted changes")]
+            }
+            return [finding("git:checkout", .write, "`git checkout` switches branches")]
+        case "restore":
+            if (has("--staged") || hasShort("S")) && !(has("--worktree") || hasShort("W")) {
+                return [finding("git:restore", .write, "`git restore --staged` only unstages")]
+            }
+            return [finding("git:restore", .destructive, categories: [.dataLoss], "`git restore` discards uncommitted changes")]
+        case "switch":
+            if has("--discard-changes") || has("--force") || hasShort("f") {
+                return [finding("git:switch_discard", .destructive, categories: [.dataLoss], "`git switch --discard-changes` throws away local changes")]
+            }
+            return [finding("git:switch", .write, "`git switch` changes branches")]
+        case "stash":
+            switch operands.first {
+            case "drop", "clear": return [finding("git:stash_\(operands.first!)", .destructive, categories: [.dataLoss], "`git stash \(operands.first!)` deletes stashed work")]
+            case "list", "show": return [finding("git:stash", .read, "`git stash \(operands.first!)` only reads")]
+            default: return [finding("git:stash", .write, "`git stash` sets work aside")]
+            }
+        case "branch":
+            if has("-D") || (has("--delete") || hasShort("d")) && (has("--force") || hasShort("f")) {
+                return [finding("git:branch_delete_force", .destructive, targets: operands, categories: [.dataLoss], "`git branch -D` deletes branches even when unmerged")]
+            }
+            if has("--delete") || hasShort("d") { return [finding("git:branch_delete", .write, targets: operands, "`git branch -d` deletes merged branches")] }
+            if has("-M") || has("-C") { return [finding("git:branch_force", .destructive, targets: operands, categories: [.dataLoss], "`git branch -M` overwrites an existing branch")] }
+            if operands.isEmpty || has("--list") || hasShort("l") || hasShort("a") || hasShort("r") || has("--show-current") || has("--contains") || has("--merged") || has("--no-merged") || hasShort("v") {
+                return [finding("git:branch", .read, "lists branches")]
+            }
+            return [finding("git:branch", .write, targets: operands, "creates or changes branches")]
+        case "tag":
+            if has("--delete") || hasShort("d") { return [finding("git:tag_delete", .destructive, targets: operands, "deletes tags")] }
+            if operands.isEmpty || has("--list") || hasShort("l") || has("--contains") || has("--points-at") || hasShort("n") || has("--verify") || hasShort("v") {
+                return [finding("git:tag", .read, "lists tags")]
+            }
+            if has("--force") || hasShort("f") { return [finding("git:tag_force", .destructive, targets: operands, categories: [.historyRewrite], "`git tag -f` moves an existing tag")] }
+            return [finding("git:tag", .write, targets: operands, "creates a tag")]
+        case "reflog":
+            if operands.first == "expire" || operands.first == "delete" {
+                return [finding("git:reflog_\(operands.first!)", .destructive, categories: [.dataLoss], "`git reflog \(operands.first!)` removes the record that makes lost commits recoverable")]
+            }
+            return [finding("git:reflog", .read, "shows the reflog")]
+        case "gc":
+            if flags.contains(where: { $0 == "--prune=now" || $0 == "--prune=all" }) || rest.contains("--prune") && rest.contains("now") {
+                return [finding("git:gc_prune_now", .destructive, categories: [.dataLoss], "`git gc --prune=now` deletes unreachable commits at once")]
+            }
+            return [finding("git:gc", .write, "`git gc` compacts the repository")]
+        case "prune":
+            if has("--dry-run") || hasShort("n") { return [finding("git:prune", .read, "`git prune -n` only lists")] }
+            return [finding("git:prune", .destructive, categories: [.dataLoss], "`git prune` deletes unreachable objects")]
+        case "update-ref":
+            if has("-d") || has("--stdin") { return [finding("git:update_ref", .destructive, targets: operands, categories: [.historyRewrite], "`git update-ref` deletes or rewrites refs directly")] }
+            return [finding("git:update_ref", .destructive, targets: operands, categories: [.historyRewrite], "`git update-ref` points a ref anywhere, bypassing safety checks")]
+        case "rm":
+            if has("--cached") && !(has("--force") || hasShort("f")) { return [finding("git:rm", .write, targets: operands, "`git rm --cached` stops tracking files")] }
+            if has("--force") || hasShort("f") { return [finding("git:rm", .destructive, targets: operands, categories: [.dataLoss], "`git rm -f` deletes files with uncommitted changes")] }
+            return [finding("git:rm", .write, targets: operands, "`git rm` deletes committed files (recoverable from history)")]
+        case "worktree":
+            if operands.first == "remove", has("--force") || hasShort("f") {
+                return [finding("git:worktree_remove", .destructive, categories: [.dataLoss], "`git worktree remove --force` deletes a worktree with its changes")]
+            }
+            if operands.first == "list" { return [finding("git:worktree", .read, "lists worktrees")] }
+            return [finding("git:worktree", .write, "changes worktrees")]
+        case "submodule":
+            if operands.first == "deinit", has("--force") || hasShort("f") || has("--all") {
+                return [finding("git:submodule_deinit", .destructive, categories: [.dataLoss], "`git submodule deinit -f` deletes submodule working trees")]
+            }
+            if operands.isEmpty || operands.first == "status" || operands.first == "summary" || operands.first == "foreach" && false {
+                return [finding("git:submodule", .read, "shows submodules")]
+            }
+            if operands.first == "foreach" {
+                // `git submodule foreach 'cmd'` runs a shell command in each submodule.
+                return [Finding(operation: "git:submodule_foreach", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git submodule foreach` runs a shell command in every submodule")]
+            }
+            return [finding("git:submodule", .write, "updates submodules")]
+        case "config":
+            if has("--get") || has("--get-all") || has("--get-regexp") || has("--list") || hasShort("l") || operands.first == "get" || operands.first == "list" || (operands.count == 1 && !has("--unset") && !has("--unset-all") && !has("--remove-section")) {
+                return [finding("git:config", .read, "reads configuration")]
+            }
+            if let key = operands.first, key.hasPrefix("alias.") || key.hasPrefix("core.hooksPath") || key.hasPrefix("core.sshCommand") || key == "core.pager" || key == "core.editor" || key.hasPrefix("core.fsmonitor") {
+                return [Finding(operation: "git:config", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git config \(key)` sets a command git will run later")]
+            }
+            return [finding("git:config", .write, "changes configuration")]
+        case "remote":
+            if operands.isEmpty || operands.first == "show" || operands.first == "get-url" || hasShort("v") && operands.isEmpty {
+                return [finding("git:remote", .read, "lists remotes")]
+            }
+            if operands.first == "prune" && (has("--dry-run") || hasShort("n")) { return [finding("git:remote", .read, "lists stale branches")] }
+            return [finding("git:remote", .write, "changes remotes")]
+        case "notes":
+            if operands.isEmpty || operands.first == "list" || operands.first == "show" { return [finding("git:notes", .read, "shows notes")] }
+            if operands.first == "remove" || operands.first == "prune" { return [finding("git:notes", .destructive, "removes notes")] }
+            return [finding("git:notes", .write, "edits notes")]
+        case "bisect":
+            if operands.first == "log" || operands.first == "visualize" || operands.first == "view" { return [finding("git:bisect", .read, "shows the bisect state")] }
+            if operands.first == "run" { return [Finding(operation: "git:bisect_run", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git bisect run` runs a command at each step")] }
+            return [finding("git:bisect", .write, "moves through history")]
+        case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "clone", "mv", "apply", "am", "switch_dummy",
+            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "read-tree", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "restore_dummy", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
+            if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
+            if sub == "fetch", has("--prune") || hasShort("p") {
+                return [finding("git:fetch", .write, "`git fetch --prune` updates and removes stale remote-tracking branches")]
+            }
+            return [finding("git:\(sub)", .write, "`git \(sub)` changes the repository")]
+        default:
+            // Unknown subcommands are aliases or extensions (`git-foo` on PATH); an alias may run a shell (`!cmd`).
+            return [Finding(operation: "git:\(sub)", effect: .unknown, targetsComplete: false, reason: "`git \(sub)` is an alias or extension whose effect is unknown")]
+        }
+    }
+
+    static func finding(_ operation: String, _ effect: Effect, targets: [String] = [], categories: Set<Category> = [], _ reason: String) -> Finding {
+        Finding(operation: operation, effect: effect, targets: targets, categories: categories, reason: reason)
+    }
+}

@@ -1,0 +1,186 @@
+import InterlockCore
+import InterlockSyntax
+
+/// Classifies SQL text: each statement's effect, operations and targets; a text takes the worst
+/// of its statements. When the dialect is unknown and the dialects would split the text
+/// differently, every reading is classified and the worst wins: what runs depends on a server
+/// setting Interlock cannot see.
+public struct SQLClassifier: ActionClassifier {
+    public init() {}
+
+    public func classify(_ action: Action) -> Classification? {
+        guard case .sql(let input) = action.input else { return nil }
+        let dialect = input.dialect.flatMap(SQLDialect.init(name:))
+        if input.dialect != nil && dialect == nil {
+            return .unknown(operation: "sql:unknown_dialect", reason: "the SQL dialect `\(input.dialect!)` is not one Interlock reads")
+        }
+        return Self.findings(for: input.text, dialect: dialect)
+    }
+
+    /// Classifies `text` under `dialect`, or under every dialect that could split it differently when nil.
+    public static func findings(for text: String, dialect: SQLDialect?) -> Classification {
+        if let dialect { return classify(text, dialect: dialect) }
+        // Backslashes, `#`, double quotes, backticks, brackets and `$` are where the dialects part ways.
+        let ambiguous = text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "`") || $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") }
+        guard ambiguous else { return classify(text, dialect: .postgresql) }
+        var worst = classify(text, dialect: .postgresql)
+        for other in [SQLDialect.mysql, .sqlite] {
+            let reading = classify(text, dialect: other)
+            if reading.effect > worst.effect { worst = reading }
+        }
+        return worst
+    }
+
+    static func classify(_ text: String, dialect: SQLDialect) -> Classification {
+        let statements: [SQLStatement]
+        do {
+            statements = try SQLStatement.parse(text, dialect: dialect)
+        } catch {
+            return .unknown(operation: "sql:unparseable", reason: "the SQL cannot be read (\(error.message)); its effect is unknown")
+        }
+        guard !statements.isEmpty else {
+            return Classification(findings: [Finding(operation: "sql:empty", effect: .read, reason: "the SQL text holds no statement")])
+        }
+        var findings: [Finding] = []
+        for statement in statements { findings.append(contentsOf: Self.findings(for: statement)) }
+        return Classification(findings: findings)
+    }
+
+    /// The findings for one statement, including the statements it runs (CTEs, EXPLAIN ANALYZE).
+    static func findings(for statement: SQLStatement) -> [Finding] {
+        var out: [Finding] = []
+        let kind = statement.kind
+        let op = "sql:" + kind
+        let targets = statement.targets
+        let named = targets.isEmpty ? "" : " " + targets.map { "`\($0)`" }.joined(separator: ", ")
+        func add(_ effect: Effect, _ categories: Set<Category> = [], _ reason: String, operation: String? = nil, radius: BlastRadius? = nil) {
+            out.append(Finding(operation: operation ?? op, effect: effect, targets: targets, blastRadius: radius, categories: categories, reason: reason))
+        }
+        switch kind {
+        case "select":
+            if statement.flags.contains(.sideEffectFunction) {
+                add(.destructive, [], "the query calls a server function with side effects (terminating sessions, unlinking objects, changing settings)", operation: "sql:side_effect_function")
+            } else if statement.flags.contains(.serverFile) {
+                add(.write, [], "`SELECT ... INTO OUTFILE` writes a file on the database server")
+            } else if statement.flags.contains(.selectWrites) {
+                add(.write, [], "the query creates a table (`SELECT INTO`) or locks rows (`FOR UPDATE`)")
+            } else {
+                add(.read, [], "reads\(named.isEmpty ? "" : " from" + named)")
+            }
+        case "show", "describe", "pragma", "transaction", "listen", "discard", "set_role", "use", "fetch", "close", "reset":
+            add(.read, [], "`\(kind)` does not change data")
+        case "set":
+            add(statement.flags.contains(.global) ? .write : .read, [], statement.flags.contains(.global) ? "`SET GLOBAL` changes the server's settings" : "`SET` changes only this session")
+        case "explain":
+            if statement.flags.contains(.explainRuns) {
+                let innerFindings = statement.inner.flatMap(findings(for:))
+                let innerEffect = Effect.worst(innerFindings.map(\.effect))
+                if innerEffect == .read {
+                    add(.read, [], "`EXPLAIN ANALYZE` runs a query that only reads")
+                } else {
+                    out.append(contentsOf: innerFindings)
+                    add(innerEffect, [], "`EXPLAIN ANALYZE` runs the statement it explains")
+                }
+            } else {
+                add(.read, [], "`EXPLAIN` only plans the statement")
+            }
+            return out
+        case "insert":
+            if statement.flags.contains(.dropsPart) {
+                add(.write, [], "`INSERT OR REPLACE` inserts rows, replacing conflicting ones in\(named)")
+            } else {
+                add(.write, [], "inserts rows into\(named)")
+            }
+        case "replace":
+            add(.write, [], "`REPLACE` inserts rows, deleting conflicting ones in\(named)")
+        case "update":
+            switch statement.whereClause {
+            case .restricting: add(.write, [], "updates rows of\(named) that match its WHERE clause")
+            case .absent: add(.destructive, [.dataLoss], "updates every row of\(named): there is no WHERE clause", radius: .unknown)
+            case .alwaysTrue: add(.destructive, [.dataLoss], "updates every row of\(named): the WHERE clause is always true", radius: .unknown)
+            }
+        case "merge":
+            if statement.flags.contains(.mergeDeletes) {
+                add(.destructive, [.dataLoss], "`MERGE ... THEN DELETE` deletes rows of\(named)")
+            } else {
+                add(.write, [], "merges rows into\(named)")
+            }
+        case "delete":
+            let every = statement.whereClause != .restricting
+            add(.destructive, [.dataLoss], every ? "deletes every row of\(named)" : "deletes rows of\(named)", radius: every ? .unknown : nil)
+        case "truncate":
+            add(.destructive, [.dataLoss], "empties\(named)")
+        case _ where kind.hasPrefix("drop_"):
+            let object = String(kind.dropFirst(5)).replacingOccurrences(of: "_", with: " ")
+            var categories: Set<Category> = [.dataLoss]
+            if ["database", "schema", "owned"].contains(object) { categories.insert(.teardown) }
+            if ["role", "user", "group", "owned", "policy"].contains(object) { categories.insert(.permissionChange) }
+            add(.destructive, categories, "drops the \(object)\(named)\(statement.flags.contains(.cascade) ? " and everything that depends on it (CASCADE)" : "")",
+                radius: statement.flags.contains(.cascade) ? .unknown : nil)
+        case "grant", "revoke", "create_role", "alter_role", "alter_user", "alter_group", "reassign_owned", "alter_default_privileges", "create_user_mapping", "create_policy", "alter_policy":
+            add(.destructive, [.permissionChange], "changes who may do what (`\(kind.replacingOccurrences(of: "_", with: " ").uppercased())`)")
+        case _ where kind.hasPrefix("alter_"):
+            if statement.flags.contains(.dropsPart) {
+                add(.destructive, [.dataLoss], "`ALTER` drops or disables part of\(named)")
+            } else if statement.flags.contains(.global) {
+                add(.destructive, [.protectionOff], "`ALTER SYSTEM` changes the server's configuration")
+            } else {
+                add(.write, [], "changes the definition of\(named)")
+            }
+        case "create_function", "create_procedure", "create_trigger", "create_rule":
+            if statement.flags.contains(.bodyDestroys) {
+                add(.destructive, [], "defines a routine or trigger whose body deletes, drops or changes permissions when it runs")
+            } else {
+                add(.write, [], "defines\(named)")
+            }
+        case _ where kind.hasPrefix("create_"):
+            add(.write, [], "creates\(named.isEmpty ? " an object" : named)")
+        case "copy":
+            if statement.flags.contains(.runsProgram) {
+                out.append(Finding(operation: "sql:copy_program", effect: .unknown, targets: targets, targetsComplete: false, categories: [.opaqueExecution], reason: "`COPY ... PROGRAM` runs a shell command on the database server"))
+            } else if statement.flags.contains(.loadsRows) {
+                add(.write, [], "loads rows into\(named)")
+            } else if statement.flags.contains(.serverFile) {
+                add(.write, [], "writes a file on the database server")
+            } else {
+                add(.read, [], "copies rows out")
+            }
+        case "load_data":
+            add(.write, [], "loads rows from a file")
+        case "do", "call", "execute", "load", "prepare_dynamic":
+            out.append(Finding(operation: op, effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`\(kind.uppercased())` runs code whose effect cannot be read from the statement"))
+        case "prepare":
+            // The prepared statement runs on EXECUTE; judge it now, as if it ran.
+            let inner = statement.inner.flatMap(findings(for:))
+            out.append(contentsOf: inner)
+            if inner.isEmpty { add(.unknown, [], "`PREPARE` of a statement Interlock cannot read") }
+            return out
+        case "declare":
+            out.append(contentsOf: statement.inner.flatMap(findings(for:)))
+            if out.isEmpty { add(.read, [], "declares a cursor") }
+            return out
+        case "vacuum", "analyze", "reindex", "cluster", "checkpoint", "lock", "notify", "comment", "refresh", "attach", "detach", "rename", "flush", "optimize", "repair", "import", "pragma_set", "handler", "check", "checksum", "install", "uninstall":
+            if kind == "check" || kind == "checksum" || kind == "handler" {
+                add(.read, [], "`\(kind.uppercased())` only reads")
+            } else {
+                add(.write, [], "`\(kind.uppercased().replacingOccurrences(of: "_", with: " "))` changes the database's state\(named)")
+            }
+        case "kill", "shutdown":
+            add(.destructive, [], "`\(kind.uppercased())` stops sessions or the server")
+        default:
+            out.append(Finding(operation: "sql:unrecognized", effect: .unknown, targetsComplete: false, reason: "the statement is not SQL Interlock recognises; its effect is unknown"))
+        }
+        // Statements the main one runs: data-modifying CTEs, subqueries of COPY.
+        for inner in statement.inner {
+            let innerFindings = findings(for: inner)
+            if innerFindings.contains(where: { $0.effect != .read }) {
+                out.append(contentsOf: innerFindings.map { finding in
+                    var f = finding
+                    f.reason = "in a WITH clause: " + f.reason
+                    return f
+                })
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,560 @@
+import InterlockCore
+
+/// Commands whose effect depends on their arguments: deletion, overwrite, permissions, services,
+/// containers, packages, databases, version control and infrastructure.
+extension ShellAnalysis {
+    mutating func classifyCatalogued(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        let op = "shell:" + name
+        switch name {
+        // MARK: Deletion and overwrite
+        case "rm", "grm":
+            let options = CommandOptions(args, valued: ["--interactive"])
+            let recursive = options.has("-r", "-R", "--recursive")
+            add(op, .destructive, targets: options.operands, blastRadius: recursive ? .unknown : nil, categories: [.dataLoss],
+                "`rm\(recursive ? " -r" : "")` deletes \(Self.list(options.operands))\(recursive ? " and everything below" : "")")
+        case "rmdir", "unlink", "shred", "srm", "wipe":
+            let options = CommandOptions(args, valued: ["-n", "--iterations", "-s", "--size", "--random-source"])
+            add(op, .destructive, targets: options.operands, categories: [.dataLoss], "`\(name)` destroys \(Self.list(options.operands))")
+        case "truncate":
+            let options = CommandOptions(args, valued: ["-s", "--size", "-r", "--reference"])
+            add(op, .destructive, targets: options.operands, categories: [.dataLoss], "`truncate` cuts \(Self.list(options.operands)) to a new size")
+        case "dd":
+            let output = args.first { $0.value?.hasPrefix("of=") == true }
+            guard let output, let path = output.value?.dropFirst(3) else {
+                add(op, .read, "`dd` without `of=` writes to standard output")
+                return
+            }
+            let notrunc = args.contains { $0.value?.hasPrefix("conv=") == true && $0.value!.contains("notrunc") }
+            classifyWrite(to: Argument(value: String(path), display: String(path)), truncates: !notrunc, by: "`dd of=`", operation: op)
+        case "mkfs", "mke2fs", "mkswap", "wipefs", "fdisk", "sfdisk", "cfdisk", "parted", "gdisk", "sgdisk", "blkdiscard", "mkdosfs",
+            "lvremove", "vgremove", "pvremove", "sgdisk_dummy":
+            let options = CommandOptions(args, valued: ["-t", "-L", "-b", "-n", "-c", "-o", "-E", "-O", "-T", "-U"])
+            if name == "fdisk" || name == "parted" || name == "sfdisk", options.has("-l", "--list") || args.contains(where: { $0.value == "print" }) {
+                add(op, .read, "lists partitions")
+                return
+            }
+            add(op, .destructive, targets: options.operands, blastRadius: .unknown, categories: [.dataLoss], "`\(name)` erases or repartitions \(Self.list(options.operands))")
+        case _ where name.hasPrefix("mkfs."):
+            let options = CommandOptions(args, valued: ["-t", "-L", "-b", "-n", "-c", "-E", "-O", "-T", "-U", "-m"])
+            add("shell:mkfs", .destructive, targets: options.operands, blastRadius: .unknown, categories: [.dataLoss], "`\(name)` formats \(Self.list(options.operands)), erasing it")
+        case "zfs", "zpool":
+            if let sub = args.first?.value, ["destroy", "rollback", "labelclear"].contains(sub) {
+                add(op + ":" + sub, .destructive, targets: Array(args.dropFirst().filter { !($0.value ?? "").hasPrefix("-") }), categories: [.dataLoss], "`\(name) \(sub)` destroys data")
+            } else if let sub = args.first?.value, ["list", "get", "status", "iostat", "history"].contains(sub) {
+                add(op, .read, "`\(name) \(sub)` only reads")
+            } else {
+                unknown(op, "`\(name)` with these arguments is not catalogued")
+            }
+        case "mv", "gmv":
+            classifyMoveOrCopy(name, args, copy: false)
+        case "cp", "gcp", "install":
+            classifyMoveOrCopy(name, args, copy: true)
+        case "scp", "rsync":
+            let options = CommandOptions(args, valued: ["-e", "--rsh", "-i", "-P", "-o", "-F", "-l", "-c", "-J", "-S", "--exclude", "--include",
+                                                        "--filter", "-f", "--exclude-from", "--include-from", "--files-from", "--backup-dir",
+                                                        "--suffix", "--chmod", "--chown", "--rsync-path", "--log-file", "--password-file", "-T"])
+            let destination = options.operands.last.map { [$0] } ?? []
+            if options.flags.contains(where: { $0.hasPrefix("--delete") || $0 == "--remove-source-files" }) {
+                add(op, .destructive, targets: destination + options.operands.dropLast(), blastRadius: .unknown, categories: [.dataLoss],
+                    "`\(name)` with `--delete` removes files at \(Self.list(destination)) that the source lacks")
+            } else if options.has("-n", "--dry-run", "--list-only") {
+                add(op, .read, "a dry run")
+            } else {
+                add(op, .write, targets: destination, "`\(name)` copies files to \(Self.list(destination)), replacing ones that differ")
+            }
+        case "ln":
+            let options = CommandOptions(args, valued: ["-t", "--target-directory", "-S", "--suffix"])
+            let link = options.operands.count >= 2 ? options.operands.last! : (options.operands.first.map { Argument.known(Paths.basename($0.text)) } ?? .known("?"))
+            if options.has("-f", "--force"), pathKind(link) != .missing {
+                add(op, .destructive, targets: [link], categories: [.dataLoss], "`ln -f` replaces `\(link.text)`")
+            } else {
+                add(op, .write, targets: [link], "`ln` creates the link `\(link.text)`")
+            }
+        case "touch", "mkdir", "mktemp", "mkfifo", "mknod":
+            let options = CommandOptions(args, valued: ["-m", "--mode", "-d", "--date", "-r", "--reference", "-t", "-p", "--tmpdir", "--suffix"])
+            add(op, .write, targets: name == "mktemp" ? [] : options.operands, "`\(name)` creates \(Self.list(options.operands))")
+        case "tee":
+            let options = CommandOptions(args, valued: ["--output-error"])
+            if options.operands.isEmpty {
+                add(op, .read, "`tee` without files copies input to output")
+            }
+            for file in options.operands { classifyWrite(to: file, truncates: !options.has("-a", "--append"), by: "`tee`", operation: op) }
+        case "sort":
+            let options = CommandOptions(args, valued: ["-o", "--output", "-k", "--key", "-t", "--field-separator", "-S", "--buffer-size", "-T",
+                                                        "--temporary-directory", "--parallel", "--batch-size", "--files0-from", "--sort", "--random-source", "--compress-program"])
+            if let output = options.value("-o", "--output") {
+                classifyWrite(to: .known(output), truncates: true, by: "`sort -o`", operation: op)
+            } else {
+                add(op, .read, "`sort` prints")
+            }
+        case "uniq_dummy":
+            break
+        case "sed", "gsed":
+            classifySed(name, args)
+        case "awk", "gawk", "mawk", "nawk":
+            classifyAwk(name, args)
+        case "yq":
+            let options = CommandOptions(args, valued: ["-o", "--output-format", "-p", "--input-format", "--indent", "-I", "--expression"])
+            if options.has("-i", "--inplace") {
+                add(op, .write, targets: Array(options.operands.dropFirst()), "`yq -i` edits files in place")
+            } else {
+                add(op, .read, "`yq` prints")
+            }
+        case "tar", "gtar", "bsdtar":
+            classifyTar(name, args)
+        case "unzip":
+            let options = CommandOptions(args, valued: ["-d", "-x", "-P"])
+            if options.has("-l", "-t", "-v", "-Z", "-z", "-p", "-c") {
+                add(op, .read, "`unzip` lists or tests the archive")
+            } else if options.has("-o") {
+                add(op, .destructive, targets: options.value("-d").map { [.known($0)] } ?? [.known(".")], blastRadius: .unknown, categories: [.dataLoss],
+                    "`unzip -o` overwrites existing files without asking")
+            } else {
+                add(op, .write, targets: options.value("-d").map { [.known($0)] } ?? [.known(".")], "`unzip` extracts files")
+            }
+        case "zip", "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "lz4", "7z", "7za", "split", "csplit", "patch",
+            "ssh-keygen", "ssh-add", "ssh-copy-id", "at", "batch", "mount", "umount", "swapon", "swapoff", "ldconfig", "update-alternatives",
+            "locale-gen", "hostname", "timedatectl", "localectl", "hostnamectl", "sysctl", "modprobe", "insmod", "rmmod", "losetup":
+            let options = CommandOptions(args)
+            if ["gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd"].contains(name), options.has("-c", "--stdout", "-l", "--list", "-t", "--test") {
+                add(op, .read, "`\(name)` writes to standard output")
+            } else if ["hostname", "timedatectl", "localectl", "hostnamectl", "sysctl"].contains(name), options.operands.isEmpty || args.first?.value == "status" || options.has("-a") && name == "sysctl" {
+                add(op, .read, "`\(name)` prints settings")
+            } else if name == "ssh-keygen", options.has("-l", "-y", "-F") {
+                add(op, .read, "`ssh-keygen` reads a key")
+            } else if name == "mount", options.operands.isEmpty {
+                add(op, .read, "`mount` lists mounts")
+            } else {
+                add(op, .write, targets: options.operands, "`\(name)` changes files or system state")
+            }
+        case "chattr":
+            if args.contains(where: { $0.value?.hasPrefix("-") == true && $0.value!.contains("i") || $0.value == "-a" }) {
+                add(op, .destructive, targets: Array(args.dropFirst()), categories: [.protectionOff], "`chattr -i` removes a file's immutability")
+            } else {
+                add(op, .write, targets: Array(args.dropFirst()), "`chattr` changes file attributes")
+            }
+
+        // MARK: Permissions and accounts
+        case "chmod", "chown", "chgrp":
+            let options = CommandOptions(args, valued: ["--reference", "--from"])
+            let operands = options.operands
+            let files = Array(operands.dropFirst(options.value("--reference") == nil ? 1 : 0))
+            if options.has("-R", "--recursive") {
+                add(op, .destructive, targets: files, blastRadius: .unknown, categories: [.permissionChange],
+                    "`\(name) -R` changes permissions of \(Self.list(files)) and everything below")
+            } else {
+                add(op, .write, targets: files, categories: [.permissionChange], "`\(name)` changes permissions of \(Self.list(files))")
+            }
+        case "setfacl", "passwd", "usermod", "userdel", "groupdel", "groupmod", "deluser", "delgroup", "gpasswd", "chpasswd", "chage",
+            "useradd", "adduser", "groupadd", "addgroup", "visudo", "vipw", "vigr", "chsh", "chfn", "pwck", "newusers":
+            let options = CommandOptions(args, valued: ["-m", "-x", "-M", "-X", "-g", "-G", "-s", "-d", "-u", "-c", "-e", "-f", "-k", "-p", "-l", "-a"])
+            if name == "passwd", options.has("-S", "--status") {
+                add(op, .read, "shows password status")
+                return
+            }
+            let destroys = ["userdel", "groupdel", "deluser", "delgroup"].contains(name)
+            add(op, .destructive, targets: options.operands, categories: destroys ? [.permissionChange, .dataLoss] : [.permissionChange],
+                "`\(name)` changes accounts, groups or permissions")
+        case "getfacl", "lsattr", "namei":
+            add(op, .read, "`\(name)` only reads")
+
+        // MARK: Services and processes
+        case "systemctl":
+            classifySystemctl(args)
+        case "service":
+            let options = CommandOptions(args)
+            let action = options.operands.count >= 2 ? options.operands[1].text : (options.has("--status-all") ? "status" : "")
+            let unit = options.operands.first.map { [$0] } ?? []
+            switch action {
+            case "stop", "disable", "force-stop", "kill", "uninstall": add(op + ":" + action, .destructive, targets: unit, "stops the service \(Self.list(unit))")
+            case "start", "restart", "reload", "force-reload", "try-restart", "condrestart", "enable": add(op + ":" + action, .write, targets: unit, "`service \(action)` \(Self.list(unit))")
+            case "status", "": add(op, .read, "shows service status")
+            default: unknown(op, "`service ... \(action)` is not catalogued")
+            }
+        case "kill", "pkill", "killall", "skill", "xkill", "killall5", "pkexec_dummy":
+            if args.contains(where: { $0.value == "-l" || $0.value == "-L" || $0.value == "-0" || $0.value == "--list" }) {
+                add(op, .read, "`\(name)` lists signals or tests a process")
+            } else {
+                let options = CommandOptions(args, valued: ["-s", "--signal", "-u", "-U", "-g", "-G", "-t", "-P", "-n"])
+                add(op, .destructive, targets: options.operands, "`\(name)` terminates processes \(Self.list(options.operands))")
+            }
+        case "shutdown", "reboot", "halt", "poweroff", "telinit", "init":
+            if name == "shutdown", args.contains(where: { $0.value == "-c" }) {
+                add(op, .write, "cancels a scheduled shutdown")
+            } else if name == "init" || name == "telinit", let level = args.first?.value, !["0", "6", "1", "s", "S"].contains(level) {
+                add(op, .write, "changes run level")
+            } else {
+                add(op, .destructive, categories: [.teardown], "`\(name)` stops or restarts the machine")
+            }
+        case "crontab":
+            let options = CommandOptions(args, valued: ["-u"])
+            if options.has("-r") {
+                add(op, .destructive, categories: [.dataLoss], "`crontab -r` deletes every scheduled job")
+            } else if options.has("-l") {
+                add(op, .read, "lists scheduled jobs")
+            } else if options.has("-e") {
+                unknown(op, "`crontab -e` opens an editor on scheduled jobs")
+            } else {
+                add(op, .destructive, targets: options.operands, categories: [.dataLoss], "`crontab FILE` replaces every scheduled job")
+            }
+        case "iptables", "ip6tables", "iptables-restore", "ip6tables-restore", "nft", "ufw", "firewall-cmd", "pfctl":
+            classifyFirewall(name, args)
+
+        // MARK: Containers
+        case "docker", "podman", "nerdctl":
+            classifyContainerCLI(name, args)
+        case "docker-compose", "podman-compose":
+            classifyCompose(name, args)
+
+        // MARK: Packages
+        case "apt", "apt-get", "aptitude", "dpkg", "yum", "dnf", "microdnf", "zypper", "apk", "pacman", "brew", "snap", "flatpak",
+            "pip", "pip3", "pipx", "uv", "npm", "pnpm", "yarn", "gem", "cargo", "go", "composer", "conda", "mamba", "poetry", "port", "nix-env":
+            classifyPackageManager(name, args)
+
+        // MARK: Databases
+        case "psql", "mysql", "mariadb", "sqlite3", "sqlite", "mongo", "mongosh", "redis-cli", "pg_dump", "pg_dumpall", "mysqldump",
+            "dropdb", "createdb", "dropuser", "createuser", "pg_restore", "mongodump", "mongorestore", "mysqladmin", "pg_ctl", "cqlsh":
+            classifyDatabaseCLI(name, args, stdin: stdin)
+
+        // MARK: Version control
+        case "git":
+            for finding in GitCommand.classify(args.map { $0.value }, displays: args.map(\.display)) {
+                findings.append(finding)
+            }
+
+        // MARK: Infrastructure
+        case "aws", "kubectl", "oc", "helm", "terraform", "tofu", "pulumi", "cdk", "gcloud", "az", "eksctl", "kustomize", "terragrunt", "ansible-playbook", "ansible":
+            let invocation = InfrastructureInvocation(tool: name, arguments: args.map(\.value), displays: args.map(\.display))
+            for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
+            findings.append(contentsOf: infrastructure.classify(invocation))
+
+        // MARK: Network
+        case "curl":
+            classifyCurl(args)
+        case "wget":
+            let options = CommandOptions(args, valued: ["-O", "--output-document", "-o", "--output-file", "-P", "--directory-prefix", "--method",
+                                                        "--body-data", "--post-data", "--post-file", "--header", "-U", "--user-agent", "-t", "-T", "--tries", "--timeout"])
+            if let method = options.value("--method")?.uppercased(), method == "DELETE" {
+                add(op, .destructive, targets: options.operands, "sends an HTTP DELETE to \(Self.list(options.operands))")
+            } else if options.has("--spider") || options.value("-O", "--output-document") == "-" {
+                add(op, .read, "fetches to standard output")
+            } else if options.has("--post-data", "--post-file", "--body-data", "--method") {
+                add(op, .write, targets: options.operands, "sends data to \(Self.list(options.operands))")
+            } else {
+                add(op, .write, targets: options.value("-O", "--output-document").map { [.known($0)] } ?? [], "downloads files")
+            }
+        case "nc", "ncat", "netcat", "socat", "telnet", "ftp", "sftp", "lftp", "tftp":
+            unknown(op, "`\(name)` opens a raw connection; what it sends is not visible")
+
+        // MARK: Running other programs
+        case "make", "gmake", "cmake", "ninja", "gradle", "gradlew", "mvn", "ant", "bazel", "buck", "just", "task", "rake", "tox", "nox",
+            "pytest", "jest", "vitest", "mocha", "rspec", "phpunit", "npx", "bunx", "uvx", "pnpx", "dotnet", "ctest", "meson", "scons", "invoke":
+            unknown(op, "`\(name)` runs project-defined code whose effect is unknown")
+        case "swift", "rustc", "gcc", "g++", "cc", "clang", "clang++", "javac", "tsc", "esbuild", "webpack", "vite", "rollup", "zig", "ghc", "kotlinc":
+            if name == "swift", let sub = args.first?.value, ["run", "test", "package"].contains(sub) || !sub.hasPrefix("-") && sub != "build" {
+                unknown(op, "`swift \(sub)` runs project code")
+            } else {
+                add(op, .write, "`\(name)` compiles, writing build products")
+            }
+        case "vi", "vim", "nvim", "nano", "emacs", "pico", "ed", "ex", "code", "subl", "open", "xdg-open", "screen", "tmux", "script", "expect":
+            unknown(op, "`\(name)` is interactive or opens another program; its effect is unknown")
+        default:
+            unknown(op, "`\(name)` is not a command Interlock knows; its effect is unknown")
+        }
+    }
+
+    static func list(_ arguments: [Argument]) -> String {
+        if arguments.isEmpty { return "nothing named" }
+        let shown = arguments.prefix(4).map { "`\($0.text)`" }.joined(separator: ", ")
+        return arguments.count > 4 ? shown + " and \(arguments.count - 4) more" : shown
+    }
+
+    // MARK: mv and cp
+
+    mutating func classifyMoveOrCopy(_ name: String, _ args: [Argument], copy: Bool) {
+        let op = "shell:" + name
+        let options = CommandOptions(args, valued: ["-t", "--target-directory", "-S", "--suffix", "--backup", "--reflink", "--sparse", "-m", "--mode", "-o", "--owner", "-g", "--group", "--preserve", "--no-preserve", "--update"])
+        let verb = copy ? "copies" : "moves"
+        var sources = options.operands
+        let destination: Argument
+        var intoDirectory = false
+        if let directory = options.value("-t", "--target-directory") {
+            destination = .known(directory)
+            intoDirectory = true
+        } else {
+            guard sources.count >= 2 else {
+                add(op, .write, targets: sources, "`\(name)` with a single operand")
+                return
+            }
+            destination = sources.removeLast()
+        }
+        if options.has("-n", "--no-clobber") || options.value("--update") == "none" {
+            add(op, .write, targets: [destination], "\(verb) \(Self.list(sources)) to `\(destination.text)` without replacing existing files")
+            return
+        }
+        let destinationKind = pathKind(destination)
+        if destinationKind == .directory || intoDirectory || sources.count > 1 {
+            // Sources land inside the directory; each replaces a file of the same name there.
+            var overwrites: [Argument] = []
+            var undecided = destinationKind == nil && !intoDirectory
+            for source in sources {
+                guard let value = source.value, !source.isPattern, let base = destination.value else {
+                    undecided = true
+                    continue
+                }
+                let inside = Argument.known((base.hasSuffix("/") ? base : base + "/") + Paths.basename(value))
+                switch pathKind(inside) {
+                case .file?, .directory?: overwrites.append(inside)
+                case .missing?: break
+                case nil: undecided = true
+                }
+            }
+            if !overwrites.isEmpty {
+                add(op, .destructive, targets: overwrites, categories: [.dataLoss], "\(verb) over existing \(Self.list(overwrites))")
+            } else if undecided {
+                add(op, .unknown, targets: [destination], "\(verb) into `\(destination.text)`, where files of the same name may be replaced")
+            } else {
+                add(op, .write, targets: [destination], "\(verb) \(Self.list(sources)) into `\(destination.text)`")
+            }
+            return
+        }
+        switch destinationKind {
+        case .file?:
+            add(op, .destructive, targets: [destination], categories: [.dataLoss], "\(verb) \(Self.list(sources)) over the existing file `\(destination.text)`")
+        case .missing?:
+            add(op, .write, targets: [destination], "\(verb) \(Self.list(sources)) to the new path `\(destination.text)`")
+        default:
+            add(op, .unknown, targets: [destination], "\(verb) \(Self.list(sources)) to `\(destination.text)`, which may exist and would be replaced")
+        }
+    }
+
+    // MARK: sed and awk
+
+    mutating func classifySed(_ name: String, _ args: [Argument]) {
+        let options = CommandOptions(args, valued: ["-e", "--expression", "-f", "--file", "-l", "--line-length", "-s_dummy"])
+        var scripts = options.allValues("-e", "--expression")
+        var files = options.operands
+        if scripts.isEmpty, options.value("-f", "--file") == nil, !files.isEmpty {
+            scripts = [files.removeFirst().text]
+        }
+        let inPlace = options.flags.contains { $0 == "-i" || $0.hasPrefix("--in-place") }
+        for script in scripts {
+            switch Self.sedScriptEffect(script) {
+            case .unknown:
+                unknown("shell:\(name)", "the `\(name)` script runs shell commands (`e`)", opaque: true)
+            case .write:
+                add("shell:\(name)", .write, "the `\(name)` script writes files (`w`)")
+            default: break
+            }
+        }
+        if inPlace {
+            add("shell:\(name)", .write, targets: files, "`\(name) -i` edits \(Self.list(files)) in place")
+        } else {
+            add("shell:\(name)", .read, "`\(name)` prints")
+        }
+    }
+
+    /// The effect of a sed script beyond printing: `e` runs commands, `w`/`W` and the `w` flag write files.
+    static func sedScriptEffect(_ script: String) -> Effect {
+        var effect = Effect.read
+        for rawCommand in script.split(whereSeparator: { $0 == ";" || $0 == "\n" }) {
+            var command = rawCommand.drop { $0 == " " || $0 == "\t" }
+            // Skip an address: line numbers, `$`, `/regex/`, ranges and `!`.
+            while let c = command.first, c.isNumber || c == "$" || c == "," || c == "!" || c == " " || c == "~" || c == "+" {
+                command = command.dropFirst()
+            }
+            if command.first == "/" {
+                command = command.dropFirst()
+                while let c = command.first, c != "/" { command = command.dropFirst(c == "\\" ? 2 : 1) }
+                command = command.dropFirst()
+                while let c = command.first, c == " " || c == "!" || c == "," { command = command.dropFirst() }
+            }
+            guard let letter = command.first else { continue }
+            switch letter {
+            case "e": return .unknown
+            case "w", "W": effect = max(effect, .write)
+            case "s":
+                // s<d>pattern<d>replacement<d>flags
+                let body = command.dropFirst()
+                guard let delimiter = body.first else { continue }
+                var count = 0
+                var index = body.startIndex
+                var flags = Substring()
+                while index < body.endIndex {
+                    let c = body[index]
+                    if c == "\\" {
+                        index = body.index(after: index)
+                        if index < body.endIndex { index = body.index(after: index) }
+                        continue
+                    }
+                    if c == delimiter {
+                        count += 1
+                        if count == 3 {
+                            flags = body[body.index(after: index)...]
+                            break
+                        }
+                    }
+                    index = body.index(after: index)
+                }
+                if flags.contains("e") { return .unknown }
+                if flags.contains("w") { effect = max(effect, .write) }
+            default: break
+            }
+        }
+        return effect
+    }
+
+    mutating func classifyAwk(_ name: String, _ args: [Argument]) {
+        let options = CommandOptions(args, valued: ["-F", "-v", "-f", "--file", "-i", "--include", "-l", "--load", "-o", "-e", "--source"])
+        if options.allValues("-i", "--include").contains("inplace") {
+            add("shell:\(name)", .write, targets: Array(options.operands.dropFirst()), "`\(name) -i inplace` edits files in place")
+            return
+        }
+        if options.value("-f", "--file") != nil {
+            unknown("shell:\(name)", "`\(name) -f` runs a program file")
+            return
+        }
+        guard let program = options.operands.first?.value ?? options.value("-e", "--source") else {
+            unknown("shell:\(name)", "the `\(name)` program is computed at run time", opaque: true)
+            return
+        }
+        if program.contains("system") || program.contains("| getline") || program.contains("|getline") || program.contains("print |")
+            || program.contains("print|") || program.contains("printf |") || program.contains("close(")
+        {
+            unknown("shell:\(name)", "the `\(name)` program runs commands", opaque: true)
+        } else if program.contains("print >") || program.contains("print>") || program.contains("printf >") || program.contains("printf>") {
+            add("shell:\(name)", .write, "the `\(name)` program writes files")
+        } else {
+            add("shell:\(name)", .read, "`\(name)` prints")
+        }
+    }
+
+    // MARK: tar
+
+    mutating func classifyTar(_ name: String, _ args: [Argument]) {
+        var arguments = args
+        // Old-style first argument without a dash: `tar xzf file`.
+        if let first = arguments.first?.value, !first.hasPrefix("-"), first.allSatisfy({ $0.isLetter }) {
+            arguments[0] = .known("-" + first)
+        }
+        let options = CommandOptions(arguments, valued: ["-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from", "--exclude", "-b", "-H", "--format", "-I", "--use-compress-program", "--transform", "--strip-components", "-g", "--listed-incremental", "--owner", "--group", "--mode", "--mtime", "-N", "--newer"])
+        let directory = options.value("-C", "--directory").map { Argument.known($0) } ?? .known(".")
+        if options.has("--remove-files") {
+            add("shell:\(name)", .destructive, targets: options.operands, categories: [.dataLoss], "`tar --remove-files` deletes the files it archives")
+        }
+        if options.has("-x", "--extract", "--get") {
+            if options.has("--overwrite", "-U", "--unlink-first", "--recursive-unlink", "--overwrite-dir") {
+                add("shell:\(name)", .destructive, targets: [directory], blastRadius: .unknown, categories: [.dataLoss], "`tar -x` with overwrite flags replaces existing files under `\(directory.text)`")
+            } else if options.has("-k", "--keep-old-files", "--skip-old-files", "--keep-newer-files") {
+                add("shell:\(name)", .write, targets: [directory], "`tar -x` extracts without replacing existing files")
+            } else {
+                add("shell:\(name)", .write, targets: [directory], "`tar -x` extracts into `\(directory.text)`")
+            }
+        } else if options.has("-c", "--create", "-r", "--append", "-u", "--update", "-A", "--concatenate", "--delete") {
+            if let file = options.value("-f", "--file") {
+                classifyWrite(to: .known(file), truncates: options.has("-c", "--create"), by: "`tar`", operation: "shell:\(name)")
+            } else {
+                add("shell:\(name)", .read, "`tar -c` writes the archive to standard output")
+            }
+        } else {
+            add("shell:\(name)", .read, "`tar` lists an archive")
+        }
+    }
+
+    // MARK: systemctl
+
+    mutating func classifySystemctl(_ args: [Argument]) {
+        let options = CommandOptions(args, valued: ["-t", "--type", "-p", "--property", "-H", "--host", "-M", "--machine", "-n", "--lines", "-o", "--output", "--state", "-s", "--signal", "--root", "--kill-whom", "--job-mode"])
+        guard let verb = options.operands.first?.value else {
+            add("shell:systemctl", .read, "lists units")
+            return
+        }
+        let units = Array(options.operands.dropFirst())
+        switch verb {
+        case "stop", "disable", "mask", "kill", "isolate", "poweroff", "reboot", "halt", "rescue", "emergency", "kexec", "suspend", "hibernate", "clean", "freeze", "soft-reboot":
+            add("shell:systemctl:\(verb)", .destructive, targets: units, categories: ["poweroff", "reboot", "halt", "kexec", "soft-reboot"].contains(verb) ? [.teardown] : [],
+                "`systemctl \(verb)` \(units.isEmpty ? "stops the machine's services" : "stops or disables \(Self.list(units))")")
+        case "start", "restart", "try-restart", "reload", "reload-or-restart", "try-reload-or-restart", "enable", "unmask", "daemon-reload",
+            "daemon-reexec", "edit", "set-property", "link", "preset", "preset-all", "revert", "reenable", "reset-failed", "thaw", "set-default", "import-environment", "set-environment", "unset-environment":
+            add("shell:systemctl:\(verb)", .write, targets: units, "`systemctl \(verb)` \(Self.list(units))")
+        case "status", "show", "cat", "help", "is-active", "is-enabled", "is-failed", "is-system-running", "get-default", "show-environment", "list-dependencies":
+            add("shell:systemctl", .read, "`systemctl \(verb)` only reads")
+        default:
+            if verb.hasPrefix("list-") { add("shell:systemctl", .read, "`systemctl \(verb)` only lists") } else { unknown("shell:systemctl", "`systemctl \(verb)` is not catalogued") }
+        }
+    }
+
+    // MARK: Firewalls
+
+    mutating func classifyFirewall(_ name: String, _ args: [Argument]) {
+        let texts = args.compactMap(\.value)
+        let op = "shell:" + name
+        switch name {
+        case "ufw":
+            let verb = texts.first { !$0.hasPrefix("-") } ?? "status"
+            if ["disable", "reset", "delete"].contains(verb) {
+                add(op, .destructive, categories: verb == "delete" ? [] : [.protectionOff], "`ufw \(verb)` removes firewall protection")
+            } else if ["status", "show", "version"].contains(verb) {
+                add(op, .read, "shows firewall state")
+            } else {
+                add(op, .write, "changes firewall rules")
+            }
+        case "nft":
+            if texts.contains(where: { ["flush", "delete", "destroy"].contains($0) }) {
+                add(op, .destructive, categories: [.protectionOff], "`nft` flushes or deletes firewall rules")
+            } else if texts.contains("list") || texts.isEmpty {
+                add(op, .read, "lists firewall rules")
+            } else {
+                add(op, .write, "changes firewall rules")
+            }
+        case "iptables-restore", "ip6tables-restore":
+            add(op, .destructive, categories: [.protectionOff], "`\(name)` replaces every firewall rule")
+        case "firewall-cmd", "pfctl":
+            if texts.contains(where: { $0.hasPrefix("--list") || $0.hasPrefix("--get") || $0 == "--state" || $0 == "-s" }) {
+                add(op, .read, "shows firewall state")
+            } else if texts.contains(where: { $0.hasPrefix("--remove") || $0 == "--panic-off" || $0 == "-d" || $0 == "-F" }) {
+                add(op, .destructive, categories: [.protectionOff], "removes firewall rules")
+            } else {
+                add(op, .write, "changes firewall rules")
+            }
+        default:
+            if texts.contains(where: { ["-F", "--flush", "-X", "--delete-chain", "-D", "--delete", "-Z"].contains($0) }) || texts.contains("-P") && texts.contains("ACCEPT") {
+                add(op, .destructive, categories: [.protectionOff], "`\(name)` flushes, deletes or opens firewall rules")
+            } else if texts.contains(where: { ["-L", "--list", "-S", "--list-rules", "-C", "--check"].contains($0) }) {
+                add(op, .read, "lists firewall rules")
+            } else {
+                add(op, .write, "changes firewall rules")
+            }
+        }
+    }
+
+    // MARK: curl
+
+    mutating func classifyCurl(_ args: [Argument]) {
+        let options = CommandOptions(args, valued: [
+            "-X", "--request", "-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--json", "-F", "--form", "-T", "--upload-file",
+            "-o", "--output", "-H", "--header", "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c", "--cookie-jar",
+            "--connect-timeout", "-m", "--max-time", "--retry", "-w", "--write-out", "-x", "--proxy", "--cacert", "--cert", "--key", "-E",
+            "--resolve", "--url", "-K", "--config", "-r", "--range", "--limit-rate", "-z", "--time-cond", "--oauth2-bearer", "-D", "--dump-header",
+            "--output-dir", "--retry-delay", "--retry-max-time", "-Y", "-y", "--variable", "--expect100-timeout", "--form-string",
+        ])
+        let urls = options.operands + options.allValues("--url").map { .known($0) }
+        let method = options.value("-X", "--request")?.uppercased()
+        if method == "DELETE" {
+            add("shell:curl:delete", .destructive, targets: urls, "sends an HTTP DELETE to \(Self.list(urls))")
+        } else if let method, ["PUT", "POST", "PATCH"].contains(method) || options.has("-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--json", "-F", "--form", "-T", "--upload-file", "--form-string") {
+            add("shell:curl:send", .write, targets: urls, "sends data to \(Self.list(urls)) with \(method)")
+        } else if options.has("-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--json", "-F", "--form", "-T", "--upload-file", "--form-string") {
+            add("shell:curl:send", .write, targets: urls, "sends data to \(Self.list(urls))")
+        } else if let method, !["GET", "HEAD", "OPTIONS"].contains(method) {
+            unknown("shell:curl", "sends an HTTP \(method) to \(Self.list(urls))")
+        } else {
+            add("shell:curl", .read, targets: [], "fetches \(Self.list(urls))")
+        }
+        if let output = options.value("-o", "--output"), output != "-" {
+            classifyWrite(to: .known(output), truncates: true, by: "`curl -o`", operation: "shell:curl")
+        } else if options.has("-O", "--remote-name", "--remote-name-all") {
+            add("shell:curl", .write, "`curl -O` saves the download under its remote name")
+        }
+    }
+}

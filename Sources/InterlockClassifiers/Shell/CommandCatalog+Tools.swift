@@ -1,0 +1,383 @@
+import InterlockCore
+import InterlockSyntax
+
+/// Containers, package managers and database clients.
+extension ShellAnalysis {
+    // MARK: Containers
+
+    mutating func classifyContainerCLI(_ name: String, _ args: [Argument]) {
+        // Global options come before the subcommand.
+        let options = CommandOptions(args, valued: ["-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey", "--url", "--connection", "--root", "--runroot", "--storage-driver", "--namespace", "-n", "--address", "-a"], stopAtOperand: true)
+        let words = options.operands.map(\.value)
+        guard let sub = words.first ?? nil else {
+            add("shell:\(name)", .read, "prints usage")
+            return
+        }
+        let rest = Array(options.operands.dropFirst())
+        let op = "shell:\(name):\(sub)"
+        let object = rest.first?.value ?? ""
+        switch sub {
+        case "compose":
+            classifyCompose(name + " compose", rest)
+        case "rm", "rmi", "kill", "stop":
+            let targets = CommandOptions(rest, valued: ["-s", "--signal", "-t", "--time"]).operands
+            add(op, .destructive, targets: targets, categories: sub == "rm" || sub == "rmi" ? [.dataLoss] : [], "`\(name) \(sub)` removes or stops \(Self.list(targets))")
+        case "container", "image", "volume", "network", "system", "builder", "buildx", "secret", "config", "service", "stack", "node", "plugin", "context", "swarm", "pod", "machine", "manifest":
+            let verb = object
+            let targets = CommandOptions(Array(rest.dropFirst()), valued: ["-f", "--filter", "--format"]).operands
+            if ["rm", "remove", "prune", "kill", "stop", "leave", "destroy", "reset", "rmi", "delete"].contains(verb) {
+                let categories: Set<Category> = sub == "volume" || sub == "system" ? [.dataLoss] : []
+                add("shell:\(name):\(sub):\(verb)", .destructive, targets: targets, blastRadius: verb == "prune" ? .unknown : nil, categories: categories,
+                    "`\(name) \(sub) \(verb)` removes \(verb == "prune" ? "every unused \(sub == "system" ? "container, image, network and volume" : sub)" : Self.list(targets))")
+            } else if ["ls", "list", "inspect", "df", "info", "events", "ps", "logs", "history", "top", "port", "diff", "stats", "show", "exists"].contains(verb) {
+                add("shell:\(name)", .read, "`\(name) \(sub) \(verb)` only reads")
+            } else if verb == "exec" || verb == "run" {
+                classifyContainerCLI(name, [.known(verb)] + Array(rest.dropFirst()))
+            } else {
+                add("shell:\(name):\(sub):\(verb)", .write, targets: targets, "`\(name) \(sub) \(verb)` changes container state")
+            }
+        case "exec":
+            let execOptions = CommandOptions(rest, valued: ["-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys"], stopAtOperand: true)
+            guard execOptions.operands.count >= 2 else {
+                unknown(op, "`\(name) exec` without a command")
+                return
+            }
+            let container = execOptions.operands[0]
+            let command = Array(execOptions.operands.dropFirst())
+            if command.count == 1 || ["sh", "bash", "zsh", "ash"].contains(command[0].value ?? "") {
+                // Runs inside the container; classify what it runs there.
+            }
+            let savedDirectory = workingDirectory
+            workingDirectory = nil
+            environmentFacts.add(.host, container.text)
+            run(command, stdin: .inherited)
+            workingDirectory = savedDirectory
+        case "run", "create":
+            add(op, .write, "`\(name) \(sub)` creates a container")
+            let runOptions = CommandOptions(rest, valued: [
+                "-e", "--env", "-v", "--volume", "-p", "--publish", "--name", "-w", "--workdir", "-u", "--user", "--entrypoint", "--network", "--net",
+                "-m", "--memory", "--cpus", "--env-file", "--mount", "-h", "--hostname", "--label", "-l", "--restart", "--platform", "--pull", "--add-host",
+                "--device", "--cap-add", "--cap-drop", "--security-opt", "--ulimit", "--log-driver", "--log-opt", "--tmpfs", "--shm-size", "--gpus", "--ipc", "--pid", "--dns",
+            ], stopAtOperand: true)
+            if runOptions.has("--privileged") || runOptions.allValues("-v", "--volume").contains(where: { $0.hasPrefix("/:") || $0.hasPrefix("/var/run/docker.sock") }) {
+                add(op, .unknown, categories: [.opaqueExecution], "`\(name) \(sub)` gives the container the host (privileged, or the host's root or docker socket mounted)")
+            }
+            if runOptions.operands.count >= 2 {
+                let savedDirectory = workingDirectory
+                workingDirectory = nil
+                run(Array(runOptions.operands.dropFirst()), stdin: .inherited)
+                workingDirectory = savedDirectory
+            }
+        case "ps", "images", "logs", "inspect", "version", "info", "stats", "top", "port", "diff", "history", "events", "search", "login", "logout":
+            add("shell:\(name)", .read, "`\(name) \(sub)` only reads")
+        default:
+            add(op, .write, "`\(name) \(sub)` changes container state")
+        }
+    }
+
+    mutating func classifyCompose(_ name: String, _ args: [Argument]) {
+        let options = CommandOptions(args, valued: ["-f", "--file", "-p", "--project-name", "--project-directory", "--profile", "--env-file", "--ansi", "--parallel", "--progress"], stopAtOperand: true)
+        guard let verb = options.operands.first?.value else {
+            add("shell:compose", .read, "prints usage")
+            return
+        }
+        let rest = CommandOptions(Array(options.operands.dropFirst()), valued: ["-t", "--timeout", "--rmi"])
+        switch verb {
+        case "down":
+            let volumes = rest.has("-v", "--volumes")
+            add("shell:compose:down", .destructive, blastRadius: .unknown, categories: volumes ? [.teardown, .dataLoss] : [.teardown],
+                "`\(name) down` removes the project's containers and networks\(volumes ? " and its volumes, with their data" : "")")
+        case "rm", "kill", "stop":
+            add("shell:compose:\(verb)", .destructive, targets: rest.operands, categories: rest.has("-v", "--volumes") ? [.dataLoss] : [], "`\(name) \(verb)` stops or removes services")
+        case "ps", "logs", "config", "top", "images", "ls", "port", "version", "events":
+            add("shell:compose", .read, "`\(name) \(verb)` only reads")
+        case "exec", "run":
+            let execOptions = CommandOptions(Array(options.operands.dropFirst()), valued: ["-e", "--env", "-u", "--user", "-w", "--workdir", "--index", "--name", "-p", "--publish", "-v", "--volume", "--entrypoint", "-l", "--label"], stopAtOperand: true)
+            if verb == "run" { add("shell:compose:run", .write, "`\(name) run` starts a one-off container") }
+            if execOptions.operands.count >= 2 {
+                let savedDirectory = workingDirectory
+                workingDirectory = nil
+                run(Array(execOptions.operands.dropFirst()), stdin: .inherited)
+                workingDirectory = savedDirectory
+            } else if verb == "exec" {
+                unknown("shell:compose:exec", "`\(name) exec` without a command")
+            }
+        default:
+            add("shell:compose:\(verb)", .write, "`\(name) \(verb)` changes the project's containers")
+        }
+    }
+
+    // MARK: Package managers
+
+    mutating func classifyPackageManager(_ name: String, _ args: [Argument]) {
+        var arguments = args
+        if name == "uv" || name == "pipx" {
+            if arguments.first?.value == "pip" { arguments.removeFirst() }
+        }
+        let options = CommandOptions(arguments, valued: ["-o", "--option", "-c", "--config", "-t", "--target-release", "--root", "-r", "--requirement", "-e", "--editable", "-i", "--index-url", "--prefix", "-C", "--cwd", "--registry", "-w", "--workspace", "--filter", "-F"], stopAtOperand: name != "dpkg" && name != "pacman")
+        let op = "shell:\(name)"
+        let texts = options.operands.compactMap(\.value)
+        let verb = texts.first ?? ""
+        let packages = Array(options.operands.dropFirst())
+        let removes: Set<String> = ["remove", "purge", "autoremove", "autopurge", "erase", "uninstall", "un", "rm", "r", "del", "unlink", "autoclean_dummy"]
+        let reads: Set<String> = ["list", "ls", "la", "ll", "show", "search", "info", "policy", "depends", "rdepends", "view", "outdated", "freeze",
+                                  "check", "doctor", "why", "explain", "audit", "help", "config", "env", "version", "vet", "fmt_dummy", "madison", "showpkg", "query", "q", "provides", "whoowns", "deps", "tree", "home", "bugs", "docs", "pack_dummy", "leaves", "uses", "desc", "--version"]
+        if name == "dpkg" {
+            if options.has("-r", "--remove", "-P", "--purge") {
+                add(op + ":remove", .destructive, targets: options.operands, "`dpkg` removes packages \(Self.list(options.operands))")
+            } else if options.has("-i", "--install", "--configure", "--unpack") {
+                add(op + ":install", .write, targets: options.operands, "`dpkg` installs packages")
+            } else {
+                add(op, .read, "`dpkg` queries packages")
+            }
+            return
+        }
+        if name == "pacman" {
+            if options.flags.contains(where: { $0 == "-R" || $0 == "--remove" }) {
+                add(op + ":remove", .destructive, targets: options.operands, "`pacman -R` removes packages")
+            } else if options.has("-Q", "--query", "-F", "--files", "-Ss", "-Si") || (options.has("-S") && options.has("-s", "-i")) {
+                add(op, .read, "`pacman` queries packages")
+            } else {
+                add(op + ":install", .write, targets: options.operands, "`pacman` installs or upgrades packages")
+            }
+            return
+        }
+        if name == "go" {
+            switch verb {
+            case "build", "install", "get", "mod", "generate_dummy", "clean", "work": add(op + ":" + verb, .write, "`go \(verb)` writes modules or build products")
+            case "version", "env", "list", "vet", "doc", "fmt_dummy": add(op, .read, "`go \(verb)` only reads")
+            default: unknown(op, "`go \(verb)` runs project code")
+            }
+            return
+        }
+        if name == "cargo" {
+            switch verb {
+            case "build", "check", "fetch", "install", "update", "add", "new", "init", "doc", "package", "clean", "fmt", "clippy": add(op + ":" + verb, .write, "`cargo \(verb)` writes build products or manifests")
+            case "uninstall", "remove", "rm", "yank": add(op + ":" + verb, .destructive, targets: packages, "`cargo \(verb)` removes \(Self.list(packages))")
+            case "tree", "metadata", "search", "version", "--version", "-V", "verify-project", "locate-project", "pkgid": add(op, .read, "`cargo \(verb)` only reads")
+            default: unknown(op, "`cargo \(verb)` runs project code")
+            }
+            return
+        }
+        if removes.contains(verb) {
+            add(op + ":remove", .destructive, targets: packages, "`\(name) \(verb)` removes packages \(Self.list(packages))")
+        } else if reads.contains(verb) || verb.isEmpty && (options.has("--version", "-v", "-V", "--help", "-h")) {
+            add(op, .read, "`\(name) \(verb)` only reads")
+        } else if ["run", "run-script", "test", "t", "start", "exec", "x", "dlx", "restart", "stop_dummy", "create", "init_dummy"].contains(verb) && ["npm", "pnpm", "yarn", "poetry", "uv", "pipx", "composer", "conda", "mamba"].contains(name) {
+            unknown(op + ":" + verb, "`\(name) \(verb)` runs project scripts whose effect is unknown")
+        } else if ["install", "i", "add", "ci", "update", "upgrade", "up", "dist-upgrade", "full-upgrade", "reinstall", "sync", "lock", "build", "publish", "link", "tap", "refresh", "fetch", "download", "makecache", "clean", "autoclean", "prune", "dedupe", "rebuild", "init", "new", "cache", "pack", "set", "pin", "hold", "unhold", "mark", "venv", "tool", "inject", "ensurepath", "self", "global", "workspace", "import", "export"].contains(verb) || verb.isEmpty {
+            add(op + ":" + (verb.isEmpty ? "install" : verb), .write, targets: packages, "`\(name) \(verb)` installs or updates software")
+        } else {
+            unknown(op, "`\(name) \(verb)` is not catalogued")
+        }
+    }
+
+    // MARK: Database clients
+
+    mutating func classifyDatabaseCLI(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        let op = "shell:\(name)"
+        switch name {
+        case "psql":
+            let options = CommandOptions(args, valued: ["-c", "--command", "-f", "--file", "-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-v", "--set", "--variable", "-o", "--output", "-P", "--pset", "-F", "-R", "-T", "-L", "--log-file"])
+            var host = options.value("-h", "--host")
+            for operand in options.operands where operand.value?.contains("://") == true || operand.value?.contains("host=") == true {
+                host = host ?? Self.hostFromConnectionString(operand.text)
+            }
+            if let host { environmentFacts.add(.databaseHost, host) }
+            if options.has("-l", "--list") {
+                add(op, .read, "lists databases")
+                return
+            }
+            runSQL(commands: options.allValues("-c", "--command"), files: options.allValues("-f", "--file"), dialect: .postgresql, client: name, host: host, stdin: stdin)
+        case "mysql", "mariadb":
+            let options = CommandOptions(args, valued: ["-e", "--execute", "-h", "--host", "-P", "--port", "-u", "--user", "-D", "--database", "-S", "--socket", "--defaults-file", "--default-character-set", "--init-command"])
+            let host = options.value("-h", "--host")
+            if let host { environmentFacts.add(.databaseHost, host) }
+            runSQL(commands: options.allValues("-e", "--execute", "--init-command"), files: [], dialect: .mysql, client: name, host: host, stdin: stdin)
+        case "sqlite3", "sqlite":
+            let options = CommandOptions(args, valued: ["-cmd", "-init", "-separator", "-nullvalue", "-newline", "-mmap", "-vfs", "-pagecache", "-lookaside", "-maxsize"])
+            var commands = options.allValues("-cmd")
+            let statements = options.operands.dropFirst()
+            commands.append(contentsOf: statements.compactMap(\.value))
+            if statements.contains(where: { $0.value == nil }) {
+                unknown(op, "`\(name)` runs SQL computed at run time", opaque: true)
+                return
+            }
+            // Dot-commands are sqlite3's own; `.read` and `.shell`/`.system` run more.
+            var sqlCommands: [String] = []
+            for command in commands {
+                let trimmed = command.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
+                if trimmed.hasPrefix(".") {
+                    if trimmed.hasPrefix(".shell") || trimmed.hasPrefix(".system") {
+                        analyzeText(String(trimmed.drop { $0 != " " }), origin: "the `\(name) .shell` command")
+                    } else if trimmed.hasPrefix(".read") || trimmed.hasPrefix(".import") || trimmed.hasPrefix(".restore") || trimmed.hasPrefix(".load") {
+                        unknown(op, "`\(name) \(trimmed.prefix(8))` runs or loads another file")
+                    } else {
+                        add(op, .read, "a sqlite3 dot-command")
+                    }
+                } else {
+                    sqlCommands.append(command)
+                }
+            }
+            if commands.isEmpty && !sqlCommands.isEmpty { return }
+            if commands.isEmpty {
+                runSQL(commands: [], files: [], dialect: .sqlite, client: name, host: nil, stdin: stdin)
+            } else if !sqlCommands.isEmpty {
+                runSQL(commands: sqlCommands, files: [], dialect: .sqlite, client: name, host: nil, stdin: .inherited, stdinUnused: true)
+            }
+        case "mongo", "mongosh":
+            let options = CommandOptions(args, valued: ["--eval", "--host", "--port", "-u", "--username", "-p", "--password", "--authenticationDatabase", "-f", "--file", "--tls", "--tlsCAFile"])
+            if let host = options.value("--host") { environmentFacts.add(.databaseHost, host) }
+            if let code = options.value("--eval") {
+                classifyMongo(code, client: name)
+            } else if options.operands.contains(where: { $0.value?.hasSuffix(".js") == true }) || options.value("-f", "--file") != nil {
+                let file = options.operands.first { $0.value?.hasSuffix(".js") == true } ?? .known(options.value("-f", "--file")!)
+                if let path = file.value, case let resolved = resolvePath(path), let text = fileSystem.contents(of: resolved) {
+                    classifyMongo(text, client: name)
+                } else {
+                    unknown(op, "`\(name)` runs `\(file.text)`, whose contents cannot be read here", opaque: true)
+                }
+            } else {
+                runProgramFromStandardInput(name, stdin: stdin) { analysis, text in analysis.classifyMongo(text, client: name) }
+            }
+        case "redis-cli":
+            let options = CommandOptions(args, valued: ["-h", "-p", "-a", "-n", "-u", "--user", "--pass", "-s", "-r", "-i", "--eval"])
+            if let host = options.value("-h") { environmentFacts.add(.databaseHost, host) }
+            guard let verb = options.operands.first?.value?.uppercased() else {
+                unknown(op, "`redis-cli` without a command reads commands from its input", opaque: true)
+                return
+            }
+            if ["FLUSHALL", "FLUSHDB", "DEL", "UNLINK", "SHUTDOWN", "SWAPDB", "GETDEL", "HDEL", "LREM", "SREM", "ZREM", "EXPIRE", "PEXPIRE", "LTRIM", "XDEL", "XTRIM", "SCRIPT", "FUNCTION", "RESTORE", "MIGRATE", "DEBUG", "REPLICAOF", "SLAVEOF", "FAILOVER", "CLUSTER"].contains(verb) || options.value("--eval") != nil {
+                add(op + ":" + verb.lowercased(), .destructive, targets: Array(options.operands.dropFirst()), categories: verb.hasPrefix("FLUSH") ? [.dataLoss] : [], "`redis-cli \(verb)` deletes or reconfigures data")
+            } else if ["GET", "MGET", "KEYS", "SCAN", "INFO", "PING", "TTL", "PTTL", "TYPE", "EXISTS", "HGET", "HGETALL", "HKEYS", "LRANGE", "LLEN", "SMEMBERS", "SCARD", "ZRANGE", "ZCARD", "DBSIZE", "MONITOR", "CLIENT", "CONFIG", "MEMORY", "LATENCY", "SLOWLOG", "STRLEN", "XRANGE", "XLEN", "HLEN", "SISMEMBER", "ZSCORE", "TIME", "LASTSAVE", "ROLE", "COMMAND", "OBJECT"].contains(verb) {
+                if verb == "CONFIG", options.operands.dropFirst().first?.value?.uppercased() == "SET" {
+                    add(op + ":config", .write, "`redis-cli CONFIG SET` changes server settings")
+                } else {
+                    add(op, .read, "`redis-cli \(verb)` only reads")
+                }
+            } else {
+                add(op + ":" + verb.lowercased(), .write, targets: Array(options.operands.dropFirst().prefix(1)), "`redis-cli \(verb)` writes data")
+            }
+        case "dropdb", "dropuser":
+            let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "--maintenance-db"])
+            if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
+            add(op, .destructive, targets: options.operands, categories: name == "dropdb" ? [.dataLoss, .teardown] : [.permissionChange],
+                "`\(name)` drops \(Self.list(options.operands))")
+        case "createdb", "createuser":
+            let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "-O", "--owner", "-T", "--template", "-E", "-c", "-g", "--role"])
+            if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
+            add(op, name == "createuser" ? .destructive : .write, targets: options.operands, categories: name == "createuser" ? [.permissionChange] : [], "`\(name)` creates \(Self.list(options.operands))")
+        case "pg_dump", "pg_dumpall", "mysqldump", "mongodump":
+            let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "-u", "--user", "-f", "--file", "-d", "--dbname", "-t", "--table", "-n", "--schema", "-F", "--format", "-o", "--out", "--result-file", "-r", "--db", "-c", "--collection"])
+            if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
+            if let file = options.value("-f", "--file", "--result-file", "-r") {
+                classifyWrite(to: .known(file), truncates: true, by: "`\(name)`", operation: op)
+            } else {
+                add(op, .read, "`\(name)` exports data")
+            }
+        case "pg_restore", "mongorestore":
+            let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-n", "-t", "-j", "-f", "--file", "--db", "-c", "--collection", "--nsInclude"])
+            if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
+            if options.has("-c", "--clean", "--drop") {
+                add(op, .destructive, targets: options.value("-d", "--dbname", "--db").map { [.known($0)] } ?? [], categories: [.dataLoss], "`\(name) --clean` drops objects before restoring")
+            } else if options.has("-l", "--list") || name == "pg_restore" && options.value("-d", "--dbname") == nil && options.value("-f", "--file") != nil {
+                add(op, .read, "lists or converts an archive")
+            } else {
+                add(op, .write, targets: options.value("-d", "--dbname", "--db").map { [.known($0)] } ?? [], "`\(name)` loads data")
+            }
+        case "mysqladmin":
+            let verbs = CommandOptions(args, valued: ["-h", "--host", "-P", "--port", "-u", "--user"]).operands.compactMap(\.value)
+            if verbs.contains(where: { ["drop", "shutdown", "kill", "purge", "flush-hosts"].contains($0) }) {
+                add(op, .destructive, categories: verbs.contains("drop") ? [.dataLoss] : [], "`mysqladmin \(verbs.joined(separator: " "))` drops, kills or stops")
+            } else if verbs.allSatisfy({ ["status", "ping", "version", "processlist", "variables", "extended-status"].contains($0) }) {
+                add(op, .read, "`mysqladmin` reports status")
+            } else {
+                add(op, .write, "`mysqladmin` changes the server")
+            }
+        case "pg_ctl":
+            let verb = CommandOptions(args, valued: ["-D", "--pgdata", "-l", "--log", "-m", "--mode", "-o", "-p", "-t", "--timeout", "-s_dummy"]).operands.first?.value ?? ""
+            switch verb {
+            case "stop", "kill": add(op + ":" + verb, .destructive, "`pg_ctl \(verb)` stops the database server")
+            case "status": add(op, .read, "`pg_ctl status`")
+            default: add(op + ":" + verb, .write, "`pg_ctl \(verb)` changes the database server")
+            }
+        default:
+            unknown(op, "`\(name)` is not catalogued")
+        }
+    }
+
+    static func hostFromConnectionString(_ text: String) -> String? {
+        if let range = text.firstRange(of: "://") {
+            var rest = text[range.upperBound...]
+            if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+            let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
+            return host.isEmpty ? nil : String(host)
+        }
+        for field in text.split(separator: " ") where field.hasPrefix("host=") {
+            return String(field.dropFirst(5))
+        }
+        return nil
+    }
+
+    /// Hands SQL to the SQL classifier: from `-c`/`-e` arguments, files, or standard input.
+    mutating func runSQL(commands: [String], files: [String], dialect: SQLDialect, client: String, host: String?, stdin: StandardInput, stdinUnused: Bool = false) {
+        for command in commands {
+            // psql's backslash meta-commands are not SQL.
+            if dialect == .postgresql, command.hasPrefix("\\") {
+                classifyPsqlMetaCommand(command, client: client)
+                continue
+            }
+            findings.append(contentsOf: SQLClassifier.findings(for: command, dialect: dialect).findings)
+        }
+        for file in files {
+            if file == "-" {
+                runSQLFromStandardInput(dialect: dialect, client: client, stdin: stdin)
+                continue
+            }
+            let resolved = resolvePath(file)
+            if let text = fileSystem.contents(of: resolved) {
+                findings.append(contentsOf: SQLClassifier.findings(for: text, dialect: dialect).findings)
+            } else {
+                unknown("shell:\(client)", "`\(client)` runs the SQL file `\(file)`, whose contents cannot be read here", opaque: true)
+            }
+        }
+        if commands.isEmpty && files.isEmpty && !stdinUnused {
+            runSQLFromStandardInput(dialect: dialect, client: client, stdin: stdin)
+        }
+    }
+
+    mutating func runSQLFromStandardInput(dialect: SQLDialect, client: String, stdin: StandardInput) {
+        runProgramFromStandardInput(client, stdin: stdin) { analysis, text in
+            analysis.findings.append(contentsOf: SQLClassifier.findings(for: text, dialect: dialect).findings)
+        }
+    }
+
+    mutating func classifyPsqlMetaCommand(_ command: String, client: String) {
+        let name = command.dropFirst().prefix { $0.isLetter || $0 == "!" || $0 == "?" }
+        switch name {
+        case "!":
+            analyzeText(String(command.dropFirst(2)), origin: "the shell command given to psql `\\!`")
+        case "i", "ir", "include", "include_relative", "copy", "o", "out", "w", "write", "g", "gexec", "gset", "e", "edit", "ef", "ev":
+            unknown("shell:\(client)", "psql `\\\(name)` runs or writes another file", opaque: true)
+        default:
+            add("shell:\(client)", .read, "a psql meta-command that only describes")
+        }
+    }
+
+    mutating func classifyMongo(_ code: String, client: String) {
+        let scan = InterpreterCode.identifiers(code)
+        let destructive: Set<String> = ["dropDatabase", "drop", "deleteMany", "deleteOne", "remove", "findOneAndDelete", "findAndModify", "dropIndex", "dropIndexes", "dropUser", "dropAllUsers", "dropRole", "renameCollection", "shutdownServer", "bulkWrite", "replaceOne", "findOneAndReplace", "grantRolesToUser", "revokeRolesFromUser", "updateUser", "createUser", "eval", "runCommand", "adminCommand"]
+        let writes: Set<String> = ["insert", "insertOne", "insertMany", "update", "updateOne", "updateMany", "save", "createCollection", "createIndex", "createIndexes", "findOneAndUpdate"]
+        let reads: Set<String> = ["find", "findOne", "count", "countDocuments", "estimatedDocumentCount", "aggregate", "distinct", "getCollectionNames", "getCollectionInfos", "stats", "getIndexes", "explain", "db", "printjson", "print", "toArray", "forEach", "limit", "sort", "skip", "pretty", "getSiblingDB", "getCollection", "show", "dbs", "collections", "use", "version", "serverStatus", "hostInfo", "isMaster", "hello", "ping", "listCollections", "JSON", "stringify", "log", "console", "length", "map", "itcount", "size", "hasNext", "next", "projection", "rs", "status", "conf", "sh", "getName"]
+        let found = scan.filter { destructive.contains($0) }
+        if !found.isEmpty {
+            add("shell:\(client):\(found.sorted()[0])", .destructive, categories: [.dataLoss], "the MongoDB code calls \(found.sorted().map { "`\($0)`" }.joined(separator: ", "))")
+        } else if scan.contains(where: { writes.contains($0) }) {
+            add("shell:\(client):write", .write, "the MongoDB code inserts or updates documents")
+        } else if scan.allSatisfy({ reads.contains($0) }) {
+            add("shell:\(client)", .read, "the MongoDB code only queries")
+        } else {
+            unknown("shell:\(client)", "the MongoDB code calls functions Interlock does not know")
+        }
+    }
+}

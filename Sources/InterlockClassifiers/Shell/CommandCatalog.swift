@@ -1,0 +1,464 @@
+import InterlockCore
+
+/// What each command does, with its targets. Commands not listed are `unknown`.
+extension ShellAnalysis {
+    /// Commands that only read, whatever their arguments (output redirections are judged separately).
+    static let readOnlyCommands: Set<String> = [
+        "ls", "ll", "dir", "vdir", "cat", "tac", "nl", "grep", "egrep", "fgrep", "rg", "ag", "ack", "head", "tail", "wc", "stat",
+        "df", "du", "ps", "pstree", "echo", "printf", "pwd", "whoami", "id", "groups", "uname", "which", "whereis", "type", "file",
+        "less", "more", "most", "tree", "diff", "cmp", "comm", "uniq", "cut", "tr", "paste", "join", "fold", "fmt", "expand",
+        "unexpand", "column", "rev", "jq", "basename", "dirname", "realpath", "readlink", "printenv", "true", "false", "test", "[",
+        ":", "sleep", "seq", "yes", "nproc", "free", "uptime", "vmstat", "iostat", "mpstat", "lsof", "netstat", "ss", "ping",
+        "traceroute", "tracepath", "dig", "nslookup", "host", "whois", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum",
+        "cksum", "sum", "base64", "base32", "xxd", "od", "hexdump", "strings", "man", "info", "help", "apropos", "whatis",
+        "locale", "tty", "logname", "users", "who", "w", "last", "lastlog", "lsblk", "blkid", "lscpu", "lsmem", "lspci", "lsusb",
+        "lsmod", "dmesg", "journalctl", "getent", "env", "cd", "pushd", "popd", "dirs", "read", "wait", "jobs", "hash", "ulimit",
+        "umask", "shift", "return", "exit", "break", "continue", "set", "shopt", "unset", "unalias", "let", "getopts", "caller",
+        "fc", "times", "true", "tput", "clear", "reset", "stty", "date", "cal", "bc", "dc", "expr", "factor", "numfmt", "shuf",
+        "look", "tsort", "ptx", "iconv", "file", "identify", "pgrep", "pidof", "top", "htop", "atop", "nvidia-smi", "watch_dummy",
+        "arch", "hostnamectl_dummy", "git-lfs_dummy", "zcat", "bzcat", "xzcat", "zgrep", "zless", "zmore", "lz4cat", "zstdcat",
+        "column", "csvlook", "fd", "fdfind", "fzf", "bat", "batcat", "eza", "exa", "tldr", "cloc", "tokei", "sloccount",
+        "declare", "typeset", "export", "local", "readonly", "alias", "history", "disown", "suspend", "complete", "compgen",
+        "bind", "enable", "logout", "printf", "ldd", "nm", "objdump", "readelf", "size", "otool", "lipo", "sw_vers", "uname",
+        "getconf", "whatis", "jps", "jstat", "free", "systemd-analyze", "timedatectl_dummy", "resolvectl_dummy",
+    ]
+
+    mutating func classifyCommand(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        let op = "shell:" + name
+        // `--help` and `--version` print and exit, whatever else is on the line.
+        if args.count == 1, let only = args[0].value, only == "--help" || only == "--version", name != "sudo" {
+            add(op, .read, "`\(name) \(only)` only prints")
+            return
+        }
+        switch name {
+        // MARK: Wrappers that run another command
+        case "sudo", "doas", "run0":
+            runSudo(name, args, stdin: stdin)
+        case "su", "runuser", "sg":
+            let options = CommandOptions(args, valued: ["-c", "--command", "--session-command", "-s", "--shell", "-g", "--group", "-G", "-u", "--user", "-w"])
+            if let text = options.value("-c", "--command", "--session-command") {
+                analyzeText(text, origin: "the command given to `\(name) -c`")
+            } else if name == "runuser", options.operands.count > 0, options.has("-u", "--user") {
+                run(options.operands, stdin: stdin)
+            } else {
+                unknown(op, "`\(name)` without `-c` opens an interactive shell as another user", opaque: true)
+            }
+        case "env":
+            runEnv(args, stdin: stdin)
+        case "nice", "nohup", "time", "stdbuf", "setsid", "ionice", "chrt", "taskset", "command", "builtin", "exec", "busybox",
+            "unbuffer", "rlwrap", "caffeinate", "chroot", "flock", "nsenter", "unshare", "strace", "ltrace", "timeout", "gtimeout",
+            "catchsegv", "cpulimit", "firejail", "proxychains", "proxychains4", "torsocks", "faketime", "entr", "pv_dummy":
+            runWrapper(name, args, stdin: stdin)
+        case "xargs":
+            let options = CommandOptions(
+                args, valued: ["-I", "-i", "-n", "-P", "-L", "-l", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-procs", "--max-lines",
+                               "--delimiter", "--eof", "--max-chars", "--arg-file", "--replace", "--process-slot-var"],
+                stopAtOperand: true)
+            if options.operands.isEmpty {
+                add(op, .read, "`xargs` without a command echoes its input")
+            } else {
+                run(options.operands + [.runtime("<input of xargs>")], stdin: .inherited)
+            }
+        case "parallel", "sem":
+            var commandPart: [Argument] = []
+            for argument in CommandOptions(args, valued: ["-j", "--jobs", "-S", "--sshlogin", "--delay", "--timeout", "-N", "-n", "--colsep", "-d", "--joblog", "--results", "--tmpdir", "-a", "--arg-file"], stopAtOperand: true).operands {
+                if argument.value == ":::" || argument.value == "::::" || argument.value == ":::+" { break }
+                commandPart.append(argument)
+            }
+            if commandPart.count == 1, let text = commandPart[0].value, text.contains(" ") {
+                analyzeText(text, origin: "the command given to `parallel`")
+            } else if commandPart.isEmpty {
+                unknown(op, "`parallel` runs commands read from its input", opaque: true)
+            } else {
+                run(commandPart + [.runtime("<input of parallel>")], stdin: .inherited)
+            }
+        case "watch":
+            let options = CommandOptions(args, valued: ["-n", "--interval", "-d", "-q", "--equexit"], stopAtOperand: true)
+            let text = options.operands.map(\.text).joined(separator: " ")
+            if options.has("-x", "--exec") {
+                run(options.operands, stdin: stdin)
+            } else if options.operands.allSatisfy({ $0.value != nil }) {
+                analyzeText(text, origin: "the command given to `watch`")
+            } else {
+                unknown(op, "`watch` runs a command computed at run time", opaque: true)
+            }
+        case "ssh":
+            runSSH(args)
+        case "eval":
+            add(op, .unknown, categories: [.opaqueExecution], "`eval` runs text as code")
+            if args.allSatisfy({ $0.value != nil }) {
+                analyzeText(args.map(\.text).joined(separator: " "), origin: "the text given to `eval`")
+            }
+        case "source", ".":
+            guard let file = args.first else {
+                unknown(op, "`\(name)` without a file", opaque: true)
+                return
+            }
+            analyzeScriptFile(file, runner: "`\(name)`")
+        case "trap":
+            // `trap 'commands' SIGNAL`: the commands run later, in this shell.
+            if let handler = args.first?.value, args.count >= 2, handler != "-", !handler.hasPrefix("-") {
+                analyzeText(handler, origin: "the `trap` handler")
+            } else {
+                add(op, .read, "lists or resets signal handlers")
+            }
+        case "alias":
+            for argument in args {
+                guard let text = argument.value, let equals = text.firstIndex(of: "=") else { continue }
+                aliases[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            add(op, .read, "defines aliases")
+        case "export", "declare", "typeset", "local", "readonly":
+            for argument in args {
+                guard let text = argument.value, let equals = text.firstIndex(of: "="), !text.hasPrefix("-") else { continue }
+                let variable = String(text[..<equals])
+                let value = String(text[text.index(after: equals)...])
+                variables[variable] = value
+                noteEnvironmentVariable(variable, value)
+            }
+            add(op, .read, "sets shell variables")
+        case "find", "gfind":
+            classifyFind(args)
+        case "sh", "bash", "zsh", "dash", "ksh", "mksh", "yash", "fish", "ash", "csh", "tcsh", "rbash":
+            runShell(name, args, stdin: stdin)
+        case "python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "deno", "bun", "lua", "tclsh", "Rscript",
+            "osascript", "pwsh", "powershell", "jshell", "groovy", "scala", "julia":
+            runInterpreter(name, args, stdin: stdin)
+        default:
+            if name.hasPrefix("python3.") || name.hasPrefix("python2.") {
+                runInterpreter("python3", args, stdin: stdin)
+            } else if Self.readOnlyCommands.contains(name) {
+                add(op, .read, "`\(name)` only reads")
+            } else {
+                classifyCatalogued(name, args, stdin: stdin)
+            }
+        }
+    }
+
+    // MARK: Wrappers
+
+    mutating func runSudo(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        let options = CommandOptions(
+            args, valued: ["-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "-c", "--user", "--group", "--host", "--prompt",
+                           "--close-from", "--chdir", "--role", "--type", "--other-user", "--command-timeout", "--login-class"],
+            stopAtOperand: true)
+        if options.has("-e", "--edit") {
+            add("shell:sudoedit", .write, targets: options.operands, "`\(name) -e` edits files as root")
+            return
+        }
+        if options.operands.isEmpty {
+            if options.has("-i", "-s", "--login", "--shell") || (name == "doas" && options.has("-s")) {
+                unknown("shell:\(name)", "`\(name)` opens a root shell", opaque: true)
+            } else {
+                add("shell:\(name)", .read, "`\(name)` without a command only lists or refreshes credentials")
+            }
+            return
+        }
+        if options.has("-i", "-s", "--login", "--shell"), options.operands.allSatisfy({ $0.value != nil }) {
+            // `sudo -s cmd args` runs `cmd args` through the target user's shell.
+            analyzeText(options.operands.map(\.text).joined(separator: " "), origin: "the command given to `\(name) -s`")
+            return
+        }
+        run(options.operands, stdin: stdin)
+    }
+
+    mutating func runEnv(_ args: [Argument], stdin: StandardInput) {
+        let options = CommandOptions(args, valued: ["-u", "--unset", "-C", "--chdir", "-S", "--split-string", "-P", "--default-signal", "--ignore-signal", "--block-signal"], stopAtOperand: true)
+        if let text = options.value("-S", "--split-string") {
+            analyzeText(text + " " + options.operands.map { Self.quote($0.text) }.joined(separator: " "), origin: "the string given to `env -S`")
+            return
+        }
+        var rest = options.operands[...]
+        while let first = rest.first, let text = first.value, let equals = text.firstIndex(of: "="), !text.hasPrefix("=") {
+            noteEnvironmentVariable(String(text[..<equals]), String(text[text.index(after: equals)...]))
+            rest = rest.dropFirst()
+        }
+        if rest.isEmpty {
+            add("shell:env", .read, "`env` without a command prints the environment")
+        } else {
+            run(Array(rest), stdin: stdin)
+        }
+    }
+
+    /// Wrappers whose own options come first, then the command they run (sometimes after one or two
+    /// fixed operands: `timeout 10 cmd`, `chroot /dir cmd`, `flock file cmd`, `taskset mask cmd`).
+    mutating func runWrapper(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        let valued: Set<String>
+        var fixedOperands = 0
+        switch name {
+        case "nice": valued = ["-n", "--adjustment"]
+        case "ionice": valued = ["-c", "-n", "-p", "-P", "-u", "--class", "--classdata", "--pid"]
+        case "stdbuf": valued = ["-i", "-o", "-e", "--input", "--output", "--error"]
+        case "time": valued = ["-f", "--format", "-o", "--output"]
+        case "timeout", "gtimeout":
+            valued = ["-s", "--signal", "-k", "--kill-after"]
+            fixedOperands = 1
+        case "chrt":
+            valued = []
+            fixedOperands = 1
+        case "taskset":
+            valued = []
+            fixedOperands = args.contains { $0.value == "-c" || $0.value == "--cpu-list" } ? 0 : 1
+        case "chroot":
+            valued = ["--userspec", "--groups"]
+            fixedOperands = 1
+        case "flock":
+            valued = ["-w", "--timeout", "-E", "--conflict-exit-code", "-c", "--command"]
+            fixedOperands = 1
+        case "exec": valued = ["-a"]
+        case "nsenter": valued = ["-t", "--target", "-S", "--setuid", "-G", "--setgid", "--wd", "-w", "-r", "--root"]
+        case "strace": valued = ["-e", "-o", "-p", "-s", "-u", "-E", "-P", "-a", "-b", "-I", "-O", "-S", "-X"]
+        case "ltrace": valued = ["-e", "-o", "-p", "-s", "-u", "-n", "-a", "-A", "-D", "-l", "-w"]
+        case "cpulimit": valued = ["-l", "--limit", "-p", "--pid", "-e", "--exe"]
+        case "faketime":
+            valued = ["-m", "-f"]
+            fixedOperands = 1
+        case "entr": valued = []
+        default: valued = []
+        }
+        var options = CommandOptions(args, valued: valued, stopAtOperand: true)
+        if name == "taskset" && options.has("-c", "--cpu-list") { fixedOperands = 1 }
+        if name == "flock", let text = options.value("-c", "--command") {
+            analyzeText(text, origin: "the command given to `flock -c`")
+            return
+        }
+        if name == "chroot", options.operands.count == 1 {
+            unknown("shell:chroot", "`chroot` without a command opens a shell in `\(options.operands[0].text)`", opaque: true)
+            return
+        }
+        options.operands.removeFirst(min(fixedOperands, options.operands.count))
+        if options.operands.isEmpty {
+            switch name {
+            case "exec", "command", "builtin", "time", "nice", "nohup", "busybox":
+                add("shell:\(name)", .read, "`\(name)` without a command does nothing here")
+            case "ionice", "taskset", "chrt", "cpulimit", "strace", "ltrace":
+                add("shell:\(name)", .write, "`\(name)` changes or traces a running process")
+            default:
+                unknown("shell:\(name)", "`\(name)` without a command")
+            }
+            return
+        }
+        if name == "command", options.has("-v", "-V") {
+            add("shell:command", .read, "`command -v` looks a command up")
+            return
+        }
+        run(options.operands, stdin: stdin)
+    }
+
+    mutating func runSSH(_ args: [Argument]) {
+        let options = CommandOptions(
+            args, valued: ["-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w", "-B"],
+            stopAtOperand: true)
+        guard let destination = options.operands.first else {
+            unknown("shell:ssh", "`ssh` without a host")
+            return
+        }
+        var host = destination.text
+        if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }
+        if host.hasPrefix("ssh://") { host = String(host.dropFirst(6)) }
+        if let colon = host.firstIndex(of: ":") { host = String(host[..<colon]) }
+        if destination.value != nil { environmentFacts.add(.host, host) }
+        let remote = options.operands.dropFirst()
+        if options.has("-Q", "-O") {
+            add("shell:ssh", .read, "`ssh -Q`/`-O` queries ssh itself")
+        } else if remote.isEmpty {
+            if options.has("-N") {
+                add("shell:ssh", .write, targets: [destination], "opens a tunnel to `\(host)`")
+            } else {
+                unknown("shell:ssh", "`ssh \(host)` opens an interactive shell on `\(host)`", opaque: true)
+            }
+        } else if remote.allSatisfy({ $0.value != nil }) {
+            // ssh joins the remote words with spaces and hands the result to the remote shell.
+            let savedDirectory = workingDirectory
+            workingDirectory = nil
+            analyzeText(remote.map(\.text).joined(separator: " "), origin: "the command run on `\(host)`")
+            workingDirectory = savedDirectory
+        } else {
+            unknown("shell:ssh", "runs a command computed at run time on `\(host)`", opaque: true)
+        }
+    }
+
+    mutating func runShell(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        var commandString = false
+        var operands: [Argument] = []
+        var iterator = args[...]
+        while let argument = iterator.popFirst() {
+            guard let text = argument.value else {
+                operands.append(argument)
+                operands.append(contentsOf: iterator)
+                break
+            }
+            if text == "--" || text == "-" {
+                operands.append(contentsOf: iterator)
+                break
+            }
+            if text.hasPrefix("--") {
+                if ["--rcfile", "--init-file"].contains(text) { _ = iterator.popFirst() }
+                continue
+            }
+            if (text.hasPrefix("-") || text.hasPrefix("+")) && text.count > 1 {
+                if text.contains("c") && text.hasPrefix("-") { commandString = true }
+                if text.contains("o") || text.contains("O") { _ = iterator.popFirst() }
+                continue
+            }
+            operands.append(argument)
+            operands.append(contentsOf: iterator)
+            break
+        }
+        if commandString {
+            guard let text = operands.first else {
+                unknown("shell:\(name)", "`\(name) -c` without a command string")
+                return
+            }
+            guard let value = text.value else {
+                unknown("shell:\(name)", "`\(name) -c` runs a command string computed at run time (`\(text.display)`)", opaque: true)
+                return
+            }
+            analyzeText(value, origin: "the command string given to `\(name) -c`")
+            return
+        }
+        if let script = operands.first {
+            analyzeScriptFile(script, runner: "`\(name)`")
+            return
+        }
+        runProgramFromStandardInput(name, stdin: stdin) { analysis, text in
+            analysis.analyzeText(text, origin: "the script `\(name)` reads from its input")
+        }
+    }
+
+    /// A shell or interpreter with no program argument runs whatever arrives on its input.
+    mutating func runProgramFromStandardInput(_ name: String, stdin: StandardInput, analyze: (inout ShellAnalysis, String) -> Void) {
+        switch stdin {
+        case .text(let text?):
+            analyze(&self, text)
+        case .text(nil):
+            unknown("shell:\(name)", "`\(name)` runs a here-document computed at run time", opaque: true)
+        case .file(let path):
+            analyzeScriptFile(.known(path), runner: "`\(name)`")
+        case .pipe(let source):
+            unknown("shell:\(name)", "`\(name)` runs whatever `\(source)` prints; that code cannot be seen before it runs", opaque: true)
+        case .inherited:
+            unknown("shell:\(name)", "`\(name)` runs whatever arrives on its input, or opens an interactive session", opaque: true)
+        }
+    }
+
+    mutating func runInterpreter(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        let language = InterpreterCode.Language(command: name)
+        let codeFlags: Set<String> = ["-c", "-e", "-E", "--eval", "-p", "--print", "-r", "-x", "-Command", "-command", "-c:"]
+        var code: String?
+        var codeIsDynamic = false
+        var script: Argument?
+        var iterator = args[...]
+        while let argument = iterator.popFirst() {
+            guard let text = argument.value else {
+                if script == nil { codeIsDynamic = true }
+                break
+            }
+            if codeFlags.contains(text) || (language == .perl && text.hasPrefix("-") && (text.hasSuffix("e") || text.hasSuffix("E")) && !text.hasPrefix("--")) {
+                guard let next = iterator.popFirst() else { break }
+                if let value = next.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
+                continue
+            }
+            if text == "-m" {
+                let module = iterator.popFirst()?.text ?? "?"
+                unknown("shell:\(name)", "`\(name) -m \(module)` runs a module whose effect is unknown")
+                return
+            }
+            if text == "-V" || text == "--version" || text == "-v" && language != .perl {
+                add("shell:\(name)", .read, "prints the interpreter version")
+                return
+            }
+            if text.hasPrefix("-") { continue }
+            script = argument
+            break
+        }
+        if codeIsDynamic {
+            unknown("shell:\(name)", "`\(name)` runs code computed at run time", opaque: true)
+            return
+        }
+        if let code {
+            classifyInterpreterCode(code, language: language, name: name, origin: "the code given to `\(name)`")
+            return
+        }
+        if let script {
+            guard let path = script.value, !script.isPattern, case let resolved = resolvePath(path), resolved.hasPrefix("/"),
+                let text = fileSystem.contents(of: resolved)
+            else {
+                unknown("shell:\(name)", "`\(name)` runs `\(script.display)`, whose contents cannot be read here", opaque: true)
+                return
+            }
+            classifyInterpreterCode(text, language: language, name: name, origin: "`\(path)`")
+            return
+        }
+        runProgramFromStandardInput(name, stdin: stdin) { analysis, text in
+            analysis.classifyInterpreterCode(text, language: language, name: name, origin: "the program `\(name)` reads from its input")
+        }
+    }
+
+    mutating func classifyInterpreterCode(_ code: String, language: InterpreterCode.Language, name: String, origin: String) {
+        let scan = InterpreterCode.scan(code, language: language)
+        for removal in scan.removals {
+            add("shell:\(name):\(removal.api)", .destructive, targets: removal.target.map { [.known($0)] } ?? [.runtime("<path in code>")],
+                categories: [.dataLoss], "\(origin) calls `\(removal.api)`, which deletes files")
+        }
+        for process in scan.processCalls {
+            if let command = process.command {
+                analyzeText(command, origin: "the command \(origin) runs through `\(process.api)`")
+            } else {
+                unknown("shell:\(name):\(process.api)", "\(origin) starts processes through `\(process.api)` with a command computed at run time", opaque: true)
+            }
+        }
+        add("shell:\(name)", .unknown, "\(origin) is \(language.displayName) code; beyond file removal and process calls its effect is unknown")
+    }
+
+    // MARK: find
+
+    mutating func classifyFind(_ args: [Argument]) {
+        var roots: [Argument] = []
+        var index = 0
+        // Options before the roots (`-L`, `-H`, `-P`, `-O3`, `-D debug`).
+        while index < args.count, let text = args[index].value, ["-L", "-H", "-P", "-D"].contains(text) || text.hasPrefix("-O") {
+            index += text == "-D" ? 2 : 1
+        }
+        while index < args.count {
+            let text = args[index].value ?? ""
+            if text.hasPrefix("-") || text == "(" || text == "!" || text == "," { break }
+            roots.append(args[index])
+            index += 1
+        }
+        if roots.isEmpty { roots = [.known(".")] }
+        var acted = false
+        while index < args.count {
+            let text = args[index].value ?? ""
+            switch text {
+            case "-delete":
+                add("shell:find:delete", .destructive, targets: roots, blastRadius: .unknown, categories: [.dataLoss],
+                    "`find -delete` deletes every match under \(roots.map { "`\($0.text)`" }.joined(separator: ", "))")
+                acted = true
+                index += 1
+            case "-exec", "-execdir", "-ok", "-okdir":
+                var command: [Argument] = []
+                index += 1
+                while index < args.count, args[index].value != ";", args[index].value != "+" {
+                    let argument = args[index]
+                    command.append(argument.value?.contains("{}") == true ? .runtime("<each match of find under \(roots.map(\.text).joined(separator: ", "))>") : argument)
+                    index += 1
+                }
+                index += 1
+                if command.isEmpty {
+                    unknown("shell:find", "`find \(text)` without a command")
+                } else {
+                    run(command, stdin: .inherited)
+                }
+                acted = true
+            case "-fprint", "-fprint0", "-fprintf", "-fls":
+                if index + 1 < args.count { classifyWrite(to: args[index + 1], truncates: true, by: "`find \(text)`") }
+                acted = true
+                index += 2
+            default:
+                index += 1
+            }
+        }
+        if !acted { add("shell:find", .read, "`find` without actions only lists") }
+    }
+}

@@ -1,0 +1,69 @@
+/// What a classifier may learn about files, without doing I/O itself.
+///
+/// Some facts depend on the disk: `> out.txt` destroys data only if `out.txt` exists, and
+/// `./cleanup.sh` does whatever the file says. The edges hand classifiers a view of the real disk;
+/// tests hand them a fixed one; a view that knows nothing makes those cases `unknown`, never milder.
+public protocol FileSystemView: Sendable {
+    /// What is at an absolute path, or nil when the view cannot tell.
+    func kind(of path: String) -> PathKind?
+    /// The text of the file at an absolute path, or nil when it is missing, unreadable, not text or too large.
+    func contents(of path: String) -> String?
+}
+
+public enum PathKind: String, Sendable, Hashable {
+    case file, directory, missing
+}
+
+/// A view that knows nothing: every question about the disk is answered "cannot tell".
+public struct OpaqueFileSystem: FileSystemView {
+    public init() {}
+    public func kind(of path: String) -> PathKind? { nil }
+    public func contents(of path: String) -> String? { nil }
+}
+
+/// A fixed view for tests and corpora: the listed files and directories exist, everything else is missing.
+public struct FixedFileSystem: FileSystemView {
+    public var files: [String: String]
+    public var directories: Set<String>
+
+    public init(files: [String: String] = [:], directories: Set<String> = []) {
+        self.files = files
+        self.directories = directories
+    }
+
+    public func kind(of path: String) -> PathKind? {
+        if files[path] != nil { return .file }
+        if directories.contains(path) || path == "/" { return .directory }
+        return .missing
+    }
+
+    public func contents(of path: String) -> String? { files[path] }
+}
+
+/// Lexical path arithmetic: joins and removes `.` and `..` without touching the disk.
+enum Paths {
+    static func join(_ base: String?, _ path: String) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        guard let base, base.hasPrefix("/") else { return path }
+        return normalize(base + "/" + path)
+    }
+
+    static func normalize(_ path: String) -> String {
+        guard path.hasPrefix("/") else { return path }
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func basename(_ path: String) -> String {
+        let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+    }
+}

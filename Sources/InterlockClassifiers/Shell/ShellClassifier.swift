@@ -1,0 +1,406 @@
+import InterlockCore
+import InterlockSyntax
+
+/// Classifies shell command lines by parsing them and following every layer to the commands that
+/// will run: wrappers (`sudo`, `env`, `xargs`, `ssh` ...), command strings (`bash -c`, `eval`),
+/// substitutions, functions, aliases and script files. Facts only.
+public struct ShellClassifier: ActionClassifier {
+    public var fileSystem: any FileSystemView
+    public var infrastructure: any InfrastructureCommandClassifier
+
+    public init(fileSystem: any FileSystemView = OpaqueFileSystem(), infrastructure: any InfrastructureCommandClassifier = PendingInfrastructureClassifier()) {
+        self.fileSystem = fileSystem
+        self.infrastructure = infrastructure
+    }
+
+    public func classify(_ action: Action) -> Classification? {
+        guard case .shell(let input) = action.input else { return nil }
+        return classify(commandLine: input.command, workingDirectory: action.workingDirectory)
+    }
+
+    /// Facts about one command line run in `workingDirectory`.
+    public func classify(commandLine: String, workingDirectory: String? = nil) -> Classification {
+        var analysis = ShellAnalysis(fileSystem: fileSystem, infrastructure: infrastructure, workingDirectory: workingDirectory)
+        analysis.analyzeText(commandLine, origin: "the command line")
+        return analysis.result()
+    }
+}
+
+/// Where a command's standard input comes from; it decides what a shell or interpreter reading
+/// its program from stdin will run.
+enum StandardInput {
+    case inherited
+    /// The previous command of a pipeline; the string names it for reasons.
+    case pipe(from: String)
+    case file(String)
+    /// A here-document or here-string with this text, or nil when the text is computed.
+    case text(String?)
+}
+
+/// One argument after the parser's quote removal and the analysis' variable substitution.
+struct Argument {
+    /// The value the command receives, when it is known before running.
+    var value: String?
+    /// How to show it in a reason or a target when the value is not known.
+    var display: String
+    /// True when globbing, brace or tilde expansion can change it.
+    var isPattern: Bool
+
+    init(value: String?, display: String, isPattern: Bool = false) {
+        self.value = value
+        self.display = display
+        self.isPattern = isPattern
+    }
+
+    static func known(_ value: String) -> Argument { Argument(value: value, display: value) }
+
+    /// Arguments that arrive only at run time (xargs' input, find's `{}`).
+    static func runtime(_ display: String) -> Argument { Argument(value: nil, display: display) }
+
+    var isExact: Bool { value != nil && !isPattern }
+    var text: String { value ?? display }
+}
+
+/// The walk over one command line and everything it runs.
+struct ShellAnalysis {
+    let fileSystem: any FileSystemView
+    let infrastructure: any InfrastructureCommandClassifier
+    var workingDirectory: String?
+    var findings: [Finding] = []
+    var environmentFacts = EnvironmentFacts()
+    var functions: [String: CompoundCommand] = [:]
+    var aliases: [String: String] = [:]
+    var variables: [String: String] = [:]
+    /// Nesting of command strings, scripts and function calls.
+    var depth = 0
+    /// Commands examined so far; past the budget the rest is `unknown`.
+    var commandsExamined = 0
+    var activeFunctions: Set<String> = []
+
+    static let maximumDepth = 12
+    static let commandBudget = 4000
+
+    init(fileSystem: any FileSystemView, infrastructure: any InfrastructureCommandClassifier, workingDirectory: String?) {
+        self.fileSystem = fileSystem
+        self.infrastructure = infrastructure
+        self.workingDirectory = workingDirectory
+    }
+
+    func result() -> Classification {
+        if findings.isEmpty {
+            // Nothing at all to run (an empty line, only comments): nothing happens.
+            return Classification(
+                findings: [Finding(operation: "shell:empty", effect: .read, reason: "the command line runs nothing")],
+                environmentFacts: environmentFacts)
+        }
+        return Classification(findings: findings, environmentFacts: environmentFacts)
+    }
+
+    // MARK: - Findings
+
+    mutating func add(_ operation: String, _ effect: Effect, targets: [Argument] = [], blastRadius: BlastRadius? = nil,
+                      categories: Set<Category> = [], _ reason: String) {
+        let complete = targets.allSatisfy(\.isExact)
+        let resolved = targets.map { target -> String in
+            guard let value = target.value, !target.isPattern else { return target.display }
+            return resolvePath(value)
+        }
+        findings.append(Finding(
+            operation: operation, effect: effect, targets: resolved, targetsComplete: complete,
+            blastRadius: blastRadius, categories: categories, reason: reason))
+    }
+
+    mutating func unknown(_ operation: String, _ reason: String, opaque: Bool = false) {
+        add(operation, .unknown, categories: opaque ? [.opaqueExecution] : [], reason)
+    }
+
+    /// A path as the command will see it: relative paths against the working directory.
+    func resolvePath(_ path: String) -> String {
+        guard !path.isEmpty, !path.hasPrefix("-") else { return path }
+        if path.hasPrefix("/") { return Paths.normalize(path) }
+        if path.contains("://") || path.hasPrefix("~") { return path }
+        return Paths.join(workingDirectory, path)
+    }
+
+    func pathKind(_ argument: Argument) -> PathKind? {
+        guard let value = argument.value, !argument.isPattern else { return nil }
+        let path = resolvePath(value)
+        guard path.hasPrefix("/") else { return nil }
+        return fileSystem.kind(of: path)
+    }
+
+    // MARK: - Text and scripts
+
+    /// Parses `text` and walks it one level deeper; `origin` names it in reasons.
+    mutating func analyzeText(_ text: String, origin: String) {
+        guard depth < Self.maximumDepth else {
+            unknown("shell:too_deep", "\(origin) nests command strings more than \(Self.maximumDepth) levels deep", opaque: true)
+            return
+        }
+        let script: ShellScript
+        do {
+            script = try ShellParser.parse(text)
+        } catch {
+            unknown("shell:unparseable", "\(origin) cannot be parsed (\(error.message)); its effect is unknown")
+            return
+        }
+        depth += 1
+        walk(script)
+        depth -= 1
+    }
+
+    /// Classifies a script file from its contents.
+    mutating func analyzeScriptFile(_ argument: Argument, runner: String) {
+        guard let path = argument.value, !argument.isPattern else {
+            unknown("shell:script", "\(runner) runs a script whose path (`\(argument.display)`) is computed at run time", opaque: true)
+            return
+        }
+        let resolved = resolvePath(path)
+        guard resolved.hasPrefix("/"), let text = fileSystem.contents(of: resolved) else {
+            unknown("shell:script", "\(runner) runs `\(path)`, whose contents cannot be read here, so its effect is unknown", opaque: true)
+            return
+        }
+        analyzeText(text, origin: "the script `\(path)`")
+    }
+
+    // MARK: - Walking the tree
+
+    mutating func walk(_ script: ShellScript) {
+        for pipeline in script.pipelines {
+            var previous: String?
+            for command in pipeline.commands {
+                let stdin: StandardInput = previous.map { .pipe(from: $0) } ?? .inherited
+                walk(command, stdin: stdin)
+                previous = Self.name(of: command)
+            }
+        }
+    }
+
+    static func name(of command: ShellCommand) -> String {
+        switch command {
+        case .simple(let simple): simple.words.first.map(\.display) ?? "the previous command"
+        case .compound(let compound): compound.kind.rawValue
+        case .function(let name, _): name
+        }
+    }
+
+    mutating func walk(_ command: ShellCommand, stdin: StandardInput) {
+        commandsExamined += 1
+        guard commandsExamined <= Self.commandBudget else {
+            if commandsExamined == Self.commandBudget + 1 {
+                unknown("shell:too_long", "the command line runs more than \(Self.commandBudget) commands; the rest is not examined")
+            }
+            return
+        }
+        switch command {
+        case .function(let name, let body):
+            functions[name] = body
+        case .compound(let compound):
+            for word in compound.words { walkSubstitutions(word) }
+            walkRedirections(compound.redirections)
+            for body in compound.bodies { walk(body) }
+        case .simple(let simple):
+            walkSimple(simple, stdin: stdin)
+        }
+    }
+
+    mutating func walkSubstitutions(_ word: ShellWord) {
+        for script in word.substitutions {
+            depth += 1
+            if depth <= Self.maximumDepth { walk(script) }
+            depth -= 1
+        }
+    }
+
+    mutating func walkSimple(_ command: SimpleCommand, stdin inherited: StandardInput) {
+        for assignment in command.assignments {
+            walkSubstitutions(assignment.value)
+            for element in assignment.elements ?? [] { walkSubstitutions(element) }
+        }
+        for word in command.words { walkSubstitutions(word) }
+        walkRedirections(command.redirections)
+
+        // Assignments before a command apply to it; alone, they set shell variables.
+        for assignment in command.assignments {
+            let value = expand(assignment.value)
+            noteEnvironmentVariable(assignment.name, value.value)
+            if command.words.isEmpty {
+                if let known = value.value, !value.isPattern { variables[assignment.name] = known } else { variables[assignment.name] = nil }
+            }
+        }
+        guard !command.words.isEmpty else {
+            if !command.assignments.isEmpty {
+                add("shell:assignment", .read, "sets shell variables")
+            } else if !command.redirections.isEmpty {
+                add("shell:redirection", .read, "only redirects")
+            }
+            return
+        }
+        var stdin = inherited
+        for redirection in command.redirections {
+            switch redirection.op {
+            case .input: stdin = .file(expand(redirection.target).text)
+            case .hereDocument: stdin = .text(redirection.hereDocument?.staticValue)
+            case .hereString: stdin = .text(expand(redirection.target).value)
+            default: break
+            }
+        }
+        let arguments = command.words.map { expand($0) }
+        run(arguments, stdin: stdin)
+    }
+
+    /// A word as the command will receive it, substituting variables the line itself set.
+    func expand(_ word: ShellWord) -> Argument {
+        if let value = word.staticValue { return Argument(value: value, display: value, isPattern: word.hasPattern) }
+        var out = ""
+        for part in word.parts {
+            guard appendExpanded(part, to: &out) else { return Argument(value: nil, display: word.display, isPattern: word.hasPattern) }
+        }
+        return Argument(value: out, display: word.display, isPattern: word.hasPattern)
+    }
+
+    private func appendExpanded(_ part: ShellWordPart, to out: inout String) -> Bool {
+        switch part {
+        case .literal(let text), .quoted(let text):
+            out += text
+            return true
+        case .doubleQuoted(let inner):
+            for p in inner where !appendExpanded(p, to: &out) { return false }
+            return true
+        case .parameter(let name, let nested):
+            guard nested.isEmpty, let value = variables[name] else { return false }
+            out += value
+            return true
+        case .commandSubstitution, .arithmetic, .processSubstitution:
+            return false
+        }
+    }
+
+    /// Variables that place a command in an environment (`PGHOST=prod-db psql`, `AWS_REGION=...`).
+    mutating func noteEnvironmentVariable(_ name: String, _ value: String?) {
+        guard let value, !value.isEmpty else { return }
+        switch name {
+        case "PGHOST", "MYSQL_HOST", "DATABASE_HOST", "DB_HOST": environmentFacts.add(.databaseHost, value)
+        case "AWS_REGION", "AWS_DEFAULT_REGION": environmentFacts.add(.awsRegion, value)
+        case "TF_WORKSPACE": environmentFacts.add(.terraformWorkspace, value)
+        default: break
+        }
+    }
+
+    mutating func walkRedirections(_ redirections: [ShellRedirection]) {
+        for redirection in redirections {
+            walkSubstitutions(redirection.target)
+            if let body = redirection.hereDocument { walkSubstitutions(body) }
+            guard redirection.op.writes else { continue }
+            let target = expand(redirection.target)
+            if redirection.op == .duplicateOutput, let value = target.value, value == "-" || value.allSatisfy(\.isNumber) { continue }
+            classifyWrite(to: target, truncates: redirection.op.truncates || redirection.op == .duplicateOutput, by: "`\(redirection.op.rawValue)`")
+        }
+    }
+
+    /// A write to a file named by `target`: creating it is a write; replacing an existing file or a
+    /// device destroys what it held; a name computed at run time or a file the view cannot see is unknown.
+    mutating func classifyWrite(to target: Argument, truncates: Bool, by what: String, operation: String = "shell:redirect") {
+        guard let path = target.value, !target.isPattern else {
+            add(operation, .unknown, targets: [target], "\(what) writes to `\(target.display)`, a name computed at run time")
+            return
+        }
+        if ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"].contains(path) || path.hasPrefix("/dev/fd/") { return }
+        if Self.isBlockDevice(path) {
+            add(operation, .destructive, targets: [target], categories: [.dataLoss], "\(what) writes raw bytes over the device `\(path)`")
+            return
+        }
+        guard truncates else {
+            add(operation, .write, targets: [target], "\(what) appends to `\(path)`")
+            return
+        }
+        switch pathKind(target) {
+        case .file?, .directory?:
+            add(operation, .destructive, targets: [target], categories: [.dataLoss], "\(what) replaces the existing file `\(path)`")
+        case .missing?:
+            add(operation, .write, targets: [target], "\(what) creates `\(path)`")
+        case nil:
+            add(operation, .unknown, targets: [target], "\(what) writes `\(path)`, which may already exist and would be replaced")
+        }
+    }
+
+    static func isBlockDevice(_ path: String) -> Bool {
+        guard path.hasPrefix("/dev/") else { return false }
+        let name = path.dropFirst(5)
+        return ["sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "md", "dm-", "mapper/", "loop", "rdisk"].contains { name.hasPrefix($0) }
+    }
+
+    // MARK: - Running a command
+
+    /// Classifies one command with its arguments; follows aliases, functions and wrappers.
+    mutating func run(_ arguments: [Argument], stdin: StandardInput) {
+        guard let first = arguments.first else { return }
+        guard let name = first.value, !first.isPattern else {
+            unknown("shell:dynamic_command", "the command name `\(first.display)` is computed at run time", opaque: true)
+            return
+        }
+        if let alias = aliases[name], !activeFunctions.contains("alias " + name), arguments.dropFirst().allSatisfy({ $0.value != nil }) {
+            activeFunctions.insert("alias " + name)
+            let rest = arguments.dropFirst().map { Self.quote($0.value!) }.joined(separator: " ")
+            analyzeText(alias + (rest.isEmpty ? "" : " " + rest), origin: "the alias `\(name)`")
+            activeFunctions.remove("alias " + name)
+            return
+        }
+        if let body = functions[name] {
+            guard !activeFunctions.contains(name) else { return }  // Recursion adds nothing new.
+            guard depth < Self.maximumDepth else {
+                unknown("shell:too_deep", "function `\(name)` calls nest too deeply", opaque: true)
+                return
+            }
+            activeFunctions.insert(name)
+            depth += 1
+            walk(.compound(body), stdin: stdin)
+            depth -= 1
+            activeFunctions.remove(name)
+            return
+        }
+        var command = name
+        if name.contains("/") {
+            let base = Paths.basename(name)
+            let directory = String(name.dropLast(base.count)).trimmingSlashes
+            if Self.systemBinaryDirectories.contains(directory) {
+                command = base
+            } else {
+                analyzeScriptFile(first, runner: "the command")
+                return
+            }
+        }
+        classifyCommand(command, Array(arguments.dropFirst()), stdin: stdin)
+    }
+
+    static let systemBinaryDirectories: Set<String> = [
+        "/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/opt/homebrew/bin", "/usr/gnu/bin",
+        "/run/current-system/sw/bin", "/usr/libexec", "/snap/bin",
+    ]
+
+    /// Single-quotes a value for re-parsing.
+    static func quote(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension String {
+    var trimmingSlashes: String {
+        var s = self
+        while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
+        return s
+    }
+
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, self.contains(target) else { return self }
+        var out = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            out += rest[..<range.lowerBound]
+            out += replacement
+            rest = rest[range.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}

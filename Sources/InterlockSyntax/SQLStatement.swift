@@ -1,0 +1,689 @@
+/// What one SQL statement is, read from its tokens: the verb and object, the tables and other
+/// objects it names, and the properties that decide its effect (a `WHERE` that restricts, a
+/// data-modifying CTE, `COPY ... PROGRAM`). Facts only; `InterlockClassifiers` turns them into effects.
+public struct SQLStatement: Sendable, Hashable {
+    /// A verb and, where the verb alone says too little, its object: `select`, `delete`, `drop_table`,
+    /// `alter_table`, `create_role`, `grant`. `unrecognized` when the first word is not SQL we know.
+    public var kind: String
+    /// The node PostgreSQL's own parser produces for this statement (`DeleteStmt`), for the
+    /// differential test against it; nil when the statement is not PostgreSQL.
+    public var postgresNode: String?
+    /// Byte offset of the statement's first token in the text.
+    public var offset: Int
+    /// Tables, schemas, databases, roles named as the objects acted on.
+    public var targets: [String]
+    public var whereClause: WhereClause
+    /// For `EXPLAIN ANALYZE` and `PREPARE`, and for the statements inside CTEs, trigger bodies and
+    /// routine bodies: the statements that really run.
+    public var inner: [SQLStatement]
+    public var flags: Set<Flag>
+
+    public enum WhereClause: String, Sendable, Hashable {
+        /// No `WHERE` at all.
+        case absent
+        /// A `WHERE` that holds for every row: `WHERE 1=1`, `WHERE true`, `WHERE 'a' = 'a' OR ...`.
+        case alwaysTrue
+        case restricting
+    }
+
+    public enum Flag: String, Sendable, Hashable {
+        /// `DROP ... IF EXISTS`, `CASCADE`: reaches further than the objects named.
+        case cascade
+        /// `COPY ... PROGRAM`: runs a shell command on the database server.
+        case runsProgram
+        /// `COPY ... TO 'file'` or `FROM 'file'`: reads or writes a file on the server.
+        case serverFile
+        /// `COPY ... FROM` / `LOAD DATA`: brings rows in.
+        case loadsRows
+        /// `SELECT ... INTO table` or `FOR UPDATE`: a query that writes or locks.
+        case selectWrites
+        /// The statement calls a server function with side effects (`pg_terminate_backend`, `lo_unlink`).
+        case sideEffectFunction
+        /// `ANALYZE` inside `EXPLAIN`: the explained statement runs.
+        case explainRuns
+        /// `DELETE` inside a `MERGE`.
+        case mergeDeletes
+        /// The statement applies to the whole server or database (`ALTER SYSTEM`, `SET GLOBAL`).
+        case global
+        /// `ALTER TABLE ... DROP`, `ALTER ... DISABLE TRIGGER`, and their kin.
+        case dropsPart
+        /// A routine or trigger whose body deletes, drops, truncates or changes permissions when it runs.
+        case bodyDestroys
+    }
+
+    /// Functions whose call from a `SELECT` changes the server.
+    public static let sideEffectFunctions: Set<String> = [
+        "pg_terminate_backend", "pg_cancel_backend", "pg_drop_replication_slot", "lo_unlink", "pg_reload_conf",
+        "pg_rotate_logfile", "set_config", "setval", "nextval", "dblink_exec", "pg_file_write", "pg_file_unlink",
+        "pg_promote", "pg_switch_wal", "pg_create_restore_point", "pg_truncate", "load_file", "sys_exec", "sys_eval",
+        "pg_advisory_lock", "lo_import", "lo_export", "pg_stat_reset",
+    ]
+
+    /// Reads every statement of `text`.
+    public static func parse(_ text: String, dialect: SQLDialect) throws(SQLSyntaxError) -> [SQLStatement] {
+        try SQLLexer.statements(text, dialect: dialect).map { analyze($0, dialect: dialect) }
+    }
+
+    /// Reads one statement from its tokens.
+    public static func analyze(_ tokens: [SQLToken], dialect: SQLDialect) -> SQLStatement {
+        var reader = StatementReader(tokens: tokens, dialect: dialect)
+        return reader.read()
+    }
+}
+
+/// A cursor over one statement's tokens.
+private struct StatementReader {
+    let tokens: [SQLToken]
+    let dialect: SQLDialect
+    var index = 0
+
+    init(tokens: [SQLToken], dialect: SQLDialect) {
+        self.tokens = tokens
+        self.dialect = dialect
+    }
+
+    var offset: Int { tokens.first?.offset ?? 0 }
+
+    func word(at i: Int) -> String? {
+        guard i < tokens.count, tokens[i].kind == .word else { return nil }
+        return tokens[i].text
+    }
+    func isWord(_ text: String, at i: Int) -> Bool { word(at: i) == text }
+    func isSymbol(_ text: String, at i: Int) -> Bool { i < tokens.count && tokens[i].kind == .symbol && tokens[i].text == text }
+
+    /// Index of the first top-level (parenthesis depth 0) word `text` at or after `start`.
+    func topLevelWord(_ text: String, from start: Int) -> Int? {
+        var depth = 0
+        var i = start
+        while i < tokens.count {
+            let token = tokens[i]
+            if token.kind == .symbol {
+                if token.text == "(" { depth += 1 } else if token.text == ")" { depth -= 1 }
+            } else if depth == 0, token.kind == .word, token.text == text {
+                return i
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    func containsWord(_ text: String, from start: Int = 0) -> Bool {
+        var i = start
+        while i < tokens.count {
+            if tokens[i].kind == .word && tokens[i].text == text { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// A possibly qualified name at `i` (`schema.table`, `"Quoted"."Name"`), and the index after it.
+    func qualifiedName(at start: Int) -> (String, Int)? {
+        var i = start
+        var parts: [String] = []
+        while i < tokens.count {
+            let token = tokens[i]
+            guard token.kind == .word || token.kind == .quotedIdentifier else { break }
+            parts.append(token.text)
+            i += 1
+            if isSymbol(".", at: i) { i += 1 } else { break }
+        }
+        return parts.isEmpty ? nil : (parts.joined(separator: "."), i)
+    }
+
+    /// Names separated by commas from `start`, skipping the listed noise words.
+    func nameList(from start: Int, skipping noise: Set<String> = []) -> [String] {
+        var names: [String] = []
+        var i = start
+        while i < tokens.count {
+            if let w = word(at: i), noise.contains(w) {
+                i += 1
+                continue
+            }
+            guard let (name, next) = qualifiedName(at: i) else { break }
+            names.append(name)
+            i = next
+            // Skip an alias or a column list up to the next comma.
+            var depth = 0
+            while i < tokens.count {
+                if isSymbol("(", at: i) { depth += 1 } else if isSymbol(")", at: i) { depth -= 1 } else if depth == 0, isSymbol(",", at: i) { break }
+                if depth == 0, let w = word(at: i), ["cascade", "restrict", "where", "set", "using", "to", "from", "on"].contains(w) {
+                    return names
+                }
+                i += 1
+            }
+            guard isSymbol(",", at: i) else { break }
+            i += 1
+        }
+        return names
+    }
+
+    func make(_ kind: String, _ node: String?, targets: [String] = [], where whereClause: SQLStatement.WhereClause = .absent,
+              inner: [SQLStatement] = [], flags: Set<SQLStatement.Flag> = []) -> SQLStatement {
+        SQLStatement(kind: kind, postgresNode: dialect == .postgresql ? node : nil, offset: offset, targets: targets,
+                     whereClause: whereClause, inner: inner, flags: flags)
+    }
+
+    mutating func read() -> SQLStatement {
+        guard let first = word(at: 0) else {
+            if isSymbol("(", at: 0) {
+                // `(SELECT ...) UNION (...)`
+                return make("select", "SelectStmt", flags: selectFlags(from: 0))
+            }
+            return make("unrecognized", nil)
+        }
+        switch first {
+        case "select", "values", "table": return readSelect(from: 0)
+        case "with": return readWith()
+        case "insert", "replace", "upsert":
+            var targets: [String] = []
+            if let into = topLevelWord("into", from: 1), let (name, _) = qualifiedName(at: into + 1) { targets = [name] }
+            let kind = first == "replace" ? "replace" : "insert"
+            var flags: Set<SQLStatement.Flag> = []
+            if first == "replace" || isWord("or", at: 1) && isWord("replace", at: 2) { flags.insert(.dropsPart) }
+            return make(kind, "InsertStmt", targets: targets, flags: flags.union(sideEffects(from: 1)))
+        case "update": return readUpdate()
+        case "delete":
+            var start = 1
+            if isWord("from", at: 1) { start = 2 }
+            let targets = nameList(from: start, skipping: ["only", "low_priority", "quick", "ignore"])
+            return make("delete", "DeleteStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1))
+        case "merge":
+            var targets: [String] = []
+            if isWord("into", at: 1), let (name, _) = qualifiedName(at: 2) { targets = [name] }
+            var flags: Set<SQLStatement.Flag> = []
+            if let then = topLevelWord("then", from: 1), containsDeleteAfterThen(then) { flags.insert(.mergeDeletes) }
+            return make("merge", "MergeStmt", targets: targets, flags: flags)
+        case "truncate":
+            let targets = nameList(from: 1, skipping: ["table", "only"])
+            return make("truncate", "TruncateStmt", targets: targets, flags: containsWord("cascade") ? [.cascade] : [])
+        case "drop": return readDrop()
+        case "create": return readCreate()
+        case "alter": return readAlter()
+        case "grant", "revoke":
+            let onIndex = topLevelWord("on", from: 1)
+            var targets: [String] = []
+            if let on = onIndex {
+                targets = nameList(from: on + 1, skipping: ["table", "schema", "database", "sequence", "function", "all", "tables", "in", "sequences", "functions", "procedure", "routine"])
+            } else if let toOrFrom = topLevelWord(first == "grant" ? "to" : "from", from: 1) {
+                targets = nameList(from: toOrFrom + 1)
+            }
+            return make(first, onIndex == nil && dialect == .postgresql ? "GrantRoleStmt" : "GrantStmt", targets: targets)
+        case "explain": return readExplain()
+        case "describe", "desc": return make("describe", nil)
+        case "show": return make("show", "VariableShowStmt")
+        case "set":
+            var flags: Set<SQLStatement.Flag> = []
+            if isWord("global", at: 1) || isWord("persist", at: 1) { flags.insert(.global) }
+            if isWord("role", at: 1) || (isWord("session", at: 1) && isWord("authorization", at: 2)) {
+                return make("set_role", isWord("role", at: 1) ? "VariableSetStmt" : "VariableSetStmt", flags: flags)
+            }
+            if isWord("transaction", at: 1) || (isWord("session", at: 1) && isWord("characteristics", at: 2)) {
+                return make("set", isWord("transaction", at: 1) ? "VariableSetStmt" : "VariableSetStmt", flags: flags)
+            }
+            if isWord("constraints", at: 1) { return make("set", "ConstraintsSetStmt") }
+            return make("set", "VariableSetStmt", flags: flags)
+        case "reset": return make("reset", "VariableSetStmt")
+        case "pragma":
+            return make(tokens.contains(where: { $0.kind == .symbol && ($0.text == "=" || $0.text == "(") }) ? "pragma_set" : "pragma", nil)
+        case "begin", "start", "commit", "end", "rollback", "savepoint", "release", "abort":
+            if first == "start" && !isWord("transaction", at: 1) { return make("unrecognized", nil) }
+            return make("transaction", "TransactionStmt")
+        case "copy": return readCopy()
+        case "do": return make("do", "DoStmt")
+        case "call": return make("call", "CallStmt")
+        case "execute", "exec": return make("execute", "ExecuteStmt")
+        case "prepare":
+            if let asIndex = topLevelWord("as", from: 1) {
+                let inner = SQLStatement.analyze(Array(tokens[(asIndex + 1)...]), dialect: dialect)
+                return make("prepare", "PrepareStmt", inner: [inner])
+            }
+            if let fromIndex = topLevelWord("from", from: 1) {
+                // MySQL `PREPARE s FROM 'text'`: the text is dynamic SQL.
+                _ = fromIndex
+                return make("execute", nil)
+            }
+            return make("prepare", "PrepareStmt")
+        case "deallocate": return make("transaction", "DeallocateStmt")
+        case "vacuum": return make("vacuum", "VacuumStmt")
+        case "analyze", "analyse": return make("analyze", "VacuumStmt")
+        case "reindex": return make("reindex", "ReindexStmt")
+        case "cluster": return make("cluster", "ClusterStmt")
+        case "checkpoint": return make("checkpoint", "CheckPointStmt")
+        case "lock": return make("lock", "LockStmt", targets: nameList(from: 1, skipping: ["table", "tables", "only"]))
+        case "unlock": return make("lock", nil)
+        case "listen": return make("listen", "ListenStmt")
+        case "unlisten": return make("listen", "UnlistenStmt")
+        case "notify": return make("notify", "NotifyStmt")
+        case "discard": return make("discard", "DiscardStmt")
+        case "comment": return make("comment", "CommentStmt")
+        case "refresh": return make("refresh", "RefreshMatViewStmt")
+        case "load":
+            if isWord("data", at: 1) { return make("load_data", nil, flags: [.loadsRows]) }
+            return make("load", "LoadStmt")
+        case "use": return make("use", nil)
+        case "attach": return make("attach", nil)
+        case "detach": return make("detach", nil)
+        case "rename": return make("rename", nil, targets: nameList(from: 2))
+        case "kill": return make("kill", nil)
+        case "shutdown": return make("shutdown", nil)
+        case "flush", "optimize", "repair", "check", "checksum", "handler", "install", "uninstall":
+            return make(first, nil)
+        case "security": return make("comment", "SecLabelStmt")
+        case "import": return make("import", "ImportForeignSchemaStmt")
+        case "reassign": return make("reassign_owned", "ReassignOwnedStmt")
+        case "fetch", "move": return make("fetch", "FetchStmt")
+        case "close": return make("close", "ClosePortalStmt")
+        case "declare": return make("declare", "DeclareCursorStmt", inner: declaredQuery())
+        default: return make("unrecognized", nil)
+        }
+    }
+
+    func declaredQuery() -> [SQLStatement] {
+        guard let forIndex = topLevelWord("for", from: 1), forIndex + 1 < tokens.count else { return [] }
+        return [SQLStatement.analyze(Array(tokens[(forIndex + 1)...]), dialect: dialect)]
+    }
+
+    func containsDeleteAfterThen(_ start: Int) -> Bool {
+        var i = start
+        while i < tokens.count {
+            if isWord("then", at: i), isWord("delete", at: i + 1) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    func sideEffects(from start: Int) -> Set<SQLStatement.Flag> {
+        var i = start
+        while i + 1 < tokens.count {
+            if tokens[i].kind == .word, isSymbol("(", at: i + 1), SQLStatement.sideEffectFunctions.contains(tokens[i].text) {
+                return [.sideEffectFunction]
+            }
+            i += 1
+        }
+        return []
+    }
+
+    func selectFlags(from start: Int) -> Set<SQLStatement.Flag> {
+        var flags = sideEffects(from: start)
+        // `SELECT ... INTO new_table` (PostgreSQL, SQL Server) creates a table; MySQL's
+        // `INTO @var`/`INTO OUTFILE` writes variables or a server file.
+        if let into = topLevelWord("into", from: start) {
+            if isWord("outfile", at: into + 1) || isWord("dumpfile", at: into + 1) {
+                flags.insert(.serverFile)
+            } else if into + 1 < tokens.count, tokens[into + 1].kind != .parameter {
+                flags.insert(.selectWrites)
+            }
+        }
+        if let forIndex = topLevelWord("for", from: start),
+            isWord("update", at: forIndex + 1) || isWord("share", at: forIndex + 1) || isWord("no", at: forIndex + 1) || isWord("key", at: forIndex + 1)
+        {
+            flags.insert(.selectWrites)
+        }
+        return flags
+    }
+
+    func readSelect(from start: Int) -> SQLStatement {
+        var targets: [String] = []
+        if let from = topLevelWord("from", from: start) { targets = nameList(from: from + 1, skipping: ["only", "lateral"]) }
+        if word(at: start) == "table", let (name, _) = qualifiedName(at: start + 1) { targets = [name] }
+        return make("select", "SelectStmt", targets: targets, flags: selectFlags(from: start))
+    }
+
+    /// `WITH [RECURSIVE] name [(cols)] AS [NOT] [MATERIALIZED] ( body ) [, ...] main-statement`.
+    mutating func readWith() -> SQLStatement {
+        var i = 1
+        if isWord("recursive", at: i) { i += 1 }
+        var inner: [SQLStatement] = []
+        while i < tokens.count {
+            guard qualifiedName(at: i) != nil else { break }
+            i += 1
+            if isSymbol("(", at: i) { i = afterParentheses(i) }
+            guard isWord("as", at: i) else { break }
+            i += 1
+            if isWord("not", at: i) { i += 1 }
+            if isWord("materialized", at: i) { i += 1 }
+            guard isSymbol("(", at: i) else { break }
+            let close = afterParentheses(i)
+            let body = Array(tokens[(i + 1)..<max(i + 1, close - 1)])
+            if !body.isEmpty { inner.append(SQLStatement.analyze(body, dialect: dialect)) }
+            i = close
+            // `SEARCH ... SET col` and `CYCLE ...` clauses of recursive CTEs.
+            while i < tokens.count, let w = word(at: i), w == "search" || w == "cycle" {
+                while i < tokens.count, !isSymbol(",", at: i), !(word(at: i).map { ["select", "insert", "update", "delete", "merge", "values", "table"].contains($0) } ?? false) {
+                    i += 1
+                }
+            }
+            if isSymbol(",", at: i) {
+                i += 1
+                continue
+            }
+            break
+        }
+        guard i < tokens.count else { return make("unrecognized", nil, inner: inner) }
+        var main = SQLStatement.analyze(Array(tokens[i...]), dialect: dialect)
+        main.offset = offset
+        main.inner.append(contentsOf: inner)
+        return main
+    }
+
+    /// The index after the parenthesised group that opens at `open`.
+    func afterParentheses(_ open: Int) -> Int {
+        var depth = 0
+        var i = open
+        while i < tokens.count {
+            if isSymbol("(", at: i) { depth += 1 } else if isSymbol(")", at: i) {
+                depth -= 1
+                if depth == 0 { return i + 1 }
+            }
+            i += 1
+        }
+        return tokens.count
+    }
+
+    func readUpdate() -> SQLStatement {
+        var i = 1
+        while let w = word(at: i), ["only", "low_priority", "ignore"].contains(w) { i += 1 }
+        var targets: [String] = []
+        if let (name, _) = qualifiedName(at: i) { targets = [name] }
+        return make("update", "UpdateStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1))
+    }
+
+    /// How the statement's top-level `WHERE` restricts rows.
+    func whereClause() -> SQLStatement.WhereClause {
+        guard let whereIndex = topLevelWord("where", from: 1) else { return .absent }
+        var end = whereIndex + 1
+        var depth = 0
+        while end < tokens.count {
+            if isSymbol("(", at: end) { depth += 1 } else if isSymbol(")", at: end) { depth -= 1 }
+            if depth == 0, let w = word(at: end), ["returning", "order", "limit", "group", "window"].contains(w) { break }
+            end += 1
+        }
+        let condition = Array(tokens[(whereIndex + 1)..<end])
+        if condition.isEmpty { return .alwaysTrue }
+        if isWord("current", at: whereIndex + 1), isWord("of", at: whereIndex + 2) { return .restricting }
+        // An OR at the top level holds for every row when any side does.
+        var disjunct: [SQLToken] = []
+        depth = 0
+        for token in condition {
+            if token.kind == .symbol && token.text == "(" { depth += 1 }
+            if token.kind == .symbol && token.text == ")" { depth -= 1 }
+            if depth == 0, token.kind == .word, token.text == "or" {
+                if Self.alwaysTrue(disjunct) { return .alwaysTrue }
+                disjunct = []
+                continue
+            }
+            disjunct.append(token)
+        }
+        return Self.alwaysTrue(disjunct) ? .alwaysTrue : .restricting
+    }
+
+    /// Whether a condition without top-level OR holds for every row: a constant truth, or a
+    /// comparison of a thing with itself.
+    static func alwaysTrue(_ condition: [SQLToken]) -> Bool {
+        var tokens = condition
+        // Strip wrapping parentheses: `WHERE (1=1)`.
+        while tokens.count >= 2, tokens.first?.text == "(", tokens.last?.text == ")", tokens.first?.kind == .symbol {
+            tokens = Array(tokens.dropFirst().dropLast())
+        }
+        if tokens.count == 1 {
+            let t = tokens[0]
+            if t.kind == .word && t.text == "true" { return true }
+            if t.kind == .number, let value = Double(t.text), value != 0 { return true }
+            if t.kind == .string, let value = Double(t.text), value != 0 { return true }
+            return false
+        }
+        if tokens.count == 2, tokens[0].kind == .word, tokens[0].text == "not", tokens[1].kind == .word, tokens[1].text == "false" { return true }
+        // `x = x`, `1 = 1`, `'a' = 'a'`, `x >= x`, `1 <> 2`.
+        if tokens.count == 3, tokens[1].kind == .symbol {
+            let (a, op, b) = (tokens[0], tokens[1].text, tokens[2])
+            let same = a.kind == b.kind && a.text == b.text
+            switch op {
+            case "=", ">=", "<=": if same { return true }
+            case "<>", "!=": if a.kind != .word && b.kind != .word && a.kind == b.kind && a.text != b.text { return true }
+            default: break
+            }
+            if let x = Double(a.text), let y = Double(b.text), a.kind == .number, b.kind == .number {
+                switch op {
+                case "=": return x == y
+                case "<>", "!=": return x != y
+                case ">": return x > y
+                case "<": return x < y
+                case ">=": return x >= y
+                case "<=": return x <= y
+                default: return false
+                }
+            }
+        }
+        // `x IS NULL OR x IS NOT NULL` is handled by OR splitting only per side; `1 IN (1)` etc. are rare.
+        // `TRUE AND TRUE`
+        if let andIndex = tokens.firstIndex(where: { $0.kind == .word && $0.text == "and" }), andIndex > 0 {
+            return alwaysTrue(Array(tokens[..<andIndex])) && alwaysTrue(Array(tokens[(andIndex + 1)...]))
+        }
+        return false
+    }
+
+    func readDrop() -> SQLStatement {
+        var i = 1
+        var objectWords: [String] = []
+        while let w = word(at: i), Self.objectWords.contains(w) {
+            objectWords.append(w)
+            i += 1
+        }
+        let object = objectWords.filter { !["temporary", "temp", "unique", "or", "replace", "global", "local", "unlogged", "concurrently"].contains($0) }.joined(separator: "_")
+        if isWord("if", at: i), isWord("exists", at: i + 1) { i += 2 }
+        if isWord("concurrently", at: i) { i += 1 }
+        var flags: Set<SQLStatement.Flag> = []
+        if containsWord("cascade") { flags.insert(.cascade) }
+        let targets: [String]
+        if object == "owned" {
+            targets = isWord("by", at: i) ? nameList(from: i + 1) : []
+        } else {
+            targets = nameList(from: i)
+        }
+        let node: String
+        switch object {
+        case "database": node = "DropdbStmt"
+        case "schema" where dialect == .mysql: node = "DropdbStmt"
+        case "role", "user", "group": node = "DropRoleStmt"
+        case "owned": node = "DropOwnedStmt"
+        case "tablespace": node = "DropTableSpaceStmt"
+        case "subscription": node = "DropSubscriptionStmt"
+        case "user_mapping": node = "DropUserMappingStmt"
+        default: node = "DropStmt"
+        }
+        return make("drop_" + (object.isEmpty ? "object" : object), node, targets: targets, flags: flags)
+    }
+
+    /// Words that name the kind of object after CREATE/DROP/ALTER.
+    static let objectWords: Set<String> = [
+        "table", "view", "index", "schema", "database", "sequence", "function", "procedure", "trigger", "role", "user", "group",
+        "extension", "type", "domain", "materialized", "temporary", "temp", "unique", "or", "replace", "owned", "tablespace",
+        "policy", "rule", "aggregate", "collation", "conversion", "language", "operator", "publication", "subscription", "server",
+        "foreign", "data", "wrapper", "event", "routine", "statistics", "text", "search", "configuration", "dictionary", "parser",
+        "template", "cast", "transform", "access", "method", "global", "local", "unlogged", "recursive", "mapping", "default",
+        "privileges", "system", "virtual", "definer", "algorithm", "undefined", "merge", "temptable", "sql", "security", "invoker",
+        "constraint", "concurrently", "large", "object", "family", "class", "large_object", "logfile", "spatial", "fulltext",
+    ]
+
+    mutating func readCreate() -> SQLStatement {
+        var i = 1
+        var objectWords: [String] = []
+        while let w = word(at: i), Self.objectWords.contains(w) {
+            objectWords.append(w)
+            i += 1
+            // `CREATE DEFINER = user PROCEDURE` (MySQL).
+            if w == "definer", isSymbol("=", at: i) {
+                i += 2
+                while isSymbol("@", at: i) || (i < tokens.count && tokens[i].kind == .parameter) { i += 1 }
+            }
+        }
+        let object = objectWords.filter {
+            !["temporary", "temp", "unique", "or", "replace", "global", "local", "unlogged", "recursive", "definer", "algorithm", "undefined",
+              "merge", "temptable", "sql", "security", "invoker", "concurrently", "virtual", "spatial", "fulltext"].contains($0)
+        }.joined(separator: "_")
+        if isWord("if", at: i), isWord("not", at: i + 1), isWord("exists", at: i + 2) { i += 3 }
+        var targets: [String] = []
+        if let (name, _) = qualifiedName(at: i) { targets = [name] }
+        switch object {
+        case "table":
+            if topLevelWord("as", from: i) != nil {
+                return make("create_table", "CreateTableAsStmt", targets: targets)
+            }
+            return make("create_table", "CreateStmt", targets: targets)
+        case "materialized_view": return make("create_view", "CreateTableAsStmt", targets: targets)
+        case "view": return make("create_view", "ViewStmt", targets: targets)
+        case "index":
+            let onTargets = topLevelWord("on", from: i).map { nameList(from: $0 + 1, skipping: ["only"]) } ?? []
+            return make("create_index", "IndexStmt", targets: onTargets)
+        case "role", "user", "group": return make("create_role", "CreateRoleStmt", targets: targets)
+        case "schema": return make("create_schema", dialect == .mysql ? "CreatedbStmt" : "CreateSchemaStmt", targets: targets)
+        case "database": return make("create_database", "CreatedbStmt", targets: targets)
+        case "function", "procedure":
+            return make("create_" + object, "CreateFunctionStmt", targets: targets, flags: bodyFlags(from: i))
+        case "trigger": return make("create_trigger", "CreateTrigStmt", targets: targets, flags: bodyFlags(from: i))
+        case "extension": return make("create_extension", "CreateExtensionStmt", targets: targets)
+        case "sequence": return make("create_sequence", "CreateSeqStmt", targets: targets)
+        case "type": return make("create_type", topLevelWord("enum", from: i) != nil ? "CreateEnumStmt" : "CompositeTypeStmt", targets: targets)
+        case "domain": return make("create_domain", "CreateDomainStmt", targets: targets)
+        case "policy": return make("create_policy", "CreatePolicyStmt", targets: targets)
+        case "rule": return make("create_rule", "RuleStmt", targets: targets, flags: bodyFlags(from: i))
+        case "publication": return make("create_publication", "CreatePublicationStmt", targets: targets)
+        case "subscription": return make("create_subscription", "CreateSubscriptionStmt", targets: targets)
+        case "tablespace": return make("create_tablespace", "CreateTableSpaceStmt", targets: targets)
+        case "event_trigger": return make("create_trigger", "CreateEventTrigStmt", targets: targets)
+        case "user_mapping": return make("create_user_mapping", "CreateUserMappingStmt", targets: targets)
+        default: return make("create_" + (object.isEmpty ? "object" : object), nil, targets: targets)
+        }
+    }
+
+    /// Flags for a routine or trigger body: whether the statements in it destroy when they run.
+    func bodyFlags(from start: Int) -> Set<SQLStatement.Flag> {
+        var i = start
+        while i < tokens.count {
+            let token = tokens[i]
+            if token.kind == .word, ["delete", "drop", "truncate", "grant", "revoke"].contains(token.text) { return [.bodyDestroys] }
+            if token.kind == .word, token.text == "execute" { return [.bodyDestroys] }
+            if token.kind == .string, token.text.utf8.count > 8 {
+                // A dollar-quoted or quoted body: read it as SQL and look for the same verbs.
+                if let body = try? SQLLexer.statements(token.text, dialect: dialect) {
+                    for statement in body where statement.contains(where: { $0.kind == .word && ["delete", "drop", "truncate", "grant", "revoke", "execute"].contains($0.text) }) {
+                        return [.bodyDestroys]
+                    }
+                } else {
+                    return [.bodyDestroys]
+                }
+            }
+            i += 1
+        }
+        return []
+    }
+
+    func readAlter() -> SQLStatement {
+        var i = 1
+        var objectWords: [String] = []
+        while let w = word(at: i), Self.objectWords.contains(w) {
+            objectWords.append(w)
+            i += 1
+        }
+        let object = objectWords.filter { !["or", "replace", "unique", "concurrently"].contains($0) }.joined(separator: "_")
+        if isWord("if", at: i), isWord("exists", at: i + 1) { i += 2 }
+        if isWord("only", at: i) { i += 1 }
+        var targets: [String] = []
+        var after = i
+        if let (name, next) = qualifiedName(at: i) {
+            targets = [name]
+            after = next
+        }
+        var flags: Set<SQLStatement.Flag> = []
+        // `ALTER TABLE t DROP COLUMN c`, `DROP CONSTRAINT`, `DISABLE TRIGGER`, `DISABLE ROW LEVEL SECURITY`,
+        // `NO FORCE ROW LEVEL SECURITY`: a part of the object or a protection goes away.
+        var j = after
+        var depth = 0
+        while j < tokens.count {
+            if isSymbol("(", at: j) { depth += 1 } else if isSymbol(")", at: j) { depth -= 1 }
+            if depth == 0, let w = word(at: j), w == "drop" || w == "disable" || w == "truncate" || w == "detach" || w == "remove" || w == "discard" {
+                flags.insert(.dropsPart)
+            }
+            j += 1
+        }
+        let renames = topLevelWord("rename", from: after) != nil
+        let node: String
+        switch object {
+        case "table", "index", "view", "materialized_view", "sequence", "foreign_table":
+            node = renames ? "RenameStmt" : "AlterTableStmt"
+        case "role", "user", "group": node = renames ? "RenameStmt" : (isWord("set", at: after) || isWord("reset", at: after) ? "AlterRoleSetStmt" : "AlterRoleStmt")
+        case "database": node = renames ? "RenameStmt" : (isWord("set", at: after) || isWord("reset", at: after) ? "AlterDatabaseSetStmt" : "AlterDatabaseStmt")
+        case "system": node = "AlterSystemStmt"
+        case "default_privileges": node = "AlterDefaultPrivilegesStmt"
+        case "schema": node = renames ? "RenameStmt" : "AlterOwnerStmt"
+        case "function", "procedure", "routine": node = renames ? "RenameStmt" : "AlterFunctionStmt"
+        case "extension": node = "AlterExtensionStmt"
+        case "type": node = renames ? "RenameStmt" : "AlterEnumStmt"
+        case "policy": node = renames ? "RenameStmt" : "AlterPolicyStmt"
+        default: node = renames ? "RenameStmt" : "AlterTableStmt"
+        }
+        if object == "system" { flags.insert(.global) }
+        let kind = "alter_" + (object.isEmpty ? "object" : object)
+        return make(kind, dialect == .postgresql && ["system", "default_privileges", "role", "user", "group", "database", "table", "index", "view",
+                                                    "materialized_view", "sequence", "foreign_table", "function", "procedure", "routine", "extension",
+                                                    "policy", "schema", "type"].contains(object) ? node : nil,
+                    targets: targets, flags: flags)
+    }
+
+    mutating func readExplain() -> SQLStatement {
+        var i = 1
+        var analyze = false
+        if isSymbol("(", at: i) {
+            let close = afterParentheses(i)
+            var j = i + 1
+            while j < close {
+                if isWord("analyze", at: j) || isWord("analyse", at: j) {
+                    // `ANALYZE false` / `ANALYZE off` / `ANALYZE 0` turns it off.
+                    let next = j + 1 < close ? tokens[j + 1].text : ""
+                    analyze = !["false", "off", "0"].contains(next)
+                }
+                j += 1
+            }
+            i = close
+        } else {
+            while let w = word(at: i), ["analyze", "analyse", "verbose", "extended", "partitions", "format", "query", "plan"].contains(w) {
+                if w == "analyze" || w == "analyse" { analyze = true }
+                i += 1
+                if w == "format" || isSymbol("=", at: i) {
+                    // MySQL `FORMAT=JSON`.
+                    if isSymbol("=", at: i) { i += 1 }
+                    if w == "format" { i += 1 }
+                }
+                if w == "query" && isWord("plan", at: i) { i += 1 }
+                if w == "plan", isWord("for", at: i) { i += 1 }
+            }
+        }
+        guard i < tokens.count else { return make("explain", "ExplainStmt") }
+        if dialect != .postgresql, word(at: i) != nil, qualifiedName(at: i) != nil, !["select", "insert", "update", "delete", "with", "replace", "table", "values"].contains(word(at: i)!) {
+            // MySQL `EXPLAIN t` describes a table.
+            return make("describe", nil)
+        }
+        let inner = SQLStatement.analyze(Array(tokens[i...]), dialect: dialect)
+        return make("explain", "ExplainStmt", inner: [inner], flags: analyze ? [.explainRuns] : [])
+    }
+
+    func readCopy() -> SQLStatement {
+        var targets: [String] = []
+        if let (name, _) = qualifiedName(at: 1) { targets = [name] }
+        var flags: Set<SQLStatement.Flag> = []
+        var inner: [SQLStatement] = []
+        if isSymbol("(", at: 1) {
+            let close = afterParentheses(1)
+            if close - 1 > 2 { inner.append(SQLStatement.analyze(Array(tokens[2..<(close - 1)]), dialect: dialect)) }
+        }
+        if containsWord("program") { flags.insert(.runsProgram) }
+        if let from = topLevelWord("from", from: 1), !isWord("stdin", at: from + 1) {
+            flags.insert(.loadsRows)
+            if !isWord("program", at: from + 1) { flags.insert(.serverFile) }
+        } else if topLevelWord("from", from: 1) != nil {
+            flags.insert(.loadsRows)
+        }
+        if let to = topLevelWord("to", from: 1), !isWord("stdout", at: to + 1), !isWord("program", at: to + 1) { flags.insert(.serverFile) }
+        return make("copy", "CopyStmt", targets: targets, inner: inner, flags: flags)
+    }
+}
