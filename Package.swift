@@ -89,6 +89,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "InterlockClassifiersTests",
+            dependencies: ["InterlockCore", "InterlockClassifiers", "InterlockSyntax", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Corpus")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "InterlockSyntaxTests",
             dependencies: ["InterlockSyntax", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings

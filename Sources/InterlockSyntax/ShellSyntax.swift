@@ -188,9 +188,12 @@ public struct ShellWord: Sendable, Hashable {
             guard case .literal(let text) = part else { continue }
             if index == 0 && text.hasPrefix("~") { return true }
             var sawOpenBrace = false
+            var sawOpenBracket = false
             for byte in text.utf8 {
                 switch byte {
-                case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["): return true
+                case UInt8(ascii: "*"), UInt8(ascii: "?"): return true
+                case UInt8(ascii: "["): sawOpenBracket = true
+                case UInt8(ascii: "]"): if sawOpenBracket { return true }
                 case UInt8(ascii: "{"): sawOpenBrace = true
                 case UInt8(ascii: ","), UInt8(ascii: "."): if sawOpenBrace { return true }
                 default: break

@@ -365,7 +365,7 @@ extension ShellAnalysis {
     }
 
     mutating func classifyMongo(_ code: String, client: String) {
-        let scan = InterpreterCode.identifiers(code)
+        let scan = InterpreterCode.calledNames(code)
         let destructive: Set<String> = ["dropDatabase", "drop", "deleteMany", "deleteOne", "remove", "findOneAndDelete", "findAndModify", "dropIndex", "dropIndexes", "dropUser", "dropAllUsers", "dropRole", "renameCollection", "shutdownServer", "bulkWrite", "replaceOne", "findOneAndReplace", "grantRolesToUser", "revokeRolesFromUser", "updateUser", "createUser", "eval", "runCommand", "adminCommand"]
         let writes: Set<String> = ["insert", "insertOne", "insertMany", "update", "updateOne", "updateMany", "save", "createCollection", "createIndex", "createIndexes", "findOneAndUpdate"]
         let reads: Set<String> = ["find", "findOne", "count", "countDocuments", "estimatedDocumentCount", "aggregate", "distinct", "getCollectionNames", "getCollectionInfos", "stats", "getIndexes", "explain", "db", "printjson", "print", "toArray", "forEach", "limit", "sort", "skip", "pretty", "getSiblingDB", "getCollection", "show", "dbs", "collections", "use", "version", "serverStatus", "hostInfo", "isMaster", "hello", "ping", "listCollections", "JSON", "stringify", "log", "console", "length", "map", "itcount", "size", "hasNext", "next", "projection", "rs", "status", "conf", "sh", "getName"]

@@ -12,7 +12,7 @@ extension ShellAnalysis {
         "traceroute", "tracepath", "dig", "nslookup", "host", "whois", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum",
         "cksum", "sum", "base64", "base32", "xxd", "od", "hexdump", "strings", "man", "info", "help", "apropos", "whatis",
         "locale", "tty", "logname", "users", "who", "w", "last", "lastlog", "lsblk", "blkid", "lscpu", "lsmem", "lspci", "lsusb",
-        "lsmod", "dmesg", "journalctl", "getent", "env", "cd", "pushd", "popd", "dirs", "read", "wait", "jobs", "hash", "ulimit",
+        "lsmod", "dmesg", "journalctl", "getent", "env", "popd", "dirs", "read", "wait", "jobs", "hash", "ulimit",
         "umask", "shift", "return", "exit", "break", "continue", "set", "shopt", "unset", "unalias", "let", "getopts", "caller",
         "fc", "times", "true", "tput", "clear", "reset", "stty", "date", "cal", "bc", "dc", "expr", "factor", "numfmt", "shuf",
         "look", "tsort", "ptx", "iconv", "file", "identify", "pgrep", "pidof", "top", "htop", "atop", "nvidia-smi", "watch_dummy",
@@ -117,6 +117,16 @@ extension ShellAnalysis {
                 noteEnvironmentVariable(variable, value)
             }
             add(op, .read, "sets shell variables")
+        case "cd", "pushd":
+            // Later relative paths resolve against the new directory.
+            if let target = args.last(where: { $0.value.map { !$0.hasPrefix("-") } ?? true }) {
+                if let value = target.value, !target.isPattern, !value.hasPrefix("~") {
+                    workingDirectory = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix("/") ? Paths.normalize(value) : nil)
+                } else {
+                    workingDirectory = nil
+                }
+            }
+            add(op, .read, "changes the working directory")
         case "find", "gfind":
             classifyFind(args)
         case "sh", "bash", "zsh", "dash", "ksh", "mksh", "yash", "fish", "ash", "csh", "tcsh", "rbash":
@@ -334,9 +344,19 @@ extension ShellAnalysis {
         case .text(nil):
             unknown("shell:\(name)", "`\(name)` runs a here-document computed at run time", opaque: true)
         case .file(let path):
-            analyzeScriptFile(.known(path), runner: "`\(name)`")
+            let resolved = resolvePath(path)
+            if resolved.hasPrefix("/"), let text = fileSystem.contents(of: resolved) {
+                analyze(&self, text)
+            } else {
+                unknown("shell:\(name)", "`\(name)` runs `\(path)`, whose contents cannot be read here", opaque: true)
+            }
         case .pipe(let source):
             unknown("shell:\(name)", "`\(name)` runs whatever `\(source)` prints; that code cannot be seen before it runs", opaque: true)
+        case .piped(let text, let source):
+            // The text is fixed, so what it does is known; running printed text as code stays
+            // unknown at best.
+            unknown("shell:\(name)", "`\(name)` runs the text `\(source)` prints as code", opaque: true)
+            analyze(&self, text)
         case .inherited:
             unknown("shell:\(name)", "`\(name)` runs whatever arrives on its input, or opens an interactive session", opaque: true)
         }

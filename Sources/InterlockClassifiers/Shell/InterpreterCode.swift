@@ -74,8 +74,8 @@ enum InterpreterCode {
         let process = processAPIs[language] ?? []
         for (index, token) in tokens.enumerated() {
             guard case .identifier(let name) = token else { continue }
-            let calls = index + 1 < tokens.count && (tokens[index + 1] == .symbol("(") || (language == .perl || language == .ruby) && tokens[index + 1].isString)
-            guard calls || language == .perl || language == .ruby else { continue }
+            // Perl's builtins take their arguments without parentheses (`unlink glob "*"`).
+            let calls = index + 1 < tokens.count && (tokens[index + 1] == .symbol("(") || language == .perl || language == .ruby && tokens[index + 1].isString)
             // `os.remove` style: a preceding dot makes `remove` a method; a bare `remove(` counts too.
             let argument = firstStringArgument(tokens, after: index)
             if removal.contains(name), calls {
@@ -98,10 +98,13 @@ enum InterpreterCode {
         return result
     }
 
-    /// Identifier names in `code` (for MongoDB shell code and similar).
-    static func identifiers(_ code: String) -> Set<String> {
+    /// Names of the functions and methods `code` calls (for MongoDB shell code and similar).
+    static func calledNames(_ code: String) -> Set<String> {
         var names: Set<String> = []
-        for token in tokenize(code) { if case .identifier(let name) = token { names.insert(name) } }
+        let tokens = tokenize(code)
+        for (index, token) in tokens.enumerated() where index + 1 < tokens.count && tokens[index + 1] == .symbol("(") {
+            if case .identifier(let name) = token { names.insert(name) }
+        }
         return names
     }
 

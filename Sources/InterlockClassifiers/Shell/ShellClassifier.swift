@@ -32,6 +32,8 @@ enum StandardInput {
     case inherited
     /// The previous command of a pipeline; the string names it for reasons.
     case pipe(from: String)
+    /// The previous command of a pipeline, which prints this fixed text.
+    case piped(String, from: String)
     case file(String)
     /// A here-document or here-string with this text, or nil when the text is computed.
     case text(String?)
@@ -167,12 +169,48 @@ struct ShellAnalysis {
 
     mutating func walk(_ script: ShellScript) {
         for pipeline in script.pipelines {
-            var previous: String?
+            var previous: ShellCommand?
             for command in pipeline.commands {
-                let stdin: StandardInput = previous.map { .pipe(from: $0) } ?? .inherited
+                var stdin = StandardInput.inherited
+                if let previous {
+                    stdin = .pipe(from: Self.name(of: previous))
+                    if let text = knownOutput(of: previous) { stdin = .piped(text, from: Self.name(of: previous)) }
+                }
                 walk(command, stdin: stdin)
-                previous = Self.name(of: command)
+                previous = command
             }
+        }
+    }
+
+    /// What a command prints, when the line itself fixes it: `echo` and `printf` of constant text,
+    /// `cat` of a here-document. A shell fed that text runs it.
+    func knownOutput(of command: ShellCommand) -> String? {
+        guard case .simple(let simple) = command, let name = simple.words.first?.staticValue else { return nil }
+        let arguments = simple.words.dropFirst().map { expand($0) }
+        guard arguments.allSatisfy(\.isExact) else { return nil }
+        let values = arguments.compactMap(\.value)
+        switch name {
+        case "echo":
+            var words = values[...]
+            if words.first == "-n" { words = words.dropFirst() }
+            if words.first?.hasPrefix("-") == true { return nil }
+            return words.joined(separator: " ") + "\n"
+        case "printf":
+            guard values.count == 1, let format = values.first, !format.contains("%"), !format.contains("\\") else { return nil }
+            return format
+        case "cat":
+            guard values.isEmpty else { return nil }
+            for redirection in simple.redirections.reversed() {
+                switch redirection.op {
+                case .hereDocument: return redirection.hereDocument?.staticValue
+                case .hereString: return expand(redirection.target).value.map { $0 + "\n" }
+                case .input: return nil
+                default: continue
+                }
+            }
+            return nil
+        default:
+            return nil
         }
     }
 
