@@ -47,6 +47,8 @@ public struct SQLStatement: Sendable, Hashable {
         case global
         /// `ALTER TABLE ... DROP`, `ALTER ... DISABLE TRIGGER`, and their kin.
         case dropsPart
+        /// `ALTER ... OWNER TO`: hands the object, and every right over it, to another role.
+        case ownerChange
         /// A routine or trigger whose body deletes, drops, truncates or changes permissions when it runs.
         case bodyDestroys
     }
@@ -224,7 +226,12 @@ private struct StatementReader {
             return make("set", "VariableSetStmt", flags: flags)
         case "reset": return make("reset", "VariableSetStmt")
         case "pragma":
-            return make(tokens.contains(where: { $0.kind == .symbol && ($0.text == "=" || $0.text == "(") }) ? "pragma_set" : "pragma", nil)
+            // `PRAGMA name = value` and `PRAGMA name(value)` set; the introspection pragmas take an
+            // argument in parentheses and only read.
+            let name = tokens.count > 1 ? tokens[tokens.count > 3 && isSymbol(".", at: 2) ? 3 : 1].text : ""
+            if tokens.contains(where: { $0.kind == .symbol && $0.text == "=" }) { return make("pragma_set", nil) }
+            if tokens.contains(where: { $0.kind == .symbol && $0.text == "(" }) && !Self.readingPragmas.contains(name) { return make("pragma_set", nil) }
+            return make("pragma", nil)
         case "begin", "start", "commit", "end", "rollback", "savepoint", "release", "abort":
             if first == "start" && !isWord("transaction", at: 1) { return make("unrecognized", nil) }
             return make("transaction", "TransactionStmt")
@@ -277,6 +284,11 @@ private struct StatementReader {
         default: return make("unrecognized", nil)
         }
     }
+
+    static let readingPragmas: Set<String> = [
+        "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list", "foreign_key_check", "integrity_check",
+        "quick_check", "function_list", "pragma_list", "table_list", "collation_list", "database_list", "compile_options", "module_list",
+    ]
 
     func declaredQuery() -> [SQLStatement] {
         guard let forIndex = topLevelWord("for", from: 1), forIndex + 1 < tokens.count else { return [] }
@@ -607,15 +619,18 @@ private struct StatementReader {
             j += 1
         }
         let renames = topLevelWord("rename", from: after) != nil
+        let changesOwner = topLevelWord("owner", from: after).map { isWord("to", at: $0 + 1) } ?? false
         let node: String
         switch object {
-        case "table", "index", "view", "materialized_view", "sequence", "foreign_table":
+        case _ where changesOwner && !renames && !["table", "index", "view", "materialized_view", "foreign_table", "sequence"].contains(object): node = "AlterOwnerStmt"
+        case "sequence": node = renames ? "RenameStmt" : "AlterSeqStmt"
+        case "table", "index", "view", "materialized_view", "foreign_table":
             node = renames ? "RenameStmt" : "AlterTableStmt"
         case "role", "user", "group": node = renames ? "RenameStmt" : (isWord("set", at: after) || isWord("reset", at: after) ? "AlterRoleSetStmt" : "AlterRoleStmt")
         case "database": node = renames ? "RenameStmt" : (isWord("set", at: after) || isWord("reset", at: after) ? "AlterDatabaseSetStmt" : "AlterDatabaseStmt")
         case "system": node = "AlterSystemStmt"
         case "default_privileges": node = "AlterDefaultPrivilegesStmt"
-        case "schema": node = renames ? "RenameStmt" : "AlterOwnerStmt"
+        case "schema": node = renames ? "RenameStmt" : "AlterSchemaStmt"
         case "function", "procedure", "routine": node = renames ? "RenameStmt" : "AlterFunctionStmt"
         case "extension": node = "AlterExtensionStmt"
         case "type": node = renames ? "RenameStmt" : "AlterEnumStmt"
@@ -623,6 +638,7 @@ private struct StatementReader {
         default: node = renames ? "RenameStmt" : "AlterTableStmt"
         }
         if object == "system" { flags.insert(.global) }
+        if changesOwner { flags.insert(.ownerChange) }
         let kind = "alter_" + (object.isEmpty ? "object" : object)
         return make(kind, dialect == .postgresql && ["system", "default_privileges", "role", "user", "group", "database", "table", "index", "view",
                                                     "materialized_view", "sequence", "foreign_table", "function", "procedure", "routine", "extension",

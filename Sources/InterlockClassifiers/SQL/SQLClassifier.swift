@@ -120,7 +120,9 @@ public struct SQLClassifier: ActionClassifier {
         case "grant", "revoke", "create_role", "alter_role", "alter_user", "alter_group", "reassign_owned", "alter_default_privileges", "create_user_mapping", "create_policy", "alter_policy":
             add(.destructive, [.permissionChange], "changes who may do what (`\(kind.replacingOccurrences(of: "_", with: " ").uppercased())`)")
         case _ where kind.hasPrefix("alter_"):
-            if statement.flags.contains(.dropsPart) {
+            if statement.flags.contains(.ownerChange) {
+                add(.destructive, [.permissionChange], "`OWNER TO` hands\(named) and every right over it to another role")
+            } else if statement.flags.contains(.dropsPart) {
                 add(.destructive, [.dataLoss], "`ALTER` drops or disables part of\(named)")
             } else if statement.flags.contains(.global) {
                 add(.destructive, [.protectionOff], "`ALTER SYSTEM` changes the server's configuration")

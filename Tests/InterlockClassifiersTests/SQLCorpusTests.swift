@@ -1,0 +1,68 @@
+import Foundation
+import InterlockClassifiers
+import InterlockCore
+import InterlockSyntax
+import Testing
+
+@Suite struct SQLCorpusTests {
+    struct SQLCase {
+        var corpusCase: CorpusCase
+        var dialect: SQLDialect?
+    }
+
+    static func cases() throws -> [SQLCase] {
+        let text = try String(contentsOf: Corpus.url("sql.jsonl"), encoding: .utf8)
+        let dialects = text.split(separator: "\n").map { line -> SQLDialect? in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return (object?["dialect"] as? String).flatMap(SQLDialect.init(name:))
+        }
+        return try Corpus.load("sql.jsonl", key: "sql").enumerated().map { SQLCase(corpusCase: $1, dialect: dialects[$0]) }
+    }
+
+    @Test func everyCaseMatches() throws {
+        let cases = try Self.cases()
+        #expect(cases.count >= 250)
+        for sqlCase in cases {
+            let facts = SQLClassifier.findings(for: sqlCase.corpusCase.input, dialect: sqlCase.dialect)
+            if facts.effect != sqlCase.corpusCase.effect {
+                Issue.record("\(sqlCase.corpusCase) (\(sqlCase.dialect?.rawValue ?? "any dialect")): expected \(sqlCase.corpusCase.effect), got \(facts.effect): \(facts.findings.map { "\($0.operation): \($0.reason)" })")
+            }
+        }
+    }
+
+    @Test func noDestructiveStatementPassesAsReadOrWrite() throws {
+        for sqlCase in try Self.cases() where sqlCase.corpusCase.effect == .destructive {
+            let effect = SQLClassifier.findings(for: sqlCase.corpusCase.input, dialect: sqlCase.dialect).effect
+            #expect(effect == .destructive || effect == .unknown, "\(sqlCase.corpusCase)")
+        }
+    }
+
+    /// Statement splitting and statement kinds agree with PostgreSQL's own parser on every
+    /// PostgreSQL case (`sql-postgres.jsonl`, written by `scripts/sql_differential.py` with pglast).
+    @Test func agreesWithPostgres() throws {
+        let cases = try Self.cases()
+        let byLine = Dictionary(uniqueKeysWithValues: cases.map { ($0.corpusCase.line, $0) })
+        let text = try String(contentsOf: Corpus.url("sql-postgres.jsonl"), encoding: .utf8)
+        var compared = 0
+        for line in text.split(separator: "\n") {
+            let record = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let number = try #require(record["line"] as? Int)
+            let sqlCase = try #require(byLine[number], "sql.jsonl:\(number) is not in the corpus; regenerate sql-postgres.jsonl")
+            guard let statements = record["statements"] as? [[String: Any]] else {
+                // PostgreSQL rejects the text; Interlock must not call it a read or a write.
+                let effect = SQLClassifier.findings(for: sqlCase.corpusCase.input, dialect: .postgresql).effect
+                #expect(effect == .unknown || effect == .destructive, "\(sqlCase.corpusCase): PostgreSQL rejects it, Interlock says \(effect)")
+                continue
+            }
+            let ours = try SQLStatement.parse(sqlCase.corpusCase.input, dialect: .postgresql)
+            let theirs = statements.map { (($0["node"] as? String) ?? "", ($0["location"] as? Int) ?? -1) }
+            #expect(ours.count == theirs.count, "\(sqlCase.corpusCase): \(ours.count) statements, PostgreSQL finds \(theirs.count)")
+            for (mine, (node, location)) in zip(ours, theirs) {
+                #expect(mine.postgresNode == node, "\(sqlCase.corpusCase): statement at \(location) is \(mine.postgresNode ?? mine.kind), PostgreSQL says \(node)")
+                #expect(mine.offset == location, "\(sqlCase.corpusCase): statement starts at \(mine.offset), PostgreSQL says \(location)")
+            }
+            compared += 1
+        }
+        #expect(compared >= 200)
+    }
+}
