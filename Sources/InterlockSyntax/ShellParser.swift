@@ -35,6 +35,9 @@ public struct ShellParser {
     /// Bodies read so far, by the id the redirection carries until `fillHereDocuments` runs.
     private var hereDocumentBodies: [Int: ShellWord] = [:]
     private var nextHereDocumentID = 0
+    /// Positions where `((` was tried as arithmetic and turned out to be nested parentheses.
+    /// Remembered so that `((((...` does not retry every prefix: without it the fallback is exponential.
+    private var failedArithmetic: Set<Int> = []
 
     private init(bytes: [UInt8], depth: Int) {
         self.bytes = bytes
@@ -441,10 +444,12 @@ public struct ShellParser {
     /// `(( expression ))`, or nil (position unchanged) when the text is a nested subshell instead.
     private mutating func parseArithmeticCommand() throws(ShellSyntaxError) -> CompoundCommand? {
         let start = position
+        guard !failedArithmetic.contains(start) else { return nil }
         position += 2
         if let parts = try? parseArithmeticBody() {
             return CompoundCommand(kind: .arithmetic, words: [ShellWord(parts)])
         }
+        failedArithmetic.insert(start)
         position = start
         return nil
     }
@@ -914,11 +919,12 @@ public struct ShellParser {
             position += 1
             return .doubleQuoted(try parseDoubleQuoted(start: start))
         case UInt8(ascii: "("):
-            if peek(1) == UInt8(ascii: "(") {
+            if peek(1) == UInt8(ascii: "("), !failedArithmetic.contains(position) {
                 let save = position
                 position += 2
                 if let parts = try? parseArithmeticBody() { return .arithmetic(parts) }
                 position = save
+                failedArithmetic.insert(save)
             }
             position += 1
             return .commandSubstitution(try parseNestedScriptUntilParenthesis())
