@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "InterlockBenchmarks",
             dependencies: [
-                "InterlockCore", "InterlockPolicy", "InterlockClassifiers",
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockSyntax",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictSettings

@@ -1,12 +1,14 @@
-// Release-build benchmarks. Run: swift run -c release InterlockBenchmarks policy
+// Release-build benchmarks. Run: swift run -c release InterlockBenchmarks policy|classifiers
 //
 // `policy`: evaluates 1,000,000 pre-classified actions against Benchmarks/policy-50-rules.yaml
 // (49 rules of its own on top of the built-in policy's 6, 3 environments with matchers, limits)
 // and prints decisions per second and the latency distribution of single decisions.
 import Foundation
 import Histogram
+import InterlockClassifiers
 import InterlockCore
 import InterlockPolicy
+import InterlockSyntax
 
 struct BenchmarkFailure: Error, CustomStringConvertible {
     var description: String
@@ -83,13 +85,113 @@ func policyBenchmark(count: Int) throws {
     if sink == 42 { print("") }  // keeps the work observable to the optimiser
 }
 
+/// A fast seeded generator: the system one makes a system call per number.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Reads one string field and the optional dialect from each line of a corpus file.
+func corpusLines(_ name: String, key: String) throws -> [(String, SQLDialect?)] {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let url = root.appendingPathComponent("Tests/InterlockClassifiersTests/Corpus/\(name)")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    return try text.split(separator: "\n").map { line in
+        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let value = object[key] as? String else {
+            throw BenchmarkFailure(description: "bad line in \(name): \(line)")
+        }
+        return (value, (object["dialect"] as? String).flatMap(SQLDialect.init(name:)))
+    }
+}
+
+/// `classifiers`: shell command lines and SQL statements per second over the corpora, and the
+/// slowest classification of adversarial inputs of up to 4 KiB.
+func classifierBenchmark(rounds: Int) throws {
+    let shellLines = try corpusLines("shell.jsonl", key: "input").map(\.0)
+    let sqlTexts = try corpusLines("sql.jsonl", key: "sql")
+    let fileSystem = FixedFileSystem(files: ["/home/dev/project/cleanup.sh": "rm -rf /var/lib/app/*\n"], directories: ["/home/dev/project", "/tmp", "/srv"])
+    let shell = ShellClassifier(fileSystem: fileSystem)
+    let clock = ContinuousClock()
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    var sink = 0
+
+    for line in shellLines { sink &+= shell.classify(commandLine: line, workingDirectory: "/home/dev/project").findings.count }
+    var start = clock.now
+    for _ in 0..<rounds {
+        for line in shellLines { sink &+= shell.classify(commandLine: line, workingDirectory: "/home/dev/project").findings.count }
+    }
+    let shellSeconds = seconds(start.duration(to: clock.now))
+    let shellCount = rounds * shellLines.count
+    print("shell: \(shellCount) command lines (\(shellLines.count) corpus lines × \(rounds)) in \(String(format: "%.3f", shellSeconds)) s = \(Int(Double(shellCount) / shellSeconds)) lines/s (one core)")
+
+    let statementsPerText = try sqlTexts.map { text, dialect in try SQLStatement.parse(text, dialect: dialect ?? .postgresql).count }
+    let statements = statementsPerText.reduce(0, +)
+    start = clock.now
+    for _ in 0..<rounds {
+        for (text, dialect) in sqlTexts { sink &+= SQLClassifier.findings(for: text, dialect: dialect).findings.count }
+    }
+    let sqlSeconds = seconds(start.duration(to: clock.now))
+    print("sql: \(rounds * statements) statements (\(sqlTexts.count) texts × \(rounds)) in \(String(format: "%.3f", sqlSeconds)) s = \(Int(Double(rounds * statements) / sqlSeconds)) statements/s (one core)")
+
+    // Adversarial inputs of up to 4 KiB: deep nesting, long chains, quoting storms, random bytes.
+    var rng = SplitMix64(seed: 2026)
+    var adversarial: [String] = [
+        String(repeating: "(", count: 4096), String(repeating: "$(", count: 2048), String(repeating: "((", count: 2048),
+        String(repeating: "$((", count: 1365), String(repeating: "`", count: 4096), String(repeating: "'a' \"b\" ", count: 500),
+        String(repeating: "ls | ", count: 800) + "ls", String(repeating: "sh -c 'sh -c ", count: 300), String(repeating: "${x:-", count: 800),
+        String(repeating: "a && ", count: 800) + "b", String(repeating: "f() { f; }; ", count: 300) + "f", String(repeating: "<<E\n", count: 1000),
+        String(repeating: "if a; then ", count: 400), String(repeating: "x=$(y); ", count: 500), String(repeating: "eval ", count: 800) + "rm -rf /",
+        String(repeating: "/* ", count: 1365), String(repeating: "$$", count: 2048), String(repeating: "'", count: 4095),
+    ]
+    let alphabet = Array("abc rm-f$()`'\"\\;|&<>{}[]*?#=\n\t!~")
+    for _ in 0..<2000 {
+        adversarial.append(String((0..<Int.random(in: 1...4096, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }))
+    }
+    for _ in 0..<200 {
+        var text = ""
+        while text.utf8.count < 3800 { text += shellLines.randomElement(using: &rng)! + "; " }
+        adversarial.append(text)
+    }
+    var worst: (Double, String) = (0, "")
+    for text in adversarial {
+        let t0 = clock.now
+        sink &+= shell.classify(commandLine: text, workingDirectory: "/home/dev/project").findings.count
+        for dialect in SQLDialect.allCases { sink &+= SQLClassifier.findings(for: text, dialect: dialect).findings.count }
+        let elapsed = seconds(t0.duration(to: clock.now))
+        if elapsed > worst.0 { worst = (elapsed, text) }
+    }
+    print("adversarial: \(adversarial.count) inputs of up to 4 KiB, shell and every SQL dialect each; slowest \(String(format: "%.1f", worst.0 * 1e6)) µs (\(worst.1.utf8.count) bytes, starting \(String(worst.1.prefix(24)).debugDescription))")
+    if sink == 42 { print("") }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 do {
     switch arguments.first {
     case "policy", nil:
         try policyBenchmark(count: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
+    case "one":
+        // Times one command line: `InterlockBenchmarks one 'text'`, for chasing a slow input.
+        let text = arguments.dropFirst().first ?? ""
+        let clock = ContinuousClock()
+        let shell = ShellClassifier()
+        for _ in 0..<3 { _ = shell.classify(commandLine: text) }
+        let t0 = clock.now
+        _ = try? ShellParser.parse(text)
+        let t1 = clock.now
+        let facts = shell.classify(commandLine: text)
+        let t2 = clock.now
+        print("parse \(t0.duration(to: t1)), classify \(t1.duration(to: t2)), \(facts.findings.count) findings, effect \(facts.effect)")
+    case "classifiers":
+        try classifierBenchmark(rounds: arguments.dropFirst().first.flatMap(Int.init) ?? 200)
     default:
-        print("usage: InterlockBenchmarks policy [count]")
+        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds]")
         exit(3)
     }
 } catch {

@@ -8,9 +8,12 @@ import Testing
 struct CheckCommandTests {
     @Test("a read in production is allowed: exit 0")
     func allow() throws {
-        let r = try InterlockBinary.run(["check", "--shell", "ls", "--facts", #"{"effect":"read","operations":["shell:ls"]}"#])
-        // Stated facts can only tighten; with no shell classifier in this build, the command alone is unknown.
-        #expect(r.status == 4)
+        let r = try InterlockBinary.run(["check", "--shell", "ls -la /srv/prod"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("decision:    autonomous (allow)"))
+        // Stated facts can only tighten: claiming `read` does not make a deletion harmless.
+        let claimed = try InterlockBinary.run(["check", "--shell", "VAR=x rm -rf /srv/prod", "--facts", #"{"effect":"read","operations":["shell:ls"]}"#])
+        #expect(claimed.status == 4)
         let w = try InterlockBinary.run(["check", "--file-write", "/home/me/notes.txt", "--env", "development"])
         #expect(w.status == 0)
         #expect(w.stdout.contains("decision:    autonomous (allow)"))

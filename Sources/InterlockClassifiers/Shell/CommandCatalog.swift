@@ -23,6 +23,33 @@ extension ShellAnalysis {
         "getconf", "whatis", "jps", "jstat", "free", "systemd-analyze", "timedatectl_dummy", "resolvectl_dummy",
     ]
 
+
+    /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
+    /// against every name in turn.
+    enum DispatchedCommand {
+        case sudo, suCommand, env, nice, xargs, parallel, watch, ssh, eval, source, trap, alias, export, cd, find, sh, python
+    }
+
+    static let dispatchedCommands: [String: DispatchedCommand] = [
+        "sudo": .sudo, "doas": .sudo, "run0": .sudo,
+        "su": .suCommand, "runuser": .suCommand, "sg": .suCommand,
+        "env": .env,
+        "nice": .nice, "nohup": .nice, "time": .nice, "stdbuf": .nice, "setsid": .nice, "ionice": .nice, "chrt": .nice, "taskset": .nice, "command": .nice, "builtin": .nice, "exec": .nice, "busybox": .nice, "unbuffer": .nice, "rlwrap": .nice, "caffeinate": .nice, "chroot": .nice, "flock": .nice, "nsenter": .nice, "unshare": .nice, "strace": .nice, "ltrace": .nice, "timeout": .nice, "gtimeout": .nice, "catchsegv": .nice, "cpulimit": .nice, "firejail": .nice, "proxychains": .nice, "proxychains4": .nice, "torsocks": .nice, "faketime": .nice, "entr": .nice, "pv_dummy": .nice,
+        "xargs": .xargs,
+        "parallel": .parallel, "sem": .parallel,
+        "watch": .watch,
+        "ssh": .ssh,
+        "eval": .eval,
+        "source": .source, ".": .source,
+        "trap": .trap,
+        "alias": .alias,
+        "export": .export, "declare": .export, "typeset": .export, "local": .export, "readonly": .export,
+        "cd": .cd, "pushd": .cd,
+        "find": .find, "gfind": .find,
+        "sh": .sh, "bash": .sh, "zsh": .sh, "dash": .sh, "ksh": .sh, "mksh": .sh, "yash": .sh, "fish": .sh, "ash": .sh, "csh": .sh, "tcsh": .sh, "rbash": .sh,
+        "python": .python, "python2": .python, "python3": .python, "perl": .python, "ruby": .python, "node": .python, "nodejs": .python, "php": .python, "deno": .python, "bun": .python, "lua": .python, "tclsh": .python, "Rscript": .python, "osascript": .python, "pwsh": .python, "powershell": .python, "jshell": .python, "groovy": .python, "scala": .python, "julia": .python,
+    ]
+
     mutating func classifyCommand(_ name: String, _ args: [Argument], stdin: StandardInput) {
         let op = "shell:" + name
         // `--help` and `--version` print and exit, whatever else is on the line.
@@ -30,11 +57,11 @@ extension ShellAnalysis {
             add(op, .read, "`\(name) \(only)` only prints")
             return
         }
-        switch name {
+        switch Self.dispatchedCommands[name] {
         // MARK: Wrappers that run another command
-        case "sudo", "doas", "run0":
+        case .sudo:
             runSudo(name, args, stdin: stdin)
-        case "su", "runuser", "sg":
+        case .suCommand:
             let options = CommandOptions(args, valued: ["-c", "--command", "--session-command", "-s", "--shell", "-g", "--group", "-G", "-u", "--user", "-w"])
             if let text = options.value("-c", "--command", "--session-command") {
                 analyzeText(text, origin: "the command given to `\(name) -c`")
@@ -43,13 +70,11 @@ extension ShellAnalysis {
             } else {
                 unknown(op, "`\(name)` without `-c` opens an interactive shell as another user", opaque: true)
             }
-        case "env":
+        case .env:
             runEnv(args, stdin: stdin)
-        case "nice", "nohup", "time", "stdbuf", "setsid", "ionice", "chrt", "taskset", "command", "builtin", "exec", "busybox",
-            "unbuffer", "rlwrap", "caffeinate", "chroot", "flock", "nsenter", "unshare", "strace", "ltrace", "timeout", "gtimeout",
-            "catchsegv", "cpulimit", "firejail", "proxychains", "proxychains4", "torsocks", "faketime", "entr", "pv_dummy":
+        case .nice:
             runWrapper(name, args, stdin: stdin)
-        case "xargs":
+        case .xargs:
             let options = CommandOptions(
                 args, valued: ["-I", "-i", "-n", "-P", "-L", "-l", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-procs", "--max-lines",
                                "--delimiter", "--eof", "--max-chars", "--arg-file", "--replace", "--process-slot-var"],
@@ -59,7 +84,7 @@ extension ShellAnalysis {
             } else {
                 run(options.operands + [.runtime("<input of xargs>")], stdin: .inherited)
             }
-        case "parallel", "sem":
+        case .parallel:
             var commandPart: [Argument] = []
             for argument in CommandOptions(args, valued: ["-j", "--jobs", "-S", "--sshlogin", "--delay", "--timeout", "-N", "-n", "--colsep", "-d", "--joblog", "--results", "--tmpdir", "-a", "--arg-file"], stopAtOperand: true).operands {
                 if argument.value == ":::" || argument.value == "::::" || argument.value == ":::+" { break }
@@ -72,7 +97,7 @@ extension ShellAnalysis {
             } else {
                 run(commandPart + [.runtime("<input of parallel>")], stdin: .inherited)
             }
-        case "watch":
+        case .watch:
             let options = CommandOptions(args, valued: ["-n", "--interval", "-d", "-q", "--equexit"], stopAtOperand: true)
             let text = options.operands.map(\.text).joined(separator: " ")
             if options.has("-x", "--exec") {
@@ -82,33 +107,33 @@ extension ShellAnalysis {
             } else {
                 unknown(op, "`watch` runs a command computed at run time", opaque: true)
             }
-        case "ssh":
+        case .ssh:
             runSSH(args)
-        case "eval":
+        case .eval:
             add(op, .unknown, categories: [.opaqueExecution], "`eval` runs text as code")
             if args.allSatisfy({ $0.value != nil }) {
                 analyzeText(args.map(\.text).joined(separator: " "), origin: "the text given to `eval`")
             }
-        case "source", ".":
+        case .source:
             guard let file = args.first else {
                 unknown(op, "`\(name)` without a file", opaque: true)
                 return
             }
             analyzeScriptFile(file, runner: "`\(name)`")
-        case "trap":
+        case .trap:
             // `trap 'commands' SIGNAL`: the commands run later, in this shell.
             if let handler = args.first?.value, args.count >= 2, handler != "-", !handler.hasPrefix("-") {
                 analyzeText(handler, origin: "the `trap` handler")
             } else {
                 add(op, .read, "lists or resets signal handlers")
             }
-        case "alias":
+        case .alias:
             for argument in args {
                 guard let text = argument.value, let equals = text.firstIndex(of: "=") else { continue }
                 aliases[String(text[..<equals])] = String(text[text.index(after: equals)...])
             }
             add(op, .read, "defines aliases")
-        case "export", "declare", "typeset", "local", "readonly":
+        case .export:
             for argument in args {
                 guard let text = argument.value, let equals = text.firstIndex(of: "="), !text.hasPrefix("-") else { continue }
                 let variable = String(text[..<equals])
@@ -117,7 +142,7 @@ extension ShellAnalysis {
                 noteEnvironmentVariable(variable, value)
             }
             add(op, .read, "sets shell variables")
-        case "cd", "pushd":
+        case .cd:
             // Later relative paths resolve against the new directory.
             if let target = args.last(where: { $0.value.map { !$0.hasPrefix("-") } ?? true }) {
                 if let value = target.value, !target.isPattern, !value.hasPrefix("~") {
@@ -127,12 +152,11 @@ extension ShellAnalysis {
                 }
             }
             add(op, .read, "changes the working directory")
-        case "find", "gfind":
+        case .find:
             classifyFind(args)
-        case "sh", "bash", "zsh", "dash", "ksh", "mksh", "yash", "fish", "ash", "csh", "tcsh", "rbash":
+        case .sh:
             runShell(name, args, stdin: stdin)
-        case "python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "deno", "bun", "lua", "tclsh", "Rscript",
-            "osascript", "pwsh", "powershell", "jshell", "groovy", "scala", "julia":
+        case .python:
             runInterpreter(name, args, stdin: stdin)
         default:
             if name.hasPrefix("python3.") || name.hasPrefix("python2.") {
@@ -193,7 +217,7 @@ extension ShellAnalysis {
     /// Wrappers whose own options come first, then the command they run (sometimes after one or two
     /// fixed operands: `timeout 10 cmd`, `chroot /dir cmd`, `flock file cmd`, `taskset mask cmd`).
     mutating func runWrapper(_ name: String, _ args: [Argument], stdin: StandardInput) {
-        let valued: Set<String>
+        let valued: [StaticString]
         var fixedOperands = 0
         switch name {
         case "nice": valued = ["-n", "--adjustment"]

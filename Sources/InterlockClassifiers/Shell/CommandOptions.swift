@@ -1,16 +1,22 @@
 /// A command's arguments split the way getopt and GNU long options split them.
+///
+/// Option names are `StaticString`s and the results are small arrays: a command line carries a
+/// handful of options, and hashing them into sets costs more than scanning.
 struct CommandOptions {
-    var flags: Set<String> = []
-    var values: [String: [String]] = [:]
+    private(set) var flags: [String] = []
+    private(set) var values: [(name: String, value: String)] = []
     var operands: [Argument] = []
 
     /// Splits `arguments`. Options named in `valued` take a value (`-o FILE`, `-oFILE`, `--out=FILE`,
     /// `--out FILE`). With `stopAtOperand`, the first operand and everything after it are operands:
     /// the way wrappers (`sudo`, `nice`) find the command they run.
-    init(_ arguments: some Collection<Argument>, valued: Set<String> = [], stopAtOperand: Bool = false) {
-        var iterator = Array(arguments)[...]
+    init(_ arguments: some Collection<Argument>, valued: [StaticString] = [], stopAtOperand: Bool = false) {
+        func takesValue(_ name: some StringProtocol) -> Bool {
+            valued.contains { option in option.withUTF8Buffer { name.utf8.elementsEqual($0) } }
+        }
+        var iterator = arguments[...]
         while let argument = iterator.popFirst() {
-            guard let text = argument.value, text.count > 1, text.hasPrefix("-") else {
+            guard let text = argument.value, text.utf8.count > 1, text.utf8.first == UInt8(ascii: "-") else {
                 operands.append(argument)
                 if stopAtOperand {
                     operands.append(contentsOf: iterator)
@@ -25,13 +31,11 @@ struct CommandOptions {
             if text.hasPrefix("--") {
                 if let equals = text.firstIndex(of: "=") {
                     let name = String(text[..<equals])
-                    values[name, default: []].append(String(text[text.index(after: equals)...]))
-                    flags.insert(name)
-                } else if valued.contains(text) {
-                    flags.insert(text)
-                    if let next = iterator.popFirst() { values[text, default: []].append(next.text) }
+                    values.append((name, String(text[text.index(after: equals)...])))
+                    flags.append(name)
                 } else {
-                    flags.insert(text)
+                    flags.append(text)
+                    if takesValue(text), let next = iterator.popFirst() { values.append((text, next.text)) }
                 }
                 continue
             }
@@ -40,12 +44,12 @@ struct CommandOptions {
             while let letter = rest.first {
                 rest = rest.dropFirst()
                 let name = "-" + String(letter)
-                flags.insert(name)
-                if valued.contains(name) {
+                flags.append(name)
+                if takesValue(name) {
                     if !rest.isEmpty {
-                        values[name, default: []].append(String(rest))
+                        values.append((name, String(rest)))
                     } else if let next = iterator.popFirst() {
-                        values[name, default: []].append(next.text)
+                        values.append((name, next.text))
                     }
                     break
                 }
@@ -53,10 +57,7 @@ struct CommandOptions {
         }
     }
 
-    func has(_ names: String...) -> Bool { names.contains { flags.contains($0) } }
-    func value(_ names: String...) -> String? {
-        for name in names { if let v = values[name]?.last { return v } }
-        return nil
-    }
-    func allValues(_ names: String...) -> [String] { names.flatMap { values[$0] ?? [] } }
+    func has(_ names: String...) -> Bool { flags.contains { names.contains($0) } }
+    func value(_ names: String...) -> String? { values.last { names.contains($0.name) }?.value }
+    func allValues(_ names: String...) -> [String] { values.filter { names.contains($0.name) }.map(\.value) }
 }

@@ -50,6 +50,8 @@ enum Paths {
 
     static func normalize(_ path: String) -> String {
         guard path.hasPrefix("/") else { return path }
+        // Most paths are already normal; only `//`, `/.` and a trailing `/` need the full walk.
+        if !path.contains("//") && !path.contains("/.") && (path.count == 1 || !path.hasSuffix("/")) { return path }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }

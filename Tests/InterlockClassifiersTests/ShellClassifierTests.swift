@@ -1,0 +1,53 @@
+import InterlockClassifiers
+import InterlockCore
+import Testing
+
+@Suite struct ShellClassifierTests {
+    let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: ["/srv/app/config.yaml": "x"], directories: ["/srv", "/srv/app"]))
+
+    @Test func targetsResolveAgainstTheWorkingDirectoryAndCd() {
+        let facts = classifier.classify(commandLine: "rm data.db; cd /srv && rm -r app/../app/cache", workingDirectory: "/home/dev")
+        #expect(facts.targets == ["/home/dev/data.db", "/srv/app/cache"])
+        #expect(facts.blastRadius == .unknown)
+    }
+
+    @Test func environmentFactsComeFromTheCommandLine() {
+        let facts = classifier.classify(commandLine: "ssh ops@prod-web-1 uptime; psql -h db1.prod.internal -c 'select 1'; kubectl --context prod-eu -n payments get pods; AWS_REGION=eu-west-1 aws s3 ls")
+        #expect(facts.environmentFacts[.host] == ["prod-web-1"])
+        #expect(facts.environmentFacts[.databaseHost] == ["db1.prod.internal"])
+        #expect(facts.environmentFacts[.kubeContext] == ["prod-eu"])
+        #expect(facts.environmentFacts[.kubeNamespace] == ["payments"])
+        #expect(facts.environmentFacts[.awsRegion] == ["eu-west-1"])
+    }
+
+    @Test func overwritingDependsOnWhatExists() {
+        #expect(classifier.classify(commandLine: "echo x > /srv/app/config.yaml").effect == .destructive)
+        #expect(classifier.classify(commandLine: "echo x > /srv/app/new.yaml").effect == .write)
+        #expect(ShellClassifier().classify(commandLine: "echo x > /srv/app/config.yaml").effect == .unknown)
+    }
+
+    @Test func unparseableIsUnknownNeverRead() {
+        let facts = classifier.classify(commandLine: "ls 'unterminated")
+        #expect(facts.effect == .unknown)
+        #expect(facts.operations == ["shell:unparseable"])
+    }
+
+    @Test func findingsExplainThemselves() {
+        let facts = classifier.classify(commandLine: "sudo find /var/log -name '*.gz' -delete")
+        #expect(facts.operations == ["shell:find:delete"])
+        #expect(facts.categories.contains(.dataLoss))
+        #expect(facts.findings[0].reason.contains("/var/log"))
+    }
+
+    @Test func gitForceWithLeaseIsItsOwnFinding() {
+        #expect(classifier.classify(commandLine: "git push --force-with-lease").operations == ["git:push_force_with_lease"])
+        #expect(classifier.classify(commandLine: "git push --force").operations == ["git:push_force"])
+    }
+
+    @Test func sqlFromShellKeepsItsTargets() {
+        let facts = classifier.classify(commandLine: #"psql -c "DROP TABLE IF EXISTS billing.invoices, audit CASCADE""#)
+        #expect(facts.operations == ["sql:drop_table"])
+        #expect(facts.targets == ["billing.invoices", "audit"])
+        #expect(facts.categories.contains(.dataLoss))
+    }
+}
