@@ -181,7 +181,8 @@ do {
         let text = arguments.dropFirst().first ?? ""
         let clock = ContinuousClock()
         let shell = ShellClassifier()
-        for _ in 0..<3 { _ = shell.classify(commandLine: text) }
+        let repeats = Int(arguments.dropFirst(2).first ?? "3") ?? 3
+        for _ in 0..<repeats { _ = shell.classify(commandLine: text) }
         let t0 = clock.now
         _ = try? ShellParser.parse(text)
         let t1 = clock.now

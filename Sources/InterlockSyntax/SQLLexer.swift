@@ -116,6 +116,17 @@ public struct SQLLexer {
 
     private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
+    /// A word folded to lower case in one pass (ASCII letters only, as SQL keywords are).
+    private func lowercasedText(_ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count) { buffer in
+            for (offset, index) in range.enumerated() {
+                let byte = bytes[index]
+                buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            }
+            return range.count
+        }
+    }
+
     public mutating func next() throws(SQLSyntaxError) -> SQLToken? {
         try skipSpaceAndComments()
         guard let byte = peek() else { return nil }
@@ -177,7 +188,7 @@ public struct SQLLexer {
                 // PostgreSQL identifiers may contain `$` but not start a dollar quote inside a word.
                 position += 1
             }
-            return SQLToken(kind: .word, text: text(start..<position).lowercased(), offset: start)
+            return SQLToken(kind: .word, text: lowercasedText(start..<position), offset: start)
         }
         if Self.isDigit(byte) || (byte == UInt8(ascii: ".") && peek(1).map(Self.isDigit) == true) {
             position += 1

@@ -126,7 +126,7 @@ public struct ShellParser {
         }
     }
 
-    /// The reserved word at the current position, if the next token is one of `candidates`.
+    /// The reserved word at the current position, if the next token is one.
     private func peekReservedWord() -> String? {
         var end = position
         while end < bytes.count, !Self.isMeta(bytes[end]) {
@@ -141,11 +141,21 @@ public struct ShellParser {
             if end - position > 8 { return nil }
         }
         guard end > position else { return nil }
-        let word = text(position..<end)
-        return Self.reservedWords.contains(word) ? word : nil
+        // Compared byte by byte: this runs at every command and would otherwise allocate a string.
+        let length = end - position
+        for word in Self.reservedWords where word.utf8CodeUnitCount == length {
+            let start = word.utf8Start
+            var equal = true
+            for i in 0..<length where bytes[position + i] != start[i] {
+                equal = false
+                break
+            }
+            if equal { return word.description }
+        }
+        return nil
     }
 
-    private static let reservedWords: Set<String> = [
+    private static let reservedWords: [StaticString] = [
         "if", "then", "elif", "else", "fi", "for", "select", "while", "until", "do", "done", "case", "esac",
         "function", "{", "}", "[[", "!", "time", "coproc", "in",
     ]
@@ -552,6 +562,11 @@ public struct ShellParser {
     }
 
     private mutating func parseRedirection() throws(ShellSyntaxError) -> ShellRedirection? {
+        // Only a digit, `<`, `>`, `&` or `{` can start a redirection; most words start otherwise.
+        guard let first = peek(),
+            first == UInt8(ascii: "<") || first == UInt8(ascii: ">") || first == UInt8(ascii: "&") || first == UInt8(ascii: "{")
+                || (first >= 0x30 && first <= 0x39)
+        else { return nil }
         let start = position
         var descriptor: Int?
         var cursor = position

@@ -51,7 +51,16 @@ enum Paths {
     static func normalize(_ path: String) -> String {
         guard path.hasPrefix("/") else { return path }
         // Most paths are already normal; only `//`, `/.` and a trailing `/` need the full walk.
-        if !path.contains("//") && !path.contains("/.") && (path.count == 1 || !path.hasSuffix("/")) { return path }
+        var previousWasSlash = false
+        var needsWork = false
+        for byte in path.utf8 {
+            if previousWasSlash && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) {
+                needsWork = true
+                break
+            }
+            previousWasSlash = byte == UInt8(ascii: "/")
+        }
+        if !needsWork && !(previousWasSlash && path.utf8.count > 1) { return path }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
