@@ -65,12 +65,14 @@ public struct SQLLexer {
         var lexer = SQLLexer(text, dialect: dialect)
         var statements: [[SQLToken]] = []
         var current: [SQLToken] = []
+        current.reserveCapacity(32)
         // `CREATE TRIGGER ... BEGIN ...; ...; END` (SQLite, MySQL) holds semicolons inside its body.
         var blockDepth = 0
         while let token = try lexer.next() {
             if token.kind == .symbol && token.text == ";" && blockDepth == 0 {
                 if !current.isEmpty { statements.append(current) }
                 current = []
+                current.reserveCapacity(32)
                 continue
             }
             if token.kind == .word && dialect != .postgresql && Self.opensBlock(token, in: current) {

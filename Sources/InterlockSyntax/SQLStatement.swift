@@ -16,7 +16,7 @@ public struct SQLStatement: Sendable, Hashable {
     /// For `EXPLAIN ANALYZE` and `PREPARE`, and for the statements inside CTEs, trigger bodies and
     /// routine bodies: the statements that really run.
     public var inner: [SQLStatement]
-    public var flags: Set<Flag>
+    public var flags: Flags
 
     public enum WhereClause: String, Sendable, Hashable {
         /// No `WHERE` at all.
@@ -26,32 +26,37 @@ public struct SQLStatement: Sendable, Hashable {
         case restricting
     }
 
-    public enum Flag: String, Sendable, Hashable {
+    /// Properties that decide a statement's effect, as a bit set: no allocation, no hashing.
+    public struct Flags: OptionSet, Sendable, Hashable {
+        public var rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+
         /// `DROP ... IF EXISTS`, `CASCADE`: reaches further than the objects named.
-        case cascade
+        public static let cascade = Flags(rawValue: 1 << 0)
         /// `COPY ... PROGRAM`: runs a shell command on the database server.
-        case runsProgram
+        public static let runsProgram = Flags(rawValue: 1 << 1)
         /// `COPY ... TO 'file'` or `FROM 'file'`: reads or writes a file on the server.
-        case serverFile
+        public static let serverFile = Flags(rawValue: 1 << 2)
         /// `COPY ... FROM` / `LOAD DATA`: brings rows in.
-        case loadsRows
+        public static let loadsRows = Flags(rawValue: 1 << 3)
         /// `SELECT ... INTO table` or `FOR UPDATE`: a query that writes or locks.
-        case selectWrites
+        public static let selectWrites = Flags(rawValue: 1 << 4)
         /// The statement calls a server function with side effects (`pg_terminate_backend`, `lo_unlink`).
-        case sideEffectFunction
+        public static let sideEffectFunction = Flags(rawValue: 1 << 5)
         /// `ANALYZE` inside `EXPLAIN`: the explained statement runs.
-        case explainRuns
+        public static let explainRuns = Flags(rawValue: 1 << 6)
         /// `DELETE` inside a `MERGE`.
-        case mergeDeletes
+        public static let mergeDeletes = Flags(rawValue: 1 << 7)
         /// The statement applies to the whole server or database (`ALTER SYSTEM`, `SET GLOBAL`).
-        case global
+        public static let global = Flags(rawValue: 1 << 8)
         /// `ALTER TABLE ... DROP`, `ALTER ... DISABLE TRIGGER`, and their kin.
-        case dropsPart
+        public static let dropsPart = Flags(rawValue: 1 << 9)
         /// `ALTER ... OWNER TO`: hands the object, and every right over it, to another role.
-        case ownerChange
+        public static let ownerChange = Flags(rawValue: 1 << 10)
         /// A routine or trigger whose body deletes, drops, truncates or changes permissions when it runs.
-        case bodyDestroys
+        public static let bodyDestroys = Flags(rawValue: 1 << 11)
     }
+
 
     /// Functions whose call from a `SELECT` changes the server.
     public static let sideEffectFunctions: Set<String> = [
@@ -133,7 +138,7 @@ private struct StatementReader {
     }
 
     /// Names separated by commas from `start`, skipping the listed noise words.
-    func nameList(from start: Int, skipping noise: Set<String> = []) -> [String] {
+    func nameList(from start: Int, skipping noise: [String] = []) -> [String] {
         var names: [String] = []
         var i = start
         while i < tokens.count {
@@ -148,7 +153,7 @@ private struct StatementReader {
             var depth = 0
             while i < tokens.count {
                 if isSymbol("(", at: i) { depth += 1 } else if isSymbol(")", at: i) { depth -= 1 } else if depth == 0, isSymbol(",", at: i) { break }
-                if depth == 0, let w = word(at: i), ["cascade", "restrict", "where", "set", "using", "to", "from", "on"].contains(w) {
+                if depth == 0, let w = word(at: i), Self.nameListEnds.contains(w) {
                     return names
                 }
                 i += 1
@@ -160,7 +165,7 @@ private struct StatementReader {
     }
 
     func make(_ kind: String, _ node: String?, targets: [String] = [], where whereClause: SQLStatement.WhereClause = .absent,
-              inner: [SQLStatement] = [], flags: Set<SQLStatement.Flag> = []) -> SQLStatement {
+              inner: [SQLStatement] = [], flags: SQLStatement.Flags = []) -> SQLStatement {
         SQLStatement(kind: kind, postgresNode: dialect == .postgresql ? node : nil, offset: offset, targets: targets,
                      whereClause: whereClause, inner: inner, flags: flags)
     }
@@ -180,7 +185,7 @@ private struct StatementReader {
             var targets: [String] = []
             if let into = topLevelWord("into", from: 1), let (name, _) = qualifiedName(at: into + 1) { targets = [name] }
             let kind = first == "replace" ? "replace" : "insert"
-            var flags: Set<SQLStatement.Flag> = []
+            var flags: SQLStatement.Flags = []
             if first == "replace" || isWord("or", at: 1) && isWord("replace", at: 2) { flags.insert(.dropsPart) }
             return make(kind, "InsertStmt", targets: targets, flags: flags.union(sideEffects(from: 1)))
         case "update": return readUpdate()
@@ -192,7 +197,7 @@ private struct StatementReader {
         case "merge":
             var targets: [String] = []
             if isWord("into", at: 1), let (name, _) = qualifiedName(at: 2) { targets = [name] }
-            var flags: Set<SQLStatement.Flag> = []
+            var flags: SQLStatement.Flags = []
             if let then = topLevelWord("then", from: 1), containsDeleteAfterThen(then) { flags.insert(.mergeDeletes) }
             return make("merge", "MergeStmt", targets: targets, flags: flags)
         case "truncate":
@@ -214,7 +219,7 @@ private struct StatementReader {
         case "describe", "desc": return make("describe", nil)
         case "show": return make("show", "VariableShowStmt")
         case "set":
-            var flags: Set<SQLStatement.Flag> = []
+            var flags: SQLStatement.Flags = []
             if isWord("global", at: 1) || isWord("persist", at: 1) { flags.insert(.global) }
             if isWord("role", at: 1) || (isWord("session", at: 1) && isWord("authorization", at: 2)) {
                 return make("set_role", isWord("role", at: 1) ? "VariableSetStmt" : "VariableSetStmt", flags: flags)
@@ -304,7 +309,7 @@ private struct StatementReader {
         return false
     }
 
-    func sideEffects(from start: Int) -> Set<SQLStatement.Flag> {
+    func sideEffects(from start: Int) -> SQLStatement.Flags {
         var i = start
         while i + 1 < tokens.count {
             if tokens[i].kind == .word, isSymbol("(", at: i + 1), SQLStatement.sideEffectFunctions.contains(tokens[i].text) {
@@ -315,7 +320,7 @@ private struct StatementReader {
         return []
     }
 
-    func selectFlags(from start: Int) -> Set<SQLStatement.Flag> {
+    func selectFlags(from start: Int) -> SQLStatement.Flags {
         var flags = sideEffects(from: start)
         // `SELECT ... INTO new_table` (PostgreSQL, SQL Server) creates a table; MySQL's
         // `INTO @var`/`INTO OUTFILE` writes variables or a server file.
@@ -407,7 +412,7 @@ private struct StatementReader {
         var depth = 0
         while end < tokens.count {
             if isSymbol("(", at: end) { depth += 1 } else if isSymbol(")", at: end) { depth -= 1 }
-            if depth == 0, let w = word(at: end), ["returning", "order", "limit", "group", "window"].contains(w) { break }
+            if depth == 0, let w = word(at: end), Self.whereClauseEnds.contains(w) { break }
             end += 1
         }
         let condition = Array(tokens[(whereIndex + 1)..<end])
@@ -481,10 +486,10 @@ private struct StatementReader {
             objectWords.append(w)
             i += 1
         }
-        let object = objectWords.filter { !["temporary", "temp", "unique", "or", "replace", "global", "local", "unlogged", "concurrently"].contains($0) }.joined(separator: "_")
+        let object = objectWords.filter { !Self.dropModifiers.contains($0) }.joined(separator: "_")
         if isWord("if", at: i), isWord("exists", at: i + 1) { i += 2 }
         if isWord("concurrently", at: i) { i += 1 }
-        var flags: Set<SQLStatement.Flag> = []
+        var flags: SQLStatement.Flags = []
         if containsWord("cascade") { flags.insert(.cascade) }
         let targets: [String]
         if object == "owned" {
@@ -505,6 +510,10 @@ private struct StatementReader {
         }
         return make("drop_" + (object.isEmpty ? "object" : object), node, targets: targets, flags: flags)
     }
+
+    static let nameListEnds = ["cascade", "restrict", "where", "set", "using", "to", "from", "on"]
+    static let whereClauseEnds = ["returning", "order", "limit", "group", "window"]
+    static let dropModifiers = ["temporary", "temp", "unique", "or", "replace", "global", "local", "unlogged", "concurrently"]
 
     /// Words that name the kind of object after CREATE/DROP/ALTER.
     static let objectWords: Set<String> = [
@@ -569,7 +578,7 @@ private struct StatementReader {
     }
 
     /// Flags for a routine or trigger body: whether the statements in it destroy when they run.
-    func bodyFlags(from start: Int) -> Set<SQLStatement.Flag> {
+    func bodyFlags(from start: Int) -> SQLStatement.Flags {
         var i = start
         while i < tokens.count {
             let token = tokens[i]
@@ -606,7 +615,7 @@ private struct StatementReader {
             targets = [name]
             after = next
         }
-        var flags: Set<SQLStatement.Flag> = []
+        var flags: SQLStatement.Flags = []
         // `ALTER TABLE t DROP COLUMN c`, `DROP CONSTRAINT`, `DISABLE TRIGGER`, `DISABLE ROW LEVEL SECURITY`,
         // `NO FORCE ROW LEVEL SECURITY`: a part of the object or a protection goes away.
         var j = after
@@ -686,7 +695,7 @@ private struct StatementReader {
     func readCopy() -> SQLStatement {
         var targets: [String] = []
         if let (name, _) = qualifiedName(at: 1) { targets = [name] }
-        var flags: Set<SQLStatement.Flag> = []
+        var flags: SQLStatement.Flags = []
         var inner: [SQLStatement] = []
         if isSymbol("(", at: 1) {
             let close = afterParentheses(1)

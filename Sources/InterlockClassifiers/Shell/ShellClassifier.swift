@@ -103,9 +103,16 @@ struct ShellAnalysis {
     mutating func add(_ operation: String, _ effect: Effect, targets: [Argument] = [], blastRadius: BlastRadius? = nil,
                       categories: Set<Category> = [], _ reason: String) {
         let complete = targets.allSatisfy(\.isExact)
-        let resolved = targets.map { target -> String in
-            guard let value = target.value, !target.isPattern else { return target.display }
-            return resolvePath(value)
+        // Loops rather than closures here and below: a closure that calls a method of this struct
+        // captures a copy of the whole analysis state, which this hot path cannot afford.
+        var resolved: [String] = []
+        resolved.reserveCapacity(targets.count)
+        for target in targets {
+            if let value = target.value, !target.isPattern {
+                resolved.append(resolvePath(value))
+            } else {
+                resolved.append(target.display)
+            }
         }
         findings.append(Finding(
             operation: operation, effect: effect, targets: resolved, targetsComplete: complete,
@@ -186,7 +193,8 @@ struct ShellAnalysis {
     /// `cat` of a here-document. A shell fed that text runs it.
     func knownOutput(of command: ShellCommand) -> String? {
         guard case .simple(let simple) = command, let name = simple.words.first?.staticValue else { return nil }
-        let arguments = simple.words.dropFirst().map { expand($0) }
+        var arguments: [Argument] = []
+        for word in simple.words.dropFirst() { arguments.append(expand(word)) }
         guard arguments.allSatisfy(\.isExact) else { return nil }
         let values = arguments.compactMap(\.value)
         switch name {
@@ -283,7 +291,9 @@ struct ShellAnalysis {
             default: break
             }
         }
-        let arguments = command.words.map { expand($0) }
+        var arguments: [Argument] = []
+        arguments.reserveCapacity(command.words.count)
+        for word in command.words { arguments.append(expand(word)) }
         run(arguments, stdin: stdin)
     }
 
