@@ -24,7 +24,7 @@ public struct ClassifierSet: Sendable {
 
     /// Every classifier this build has, seeing files through `fileSystem`.
     public static func standard(fileSystem: any FileSystemView) -> ClassifierSet {
-        ClassifierSet([FileChangeClassifier(), ShellClassifier(fileSystem: fileSystem), SQLClassifier()])
+        ClassifierSet([FileChangeClassifier(), ShellClassifier(fileSystem: fileSystem), SQLClassifier(), AWSClassifier()])
     }
 
     public func classify(_ action: Action) -> Classification {

@@ -8,7 +8,7 @@ public struct ShellClassifier: ActionClassifier {
     public var fileSystem: any FileSystemView
     public var infrastructure: any InfrastructureCommandClassifier
 
-    public init(fileSystem: any FileSystemView = OpaqueFileSystem(), infrastructure: any InfrastructureCommandClassifier = PendingInfrastructureClassifier()) {
+    public init(fileSystem: any FileSystemView = OpaqueFileSystem(), infrastructure: any InfrastructureCommandClassifier = InfrastructureClassifier()) {
         self.fileSystem = fileSystem
         self.infrastructure = infrastructure
     }

@@ -1,0 +1,266 @@
+import InterlockCore
+
+/// Classifies one AWS API call — service, operation, parameters — whichever door it came through:
+/// the AWS proxy's decoded request, a Kiro AWS tool call, or an `aws` command line.
+///
+/// Operation names mostly say what they do (`Describe*` reads, `Delete*` destroys), and the
+/// conventions are applied first. Then the names that lie are corrected: every change to IAM, STS,
+/// Organizations, SSO and KMS key policies changes who may do what; policies and ACLs on buckets,
+/// functions and queues likewise; `Modify*`/`Update*`/`Put*` calls whose arguments switch off a
+/// protection are destructive; `DryRun` makes any call a read.
+public enum AWSOperation {
+    /// Facts for one call. `service` is the signing name (`ec2`, `s3`); `operation` may be written
+    /// `TerminateInstances`, `terminate-instances` or `terminate_instances`.
+    public static func classify(service rawService: String, operation rawOperation: String, parameters: JSONValue) -> [Finding] {
+        let service = normalizedService(rawService)
+        let operation = pascalCase(rawOperation)
+        let key = lookupKey(operation)
+        let op = "aws:\(service):\(operation)"
+        let (targets, complete, count) = targetsAndRadius(service: service, key: key, parameters: parameters)
+        func finding(_ effect: Effect, _ categories: Set<Category> = [], _ reason: String, radius: BlastRadius? = nil) -> Finding {
+            Finding(operation: op, effect: effect, targets: targets, targetsComplete: complete,
+                    blastRadius: radius ?? (complete ? .count(count) : .unknown), categories: categories, reason: reason)
+        }
+        if parameter(parameters, "DryRun")?.boolValue == true {
+            return [finding(.read, [], "`\(operation)` with DryRun only checks permissions", radius: .count(0))]
+        }
+        let verb = verbEffect(key)
+
+        // Names that lie, by service and operation.
+        if let special = specialCases[service]?[key] {
+            return [finding(special.effect, special.categories, special.reason)]
+        }
+        // Protection switched off by an argument.
+        if let protection = protectionOff(service: service, key: key, parameters: parameters) {
+            return [finding(.destructive, [.protectionOff], protection)]
+        }
+        // Who may do what: every change in these services is a permission change.
+        if permissionServices.contains(service) {
+            if verb == .read { return [finding(.read, [], "`\(service):\(operation)` only reads")] }
+            return [finding(.destructive, [.permissionChange], "`\(service):\(operation)` changes who may do what")]
+        }
+        switch verb {
+        case .read?:
+            return [finding(.read, [], "`\(operation)` only reads")]
+        case .write?:
+            return [finding(.write, [], "`\(operation)` creates or changes resources")]
+        case .destructive?:
+            var categories: Set<Category> = []
+            if teardownOperations.contains(key) { categories.insert(.teardown) }
+            if dataLossOperations.contains(where: { key.hasPrefix($0) }) { categories.insert(.dataLoss) }
+            if parameter(parameters, "SkipFinalSnapshot")?.boolValue == true { categories.insert(.dataLoss) }
+            return [finding(.destructive, categories, "`\(operation)` deletes, stops or detaches resources\(parameter(parameters, "SkipFinalSnapshot")?.boolValue == true ? " without a final snapshot" : "")")]
+        default:
+            return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, reason: "`\(service):\(operation)` is not an operation Interlock can classify by name; its effect is unknown")]
+        }
+    }
+
+    // MARK: Names
+
+    /// The CLI and some SDKs use other names for a few services.
+    static func normalizedService(_ name: String) -> String {
+        let lower = name.lowercased()
+        switch lower {
+        case "s3api": return "s3"
+        case "elbv2", "elb": return "elasticloadbalancing"
+        case "logs": return "logs"
+        case "sso-admin": return "sso"
+        default: return lower
+        }
+    }
+
+    /// `terminate-instances` / `terminate_instances` / `TerminateInstances` → `TerminateInstances`.
+    static func pascalCase(_ name: String) -> String {
+        guard name.contains("-") || name.contains("_") || name.first?.isLowercase == true else { return name }
+        return name.split(whereSeparator: { $0 == "-" || $0 == "_" }).map { part in
+            let upper = part.uppercased()
+            // Acronyms the AWS APIs spell in capitals.
+            if ["db", "ip", "acl", "vpc", "ssl", "api", "arn", "id", "ids", "kms", "iam", "ebs", "ecs", "eks", "dns", "sns", "sqs", "mfa", "saml", "oidc", "tls", "url", "vpn"].contains(part.lowercased()) {
+                return part.lowercased() == "ids" ? "Ids" : (part.lowercased() == "id" ? "Id" : upper)
+            }
+            return part.prefix(1).uppercased() + part.dropFirst().lowercased()
+        }.joined()
+    }
+
+    /// Lower case, letters and digits only: the spelling-independent key lookups use.
+    static func lookupKey(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") })
+    }
+
+    static let readPrefixes = ["describe", "list", "get", "head", "query", "scan", "search", "lookup", "batchget", "select", "check", "validate", "estimate", "preview", "simulate", "detect", "test", "verify", "view", "export", "download", "filter", "poll", "receive"]
+    static let writePrefixes = ["create", "put", "tag", "untag", "start", "run", "update", "modify", "set", "add", "associate", "attach", "register", "enable", "import", "copy", "upload", "send", "publish", "invoke", "apply", "allocate", "request", "restore", "reboot", "batchwrite", "batchput", "batchupdate", "change", "accept", "confirm", "complete", "increase", "decrease", "rotate", "resume", "retry", "signal", "execute", "deploy", "promote", "failover", "authorize", "grant", "assume", "initiate", "activate", "reset", "write", "append", "replace", "recover", "rebuild", "continue", "notify", "subscribe", "move", "transfer", "renew", "provision", "upgrade", "attach", "label", "reserve", "purchase", "redeploy", "replicate", "override", "configure", "merge", "submit"]
+    static let destructivePrefixes = ["delete", "batchdelete", "terminate", "remove", "purge", "deregister", "revoke", "detach", "disassociate", "stop", "disable", "release", "deactivate", "withdraw", "abort", "cancel", "empty", "destroy", "drop", "flush", "clear", "wipe", "unassign", "unsubscribe", "deprovision", "decommission", "unregister", "uninstall", "unlink", "reject", "unset", "discard", "expire", "shutdown", "unpeer", "evict", "kill"]
+
+    static func verbEffect(_ key: String) -> Effect? {
+        // Longest prefix wins: `batchdelete` before `batch…`, `resetdb…` is a reset.
+        if destructivePrefixes.contains(where: { key.hasPrefix($0) }) && !key.hasPrefix("startdelete") { return .destructive }
+        if key.hasPrefix("reset") { return .destructive }
+        if readPrefixes.contains(where: { key.hasPrefix($0) }) { return .read }
+        if writePrefixes.contains(where: { key.hasPrefix($0) }) { return .write }
+        return nil
+    }
+
+    /// Services where every change changes permissions.
+    static let permissionServices: Set<String> = ["iam", "sts", "organizations", "sso", "identitystore", "ram", "accessanalyzer_dummy"]
+
+    struct Special {
+        var effect: Effect
+        var categories: Set<Category>
+        var reason: String
+    }
+
+    /// Operations whose names do not say what they do, keyed by service and `lookupKey`.
+    static let specialCases: [String: [String: Special]] = [
+        "s3": [
+            "putbucketpolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`PutBucketPolicy` replaces who may access the bucket"),
+            "deletebucketpolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`DeleteBucketPolicy` removes the bucket's access policy"),
+            "putbucketacl": Special(effect: .destructive, categories: [.permissionChange], reason: "`PutBucketAcl` changes who may access the bucket"),
+            "putobjectacl": Special(effect: .destructive, categories: [.permissionChange], reason: "`PutObjectAcl` changes who may read the object"),
+            "putpublicaccessblock": Special(effect: .destructive, categories: [.protectionOff, .permissionChange], reason: "`PutPublicAccessBlock` changes whether the bucket can be made public"),
+            "deletepublicaccessblock": Special(effect: .destructive, categories: [.protectionOff, .permissionChange], reason: "`DeletePublicAccessBlock` lets the bucket be made public"),
+            "putbucketlifecycleconfiguration": Special(effect: .destructive, categories: [.dataLoss], reason: "`PutBucketLifecycleConfiguration` can expire (delete) objects on a schedule"),
+            "putobject": Special(effect: .write, categories: [], reason: "`PutObject` writes an object, replacing any object with the same key"),
+            "putbucketencryption": Special(effect: .write, categories: [], reason: "`PutBucketEncryption` changes default encryption"),
+            "putobjectlockconfiguration": Special(effect: .write, categories: [], reason: "`PutObjectLockConfiguration` changes object lock"),
+        ],
+        "lambda": [
+            "addpermission": Special(effect: .destructive, categories: [.permissionChange], reason: "`AddPermission` lets another principal invoke the function"),
+            "removepermission": Special(effect: .destructive, categories: [.permissionChange], reason: "`RemovePermission` changes who may invoke the function"),
+        ],
+        "kms": [
+            "putkeypolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`PutKeyPolicy` replaces who may use the key"),
+            "creategrant": Special(effect: .destructive, categories: [.permissionChange], reason: "`CreateGrant` lets another principal use the key"),
+            "schedulekeydeletion": Special(effect: .destructive, categories: [.dataLoss], reason: "`ScheduleKeyDeletion` deletes the key; data encrypted with it becomes unreadable"),
+            "disablekey": Special(effect: .destructive, categories: [.dataLoss], reason: "`DisableKey` makes data encrypted with the key unreadable until re-enabled"),
+            "encrypt": Special(effect: .read, categories: [], reason: "`Encrypt` only transforms data"),
+            "decrypt": Special(effect: .read, categories: [], reason: "`Decrypt` only transforms data"),
+            "generatedatakey": Special(effect: .read, categories: [], reason: "`GenerateDataKey` only returns key material"),
+        ],
+        "sqs": [
+            "addpermission": Special(effect: .destructive, categories: [.permissionChange], reason: "`AddPermission` lets another account use the queue"),
+            "purgequeue": Special(effect: .destructive, categories: [.dataLoss], reason: "`PurgeQueue` deletes every message in the queue"),
+            "receivemessage": Special(effect: .write, categories: [], reason: "`ReceiveMessage` hides messages from other consumers"),
+        ],
+        "sns": [
+            "addpermission": Special(effect: .destructive, categories: [.permissionChange], reason: "`AddPermission` lets another account use the topic"),
+        ],
+        "ecr": [
+            "setrepositorypolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`SetRepositoryPolicy` changes who may pull or push images"),
+        ],
+        "secretsmanager": [
+            "putresourcepolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`PutResourcePolicy` changes who may read the secret"),
+            "getsecretvalue": Special(effect: .read, categories: [], reason: "`GetSecretValue` reads a secret"),
+        ],
+        "ec2": [
+            "authorizesecuritygroupingress": Special(effect: .destructive, categories: [.permissionChange], reason: "`AuthorizeSecurityGroupIngress` opens network access"),
+            "authorizesecuritygroupegress": Special(effect: .destructive, categories: [.permissionChange], reason: "`AuthorizeSecurityGroupEgress` opens network access"),
+            "modifysnapshotattribute": Special(effect: .destructive, categories: [.permissionChange], reason: "`ModifySnapshotAttribute` can share a snapshot with other accounts"),
+            "modifyimageattribute": Special(effect: .destructive, categories: [.permissionChange], reason: "`ModifyImageAttribute` can share an image with other accounts"),
+            "runinstances": Special(effect: .write, categories: [], reason: "`RunInstances` launches instances (cost)"),
+        ],
+        "rds": [
+            "modifydbsnapshotattribute": Special(effect: .destructive, categories: [.permissionChange], reason: "`ModifyDBSnapshotAttribute` can share a snapshot with other accounts"),
+        ],
+        "cloudformation": [
+            "updatestack": Special(effect: .unknown, categories: [], reason: "`UpdateStack` may replace or delete resources; what it does depends on the template's changes"),
+            "executechangeset": Special(effect: .unknown, categories: [], reason: "`ExecuteChangeSet` may replace or delete resources; review the change set"),
+            "deletestack": Special(effect: .destructive, categories: [.teardown], reason: "`DeleteStack` deletes the stack and every resource in it"),
+            "createchangeset": Special(effect: .read, categories: [], reason: "`CreateChangeSet` only previews changes"),
+            "setstackpolicy": Special(effect: .destructive, categories: [.protectionOff], reason: "`SetStackPolicy` changes which resources updates may replace"),
+            "updateterminationprotection": Special(effect: .write, categories: [], reason: "`UpdateTerminationProtection` changes termination protection"),
+        ],
+        "sts": [
+            "getcalleridentity": Special(effect: .read, categories: [], reason: "`GetCallerIdentity` only reads"),
+            "assumerole": Special(effect: .destructive, categories: [.permissionChange], reason: "`AssumeRole` obtains another role's credentials"),
+        ],
+        "dynamodb": [
+            "batchwriteitem": Special(effect: .destructive, categories: [.dataLoss], reason: "`BatchWriteItem` can put and delete items"),
+        ],
+    ]
+
+    /// A top-level parameter by name, ignoring case: the CLI spells `DisableApiTermination` as
+    /// `--disable-api-termination`, and its capitalisation of acronyms differs from the API's.
+    static func parameter(_ parameters: JSONValue, _ name: String) -> JSONValue? {
+        guard let object = parameters.objectValue else { return nil }
+        if let exact = object[name] { return exact }
+        let wanted = lookupKey(name)
+        return object.first { lookupKey($0.key) == wanted }?.value
+    }
+
+    /// Arguments that switch a protection off, whatever the operation is called.
+    static func protectionOff(service: String, key: String, parameters: JSONValue) -> String? {
+        func isFalse(_ name: String) -> Bool {
+            if let value = parameter(parameters, name) {
+                if value.boolValue == false { return true }
+                if let object = value.objectValue, object["Value"]?.boolValue == false { return true }
+            }
+            return false
+        }
+        if isFalse("DeletionProtection") || isFalse("DeletionProtectionEnabled") { return "`\(key)` turns deletion protection off" }
+        if isFalse("DisableApiTermination") && key.hasPrefix("modify") { return "`\(key)` turns termination protection off" }
+        if isFalse("EnableTerminationProtection") { return "turns stack termination protection off" }
+        if let retention = parameter(parameters, "BackupRetentionPeriod")?.doubleValue, retention == 0 { return "`\(key)` sets backup retention to 0, turning automated backups off" }
+        if service == "s3", key == "putbucketversioning", parameter(parameters, "VersioningConfiguration")?["Status"]?.stringValue == "Suspended" {
+            return "`PutBucketVersioning` suspends versioning: overwritten and deleted objects can no longer be recovered"
+        }
+        if service == "dynamodb", key == "updatecontinuousbackups", parameter(parameters, "PointInTimeRecoverySpecification")?["PointInTimeRecoveryEnabled"]?.boolValue == false {
+            return "turns point-in-time recovery off"
+        }
+        return nil
+    }
+
+    static let teardownOperations: Set<String> = [
+        "deletestack", "deletecluster", "deletedbcluster", "deleteenvironment", "deletevpc", "deletestackset", "deleteapplication",
+        "deletenodegroup", "deleteservice", "deletedomain", "deletehostedzone", "deletereplicationgroup", "deletecachecluster",
+    ]
+    static let dataLossOperations = [
+        "deletedbinstance", "deletedbcluster", "deletetable", "deletebucket", "deleteobject", "deletevolume", "deletefilesystem",
+        "deletesnapshot", "deletedbsnapshot", "deletebackup", "deletesecret", "deletequeue", "deletestream", "deletelog", "terminateinstances",
+        "deleteitem", "deletecluster", "deleterepository", "deleteimage", "deletehostedzone", "deletekey", "deleteindex",
+    ]
+
+    // MARK: Targets
+
+    /// Parameter names that identify what a call acts on.
+    static func isIdentifierKey(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if ["bucket", "key", "queueurl", "topicarn", "stackname", "tablename", "functionname", "rolename", "username", "groupname", "policyarn", "clustername", "cluster", "service", "repositoryname", "secretid", "keyid", "loggroupname", "streamname", "hostedzoneid", "filesystemid"].contains(lower) { return true }
+        return lower.hasSuffix("id") || lower.hasSuffix("ids") || lower.hasSuffix("identifier") || lower.hasSuffix("identifiers") || lower.hasSuffix("arn") || lower.hasSuffix("arns") || lower.hasSuffix("name") || lower.hasSuffix("names")
+    }
+
+    /// Targets named by the parameters, whether the list is complete, and how many there are.
+    static func targetsAndRadius(service: String, key: String, parameters: JSONValue) -> ([String], Bool, Int) {
+        guard let object = parameters.objectValue else { return ([], true, 0) }
+        var targets: [String] = []
+        var complete = true
+        for name in object.keys.sorted() {
+            let value = object[name]!
+            if name == "Filters" || name == "Filter" || name == "Prefix" { complete = false }
+            guard isIdentifierKey(name) else { continue }
+            switch value {
+            case .string(let text):
+                if text.contains("*") { complete = false }
+                targets.append(service == "s3" && name == "Key" ? "\(object["Bucket"]?.stringValue ?? "?")/\(text)" : text)
+            case .array(let items):
+                for item in items {
+                    if let text = item.stringValue {
+                        if text.contains("*") { complete = false }
+                        targets.append(text)
+                    }
+                }
+            default:
+                break
+            }
+        }
+        // S3 batch delete: `Delete.Objects[].Key`.
+        if let objects = object["Delete"]?["Objects"]?.arrayValue {
+            let bucket = object["Bucket"]?.stringValue ?? "?"
+            targets.removeAll { $0 == bucket }
+            for item in objects { if let keyName = item["Key"]?.stringValue { targets.append("\(bucket)/\(keyName)") } }
+        }
+        if service == "s3", key == "deletebucket" || key == "listobjects" || key == "listobjectsv2" { complete = complete && true }
+        // Removing a bucket, key pair dedupe: S3 calls name the bucket and the key separately.
+        if service == "s3", object["Key"] != nil, let bucket = object["Bucket"]?.stringValue { targets.removeAll { $0 == bucket } }
+        return (targets, complete, targets.count)
+    }
+}

@@ -1,0 +1,135 @@
+import InterlockCore
+
+/// Classifies the infrastructure CLIs: `aws`, `kubectl`/`oc`, `helm`, `terraform`/`tofu`,
+/// `pulumi`, `cdk`. Others (`gcloud`, `az`, `ansible` ...) are `unknown` except for help forms.
+public struct InfrastructureClassifier: InfrastructureCommandClassifier {
+    public init() {}
+
+    public func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
+        let words = invocation.arguments.compactMap { $0 }
+        if invocation.arguments.isEmpty || words.contains("--help") || words.contains("-h") || words == ["--version"] || words == ["version"] || words.last == "help" {
+            return [Finding(operation: "\(invocation.tool):help", effect: .read, reason: "`\(invocation.tool)` prints help or its version")]
+        }
+        switch invocation.tool {
+        case "aws": return AWSCommandLine.classify(invocation)
+        case "kubectl", "oc": return KubernetesCommand.kubectl(invocation)
+        case "helm": return KubernetesCommand.helm(invocation)
+        case "terraform", "tofu", "terragrunt": return TerraformCommand.classify(invocation)
+        case "pulumi", "cdk": return TerraformCommand.pulumiOrCDK(invocation)
+        default:
+            let verb = words.filter { !$0.hasPrefix("-") }.prefix(2).joined(separator: " ")
+            return [Finding(operation: "\(invocation.tool):unclassified", effect: .unknown, targetsComplete: false,
+                            reason: "`\(invocation.tool) \(verb)` is not classified by this build; its effect is unknown")]
+        }
+    }
+
+    public func environmentFacts(_ invocation: InfrastructureInvocation) -> [(EnvironmentFactKey, String)] {
+        var facts: [(EnvironmentFactKey, String)] = []
+        switch invocation.tool {
+        case "kubectl", "oc", "helm":
+            if let context = invocation.option("--context", "--kube-context") { facts.append((.kubeContext, context)) }
+            if let namespace = invocation.option("-n", "--namespace") { facts.append((.kubeNamespace, namespace)) }
+        case "aws":
+            if let region = invocation.option("--region") { facts.append((.awsRegion, region)) }
+        case "terraform", "tofu":
+            let words = invocation.arguments.compactMap { $0 }
+            if let index = words.firstIndex(of: "workspace"), index + 2 < words.count, words[index + 1] == "select" || words[index + 1] == "new" {
+                facts.append((.terraformWorkspace, words[index + 2]))
+            }
+        default:
+            break
+        }
+        return facts
+    }
+}
+
+/// `aws [global options] <service> <command> [--param value ...]`.
+enum AWSCommandLine {
+    static let globalValued: Set<String> = ["--region", "--profile", "--output", "--endpoint-url", "--query", "--cli-read-timeout", "--cli-connect-timeout", "--ca-bundle", "--color", "--cli-binary-format"]
+
+    static func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
+        var rest = ArraySlice(zip(invocation.arguments, invocation.displays).map { ($0, $1) })
+        var positional: [(String?, String)] = []
+        // Global options may come anywhere before the command's own options; take the first two words.
+        while let (value, display) = rest.first, positional.count < 2 {
+            rest = rest.dropFirst()
+            if let value, value.hasPrefix("--") {
+                if globalValued.contains(value) { rest = rest.dropFirst() }
+                continue
+            }
+            positional.append((value, display))
+        }
+        guard positional.count == 2, let service = positional[0].0, let command = positional[1].0 else {
+            if positional.first?.0 == "configure" { return [Finding(operation: "aws:configure", effect: .write, reason: "`aws configure` changes stored credentials and settings")] }
+            return [Finding(operation: "aws:unclassified", effect: .unknown, targetsComplete: false, reason: "the `aws` command is incomplete or computed at run time")]
+        }
+        let arguments = Array(rest)
+        if service == "s3" { return s3(command, arguments) }
+        if service == "configure" { return [Finding(operation: "aws:configure", effect: .write, reason: "`aws configure` changes stored credentials and settings")] }
+        if command == "wait" || command == "help" || (service == "logs" && command == "tail") || (service == "ecr" && command == "get-login-password") || arguments.contains(where: { $0.0 == "--generate-cli-skeleton" }) {
+            return [Finding(operation: "aws:\(service):\(command)", effect: .read, reason: "`aws \(service) \(command)` only waits or prints")]
+        }
+        var parameters: [String: JSONValue] = [:]
+        var index = 0
+        while index < arguments.count {
+            guard let option = arguments[index].0, option.hasPrefix("--") else {
+                index += 1
+                continue
+            }
+            var name = String(option.dropFirst(2))
+            var negated = false
+            if name.hasPrefix("no-") {
+                negated = true
+                name = String(name.dropFirst(3))
+            }
+            let key = AWSOperation.pascalCase(name)
+            var values: [JSONValue] = []
+            var dynamic = false
+            index += 1
+            while index < arguments.count, !(arguments[index].0?.hasPrefix("--") ?? false) {
+                if let value = arguments[index].0 { values.append(.string(value)) } else { dynamic = true; values.append(.string("$?")) }
+                index += 1
+            }
+            if globalValued.contains(option) { continue }
+            if values.isEmpty {
+                parameters[key] = .bool(!negated)
+            } else if values.count == 1, !key.hasSuffix("s") {
+                parameters[key] = values[0].stringValue.flatMap { Double($0) }.map { JSONValue.number($0) } ?? values[0]
+            } else {
+                parameters[key] = .array(values)
+            }
+            if dynamic { parameters[key] = .string("*") }
+        }
+        return AWSOperation.classify(service: service, operation: command, parameters: .object(parameters))
+    }
+
+    /// The high-level `aws s3` commands.
+    static func s3(_ command: String, _ arguments: [(String?, String)]) -> [Finding] {
+        let flags = Set(arguments.compactMap { $0.0 }.filter { $0.hasPrefix("--") })
+        let paths = arguments.filter { !($0.0?.hasPrefix("--") ?? false) }.map { $0.0 ?? $0.1 }
+        let recursive = flags.contains("--recursive")
+        switch command {
+        case "ls", "presign":
+            return [Finding(operation: "aws:s3:\(command)", effect: .read, targets: paths, reason: "`aws s3 \(command)` only reads")]
+        case "rm":
+            return [Finding(operation: "aws:s3:rm", effect: .destructive, targets: paths, targetsComplete: !recursive, blastRadius: recursive ? .unknown : nil,
+                            categories: [.dataLoss], reason: "`aws s3 rm\(recursive ? " --recursive" : "")` deletes \(paths.joined(separator: ", "))\(recursive ? " and everything under it" : "")")]
+        case "rb":
+            let force = flags.contains("--force")
+            return [Finding(operation: "aws:s3:rb", effect: .destructive, targets: paths, targetsComplete: !force, blastRadius: force ? .unknown : nil,
+                            categories: [.dataLoss], reason: "`aws s3 rb` deletes the bucket\(force ? " and every object in it" : "")")]
+        case "sync":
+            if flags.contains("--delete") {
+                return [Finding(operation: "aws:s3:sync", effect: .destructive, targets: Array(paths.suffix(1)), targetsComplete: false, blastRadius: .unknown,
+                                categories: [.dataLoss], reason: "`aws s3 sync --delete` deletes files at the destination that the source lacks")]
+            }
+            return [Finding(operation: "aws:s3:sync", effect: .write, targets: Array(paths.suffix(1)), targetsComplete: false, reason: "`aws s3 sync` copies changed files, replacing them at the destination")]
+        case "cp", "mv", "mb", "website":
+            if flags.contains("--dryrun") { return [Finding(operation: "aws:s3:\(command)", effect: .read, reason: "a dry run")] }
+            return [Finding(operation: "aws:s3:\(command)", effect: .write, targets: Array(paths.suffix(1)), targetsComplete: !recursive,
+                            reason: "`aws s3 \(command)` writes to \(paths.last ?? "?")")]
+        default:
+            return [Finding(operation: "aws:s3:\(command)", effect: .unknown, targetsComplete: false, reason: "`aws s3 \(command)` is not classified")]
+        }
+    }
+}

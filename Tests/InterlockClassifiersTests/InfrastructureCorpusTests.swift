@@ -1,0 +1,92 @@
+import Foundation
+import InterlockClassifiers
+import InterlockCore
+import Testing
+
+/// AWS (CLI, API requests, Kiro tool inputs), Kubernetes and Terraform cases.
+@Suite struct InfrastructureCorpusTests {
+    struct Case {
+        var line: Int
+        var object: [String: Any]
+        var effect: Effect
+        var label: String
+    }
+
+    static func cases(_ name: String) throws -> [Case] {
+        let text = try String(contentsOf: Corpus.url(name), encoding: .utf8)
+        return try text.split(separator: "\n").enumerated().map { index, line in
+            let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let effect = try #require((object["effect"] as? String).flatMap(Effect.init(rawValue:)), "\(name):\(index + 1)")
+            let label = (object["input"] as? String) ?? "\(object["service"] ?? object["service_name"] ?? "?"):\(object["operation"] ?? object["operation_name"] ?? "?")"
+            return Case(line: index + 1, object: object, effect: effect, label: label)
+        }
+    }
+
+    static func jsonValue(_ any: Any?) -> JSONValue {
+        switch any {
+        case let s as String: return .string(s)
+        case let n as NSNumber:
+            // JSONSerialization returns booleans as NSNumber too; their type code is `c`.
+            return String(cString: n.objCType) == "c" ? .bool(n.boolValue) : .number(n.doubleValue)
+        case let b as Bool: return .bool(b)
+        case let a as [Any]: return .array(a.map { jsonValue($0) })
+        case let o as [String: Any]: return .object(o.mapValues { jsonValue($0) })
+        default: return .null
+        }
+    }
+
+    static func classify(_ object: [String: Any]) -> Classification {
+        let classifiers = ClassifierSet.standard
+        switch object["kind"] as? String {
+        case "shell":
+            return classifiers.classify(Action(principal: Principal(agent: "test"), channel: .cli, input: .shell(ShellInput(command: object["input"] as! String))))
+        case "kiro":
+            var arguments = object
+            arguments["kind"] = nil
+            arguments["effect"] = nil
+            arguments["family"] = nil
+            return classifiers.classify(Action(principal: Principal(agent: "kiro"), channel: .hook, input: .tool(ToolCall(tool: "use_aws", arguments: jsonValue(arguments)))))
+        default:
+            let request = AWSRequest(service: object["service"] as! String, operation: object["operation"] as! String, parameters: jsonValue(object["parameters"] ?? [String: Any]()))
+            return classifiers.classify(Action(principal: Principal(agent: "proxy"), channel: .awsAPI, input: .aws(request)))
+        }
+    }
+
+    @Test func everyCaseMatches() throws {
+        let cases = try Self.cases("infrastructure.jsonl")
+        #expect(cases.count >= 240)
+        for item in cases {
+            let facts = Self.classify(item.object)
+            if facts.effect != item.effect {
+                Issue.record("infrastructure.jsonl:\(item.line) \(item.label): expected \(item.effect), got \(facts.effect): \(facts.findings.map { "\($0.operation): \($0.reason)" })")
+            }
+        }
+    }
+
+    @Test func noDestructiveCaseIsReadOrWrite() throws {
+        for item in try Self.cases("infrastructure.jsonl") where item.effect == .destructive {
+            let effect = Self.classify(item.object).effect
+            #expect(effect == .destructive || effect == .unknown, "infrastructure.jsonl:\(item.line) \(item.label)")
+        }
+    }
+
+    /// Every operation in the traffic captured from the AWS CLI and boto3 (`../shared/fixtures/aws`).
+    @Test func everyCapturedOperationIsClassifiedCorrectly() throws {
+        let cases = try Self.cases("aws-captured-operations.jsonl")
+        #expect(cases.count >= 25)
+        for item in cases {
+            let facts = AWSOperation.classify(service: item.object["service"] as! String, operation: item.object["operation"] as! String, parameters: .object([:]))
+            #expect(Effect.worst(facts.map(\.effect)) == item.effect, "\(item.label)")
+        }
+    }
+
+    @Test func cliParametersBecomeTargetsAndFacts() {
+        let facts = ClassifierSet.standard.classify(Action(
+            principal: Principal(agent: "t"), channel: .cli,
+            input: .shell(ShellInput(command: "aws --region eu-west-1 ec2 terminate-instances --instance-ids i-1 i-2 i-3"))))
+        #expect(facts.operations == ["aws:ec2:TerminateInstances"])
+        #expect(facts.targets == ["i-1", "i-2", "i-3"])
+        #expect(facts.blastRadius == .count(3))
+        #expect(facts.environmentFacts[.awsRegion] == ["eu-west-1"])
+    }
+}
