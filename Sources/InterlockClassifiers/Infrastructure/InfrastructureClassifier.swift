@@ -1,3 +1,4 @@
+import FoundationEssentials
 import InterlockCore
 
 /// Classifies the infrastructure CLIs: `aws`, `kubectl`/`oc`, `helm`, `terraform`/`tofu`,
@@ -93,6 +94,8 @@ enum AWSCommandLine {
             if globalValued.contains(option) { continue }
             if values.isEmpty {
                 parameters[key] = .bool(!negated)
+            } else if values.count == 1, let text = values[0].stringValue, let structured = shorthand(text) {
+                parameters[key] = structured
             } else if values.count == 1, !key.hasSuffix("s") {
                 parameters[key] = values[0].stringValue.flatMap { Double($0) }.map { JSONValue.number($0) } ?? values[0]
             } else {
@@ -101,6 +104,28 @@ enum AWSCommandLine {
             if dynamic { parameters[key] = .string("*") }
         }
         return AWSOperation.classify(service: service, operation: command, parameters: .object(parameters))
+    }
+
+    /// A parameter value in the CLI's shorthand syntax (`Status=Suspended`, `Key=a,Value=b`) or
+    /// JSON (`{"Status": "Suspended"}`), or nil when it is a plain value.
+    static func shorthand(_ text: String) -> JSONValue? {
+        if text.hasPrefix("{") || text.hasPrefix("[") {
+            return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        }
+        guard text.contains("="), !text.contains("://"), let first = text.first, first.isLetter else { return nil }
+        var object: [String: JSONValue] = [:]
+        for pair in text.split(separator: ",") {
+            guard let equals = pair.firstIndex(of: "=") else { return nil }
+            let name = String(pair[..<equals])
+            let value = String(pair[pair.index(after: equals)...])
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
+            switch value.lowercased() {
+            case "true": object[name] = .bool(true)
+            case "false": object[name] = .bool(false)
+            default: object[name] = Double(value).map { JSONValue.number($0) } ?? .string(value)
+            }
+        }
+        return .object(object)
     }
 
     /// The high-level `aws s3` commands.

@@ -8,11 +8,15 @@ public struct InfrastructureInvocation: Sendable, Hashable {
     public var arguments: [String?]
     /// The arguments as written, for reasons.
     public var displays: [String]
+    /// Environment variables the tool reads arguments from (`TF_CLI_ARGS*`), set on the command
+    /// line or earlier in it; nil values are computed at run time.
+    public var environment: [String: String?]
 
-    public init(tool: String, arguments: [String?], displays: [String]) {
+    public init(tool: String, arguments: [String?], displays: [String], environment: [String: String?] = [:]) {
         self.tool = tool
         self.arguments = arguments
         self.displays = displays
+        self.environment = environment
     }
 
     /// The value of a `--name value` or `--name=value` option.

@@ -133,6 +133,24 @@ enum KubernetesCommand {
 /// `terraform`/`tofu`, `pulumi` and `cdk` command lines. Plans are analysed separately.
 enum TerraformCommand {
     static func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
+        // `TF_CLI_ARGS` adds arguments to every command, `TF_CLI_ARGS_<verb>` to one.
+        if !invocation.environment.isEmpty {
+            let verb = invocation.arguments.compactMap { $0 }.first { !$0.hasPrefix("-") } ?? ""
+            var injected: [String?] = []
+            for key in ["TF_CLI_ARGS", "TF_CLI_ARGS_\(verb)"] {
+                guard let entry = invocation.environment[key] else { continue }
+                guard let value = entry else {
+                    return [Finding(operation: "terraform:\(verb)", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                                    reason: "`\(key)` injects arguments computed at run time into `\(invocation.tool) \(verb)`")]
+                }
+                injected.append(contentsOf: value.split(separator: " ").map { String($0) })
+            }
+            var expanded = invocation
+            expanded.environment = [:]
+            expanded.arguments.append(contentsOf: injected)
+            expanded.displays.append(contentsOf: injected.map { $0 ?? "?" })
+            return classify(expanded)
+        }
         let tool = invocation.tool
         let words = invocation.arguments.compactMap { $0 }
         // `-chdir=DIR` and other global options come first.

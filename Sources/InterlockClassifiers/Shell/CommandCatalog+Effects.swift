@@ -270,7 +270,11 @@ extension ShellAnalysis {
 
         // MARK: Infrastructure
         case .aws:
-            let invocation = InfrastructureInvocation(tool: name, arguments: args.map(\.value), displays: args.map(\.display))
+            // Tools read some of their arguments from the environment (`TF_CLI_ARGS`, `TF_CLI_ARGS_apply`).
+            var environment: [String: String?] = [:]
+            for (key, value) in variables where key.hasPrefix("TF_CLI_ARGS") { environment[key] = value }
+            for (key, value) in commandEnvironment where key.hasPrefix("TF_CLI_ARGS") { environment[key] = value }
+            let invocation = InfrastructureInvocation(tool: name, arguments: args.map(\.value), displays: args.map(\.display), environment: environment)
             for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
             findings.append(contentsOf: infrastructure.classify(invocation))
 

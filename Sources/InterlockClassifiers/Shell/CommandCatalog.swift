@@ -205,6 +205,7 @@ extension ShellAnalysis {
         var rest = options.operands[...]
         while let first = rest.first, let text = first.value, let equals = text.firstIndex(of: "="), !text.hasPrefix("=") {
             noteEnvironmentVariable(String(text[..<equals]), String(text[text.index(after: equals)...]))
+            commandEnvironment[String(text[..<equals])] = String(text[text.index(after: equals)...])
             rest = rest.dropFirst()
         }
         if rest.isEmpty {

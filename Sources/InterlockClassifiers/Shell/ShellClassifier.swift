@@ -73,6 +73,9 @@ struct ShellAnalysis {
     var functions: [String: CompoundCommand] = [:]
     var aliases: [String: String] = [:]
     var variables: [String: String] = [:]
+    /// Assignments in front of the command being classified (`TF_CLI_ARGS=-destroy terraform apply`);
+    /// nil values are computed at run time.
+    var commandEnvironment: [String: String?] = [:]
     /// Nesting of command strings, scripts and function calls.
     var depth = 0
     /// Commands examined so far; past the budget the rest is `unknown`.
@@ -294,7 +297,13 @@ struct ShellAnalysis {
         var arguments: [Argument] = []
         arguments.reserveCapacity(command.words.count)
         for word in command.words { arguments.append(expand(word)) }
+        commandEnvironment = [:]
+        for assignment in command.assignments {
+            let value = expand(assignment.value)
+            commandEnvironment[assignment.name] = value.isExact ? value.value : nil
+        }
         run(arguments, stdin: stdin)
+        commandEnvironment = [:]
     }
 
     /// A word as the command will receive it, substituting variables the line itself set.
