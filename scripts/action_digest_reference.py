@@ -63,6 +63,8 @@ def encode(doc):
     elif kind == "file":
         out += field("W", i["path"]) + field("K", i.get("change", "write"))
         out += field("C", i.get("content")) + field("X", i.get("replaced"))
+    elif kind == "plan":
+        out += field("G", i.get("tool", "terraform")) + b"Y" + jv(i["plan"])
     return out
 
 if __name__ == "__main__":

@@ -171,6 +171,36 @@ func classifierBenchmark(rounds: Int) throws {
     if sink == 42 { print("") }
 }
 
+/// `plan`: a 2,000-resource plan (`terraform show -json` format) read from text and analysed.
+func planBenchmark(runs: Int) throws {
+    let types = ["aws_instance", "aws_db_instance", "aws_s3_bucket", "aws_iam_role", "aws_subnet", "aws_security_group", "aws_ebs_volume", "aws_lambda_function"]
+    let actions = [["delete"], ["update"], ["create"], ["delete", "create"], ["no-op"]]
+    var changes: [String] = []
+    for i in 0..<2000 {
+        let type = types[i % types.count]
+        let action = actions[i % actions.count]
+        let replace = action.count == 2 ? #", "replace_paths": [["engine_version"], ["tags", "Name"]]"# : ""
+        let actionList = action.map { "\"" + $0 + "\"" }.joined(separator: ", ")
+        changes.append(#"{"address": "module.m\#(i / 100).\#(type).r\#(i)", "mode": "managed", "type": "\#(type)", "name": "r\#(i)", "provider_name": "registry.terraform.io/hashicorp/aws", "change": {"actions": [\#(actionList)], "before": {"id": "id-\#(i)", "tags": {"Team": "a"}}, "after": {"id": "id-\#(i)", "tags": {"Team": "b"}}, "after_unknown": {}\#(replace)}, "action_reason": "replace_because_cannot_update"}"#)
+    }
+    let text = #"{"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": ["# + changes.joined(separator: ",\n") + "]}"
+    let data = Data(text.utf8)
+    let clock = ContinuousClock()
+    var times: [Double] = []
+    var sink = 0
+    for _ in 0..<runs {
+        let t0 = clock.now
+        let json = try JSONValue.parse(data)
+        let analysis = try TerraformPlanAnalysis(plan: json)
+        sink &+= analysis.findings(tool: "terraform").count + analysis.summary.utf8.count
+        let d = t0.duration(to: clock.now)
+        times.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+    }
+    times.sort()
+    print("plan: 2,000 resources, \(data.count / 1024) KiB of JSON, parsed and analysed \(runs) times: median \(String(format: "%.1f", times[runs / 2])) ms, max \(String(format: "%.1f", times.last!)) ms")
+    if sink == 42 { print("") }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 do {
     switch arguments.first {
@@ -189,10 +219,12 @@ do {
         let facts = shell.classify(commandLine: text)
         let t2 = clock.now
         print("parse \(t0.duration(to: t1)), classify \(t1.duration(to: t2)), \(facts.findings.count) findings, effect \(facts.effect)")
+    case "plan":
+        try planBenchmark(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 50)
     case "classifiers":
         try classifierBenchmark(rounds: arguments.dropFirst().first.flatMap(Int.init) ?? 200)
     default:
-        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds]")
+        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds] | plan [runs]")
         exit(3)
     }
 } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InterlockClassifiers
 import InterlockCore
 
 /// How `check` and `explain` are told about one action: a flag per input kind, or a JSON action
@@ -40,6 +41,9 @@ struct ActionOptions: ParsableArguments {
 
     @Option(name: .customLong("file-delete"), help: ArgumentHelp("A file deleted by an editor tool.", valueName: "path"))
     var fileDelete: String?
+
+    @Option(help: ArgumentHelp("A Terraform/OpenTofu plan as `terraform show -json PLANFILE` prints it; `-` reads stdin.", valueName: "file"))
+    var plan: String?
 
     @Option(help: ArgumentHelp("A JSON action document; `-` reads stdin.", valueName: "file"))
     var input: String?
@@ -82,12 +86,12 @@ struct ActionOptions: ParsableArguments {
 
     /// The action, and any facts the document or `--facts` states.
     func makeAction() throws -> (Action, Classification?) {
-        let sources = [shell != nil, sql != nil, aws != nil, tool != nil, fileWrite != nil, fileDelete != nil, input != nil].filter { $0 }.count
+        let sources = [shell != nil, sql != nil, aws != nil, tool != nil, fileWrite != nil, fileDelete != nil, plan != nil, input != nil].filter { $0 }.count
         guard sources == 1 else {
             throw InvalidInput(
                 sources == 0
-                    ? "no action given: use one of --shell, --sql, --aws, --tool, --file-write, --file-delete or --input"
-                    : "more than one action given: use only one of --shell, --sql, --aws, --tool, --file-write, --file-delete, --input")
+                    ? "no action given: use one of --shell, --sql, --aws, --tool, --file-write, --file-delete, --plan or --input"
+                    : "more than one action given: use only one of --shell, --sql, --aws, --tool, --file-write, --file-delete, --plan, --input")
         }
         let environment = ProcessInfo.processInfo.environment
         var statedFacts: Classification?
@@ -172,6 +176,18 @@ struct ActionOptions: ParsableArguments {
         }
         if let fileWrite { return .file(FileChange(path: fileWrite, kind: .write)) }
         if let fileDelete { return .file(FileChange(path: fileDelete, kind: .delete)) }
+        if let plan {
+            let text = try readText(plan)
+            guard let json = try? JSONValue.parse(text), case .object = json else {
+                throw InvalidInput("\(plan == "-" ? "stdin" : plan): not a JSON object; give the output of `terraform show -json PLANFILE`")
+            }
+            do {
+                _ = try TerraformPlanAnalysis(plan: json)
+            } catch {
+                throw InvalidInput("\(plan == "-" ? "stdin" : plan): \(error.message)")
+            }
+            return .plan(InfrastructurePlan(tool: "terraform", plan: json))
+        }
         throw InvalidInput("no action given")
     }
 }

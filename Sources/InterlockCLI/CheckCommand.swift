@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import InterlockClassifiers
 import InterlockCore
@@ -41,6 +42,53 @@ struct CheckCommand: ParsableCommand {
         case .json: print(DecisionReport.json(action: action, facts: facts, explanation: explanation, includeTrace: false).jsonText(pretty: true))
         }
         throw DecisionReport.exitCode(decision.tier)
+    }
+}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Terraform and OpenTofu plans.",
+        subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Summarise a plan (`terraform show -json PLANFILE`) and decide it by policy.",
+            discussion: "Exit codes as for `check`: 0 allowed, 2 blocked, 4 approval required, 3 invalid plan or policy, 1 failure.")
+
+        @Argument(help: ArgumentHelp("The plan JSON; `-` reads stdin.", valueName: "plan.json"))
+        var planFile: String
+
+        @OptionGroup var policySource: PolicySourceOptions
+
+        @Option(help: "The environment the plan applies to (or INTERLOCK_ENV).")
+        var env: String?
+
+        @Option(help: "The agent principal (default: cli).")
+        var agent: String?
+
+        @Option(help: "Output format: text or json.")
+        var format: OutputFormat = .text
+
+        func run() throws {
+            let policy = try policySource.load()
+            var options = try ActionOptions.parse(["--plan", planFile] + (env.map { ["--env", $0] } ?? []) + (agent.map { ["--agent", $0] } ?? []))
+            options.cwd = options.cwd ?? FileManager.default.currentDirectoryPath
+            let (action, stated) = try options.makeAction()
+            guard case .plan(let input) = action.input else { throw InvalidInput("not a plan") }
+            let analysis = try TerraformPlanAnalysis(plan: input.plan)
+            let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy)
+            switch format {
+            case .text:
+                print(analysis.summary)
+                print("")
+                print(DecisionReport.text(action: action, facts: facts, decision: explanation.decision))
+            case .json:
+                print(DecisionReport.json(action: action, facts: facts, explanation: explanation, includeTrace: false).jsonText(pretty: true))
+            }
+            throw DecisionReport.exitCode(explanation.decision.tier)
+        }
     }
 }
 

@@ -10,7 +10,7 @@ public struct InterlockCommand: ParsableCommand {
             4 approval required.
             """,
         version: InterlockVersion.current,
-        subcommands: [CheckCommand.self, ExplainCommand.self, PolicyCommand.self]
+        subcommands: [CheckCommand.self, ExplainCommand.self, PlanCommand.self, PolicyCommand.self]
     )
 
     public init() {}

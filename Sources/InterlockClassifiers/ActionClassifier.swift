@@ -24,7 +24,7 @@ public struct ClassifierSet: Sendable {
 
     /// Every classifier this build has, seeing files through `fileSystem`.
     public static func standard(fileSystem: any FileSystemView) -> ClassifierSet {
-        ClassifierSet([FileChangeClassifier(), ShellClassifier(fileSystem: fileSystem), SQLClassifier(), AWSClassifier()])
+        ClassifierSet([FileChangeClassifier(), ShellClassifier(fileSystem: fileSystem), SQLClassifier(), AWSClassifier(), TerraformPlanClassifier()])
     }
 
     public func classify(_ action: Action) -> Classification {
@@ -52,7 +52,7 @@ public struct ClassifierSet: Sendable {
             if let region = request.region { facts.add(.awsRegion, region) }
         case .sql(let sql):
             if let host = sql.databaseHost { facts.add(.databaseHost, host) }
-        case .shell, .tool, .file:
+        case .shell, .tool, .file, .plan:
             break
         }
         return facts

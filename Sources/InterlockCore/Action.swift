@@ -118,6 +118,19 @@ public struct FileChange: Sendable, Hashable {
     }
 }
 
+/// An infrastructure plan about to be applied, as `terraform show -json PLANFILE` prints it.
+/// The plan itself is the input, so an approval binds to exactly these changes.
+public struct InfrastructurePlan: Sendable, Hashable {
+    /// `terraform` or `tofu`.
+    public var tool: String
+    public var plan: JSONValue
+
+    public init(tool: String = "terraform", plan: JSONValue) {
+        self.tool = tool
+        self.plan = plan
+    }
+}
+
 /// What the agent asks to run, in the form it will run.
 public enum ActionInput: Sendable, Hashable {
     case shell(ShellInput)
@@ -125,6 +138,7 @@ public enum ActionInput: Sendable, Hashable {
     case aws(AWSRequest)
     case tool(ToolCall)
     case file(FileChange)
+    case plan(InfrastructurePlan)
 
     /// The kind's stable name, as written in action documents.
     public var kind: String {
@@ -134,6 +148,7 @@ public enum ActionInput: Sendable, Hashable {
         case .aws: "aws"
         case .tool: "tool"
         case .file: "file"
+        case .plan: "plan"
         }
     }
 }

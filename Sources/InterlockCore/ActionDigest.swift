@@ -121,6 +121,10 @@ struct CanonicalEncoder {
             field("K", change.kind.rawValue)
             field("C", change.content)
             field("X", change.replacedText)
+        case .plan(let plan):
+            field("G", plan.tool)
+            tag("Y")
+            json(plan.plan)
         }
     }
 

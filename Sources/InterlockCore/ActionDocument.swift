@@ -16,7 +16,7 @@ public struct ActionDocumentError: Error, Sendable, Hashable, CustomStringConver
 ///
 /// Unknown keys are errors: a misspelt key in a safety tool's input must not be silently dropped.
 public enum ActionDocument {
-    public static let inputKinds = ["shell", "sql", "aws", "tool", "file"]
+    public static let inputKinds = ["shell", "sql", "aws", "tool", "file", "plan"]
 
     /// Decodes an action. `defaultPrincipal` and `defaultChannel` apply when the document omits them.
     public static func decode(_ json: JSONValue, defaultPrincipal: Principal, defaultChannel: Channel) throws -> Action {
@@ -98,6 +98,11 @@ public enum ActionDocument {
                 FileChange(
                     path: try r.requiredString("path"), kind: changeKind,
                     content: try r.string("content"), replacedText: try r.string("replaced")))
+        case "plan":
+            guard let plan = r.take("plan"), case .object = plan else {
+                throw ActionDocumentError(path: "input.plan", message: "expected the object `terraform show -json PLANFILE` prints")
+            }
+            input = .plan(InfrastructurePlan(tool: try r.string("tool") ?? "terraform", plan: plan))
         default:
             throw ActionDocumentError(path: "input.kind", message: "unknown kind `\(kind)`; expected one of \(inputKinds.joined(separator: ", "))")
         }
@@ -143,6 +148,9 @@ public enum ActionDocument {
             input["change"] = .string(f.kind.rawValue)
             input["content"] = f.content.map(JSONValue.string)
             input["replaced"] = f.replacedText.map(JSONValue.string)
+        case .plan(let p):
+            input["tool"] = .string(p.tool)
+            input["plan"] = p.plan
         }
         object["input"] = .object(input)
         var context: [String: JSONValue] = [:]

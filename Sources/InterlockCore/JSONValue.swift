@@ -105,7 +105,7 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// Parses JSON text.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONParser.parse(data)
     }
 
     public static func parse(_ text: String) throws -> JSONValue {

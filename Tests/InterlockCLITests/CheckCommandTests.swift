@@ -189,3 +189,32 @@ struct PolicyCommandTests {
         #expect(v.stdout == "0.1.0\n")
     }
 }
+
+@Suite("interlock plan check")
+struct PlanCheckCommandTests {
+    static func plan(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("InterlockClassifiersTests/Corpus/plans/\(name).json").path
+    }
+
+    @Test("plans are decided by what they delete and replace")
+    func decisions() throws {
+        let tags = try InterlockBinary.run(["plan", "check", Self.plan("tag-change")])
+        #expect(tags.status == 0)
+        #expect(tags.stdout.contains("nothing is deleted or replaced"))
+        let rds = try InterlockBinary.run(["plan", "check", Self.plan("rds-engine-replace")])
+        #expect(rds.status == 4)
+        #expect(rds.stdout.contains("replace aws_db_instance.main  [holds data]  forced by: engine"))
+        let vpc = try InterlockBinary.run(["plan", "check", Self.plan("vpc-teardown")])
+        #expect(vpc.status == 2)
+        let big = try InterlockBinary.run(["plan", "check", Self.plan("destroy-200"), "--env", "staging"])
+        #expect(big.status != 0)
+    }
+
+    @Test("what is not a plan is refused: exit 3")
+    func invalid() throws {
+        let r = try InterlockBinary.run(["plan", "check", "-"], stdin: #"{"values": {}}"#)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("format_version"))
+    }
+}

@@ -26,6 +26,14 @@ struct ActionDigestTests {
                         "MaxCount": .number(1.0), "Ratio": .double(0.25),
                     ]), region: "eu-west-1")))
         #expect(aws.digest.hex == "f0ce5d6ed4e3e742c259c948a4b4decff636af754bf466fb6f1628f6dcc00ef4")
+        let change: JSONValue = .object([
+            "address": .string("aws_db_instance.main"), "mode": .string("managed"), "type": .string("aws_db_instance"),
+            "change": .object(["actions": .array([.string("delete"), .string("create")]), "replace_paths": .array([.array([.string("engine")])])]),
+        ])
+        let plan = Action(
+            principal: Principal(agent: "claude-code"), channel: .hook, environment: "production", workingDirectory: "/srv/infra",
+            input: .plan(InfrastructurePlan(plan: .object(["format_version": .string("1.2"), "resource_changes": .array([change])]))))
+        #expect(plan.digest.hex == "51827cabc036eaffb38556bdf482ba1fc5f831c5d28c6220d8508587b735c34b")
     }
 
     @Test("changing what runs, where, or for whom changes the digest")
