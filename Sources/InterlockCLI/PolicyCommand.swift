@@ -60,7 +60,7 @@ struct PolicyCommand: ParsableCommand {
                     let path = suite.policyReference.hasPrefix("/") ? suite.policyReference : base.appendingPathComponent(suite.policyReference).path
                     policy = try loadPolicy(path: path)
                 }
-                let results = suite.run(policy: policy) { ClassifierSet.standard.classify($0) }
+                let results = suite.run(policy: policy) { ClassifierSet.standard(fileSystem: OpaqueFileSystem(), mcpTrust: policy.mcpTrust).classify($0) }
                 for failure in results { print(failure) }
                 total += suite.cases.count
                 failures += results.count

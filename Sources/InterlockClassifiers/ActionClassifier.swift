@@ -19,12 +19,17 @@ public struct ClassifierSet: Sendable {
     }
 
     /// Every classifier this build has, with no view of the disk: what depends on files
-    /// (overwrites, scripts) is `unknown`.
+    /// (overwrites, scripts) is `unknown`; no MCP server is trusted.
     public static let standard = standard(fileSystem: OpaqueFileSystem())
 
-    /// Every classifier this build has, seeing files through `fileSystem`.
-    public static func standard(fileSystem: any FileSystemView) -> ClassifierSet {
-        ClassifierSet([FileChangeClassifier(), ShellClassifier(fileSystem: fileSystem), SQLClassifier(), AWSClassifier(), TerraformPlanClassifier()])
+    /// Every classifier this build has, seeing files through `fileSystem` and believing the MCP
+    /// servers `mcpTrust` names (from the policy).
+    public static func standard(fileSystem: any FileSystemView, mcpTrust: MCPTrust = MCPTrust()) -> ClassifierSet {
+        let shell = ShellClassifier(fileSystem: fileSystem)
+        return ClassifierSet([
+            FileChangeClassifier(), shell, SQLClassifier(), AWSClassifier(), TerraformPlanClassifier(),
+            MCPToolClassifier(trust: mcpTrust, shell: shell),
+        ])
     }
 
     public func classify(_ action: Action) -> Classification {

@@ -89,11 +89,58 @@ public struct ToolCall: Sendable, Hashable {
     public var server: String?
     public var tool: String
     public var arguments: JSONValue
+    /// What the server declared about the tool (`tools/list`). Hints from a possibly untrusted
+    /// server: not part of the action digest, and believed only for servers the policy trusts.
+    public var annotations: ToolAnnotations?
 
-    public init(server: String? = nil, tool: String, arguments: JSONValue = .object([:])) {
+    public init(server: String? = nil, tool: String, arguments: JSONValue = .object([:]), annotations: ToolAnnotations? = nil) {
         self.server = server
         self.tool = tool
         self.arguments = arguments
+        self.annotations = annotations
+    }
+}
+
+/// MCP tool annotations (`ToolAnnotations`). Absent fields take the protocol's defaults, which
+/// assume the worst: not read-only, destructive, not idempotent, open world.
+public struct ToolAnnotations: Sendable, Hashable {
+    public var readOnlyHint: Bool?
+    public var destructiveHint: Bool?
+    public var idempotentHint: Bool?
+    public var openWorldHint: Bool?
+
+    public init(readOnlyHint: Bool? = nil, destructiveHint: Bool? = nil, idempotentHint: Bool? = nil, openWorldHint: Bool? = nil) {
+        self.readOnlyHint = readOnlyHint
+        self.destructiveHint = destructiveHint
+        self.idempotentHint = idempotentHint
+        self.openWorldHint = openWorldHint
+    }
+
+    /// The effect the annotations claim, with the protocol's defaults for absent fields.
+    public var claimedEffect: Effect {
+        if readOnlyHint == true { return .read }
+        return destructiveHint == false ? .write : .destructive
+    }
+}
+
+/// Which MCP servers' own claims about their tools a policy believes (`mcp:` in policy YAML).
+public struct MCPTrust: Sendable, Hashable {
+    public struct Server: Sendable, Hashable {
+        /// Believe the server's tool annotations, so that they can make a tool milder than `unknown`.
+        public var trustAnnotations: Bool
+        /// The policy author's own word on a tool's effect; wins over annotations.
+        public var tools: [String: Effect]
+
+        public init(trustAnnotations: Bool = false, tools: [String: Effect] = [:]) {
+            self.trustAnnotations = trustAnnotations
+            self.tools = tools
+        }
+    }
+
+    public var servers: [String: Server]
+
+    public init(servers: [String: Server] = [:]) {
+        self.servers = servers
     }
 }
 

@@ -88,7 +88,17 @@ public enum ActionDocument {
                     profile: try r.string("profile")))
         case "tool":
             let arguments = r.take("arguments") ?? .object([:])
-            input = .tool(ToolCall(server: try r.string("server"), tool: try r.requiredString("tool"), arguments: arguments))
+            var annotations: ToolAnnotations?
+            if let raw = r.take("annotations") {
+                guard let object = raw.objectValue else {
+                    throw ActionDocumentError(path: "input.annotations", message: "expected an object of MCP tool annotations")
+                }
+                // Other keys (`title`, future hints) are the server's business and are ignored.
+                annotations = ToolAnnotations(
+                    readOnlyHint: object["readOnlyHint"]?.boolValue, destructiveHint: object["destructiveHint"]?.boolValue,
+                    idempotentHint: object["idempotentHint"]?.boolValue, openWorldHint: object["openWorldHint"]?.boolValue)
+            }
+            input = .tool(ToolCall(server: try r.string("server"), tool: try r.requiredString("tool"), arguments: arguments, annotations: annotations))
         case "file":
             let kindName = try r.string("change") ?? "write"
             guard let changeKind = FileChange.Kind(rawValue: kindName) else {
@@ -143,6 +153,14 @@ public enum ActionDocument {
             input["server"] = t.server.map(JSONValue.string)
             input["tool"] = .string(t.tool)
             input["arguments"] = t.arguments
+            if let a = t.annotations {
+                var hints: [String: JSONValue] = [:]
+                hints["readOnlyHint"] = a.readOnlyHint.map(JSONValue.bool)
+                hints["destructiveHint"] = a.destructiveHint.map(JSONValue.bool)
+                hints["idempotentHint"] = a.idempotentHint.map(JSONValue.bool)
+                hints["openWorldHint"] = a.openWorldHint.map(JSONValue.bool)
+                input["annotations"] = .object(hints)
+            }
         case .file(let f):
             input["path"] = .string(f.path)
             input["change"] = .string(f.kind.rawValue)

@@ -32,6 +32,8 @@ public struct Policy: Sendable {
     public var limits: [Limit]
     /// Approval requirement for actions gated by a tier (not by a rule).
     public var defaultApproval: ApprovalRequirement
+    /// The MCP servers whose claims about their tools this policy believes.
+    public var mcpTrust: MCPTrust = MCPTrust()
     /// The exact source text(s) the policy was loaded from, for `policy show` and the policy hash.
     public var sources: [PolicySource]
 

@@ -3,7 +3,9 @@ import Yams
 
 /// Loads policy YAML (docs/policy.md) into a validated ``Policy``.
 public enum PolicyLoader {
-    static let topKeys = ["version", "name", "extends", "default_environment", "approval", "environments", "rules", "limits"]
+    static let topKeys = ["version", "name", "extends", "default_environment", "approval", "environments", "rules", "limits", "mcp"]
+    static let mcpKeys = ["servers"]
+    static let mcpServerKeys = ["trust_annotations", "tools"]
     static let environmentKeys = ["match", "tiers", "approval"]
     static let ruleKeys = ["id", "description", "match", "decision", "message", "approval"]
     static let matchKeys = ["operations", "effects", "categories", "targets", "environments", "principals", "launched_by", "tasks", "channels"]
@@ -38,6 +40,7 @@ public enum PolicyLoader {
         var environments: [EnvironmentDefinition] = []
         var rules: [Rule] = []
         var limits: [Limit] = []
+        var mcpTrust = MCPTrust()
         for entry in top {
             switch entry.key {
             case "version":
@@ -65,6 +68,8 @@ public enum PolicyLoader {
                 rules = parseRules(entry.value, r)
             case "limits":
                 limits = parseLimits(entry.value, r)
+            case "mcp":
+                mcpTrust = parseMCP(entry.value, r)
             default:
                 break
             }
@@ -80,6 +85,7 @@ public enum PolicyLoader {
             rules = base.rules + rules
             limits = base.limits + limits
             if defaultApproval == nil { defaultApproval = base.defaultApproval }
+            for (server, trust) in base.mcpTrust.servers where mcpTrust.servers[server] == nil { mcpTrust.servers[server] = trust }
         }
         let envName = defaultEnvironment?.0 ?? base?.defaultEnvironment ?? "production"
         if !environments.contains(where: { $0.name == envName }) {
@@ -90,10 +96,12 @@ public enum PolicyLoader {
                     hint: "define `production` under `environments` or set `default_environment`")
             }
         }
-        return Policy(
+        var policy = Policy(
             version: version ?? 1, name: name, defaultEnvironment: envName, environments: environments,
             rules: rules, limits: limits, defaultApproval: defaultApproval ?? ApprovalRequirement(),
             sources: base?.sources ?? [])
+        policy.mcpTrust = mcpTrust
+        return policy
     }
 
     static func parseEnvironments(_ node: Node, _ r: YAMLReader) -> [EnvironmentDefinition] {
@@ -253,6 +261,39 @@ public enum PolicyLoader {
             }
         }
         return m
+    }
+
+    /// `mcp: {servers: {NAME: {trust_annotations: BOOL, tools: {TOOL: EFFECT}}}}`.
+    static func parseMCP(_ node: Node, _ r: YAMLReader) -> MCPTrust {
+        var trust = MCPTrust()
+        guard let fields = r.mapping(node, "`mcp`", allowed: mcpKeys) else { return trust }
+        for field in fields where field.key == "servers" {
+            guard let servers = r.mapping(field.value, "`mcp.servers`") else { continue }
+            for server in servers {
+                let what = "MCP server `\(server.key)`"
+                guard let settings = r.mapping(server.value, what, allowed: mcpServerKeys) else { continue }
+                var entry = MCPTrust.Server()
+                for setting in settings {
+                    switch setting.key {
+                    case "trust_annotations":
+                        switch r.string(setting.value, "`trust_annotations` of \(what)") {
+                        case "true"?: entry.trustAnnotations = true
+                        case "false"?: entry.trustAnnotations = false
+                        case let other?: r.error(setting.value, "`trust_annotations: \(other)` of \(what) is not a boolean", hint: "write `true` or `false`")
+                        case nil: break
+                        }
+                    case "tools":
+                        guard let tools = r.mapping(setting.value, "the tools of \(what)") else { continue }
+                        for tool in tools {
+                            if let effect = r.enumValue(tool.value, "effect", Effect.self) { entry.tools[tool.key] = effect }
+                        }
+                    default: break
+                    }
+                }
+                trust.servers[server.key] = entry
+            }
+        }
+        return trust
     }
 
     static func parseLimits(_ node: Node, _ r: YAMLReader) -> [Limit] {

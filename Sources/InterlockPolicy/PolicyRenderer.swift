@@ -75,6 +75,19 @@ public enum PolicyRenderer {
                 out.append("    on_exceed: \(limit.onExceed.rawValue)")
             }
         }
+        if !policy.mcpTrust.servers.isEmpty {
+            out.append("mcp:")
+            out.append("  servers:")
+            for server in policy.mcpTrust.servers.keys.sorted() {
+                let entry = policy.mcpTrust.servers[server]!
+                out.append("    \(q(server)):")
+                out.append("      trust_annotations: \(entry.trustAnnotations)")
+                if !entry.tools.isEmpty {
+                    out.append("      tools:")
+                    for tool in entry.tools.keys.sorted() { out.append("        \(q(tool)): \(entry.tools[tool]!.rawValue)") }
+                }
+            }
+        }
         return out.joined(separator: "\n") + "\n"
     }
 

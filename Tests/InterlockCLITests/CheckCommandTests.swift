@@ -218,3 +218,28 @@ struct PlanCheckCommandTests {
         #expect(r.stderr.contains("format_version"))
     }
 }
+
+@Suite("MCP tool calls and the policy's trust registry")
+struct MCPTrustCommandTests {
+    static let gitStatus = #"{"channel": "mcp", "cwd": "/srv", "input": {"kind": "tool", "server": "git", "tool": "git_status", "arguments": {"repo_path": "/srv/repo"}, "annotations": {"readOnlyHint": true, "destructiveHint": false, "idempotentHint": true, "openWorldHint": false}}}"#
+
+    @Test("an untrusted server's read-only claim is not believed; a trusted one's is")
+    func trust() throws {
+        let untrusted = try InterlockBinary.run(["check", "--input", "-"], stdin: Self.gitStatus)
+        #expect(untrusted.status == 4)
+        let dir = try TemporaryDirectory()
+        let policy = try dir.write("policy.yaml", """
+            version: 1
+            extends: builtin
+            mcp:
+              servers:
+                git:
+                  trust_annotations: true
+            """)
+        let trusted = try InterlockBinary.run(["check", "--input", "-", "--policy", policy], stdin: Self.gitStatus)
+        #expect(trusted.status == 0)
+        #expect(trusted.stdout.contains("decision:    autonomous (allow)"))
+        let shown = try InterlockBinary.run(["policy", "show", "--policy", policy])
+        #expect(shown.stdout.contains("trust_annotations: true"))
+    }
+}

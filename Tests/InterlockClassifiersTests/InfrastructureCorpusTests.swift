@@ -17,7 +17,7 @@ import Testing
         return try text.split(separator: "\n").enumerated().map { index, line in
             let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             let effect = try #require((object["effect"] as? String).flatMap(Effect.init(rawValue:)), "\(name):\(index + 1)")
-            let label = (object["input"] as? String) ?? "\(object["service"] ?? object["service_name"] ?? "?"):\(object["operation"] ?? object["operation_name"] ?? "?")"
+            let label = (object["input"] as? String) ?? "\(object["service"] ?? object["service_name"] ?? object["server"] ?? "?"):\(object["operation"] ?? object["operation_name"] ?? object["tool"] ?? "?")"
             return Case(line: index + 1, object: object, effect: effect, label: label)
         }
     }
@@ -35,9 +35,23 @@ import Testing
         }
     }
 
+    /// The corpus' trust registry: git's annotations are believed; three sqlite tools only read.
+    static let trust = MCPTrust(servers: [
+        "git": .init(trustAnnotations: true),
+        "sqlite": .init(tools: ["read_query": .read, "list_tables": .read, "describe_table": .read]),
+    ])
+
     static func classify(_ object: [String: Any]) -> Classification {
-        let classifiers = ClassifierSet.standard
+        let classifiers = ClassifierSet.standard(fileSystem: OpaqueFileSystem(), mcpTrust: trust)
         switch object["kind"] as? String {
+        case "mcp":
+            let hints = object["annotations"] as? [String: Any]
+            let annotations = hints.map {
+                ToolAnnotations(readOnlyHint: $0["readOnlyHint"] as? Bool, destructiveHint: $0["destructiveHint"] as? Bool,
+                                idempotentHint: $0["idempotentHint"] as? Bool, openWorldHint: $0["openWorldHint"] as? Bool)
+            }
+            let call = ToolCall(server: object["server"] as? String, tool: object["tool"] as! String, arguments: jsonValue(object["arguments"]), annotations: annotations)
+            return classifiers.classify(Action(principal: Principal(agent: "t"), channel: .mcp, input: .tool(call)))
         case "shell":
             return classifiers.classify(Action(principal: Principal(agent: "test"), channel: .cli, input: .shell(ShellInput(command: object["input"] as! String))))
         case "kiro":
@@ -54,7 +68,7 @@ import Testing
 
     @Test func everyCaseMatches() throws {
         let cases = try Self.cases("infrastructure.jsonl")
-        #expect(cases.count >= 240)
+        #expect(cases.count >= 300)
         for item in cases {
             let facts = Self.classify(item.object)
             if facts.effect != item.effect {

@@ -1,0 +1,86 @@
+import InterlockCore
+import InterlockSyntax
+
+/// Classifies MCP tool calls: `mcp:<server>:<tool>`.
+///
+/// The tool's own effect comes from, in order: the policy author's word for that tool
+/// (`MCPTrust`), the server's annotations if the policy trusts the server, and otherwise
+/// `unknown` — annotations from an untrusted server can make a tool worse (a declared destructive
+/// tool is believed) but never milder. Arguments are always inspected, whatever the trust: SQL goes
+/// to the SQL classifier, command lines to the shell classifier, paths and URLs become targets.
+public struct MCPToolClassifier: ActionClassifier {
+    public var trust: MCPTrust
+    public var shell: ShellClassifier
+
+    public init(trust: MCPTrust = MCPTrust(), shell: ShellClassifier = ShellClassifier()) {
+        self.trust = trust
+        self.shell = shell
+    }
+
+    public func classify(_ action: Action) -> Classification? {
+        guard case .tool(let call) = action.input else { return nil }
+        let server = call.server ?? "host"
+        let operation = "mcp:\(server):\(call.tool)"
+        let targets = Self.targets(call.arguments)
+        var findings: [Finding] = []
+        let serverTrust = trust.servers[server]
+        if let stated = serverTrust?.tools[call.tool] {
+            findings.append(Finding(operation: operation, effect: stated, targets: targets, reason: "the policy says `\(server)/\(call.tool)` is \(stated)"))
+        } else if serverTrust?.trustAnnotations == true {
+            // A trusted server that declares nothing gets the protocol's defaults: destructive.
+            let annotations = call.annotations ?? ToolAnnotations()
+            let claimed = annotations.claimedEffect
+            findings.append(Finding(operation: operation, effect: claimed, targets: targets,
+                                    reason: "the trusted server `\(server)` declares `\(call.tool)` \(Self.describe(annotations))"))
+        } else if let annotations = call.annotations, annotations.claimedEffect == .destructive {
+            findings.append(Finding(operation: operation, effect: .destructive, targets: targets,
+                                    reason: "`\(server)` declares `\(call.tool)` may destroy (believed: a server is trusted when it says worse)"))
+        } else {
+            let claim = call.annotations.map { "; it claims to be \(Self.describe($0)), but `\(server)` is not a server the policy trusts" } ?? "; it declares no annotations"
+            findings.append(Finding(operation: operation, effect: .unknown, targets: targets, targetsComplete: false,
+                                    reason: "`\(server)/\(call.tool)` is an MCP tool whose effect Interlock cannot see\(claim)"))
+        }
+        var facts = Classification(findings: findings)
+        for inspected in inspectArguments(call.arguments, server: server, tool: call.tool) { facts = facts.merging(inspected) }
+        return facts
+    }
+
+    static func describe(_ annotations: ToolAnnotations) -> String {
+        if annotations.readOnlyHint == true { return "read-only" }
+        return annotations.destructiveHint == false ? "additive (not destructive)" : "destructive"
+    }
+
+    /// SQL and command lines in arguments, classified by their own classifiers.
+    func inspectArguments(_ arguments: JSONValue, server: String, tool: String) -> [Classification] {
+        var out: [Classification] = []
+        guard let object = arguments.objectValue else { return out }
+        for key in object.keys.sorted() {
+            guard let text = object[key]?.stringValue, !text.isEmpty else { continue }
+            let name = key.lowercased()
+            if ["query", "sql", "statement", "statements"].contains(name) || (name.hasSuffix("_query") || name.hasSuffix("_sql")) {
+                out.append(SQLClassifier.findings(for: text, dialect: nil))
+            } else if ["command", "cmd", "script", "shell", "commandline", "command_line"].contains(name) {
+                out.append(shell.classify(commandLine: text))
+            }
+        }
+        return out
+    }
+
+    /// Paths, URLs and names of things acted on.
+    static func targets(_ arguments: JSONValue) -> [String] {
+        guard let object = arguments.objectValue else { return [] }
+        var out: [String] = []
+        for key in object.keys.sorted() {
+            let name = key.lowercased()
+            guard name.hasSuffix("path") || name.hasSuffix("paths") || name == "file" || name == "files" || name == "url" || name == "uri"
+                || name == "directory" || name == "dir" || name.hasSuffix("_name") || name == "table" || name == "branch" || name == "target" || name == "repo"
+            else { continue }
+            switch object[key]! {
+            case .string(let text): out.append(text)
+            case .array(let items): out.append(contentsOf: items.compactMap(\.stringValue))
+            default: break
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import InterlockClassifiers
+import InterlockCore
+import Testing
+
+/// MCP tool calls, with the tool lists captured from the real `mcp-server-git` (annotates all its
+/// tools) and `mcp-server-sqlite` (annotates none).
+@Suite struct MCPToolClassifierTests {
+    struct Tool {
+        var name: String
+        var annotations: ToolAnnotations?
+    }
+
+    static func tools(_ server: String) throws -> [Tool] {
+        let data = try Data(contentsOf: Corpus.url("mcp/\(server).tools.json"))
+        let list = try #require(JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        return list.map { tool in
+            let hints = tool["annotations"] as? [String: Any]
+            return Tool(name: tool["name"] as! String, annotations: hints.map {
+                ToolAnnotations(readOnlyHint: $0["readOnlyHint"] as? Bool, destructiveHint: $0["destructiveHint"] as? Bool,
+                                idempotentHint: $0["idempotentHint"] as? Bool, openWorldHint: $0["openWorldHint"] as? Bool)
+            })
+        }
+    }
+
+    static func classify(_ server: String, _ tool: Tool, _ arguments: [String: JSONValue] = [:], trust: MCPTrust = MCPTrust()) -> Classification {
+        ClassifierSet.standard(fileSystem: OpaqueFileSystem(), mcpTrust: trust).classify(Action(
+            principal: Principal(agent: "t"), channel: .mcp,
+            input: .tool(ToolCall(server: server, tool: tool.name, arguments: .object(arguments), annotations: tool.annotations))))
+    }
+
+    @Test func untrustedAnnotationsNeverMakeAToolMilder() throws {
+        let tools = try Self.tools("git")
+        #expect(tools.count == 12)
+        for tool in tools {
+            let facts = Self.classify("git", tool, ["repo_path": .string("/srv/repo")])
+            let expected: Effect = tool.annotations?.claimedEffect == .destructive ? .destructive : .unknown
+            #expect(facts.effect == expected, "\(tool.name)")
+            #expect(facts.operations.first == "mcp:git:\(tool.name)")
+        }
+    }
+
+    @Test func trustedAnnotationsAreBelieved() throws {
+        let trust = MCPTrust(servers: ["git": .init(trustAnnotations: true)])
+        var effects: [String: Effect] = [:]
+        for tool in try Self.tools("git") { effects[tool.name] = Self.classify("git", tool, ["repo_path": .string("/srv/repo")], trust: trust).effect }
+        #expect(effects["git_status"] == .read)
+        #expect(effects["git_log"] == .read)
+        #expect(effects["git_commit"] == .write)
+        #expect(effects["git_checkout"] == .write)
+        #expect(effects["git_reset"] == .destructive)
+        #expect(Self.classify("git", Tool(name: "git_status"), trust: trust).effect == .destructive, "no annotations: the protocol's defaults assume the worst")
+    }
+
+    @Test func argumentsAreInspectedWhateverTheTrust() throws {
+        let tools = Dictionary(uniqueKeysWithValues: try Self.tools("sqlite").map { ($0.name, $0) })
+        let readQuery = try #require(tools["read_query"])
+        let writeQuery = try #require(tools["write_query"])
+        #expect(readQuery.annotations == nil)
+        let trusting = MCPTrust(servers: ["sqlite": .init(tools: ["read_query": .read, "list_tables": .read])])
+        #expect(Self.classify("sqlite", readQuery, ["query": .string("SELECT * FROM users")]).effect == .unknown)
+        #expect(Self.classify("sqlite", readQuery, ["query": .string("SELECT * FROM users")], trust: trusting).effect == .read)
+        let drop = Self.classify("sqlite", readQuery, ["query": .string("SELECT 1; DROP TABLE users")], trust: trusting)
+        #expect(drop.effect == .destructive)
+        #expect(drop.operations.contains("sql:drop_table"))
+        #expect(Self.classify("sqlite", writeQuery, ["query": .string("DROP TABLE users")]).effect == .destructive)
+        #expect(Self.classify("sqlite", try #require(tools["list_tables"]), trust: trusting).effect == .read)
+        let shell = Self.classify("runner", Tool(name: "run", annotations: ToolAnnotations(readOnlyHint: true)), ["command": .string("rm -rf /srv")],
+                                  trust: MCPTrust(servers: ["runner": .init(trustAnnotations: true)]))
+        #expect(shell.effect == .destructive)
+    }
+
+    @Test func pathsBecomeTargets() throws {
+        let facts = Self.classify("git", Tool(name: "git_add"), ["repo_path": .string("/srv/repo"), "files": .array([.string("a.txt"), .string("b.txt")])])
+        #expect(Set(facts.targets) == ["/srv/repo", "a.txt", "b.txt"])
+    }
+}
