@@ -1,0 +1,259 @@
+import FoundationEssentials
+import InterlockCore
+
+/// An AWS API request as it arrives over HTTP, and what it asks for.
+///
+/// Decodes the four protocols the SDKs speak into service, operation and parameters: **query**
+/// (`Action=…` form bodies: EC2, IAM, RDS, CloudFormation, STS …), **JSON** (`X-Amz-Target`:
+/// DynamoDB, SQS, KMS, Logs …), **REST-XML** (S3: bucket and key operations, `?delete` batch
+/// deletes, policy/ACL/versioning/lifecycle/public-access-block subresources) and **REST-JSON**
+/// (Lambda, EKS: the routes listed here). The service and region come from the SigV4 credential
+/// scope (header or presigned query); what cannot be identified has no operation and classifies
+/// as `unknown`.
+public struct AWSHTTPRequest: Sendable {
+    public var method: String
+    /// Path and query string, as sent.
+    public var target: String
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, target: String, headers: [String: String], body: [UInt8] = []) {
+        self.method = method.uppercased()
+        self.target = target
+        self.headers = headers
+        self.body = body
+    }
+
+    public struct Decoded: Sendable, Hashable {
+        public var service: String
+        /// Nil when the request matches no operation Interlock knows for the service.
+        public var operation: String?
+        public var parameters: JSONValue
+        public var region: String?
+        public var protocolName: String
+    }
+
+    func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.key.lowercased() == lower }?.value
+    }
+
+    var path: String { String(target.prefix { $0 != "?" }) }
+
+    var query: [(String, String)] {
+        guard let mark = target.firstIndex(of: "?") else { return [] }
+        return Self.formDecode(String(target[target.index(after: mark)...]))
+    }
+
+    /// Service and region from the SigV4 credential scope: `Credential=AKID/date/region/service/aws4_request`.
+    var credentialScope: (service: String, region: String)? {
+        var credential: String?
+        if let authorization = header("Authorization"), let range = authorization.firstRange(of: "Credential=") {
+            credential = String(authorization[range.upperBound...].prefix { $0 != "," && $0 != " " })
+        } else if let presigned = query.first(where: { $0.0 == "X-Amz-Credential" })?.1 {
+            credential = presigned
+        }
+        guard let parts = credential?.split(separator: "/"), parts.count >= 5 else { return nil }
+        return (String(parts[parts.count - 2]), String(parts[parts.count - 3]))
+    }
+
+    /// Decodes the request. `serviceHint` names the service when the endpoint says it (a proxy
+    /// serving one service); otherwise the credential scope does, and requests signed without one
+    /// (SigV2 presigned URLs) are read as S3, the only service that still accepts them.
+    public func decode(serviceHint: String? = nil) -> Decoded {
+        let scope = credentialScope
+        let region = scope?.region
+        let bodyText = String(decoding: body, as: UTF8.self)
+        // JSON protocol.
+        if let target = header("X-Amz-Target"), let dot = target.lastIndex(of: ".") {
+            let operation = String(target[target.index(after: dot)...])
+            let parameters = (try? JSONValue.parse(bodyText)) ?? .object([:])
+            let service = serviceHint ?? scope?.service ?? Self.serviceFromTargetPrefix(String(target[..<dot]))
+            return Decoded(service: service, operation: operation, parameters: parameters, region: region, protocolName: "json")
+        }
+        // Query protocol: form body on POST, query string on GET.
+        let form = (header("Content-Type")?.hasPrefix("application/x-www-form-urlencoded") == true) ? Self.formDecode(bodyText) : []
+        let fields = form.isEmpty ? query : form
+        if let action = fields.first(where: { $0.0 == "Action" })?.1 {
+            let parameters = Self.queryParameters(fields.filter { $0.0 != "Action" && $0.0 != "Version" && !$0.0.hasPrefix("X-Amz-") })
+            return Decoded(service: serviceHint ?? scope?.service ?? "unknown", operation: action, parameters: parameters, region: region, protocolName: "query")
+        }
+        let service = serviceHint ?? scope?.service ?? "s3"
+        if service == "s3" {
+            return decodeS3(region: region, bodyText: bodyText)
+        }
+        return decodeRESTJSON(service: service, region: region, bodyText: bodyText)
+    }
+
+    static func serviceFromTargetPrefix(_ prefix: String) -> String {
+        let lower = prefix.lowercased()
+        if lower.hasPrefix("dynamodb") { return "dynamodb" }
+        if lower.hasPrefix("amazonsqs") { return "sqs" }
+        if lower.hasPrefix("trentservice") { return "kms" }
+        if lower.hasPrefix("logs") { return "logs" }
+        if lower.hasPrefix("secretsmanager") { return "secretsmanager" }
+        if lower.hasPrefix("amazonssm") { return "ssm" }
+        if lower.hasPrefix("awsstepfunctions") { return "states" }
+        if lower.hasPrefix("kinesis") { return "kinesis" }
+        if lower.hasPrefix("amazonec2containerregistry") { return "ecr" }
+        if lower.hasPrefix("amazonec2containerservice") { return "ecs" }
+        return lower
+    }
+
+    // MARK: S3 (REST-XML)
+
+    func decodeS3(region: String?, bodyText: String) -> Decoded {
+        // Virtual-hosted style puts the bucket in the host name.
+        var bucket: String?
+        var key: String?
+        let host = (header("Host") ?? "").prefix { $0 != ":" }
+        if let range = host.firstRange(of: ".s3"), range.lowerBound > host.startIndex {
+            bucket = String(host[..<range.lowerBound])
+        }
+        let segments = path.split(separator: "/", maxSplits: bucket == nil ? 1 : 0, omittingEmptySubsequences: true).map { Self.percentDecode(String($0)) }
+        if bucket == nil {
+            bucket = segments.first
+            if segments.count > 1 { key = segments[1] }
+        } else {
+            let rest = Self.percentDecode(String(path.drop { $0 == "/" }))
+            key = rest.isEmpty ? nil : rest
+        }
+        let subresources = Set(query.map(\.0))
+        func has(_ name: String) -> Bool { subresources.contains(name) }
+        var parameters: [String: JSONValue] = [:]
+        if let bucket { parameters["Bucket"] = .string(bucket) }
+        if let key { parameters["Key"] = .string(key) }
+        let operation: String?
+        switch (method, bucket, key) {
+        case ("GET", nil, _): operation = "ListBuckets"
+        case ("HEAD", _?, nil): operation = "HeadBucket"
+        case ("HEAD", _?, _?): operation = "HeadObject"
+        case ("GET", _?, nil):
+            if has("policy") { operation = "GetBucketPolicy" } else if has("acl") { operation = "GetBucketAcl" } else if has("versioning") { operation = "GetBucketVersioning" } else if has("lifecycle") { operation = "GetBucketLifecycleConfiguration" } else if has("tagging") { operation = "GetBucketTagging" } else if has("location") { operation = "GetBucketLocation" } else if has("publicAccessBlock") { operation = "GetPublicAccessBlock" } else if has("encryption") { operation = "GetBucketEncryption" } else if has("uploads") { operation = "ListMultipartUploads" } else if has("versions") { operation = "ListObjectVersions" } else if query.contains(where: { $0 == ("list-type", "2") }) { operation = "ListObjectsV2" } else { operation = "ListObjects" }
+            if let prefix = query.first(where: { $0.0 == "prefix" })?.1, !prefix.isEmpty { parameters["Prefix"] = .string(prefix) }
+        case ("PUT", _?, nil):
+            if has("policy") { operation = "PutBucketPolicy" } else if has("acl") { operation = "PutBucketAcl" } else if has("versioning") {
+                operation = "PutBucketVersioning"
+                if let status = Self.xmlValues("Status", in: bodyText).first { parameters["VersioningConfiguration"] = .object(["Status": .string(status)]) }
+            } else if has("lifecycle") { operation = "PutBucketLifecycleConfiguration" } else if has("tagging") { operation = "PutBucketTagging" } else if has("publicAccessBlock") { operation = "PutPublicAccessBlock" } else if has("encryption") { operation = "PutBucketEncryption" } else if has("cors") { operation = "PutBucketCors" } else if has("website") { operation = "PutBucketWebsite" } else if has("replication") { operation = "PutBucketReplication" } else if has("object-lock") { operation = "PutObjectLockConfiguration" } else if has("notification") { operation = "PutBucketNotificationConfiguration" } else if has("ownershipControls") { operation = "PutBucketOwnershipControls" } else { operation = "CreateBucket" }
+        case ("DELETE", _?, nil):
+            if has("policy") { operation = "DeleteBucketPolicy" } else if has("tagging") { operation = "DeleteBucketTagging" } else if has("lifecycle") { operation = "DeleteBucketLifecycle" } else if has("publicAccessBlock") { operation = "DeletePublicAccessBlock" } else if has("encryption") { operation = "DeleteBucketEncryption" } else if has("cors") { operation = "DeleteBucketCors" } else if has("website") { operation = "DeleteBucketWebsite" } else if has("replication") { operation = "DeleteBucketReplication" } else { operation = "DeleteBucket" }
+        case ("POST", _?, nil):
+            if has("delete") {
+                operation = "DeleteObjects"
+                let keys = Self.xmlValues("Key", in: bodyText)
+                parameters["Delete"] = .object(["Objects": .array(keys.map { .object(["Key": .string($0)]) })])
+            } else {
+                operation = nil
+            }
+        case ("GET", _?, _?):
+            operation = has("acl") ? "GetObjectAcl" : has("tagging") ? "GetObjectTagging" : has("uploadId") ? "ListParts" : "GetObject"
+        case ("PUT", _?, _?):
+            if has("acl") { operation = "PutObjectAcl" } else if has("tagging") { operation = "PutObjectTagging" } else if has("partNumber") { operation = header("x-amz-copy-source") == nil ? "UploadPart" : "UploadPartCopy" } else if has("retention") { operation = "PutObjectRetention" } else if has("legal-hold") { operation = "PutObjectLegalHold" } else if header("x-amz-copy-source") != nil { operation = "CopyObject" } else { operation = "PutObject" }
+        case ("DELETE", _?, _?):
+            operation = has("uploadId") ? "AbortMultipartUpload" : has("tagging") ? "DeleteObjectTagging" : "DeleteObject"
+            if let version = query.first(where: { $0.0 == "versionId" })?.1 { parameters["VersionId"] = .string(version) }
+        case ("POST", _?, _?):
+            operation = has("uploads") ? "CreateMultipartUpload" : has("uploadId") ? "CompleteMultipartUpload" : has("restore") ? "RestoreObject" : has("select") ? "SelectObjectContent" : nil
+        default:
+            operation = nil
+        }
+        return Decoded(service: "s3", operation: operation, parameters: .object(parameters), region: region, protocolName: "rest-xml")
+    }
+
+    // MARK: REST-JSON
+
+    /// Routes for the REST-JSON services Interlock knows: method, path pattern (`{x}` one segment), operation.
+    static let restRoutes: [String: [(String, String, String)]] = [
+        "lambda": [
+            ("GET", "/2015-03-31/functions", "ListFunctions"), ("POST", "/2015-03-31/functions", "CreateFunction"),
+            ("GET", "/2015-03-31/functions/{FunctionName}", "GetFunction"), ("DELETE", "/2015-03-31/functions/{FunctionName}", "DeleteFunction"),
+            ("POST", "/2015-03-31/functions/{FunctionName}/invocations", "Invoke"), ("PUT", "/2015-03-31/functions/{FunctionName}/code", "UpdateFunctionCode"),
+            ("PUT", "/2015-03-31/functions/{FunctionName}/configuration", "UpdateFunctionConfiguration"),
+            ("POST", "/2015-03-31/functions/{FunctionName}/policy", "AddPermission"), ("GET", "/2015-03-31/functions/{FunctionName}/policy", "GetPolicy"),
+        ],
+        "eks": [
+            ("GET", "/clusters", "ListClusters"), ("POST", "/clusters", "CreateCluster"), ("GET", "/clusters/{name}", "DescribeCluster"),
+            ("DELETE", "/clusters/{name}", "DeleteCluster"), ("GET", "/clusters/{clusterName}/node-groups", "ListNodegroups"),
+            ("DELETE", "/clusters/{clusterName}/node-groups/{nodegroupName}", "DeleteNodegroup"),
+        ],
+    ]
+
+    func decodeRESTJSON(service: String, region: String?, bodyText: String) -> Decoded {
+        let segments = path.split(separator: "/").map { Self.percentDecode(String($0)) }
+        var parameters = (try? JSONValue.parse(bodyText))?.objectValue ?? [:]
+        for (method, pattern, operation) in Self.restRoutes[service] ?? [] where method == self.method {
+            let parts = pattern.split(separator: "/").map(String.init)
+            guard parts.count == segments.count else { continue }
+            var captured: [String: JSONValue] = [:]
+            var matches = true
+            for (part, segment) in zip(parts, segments) {
+                if part.hasPrefix("{") { captured[String(part.dropFirst().dropLast())] = .string(segment) } else if part != segment { matches = false; break }
+            }
+            guard matches else { continue }
+            parameters.merge(captured) { _, new in new }
+            return Decoded(service: service, operation: operation, parameters: .object(parameters), region: region, protocolName: "rest-json")
+        }
+        return Decoded(service: service, operation: nil, parameters: .object(parameters), region: region, protocolName: "rest-json")
+    }
+
+    // MARK: Encodings
+
+    static func percentDecode(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), iterator.count >= 2, let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func formDecode(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            return (percentDecode(String(parts[0])), parts.count > 1 ? percentDecode(String(parts[1])) : "")
+        }
+    }
+
+    /// `InstanceId.1=i-1&InstanceId.2=i-2&Filter.1.Name=x` → `InstanceId: [i-1, i-2]`, `Filter: [{Name: x}]`.
+    static func queryParameters(_ fields: [(String, String)]) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        var lists: [String: [Int: [String: JSONValue]]] = [:]
+        var scalarsInLists: [String: [Int: String]] = [:]
+        for (name, value) in fields {
+            let parts = name.split(separator: ".").map(String.init)
+            if parts.count >= 2, let index = Int(parts[1]) {
+                if parts.count == 2 {
+                    scalarsInLists[parts[0], default: [:]][index] = value
+                } else {
+                    lists[parts[0], default: [:]][index, default: [:]][parts[2...].joined(separator: ".")] = .string(value)
+                }
+            } else {
+                object[name] = value == "true" ? .bool(true) : value == "false" ? .bool(false) : (Double(value).map { JSONValue.number($0) } ?? .string(value))
+            }
+        }
+        for (name, items) in scalarsInLists { object[name] = .array(items.keys.sorted().map { .string(items[$0]!) }) }
+        for (name, items) in lists { object[name] = .array(items.keys.sorted().map { .object(items[$0]!) }) }
+        return .object(object)
+    }
+
+    /// The text of every `<name>…</name>` element (enough for S3's small request documents).
+    static func xmlValues(_ name: String, in text: String) -> [String] {
+        var out: [String] = []
+        var rest = text[...]
+        while let open = rest.firstRange(of: "<\(name)>") {
+            rest = rest[open.upperBound...]
+            guard let close = rest.firstRange(of: "</\(name)>") else { break }
+            out.append(String(rest[..<close.lowerBound]).replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">"))
+            rest = rest[close.upperBound...]
+        }
+        return out
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import InterlockClassifiers
+import InterlockCore
+import Testing
+
+/// Requests captured from the AWS CLI and boto3 (`../shared/fixtures/aws`), decoded and classified.
+@Suite struct AWSHTTPRequestTests {
+    struct Captured {
+        var service: String
+        var operation: String
+        var client: String
+        var request: AWSHTTPRequest
+    }
+
+    static func captured() throws -> [Captured] {
+        var out: [Captured] = []
+        for name in ["aws-traffic-awscli.jsonl", "aws-traffic-boto3.jsonl", "aws-traffic-extra.jsonl"] {
+            let text = try String(contentsOf: Corpus.url("aws-traffic/\(name)"), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let record = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                guard let operation = record["operation"] as? String, let service = record["service"] as? String,
+                    let request = record["request"] as? [String: Any]
+                else { continue }
+                let headers = request["headers"] as? [String: String] ?? [:]
+                let body = Array(((request["body"] as? String) ?? "").utf8)
+                out.append(Captured(
+                    service: service.trimmingCharacters(in: CharacterSet(charactersIn: "?")), operation: operation, client: record["client"] as? String ?? "?",
+                    request: AWSHTTPRequest(method: request["method"] as! String, target: request["path"] as! String, headers: headers, body: body)))
+            }
+        }
+        return out
+    }
+
+    @Test func everyCapturedRequestDecodesToItsOperation() throws {
+        let requests = try Self.captured()
+        #expect(requests.count >= 60)
+        for item in requests {
+            let decoded = item.request.decode()
+            #expect(decoded.service == item.service, "\(item.client) \(item.service):\(item.operation)")
+            // The capture labels `GET /bucket?list-type=2` as ListObjects; the SDKs call it ListObjectsV2.
+            let same = decoded.operation == item.operation || (item.operation == "ListObjects" && decoded.operation == "ListObjectsV2")
+            #expect(same, "\(item.client) \(item.service):\(item.operation) decoded as \(decoded.operation ?? "nothing")")
+        }
+    }
+
+    @Test func everyCapturedRequestClassifiesAsRecorded() throws {
+        let expected = try InfrastructureCorpusTests.cases("aws-captured-operations.jsonl")
+        var effects = Dictionary(uniqueKeysWithValues: expected.map { ("\($0.object["service"]!):\($0.object["operation"]!)", $0.effect) })
+        effects["s3:ListObjectsV2"] = effects["s3:ListObjects"]
+        for item in try Self.captured() {
+            let decoded = item.request.decode()
+            let facts = AWSOperation.classify(service: decoded.service, operation: decoded.operation ?? "?", parameters: decoded.parameters)
+            #expect(Effect.worst(facts.map(\.effect)) == effects["\(item.service):\(item.operation)"], "\(item.client) \(item.service):\(item.operation)")
+        }
+    }
+
+    @Test func queryParametersAndBatchDeletesBecomeTargets() throws {
+        let requests = try Self.captured()
+        let terminate = try #require(requests.first { $0.operation == "TerminateInstances" })
+        let facts = AWSOperation.classify(service: "ec2", operation: "TerminateInstances", parameters: terminate.request.decode().parameters)
+        #expect(facts.first?.targets.first?.hasPrefix("i-") == true)
+        let batch = try #require(requests.first { $0.operation == "DeleteObjects" })
+        let batchFacts = AWSOperation.classify(service: "s3", operation: "DeleteObjects", parameters: batch.request.decode().parameters)
+        #expect(batchFacts.first?.targets == ["harness-bucket/dir/obj2.txt"])
+    }
+
+    @Test func subresourcesNameTheirOperations() {
+        func op(_ method: String, _ target: String, _ body: String = "") -> String? {
+            AWSHTTPRequest(method: method, target: target, headers: ["Host": "s3.amazonaws.com"], body: Array(body.utf8)).decode(serviceHint: "s3").operation
+        }
+        #expect(op("PUT", "/b?policy") == "PutBucketPolicy")
+        #expect(op("DELETE", "/b?publicAccessBlock") == "DeletePublicAccessBlock")
+        #expect(op("PUT", "/b?acl") == "PutBucketAcl")
+        let suspend = AWSHTTPRequest(method: "PUT", target: "/b?versioning", headers: [:], body: Array("<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>".utf8)).decode(serviceHint: "s3")
+        #expect(AWSOperation.classify(service: "s3", operation: suspend.operation!, parameters: suspend.parameters).first?.categories.contains(.protectionOff) == true)
+        let virtualHost = AWSHTTPRequest(method: "DELETE", target: "/dir/k.txt", headers: ["Host": "bucket.s3.eu-west-1.amazonaws.com"]).decode(serviceHint: "s3")
+        #expect(virtualHost.operation == "DeleteObject")
+        #expect(virtualHost.parameters["Bucket"]?.stringValue == "bucket")
+        #expect(virtualHost.parameters["Key"]?.stringValue == "dir/k.txt")
+        let lambda = AWSHTTPRequest(method: "DELETE", target: "/2015-03-31/functions/billing", headers: [:]).decode(serviceHint: "lambda")
+        #expect(lambda.operation == "DeleteFunction")
+        #expect(AWSHTTPRequest(method: "PATCH", target: "/x", headers: [:]).decode(serviceHint: "lambda").operation == nil)
+    }
+}
