@@ -82,3 +82,16 @@ import Testing
         #expect(AWSHTTPRequest(method: "PATCH", target: "/x", headers: [:]).decode(serviceHint: "lambda").operation == nil)
     }
 }
+
+@Suite struct AWSEnvironmentFactTests {
+    @Test func arnsNameTheAccount() {
+        let request = AWSRequest(service: "sts", operation: "AssumeRole", parameters: .object(["RoleArn": .string("arn:aws:iam::111122223333:role/admin")]))
+        let facts = ClassifierSet.standard.classify(Action(principal: Principal(agent: "t"), channel: .awsAPI, input: .aws(request)))
+        #expect(facts.environmentFacts[.awsAccount] == ["111122223333"])
+        let cli = ClassifierSet.standard.classify(Action(principal: Principal(agent: "t"), channel: .cli, input: .shell(ShellInput(
+            command: "aws iam attach-role-policy --role-name x --policy-arn arn:aws:iam::444455556666:policy/p"))))
+        #expect(cli.environmentFacts[.awsAccount] == ["444455556666"])
+        // AWS-managed policies carry no account.
+        #expect(AWSOperation.accounts(in: .string("arn:aws:iam::aws:policy/AdministratorAccess")).isEmpty)
+    }
+}

@@ -8,12 +8,15 @@ public struct AWSClassifier: ActionClassifier {
     public func classify(_ action: Action) -> Classification? {
         switch action.input {
         case .aws(let request):
-            return Classification(findings: AWSOperation.classify(service: request.service, operation: request.operation, parameters: request.parameters))
+            var facts = Classification(findings: AWSOperation.classify(service: request.service, operation: request.operation, parameters: request.parameters))
+            for account in AWSOperation.accounts(in: request.parameters) { facts.environmentFacts.add(.awsAccount, account) }
+            return facts
         case .tool(let call):
             guard let service = call.arguments["service_name"]?.stringValue, let operation = call.arguments["operation_name"]?.stringValue else { return nil }
             var facts = Classification(findings: AWSOperation.classify(
                 service: service, operation: operation, parameters: call.arguments["parameters"] ?? .object([:])))
             if let region = call.arguments["region"]?.stringValue { facts.environmentFacts.add(.awsRegion, region) }
+            for account in AWSOperation.accounts(in: call.arguments["parameters"] ?? .null) { facts.environmentFacts.add(.awsAccount, account) }
             return facts
         default:
             return nil

@@ -219,6 +219,24 @@ public enum AWSOperation {
         "deleteitem", "deletecluster", "deleterepository", "deleteimage", "deletehostedzone", "deletekey", "deleteindex",
     ]
 
+    /// Account ids named by ARNs in the parameters (`arn:aws:iam::123456789012:role/x`): the
+    /// account a call reaches into, for environment resolution.
+    public static func accounts(in parameters: JSONValue) -> [String] {
+        var out: [String] = []
+        func visit(_ value: JSONValue) {
+            switch value {
+            case .string(let text) where text.hasPrefix("arn:"):
+                let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+                if parts.count >= 5, parts[4].count == 12, parts[4].allSatisfy(\.isNumber), !out.contains(String(parts[4])) { out.append(String(parts[4])) }
+            case .array(let items): items.forEach(visit)
+            case .object(let members): members.keys.sorted().forEach { visit(members[$0]!) }
+            default: break
+            }
+        }
+        visit(parameters)
+        return out
+    }
+
     // MARK: Targets
 
     /// Parameter names that identify what a call acts on.

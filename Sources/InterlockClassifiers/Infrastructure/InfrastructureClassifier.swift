@@ -32,6 +32,8 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
             if let namespace = invocation.option("-n", "--namespace") { facts.append((.kubeNamespace, namespace)) }
         case "aws":
             if let region = invocation.option("--region") { facts.append((.awsRegion, region)) }
+            let arns = invocation.arguments.compactMap { $0 }.filter { $0.hasPrefix("arn:") }.map(JSONValue.string)
+            for account in AWSOperation.accounts(in: .array(arns)) { facts.append((.awsAccount, account)) }
         case "terraform", "tofu":
             let words = invocation.arguments.compactMap { $0 }
             if let index = words.firstIndex(of: "workspace"), index + 2 < words.count, words[index + 1] == "select" || words[index + 1] == "new" {
