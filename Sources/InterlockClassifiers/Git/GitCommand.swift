@@ -9,15 +9,50 @@ public enum GitCommand {
     /// `arguments` are the values after `git` (nil when computed at run time); `displays` as written.
     public static func classify(_ arguments: [String?], displays: [String]) -> [Finding] {
         var index = 0
+        var injected: [Finding] = []
         // Global options: `-C dir`, `-c key=value`, `--git-dir=...`, `--no-pager`, `-P`.
         while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
+            if text == "-c" || text == "--config-env" {
+                let setting = index + 1 < arguments.count ? arguments[index + 1] : nil
+                if let finding = configInjection(setting, display: index + 1 < displays.count ? displays[index + 1] : "?") { injected.append(finding) }
+            }
+            if text.hasPrefix("--exec-path=") || text.hasPrefix("--git-dir=") {
+                injected.append(Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`\(text)` makes git run programs or hooks from another place"))
+            }
             if ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env", "--super-prefix"].contains(text) { index += 1 }
             if text == "--version" || text == "--help" || text == "-h" {
                 return [finding("git", .read, "`git \(text)` only prints")]
             }
             index += 1
         }
-        guard index < arguments.count else { return [finding("git", .read, "`git` without a subcommand prints usage")] }
+        guard index < arguments.count else { return injected + [finding("git", .read, "`git` without a subcommand prints usage")] }
+        var out = injected + classifySubcommand(arguments, displays: displays, at: index)
+        // Options that run a program on either end of a transfer, and `ext::` remotes that run commands.
+        let rest = arguments[(index + 1)...].compactMap { $0 }
+        if rest.contains(where: { $0.hasPrefix("--upload-pack") || $0.hasPrefix("--receive-pack") || $0.hasPrefix("--exec=") || $0 == "--exec" || $0.hasPrefix("ext::") }) {
+            out.append(Finding(operation: "git:transport_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                               reason: "`--upload-pack`, `--receive-pack`, `--exec` or an `ext::` remote runs a command of the caller's choosing"))
+        }
+        return out
+    }
+
+    /// `-c key=value` settings that make git run a command.
+    static func configInjection(_ setting: String??, display: String) -> Finding? {
+        guard let setting = setting ?? nil else {
+            return Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git -c \(display)` sets configuration computed at run time")
+        }
+        let key = String(setting.prefix { $0 != "=" }).lowercased()
+        let commandKeys = ["core.sshcommand", "core.pager", "core.editor", "core.hookspath", "core.fsmonitor", "core.askpass", "core.gitproxy", "sequence.editor",
+                           "diff.external", "gpg.program", "gpg.ssh.program", "credential.helper", "uploadpack.packobjectshook", "core.sshcommand"]
+        let commandPatterns = ["alias.", "pager.", "filter.", "difftool.", "mergetool.", "merge.", "diff.", "protocol.", "url.", "include.", "includeif."]
+        if commandKeys.contains(key) || commandPatterns.contains(where: { key.hasPrefix($0) }) && (key.hasPrefix("alias.") || key.hasPrefix("pager.") || key.hasSuffix(".cmd") || key.hasSuffix(".command") || key.hasSuffix(".clean") || key.hasSuffix(".smudge") || key.hasSuffix(".process") || key.hasSuffix(".driver") || key.hasSuffix(".textconv") || key.hasSuffix(".allow") || key.hasSuffix(".insteadof") || key.hasPrefix("include")) {
+            return Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                           reason: "`git -c \(key)=…` makes git run a command of the caller's choosing")
+        }
+        return nil
+    }
+
+    static func classifySubcommand(_ arguments: [String?], displays: [String], at index: Int) -> [Finding] {
         guard let sub = arguments[index] else {
             return [Finding(operation: "git:dynamic", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "the git subcommand `\(displays[index])` is computed at run time")]
         }

@@ -334,7 +334,37 @@ struct ShellAnalysis {
     }
 
     /// Variables that place a command in an environment (`PGHOST=prod-db psql`, `AWS_REGION=...`).
+    /// Environment variables that make a program run code of the caller's choosing.
+    enum CodeVariable {
+        /// Holds a command line the program runs (`PAGER`, `GIT_SSH_COMMAND`).
+        case command
+        /// Loads code the line does not show (`LD_PRELOAD`, `BASH_ENV`, `NODE_OPTIONS`).
+        case hidden
+    }
+
+    static let codeVariables: [String: CodeVariable] = [
+        "PAGER": .command, "MANPAGER": .command, "GIT_PAGER": .command, "SYSTEMD_PAGER": .command, "EDITOR": .command, "VISUAL": .command,
+        "GIT_EDITOR": .command, "GIT_SEQUENCE_EDITOR": .command, "GIT_SSH_COMMAND": .command, "GIT_SSH": .command, "GIT_EXTERNAL_DIFF": .command,
+        "GIT_ASKPASS": .command, "SSH_ASKPASS": .command, "SUDO_ASKPASS": .command, "LESSOPEN": .command, "LESSCLOSE": .command,
+        "PROMPT_COMMAND": .command, "RSYNC_RSH": .command, "CVS_RSH": .command, "BROWSER": .command,
+        "BASH_ENV": .hidden, "ENV": .hidden, "LD_PRELOAD": .hidden, "LD_AUDIT": .hidden, "LD_LIBRARY_PATH": .hidden, "DYLD_INSERT_LIBRARIES": .hidden,
+        "PYTHONSTARTUP": .hidden, "PYTHONPATH": .hidden, "PERL5OPT": .hidden, "PERL5LIB": .hidden, "NODE_OPTIONS": .hidden, "RUBYOPT": .hidden,
+        "GIT_CONFIG_PARAMETERS": .hidden, "GIT_CONFIG_COUNT": .hidden, "GIT_DIR": .hidden, "GIT_EXEC_PATH": .hidden, "SHELLOPTS": .hidden, "PS4": .hidden,
+    ]
+
     mutating func noteEnvironmentVariable(_ name: String, _ value: String?) {
+        if let kind = Self.codeVariables[name] {
+            switch (kind, value) {
+            case (.command, let text?) where !text.isEmpty:
+                // A pager or editor set to a fixed command: classify that command.
+                let command = text.hasPrefix("|") ? String(text.dropFirst()) : text
+                analyzeText(command, origin: "the command `\(name)` names")
+            case (.command, _):
+                unknown("shell:env_\(name.lowercased())", "`\(name)` names a command computed at run time, which the next program runs", opaque: true)
+            case (.hidden, _):
+                unknown("shell:env_\(name.lowercased())", "`\(name)` makes programs load code the command line does not show", opaque: true)
+            }
+        }
         guard let value, !value.isEmpty else { return }
         switch name {
         case "PGHOST", "MYSQL_HOST", "DATABASE_HOST", "DB_HOST": environmentFacts.add(.databaseHost, value)
