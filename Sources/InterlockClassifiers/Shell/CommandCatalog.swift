@@ -57,6 +57,7 @@ extension ShellAnalysis {
             add(op, .read, "`\(name) \(only)` only prints")
             return
         }
+        classifyEmbeddedCommands(name, args, stdin: stdin)
         switch Self.dispatchedCommands[name] {
         // MARK: Wrappers that run another command
         case .sudo:
@@ -166,6 +167,65 @@ extension ShellAnalysis {
             } else {
                 classifyCatalogued(name, args, stdin: stdin)
             }
+        }
+    }
+
+    // MARK: Commands hidden in options
+
+    /// Options that make an ordinary command run another one: `man -P`, `tar --to-command`,
+    /// `rsync -e`, `ssh -o ProxyCommand=`, `sort --compress-program`, and the jobs `at` reads.
+    mutating func classifyEmbeddedCommands(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        let options: [String]
+        switch name {
+        case "man": options = ["-P", "--pager", "-H", "--html"]
+        case "tar", "gtar", "bsdtar": options = ["--to-command", "--use-compress-program", "-I", "--info-script", "-F", "--new-volume-script", "--rmt-command", "--rsh-command"]
+        case "rsync": options = ["-e", "--rsh", "--rsync-path"]
+        case "scp": options = ["-S"]
+        case "sort": options = ["--compress-program"]
+        case "at", "batch":
+            let parsed = CommandOptions(args, valued: ["-f", "-q", "-t"])
+            if let file = parsed.value("-f") {
+                analyzeScriptFile(.known(file), runner: "`\(name) -f`")
+            } else {
+                runProgramFromStandardInput(name, stdin: stdin) { analysis, text in analysis.analyzeText(text, origin: "the job `\(name)` schedules") }
+            }
+            return
+        default: options = []
+        }
+        var commands: [(String, Argument)] = []
+        var index = 0
+        while index < args.count {
+            let argument = args[index]
+            guard let text = argument.value else {
+                index += 1
+                continue
+            }
+            for option in options {
+                if text == option, index + 1 < args.count {
+                    commands.append((option, args[index + 1]))
+                } else if text.hasPrefix(option + "=") {
+                    commands.append((option, .known(String(text.dropFirst(option.count + 1)))))
+                } else if option.count == 2, !option.hasPrefix("--"), text.hasPrefix(option), text.count > 2, !text.hasPrefix("--") {
+                    commands.append((option, .known(String(text.dropFirst(2)))))
+                }
+            }
+            if text.hasPrefix("--checkpoint-action=exec=") { commands.append(("--checkpoint-action", .known(String(text.dropFirst("--checkpoint-action=exec=".count))))) }
+            // ssh options that run local commands.
+            if ["ssh", "scp", "sftp", "rsync"].contains(name), text == "-o" || text.hasPrefix("-o"), let setting = (text == "-o" ? (index + 1 < args.count ? args[index + 1].value : nil) : String(text.dropFirst(2))) {
+                let lower = setting.lowercased()
+                for key in ["proxycommand", "localcommand", "knownhostscommand"] where lower.hasPrefix(key) {
+                    let value = setting.dropFirst(key.count).drop { $0 == "=" || $0 == " " }
+                    commands.append(("-o \(key)", .known(String(value))))
+                }
+            }
+            index += 1
+        }
+        for (option, command) in commands {
+            guard let text = command.value else {
+                unknown("shell:\(name)", "`\(name) \(option)` runs a command computed at run time", opaque: true)
+                continue
+            }
+            analyzeText(text, origin: "the command `\(name) \(option)` runs")
         }
     }
 
