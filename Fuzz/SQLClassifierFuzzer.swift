@@ -4,18 +4,6 @@ import InterlockClassifiers
 import InterlockCore
 import InterlockSyntax
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-private func nanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-}
-
 /// Pays one-time costs (lazy globals, type metadata) before any input is timed.
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
@@ -26,7 +14,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMut
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSQLClassifier(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let start = nanoseconds()
+    let start = FuzzBudget.now()
     for dialect in SQLDialect.allCases {
         let facts = SQLClassifier.findings(for: text, dialect: dialect)
         if (try? SQLStatement.parse(text, dialect: dialect)) == nil && facts.effect == .read {
@@ -34,7 +22,7 @@ public func fuzzSQLClassifier(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
         }
     }
     _ = SQLClassifier.findings(for: text, dialect: nil)
-    let elapsed = nanoseconds() - start
+    let elapsed = FuzzBudget.now() - start
     if size <= 4096 && elapsed > UInt64(FuzzBudget.nanoseconds) { fatalError("\(size)-byte input took \(elapsed / 1000) µs") }
     return 0
 }

@@ -222,10 +222,7 @@ private struct StatementReader {
             var flags: SQLStatement.Flags = []
             if isWord("global", at: 1) || isWord("persist", at: 1) { flags.insert(.global) }
             if isWord("role", at: 1) || (isWord("session", at: 1) && isWord("authorization", at: 2)) {
-                return make("set_role", isWord("role", at: 1) ? "VariableSetStmt" : "VariableSetStmt", flags: flags)
-            }
-            if isWord("transaction", at: 1) || (isWord("session", at: 1) && isWord("characteristics", at: 2)) {
-                return make("set", isWord("transaction", at: 1) ? "VariableSetStmt" : "VariableSetStmt", flags: flags)
+                return make("set_role", "VariableSetStmt", flags: flags)
             }
             if isWord("constraints", at: 1) { return make("set", "ConstraintsSetStmt") }
             return make("set", "VariableSetStmt", flags: flags)
@@ -249,9 +246,8 @@ private struct StatementReader {
                 let inner = SQLStatement.analyze(Array(tokens[(asIndex + 1)...]), dialect: dialect)
                 return make("prepare", "PrepareStmt", inner: [inner])
             }
-            if let fromIndex = topLevelWord("from", from: 1) {
+            if topLevelWord("from", from: 1) != nil {
                 // MySQL `PREPARE s FROM 'text'`: the text is dynamic SQL.
-                _ = fromIndex
                 return make("execute", nil)
             }
             return make("prepare", "PrepareStmt")

@@ -61,6 +61,12 @@ public struct ShellParser {
         let index = position + offset
         return index < bytes.count ? bytes[index] : nil
     }
+    /// Redirection operators as spelled, longest first so that `<<<` is not read as `<<` and `<`.
+    private static let redirectionOperators: [(StaticString, ShellRedirection.Operator)] = [
+        ("<<<", .hereString), ("<<", .hereDocument), ("<>", .readWrite), ("<&", .duplicateInput), ("<", .input), (">>", .append),
+        (">|", .clobber), (">&", .duplicateOutput), (">", .output), ("&>>", .appendOutputAndError), ("&>", .outputAndError),
+    ]
+
     private func peekIs(_ text: StaticString) -> Bool {
         let count = text.utf8CodeUnitCount
         guard position + count <= bytes.count else { return false }
@@ -68,6 +74,7 @@ public struct ShellParser {
         for i in 0..<count where bytes[position + i] != start[i] { return false }
         return true
     }
+
     private var peekDescription: String {
         guard let byte = peek() else { return "end of input" }
         return byte == UInt8(ascii: "\n") ? "newline" : String(decoding: [byte], as: UTF8.self)
@@ -588,34 +595,12 @@ public struct ShellParser {
                 position = end + 1
             }
         }
-        let op: ShellRedirection.Operator
-        if peekIs("<<<") {
-            op = .hereString
-        } else if peekIs("<<") {
-            op = .hereDocument
-        } else if peekIs("<>") {
-            op = .readWrite
-        } else if peekIs("<&") {
-            op = .duplicateInput
-        } else if peekIs("<") {
-            op = .input
-        } else if peekIs(">>") {
-            op = .append
-        } else if peekIs(">|") {
-            op = .clobber
-        } else if peekIs(">&") {
-            op = .duplicateOutput
-        } else if peekIs(">") {
-            op = .output
-        } else if descriptor == nil, peekIs("&>>") {
-            op = .appendOutputAndError
-        } else if descriptor == nil, peekIs("&>") {
-            op = .outputAndError
-        } else {
+        // `&>` and `&>>` take no descriptor number.
+        guard let (spelling, op) = Self.redirectionOperators.first(where: { (descriptor == nil || $0.0.utf8Start[0] != UInt8(ascii: "&")) && peekIs($0.0) }) else {
             position = start
             return nil
         }
-        position += op.rawValue.utf8.count
+        position += spelling.utf8CodeUnitCount
         if op == .hereDocument {
             let stripTabs = peek() == UInt8(ascii: "-")
             if stripTabs { position += 1 }

@@ -203,9 +203,6 @@ public struct ShellWord: Sendable, Hashable {
         return false
     }
 
-    /// Whether some part is expanded at run time (a parameter or a substitution).
-    public var hasExpansion: Bool { staticValue == nil }
-
     /// Every script the word runs while being expanded, however deeply nested.
     public var substitutions: [ShellScript] {
         var out: [ShellScript] = []

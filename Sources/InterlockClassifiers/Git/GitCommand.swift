@@ -43,7 +43,7 @@ public enum GitCommand {
         }
         let key = String(setting.prefix { $0 != "=" }).lowercased()
         let commandKeys = ["core.sshcommand", "core.pager", "core.editor", "core.hookspath", "core.fsmonitor", "core.askpass", "core.gitproxy", "sequence.editor",
-                           "diff.external", "gpg.program", "gpg.ssh.program", "credential.helper", "uploadpack.packobjectshook", "core.sshcommand"]
+                           "diff.external", "gpg.program", "gpg.ssh.program", "credential.helper", "uploadpack.packobjectshook"]
         let commandPatterns = ["alias.", "pager.", "filter.", "difftool.", "mergetool.", "merge.", "diff.", "protocol.", "url.", "include.", "includeif."]
         if commandKeys.contains(key) || commandPatterns.contains(where: { key.hasPrefix($0) }) && (key.hasPrefix("alias.") || key.hasPrefix("pager.") || key.hasSuffix(".cmd") || key.hasSuffix(".command") || key.hasSuffix(".clean") || key.hasSuffix(".smudge") || key.hasSuffix(".process") || key.hasSuffix(".driver") || key.hasSuffix(".textconv") || key.hasSuffix(".allow") || key.hasSuffix(".insteadof") || key.hasPrefix("include")) {
             return Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
@@ -72,7 +72,7 @@ public enum GitCommand {
         case "status", "log", "diff", "show", "blame", "annotate", "ls-files", "ls-tree", "rev-parse", "describe", "shortlog", "grep",
             "cat-file", "rev-list", "help", "version", "fsck", "count-objects", "whatchanged", "name-rev", "merge-base", "cherry",
             "ls-remote", "show-ref", "for-each-ref", "var", "check-ignore", "check-attr", "check-ref-format", "verify-commit",
-            "verify-tag", "range-diff", "difftool", "show-branch", "instaweb_dummy", "citool_dummy", "bugreport", "diagnose", "hash-object", "request-pull", "format-patch":
+            "verify-tag", "range-diff", "difftool", "show-branch", "bugreport", "diagnose", "hash-object", "request-pull", "format-patch":
             if sub == "format-patch" || sub == "bugreport" || sub == "diagnose" { return [finding("git:\(sub)", .write, "`git \(sub)` writes files")] }
             return [finding("git:\(sub)", .read, "`git \(sub)` only reads")]
         case "push":
@@ -178,7 +178,7 @@ public enum GitCommand {
             if operands.first == "deinit", has("--force") || hasShort("f") || has("--all") {
                 return [finding("git:submodule_deinit", .destructive, categories: [.dataLoss], "`git submodule deinit -f` deletes submodule working trees")]
             }
-            if operands.isEmpty || operands.first == "status" || operands.first == "summary" || operands.first == "foreach" && false {
+            if operands.isEmpty || operands.first == "status" || operands.first == "summary" {
                 return [finding("git:submodule", .read, "shows submodules")]
             }
             if operands.first == "foreach" {
@@ -208,8 +208,8 @@ public enum GitCommand {
             if operands.first == "log" || operands.first == "visualize" || operands.first == "view" { return [finding("git:bisect", .read, "shows the bisect state")] }
             if operands.first == "run" { return [Finding(operation: "git:bisect_run", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git bisect run` runs a command at each step")] }
             return [finding("git:bisect", .write, "moves through history")]
-        case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "clone", "mv", "apply", "am", "switch_dummy",
-            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "read-tree", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "restore_dummy", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
+        case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "clone", "mv", "apply", "am",
+            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "read-tree", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
             if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
             if sub == "fetch", has("--prune") || hasShort("p") {
                 return [finding("git:fetch", .write, "`git fetch --prune` updates and removes stale remote-tracking branches")]

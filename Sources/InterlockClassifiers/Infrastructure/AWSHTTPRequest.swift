@@ -251,7 +251,7 @@ public struct AWSHTTPRequest: Sendable {
         while let open = rest.firstRange(of: "<\(name)>") {
             rest = rest[open.upperBound...]
             guard let close = rest.firstRange(of: "</\(name)>") else { break }
-            out.append(String(rest[..<close.lowerBound]).replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">"))
+            out.append(String(rest[..<close.lowerBound]).replacing("&amp;", with: "&").replacing("&lt;", with: "<").replacing("&gt;", with: ">"))
             rest = rest[close.upperBound...]
         }
         return out

@@ -101,7 +101,7 @@ public enum AWSOperation {
     }
 
     /// Services where every change changes permissions.
-    static let permissionServices: Set<String> = ["iam", "sts", "organizations", "sso", "identitystore", "ram", "accessanalyzer_dummy"]
+    static let permissionServices: Set<String> = ["iam", "sts", "organizations", "sso", "identitystore", "ram"]
 
     struct Special {
         var effect: Effect
@@ -276,7 +276,6 @@ public enum AWSOperation {
             targets.removeAll { $0 == bucket }
             for item in objects { if let keyName = item["Key"]?.stringValue { targets.append("\(bucket)/\(keyName)") } }
         }
-        if service == "s3", key == "deletebucket" || key == "listobjects" || key == "listobjectsv2" { complete = complete && true }
         // Removing a bucket, key pair dedupe: S3 calls name the bucket and the key separately.
         if service == "s3", object["Key"] != nil, let bucket = object["Bucket"]?.stringValue { targets.removeAll { $0 == bucket } }
         return (targets, complete, targets.count)

@@ -57,7 +57,7 @@ enum KubernetesCommand {
         }
         if p.flags.contains("--dry-run") { return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb) --dry-run` changes nothing")] }
         switch verb {
-        case "get", "describe", "logs", "top", "explain", "diff", "version", "api-resources", "api-versions", "cluster-info", "events", "wait", "port-forward_dummy":
+        case "get", "describe", "logs", "top", "explain", "diff", "version", "api-resources", "api-versions", "cluster-info", "events", "wait":
             return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb)` only reads")]
         case "auth":
             return [Finding(operation: op, effect: objects.first == "can-i" || objects.first == "whoami" ? .read : .write, reason: "`\(tool) auth \(objects.first ?? "")`")]
@@ -126,105 +126,6 @@ enum KubernetesCommand {
             return [Finding(operation: op, effect: .unknown, targets: release, targetsComplete: false, reason: "`helm test` runs the release's test pods")]
         default:
             return [Finding(operation: op, effect: .unknown, targets: release, targetsComplete: false, reason: "`helm \(verb)` is not classified")]
-        }
-    }
-}
-
-/// `terraform`/`tofu`, `pulumi` and `cdk` command lines. Plans are analysed separately.
-enum TerraformCommand {
-    static func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
-        // `TF_CLI_ARGS` adds arguments to every command, `TF_CLI_ARGS_<verb>` to one.
-        if !invocation.environment.isEmpty {
-            let verb = invocation.arguments.compactMap { $0 }.first { !$0.hasPrefix("-") } ?? ""
-            var injected: [String?] = []
-            for key in ["TF_CLI_ARGS", "TF_CLI_ARGS_\(verb)"] {
-                guard let entry = invocation.environment[key] else { continue }
-                guard let value = entry else {
-                    return [Finding(operation: "terraform:\(verb)", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
-                                    reason: "`\(key)` injects arguments computed at run time into `\(invocation.tool) \(verb)`")]
-                }
-                injected.append(contentsOf: value.split(separator: " ").map { String($0) })
-            }
-            var expanded = invocation
-            expanded.environment = [:]
-            expanded.arguments.append(contentsOf: injected)
-            expanded.displays.append(contentsOf: injected.map { $0 ?? "?" })
-            return classify(expanded)
-        }
-        let tool = invocation.tool
-        let words = invocation.arguments.compactMap { $0 }
-        // `-chdir=DIR` and other global options come first.
-        let positional = words.filter { !$0.hasPrefix("-") }
-        guard let verb = positional.first else {
-            return [Finding(operation: "terraform:unclassified", effect: .unknown, targetsComplete: false, reason: "`\(tool)` with a computed or missing subcommand")]
-        }
-        let op = "terraform:\(verb)"
-        let flags = words.filter { $0.hasPrefix("-") }
-        func has(_ name: String) -> Bool { flags.contains { $0 == name || $0.hasPrefix(name + "=") } }
-        let replaced = flags.filter { $0.hasPrefix("-replace=") }.map { String($0.dropFirst("-replace=".count)) }
-        switch verb {
-        case "plan", "show", "validate", "output", "version", "providers", "graph", "console", "metadata", "test_dummy":
-            return [Finding(operation: op, effect: .read, reason: "`\(tool) \(verb)` changes no infrastructure")]
-        case "fmt":
-            return [Finding(operation: op, effect: has("-check") ? .read : .write, reason: has("-check") ? "checks formatting" : "rewrites configuration files")]
-        case "destroy":
-            return [Finding(operation: "terraform:destroy", effect: .destructive, targetsComplete: false, blastRadius: .unknown, categories: [.teardown], reason: "`\(tool) destroy` deletes every resource the configuration manages")]
-        case "apply":
-            if has("-destroy") {
-                return [Finding(operation: "terraform:destroy", effect: .destructive, targetsComplete: false, blastRadius: .unknown, categories: [.teardown], reason: "`\(tool) apply -destroy` deletes every resource the configuration manages")]
-            }
-            if !replaced.isEmpty {
-                return [Finding(operation: "terraform:replace", effect: .destructive, targets: replaced, categories: [.dataLoss], reason: "`-replace` destroys and recreates \(replaced.joined(separator: ", "))")]
-            }
-            return [Finding(operation: "terraform:apply", effect: .write, targetsComplete: false, blastRadius: .unknown,
-                            reason: "`\(tool) apply` changes infrastructure; whether it also deletes or replaces is in the plan, not the command line")]
-        case "taint":
-            return [Finding(operation: "terraform:taint", effect: .destructive, targets: Array(positional.dropFirst()), reason: "`taint` makes the next apply destroy and recreate the resource")]
-        case "untaint", "init", "get", "refresh", "import", "login", "logout", "providers_dummy":
-            return [Finding(operation: op, effect: .write, targets: Array(positional.dropFirst()), reason: "`\(tool) \(verb)` changes state, modules or credentials")]
-        case "force-unlock":
-            return [Finding(operation: "terraform:force_unlock", effect: .destructive, reason: "`force-unlock` removes the state lock another run may hold")]
-        case "state":
-            let sub = positional.dropFirst().first ?? ""
-            if ["list", "show", "pull"].contains(sub) { return [Finding(operation: op, effect: .read, reason: "reads state")] }
-            if ["rm", "mv", "push", "replace-provider"].contains(sub) {
-                return [Finding(operation: "terraform:state_\(sub.replacingOccurrences(of: "-", with: "_"))", effect: .destructive, targets: Array(positional.dropFirst(2)), reason: "`state \(sub)` rewrites what Terraform believes exists")]
-            }
-            return [Finding(operation: op, effect: .unknown, targetsComplete: false, reason: "`state \(sub)` is not classified")]
-        case "workspace":
-            let sub = positional.dropFirst().first ?? ""
-            if sub == "delete" { return [Finding(operation: "terraform:workspace_delete", effect: .destructive, targets: Array(positional.dropFirst(2)), categories: [.teardown], reason: "deletes a workspace and its state")] }
-            if sub == "list" || sub == "show" { return [Finding(operation: op, effect: .read, reason: "lists workspaces")] }
-            return [Finding(operation: "terraform:workspace_\(sub)", effect: .write, targets: Array(positional.dropFirst(2)), reason: "changes the selected workspace")]
-        default:
-            return [Finding(operation: op, effect: .unknown, targetsComplete: false, reason: "`\(tool) \(verb)` is not classified")]
-        }
-    }
-
-    static func pulumiOrCDK(_ invocation: InfrastructureInvocation) -> [Finding] {
-        let tool = invocation.tool
-        let positional = invocation.arguments.compactMap { $0 }.filter { !$0.hasPrefix("-") }
-        let verb = positional.first ?? ""
-        let op = "\(tool):\(verb)"
-        switch verb {
-        case "destroy":
-            return [Finding(operation: "\(tool):destroy", effect: .destructive, targetsComplete: false, blastRadius: .unknown, categories: [.teardown], reason: "`\(tool) destroy` deletes every resource of the stack")]
-        case "up", "deploy", "update", "refresh", "import", "bootstrap":
-            return [Finding(operation: op, effect: .write, targetsComplete: false, blastRadius: .unknown, reason: "`\(tool) \(verb)` changes infrastructure")]
-        case "preview", "diff", "synth", "synthesize", "ls", "list", "whoami", "about", "doctor", "version", "config", "logs", "context", "docs", "metadata", "notices":
-            if tool == "pulumi" && verb == "config" && positional.dropFirst().first.map({ ["set", "rm"].contains($0) }) == true {
-                return [Finding(operation: op, effect: .write, reason: "changes stack configuration")]
-            }
-            return [Finding(operation: op, effect: .read, reason: "`\(tool) \(verb)` changes nothing")]
-        case "stack":
-            let sub = positional.dropFirst().first ?? ""
-            if sub == "rm" { return [Finding(operation: "pulumi:stack_rm", effect: .destructive, targets: Array(positional.dropFirst(2)), categories: [.teardown], reason: "`pulumi stack rm` deletes the stack and its history")] }
-            if ["ls", "output", "history", "export", "graph", "tag_dummy"].contains(sub) || sub.isEmpty { return [Finding(operation: op, effect: .read, reason: "reads stacks")] }
-            return [Finding(operation: "pulumi:stack_\(sub)", effect: .write, reason: "changes stacks")]
-        case "state":
-            return [Finding(operation: "pulumi:state", effect: .destructive, targets: Array(positional.dropFirst(2)), reason: "`pulumi state` edits what Pulumi believes exists")]
-        default:
-            return [Finding(operation: op, effect: .unknown, targetsComplete: false, reason: "`\(tool) \(verb)` is not classified")]
         }
     }
 }

@@ -96,7 +96,7 @@ public struct TerraformPlanAnalysis: Sendable, Hashable {
                     if let number = step.doubleValue { return "[\(Int(number))]" }
                     return "?"
                 } ?? []
-                forcedBy.append(steps.joined(separator: ".").replacingOccurrences(of: ".[", with: "["))
+                forcedBy.append(steps.joined(separator: ".").replacing(".[", with: "["))
             }
             changes.append(Change(
                 address: address, type: type, action: action, forcedBy: forcedBy,
@@ -105,7 +105,7 @@ public struct TerraformPlanAnalysis: Sendable, Hashable {
     }
 
     /// Facts for the policy: one finding per kind of change, with addresses as targets.
-    public func findings(tool: String) -> [Finding] {
+    public var findings: [Finding] {
         var out: [Finding] = []
         let deleted = changes.filter { $0.action == .delete }
         let replaced = changes.filter { $0.action == .replace }
@@ -184,7 +184,7 @@ public struct TerraformPlanClassifier: ActionClassifier {
         guard case .plan(let input) = action.input else { return nil }
         do {
             let analysis = try TerraformPlanAnalysis(plan: input.plan)
-            return Classification(findings: analysis.findings(tool: input.tool))
+            return Classification(findings: analysis.findings)
         } catch {
             return .unknown(operation: "terraform:unreadable_plan", reason: "the plan cannot be read (\(error.message)); its effect is unknown")
         }

@@ -111,14 +111,14 @@ public struct SQLClassifier: ActionClassifier {
         case "truncate":
             add(.destructive, [.dataLoss], "empties\(named)")
         case _ where kind.hasPrefix("drop_"):
-            let object = String(kind.dropFirst(5)).replacingOccurrences(of: "_", with: " ")
+            let object = String(kind.dropFirst(5)).replacing("_", with: " ")
             var categories: Set<Category> = [.dataLoss]
             if ["database", "schema", "owned"].contains(object) { categories.insert(.teardown) }
             if ["role", "user", "group", "owned", "policy"].contains(object) { categories.insert(.permissionChange) }
             add(.destructive, categories, "drops the \(object)\(named)\(statement.flags.contains(.cascade) ? " and everything that depends on it (CASCADE)" : "")",
                 radius: statement.flags.contains(.cascade) ? .unknown : nil)
         case "grant", "revoke", "create_role", "alter_role", "alter_user", "alter_group", "reassign_owned", "alter_default_privileges", "create_user_mapping", "create_policy", "alter_policy":
-            add(.destructive, [.permissionChange], "changes who may do what (`\(kind.replacingOccurrences(of: "_", with: " ").uppercased())`)")
+            add(.destructive, [.permissionChange], "changes who may do what (`\(kind.replacing("_", with: " ").uppercased())`)")
         case _ where kind.hasPrefix("alter_"):
             if statement.flags.contains(.ownerChange) {
                 add(.destructive, [.permissionChange], "`OWNER TO` hands\(named) and every right over it to another role")
@@ -165,7 +165,7 @@ public struct SQLClassifier: ActionClassifier {
             if kind == "check" || kind == "checksum" || kind == "handler" {
                 add(.read, [], "`\(kind.uppercased())` only reads")
             } else {
-                add(.write, [], "`\(kind.uppercased().replacingOccurrences(of: "_", with: " "))` changes the database's state\(named)")
+                add(.write, [], "`\(kind.uppercased().replacing("_", with: " "))` changes the database's state\(named)")
             }
         case "kill", "shutdown":
             add(.destructive, [], "`\(kind.uppercased())` stops sessions or the server")

@@ -7,7 +7,7 @@ extension ShellAnalysis {
     /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
     /// against every name in turn.
     enum CataloguedCommand {
-        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, uniqDummy, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, aws, curl, wget, nc, make, swift, vi
+        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, aws, curl, wget, nc, make, swift, vi
     }
 
     static let cataloguedCommands: [String: CataloguedCommand] = [
@@ -15,7 +15,7 @@ extension ShellAnalysis {
         "rmdir": .rmdir, "unlink": .rmdir, "shred": .rmdir, "srm": .rmdir, "wipe": .rmdir,
         "truncate": .truncate,
         "dd": .dd,
-        "mkfs": .mkfs, "mke2fs": .mkfs, "mkswap": .mkfs, "wipefs": .mkfs, "fdisk": .mkfs, "sfdisk": .mkfs, "cfdisk": .mkfs, "parted": .mkfs, "gdisk": .mkfs, "sgdisk": .mkfs, "blkdiscard": .mkfs, "mkdosfs": .mkfs, "lvremove": .mkfs, "vgremove": .mkfs, "pvremove": .mkfs, "sgdisk_dummy": .mkfs,
+        "mkfs": .mkfs, "mke2fs": .mkfs, "mkswap": .mkfs, "wipefs": .mkfs, "fdisk": .mkfs, "sfdisk": .mkfs, "cfdisk": .mkfs, "parted": .mkfs, "gdisk": .mkfs, "sgdisk": .mkfs, "blkdiscard": .mkfs, "mkdosfs": .mkfs, "lvremove": .mkfs, "vgremove": .mkfs, "pvremove": .mkfs,
         "zfs": .zfs, "zpool": .zfs,
         "mv": .mv, "gmv": .mv,
         "cp": .cp, "gcp": .cp, "install": .cp,
@@ -24,7 +24,6 @@ extension ShellAnalysis {
         "touch": .touch, "mkdir": .touch, "mktemp": .touch, "mkfifo": .touch, "mknod": .touch,
         "tee": .tee,
         "sort": .sort,
-        "uniq_dummy": .uniqDummy,
         "sed": .sed, "gsed": .sed,
         "awk": .awk, "gawk": .awk, "mawk": .awk, "nawk": .awk,
         "yq": .yq,
@@ -37,7 +36,7 @@ extension ShellAnalysis {
         "getfacl": .getfacl, "lsattr": .getfacl, "namei": .getfacl,
         "systemctl": .systemctl,
         "service": .service,
-        "kill": .kill, "pkill": .kill, "killall": .kill, "skill": .kill, "xkill": .kill, "killall5": .kill, "pkexec_dummy": .kill,
+        "kill": .kill, "pkill": .kill, "killall": .kill, "skill": .kill, "xkill": .kill, "killall5": .kill,
         "shutdown": .shutdown, "reboot": .shutdown, "halt": .shutdown, "poweroff": .shutdown, "telinit": .shutdown, "init": .shutdown,
         "crontab": .crontab,
         "iptables": .iptables, "ip6tables": .iptables, "iptables-restore": .iptables, "ip6tables-restore": .iptables, "nft": .iptables, "ufw": .iptables, "firewall-cmd": .iptables, "pfctl": .iptables,
@@ -138,8 +137,6 @@ extension ShellAnalysis {
             } else {
                 add(op, .read, "`sort` prints")
             }
-        case .uniqDummy:
-            break
         case .sed:
             classifySed(name, args)
         case .awk:
@@ -380,7 +377,7 @@ extension ShellAnalysis {
     // MARK: sed and awk
 
     mutating func classifySed(_ name: String, _ args: [Argument]) {
-        let options = CommandOptions(args, valued: ["-e", "--expression", "-f", "--file", "-l", "--line-length", "-s_dummy"])
+        let options = CommandOptions(args, valued: ["-e", "--expression", "-f", "--file", "-l", "--line-length"])
         var scripts = options.allValues("-e", "--expression")
         var files = options.operands
         if scripts.isEmpty, options.value("-f", "--file") == nil, !files.isEmpty {

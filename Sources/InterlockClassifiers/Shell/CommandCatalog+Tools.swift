@@ -44,14 +44,8 @@ extension ShellAnalysis {
             }
             let container = execOptions.operands[0]
             let command = Array(execOptions.operands.dropFirst())
-            if command.count == 1 || ["sh", "bash", "zsh", "ash"].contains(command[0].value ?? "") {
-                // Runs inside the container; classify what it runs there.
-            }
-            let savedDirectory = workingDirectory
-            workingDirectory = nil
             environmentFacts.add(.host, container.text)
-            run(command, stdin: .inherited)
-            workingDirectory = savedDirectory
+            elsewhere { $0.run(command, stdin: .inherited) }
         case "run", "create":
             add(op, .write, "`\(name) \(sub)` creates a container")
             let runOptions = CommandOptions(rest, valued: [
@@ -63,10 +57,7 @@ extension ShellAnalysis {
                 add(op, .unknown, categories: [.opaqueExecution], "`\(name) \(sub)` gives the container the host (privileged, or the host's root or docker socket mounted)")
             }
             if runOptions.operands.count >= 2 {
-                let savedDirectory = workingDirectory
-                workingDirectory = nil
-                run(Array(runOptions.operands.dropFirst()), stdin: .inherited)
-                workingDirectory = savedDirectory
+                elsewhere { $0.run(Array(runOptions.operands.dropFirst()), stdin: .inherited) }
             }
         case "ps", "images", "logs", "inspect", "version", "info", "stats", "top", "port", "diff", "history", "events", "search", "login", "logout":
             add("shell:\(name)", .read, "`\(name) \(sub)` only reads")
@@ -95,10 +86,7 @@ extension ShellAnalysis {
             let execOptions = CommandOptions(Array(options.operands.dropFirst()), valued: ["-e", "--env", "-u", "--user", "-w", "--workdir", "--index", "--name", "-p", "--publish", "-v", "--volume", "--entrypoint", "-l", "--label"], stopAtOperand: true)
             if verb == "run" { add("shell:compose:run", .write, "`\(name) run` starts a one-off container") }
             if execOptions.operands.count >= 2 {
-                let savedDirectory = workingDirectory
-                workingDirectory = nil
-                run(Array(execOptions.operands.dropFirst()), stdin: .inherited)
-                workingDirectory = savedDirectory
+                elsewhere { $0.run(Array(execOptions.operands.dropFirst()), stdin: .inherited) }
             } else if verb == "exec" {
                 unknown("shell:compose:exec", "`\(name) exec` without a command")
             }
@@ -119,9 +107,9 @@ extension ShellAnalysis {
         let texts = options.operands.compactMap(\.value)
         let verb = texts.first ?? ""
         let packages = Array(options.operands.dropFirst())
-        let removes: Set<String> = ["remove", "purge", "autoremove", "autopurge", "erase", "uninstall", "un", "rm", "r", "del", "unlink", "autoclean_dummy"]
+        let removes: Set<String> = ["remove", "purge", "autoremove", "autopurge", "erase", "uninstall", "un", "rm", "r", "del", "unlink"]
         let reads: Set<String> = ["list", "ls", "la", "ll", "show", "search", "info", "policy", "depends", "rdepends", "view", "outdated", "freeze",
-                                  "check", "doctor", "why", "explain", "audit", "help", "config", "env", "version", "vet", "fmt_dummy", "madison", "showpkg", "query", "q", "provides", "whoowns", "deps", "tree", "home", "bugs", "docs", "pack_dummy", "leaves", "uses", "desc", "--version"]
+                                  "check", "doctor", "why", "explain", "audit", "help", "config", "env", "version", "vet", "madison", "showpkg", "query", "q", "provides", "whoowns", "deps", "tree", "home", "bugs", "docs", "leaves", "uses", "desc", "--version"]
         if name == "dpkg" {
             if options.has("-r", "--remove", "-P", "--purge") {
                 add(op + ":remove", .destructive, targets: options.operands, "`dpkg` removes packages \(Self.list(options.operands))")
@@ -144,8 +132,8 @@ extension ShellAnalysis {
         }
         if name == "go" {
             switch verb {
-            case "build", "install", "get", "mod", "generate_dummy", "clean", "work": add(op + ":" + verb, .write, "`go \(verb)` writes modules or build products")
-            case "version", "env", "list", "vet", "doc", "fmt_dummy": add(op, .read, "`go \(verb)` only reads")
+            case "build", "install", "get", "mod", "clean", "work": add(op + ":" + verb, .write, "`go \(verb)` writes modules or build products")
+            case "version", "env", "list", "vet", "doc": add(op, .read, "`go \(verb)` only reads")
             default: unknown(op, "`go \(verb)` runs project code")
             }
             return
@@ -163,7 +151,7 @@ extension ShellAnalysis {
             add(op + ":remove", .destructive, targets: packages, "`\(name) \(verb)` removes packages \(Self.list(packages))")
         } else if reads.contains(verb) || verb.isEmpty && (options.has("--version", "-v", "-V", "--help", "-h")) {
             add(op, .read, "`\(name) \(verb)` only reads")
-        } else if ["run", "run-script", "test", "t", "start", "exec", "x", "dlx", "restart", "stop_dummy", "create", "init_dummy"].contains(verb) && ["npm", "pnpm", "yarn", "poetry", "uv", "pipx", "composer", "conda", "mamba"].contains(name) {
+        } else if ["run", "run-script", "test", "t", "start", "exec", "x", "dlx", "restart", "create"].contains(verb) && ["npm", "pnpm", "yarn", "poetry", "uv", "pipx", "composer", "conda", "mamba"].contains(name) {
             unknown(op + ":" + verb, "`\(name) \(verb)` runs project scripts whose effect is unknown")
         } else if ["install", "i", "add", "ci", "update", "upgrade", "up", "dist-upgrade", "full-upgrade", "reinstall", "sync", "lock", "build", "publish", "link", "tap", "refresh", "fetch", "download", "makecache", "clean", "autoclean", "prune", "dedupe", "rebuild", "init", "new", "cache", "pack", "set", "pin", "hold", "unhold", "mark", "venv", "tool", "inject", "ensurepath", "self", "global", "workspace", "import", "export"].contains(verb) || verb.isEmpty {
             add(op + ":" + (verb.isEmpty ? "install" : verb), .write, targets: packages, "`\(name) \(verb)` installs or updates software")
@@ -295,7 +283,7 @@ extension ShellAnalysis {
                 add(op, .write, "`mysqladmin` changes the server")
             }
         case "pg_ctl":
-            let verb = CommandOptions(args, valued: ["-D", "--pgdata", "-l", "--log", "-m", "--mode", "-o", "-p", "-t", "--timeout", "-s_dummy"]).operands.first?.value ?? ""
+            let verb = CommandOptions(args, valued: ["-D", "--pgdata", "-l", "--log", "-m", "--mode", "-o", "-p", "-t", "--timeout"]).operands.first?.value ?? ""
             switch verb {
             case "stop", "kill": add(op + ":" + verb, .destructive, "`pg_ctl \(verb)` stops the database server")
             case "status": add(op, .read, "`pg_ctl status`")

@@ -15,12 +15,12 @@ extension ShellAnalysis {
         "lsmod", "dmesg", "journalctl", "getent", "env", "popd", "dirs", "read", "wait", "jobs", "hash", "ulimit",
         "umask", "shift", "return", "exit", "break", "continue", "set", "shopt", "unset", "unalias", "let", "getopts", "caller",
         "fc", "times", "true", "tput", "clear", "reset", "stty", "date", "cal", "bc", "dc", "expr", "factor", "numfmt", "shuf",
-        "look", "tsort", "ptx", "iconv", "file", "identify", "pgrep", "pidof", "top", "htop", "atop", "nvidia-smi", "watch_dummy",
-        "arch", "hostnamectl_dummy", "git-lfs_dummy", "zcat", "bzcat", "xzcat", "zgrep", "zless", "zmore", "lz4cat", "zstdcat",
+        "look", "tsort", "ptx", "iconv", "file", "identify", "pgrep", "pidof", "top", "htop", "atop", "nvidia-smi",
+        "arch", "zcat", "bzcat", "xzcat", "zgrep", "zless", "zmore", "lz4cat", "zstdcat",
         "column", "csvlook", "fd", "fdfind", "fzf", "bat", "batcat", "eza", "exa", "tldr", "cloc", "tokei", "sloccount",
         "declare", "typeset", "export", "local", "readonly", "alias", "history", "disown", "suspend", "complete", "compgen",
         "bind", "enable", "logout", "printf", "ldd", "nm", "objdump", "readelf", "size", "otool", "lipo", "sw_vers", "uname",
-        "getconf", "whatis", "jps", "jstat", "free", "systemd-analyze", "timedatectl_dummy", "resolvectl_dummy",
+        "getconf", "whatis", "jps", "jstat", "free", "systemd-analyze",
     ]
 
 
@@ -34,7 +34,7 @@ extension ShellAnalysis {
         "sudo": .sudo, "doas": .sudo, "run0": .sudo,
         "su": .suCommand, "runuser": .suCommand, "sg": .suCommand,
         "env": .env,
-        "nice": .nice, "nohup": .nice, "time": .nice, "stdbuf": .nice, "setsid": .nice, "ionice": .nice, "chrt": .nice, "taskset": .nice, "command": .nice, "builtin": .nice, "exec": .nice, "busybox": .nice, "unbuffer": .nice, "rlwrap": .nice, "caffeinate": .nice, "chroot": .nice, "flock": .nice, "nsenter": .nice, "unshare": .nice, "strace": .nice, "ltrace": .nice, "timeout": .nice, "gtimeout": .nice, "catchsegv": .nice, "cpulimit": .nice, "firejail": .nice, "proxychains": .nice, "proxychains4": .nice, "torsocks": .nice, "faketime": .nice, "entr": .nice, "pv_dummy": .nice,
+        "nice": .nice, "nohup": .nice, "time": .nice, "stdbuf": .nice, "setsid": .nice, "ionice": .nice, "chrt": .nice, "taskset": .nice, "command": .nice, "builtin": .nice, "exec": .nice, "busybox": .nice, "unbuffer": .nice, "rlwrap": .nice, "caffeinate": .nice, "chroot": .nice, "flock": .nice, "nsenter": .nice, "unshare": .nice, "strace": .nice, "ltrace": .nice, "timeout": .nice, "gtimeout": .nice, "catchsegv": .nice, "cpulimit": .nice, "firejail": .nice, "proxychains": .nice, "proxychains4": .nice, "torsocks": .nice, "faketime": .nice, "entr": .nice,
         "xargs": .xargs,
         "parallel": .parallel, "sem": .parallel,
         "watch": .watch,
@@ -364,10 +364,7 @@ extension ShellAnalysis {
             }
         } else if remote.allSatisfy({ $0.value != nil }) {
             // ssh joins the remote words with spaces and hands the result to the remote shell.
-            let savedDirectory = workingDirectory
-            workingDirectory = nil
-            analyzeText(remote.map(\.text).joined(separator: " "), origin: "the command run on `\(host)`")
-            workingDirectory = savedDirectory
+            elsewhere { $0.analyzeText(remote.map(\.text).joined(separator: " "), origin: "the command run on `\(host)`") }
         } else {
             unknown("shell:ssh", "runs a command computed at run time on `\(host)`", opaque: true)
         }

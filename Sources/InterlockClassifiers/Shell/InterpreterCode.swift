@@ -52,7 +52,7 @@ enum InterpreterCode {
     static let removalAPIs: [Language: Set<String>] = [
         .python: ["rmtree", "remove", "unlink", "rmdir", "removedirs", "truncate"],
         .perl: ["unlink", "rmtree", "remove_tree", "rmdir", "truncate"],
-        .ruby: ["rm", "rm_r", "rm_rf", "rm_f", "remove", "remove_dir", "remove_entry", "remove_entry_secure", "rmtree", "delete", "unlink", "rmdir", "truncate", "rm_dir_dummy"],
+        .ruby: ["rm", "rm_r", "rm_rf", "rm_f", "remove", "remove_dir", "remove_entry", "remove_entry_secure", "rmtree", "delete", "unlink", "rmdir", "truncate"],
         .javascript: ["rm", "rmSync", "rmdir", "rmdirSync", "unlink", "unlinkSync", "truncate", "truncateSync", "remove", "removeSync", "emptyDir", "emptyDirSync"],
         .php: ["unlink", "rmdir", "ftruncate"],
         .other: ["rm", "remove", "unlink", "rmdir", "delete", "Remove-Item", "rmtree"],

@@ -270,9 +270,11 @@ struct ShellAnalysis {
         walkRedirections(command.redirections)
 
         // Assignments before a command apply to it; alone, they set shell variables.
+        var assigned: [String: String?] = [:]
         for assignment in command.assignments {
             let value = expand(assignment.value)
             noteEnvironmentVariable(assignment.name, value.value)
+            assigned[assignment.name] = value.isExact ? value.value : nil
             if command.words.isEmpty {
                 if let known = value.value, !value.isPattern { variables[assignment.name] = known } else { variables[assignment.name] = nil }
             }
@@ -297,11 +299,7 @@ struct ShellAnalysis {
         var arguments: [Argument] = []
         arguments.reserveCapacity(command.words.count)
         for word in command.words { arguments.append(expand(word)) }
-        commandEnvironment = [:]
-        for assignment in command.assignments {
-            let value = expand(assignment.value)
-            commandEnvironment[assignment.name] = value.isExact ? value.value : nil
-        }
+        commandEnvironment = assigned
         run(arguments, stdin: stdin)
         commandEnvironment = [:]
     }
@@ -460,6 +458,15 @@ struct ShellAnalysis {
         classifyCommand(command, Array(arguments.dropFirst()), stdin: stdin)
     }
 
+    /// Classifies what runs on another host or inside a container, where this line's working
+    /// directory means nothing: relative targets stay as written.
+    mutating func elsewhere(_ body: (inout ShellAnalysis) -> Void) {
+        let savedDirectory = workingDirectory
+        workingDirectory = nil
+        body(&self)
+        workingDirectory = savedDirectory
+    }
+
     static let systemBinaryDirectories: Set<String> = [
         "/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/opt/homebrew/bin", "/usr/gnu/bin",
         "/run/current-system/sw/bin", "/usr/libexec", "/snap/bin",
@@ -467,7 +474,7 @@ struct ShellAnalysis {
 
     /// Single-quotes a value for re-parsing.
     static func quote(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        "'" + value.replacing("'", with: "'\\''") + "'"
     }
 }
 
@@ -476,18 +483,5 @@ extension String {
         var s = self
         while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
         return s
-    }
-
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, self.contains(target) else { return self }
-        var out = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            out += rest[..<range.lowerBound]
-            out += replacement
-            rest = rest[range.upperBound...]
-        }
-        out += rest
-        return out
     }
 }
