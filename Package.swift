@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Vocabulary: actions, facts, decisions, the action digest. No I/O.
@@ -51,11 +52,29 @@ let package = Package(
             dependencies: ["InterlockCore", "Yams"],
             swiftSettings: strictSettings
         ),
+        // The audit log's pure parts: entry encoding, RFC 6962 Merkle tree and proofs, signed
+        // checkpoints, redaction, verification. No I/O: the store feeds it rows.
+        .target(
+            name: "InterlockAudit",
+            dependencies: ["InterlockCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // The embedded store: one SQLite file (GRDB) under the Interlock home, plus key and
+        // checkpoint files beside it.
+        .target(
+            name: "InterlockStore",
+            dependencies: [
+                "InterlockCore", "InterlockAudit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Edge: the command-line interface.
         .target(
             name: "InterlockCLI",
             dependencies: [
-                "InterlockCore", "InterlockPolicy", "InterlockClassifiers",
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -69,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "InterlockBenchmarks",
             dependencies: [
-                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockSyntax",
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockSyntax", "InterlockAudit", "InterlockStore",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictSettings
@@ -97,6 +116,16 @@ let package = Package(
         .testTarget(
             name: "InterlockSyntaxTests",
             dependencies: ["InterlockSyntax", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockAuditTests",
+            dependencies: [
+                "InterlockCore", "InterlockAudit", "InterlockStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Corpus")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,99 @@
+import InterlockCore
+
+/// Builds audit entries from what the edges know, redacting every piece of free text on the way.
+/// Nothing reaches an `AuditEntry` except through here or through `redactedEntry`, so no caller
+/// can forget redaction.
+public enum AuditRecord {
+    /// The entry for one decision. `outcome` is what the door answered (`allow`, `supervised`,
+    /// `pending`, `deny`, or `error` when the decision could not be made and the door refused).
+    public static func decision(
+        action: Action, facts: Classification?, decision: Decision?, outcome: String,
+        policyHash: [UInt8]?, timeMicros: Int64, detail: String? = nil
+    ) -> AuditEntry {
+        var redactions: [AuditEntry.Redaction] = []
+        let document = redactJSON(ActionDocument.encode(action), path: "action", redactions: &redactions)
+        var entry = AuditEntry(
+            timeMicros: timeMicros, kind: .decision, principal: "agent:" + action.principal.agent,
+            launchedBy: action.principal.launchedBy, channel: action.channel.rawValue,
+            environment: decision?.environment ?? action.environment,
+            actionDigest: ActionDigest(action).bytes, action: document.jsonText(),
+            outcome: outcome, policyHash: policyHash, detail: detail)
+        if let facts {
+            entry.effect = facts.effect.rawValue
+            entry.operations = facts.operations
+            entry.targets = facts.targets
+            entry.blastRadius = facts.blastRadius.description
+            entry.categories = facts.categories.map(\.rawValue).sorted()
+            entry.findings = facts.findings.map(\.reason)
+        }
+        if let decision {
+            entry.rule = decision.decidedBy.identifier
+            entry.reasons = [decision.message] + decision.reasons.map(\.description)
+        }
+        entry.redactions = redactions
+        return redactedEntry(entry)
+    }
+
+    /// Redacts the free-text fields of an entry built elsewhere (approval events, grants, tokens),
+    /// appending to the redactions it already records.
+    public static func redactedEntry(_ entry: AuditEntry) -> AuditEntry {
+        var entry = entry
+        var redactions = entry.redactions
+        func text(_ value: String?, _ field: String) -> String? {
+            guard let value else { return nil }
+            let (clean, kinds) = Redactor.redact(value)
+            for kind in kinds { redactions.append(.init(field: field, kind: kind.rawValue)) }
+            return clean
+        }
+        func list(_ values: [String], _ field: String) -> [String] {
+            values.enumerated().map { text($1, "\(field)[\($0)]")! }
+        }
+        entry.targets = list(entry.targets, "targets")
+        entry.findings = list(entry.findings, "findings")
+        entry.reasons = list(entry.reasons, "reasons")
+        entry.operations = list(entry.operations, "operations")
+        entry.subject = text(entry.subject, "subject")
+        entry.detail = text(entry.detail, "detail")
+        entry.redactions = redactions
+        return entry
+    }
+
+    /// Redacts a JSON value: a string under a secret's name (`"password"`, `"client_secret"`) goes
+    /// whole, whatever it looks like; every other string is scanned.
+    public static func redactJSON(_ value: JSONValue, path: String, redactions: inout [AuditEntry.Redaction]) -> JSONValue {
+        switch value {
+        case .string(let s):
+            let (clean, kinds) = Redactor.redact(s)
+            for kind in kinds { redactions.append(.init(field: path, kind: kind.rawValue)) }
+            return .string(clean)
+        case .array(let items):
+            return .array(items.enumerated().map { redactJSON($1, path: "\(path)[\($0)]", redactions: &redactions) })
+        case .object(let object):
+            var out: [String: JSONValue] = [:]
+            for key in object.keys.sorted() {
+                let child = object[key]!
+                let childPath = path + "." + key
+                if let kind = Redactor.sensitiveName(key), child.isScalarSecret {
+                    redactions.append(.init(field: childPath, kind: kind.rawValue))
+                    out[key] = .string(Redactor.marker(kind))
+                } else {
+                    out[key] = redactJSON(child, path: childPath, redactions: &redactions)
+                }
+            }
+            return .object(out)
+        default:
+            return value
+        }
+    }
+}
+
+private extension JSONValue {
+    /// A value a secret can be: text or a number (PINs). Not null, not a structure.
+    var isScalarSecret: Bool {
+        switch self {
+        case .string(let s): !s.isEmpty
+        case .int, .double: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,455 @@
+import Crypto
+import Dispatch
+import Foundation
+import GRDB
+import InterlockAudit
+import Synchronization
+
+/// The tamper-evident audit log on the embedded store (`docs/audit-log.md`).
+///
+/// An append stores the entry's canonical bytes, its leaf hash and the tree nodes it completes in
+/// one SQLite transaction, so the tree is never behind the entries. Concurrent `append` calls are
+/// grouped: while one transaction commits, the next batch gathers, and one fsync covers it.
+/// Checkpoints are signed in the same transaction as the batch that makes them due, stored, and
+/// then exported as files under `checkpoints/` and to `checkpointSink` (stdout for log shippers).
+public final class AuditLog: Sendable {
+    public struct Options: Sendable {
+        /// Issue a checkpoint once this many entries are not covered by one.
+        public var checkpointEvery: UInt64 = 1000
+        /// ... or once the newest checkpoint is this old and entries have been added since.
+        public var checkpointInterval: TimeInterval = 60
+        /// Also write each new checkpoint here (e.g. stdout), after it is committed.
+        public var checkpointSink: (@Sendable (String) -> Void)?
+        /// Write checkpoint files under the home's `checkpoints/`.
+        public var exportCheckpointFiles = true
+
+        public init() {}
+    }
+
+    public let home: InterlockHome
+    public let origin: String
+    private let pool: DatabasePool
+    private let options: Options
+    private let signer: Mutex<CheckpointSigner>
+    /// The tree's right edge as of the last transaction this process committed; checked against
+    /// the database at the start of each transaction, since other processes append too.
+    private let cachedFrontier = Mutex<MerkleFrontier?>(nil)
+    private let pending = Mutex<PendingAppends>(PendingAppends())
+    private let writer = DispatchQueue(label: "interlock.audit.writer")
+
+    private struct PendingAppends {
+        var waiting: [(entries: [AuditEntry], continuation: CheckedContinuation<[UInt64], any Error>)] = []
+        var draining = false
+    }
+
+    /// Opens the log in `home`, creating the database, the origin and the signing key on first use.
+    public init(home: InterlockHome, options: Options = Options()) throws {
+        self.home = home
+        self.options = options
+        let pool = try InterlockDatabase.open(home: home)
+        self.pool = pool
+        let origin = try pool.write { db -> String in
+            if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'origin'") { return existing }
+            let random = (0..<6).map { _ in UInt8.random(in: 0...255) }
+            let origin = "interlock.audit/" + Hex.encode(random)
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('origin', ?)", arguments: [origin])
+            return origin
+        }
+        self.origin = origin
+        let signer = try AuditSigningKey.loadOrCreate(home: home, name: origin)
+        self.signer = Mutex(signer)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO audit_key (verifier, added_at) VALUES (?, ?)",
+                           arguments: [signer.verifier.text, Int64(Date().timeIntervalSince1970)])
+        }
+    }
+
+    // MARK: Appending
+
+    /// Appends entries (their `index` is assigned here) and returns their indices once they are
+    /// durable. Calls made while a commit is in flight share the next transaction.
+    public func append(_ entries: [AuditEntry]) async throws -> [UInt64] {
+        try await withCheckedThrowingContinuation { continuation in
+            let startDrain = pending.withLock { queue -> Bool in
+                queue.waiting.append((entries, continuation))
+                if queue.draining { return false }
+                queue.draining = true
+                return true
+            }
+            if startDrain { writer.async { self.drain() } }
+        }
+    }
+
+    /// Appends in the calling thread and returns once durable: for one-shot processes (the CLI,
+    /// the hooks) that have nothing to group with.
+    @discardableResult
+    public func appendNow(_ entries: [AuditEntry]) throws -> [UInt64] {
+        try writer.sync { try write(entries) }
+    }
+
+    private func drain() {
+        while true {
+            let batch = pending.withLock { queue -> [(entries: [AuditEntry], continuation: CheckedContinuation<[UInt64], any Error>)] in
+                if queue.waiting.isEmpty {
+                    queue.draining = false
+                    return []
+                }
+                defer { queue.waiting.removeAll(keepingCapacity: true) }
+                return queue.waiting
+            }
+            if batch.isEmpty { return }
+            do {
+                let indices = try write(batch.flatMap(\.entries))
+                var offset = 0
+                for request in batch {
+                    request.continuation.resume(returning: Array(indices[offset..<offset + request.entries.count]))
+                    offset += request.entries.count
+                }
+            } catch {
+                for request in batch { request.continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// One transaction: entries, their tree nodes, and a checkpoint if one is due.
+    private func write(_ entries: [AuditEntry]) throws -> [UInt64] {
+        let now = Date()
+        var issued: SignedCheckpoint?
+        let indices: [UInt64]
+        do {
+            indices = try pool.writeWithoutTransaction { db -> [UInt64] in
+                var indices: [UInt64] = []
+                try db.inTransaction(.immediate) {
+                    var frontier = try currentFrontier(db)
+                    let insert = try db.cachedStatement(sql: "INSERT INTO audit_entry (idx, entry, leaf, nodes) VALUES (?, ?, ?, ?)")
+                    for var entry in entries {
+                        entry.index = frontier.size
+                        let bytes = AuditEntryCodec.encode(entry)
+                        let leaf = MerkleHash.leaf(bytes)
+                        var nodes = Data()
+                        frontier.append(leaf) { _, hash in hash.withUnsafeBytes { nodes.append(contentsOf: $0) } }
+                        indices.append(entry.index)
+                        try insert.execute(arguments: [Int64(entry.index), Data(bytes), Data(leaf.bytes), nodes])
+                    }
+                    if try checkpointDue(db, size: frontier.size, now: now) {
+                        issued = try storeCheckpoint(db, frontier: frontier, now: now)
+                    }
+                    cachedFrontier.withLock { $0 = frontier }
+                    return .commit
+                }
+                return indices
+            }
+        } catch {
+            cachedFrontier.withLock { $0 = nil }
+            throw error
+        }
+        if let issued { export(issued) }
+        return indices
+    }
+
+    /// The frontier for the database as it is now: the cached one if nobody else appended since.
+    private func currentFrontier(_ db: Database) throws -> MerkleFrontier {
+        let size = UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0)
+        if let cached = cachedFrontier.withLock({ $0 }), cached.size == size { return cached }
+        let subtrees = try MerkleFrontier.subtreeCoordinates(size: size).map { try perfectSubtree(db, level: $0.level, index: $0.index) }
+        guard let frontier = MerkleFrontier(size: size, subtrees: subtrees) else { throw StoreError("the stored tree is inconsistent") }
+        return frontier
+    }
+
+    /// The stored hash of the perfect subtree of 2^level leaves starting at leaf `index << level`:
+    /// it was completed by leaf `((index + 1) << level) - 1` and stored in that row.
+    private func perfectSubtree(_ db: Database, level: Int, index: UInt64) throws -> MerkleHash {
+        let row = ((index + 1) << UInt64(level)) - 1
+        let column = level == 0 ? "leaf" : "nodes"
+        guard let blob = try Data.fetchOne(db, sql: "SELECT \(column) FROM audit_entry WHERE idx = ?", arguments: [Int64(row)]) else {
+            throw StoreError("entry \(row) is missing from the store")
+        }
+        let offset = level == 0 ? 0 : (level - 1) * MerkleHash.byteCount
+        guard blob.count >= offset + MerkleHash.byteCount, let hash = MerkleHash(bytes: Array(blob[offset..<offset + MerkleHash.byteCount])) else {
+            throw StoreError("the tree hashes stored with entry \(row) are malformed")
+        }
+        return hash
+    }
+
+    private func checkpointDue(_ db: Database, size: UInt64, now: Date) throws -> Bool {
+        guard let last = try Row.fetchOne(db, sql: "SELECT size, issued_at FROM audit_checkpoint ORDER BY size DESC LIMIT 1") else {
+            return size > 0
+        }
+        let lastSize = UInt64(last["size"] as Int64)
+        let lastTime = TimeInterval(last["issued_at"] as Int64)
+        guard size > lastSize else { return false }
+        return size - lastSize >= options.checkpointEvery || now.timeIntervalSince1970 - lastTime >= options.checkpointInterval
+    }
+
+    private func storeCheckpoint(_ db: Database, frontier: MerkleFrontier, now: Date) throws -> SignedCheckpoint {
+        let checkpoint = Checkpoint(origin: origin, size: frontier.size, root: frontier.root)
+        let signed = try signer.withLock { try checkpoint.signed(by: $0) }
+        try db.execute(sql: "INSERT OR REPLACE INTO audit_checkpoint (size, note, issued_at) VALUES (?, ?, ?)",
+                       arguments: [Int64(frontier.size), signed.text, Int64(now.timeIntervalSince1970)])
+        return signed
+    }
+
+    private func export(_ checkpoint: SignedCheckpoint) {
+        if options.exportCheckpointFiles {
+            // Best effort: the checkpoint is committed in the database already; a missing file is
+            // re-exported by the next `audit export`.
+            try? Self.writeCheckpointFile(checkpoint, into: home.checkpointsDirectory)
+        }
+        options.checkpointSink?(checkpoint.text)
+    }
+
+    static func checkpointFileName(size: UInt64) -> String {
+        let digits = String(size)
+        return "checkpoint-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits
+    }
+
+    static func writeCheckpointFile(_ checkpoint: SignedCheckpoint, into directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(checkpointFileName(size: checkpoint.checkpoint.size))
+        try checkpoint.text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Signs and stores a checkpoint of the log as it is now (if it is not empty and has grown since
+    /// the last one, a new one; otherwise the latest).
+    @discardableResult
+    public func issueCheckpoint() throws -> SignedCheckpoint {
+        try writer.sync {
+            var issued: SignedCheckpoint?
+            let latest: SignedCheckpoint? = try pool.writeWithoutTransaction { db in
+                var latest: SignedCheckpoint?
+                try db.inTransaction(.immediate) {
+                    let frontier = try currentFrontier(db)
+                    guard frontier.size > 0 else { return .commit }
+                    if let note = try String.fetchOne(db, sql: "SELECT note FROM audit_checkpoint WHERE size = ?", arguments: [Int64(frontier.size)]) {
+                        latest = try SignedCheckpoint(parsing: note)
+                    } else {
+                        issued = try storeCheckpoint(db, frontier: frontier, now: Date())
+                        latest = issued
+                    }
+                    return .commit
+                }
+                return latest
+            }
+            guard let latest else { throw StoreError("the audit log is empty; there is nothing to sign") }
+            if let issued { export(issued) } else { options.checkpointSink?(latest.text) }
+            return latest
+        }
+    }
+
+    /// Issues a checkpoint if the interval has passed with entries uncovered; for a timer in a
+    /// long-running process.
+    public func issueCheckpointIfDue() throws {
+        try writer.sync {
+            var issued: SignedCheckpoint?
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let frontier = try currentFrontier(db)
+                    if try checkpointDue(db, size: frontier.size, now: Date()) {
+                        issued = try storeCheckpoint(db, frontier: frontier, now: Date())
+                    }
+                    return .commit
+                }
+            }
+            if let issued { export(issued) }
+        }
+    }
+
+    /// Replaces the signing key. The old key's public half stays in the key table (old checkpoints
+    /// keep verifying); its private half is deleted. Records a `key.rotated` entry and signs a
+    /// checkpoint with the new key at once.
+    public func rotateKey(by principal: String) throws -> CheckpointVerifier {
+        let (old, new) = try writer.sync { () throws -> (CheckpointVerifier, CheckpointSigner) in
+            let old = signer.withLock { $0.verifier }
+            let new = try AuditSigningKey.create(home: home, name: origin)
+            signer.withLock { $0 = new }
+            let now = Int64(Date().timeIntervalSince1970)
+            try pool.write { db in
+                try db.execute(sql: "UPDATE audit_key SET retired_at = ? WHERE verifier = ?", arguments: [now, old.text])
+                try db.execute(sql: "INSERT OR IGNORE INTO audit_key (verifier, added_at) VALUES (?, ?)", arguments: [new.verifier.text, now])
+            }
+            return (old, new)
+        }
+        try appendNow([AuditEntry(timeMicros: Self.nowMicros(), kind: .keyRotated, principal: principal,
+                                  subject: new.verifier.text, detail: "retired " + old.text)])
+        try issueCheckpoint()
+        return new.verifier
+    }
+
+    public static func nowMicros() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+
+    // MARK: Reading
+
+    public var size: UInt64 {
+        get throws {
+            try pool.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0) }
+        }
+    }
+
+    /// The verifier keys the log has used, oldest first.
+    public func verifierKeys() throws -> [CheckpointVerifier] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT verifier FROM audit_key ORDER BY added_at, verifier").map { try CheckpointVerifier(parsing: $0) }
+        }
+    }
+
+    public var currentVerifier: CheckpointVerifier { signer.withLock { $0.verifier } }
+
+    public struct StoredEntry: Sendable {
+        public var index: UInt64
+        public var bytes: [UInt8]
+        public var leaf: MerkleHash
+        /// Nil when the stored bytes do not decode (the log was tampered with; `verify` says how).
+        public var entry: AuditEntry?
+    }
+
+    public func entries(from start: UInt64, limit: Int) throws -> [StoredEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT idx, entry, leaf FROM audit_entry WHERE idx >= ? ORDER BY idx LIMIT ?",
+                             arguments: [Int64(start), limit]).map { row in
+                let bytes = Array(row["entry"] as Data)
+                return StoredEntry(index: UInt64(row["idx"] as Int64), bytes: bytes,
+                                   leaf: MerkleHash(bytes: Array(row["leaf"] as Data)) ?? .emptyTree,
+                                   entry: try? AuditEntryCodec.decode(bytes))
+            }
+        }
+    }
+
+    /// The last `count` entries, oldest first.
+    public func tail(_ count: Int) throws -> [StoredEntry] {
+        let size = try self.size
+        return try entries(from: size > UInt64(count) ? size - UInt64(count) : 0, limit: count)
+    }
+
+    public func checkpoints() throws -> [SignedCheckpoint] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT note FROM audit_checkpoint ORDER BY size").map { try SignedCheckpoint(parsing: $0) }
+        }
+    }
+
+    /// An inclusion proof for entry `index` in the tree of `size` entries (default: the newest
+    /// checkpoint that covers it, else the whole log).
+    public func inclusionProof(index: UInt64, size: UInt64) throws -> [MerkleHash] {
+        try pool.read { db in
+            let stored = UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0)
+            guard index < size, size <= stored else { throw StoreError("no entry \(index) in a tree of \(size) (the log has \(stored))") }
+            return try MerkleProof.inclusion(index: index, size: size) { try perfectSubtree(db, level: $0, index: $1) }
+        }
+    }
+
+    public func consistencyProof(old: UInt64, new: UInt64) throws -> [MerkleHash] {
+        try pool.read { db in
+            let stored = UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0)
+            guard old > 0, old <= new, new <= stored else { throw StoreError("no consistency proof from \(old) to \(new) (the log has \(stored))") }
+            return try MerkleProof.consistency(old: old, new: new) { try perfectSubtree(db, level: $0, index: $1) }
+        }
+    }
+
+    public func root(size: UInt64) throws -> MerkleHash {
+        try pool.read { db in
+            guard size > 0 else { return .emptyTree }
+            return try MerkleProof.subtreeHash(start: 0, count: size) { try perfectSubtree(db, level: $0, index: $1) }
+        }
+    }
+
+    // MARK: Verification and export
+
+    /// Checkpoints found as files in `directory`, each with its path; a file that does not parse
+    /// is returned as an error string, because a mangled checkpoint file is itself evidence.
+    public static func checkpointFiles(in directory: URL) -> (checkpoints: [(SignedCheckpoint, String)], unreadable: [String]) {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasPrefix("checkpoint-") }.sorted()
+        var checkpoints: [(SignedCheckpoint, String)] = []
+        var unreadable: [String] = []
+        for name in names {
+            let path = directory.appendingPathComponent(name).path
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                unreadable.append("\(path): cannot be read")
+                continue
+            }
+            do {
+                checkpoints.append((try SignedCheckpoint(parsing: text), path))
+            } catch {
+                unreadable.append("\(path): \(error)")
+            }
+        }
+        return (checkpoints, unreadable)
+    }
+
+    /// Verifies the whole log (`AuditLogVerifier`): stored checkpoints, exported checkpoint files,
+    /// and `trusted` checkpoints, against `keys` (default: every key the log has used).
+    public func verify(trusted: [(SignedCheckpoint, String)] = [], keys: [CheckpointVerifier]? = nil) throws -> AuditLogVerifier.Report {
+        let files = Self.checkpointFiles(in: home.checkpointsDirectory)
+        return try pool.read { db in
+            let stored = try Row.fetchAll(db, sql: "SELECT size, note FROM audit_checkpoint ORDER BY size").map { row -> (SignedCheckpoint, String) in
+                let size = row["size"] as Int64
+                do {
+                    return (try SignedCheckpoint(parsing: row["note"] as String), "stored checkpoint \(size)")
+                } catch {
+                    throw StoreError("stored checkpoint \(size) is malformed: \(error)")
+                }
+            }
+            let knownKeys = try keys ?? String.fetchAll(db, sql: "SELECT verifier FROM audit_key").map { try CheckpointVerifier(parsing: $0) }
+            var verifier = AuditLogVerifier(origin: origin, keys: knownKeys, checkpoints: stored + files.checkpoints, trusted: trusted)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT idx, entry, leaf, nodes FROM audit_entry ORDER BY idx")
+            while let row = try cursor.next() {
+                let index = UInt64(bitPattern: row[0] as Int64)
+                try row.withUnsafeData(atIndex: 1) { entry in
+                    try row.withUnsafeData(atIndex: 2) { leaf in
+                        try row.withUnsafeData(atIndex: 3) { nodes in
+                            (entry ?? Data()).withUnsafeBytes { entryBytes in
+                                (leaf ?? Data()).withUnsafeBytes { leafBytes in
+                                    (nodes ?? Data()).withUnsafeBytes { nodeBytes in
+                                        verifier.consume(rowIndex: index, entry: entryBytes, storedLeaf: leafBytes, storedNodes: nodeBytes)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            var report = verifier.finish()
+            if report.problem == nil, let first = files.unreadable.first {
+                report.problem = .init(kind: .badCheckpoint, index: 0, message: first)
+            }
+            return report
+        }
+    }
+
+    /// Writes a self-contained bundle: `entries.jsonl` (each entry's hashed bytes in base64, its
+    /// leaf hash, and a readable decoding), `checkpoints/`, `keys` (every verifier key) and
+    /// `origin`. `AuditBundle.verify` checks it with nothing else.
+    public func export(to directory: URL) throws -> UInt64 {
+        let manager = FileManager.default
+        try manager.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
+        try (origin + "\n").write(to: directory.appendingPathComponent("origin"), atomically: true, encoding: .utf8)
+        let keys = try verifierKeys().map(\.text).joined(separator: "\n") + "\n"
+        try keys.write(to: directory.appendingPathComponent("keys"), atomically: true, encoding: .utf8)
+        var checkpoints = try self.checkpoints()
+        for (file, _) in Self.checkpointFiles(in: home.checkpointsDirectory).checkpoints where !checkpoints.contains(file) {
+            checkpoints.append(file)
+        }
+        for checkpoint in checkpoints {
+            try Self.writeCheckpointFile(checkpoint, into: directory.appendingPathComponent("checkpoints"))
+        }
+        let entriesURL = directory.appendingPathComponent("entries.jsonl")
+        guard manager.createFile(atPath: entriesURL.path, contents: nil) else { throw StoreError("\(entriesURL.path): cannot be created") }
+        let handle = try FileHandle(forWritingTo: entriesURL)
+        defer { try? handle.close() }
+        var count: UInt64 = 0
+        try pool.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT idx, entry, leaf FROM audit_entry ORDER BY idx")
+            var buffer = Data()
+            while let row = try cursor.next() {
+                let bytes = Array(row[1] as Data)
+                buffer.append(contentsOf: AuditBundle.line(index: UInt64(row[0] as Int64), bytes: bytes, leaf: Array(row[2] as Data)).utf8)
+                buffer.append(0x0A)
+                count += 1
+                if buffer.count > 1 << 20 {
+                    try handle.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try handle.write(contentsOf: buffer)
+        }
+        return count
+    }
+}

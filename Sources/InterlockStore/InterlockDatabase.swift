@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode, shared by `interlock serve`, the hooks, the
+/// proxies and the CLI, which may be separate processes writing at once.
+///
+/// Durability: `synchronous = FULL`, so a transaction is on disk when its commit returns; writers
+/// batch several records into one transaction (group commit) to pay one fsync for many. Writers
+/// take the write lock at `BEGIN IMMEDIATE` and wait up to `busyTimeout` for another process.
+enum InterlockDatabase {
+    static let busyTimeout: TimeInterval = 10
+
+    static func open(home: InterlockHome) throws -> DatabasePool {
+        try home.prepare()
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: home.databasePath, configuration: configuration)
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    /// Versioned migrations; each runs once, in order, in its own transaction. Never edit a
+    /// shipped migration: add the next one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 audit log") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                -- One row per entry. `idx` is the entry's position (and the rowid). `leaf` is
+                -- SHA-256(0x00 || entry); `nodes` are the hashes of the tree nodes this leaf
+                -- completed, level 1 upward, 32 bytes each.
+                CREATE TABLE audit_entry (
+                    idx INTEGER PRIMARY KEY,
+                    entry BLOB NOT NULL,
+                    leaf BLOB NOT NULL,
+                    nodes BLOB NOT NULL
+                );
+                CREATE TABLE audit_checkpoint (
+                    size INTEGER PRIMARY KEY,
+                    note TEXT NOT NULL,
+                    issued_at INTEGER NOT NULL
+                );
+                -- Every checkpoint key this log has used, in signed-note verifier format.
+                CREATE TABLE audit_key (
+                    verifier TEXT PRIMARY KEY NOT NULL,
+                    added_at INTEGER NOT NULL,
+                    retired_at INTEGER
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}
