@@ -1,3 +1,4 @@
+import Crypto
 import InterlockCore
 
 /// Builds audit entries from what the edges know, redacting every piece of free text on the way.
@@ -32,6 +33,22 @@ public enum AuditRecord {
         }
         entry.redactions = redactions
         return redactedEntry(entry)
+    }
+
+    /// SHA-256 of the policy text in force, as entries record it.
+    public static func policyHash(_ text: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(text.utf8)))
+    }
+
+    /// What a door answered, as decision entries record it: `allow` (autonomous), `supervised`,
+    /// `approval-required` (gated, no queue at this door) and `deny` (blocked).
+    public static func outcome(_ tier: Tier) -> String {
+        switch tier {
+        case .autonomous: "allow"
+        case .supervised: "supervised"
+        case .gated: "approval-required"
+        case .blocked: "deny"
+        }
     }
 
     /// Redacts the free-text fields of an entry built elsewhere (approval events, grants, tokens),

@@ -1,8 +1,10 @@
 import Foundation
 import ArgumentParser
+import InterlockAudit
 import InterlockClassifiers
 import InterlockCore
 import InterlockPolicy
+import InterlockStore
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
@@ -22,21 +24,42 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Decide one action by policy and print the decision.",
         discussion: """
-            A what-if: nothing is recorded and no approval request is filed. Exit codes: 0 allowed \
-            (autonomous or supervised), 2 blocked, 4 approval required, 3 invalid input or policy, 1 failure.
+            A what-if unless --record is given: then the decision is appended to the audit log before it \
+            is printed, and if it cannot be recorded nothing is allowed (exit 1). No approval request is \
+            filed. Exit codes: 0 allowed (autonomous or supervised), 2 blocked, 4 approval required, \
+            3 invalid input or policy, 1 failure.
             """)
 
     @OptionGroup var action: ActionOptions
     @OptionGroup var policySource: PolicySourceOptions
+    @OptionGroup var home: HomeOptions
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Flag(help: "Record the decision (redacted) in the audit log of the Interlock home.")
+    var record = false
+
     func run() throws {
-        let policy = try policySource.load()
+        let (policy, policyText, policySourceName) = try policySource.loadWithSource()
         let (action, stated) = try action.makeAction()
         let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy)
         let decision = explanation.decision
+        if record {
+            // No decision without its audit record: if this fails, the error (exit 1) is the answer.
+            do {
+                let log = try home.openLog()
+                let policyHash = AuditRecord.policyHash(policyText)
+                try log.recordPolicyLoad(hash: policyHash, source: policySourceName, principal: "agent:" + action.principal.agent)
+                try log.appendNow([AuditRecord.decision(
+                    action: action, facts: facts, decision: decision, outcome: AuditRecord.outcome(decision.tier),
+                    policyHash: policyHash, timeMicros: AuditLog.nowMicros())])
+            } catch let error as OperationalFailure {
+                throw error
+            } catch {
+                throw OperationalFailure("the decision could not be recorded, so it is not given: \(error)")
+            }
+        }
         switch format {
         case .text: print(DecisionReport.text(action: action, facts: facts, decision: decision))
         case .json: print(DecisionReport.json(action: action, facts: facts, explanation: explanation, includeTrace: false).jsonText(pretty: true))

@@ -14,6 +14,8 @@ public enum ExitStatus {
     public static let invalid = ExitCode(3)
     /// The action needs human approval first.
     public static let approvalRequired = ExitCode(4)
+    /// `interlock audit verify` found the log altered (the first bad index is printed).
+    public static let tampered = ExitCode(5)
 }
 
 /// An error a user can fix, reported as one line with exit code 3.

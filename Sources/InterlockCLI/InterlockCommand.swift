@@ -7,10 +7,10 @@ public struct InterlockCommand: ParsableCommand {
         abstract: "A policy-enforcing safety gateway between AI agents and production.",
         discussion: """
             Exit codes: 0 allowed (or success), 1 failure, 2 blocked, 3 invalid input or policy, \
-            4 approval required.
+            4 approval required, 5 audit log verification failed.
             """,
         version: InterlockVersion.current,
-        subcommands: [CheckCommand.self, ExplainCommand.self, PlanCommand.self, PolicyCommand.self]
+        subcommands: [CheckCommand.self, ExplainCommand.self, PlanCommand.self, PolicyCommand.self, AuditCommand.self]
     )
 
     public init() {}

@@ -19,6 +19,14 @@ struct PolicySourceOptions: ParsableArguments {
         guard let path = resolvedPath, path != BuiltinPolicy.name else { return BuiltinPolicy.policy }
         return try loadPolicy(path: path)
     }
+
+    /// The policy with the text it was parsed from and where that came from, for the audit record:
+    /// the hash recorded is of the very text that decided.
+    func loadWithSource() throws -> (policy: Policy, text: String, source: String) {
+        guard let path = resolvedPath, path != BuiltinPolicy.name else { return (BuiltinPolicy.policy, BuiltinPolicy.text, BuiltinPolicy.name) }
+        let text = try readText(path)
+        return (try parsePolicy(text: text, file: path), text, path)
+    }
 }
 
 func readText(_ path: String) throws -> String {
@@ -35,7 +43,10 @@ func readText(_ path: String) throws -> String {
 }
 
 func loadPolicy(path: String) throws -> Policy {
-    let text = try readText(path)
+    try parsePolicy(text: try readText(path), file: path)
+}
+
+func parsePolicy(text: String, file path: String) throws -> Policy {
     do {
         let (policy, diagnostics) = try PolicyLoader.load(text: text, file: path)
         for warning in diagnostics where warning.severity == .warning {

@@ -111,8 +111,22 @@ public final class AuditLog: Sendable {
         }
     }
 
-    /// One transaction: entries, their tree nodes, and a checkpoint if one is due.
-    private func write(_ entries: [AuditEntry]) throws -> [UInt64] {
+    /// Appends a `policy.loaded` entry when the policy in force differs from the last one recorded
+    /// (by hash), so the log says which policy every later decision was made under without one
+    /// entry per process start.
+    public func recordPolicyLoad(hash: [UInt8], source: String, principal: String) throws {
+        try writer.sync {
+            let hex = Hex.encode(hash)
+            let last = try pool.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'policy_hash'") }
+            guard last != hex else { return }
+            let entry = AuditRecord.redactedEntry(AuditEntry(timeMicros: Self.nowMicros(), kind: .policyLoaded, principal: principal,
+                                                             policyHash: hash, detail: source))
+            _ = try write([entry], meta: ["policy_hash": hex])
+        }
+    }
+
+    /// One transaction: entries, their tree nodes, `meta` values, and a checkpoint if one is due.
+    private func write(_ entries: [AuditEntry], meta: [String: String] = [:]) throws -> [UInt64] {
         let now = Date()
         var issued: SignedCheckpoint?
         let indices: [UInt64]
@@ -130,6 +144,9 @@ public final class AuditLog: Sendable {
                         frontier.append(leaf) { _, hash in hash.withUnsafeBytes { nodes.append(contentsOf: $0) } }
                         indices.append(entry.index)
                         try insert.execute(arguments: [Int64(entry.index), Data(bytes), Data(leaf.bytes), nodes])
+                    }
+                    for (key, value) in meta {
+                        try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
                     }
                     if try checkpointDue(db, size: frontier.size, now: now) {
                         issued = try storeCheckpoint(db, frontier: frontier, now: now)
