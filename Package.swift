@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "InterlockCore", "InterlockAudit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
@@ -130,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InterlockCLITests",
-            dependencies: ["InterlockCore"],
+            dependencies: ["InterlockCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ],

@@ -84,7 +84,7 @@ public enum AuditEntryCodec {
             fields[tag] = bytes[offset..<offset + length]
             offset += length
         }
-        var reader = Reader(fields: fields)
+        let reader = Reader(fields: fields)
         guard let kindText = try reader.text(.kind) else { throw reader.missing(.kind) }
         guard let kind = AuditEntry.Kind(rawValue: kindText) else {
             throw AuditEntryDecodingError(offset: 0, message: "unknown entry kind `\(kindText)`")

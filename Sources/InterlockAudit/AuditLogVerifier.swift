@@ -60,6 +60,10 @@ public struct AuditLogVerifier {
     /// Roots to compare against, by tree size, each with where it came from.
     private var expectedRoots: [UInt64: (root: MerkleHash, source: String)] = [:]
     private var frontier = MerkleFrontier()
+    /// The sizes checkpoints sign, ascending, and the next one the scan will reach: comparing one
+    /// integer per row instead of looking each size up.
+    private var checkpointSizes: [UInt64] = []
+    private var nextCheckpointSize: UInt64 = .max
     private var problem: Problem?
     private var pendingProblem: Anomaly?
     /// After the first anomaly: which position claimed which index, to tell a reorder from a deletion.
@@ -80,6 +84,8 @@ public struct AuditLogVerifier {
             guard problem == nil else { break }
             admit(checkpoint, source: source)
         }
+        checkpointSizes = expectedRoots.keys.filter { $0 > 0 }.sorted()
+        nextCheckpointSize = checkpointSizes.first ?? .max
     }
 
     private mutating func admit(_ signed: SignedCheckpoint, source: String) {
@@ -115,13 +121,24 @@ public struct AuditLogVerifier {
     ///   - storedLeaf: the leaf hash stored beside it, if the store keeps one.
     ///   - storedNodes: the node hashes stored beside it (levels 1..., 32 bytes each), if any.
     public mutating func consume(rowIndex: UInt64, entry: UnsafeRawBufferPointer, storedLeaf: UnsafeRawBufferPointer?, storedNodes: UnsafeRawBufferPointer?) {
+        consume(rowIndex: rowIndex, entry: entry, leaf: .leaf(entry), storedLeaf: storedLeaf, storedNodes: storedNodes)
+    }
+
+    /// The same, with the entry's leaf hash already computed (`MerkleHash.leaf(entry)`), so that a
+    /// caller can hash leaves on another core while this one walks the tree.
+    public mutating func consume(rowIndex: UInt64, entry: UnsafeRawBufferPointer, leaf: MerkleHash, storedLeaf: UnsafeRawBufferPointer?, storedNodes: UnsafeRawBufferPointer?) {
+        consume(rowIndex: rowIndex, claimedIndex: AuditEntryCodec.claimedIndex(entry), leaf: leaf,
+                leafMatchesStored: storedLeaf.map { MerkleHash(bytes: $0) == leaf } ?? true, storedNodes: storedNodes)
+    }
+
+    /// The same, with everything that depends on one row alone already worked out (on another
+    /// core): the index the entry claims, its leaf hash, and whether that matches the stored one.
+    public mutating func consume(rowIndex: UInt64, claimedIndex claimed: UInt64?, leaf: MerkleHash, leafMatchesStored: Bool, storedNodes: UnsafeRawBufferPointer?) {
         let position = frontier.size
-        let leaf = MerkleHash.leaf(entry)
-        let claimed = AuditEntryCodec.claimedIndex(entry)
         if pendingProblem != nil {
             if let claimed, claimed != position, claimsAfterAnomaly.count < 1_000_000 { claimsAfterAnomaly[claimed] = position }
         } else if problem == nil {
-            let leafMismatch = storedLeaf.map { stored in leaf.withUnsafeBytes { !$0.elementsEqual(stored) } } ?? false
+            let leafMismatch = !leafMatchesStored
             if rowIndex != position {
                 // The store's own numbering has a gap: rows were removed and not renumbered.
                 fail(.deleted, at: position, "no entry is stored at index \(position); the next stored row is \(rowIndex)")
@@ -134,7 +151,7 @@ public struct AuditLogVerifier {
         frontier.append(leaf) { level, hash in
             guard let storedNodes else { return }
             let end = nodeOffset + MerkleHash.byteCount
-            if end > storedNodes.count || !hash.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: storedNodes[nodeOffset..<end])) }) {
+            if end > storedNodes.count || MerkleHash(bytes: UnsafeRawBufferPointer(rebasing: storedNodes[nodeOffset..<end])) != hash {
                 if lowestBadLevel == nil { lowestBadLevel = level }
             }
             nodeOffset = end
@@ -144,6 +161,8 @@ public struct AuditLogVerifier {
             pendingProblem = Anomaly(position: position, claimed: claimed, leafMismatch: false,
                                      nodeRangeStart: position + 1 - (1 << UInt64(level)))
         }
+        guard frontier.size == nextCheckpointSize else { return }
+        nextCheckpointSize = checkpointSizes.first { $0 > frontier.size } ?? .max
         if let expected = expectedRoots[frontier.size], problem == nil, pendingProblem == nil, frontier.root != expected.root {
             let lowerBound = expectedRoots.keys.filter { $0 < frontier.size }.max() ?? 0
             fail(.modified, at: lowerBound,

@@ -8,6 +8,7 @@ import Histogram
 import InterlockClassifiers
 import InterlockCore
 import InterlockPolicy
+import InterlockStore
 import InterlockSyntax
 
 struct BenchmarkFailure: Error, CustomStringConvertible {
@@ -223,8 +224,19 @@ do {
         try planBenchmark(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 50)
     case "classifiers":
         try classifierBenchmark(rounds: arguments.dropFirst().first.flatMap(Int.init) ?? 200)
+    case "audit-append":
+        let rest = Array(arguments.dropFirst())
+        let home = rest.count > 2 ? InterlockHome(directory: URL(fileURLWithPath: rest[2])) : temporaryHome()
+        try await auditAppendBenchmark(
+            count: rest.first.flatMap(Int.init) ?? 200_000, clients: rest.dropFirst().first.flatMap(Int.init) ?? 256,
+            home: home, report: ProcessInfo.processInfo.environment["INTERLOCK_BENCH_REPORT"] == "1")
+        if rest.count <= 2 { try? FileManager.default.removeItem(at: home.directory) }
+    case "audit-verify":
+        let rest = Array(arguments.dropFirst())
+        try auditVerifyBenchmark(count: rest.first.flatMap(Int.init) ?? 1_000_000,
+                                 keepHome: rest.count > 1 ? InterlockHome(directory: URL(fileURLWithPath: rest[1])) : nil)
     default:
-        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds] | plan [runs]")
+        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds] | plan [runs] | audit-append [count] [clients] [home] | audit-verify [entries] [home]")
         exit(3)
     }
 } catch {
