@@ -51,8 +51,10 @@ public enum AuditRecord {
         }
     }
 
-    /// Redacts the free-text fields of an entry built elsewhere (approval events, grants, tokens),
-    /// appending to the redactions it already records.
+    /// Redacts the free-text fields of an entry, appending to the redactions it already records.
+    /// The log runs every entry through this before storing it, whoever built it; text already
+    /// redacted passes unchanged. Principals and approvers are identities, which an audit record
+    /// exists to keep, and are left as they are.
     public static func redactedEntry(_ entry: AuditEntry) -> AuditEntry {
         var entry = entry
         var redactions = entry.redactions
@@ -65,6 +67,7 @@ public enum AuditRecord {
         func list(_ values: [String], _ field: String) -> [String] {
             values.enumerated().map { text($1, "\(field)[\($0)]")! }
         }
+        entry.action = text(entry.action, "action")
         entry.targets = list(entry.targets, "targets")
         entry.findings = list(entry.findings, "findings")
         entry.reasons = list(entry.reasons, "reasons")

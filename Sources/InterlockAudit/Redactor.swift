@@ -50,24 +50,48 @@ public enum Redactor {
     /// Is a field or variable with this name a secret whatever its value looks like? Names are
     /// compared without case, `-` and `_`: `PGPASSWORD`, `db_password`, `X-Api-Key`, `clientSecret`.
     public static func sensitiveName(_ name: some StringProtocol) -> Kind? {
-        var folded: [UInt8] = []
-        for c in name.utf8 {
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): folded.append(c + 32)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): folded.append(c)
-            default: continue
+        sensitiveName(bytes: Array(name.utf8)[...])
+    }
+
+    /// The same over bytes, without allocating: the scanner asks this at every `=` and `:`.
+    static func sensitiveName(bytes name: ArraySlice<UInt8>) -> Kind? {
+        // Folded into a fixed buffer; names longer than it are not secrets' names.
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &buffer) { raw -> Kind? in
+            var count = 0
+            for c in name {
+                let folded: UInt8
+                switch c {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): folded = c + 32
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): folded = c
+                default: continue
+                }
+                guard count < raw.count else { return nil }
+                raw[count] = folded
+                count += 1
             }
+            guard count >= 3 else { return nil }
+            let folded = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+            func has(_ word: StaticString) -> Bool {
+                let w = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+                guard w.count <= folded.count else { return false }
+                for start in 0...(folded.count - w.count) where folded[start] == w[0] {
+                    if UnsafeRawBufferPointer(rebasing: folded[start..<start + w.count]).elementsEqual(w) { return true }
+                }
+                return false
+            }
+            func ends(_ word: StaticString) -> Bool {
+                let w = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+                return w.count <= folded.count && UnsafeRawBufferPointer(rebasing: folded[(folded.count - w.count)...]).elementsEqual(w)
+            }
+            // Counts and limits of tokens (`max_tokens`) are numbers about secrets, not secrets; and
+            // names that mention a secret but hold something else: its id, type, location.
+            if ends("tokens") || ends("count") || ends("limit") || ends("id") || ends("type") || ends("url")
+                || ends("file") || ends("path") || ends("name") { return nil }
+            if ends("pwd") || has("passw") { return .password }
+            if has("secret") || has("token") || has("apikey") || has("privatekey") || has("accesskey") || has("credential") { return .secret }
+            return nil
         }
-        guard folded.count >= 3 else { return nil }
-        // Counts and limits of tokens (`max_tokens`) are numbers about secrets, not secrets.
-        if folded.hasSuffix("tokens".utf8) || folded.hasSuffix("count".utf8) || folded.hasSuffix("limit".utf8) { return nil }
-        // Names that mention a secret but hold something else: its id, type, location.
-        for suffix in ["id", "type", "url", "file", "path", "name"] where folded.hasSuffix(suffix.utf8) { return nil }
-        if folded.elementsEqual("pwd".utf8) || folded.hasSuffix("pwd".utf8) || folded.contains("passw".utf8) { return .password }
-        for word in ["secret", "token", "apikey", "privatekey", "accesskey", "credential"] where folded.contains(word.utf8) {
-            return .secret
-        }
-        return nil
     }
 
     struct Match {
@@ -139,7 +163,7 @@ public enum Redactor {
             while let start = find(begin, from: from) {
                 guard let headerEnd = find(Array("-----".utf8), from: start + begin.count) else { return }
                 let label = bytes[(start + begin.count)..<headerEnd]
-                guard label.hasSuffix("PRIVATE KEY".utf8) || label.elementsEqual("OPENSSH PRIVATE KEY".utf8) else {
+                guard label.reversed().starts(with: "PRIVATE KEY".utf8.reversed()) else {
                     from = headerEnd
                     continue
                 }
@@ -269,7 +293,7 @@ public enum Redactor {
             if nameEnd > 0, bytes[nameEnd - 1] == UInt8(ascii: "\"") || bytes[nameEnd - 1] == UInt8(ascii: "'") { nameEnd -= 1 }
             var nameStart = nameEnd
             while nameStart > 0, isWordByte(bytes[nameStart - 1]) || bytes[nameStart - 1] == UInt8(ascii: "-") { nameStart -= 1 }
-            guard nameStart < nameEnd, let kind = sensitiveName(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)) else { return }
+            guard nameStart < nameEnd, let kind = sensitiveName(bytes: bytes[nameStart..<nameEnd]) else { return }
             var j = i + 1
             while j < bytes.count, bytes[j] == UInt8(ascii: " ") { j += 1 }
             guard j < bytes.count else { return }
@@ -281,7 +305,7 @@ public enum Redactor {
             var nameStart = i
             while nameStart > 0, isWordByte(bytes[nameStart - 1]) || bytes[nameStart - 1] == UInt8(ascii: "-") { nameStart -= 1 }
             guard i - nameStart > 2, bytes[nameStart] == UInt8(ascii: "-"), bytes[nameStart + 1] == UInt8(ascii: "-"),
-                  let kind = sensitiveName(String(decoding: bytes[(nameStart + 2)..<i], as: UTF8.self)) else { return }
+                  let kind = sensitiveName(bytes: bytes[(nameStart + 2)..<i]) else { return }
             guard i + 1 < bytes.count, bytes[i + 1] != UInt8(ascii: "-") else { return }
             value(from: i + 1, kind: kind)
         }
@@ -437,18 +461,4 @@ private func isSpaceOrQuote(_ c: UInt8) -> Bool {
 private func isValueTerminator(_ c: UInt8) -> Bool {
     c == UInt8(ascii: ";") || c == UInt8(ascii: "&") || c == UInt8(ascii: ",") || c == UInt8(ascii: ")") || c == UInt8(ascii: "}")
         || c == UInt8(ascii: "|") || c == UInt8(ascii: "`")
-}
-
-private extension Collection where Element == UInt8 {
-    func hasSuffix(_ suffix: String.UTF8View) -> Bool {
-        count >= suffix.count && self.suffix(suffix.count).elementsEqual(suffix)
-    }
-
-    func contains(_ needle: String.UTF8View) -> Bool {
-        let n = Array(needle)
-        let hay = Array(self)
-        guard n.count <= hay.count else { return false }
-        for i in 0...(hay.count - n.count) where hay[i..<i + n.count].elementsEqual(n) { return true }
-        return false
-    }
 }

@@ -185,7 +185,9 @@ struct AuditCommand: ParsableCommand {
     }
 
     struct Tail: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the newest entries as JSON Lines; --follow keeps printing new ones.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the newest entries as JSON Lines; --follow keeps printing new ones.",
+            discussion: "With --checkpoints, prints signed checkpoint notes instead, for log shippers and witnesses that keep them off this machine.")
 
         @OptionGroup var home: HomeOptions
 
@@ -195,8 +197,12 @@ struct AuditCommand: ParsableCommand {
         @Flag(help: "Keep running and print entries as they are appended.")
         var follow = false
 
+        @Flag(help: "Print checkpoints (signed notes, separated by blank lines) rather than entries.")
+        var checkpoints = false
+
         func run() throws {
             let log = try home.openLog()
+            if checkpoints { return try tailCheckpoints(log) }
             var next: UInt64 = 0
             // Unbuffered writes: a log shipper reading a pipe sees each entry as it comes.
             func emit(_ stored: AuditLog.StoredEntry) {
@@ -208,6 +214,21 @@ struct AuditCommand: ParsableCommand {
             while follow {
                 Thread.sleep(forTimeInterval: 0.5)
                 for stored in try log.entries(from: next, limit: 1000) { emit(stored) }
+            }
+        }
+
+        private func tailCheckpoints(_ log: AuditLog) throws {
+            var printed: UInt64 = 0
+            func emit(_ notes: [SignedCheckpoint]) {
+                for note in notes where note.checkpoint.size > printed {
+                    FileHandle.standardOutput.write(Data((note.text + "\n").utf8))
+                    printed = note.checkpoint.size
+                }
+            }
+            emit(Array(try log.checkpoints().suffix(max(0, n))))
+            while follow {
+                Thread.sleep(forTimeInterval: 0.5)
+                emit(try log.checkpoints())
             }
         }
     }

@@ -70,7 +70,9 @@ public final class AuditLog: Sendable {
     /// Appends entries (their `index` is assigned here) and returns their indices once they are
     /// durable. Calls made while a commit is in flight share the next transaction.
     public func append(_ entries: [AuditEntry]) async throws -> [UInt64] {
-        try await withCheckedThrowingContinuation { continuation in
+        // Redaction runs here, on the caller's task, so that the single writer only writes.
+        let entries = entries.map(AuditRecord.redactedEntry)
+        return try await withCheckedThrowingContinuation { continuation in
             let startDrain = pending.withLock { queue -> Bool in
                 queue.waiting.append((entries, continuation))
                 if queue.draining { return false }
@@ -85,7 +87,8 @@ public final class AuditLog: Sendable {
     /// the hooks) that have nothing to group with.
     @discardableResult
     public func appendNow(_ entries: [AuditEntry]) throws -> [UInt64] {
-        try writer.sync { try write(entries) }
+        let entries = entries.map(AuditRecord.redactedEntry)
+        return try writer.sync { try write(entries) }
     }
 
     private func drain() {
@@ -407,6 +410,7 @@ public final class AuditLog: Sendable {
             }
             let knownKeys = try keys ?? String.fetchAll(db, sql: "SELECT verifier FROM audit_key").map { try CheckpointVerifier(parsing: $0) }
             var verifier = AuditLogVerifier(origin: origin, keys: knownKeys, checkpoints: stored + files.checkpoints, trusted: trusted)
+            try db.execute(sql: "PRAGMA mmap_size = \(InterlockDatabase.scanMmapSize)")
             try VerificationScan(db: db).run(into: &verifier)
             var report = verifier.finish()
             if report.problem == nil, let first = files.unreadable.first {
