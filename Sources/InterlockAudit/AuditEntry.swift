@@ -78,6 +78,10 @@ public struct AuditEntry: Sendable, Hashable {
     public var subject: String?
     /// Anything else a reviewer needs: a comment, a scope, a message.
     public var detail: String?
+    /// Set by `AuditRecord.redactedEntry`: a fingerprint of the free text as it left redaction, so
+    /// the log's own pass can skip an entry nobody has touched since. Not part of the entry's
+    /// bytes or its equality.
+    var redactionSeal = RedactionSeal()
 
     public init(
         index: UInt64 = 0, timeMicros: Int64, kind: Kind, principal: String, launchedBy: String? = nil,
@@ -111,4 +115,12 @@ public struct AuditEntry: Sendable, Hashable {
         self.subject = subject
         self.detail = detail
     }
+}
+
+/// A fingerprint that does not take part in equality or hashing (see `AuditEntry.redactionSeal`).
+struct RedactionSeal: Sendable, Hashable {
+    var fingerprint: Int?
+
+    static func == (lhs: RedactionSeal, rhs: RedactionSeal) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }

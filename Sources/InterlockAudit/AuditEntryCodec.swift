@@ -56,6 +56,14 @@ public enum AuditEntryCodec {
         return value
     }
 
+    /// Writes `index` into an encoded entry in place. The index is the first field at a fixed
+    /// offset, so an entry can be encoded before the log knows its position (on the caller's core)
+    /// and numbered by the log's single writer.
+    public static func setIndex(_ index: UInt64, in bytes: inout [UInt8]) {
+        precondition(bytes.withUnsafeBytes { claimedIndex($0) } != nil, "not an encoded version-1 entry")
+        for i in 0..<8 { bytes[6 + i] = UInt8(truncatingIfNeeded: index >> UInt64(56 - 8 * i)) }
+    }
+
     public static func decode(_ bytes: [UInt8]) throws(AuditEntryDecodingError) -> AuditEntry {
         guard let first = bytes.first else { throw AuditEntryDecodingError(offset: 0, message: "empty entry") }
         guard first == version else {

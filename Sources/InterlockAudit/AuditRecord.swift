@@ -56,16 +56,25 @@ public enum AuditRecord {
     /// redacted passes unchanged. Principals and approvers are identities, which an audit record
     /// exists to keep, and are left as they are.
     public static func redactedEntry(_ entry: AuditEntry) -> AuditEntry {
+        // Already redacted and unchanged since: a decision entry is redacted when it is built and
+        // again when the log stores it, and the second pass would find nothing.
+        if let seal = entry.redactionSeal.fingerprint, seal == textFingerprint(entry) { return entry }
         var entry = entry
         var redactions = entry.redactions
-        func text(_ value: String?, _ field: String) -> String? {
+        // Field names are built only when something was found: most text has no secret in it.
+        func text(_ value: String?, _ field: @autoclosure () -> String) -> String? {
             guard let value else { return nil }
             let (clean, kinds) = Redactor.redact(value)
-            for kind in kinds { redactions.append(.init(field: field, kind: kind.rawValue)) }
+            if !kinds.isEmpty {
+                let name = field()
+                for kind in kinds { redactions.append(.init(field: name, kind: kind.rawValue)) }
+            }
             return clean
         }
         func list(_ values: [String], _ field: String) -> [String] {
-            values.enumerated().map { text($1, "\(field)[\($0)]")! }
+            var out = values
+            for i in out.indices { out[i] = text(out[i], "\(field)[\(i)]")! }
+            return out
         }
         entry.action = text(entry.action, "action")
         entry.targets = list(entry.targets, "targets")
@@ -75,7 +84,22 @@ public enum AuditRecord {
         entry.subject = text(entry.subject, "subject")
         entry.detail = text(entry.detail, "detail")
         entry.redactions = redactions
+        entry.redactionSeal.fingerprint = textFingerprint(entry)
         return entry
+    }
+
+    /// A fingerprint of every field redaction looks at. Collisions would need a deliberate attack
+    /// on Swift's per-process random hash seed, from code that already holds the secret.
+    private static func textFingerprint(_ entry: AuditEntry) -> Int {
+        var hasher = Hasher()
+        hasher.combine(entry.action)
+        hasher.combine(entry.targets)
+        hasher.combine(entry.findings)
+        hasher.combine(entry.reasons)
+        hasher.combine(entry.operations)
+        hasher.combine(entry.subject)
+        hasher.combine(entry.detail)
+        return hasher.finalize()
     }
 
     /// Redacts a JSON value: a string under a secret's name (`"password"`, `"client_secret"`) goes

@@ -84,12 +84,19 @@ public enum Redactor {
                 let w = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
                 return w.count <= folded.count && UnsafeRawBufferPointer(rebasing: folded[(folded.count - w.count)...]).elementsEqual(w)
             }
+            let kind: Kind
+            if ends("pwd") || has("passw") {
+                kind = .password
+            } else if has("secret") || has("token") || has("apikey") || has("privatekey") || has("accesskey") || has("credential") {
+                kind = .secret
+            } else {
+                return nil
+            }
             // Counts and limits of tokens (`max_tokens`) are numbers about secrets, not secrets; and
             // names that mention a secret but hold something else: its id, type, location.
             if ends("tokens") || ends("count") || ends("limit") || ends("id") || ends("type") || ends("url")
                 || ends("file") || ends("path") || ends("name") { return nil }
-            if ends("pwd") || has("passw") { return .password }
-            if has("secret") || has("token") || has("apikey") || has("privatekey") || has("accesskey") || has("credential") { return .secret }
+            return kind
             return nil
         }
     }

@@ -39,7 +39,7 @@ public final class AuditLog: Sendable {
     private let writer = DispatchQueue(label: "interlock.audit.writer")
 
     private struct PendingAppends {
-        var waiting: [(entries: [AuditEntry], continuation: CheckedContinuation<[UInt64], any Error>)] = []
+        var waiting: [(entries: [[UInt8]], continuation: CheckedContinuation<[UInt64], any Error>)] = []
         var draining = false
     }
 
@@ -70,8 +70,9 @@ public final class AuditLog: Sendable {
     /// Appends entries (their `index` is assigned here) and returns their indices once they are
     /// durable. Calls made while a commit is in flight share the next transaction.
     public func append(_ entries: [AuditEntry]) async throws -> [UInt64] {
-        // Redaction runs here, on the caller's task, so that the single writer only writes.
-        let entries = entries.map(AuditRecord.redactedEntry)
+        // Redaction and encoding run here, on the caller's task, so that the single writer only
+        // numbers, hashes and writes.
+        let entries = Self.prepare(entries)
         return try await withCheckedThrowingContinuation { continuation in
             let startDrain = pending.withLock { queue -> Bool in
                 queue.waiting.append((entries, continuation))
@@ -87,13 +88,18 @@ public final class AuditLog: Sendable {
     /// the hooks) that have nothing to group with.
     @discardableResult
     public func appendNow(_ entries: [AuditEntry]) throws -> [UInt64] {
-        let entries = entries.map(AuditRecord.redactedEntry)
+        let entries = Self.prepare(entries)
         return try writer.sync { try write(entries) }
+    }
+
+    /// Redacted and encoded, index still 0 (the writer sets it).
+    private static func prepare(_ entries: [AuditEntry]) -> [[UInt8]] {
+        entries.map { AuditEntryCodec.encode(AuditRecord.redactedEntry($0)) }
     }
 
     private func drain() {
         while true {
-            let batch = pending.withLock { queue -> [(entries: [AuditEntry], continuation: CheckedContinuation<[UInt64], any Error>)] in
+            let batch = pending.withLock { queue -> [(entries: [[UInt8]], continuation: CheckedContinuation<[UInt64], any Error>)] in
                 if queue.waiting.isEmpty {
                     queue.draining = false
                     return []
@@ -125,12 +131,12 @@ public final class AuditLog: Sendable {
             guard last != hex else { return }
             let entry = AuditRecord.redactedEntry(AuditEntry(timeMicros: Self.nowMicros(), kind: .policyLoaded, principal: principal,
                                                              policyHash: hash, detail: source))
-            _ = try write([entry], meta: ["policy_hash": hex])
+            _ = try write(Self.prepare([entry]), meta: ["policy_hash": hex])
         }
     }
 
     /// One transaction: entries, their tree nodes, `meta` values, and a checkpoint if one is due.
-    private func write(_ entries: [AuditEntry], meta: [String: String] = [:]) throws -> [UInt64] {
+    private func write(_ entries: [[UInt8]], meta: [String: String] = [:]) throws -> [UInt64] {
         let now = Date()
         var issued: SignedCheckpoint?
         let indices: [UInt64]
@@ -140,14 +146,14 @@ public final class AuditLog: Sendable {
                 try db.inTransaction(.immediate) {
                     var frontier = try currentFrontier(db)
                     let insert = try db.cachedStatement(sql: "INSERT INTO audit_entry (idx, entry, leaf, nodes) VALUES (?, ?, ?, ?)")
-                    for var entry in entries {
-                        entry.index = frontier.size
-                        let bytes = AuditEntryCodec.encode(entry)
+                    for var bytes in entries {
+                        let index = frontier.size
+                        AuditEntryCodec.setIndex(index, in: &bytes)
                         let leaf = MerkleHash.leaf(bytes)
                         var nodes = Data()
                         frontier.append(leaf) { _, hash in hash.withUnsafeBytes { nodes.append(contentsOf: $0) } }
-                        indices.append(entry.index)
-                        try insert.execute(arguments: [Int64(entry.index), Data(bytes), Data(leaf.bytes), nodes])
+                        indices.append(index)
+                        try insert.execute(arguments: [Int64(index), Data(bytes), Data(leaf.bytes), nodes])
                     }
                     for (key, value) in meta {
                         try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])

@@ -139,6 +139,12 @@ struct RedactionTests {
         #expect(entry.redactions.contains(.init(field: "action.input.command", kind: "password")))
         #expect(entry.redactions.contains(.init(field: "detail", kind: "email")))
 
+        // An entry changed after redaction is redacted again, not waved through as already done.
+        var touched = entry
+        touched.detail = "now with AKIAIOSFODNN7EXAMPLE"
+        #expect(AuditRecord.redactedEntry(touched).detail == "now with [REDACTED:aws-access-key-id]")
+        #expect(AuditRecord.redactedEntry(entry) == entry)
+
         let tool = AuditRecord.decision(action: toolAction, facts: nil, decision: nil, outcome: "allow", policyHash: nil, timeMicros: 0)
         #expect(!(tool.action ?? "").contains("hunter2"))
         #expect(tool.redactions == [.init(field: "action.input.arguments.password", kind: "password")])
