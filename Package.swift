@@ -52,6 +52,12 @@ let package = Package(
             dependencies: ["InterlockCore", "Yams"],
             swiftSettings: strictSettings
         ),
+        // The approval queue's rules (four eyes, timeouts, one-time use) as pure state machines.
+        .target(
+            name: "InterlockApprovals",
+            dependencies: ["InterlockCore"],
+            swiftSettings: strictSettings
+        ),
         // The audit log's pure parts: entry encoding, RFC 6962 Merkle tree and proofs, signed
         // checkpoints, redaction, verification. No I/O: the store feeds it rows.
         .target(
@@ -127,6 +133,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Corpus")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockApprovalsTests",
+            dependencies: ["InterlockCore", "InterlockApprovals", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(

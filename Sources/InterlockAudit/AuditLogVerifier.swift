@@ -124,12 +124,7 @@ public struct AuditLogVerifier {
     ///   - storedLeaf: the leaf hash stored beside it, if the store keeps one.
     ///   - storedNodes: the node hashes stored beside it (levels 1..., 32 bytes each), if any.
     public mutating func consume(rowIndex: UInt64, entry: UnsafeRawBufferPointer, storedLeaf: UnsafeRawBufferPointer?, storedNodes: UnsafeRawBufferPointer?) {
-        consume(rowIndex: rowIndex, entry: entry, leaf: .leaf(entry), storedLeaf: storedLeaf, storedNodes: storedNodes)
-    }
-
-    /// The same, with the entry's leaf hash already computed (`MerkleHash.leaf(entry)`), so that a
-    /// caller can hash leaves on another core while this one walks the tree.
-    public mutating func consume(rowIndex: UInt64, entry: UnsafeRawBufferPointer, leaf: MerkleHash, storedLeaf: UnsafeRawBufferPointer?, storedNodes: UnsafeRawBufferPointer?) {
+        let leaf = MerkleHash.leaf(entry)
         consume(rowIndex: rowIndex, claimedIndex: AuditEntryCodec.claimedIndex(entry), leaf: leaf,
                 leafMatchesStored: storedLeaf.map { MerkleHash(bytes: $0) == leaf } ?? true, storedNodes: storedNodes)
     }

@@ -223,6 +223,27 @@ struct AuditLogTests {
         #expect(truncated.problem?.kind == .truncated && truncated.problem?.index == 20)
     }
 
+    @Test("a quiet log is checkpointed once the interval has passed, and only if it grew")
+    func checkpointInterval() throws {
+        let temp = TemporaryHome()
+        var options = AuditLog.Options()
+        options.checkpointEvery = 1000
+        options.checkpointInterval = 0
+        let log = try AuditLog(home: temp.home, options: options)
+        try log.appendNow([sampleEntry(0)])
+        #expect(try log.checkpoints().map(\.checkpoint.size) == [1])
+        try log.issueCheckpointIfDue()
+        #expect(try log.checkpoints().count == 1)
+        var slow = AuditLog.Options()
+        slow.checkpointInterval = 3600
+        let quiet = try AuditLog(home: temp.home, options: slow)
+        try quiet.appendNow([sampleEntry(1)])
+        try quiet.issueCheckpointIfDue()
+        #expect(try log.checkpoints().map(\.checkpoint.size) == [1])
+        try log.issueCheckpointIfDue()
+        #expect(try log.checkpoints().map(\.checkpoint.size) == [1, 2])
+    }
+
     @Test("the signing key file is private and a world-readable key is refused")
     func keyFile() throws {
         let temp = TemporaryHome()
