@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "InterlockStore",
             dependencies: [
-                "InterlockCore", "InterlockAudit",
+                "InterlockCore", "InterlockAudit", "InterlockApprovals",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "InterlockCLI",
             dependencies: [
-                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore",
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore", "InterlockApprovals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "InterlockAuditTests",
             dependencies: [
-                "InterlockCore", "InterlockAudit", "InterlockStore",
+                "InterlockCore", "InterlockAudit", "InterlockStore", "InterlockApprovals",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

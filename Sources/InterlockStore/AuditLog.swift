@@ -29,7 +29,8 @@ public final class AuditLog: Sendable {
 
     public let home: InterlockHome
     public let origin: String
-    private let pool: DatabasePool
+    /// The store's connection pool, shared with the other tables' stores (`TokenStore`).
+    let pool: DatabasePool
     private let options: Options
     private let signer: Mutex<CheckpointSigner>
     /// The tree's right edge as of the last transaction this process committed; checked against

@@ -55,6 +55,20 @@ enum InterlockDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2 tokens") { db in
+            try db.execute(sql: """
+                -- Bearer tokens. Only SHA-256 of the secret is kept.
+                CREATE TABLE token (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    secret_hash BLOB NOT NULL UNIQUE,
+                    kind TEXT NOT NULL CHECK (kind IN ('agent', 'human')),
+                    name TEXT NOT NULL,
+                    roles TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -143,3 +143,25 @@ struct AuditCommandTests {
         #expect(try verify(["--home", home]).json["size"] == .int(size + 2))  // policy.loaded + the decision
     }
 }
+
+@Suite("interlock token (real binary)")
+struct TokenCommandTests {
+    @Test("create prints the secret once, list never does, revoke takes effect; bad flags exit 3")
+    func lifecycle() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let created = try InterlockBinary.run(["token", "create", "--home", home, "--human", "bob", "--role", "senior"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let lines = created.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[0].hasPrefix("tok_") && lines[0].hasSuffix("human:bob") && lines[1].hasPrefix("il_"))
+        let id = String(lines[0].split(separator: " ")[0])
+        let list = try InterlockBinary.run(["token", "list", "--home", home])
+        #expect(list.stdout == "\(id) human:bob roles=senior\n" && !list.stdout.contains(lines[1]))
+        #expect(try InterlockBinary.run(["token", "revoke", "--home", home, id]).status == 0)
+        #expect(try InterlockBinary.run(["token", "list", "--home", home]).stdout.hasSuffix("revoked\n"))
+        #expect(try InterlockBinary.run(["token", "revoke", "--home", home, "tok_missing"]).status == 3)
+        #expect(try InterlockBinary.run(["token", "create", "--home", home, "--agent", "x", "--role", "admin"]).status == 3)
+        #expect(try InterlockBinary.run(["token", "create", "--home", home]).status == 3)
+        #expect(try InterlockBinary.run(["audit", "verify", "--home", home]).status == 0)
+    }
+}

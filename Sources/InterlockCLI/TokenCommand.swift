@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import InterlockApprovals
+import InterlockStore
+
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Bearer tokens for the gateway: create, list, revoke (on the local store).",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    /// Who runs the command, as token events record it.
+    static var invokingHuman: String { ProcessInfo.processInfo.environment["USER"].map { "human:" + $0 } ?? "human:unknown" }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token for an agent or a human and print its secret (shown once).",
+            discussion: "Agent tokens may submit actions and read their own requests; they can never approve, reject, grant, resume, change policy or mint tokens.")
+
+        @OptionGroup var home: HomeOptions
+
+        @Option(help: ArgumentHelp("An agent principal.", valueName: "name"))
+        var agent: String?
+
+        @Option(help: ArgumentHelp("A human principal.", valueName: "name"))
+        var human: String?
+
+        @Option(name: .customLong("role"), help: ArgumentHelp("A role of the human (repeatable), e.g. approver, senior, admin.", valueName: "role"))
+        var roles: [String] = []
+
+        func validate() throws {
+            guard (agent == nil) != (human == nil) else { throw ValidationError("give exactly one of --agent NAME or --human NAME") }
+            if agent != nil, !roles.isEmpty { throw ValidationError("roles belong to humans; an agent token has none") }
+        }
+
+        func run() throws {
+            let principal: Approver = agent.map { .agent($0) } ?? .human(human!, roles: Set(roles))
+            let tokens = TokenStore(audit: try home.openLog())
+            let created: (token: TokenStore.Token, secret: String)
+            do { created = try tokens.create(for: principal, by: TokenCommand.invokingHuman) } catch let error as StoreError { throw InvalidInput(error.description) }
+            print("\(created.token.id) \(principal)")
+            print(created.secret)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (ids and principals; never secrets).")
+        @OptionGroup var home: HomeOptions
+        func run() throws {
+            for token in try TokenStore(audit: try home.openLog()).list() {
+                var line = "\(token.id) \(token.principal)"
+                if case .human(_, let roles) = token.principal, !roles.isEmpty { line += " roles=" + roles.sorted().joined(separator: ",") }
+                if token.revokedAtMicros != nil { line += " revoked" }
+                print(line)
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id; it stops working at once.")
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "The token id (tok_…).")
+        var id: String
+        func run() throws {
+            do { try TokenStore(audit: try home.openLog()).revoke(id: id, by: TokenCommand.invokingHuman) } catch let error as StoreError { throw InvalidInput(error.description) }
+            print("revoked \(id)")
+        }
+    }
+}

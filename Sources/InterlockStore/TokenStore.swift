@@ -1,0 +1,104 @@
+import Crypto
+import Foundation
+import GRDB
+import InterlockApprovals
+import InterlockAudit
+
+/// Bearer tokens for the gateway: each belongs to one principal, an agent or a human with roles.
+///
+/// Only a SHA-256 of each token is stored: tokens are 256 random bits, so a fast hash is as good as
+/// a slow one, and a stolen database yields no usable token. Lookup is by the hash, and the stored
+/// hash is compared again in constant time. A token's secret is shown once, when it is created.
+/// Creating and revoking tokens are audit events.
+public final class TokenStore: Sendable {
+    public struct Token: Sendable, Hashable {
+        /// A short public id (`tok_…`) for listing and revoking; not a secret.
+        public var id: String
+        public var principal: Approver
+        public var createdAtMicros: Int64
+        public var revokedAtMicros: Int64?
+    }
+
+    private let pool: DatabasePool
+    private let audit: AuditLog
+
+    /// Tokens live in the same store as the audit log that records their creation and revocation.
+    public init(audit: AuditLog) {
+        self.pool = audit.pool
+        self.audit = audit
+    }
+
+    /// Creates a token and returns it with its secret, which is not kept anywhere.
+    public func create(for principal: Approver, by creator: String) throws -> (token: Token, secret: String) {
+        if case .human(let name, _) = principal, name.isEmpty { throw StoreError("a human token needs a name") }
+        if case .agent(let name) = principal, name.isEmpty { throw StoreError("an agent token needs a name") }
+        let secretBytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        let secret = "il_" + Data(secretBytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let id = "tok_" + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) })
+        let now = AuditLog.nowMicros()
+        let (kind, name, roles) = Self.columns(principal)
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO token (id, secret_hash, kind, name, roles, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id, Data(Self.hash(secret)), kind, name, roles, now])
+        }
+        try audit.appendNow([AuditEntry(timeMicros: now, kind: .tokenCreated, principal: creator, subject: id,
+                                        detail: "for \(principal)" + (roles.isEmpty ? "" : " with roles \(roles)"))])
+        return (Token(id: id, principal: principal, createdAtMicros: now, revokedAtMicros: nil), secret)
+    }
+
+    /// The principal a presented token belongs to, or nil (unknown, malformed or revoked).
+    public func authenticate(_ presented: String) throws -> Token? {
+        let hash = Self.hash(presented)
+        return try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM token WHERE secret_hash = ? AND revoked_at IS NULL", arguments: [Data(hash)]) else {
+                return nil
+            }
+            // The lookup matched on the hash already; compare once more without early exit, so that
+            // nothing about the stored hash leaks through timing even if the index did.
+            let stored = Array(row["secret_hash"] as Data)
+            guard stored.count == hash.count, zip(stored, hash).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+            return try Self.token(row)
+        }
+    }
+
+    public func list() throws -> [Token] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY created_at, id").map(Self.token) }
+    }
+
+    /// Revokes a token by id. Revoking twice is not an error; revoking an unknown id is.
+    public func revoke(id: String, by revoker: String) throws {
+        let now = AuditLog.nowMicros()
+        let changed = try pool.write { db -> Int in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM token WHERE id = ?", arguments: [id]) != nil else { return -1 }
+            try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
+            return db.changesCount
+        }
+        guard changed >= 0 else { throw StoreError("no token `\(id)`") }
+        if changed == 1 {
+            try audit.appendNow([AuditEntry(timeMicros: now, kind: .tokenRevoked, principal: revoker, subject: id)])
+        }
+    }
+
+    static func hash(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
+
+    private static func columns(_ principal: Approver) -> (kind: String, name: String, roles: String) {
+        switch principal {
+        case .agent(let name): ("agent", name, "")
+        case .human(let name, let roles): ("human", name, roles.sorted().joined(separator: ","))
+        }
+    }
+
+    private static func token(_ row: Row) throws -> Token {
+        let name: String = row["name"]
+        let kind: String = row["kind"]
+        let roles = (row["roles"] as String).split(separator: ",").map(String.init)
+        let principal: Approver
+        switch kind {
+        case "agent": principal = .agent(name)
+        case "human": principal = .human(name, roles: Set(roles))
+        default: throw StoreError("token row with unknown principal kind `\(kind)`")
+        }
+        return Token(id: row["id"], principal: principal, createdAtMicros: row["created_at"], revokedAtMicros: row["revoked_at"])
+    }
+}
