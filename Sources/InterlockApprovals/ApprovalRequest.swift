@@ -81,6 +81,19 @@ public struct ApprovalRequest: Sendable, Hashable {
         self.consumeWindowMicros = consumeWindowSeconds * 1_000_000
     }
 
+    /// A request as a store kept it, votes and outcome included.
+    public static func restored(
+        _ base: ApprovalRequest, approvals: [Vote], rejection: Vote?, approvedAtMicros: Int64?, consumedAtMicros: Int64?, expiresAtMicros: Int64
+    ) -> ApprovalRequest {
+        var request = base
+        request.approvals = approvals
+        request.rejection = rejection
+        request.approvedAtMicros = approvedAtMicros
+        request.consumedAtMicros = consumedAtMicros
+        request.expiresAtMicros = expiresAtMicros
+        return request
+    }
+
     /// The state as of `now`. Expiry is applied here, so a late sweeper never lets silence through.
     public func state(at now: Int64) -> State {
         if consumedAtMicros != nil { return .consumed }

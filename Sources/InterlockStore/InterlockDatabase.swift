@@ -69,6 +69,38 @@ enum InterlockDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3 approval requests") { db in
+            try db.execute(sql: """
+                CREATE TABLE approval_request (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    digest BLOB NOT NULL,
+                    requester TEXT NOT NULL,
+                    launched_by TEXT,
+                    environment TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    approvers INTEGER NOT NULL,
+                    roles TEXT NOT NULL,
+                    timeout_seconds INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    consume_window INTEGER NOT NULL,
+                    approved_at INTEGER,
+                    consumed_at INTEGER,
+                    rejected_by TEXT,
+                    rejected_at INTEGER,
+                    rejected_comment TEXT
+                ) WITHOUT ROWID;
+                CREATE INDEX approval_request_by_digest ON approval_request (digest, requester);
+                CREATE TABLE approval_vote (
+                    request_id TEXT NOT NULL REFERENCES approval_request (id),
+                    human TEXT NOT NULL,
+                    roles TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    comment TEXT,
+                    PRIMARY KEY (request_id, human)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
