@@ -20,6 +20,9 @@ struct HomeOptions: ParsableArguments {
     }
 }
 
+/// The human running a local admin command, as its audit entries record it.
+var invokingHuman: String { ProcessInfo.processInfo.environment["USER"].map { "human:" + $0 } ?? "human:unknown" }
+
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
@@ -267,7 +270,7 @@ struct AuditCommand: ParsableCommand {
                 abstract: "Replace the signing key. Old checkpoints stay verifiable with the old public key, which the log keeps.")
             @OptionGroup var home: HomeOptions
             @Option(help: "Who is rotating (recorded in the log).")
-            var by: String = ProcessInfo.processInfo.environment["USER"].map { "human:" + $0 } ?? "human:unknown"
+            var by: String = invokingHuman
             func run() throws {
                 print(try home.openLog().rotateKey(by: by).text)
             }

@@ -47,17 +47,25 @@ struct CheckCommand: ParsableCommand {
         let decision = explanation.decision
         if record {
             // No decision without its audit record: if this fails, the error (exit 1) is the answer.
+            var killed: KillSwitchStore.Engagement?
             do {
                 let log = try home.openLog()
                 let policyHash = AuditRecord.policyHash(policyText)
                 try log.recordPolicyLoad(hash: policyHash, source: policySourceName, principal: "agent:" + action.principal.agent)
+                // A door that records is a real door: an engaged kill switch refuses whatever the policy says.
+                killed = try KillSwitchStore(audit: log).engagement(
+                    agent: action.principal.agent, environments: [decision.environment] + (action.environment.map { [$0] } ?? []))
                 try log.appendNow([AuditRecord.decision(
-                    action: action, facts: facts, decision: decision, outcome: AuditRecord.outcome(decision.tier),
-                    policyHash: policyHash, timeMicros: AuditLog.nowMicros())])
+                    action: action, facts: facts, decision: decision, outcome: killed == nil ? AuditRecord.outcome(decision.tier) : "deny",
+                    policyHash: policyHash, timeMicros: AuditLog.nowMicros(), detail: killed?.message)])
             } catch let error as OperationalFailure {
                 throw error
             } catch {
                 throw OperationalFailure("the decision could not be recorded, so it is not given: \(error)")
+            }
+            if let killed {
+                print(killed.message)
+                throw ExitStatus.blocked
             }
         }
         switch format {

@@ -9,9 +9,6 @@ struct TokenCommand: ParsableCommand {
         abstract: "Bearer tokens for the gateway: create, list, revoke (on the local store).",
         subcommands: [Create.self, List.self, Revoke.self])
 
-    /// Who runs the command, as token events record it.
-    static var invokingHuman: String { ProcessInfo.processInfo.environment["USER"].map { "human:" + $0 } ?? "human:unknown" }
-
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token for an agent or a human and print its secret (shown once).",
@@ -37,7 +34,7 @@ struct TokenCommand: ParsableCommand {
             let principal: Approver = agent.map { .agent($0) } ?? .human(human!, roles: Set(roles))
             let tokens = TokenStore(audit: try home.openLog())
             let created: (token: TokenStore.Token, secret: String)
-            do { created = try tokens.create(for: principal, by: TokenCommand.invokingHuman) } catch let error as StoreError { throw InvalidInput(error.description) }
+            do { created = try tokens.create(for: principal, by: invokingHuman) } catch let error as StoreError { throw InvalidInput(error.description) }
             print("\(created.token.id) \(principal)")
             print(created.secret)
         }
@@ -62,7 +59,7 @@ struct TokenCommand: ParsableCommand {
         @Argument(help: "The token id (tok_…).")
         var id: String
         func run() throws {
-            do { try TokenStore(audit: try home.openLog()).revoke(id: id, by: TokenCommand.invokingHuman) } catch let error as StoreError { throw InvalidInput(error.description) }
+            do { try TokenStore(audit: try home.openLog()).revoke(id: id, by: invokingHuman) } catch let error as StoreError { throw InvalidInput(error.description) }
             print("revoked \(id)")
         }
     }

@@ -12,15 +12,14 @@ import Synchronization
 /// one SQLite transaction, so the tree is never behind the entries. Concurrent `append` calls are
 /// grouped: while one transaction commits, the next batch gathers, and one fsync covers it.
 /// Checkpoints are signed in the same transaction as the batch that makes them due, stored, and
-/// then exported as files under `checkpoints/` and to `checkpointSink` (stdout for log shippers).
+/// then exported as files under `checkpoints/` (`interlock audit tail --checkpoints --follow`
+/// streams them to log shippers).
 public final class AuditLog: Sendable {
     public struct Options: Sendable {
         /// Issue a checkpoint once this many entries are not covered by one.
         public var checkpointEvery: UInt64 = 1000
         /// ... or once the newest checkpoint is this old and entries have been added since.
         public var checkpointInterval: TimeInterval = 60
-        /// Also write each new checkpoint here (e.g. stdout), after it is committed.
-        public var checkpointSink: (@Sendable (String) -> Void)?
         /// Write checkpoint files under the home's `checkpoints/`.
         public var exportCheckpointFiles = true
 
@@ -223,7 +222,6 @@ public final class AuditLog: Sendable {
             // re-exported by the next `audit export`.
             try? Self.writeCheckpointFile(checkpoint, into: home.checkpointsDirectory)
         }
-        options.checkpointSink?(checkpoint.text)
     }
 
     static func checkpointFileName(size: UInt64) -> String {
@@ -259,7 +257,7 @@ public final class AuditLog: Sendable {
                 return latest
             }
             guard let latest else { throw StoreError("the audit log is empty; there is nothing to sign") }
-            if let issued { export(issued) } else { options.checkpointSink?(latest.text) }
+            if let issued { export(issued) }
             return latest
         }
     }

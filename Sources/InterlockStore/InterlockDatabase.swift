@@ -101,6 +101,21 @@ enum InterlockDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4 kill switch") { db in
+            try db.execute(sql: """
+                -- Engagements, kept after release: the anomaly rules look at recent releases.
+                CREATE TABLE kill_switch (
+                    scope_kind TEXT NOT NULL CHECK (scope_kind IN ('all', 'agent', 'environment')),
+                    scope_value TEXT NOT NULL,
+                    engaged_by TEXT NOT NULL,
+                    engaged_at INTEGER NOT NULL,
+                    reason TEXT,
+                    released_by TEXT,
+                    released_at INTEGER
+                );
+                CREATE UNIQUE INDEX kill_switch_engaged ON kill_switch (scope_kind, scope_value) WHERE released_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

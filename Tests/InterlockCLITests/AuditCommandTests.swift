@@ -165,3 +165,33 @@ struct TokenCommandTests {
         #expect(try InterlockBinary.run(["audit", "verify", "--home", home]).status == 0)
     }
 }
+
+@Suite("interlock kill and resume (real binary)")
+struct KillSwitchCommandTests {
+    @Test("an engaged kill switch refuses recorded decisions in scope, across processes, until released; all of it audited")
+    func killAndResume() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        func check(_ agent: String, env: String = "staging") throws -> InterlockBinary.Result {
+            try InterlockBinary.run(["check", "--record", "--home", home, "--agent", agent, "--env", env, "--shell", "ls /srv"])
+        }
+        #expect(try check("claude-code").status == 0)
+        #expect(try InterlockBinary.run(["kill", "--home", home, "--agent", "claude-code", "--reason", "runaway loop"]).status == 0)
+        let refused = try check("claude-code")
+        #expect(refused.status == 2 && refused.stdout.contains("kill switch for agent claude-code") && refused.stdout.contains("runaway loop"))
+        #expect(try check("cursor").status == 0)  // other agents are out of scope
+
+        #expect(try InterlockBinary.run(["kill", "--home", home, "--env", "production"]).status == 0)
+        #expect(try check("cursor", env: "production").status == 2)
+        #expect(try check("cursor", env: "staging").status == 0)
+
+        #expect(try InterlockBinary.run(["resume", "--home", home, "--agent", "claude-code"]).status == 0)
+        #expect(try check("claude-code").status == 0)
+        #expect(try InterlockBinary.run(["resume", "--home", home, "--agent", "claude-code"]).status == 3)  // not engaged
+        #expect(try InterlockBinary.run(["kill", "--home", home, "--agent", "a", "--env", "b"]).status == 3)
+
+        let tail = try InterlockBinary.run(["audit", "tail", "--home", home, "-n", "100"]).stdout
+        #expect(tail.contains("\"kind\":\"kill.engaged\"") && tail.contains("\"kind\":\"kill.released\"") && tail.contains("\"outcome\":\"deny\""))
+        #expect(try InterlockBinary.run(["audit", "verify", "--home", home]).status == 0)
+    }
+}
