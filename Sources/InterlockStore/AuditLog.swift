@@ -129,8 +129,7 @@ public final class AuditLog: Sendable {
             let hex = Hex.encode(hash)
             let last = try pool.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'policy_hash'") }
             guard last != hex else { return }
-            let entry = AuditRecord.redactedEntry(AuditEntry(timeMicros: Self.nowMicros(), kind: .policyLoaded, principal: principal,
-                                                             policyHash: hash, detail: source))
+            let entry = AuditEntry(timeMicros: Self.nowMicros(), kind: .policyLoaded, principal: principal, policyHash: hash, detail: source)
             _ = try write(Self.prepare([entry]), meta: ["policy_hash": hex])
         }
     }
