@@ -55,7 +55,7 @@ let package = Package(
         // The approval queue's rules (four eyes, timeouts, one-time use) as pure state machines.
         .target(
             name: "InterlockApprovals",
-            dependencies: ["InterlockCore"],
+            dependencies: ["InterlockCore", "InterlockPolicy"],
             swiftSettings: strictSettings
         ),
         // The audit log's pure parts: entry encoding, RFC 6962 Merkle tree and proofs, signed
@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InterlockApprovalsTests",
-            dependencies: ["InterlockCore", "InterlockApprovals", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["InterlockCore", "InterlockApprovals", "InterlockPolicy", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(

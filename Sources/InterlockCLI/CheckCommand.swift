@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import InterlockApprovals
 import InterlockAudit
 import InterlockClassifiers
 import InterlockCore
@@ -44,7 +45,7 @@ struct CheckCommand: ParsableCommand {
         let (policy, policyText, policySourceName) = try policySource.loadWithSource()
         let (action, stated) = try action.makeAction()
         let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy)
-        let decision = explanation.decision
+        var decision = explanation.decision
         if record {
             // No decision without its audit record: if this fails, the error (exit 1) is the answer.
             var killed: KillSwitchStore.Engagement?
@@ -55,6 +56,9 @@ struct CheckCommand: ParsableCommand {
                 // A door that records is a real door: an engaged kill switch refuses whatever the policy says.
                 killed = try KillSwitchStore(audit: log).engagement(
                     agent: action.principal.agent, environments: [decision.environment] + (action.environment.map { [$0] } ?? []))
+                if killed == nil, let grant = try GrantStore(audit: log).use(for: action, facts: facts, decision: decision, now: AuditLog.nowMicros()) {
+                    decision = grant.apply(to: decision)
+                }
                 try log.appendNow([AuditRecord.decision(
                     action: action, facts: facts, decision: decision, outcome: killed == nil ? AuditRecord.outcome(decision.tier) : "deny",
                     policyHash: policyHash, timeMicros: AuditLog.nowMicros(), detail: killed?.message)])
@@ -68,9 +72,11 @@ struct CheckCommand: ParsableCommand {
                 throw ExitStatus.blocked
             }
         }
+        var shown = explanation
+        shown.decision = decision
         switch format {
         case .text: print(DecisionReport.text(action: action, facts: facts, decision: decision))
-        case .json: print(DecisionReport.json(action: action, facts: facts, explanation: explanation, includeTrace: false).jsonText(pretty: true))
+        case .json: print(DecisionReport.json(action: action, facts: facts, explanation: shown, includeTrace: false).jsonText(pretty: true))
         }
         throw DecisionReport.exitCode(decision.tier)
     }

@@ -246,7 +246,7 @@ final class YAMLReader {
 }
 
 /// Parses `30s`, `15m`, `1h30m`, `2d` into seconds; nil when malformed.
-func parseDuration(_ text: String) -> Int? {
+public func parseDuration(_ text: String) -> Int? {
     var total = 0
     var number = 0
     var haveDigits = false

@@ -116,6 +116,25 @@ enum InterlockDatabase {
                 CREATE UNIQUE INDEX kill_switch_engaged ON kill_switch (scope_kind, scope_value) WHERE released_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v5 grants") { db in
+            try db.execute(sql: """
+                -- Task-scoped, time-boxed permissions; patterns one per line.
+                CREATE TABLE grant_permission (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    agent TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    operations TEXT NOT NULL,
+                    targets TEXT NOT NULL,
+                    tier TEXT NOT NULL CHECK (tier IN ('autonomous', 'supervised')),
+                    granted_by TEXT NOT NULL,
+                    reason TEXT,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    uses_left INTEGER,
+                    revoked_at INTEGER
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

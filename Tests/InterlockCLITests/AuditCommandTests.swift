@@ -195,3 +195,30 @@ struct KillSwitchCommandTests {
         #expect(try InterlockBinary.run(["audit", "verify", "--home", home]).status == 0)
     }
 }
+
+@Suite("interlock grant (real binary)")
+struct GrantCommandTests {
+    @Test("a one-use grant lets the gated action through once as supervised; outside its scope nothing changes")
+    func oneUse() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        func check(_ command: String) throws -> Int32 {
+            try InterlockBinary.run(["check", "--record", "--home", home, "--agent", "claude-code", "--env", "production", "--shell", command]).status
+        }
+        #expect(try check("rm -rf /srv/app/tmp/cache") == 4)
+        let created = try InterlockBinary.run(["grant", "create", "--home", home, "--agent", "claude-code", "--env", "production",
+                                               "--operation", "shell:rm", "--target", "/srv/app/tmp/**", "--for", "1h", "--uses", "1"])
+        #expect(created.status == 0 && created.stdout.hasPrefix("grt_"), "\(created.stderr)")
+        #expect(try check("rm -rf /srv/app/data") == 4)        // outside the targets
+        #expect(try check("rm -rf /srv/app/tmp/cache") == 0)   // inside: once
+        #expect(try check("rm -rf /srv/app/tmp/cache") == 4)   // used up
+        #expect(try InterlockBinary.run(["grant", "list", "--home", home]).stdout.isEmpty)
+        #expect(try InterlockBinary.run(["grant", "create", "--home", home, "--agent", "a", "--env", "production",
+                                         "--operation", "shell:rm", "--for", "1h"]).status == 3)  // no target
+        #expect(try InterlockBinary.run(["grant", "create", "--home", home, "--agent", "a", "--env", "production",
+                                         "--operation", "shell:rm", "--target", "/x", "--for", "soon"]).status == 3)
+        let tail = try InterlockBinary.run(["audit", "tail", "--home", home, "-n", "50"]).stdout
+        #expect(tail.contains("\"kind\":\"grant.created\"") && tail.contains("allowed by grant grt_"))
+        #expect(try InterlockBinary.run(["audit", "verify", "--home", home]).status == 0)
+    }
+}

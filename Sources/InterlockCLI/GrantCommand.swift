@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import InterlockApprovals
+import InterlockAudit
+import InterlockCore
+import InterlockPolicy
+import InterlockStore
+
+struct GrantCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant",
+        abstract: "Task-scoped, time-boxed permissions for an agent (on the local store): create, list, revoke.",
+        discussion: "A grant lowers a gated or supervised decision for exactly its scope. It never lifts a blocked rule and never covers an action whose effect is unknown or whose targets are not all known.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Grant an agent operations on targets in one environment, for a while.")
+
+        @OptionGroup var home: HomeOptions
+
+        @Option(help: ArgumentHelp("The agent.", valueName: "name"))
+        var agent: String
+
+        @Option(help: ArgumentHelp("The environment.", valueName: "name"))
+        var env: String
+
+        @Option(name: .customLong("operation"), help: ArgumentHelp("An operation pattern, e.g. shell:rm or aws:s3:Delete* (repeatable).", valueName: "pattern"))
+        var operations: [String] = []
+
+        @Option(name: .customLong("target"), help: ArgumentHelp("A target pattern, e.g. /srv/app/tmp/** (repeatable).", valueName: "pattern"))
+        var targets: [String] = []
+
+        @Option(name: .customLong("for"), help: ArgumentHelp("How long, e.g. 30m or 2h.", valueName: "duration"))
+        var duration: String
+
+        @Option(help: "At most this many uses.")
+        var uses: Int?
+
+        @Option(help: "The tier allowed: autonomous or supervised.")
+        var tier: String = "supervised"
+
+        @Option(help: "Why (recorded).")
+        var reason: String?
+
+        func run() throws {
+            guard let seconds = parseDuration(duration), seconds > 0 else { throw InvalidInput("--for `\(duration)` is not a duration like 30m or 2h") }
+            guard let tier = Tier(rawValue: tier) else { throw InvalidInput("--tier must be autonomous or supervised") }
+            let now = AuditLog.nowMicros()
+            let grant: Grant
+            do {
+                grant = try Grant(
+                    id: "grt_" + String(UInt64.random(in: 0...UInt64.max), radix: 16), agent: agent, environment: env,
+                    operations: operations, targets: targets, tier: tier, grantedBy: invokingHuman, reason: reason,
+                    createdAtMicros: now, expiresAtMicros: now + Int64(seconds) * 1_000_000, usesLeft: uses)
+            } catch {
+                throw InvalidInput(error.description)
+            }
+            try GrantStore(audit: try home.openLog()).create(grant)
+            print(grant.id)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List active grants.")
+        @OptionGroup var home: HomeOptions
+        func run() throws {
+            for grant in try GrantStore(audit: try home.openLog()).active(at: AuditLog.nowMicros()) {
+                print("\(grant.id) agent=\(grant.agent) env=\(grant.environment) tier=\(grant.tier) operations=\(grant.operations.joined(separator: ",")) "
+                      + "targets=\(grant.targets.joined(separator: ",")) until=\(AuditEntry.timestamp(micros: grant.expiresAtMicros))"
+                      + (grant.usesLeft.map { " uses=\($0)" } ?? ""))
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a grant at once.")
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "The grant id (grt_…).")
+        var id: String
+        func run() throws {
+            do { try GrantStore(audit: try home.openLog()).revoke(id: id, by: invokingHuman) } catch let error as StoreError { throw InvalidInput(error.description) }
+            print("revoked \(id)")
+        }
+    }
+}
