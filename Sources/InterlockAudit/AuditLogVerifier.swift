@@ -68,9 +68,6 @@ public struct AuditLogVerifier {
     private var pendingProblem: Anomaly?
     /// After the first anomaly: which position claimed which index, to tell a reorder from a deletion.
     private var claimsAfterAnomaly: [UInt64: UInt64] = [:]
-    private var checkpointsChecked = 0
-    private var signedSize: UInt64 = 0
-    private var expectedSize: (size: UInt64, source: String)?
 
     /// - Parameters:
     ///   - origin: the log's origin line; checkpoints naming another log are rejected.
@@ -105,9 +102,6 @@ public struct AuditLogVerifier {
             // The same checkpoint from the database and from its exported file counts once.
             return
         }
-        checkpointsChecked += 1
-        signedSize = max(signedSize, checkpoint.size)
-        if expectedSize == nil || checkpoint.size > expectedSize!.size { expectedSize = (checkpoint.size, source) }
         expectedRoots[checkpoint.size] = (checkpoint.root, source)
     }
 
@@ -173,10 +167,11 @@ public struct AuditLogVerifier {
         if let pending = pendingProblem, problem == nil {
             problem = classify(pending)
         }
-        if problem == nil, let expected = expectedSize, expected.size > frontier.size {
-            fail(.truncated, at: frontier.size, "the log has \(frontier.size) entries but \(expected.source) signs \(expected.size)")
+        let signedSize = checkpointSizes.last ?? 0
+        if problem == nil, signedSize > frontier.size, let expected = expectedRoots[signedSize] {
+            fail(.truncated, at: frontier.size, "the log has \(frontier.size) entries but \(expected.source) signs \(signedSize)")
         }
-        return Report(size: frontier.size, root: frontier.root, checkpointsChecked: checkpointsChecked,
+        return Report(size: frontier.size, root: frontier.root, checkpointsChecked: expectedRoots.count,
                       signedSize: signedSize, problem: problem)
     }
 

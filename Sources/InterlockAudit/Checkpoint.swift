@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import InterlockCore
 
 /// A signed statement of the log's size and root, in the C2SP `tlog-checkpoint` format wrapped in a
 /// C2SP `signed-note`:

@@ -49,7 +49,7 @@ struct GrantCommand: ParsableCommand {
             let grant: Grant
             do {
                 grant = try Grant(
-                    id: "grt_" + String(UInt64.random(in: 0...UInt64.max), radix: 16), agent: agent, environment: env,
+                    id: randomIdentifier(prefix: "grt_"), agent: agent, environment: env,
                     operations: operations, targets: targets, tier: tier, grantedBy: invokingHuman, reason: reason,
                     createdAtMicros: now, expiresAtMicros: now + Int64(seconds) * 1_000_000, usesLeft: uses)
             } catch {

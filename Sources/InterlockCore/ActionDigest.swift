@@ -23,39 +23,13 @@ public struct ActionDigest: Sendable, Hashable, CustomStringConvertible {
     /// Lower-case hex, prefixed `sha256:`.
     public var description: String { "sha256:" + hex }
 
-    public var hex: String {
-        var out = ""
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return out
-    }
+    public var hex: String { Hex.encode(bytes) }
 
     /// Parses `sha256:<64 hex>` or bare hex.
     public init?(parsing text: String) {
         let hexText = text.hasPrefix("sha256:") ? String(text.dropFirst(7)) : text
-        guard hexText.utf8.count == 64 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        var iterator = hexText.utf8.makeIterator()
-        while let hi = iterator.next(), let lo = iterator.next() {
-            guard let h = hexValue(hi), let l = hexValue(lo) else { return nil }
-            out.append(h << 4 | l)
-        }
-        self.bytes = out
-    }
-}
-
-private let hexDigits = Array("0123456789abcdef")
-
-private func hexValue(_ c: UInt8) -> UInt8? {
-    switch c {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-    default: nil
+        guard hexText.utf8.count == 64, let bytes = Hex.decode(hexText) else { return nil }
+        self.bytes = bytes
     }
 }
 

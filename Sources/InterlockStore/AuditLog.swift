@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import InterlockAudit
+import InterlockCore
 import Synchronization
 
 /// The tamper-evident audit log on the embedded store (`docs/audit-log.md`).
@@ -51,8 +52,7 @@ public final class AuditLog: Sendable {
         self.pool = pool
         let origin = try pool.write { db -> String in
             if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'origin'") { return existing }
-            let random = (0..<6).map { _ in UInt8.random(in: 0...255) }
-            let origin = "interlock.audit/" + Hex.encode(random)
+            let origin = randomIdentifier(prefix: "interlock.audit/")
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('origin', ?)", arguments: [origin])
             return origin
         }
@@ -175,11 +175,16 @@ public final class AuditLog: Sendable {
 
     /// The frontier for the database as it is now: the cached one if nobody else appended since.
     private func currentFrontier(_ db: Database) throws -> MerkleFrontier {
-        let size = UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0)
+        let size = try Self.storedSize(db)
         if let cached = cachedFrontier.withLock({ $0 }), cached.size == size { return cached }
         let subtrees = try MerkleFrontier.subtreeCoordinates(size: size).map { try perfectSubtree(db, level: $0.level, index: $0.index) }
         guard let frontier = MerkleFrontier(size: size, subtrees: subtrees) else { throw StoreError("the stored tree is inconsistent") }
         return frontier
+    }
+
+    /// How many entries the table holds (one past the highest index).
+    private static func storedSize(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0)
     }
 
     /// The stored hash of the perfect subtree of 2^level leaves starting at leaf `index << level`:
@@ -306,7 +311,7 @@ public final class AuditLog: Sendable {
 
     public var size: UInt64 {
         get throws {
-            try pool.read { db in UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0) }
+            try pool.read { db in try Self.storedSize(db) }
         }
     }
 
@@ -355,7 +360,7 @@ public final class AuditLog: Sendable {
     /// checkpoint that covers it, else the whole log).
     public func inclusionProof(index: UInt64, size: UInt64) throws -> [MerkleHash] {
         try pool.read { db in
-            let stored = UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0)
+            let stored = try Self.storedSize(db)
             guard index < size, size <= stored else { throw StoreError("no entry \(index) in a tree of \(size) (the log has \(stored))") }
             return try MerkleProof.inclusion(index: index, size: size) { try perfectSubtree(db, level: $0, index: $1) }
         }
@@ -363,7 +368,7 @@ public final class AuditLog: Sendable {
 
     public func consistencyProof(old: UInt64, new: UInt64) throws -> [MerkleHash] {
         try pool.read { db in
-            let stored = UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0)
+            let stored = try Self.storedSize(db)
             guard old > 0, old <= new, new <= stored else { throw StoreError("no consistency proof from \(old) to \(new) (the log has \(stored))") }
             return try MerkleProof.consistency(old: old, new: new) { try perfectSubtree(db, level: $0, index: $1) }
         }

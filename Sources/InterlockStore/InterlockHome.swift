@@ -1,4 +1,5 @@
 import Foundation
+import InterlockCore
 
 /// The directory that holds a deployment's state: the SQLite store, the audit signing key and the
 /// exported checkpoints. `interlock serve`, the hooks, the proxies and `interlock audit` all find
@@ -42,4 +43,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// A fresh identifier: `prefix` and 12 random hex digits (48 bits; names, not secrets).
+public func randomIdentifier(prefix: String) -> String {
+    prefix + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) })
 }

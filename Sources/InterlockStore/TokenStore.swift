@@ -35,7 +35,7 @@ public final class TokenStore: Sendable {
         let secretBytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
         let secret = "il_" + Data(secretBytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let id = "tok_" + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) })
+        let id = randomIdentifier(prefix: "tok_")
         let now = AuditLog.nowMicros()
         let (kind, name, roles) = Self.columns(principal)
         try pool.write { db in

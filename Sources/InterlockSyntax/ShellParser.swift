@@ -1088,19 +1088,33 @@ public struct ShellParser {
                 } else {
                     position += 1
                 }
-            case UInt8(ascii: "$"):
-                if !pending.isEmpty { parts.append(.literal(String(decoding: pending, as: UTF8.self))); pending = [] }
-                if let part = try parseDollar(inDoubleQuotes: true) { parts.append(part) } else { pending.append(byte) }
-            case UInt8(ascii: "`"):
-                if !pending.isEmpty { parts.append(.literal(String(decoding: pending, as: UTF8.self))); pending = [] }
-                parts.append(try parseBackticks())
+            case UInt8(ascii: "$"), UInt8(ascii: "`"):
+                try parseEmbeddedExpansion(byte, pending: &pending, parts: &parts)
             default:
                 pending.append(byte)
                 position += 1
             }
         }
-        if !pending.isEmpty { parts.append(.literal(String(decoding: pending, as: UTF8.self))) }
+        flushLiteral(&pending, into: &parts)
         return parts
+    }
+
+    /// A `$…` or `` `…` `` met inside a brace or arithmetic body: ends the literal text gathered
+    /// so far and parses the expansion.
+    private mutating func parseEmbeddedExpansion(_ byte: UInt8, pending: inout [UInt8], parts: inout [ShellWordPart]) throws(ShellSyntaxError) {
+        flushLiteral(&pending, into: &parts)
+        if byte == UInt8(ascii: "`") {
+            parts.append(try parseBackticks())
+        } else if let part = try parseDollar(inDoubleQuotes: true) {
+            parts.append(part)
+        } else {
+            pending.append(byte)
+        }
+    }
+
+    private func flushLiteral(_ pending: inout [UInt8], into parts: inout [ShellWordPart]) {
+        if !pending.isEmpty { parts.append(.literal(String(decoding: pending, as: UTF8.self))) }
+        pending = []
     }
 
     /// The body of `$((` or `((` up to the matching `))`; `position` is past the opening pair.
@@ -1118,18 +1132,14 @@ public struct ShellParser {
                 if level == 0 {
                     guard peek(1) == UInt8(ascii: ")") else { throw fail("expected `))`") }
                     position += 2
-                    if !pending.isEmpty { parts.append(.literal(String(decoding: pending, as: UTF8.self))) }
+                    flushLiteral(&pending, into: &parts)
                     return parts
                 }
                 level -= 1
                 pending.append(byte)
                 position += 1
-            case UInt8(ascii: "$"):
-                if !pending.isEmpty { parts.append(.literal(String(decoding: pending, as: UTF8.self))); pending = [] }
-                if let part = try parseDollar(inDoubleQuotes: true) { parts.append(part) } else { pending.append(byte) }
-            case UInt8(ascii: "`"):
-                if !pending.isEmpty { parts.append(.literal(String(decoding: pending, as: UTF8.self))); pending = [] }
-                parts.append(try parseBackticks())
+            case UInt8(ascii: "$"), UInt8(ascii: "`"):
+                try parseEmbeddedExpansion(byte, pending: &pending, parts: &parts)
             default:
                 pending.append(byte)
                 position += 1

@@ -92,7 +92,7 @@ struct ApprovalRequestTests {
     func agreesWithOracle() async {
         let people = ["alice", "bob", "carol", "dave", "erin", "claude-code", "agent"]
         await propertyCheck(count: 400, input: Gen.int(in: 0...Int.max)) { seed in
-            var rng = SplitMix(seed: UInt64(seed))
+            var rng = Xoshiro(seed: (UInt64(seed), 1, 2, 3))
             var r = Self.request(approvers: 1 + Int(rng.next() % 3))
             var oracle = Oracle()
             var now: Int64 = 0
@@ -127,17 +127,5 @@ struct ApprovalRequestTests {
                 #expect(r.state(at: now) == oracle.state(at: now))
             }
         }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
