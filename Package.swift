@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Vocabulary: actions, facts, decisions, the action digest. No I/O.
@@ -77,11 +80,34 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The decision service every door shares: classify, decide, apply the kill switch, grants,
+        // limits, anomaly rules and the approval queue, and record it all before answering.
+        .target(
+            name: "InterlockGateway",
+            dependencies: [
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore", "InterlockApprovals",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Edge: `interlock serve`, the HTTP decision API on Hummingbird, its metrics and webhooks.
+        .target(
+            name: "InterlockServer",
+            dependencies: [
+                "InterlockCore", "InterlockPolicy", "InterlockAudit", "InterlockStore", "InterlockApprovals", "InterlockGateway",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Edge: the command-line interface.
         .target(
             name: "InterlockCLI",
             dependencies: [
                 "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore", "InterlockApprovals",
+                "InterlockGateway", "InterlockServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -57,6 +57,9 @@ public struct ApprovalRequest: Sendable, Hashable {
     public var createdAtMicros: Int64
     public var expiresAtMicros: Int64
     public var consumeWindowMicros: Int64
+    /// What reviewers are shown (the redacted action, facts, decision, anomaly flags), as JSON.
+    /// Carried, never interpreted: the rules above decide on the digest alone.
+    public var context: JSONValue?
     public private(set) var approvals: [Vote] = []
     public private(set) var rejection: Vote?
     /// When the last required approval arrived.

@@ -4,6 +4,7 @@ import InterlockApprovals
 import InterlockAudit
 import InterlockClassifiers
 import InterlockCore
+import InterlockGateway
 import InterlockPolicy
 import InterlockStore
 
@@ -228,31 +229,5 @@ enum DecisionReport {
         return .object(o)
     }
 
-    static func factsJSON(_ f: Classification) -> JSONValue {
-        var o: [String: JSONValue] = [
-            "effect": .string(f.effect.rawValue),
-            "operations": .array(f.operations.map(JSONValue.string)),
-            "targets": .array(f.targets.map(JSONValue.string)),
-            "targets_complete": .bool(f.targetsComplete),
-            "categories": .array(f.categories.sorted().map { .string($0.rawValue) }),
-            "findings": .array(
-                f.findings.map {
-                    .object([
-                        "operation": .string($0.operation), "effect": .string($0.effect.rawValue),
-                        "targets": .array($0.targets.map(JSONValue.string)), "reason": .string($0.reason),
-                    ])
-                }),
-        ]
-        switch f.blastRadius {
-        case .count(let n): o["blast_radius"] = .int(Int64(n))
-        case .unknown: o["blast_radius"] = .string("unknown")
-        }
-        if let cost = f.estimatedCostUSD { o["estimated_cost_usd"] = .number(cost) }
-        if !f.environmentFacts.isEmpty {
-            var env: [String: JSONValue] = [:]
-            for (k, v) in f.environmentFacts.values { env[k.rawValue] = .array(v.map(JSONValue.string)) }
-            o["environment_facts"] = .object(env)
-        }
-        return .object(o)
-    }
+    static func factsJSON(_ f: Classification) -> JSONValue { GatewayJSON.facts(f) }
 }

@@ -4,11 +4,15 @@ import Foundation
 extension InterlockCommand {
     /// Parses and runs a command line, mapping every error to one line on stderr and a documented
     /// exit code. Never returns.
-    public static func run(arguments: [String]) -> Never {
+    public static func run(arguments: [String]) async -> Never {
         let status: ExitCode
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
             status = .success
         } catch let code as ExitCode {
             status = code

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The root command. The `interlock` executable calls ``InterlockCommand/run(arguments:)``.
-public struct InterlockCommand: ParsableCommand {
+public struct InterlockCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "interlock",
         abstract: "A policy-enforcing safety gateway between AI agents and production.",
@@ -10,7 +10,7 @@ public struct InterlockCommand: ParsableCommand {
             4 approval required, 5 audit log verification failed.
             """,
         version: InterlockVersion.current,
-        subcommands: [CheckCommand.self, ExplainCommand.self, PlanCommand.self, PolicyCommand.self, AuditCommand.self, TokenCommand.self, KillCommand.self, ResumeCommand.self, GrantCommand.self]
+        subcommands: [CheckCommand.self, ExplainCommand.self, PlanCommand.self, PolicyCommand.self, AuditCommand.self, TokenCommand.self, KillCommand.self, ResumeCommand.self, GrantCommand.self, ServeCommand.self, ApprovalsCommand.self]
     )
 
     public init() {}

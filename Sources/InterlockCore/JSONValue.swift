@@ -41,6 +41,11 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    public var intValue: Int64? {
+        if case .int(let i) = self { return i }
+        return nil
+    }
+
     public var doubleValue: Double? {
         switch self {
         case .int(let i): Double(i)

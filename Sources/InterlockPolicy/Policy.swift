@@ -34,6 +34,8 @@ public struct Policy: Sendable {
     public var defaultApproval: ApprovalRequirement
     /// The MCP servers whose claims about their tools this policy believes.
     public var mcpTrust: MCPTrust = MCPTrust()
+    /// The gateway's anomaly rules (`anomalies:`).
+    public var anomalies = AnomalySettings()
     /// The exact source text(s) the policy was loaded from, for `policy show` and the policy hash.
     public var sources: [PolicySource]
 

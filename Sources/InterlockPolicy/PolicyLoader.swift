@@ -3,7 +3,11 @@ import Yams
 
 /// Loads policy YAML (docs/policy.md) into a validated ``Policy``.
 public enum PolicyLoader {
-    static let topKeys = ["version", "name", "extends", "default_environment", "approval", "environments", "rules", "limits", "mcp"]
+    static let topKeys = ["version", "name", "extends", "default_environment", "approval", "environments", "rules", "limits", "mcp", "anomalies"]
+    static let anomalyKeys = [
+        "environments", "first_time", "delete_recreate_window", "destructive_burst", "destructive_burst_window",
+        "after_kill_release", "escalate_to",
+    ]
     static let mcpKeys = ["servers"]
     static let mcpServerKeys = ["trust_annotations", "tools"]
     static let environmentKeys = ["match", "tiers", "approval"]
@@ -41,6 +45,7 @@ public enum PolicyLoader {
         var rules: [Rule] = []
         var limits: [Limit] = []
         var mcpTrust = MCPTrust()
+        var anomalies: AnomalySettings?
         for entry in top {
             switch entry.key {
             case "version":
@@ -70,6 +75,8 @@ public enum PolicyLoader {
                 limits = parseLimits(entry.value, r)
             case "mcp":
                 mcpTrust = parseMCP(entry.value, r)
+            case "anomalies":
+                anomalies = parseAnomalies(entry.value, r)
             default:
                 break
             }
@@ -101,7 +108,46 @@ public enum PolicyLoader {
             rules: rules, limits: limits, defaultApproval: defaultApproval ?? ApprovalRequirement(),
             sources: base?.sources ?? [])
         policy.mcpTrust = mcpTrust
+        policy.anomalies = anomalies ?? base?.anomalies ?? AnomalySettings()
         return policy
+    }
+
+    static func parseAnomalies(_ node: Node, _ r: YAMLReader) -> AnomalySettings? {
+        guard let fields = r.mapping(node, "`anomalies`", allowed: anomalyKeys) else { return nil }
+        var settings = AnomalySettings()
+        // A window rule is turned off with `off`; a zero-length window would mean the same, less clearly.
+        func window(_ node: Node, _ what: String) -> Int? {
+            if case .scalar(let s) = node, s.string == "off" { return 0 }
+            return r.duration(node, what)
+        }
+        for f in fields {
+            let what = "`anomalies.\(f.key)`"
+            switch f.key {
+            case "environments": settings.environments = Set((r.list(f.value, what) ?? []).map(\.0))
+            case "first_time":
+                switch r.string(f.value, what) {
+                case "true"?: settings.firstTime = true
+                case "false"?: settings.firstTime = false
+                case let other?: r.error(f.value, "\(what) must be true or false, not `\(other)`")
+                case nil: break
+                }
+            case "delete_recreate_window": if let s = window(f.value, what) { settings.deleteRecreateWindowSeconds = s }
+            case "destructive_burst": if let n = r.int(f.value, what, minimum: 0) { settings.destructiveBurst = n }
+            case "destructive_burst_window":
+                if let s = r.duration(f.value, what) { settings.destructiveBurstWindowSeconds = s }
+            case "after_kill_release": if let s = window(f.value, what) { settings.afterKillReleaseSeconds = s }
+            case "escalate_to":
+                if let t = r.enumValue(f.value, "tier", Tier.self) {
+                    if t < .gated {
+                        r.error(f.value, "`escalate_to: \(t)` would not stop an anomalous action", hint: "write `gated` or `blocked`")
+                    } else {
+                        settings.escalateTo = t
+                    }
+                }
+            default: break
+            }
+        }
+        return settings
     }
 
     static func parseEnvironments(_ node: Node, _ r: YAMLReader) -> [EnvironmentDefinition] {

@@ -20,35 +20,127 @@ public final class ApprovalStore: Sendable {
     /// Files a request, or returns the open one for the same action and agent (an identical retry
     /// must not create a second request).
     public func file(_ request: ApprovalRequest, now: Int64) throws -> ApprovalRequest {
-        let (stored, isNew) = try pool.writeWithoutTransaction { db -> (ApprovalRequest, Bool) in
-            var result: (ApprovalRequest, Bool)!
+        switch try resolve(digest: request.actionDigest, requester: request.requester, now: now, consume: false, rememberRejection: false, { request }) {
+        case .pending(let stored, _), .consumed(let stored), .rejected(let stored): return stored
+        }
+    }
+
+    /// What an identical retry of a gated action finds.
+    public enum Resolution: Sendable {
+        /// An approved request for exactly this action was used up by this retry: allow, once.
+        case consumed(ApprovalRequest)
+        /// The request (new, or the one already open) waits for humans.
+        case pending(ApprovalRequest, isNew: Bool)
+        /// Humans rejected this exact action recently; asking again at once is refused.
+        case rejected(ApprovalRequest)
+    }
+
+    /// The one place a gated action meets the queue, in one `BEGIN IMMEDIATE` transaction: an
+    /// approved request for the same digest and agent is consumed (so of two concurrent retries
+    /// exactly one gets it); else an open request is returned; else, unless the action was rejected
+    /// within its rule's timeout, `makeRequest()` is filed.
+    public func resolve(
+        digest: ActionDigest, requester: String, now: Int64, consume: Bool = true, rememberRejection: Bool = true,
+        _ makeRequest: () -> ApprovalRequest
+    ) throws -> Resolution {
+        let resolution = try pool.writeWithoutTransaction { db -> Resolution in
+            var result: Resolution!
             try db.inTransaction(.immediate) {
-                let open = try Self.requests(db, sql: "SELECT * FROM approval_request WHERE digest = ? AND requester = ? AND consumed_at IS NULL AND rejected_at IS NULL ORDER BY created_at DESC",
-                                             arguments: [Data(request.actionDigest.bytes), request.requester])
-                if let live = open.first(where: { [.pending, .approved].contains($0.state(at: now)) }) {
-                    result = (live, false)
+                let recent = try Self.requests(db, sql: "SELECT * FROM approval_request WHERE digest = ? AND requester = ? ORDER BY created_at DESC LIMIT 8",
+                                               arguments: [Data(digest.bytes), requester])
+                if consume, var approved = recent.first(where: { $0.state(at: now) == .approved }) {
+                    _ = approved.consume(digest: digest, at: now)
+                    try db.execute(sql: "UPDATE approval_request SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL",
+                                   arguments: [now, approved.id])
+                    result = .consumed(approved)
+                } else if let live = recent.first(where: { [.pending, .approved].contains($0.state(at: now)) }) {
+                    result = .pending(live, isNew: false)
+                } else if rememberRejection, let last = recent.first, last.state(at: now) == .rejected, let rejection = last.rejection,
+                          now - rejection.atMicros < Int64(last.requirement.timeoutSeconds) * 1_000_000 {
+                    result = .rejected(last)
                 } else {
+                    let request = makeRequest()
                     try db.execute(sql: """
                         INSERT INTO approval_request (id, digest, requester, launched_by, environment, rule, approvers, roles,
-                            timeout_seconds, created_at, expires_at, consume_window)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            timeout_seconds, created_at, expires_at, consume_window, context)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [request.id, Data(request.actionDigest.bytes), request.requester, request.launchedBy,
                                          request.environment, request.rule, request.requirement.approvers,
                                          request.requirement.roles.joined(separator: ","), request.requirement.timeoutSeconds,
-                                         request.createdAtMicros, request.expiresAtMicros, request.consumeWindowMicros])
-                    result = (request, true)
+                                         request.createdAtMicros, request.expiresAtMicros, request.consumeWindowMicros,
+                                         request.context?.jsonText()])
+                    result = .pending(request, isNew: true)
                 }
                 return .commit
             }
             return result
         }
-        if isNew {
+        switch resolution {
+        case .pending(let request, true):
             try audit.appendNow([AuditEntry(timeMicros: now, kind: .approvalRequested, principal: "agent:" + request.requester,
                                             launchedBy: request.launchedBy, environment: request.environment,
                                             actionDigest: request.actionDigest.bytes, outcome: "pending", rule: request.rule,
                                             subject: request.id, detail: request.requirement.summary)])
+        case .consumed(let request):
+            try audit.appendNow([AuditEntry(timeMicros: now, kind: .approvalConsumed, principal: "agent:" + request.requester,
+                                            environment: request.environment, actionDigest: digest.bytes, outcome: "allow",
+                                            approvers: request.approverNames, subject: request.id)])
+        case .pending, .rejected:
+            break
         }
-        return stored
+        return resolution
+    }
+
+    /// Requests, newest first, filtered by state (as of `now`), environment and requesting agent.
+    public func list(state: ApprovalRequest.State? = nil, environment: String? = nil, agent: String? = nil, now: Int64, limit: Int = 200) throws -> [ApprovalRequest] {
+        var sql = "SELECT * FROM approval_request WHERE 1"
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let environment { sql += " AND environment = ?"; arguments.append(environment) }
+        if let agent { sql += " AND requester = ?"; arguments.append(agent) }
+        switch state {
+        // Narrow in SQL where the stored columns decide; the exact state is applied below.
+        case .pending?: sql += " AND approved_at IS NULL AND rejected_at IS NULL AND consumed_at IS NULL AND expires_at > ?"; arguments.append(now)
+        case .consumed?: sql += " AND consumed_at IS NOT NULL"
+        case .rejected?: sql += " AND rejected_at IS NOT NULL"
+        default: break
+        }
+        sql += " ORDER BY created_at DESC, id LIMIT ?"
+        arguments.append(state == nil ? limit : limit * 4)
+        let found = try pool.read { db in try Self.requests(db, sql: sql, arguments: StatementArguments(arguments)) }
+        return Array(found.filter { state == nil || $0.state(at: now) == state }.prefix(limit))
+    }
+
+    /// Requests nobody answered in time, or whose approval went unused past its window, that have
+    /// not yet been recorded as expired: each gets an `approval.expired` entry, once. Expiry itself
+    /// never waits for this (`ApprovalRequest.state(at:)` applies it on every read); this only
+    /// puts it in the log and tells the notifier.
+    public func recordExpiries(now: Int64) throws -> [ApprovalRequest] {
+        let expired = try pool.writeWithoutTransaction { db -> [ApprovalRequest] in
+            var result: [ApprovalRequest] = []
+            try db.inTransaction(.immediate) {
+                let candidates = try Self.requests(db, sql: """
+                    SELECT * FROM approval_request
+                    WHERE expiry_recorded_at IS NULL AND consumed_at IS NULL AND rejected_at IS NULL
+                      AND ((approved_at IS NULL AND expires_at <= ?) OR (approved_at IS NOT NULL AND approved_at + consume_window < ?))
+                    LIMIT 500
+                    """, arguments: [now, now])
+                result = candidates.filter { $0.state(at: now) == .expired }
+                for request in result {
+                    try db.execute(sql: "UPDATE approval_request SET expiry_recorded_at = ? WHERE id = ?", arguments: [now, request.id])
+                }
+                return .commit
+            }
+            return result
+        }
+        if !expired.isEmpty {
+            try audit.appendNow(expired.map { request in
+                AuditEntry(timeMicros: now, kind: .approvalExpired, principal: "system", environment: request.environment,
+                           actionDigest: request.actionDigest.bytes, outcome: "rejected", approvers: request.approverNames,
+                           subject: request.id,
+                           detail: request.approvedAtMicros == nil ? "no answer in time: rejected" : "approved but not used within its window")
+            })
+        }
+        return expired
     }
 
     public func request(id: String) throws -> ApprovalRequest? {
@@ -128,6 +220,8 @@ public final class ApprovalStore: Sendable {
                 launchedBy: row["launched_by"], environment: row["environment"], rule: row["rule"],
                 requirement: ApprovalRequirement(approvers: row["approvers"], roles: roles, timeoutSeconds: row["timeout_seconds"]),
                 createdAtMicros: row["created_at"], consumeWindowSeconds: (row["consume_window"] as Int64) / 1_000_000)
+            var withContext = base
+            withContext.context = try (row["context"] as String?).map { try JSONValue.parse($0) }
             let votes = try Row.fetchAll(db, sql: "SELECT * FROM approval_vote WHERE request_id = ? ORDER BY at, human", arguments: [id]).map { vote in
                 Vote(human: vote["human"], roles: Set((vote["roles"] as String).split(separator: ",").map(String.init)),
                      atMicros: vote["at"], comment: vote["comment"])
@@ -135,7 +229,7 @@ public final class ApprovalStore: Sendable {
             let rejection: Vote? = (row["rejected_by"] as String?).map {
                 Vote(human: $0, roles: [], atMicros: row["rejected_at"], comment: row["rejected_comment"])
             }
-            return ApprovalRequest.restored(base, approvals: votes, rejection: rejection, approvedAtMicros: row["approved_at"],
+            return ApprovalRequest.restored(withContext, approvals: votes, rejection: rejection, approvedAtMicros: row["approved_at"],
                                             consumedAtMicros: row["consumed_at"], expiresAtMicros: row["expires_at"])
         }
     }

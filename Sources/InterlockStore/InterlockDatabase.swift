@@ -135,6 +135,25 @@ enum InterlockDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6 gateway") { db in
+            try db.execute(sql: """
+                -- The human an agent token acts for: never an approver of that agent's requests.
+                ALTER TABLE token ADD COLUMN launched_by TEXT;
+                -- What reviewers see: the redacted action, facts, decision and anomaly flags (JSON).
+                ALTER TABLE approval_request ADD COLUMN context TEXT;
+                -- When the expiry of a request that nobody answered was recorded in the audit log.
+                ALTER TABLE approval_request ADD COLUMN expiry_recorded_at INTEGER;
+                CREATE INDEX approval_request_by_created ON approval_request (created_at);
+                -- Operations each agent has had allowed in each environment: the first-time anomaly rule.
+                CREATE TABLE seen_operation (
+                    agent TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    operation TEXT NOT NULL,
+                    first_at INTEGER NOT NULL,
+                    PRIMARY KEY (agent, environment, operation)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

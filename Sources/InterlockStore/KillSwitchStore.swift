@@ -85,21 +85,42 @@ public final class KillSwitchStore: Sendable {
     /// The engaged switch that covers an action by `agent` in any of `environments`, if any:
     /// everything first, then the agent, then the environments.
     public func engagement(agent: String, environments: [String]) throws -> Engagement? {
+        Self.covering(try engaged(), agent: agent, environments: environments)
+    }
+
+    /// Every switch engaged now, oldest first.
+    public func engaged() throws -> [Engagement] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM kill_switch WHERE released_at IS NULL ORDER BY engaged_at")
-            let engaged = rows.compactMap { row -> Engagement? in
-                let value: String = row["scope_value"]
-                let scope: Scope
-                switch row["scope_kind"] as String {
-                case "all": scope = .everything
-                case "agent": scope = .agent(value)
-                default: scope = .environment(value)
-                }
-                return Engagement(scope: scope, engagedBy: row["engaged_by"], engagedAtMicros: row["engaged_at"], reason: row["reason"])
+            try Row.fetchAll(db, sql: "SELECT * FROM kill_switch WHERE released_at IS NULL ORDER BY engaged_at").map { row in
+                Engagement(scope: Self.scope(row), engagedBy: row["engaged_by"], engagedAtMicros: row["engaged_at"], reason: row["reason"])
             }
-            return engaged.first { $0.scope == .everything }
-                ?? engaged.first { $0.scope == .agent(agent) }
-                ?? engaged.first { if case .environment(let e) = $0.scope { environments.contains(e) } else { false } }
+        }
+    }
+
+    /// The latest release of each scope ever released.
+    public func releases() throws -> [Scope: Int64] {
+        try pool.read { db in
+            var out: [Scope: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT scope_kind, scope_value, MAX(released_at) AS released_at FROM kill_switch WHERE released_at IS NOT NULL GROUP BY scope_kind, scope_value") {
+                out[Self.scope(row)] = row["released_at"]
+            }
+            return out
+        }
+    }
+
+    /// Of `engaged`, the switch that covers an action by `agent` in any of `environments`.
+    public static func covering(_ engaged: [Engagement], agent: String, environments: [String]) -> Engagement? {
+        engaged.first { $0.scope == .everything }
+            ?? engaged.first { $0.scope == .agent(agent) }
+            ?? engaged.first { if case .environment(let e) = $0.scope { environments.contains(e) } else { false } }
+    }
+
+    private static func scope(_ row: Row) -> Scope {
+        let value: String = row["scope_value"]
+        switch row["scope_kind"] as String {
+        case "all": return .everything
+        case "agent": return .agent(value)
+        default: return .environment(value)
         }
     }
 

@@ -17,6 +17,9 @@ public final class TokenStore: Sendable {
         public var principal: Approver
         public var createdAtMicros: Int64
         public var revokedAtMicros: Int64?
+        /// For agent tokens: the human who launches the agent (by default whoever created the
+        /// token). Requests filed with this token can never be approved by that human.
+        public var launchedBy: String?
     }
 
     private let pool: DatabasePool
@@ -28,8 +31,9 @@ public final class TokenStore: Sendable {
         self.audit = audit
     }
 
-    /// Creates a token and returns it with its secret, which is not kept anywhere.
-    public func create(for principal: Approver, by creator: String) throws -> (token: Token, secret: String) {
+    /// Creates a token and returns it with its secret, which is not kept anywhere. An agent token
+    /// acts for `launchedBy`, or else for the human who created it (`creator` is `human:NAME`).
+    public func create(for principal: Approver, by creator: String, launchedBy: String? = nil) throws -> (token: Token, secret: String) {
         if case .human(let name, _) = principal, name.isEmpty { throw StoreError("a human token needs a name") }
         if case .agent(let name) = principal, name.isEmpty { throw StoreError("an agent token needs a name") }
         let secretBytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
@@ -38,13 +42,18 @@ public final class TokenStore: Sendable {
         let id = randomIdentifier(prefix: "tok_")
         let now = AuditLog.nowMicros()
         let (kind, name, roles) = Self.columns(principal)
+        var launcher: String?
+        if case .agent = principal {
+            launcher = launchedBy ?? (creator.hasPrefix("human:") ? String(creator.dropFirst(6)) : nil)
+        }
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO token (id, secret_hash, kind, name, roles, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [id, Data(Self.hash(secret)), kind, name, roles, now])
+            try db.execute(sql: "INSERT INTO token (id, secret_hash, kind, name, roles, created_at, launched_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [id, Data(Self.hash(secret)), kind, name, roles, now, launcher])
         }
         try audit.appendNow([AuditEntry(timeMicros: now, kind: .tokenCreated, principal: creator, subject: id,
-                                        detail: "for \(principal)" + (roles.isEmpty ? "" : " with roles \(roles)"))])
-        return (Token(id: id, principal: principal, createdAtMicros: now, revokedAtMicros: nil), secret)
+                                        detail: "for \(principal)" + (roles.isEmpty ? "" : " with roles \(roles)")
+                                            + (launcher.map { " launched by \($0)" } ?? ""))])
+        return (Token(id: id, principal: principal, createdAtMicros: now, revokedAtMicros: nil, launchedBy: launcher), secret)
     }
 
     /// The principal a presented token belongs to, or nil (unknown, malformed or revoked).
@@ -99,6 +108,7 @@ public final class TokenStore: Sendable {
         case "human": principal = .human(name, roles: Set(roles))
         default: throw StoreError("token row with unknown principal kind `\(kind)`")
         }
-        return Token(id: row["id"], principal: principal, createdAtMicros: row["created_at"], revokedAtMicros: row["revoked_at"])
+        return Token(id: row["id"], principal: principal, createdAtMicros: row["created_at"], revokedAtMicros: row["revoked_at"],
+                     launchedBy: row["launched_by"])
     }
 }

@@ -1,3 +1,3 @@
 import InterlockCLI
 
-InterlockCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))
+await InterlockCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))

@@ -1,0 +1,448 @@
+import Foundation
+import InterlockApprovals
+import InterlockAudit
+import InterlockClassifiers
+import InterlockCore
+import InterlockPolicy
+import InterlockStore
+import Synchronization
+
+/// The decision service every door shares. For one proposed action it:
+///
+/// 1. classifies it and merges the facts the caller stated (stricter only);
+/// 2. evaluates the policy with the agent's recent usage (rate and cost limits);
+/// 3. refuses it if a kill switch covers the agent or environment;
+/// 4. lowers the tier if a grant covers exactly this scope (never `blocked`, never unknown);
+/// 5. escalates it if an anomaly rule fires;
+/// 6. for a gated action: uses an approval of this exact digest (once), or files or finds the
+///    request, or refuses it while the policy's required context is missing;
+/// 7. appends the decision to the audit log and waits for the commit — only then answers.
+///
+/// Any error on the way is thrown; doors turn errors into refusals, never into an allow.
+public final class Gateway: Sendable {
+    public let log: AuditLog
+    public let approvals: ApprovalStore
+    public let killSwitch: KillSwitchStore
+    public let grants: GrantStore
+    public let tokens: TokenStore
+    private let activityStore: ActivityStore
+    private let loaded: Mutex<LoadedPolicy>
+    private let memory: Mutex<ActivityMemory>
+    private let cache: Mutex<StoreCache>
+    private let notify: @Sendable (GatewayEvent) -> Void
+    private let consumeWindowSeconds: Int64
+    /// How stale the cached kill switches and grants may get before a decision re-reads them. Changes
+    /// made through this gateway apply at once; this bounds how long a change made by another
+    /// process on the same store (a local `interlock kill`) takes to apply.
+    private let refreshMicros: Int64
+
+    public struct Configuration: Sendable {
+        public var policy: Policy
+        public var policyText: String
+        public var policySource: String
+        public var consumeWindowSeconds: Int64 = ApprovalRequest.defaultConsumeWindowSeconds
+        public var refreshMilliseconds: Int64 = 250
+
+        public init(policy: Policy, policyText: String, policySource: String) {
+            self.policy = policy
+            self.policyText = policyText
+            self.policySource = policySource
+        }
+    }
+
+    public init(log: AuditLog, configuration: Configuration, notify: @escaping @Sendable (GatewayEvent) -> Void = { _ in }) throws {
+        self.log = log
+        self.approvals = ApprovalStore(audit: log)
+        self.killSwitch = KillSwitchStore(audit: log)
+        self.grants = GrantStore(audit: log)
+        self.tokens = TokenStore(audit: log)
+        self.activityStore = ActivityStore(audit: log)
+        self.notify = notify
+        self.consumeWindowSeconds = configuration.consumeWindowSeconds
+        self.refreshMicros = configuration.refreshMilliseconds * 1000
+        let policy = LoadedPolicy(configuration.policy, text: configuration.policyText, source: configuration.policySource)
+        self.loaded = Mutex(policy)
+        self.memory = Mutex(ActivityMemory())
+        self.cache = Mutex(StoreCache())
+        try log.recordPolicyLoad(hash: policy.hash, source: policy.source, principal: "system")
+        try rebuildMemory(policy: policy)
+        try refreshCache(now: AuditLog.nowMicros())
+    }
+
+    // MARK: Deciding
+
+    /// Decides one action and records the decision. `stated` are facts the caller supplies (a
+    /// proxy that knows more); they can only make the action look more dangerous.
+    public func decide(_ action: Action, stated: Classification? = nil, now: Int64 = AuditLog.nowMicros()) async throws -> GatewayDecision {
+        let policy = loaded.withLock { $0 }
+        var facts = policy.classifiers.classify(action)
+        if let stated { facts = facts.merging(stated) }
+        let digest = ActionDigest(action)
+        let agent = action.principal.agent
+        let candidates = policy.evaluator.resolveEnvironments(action, facts: facts).map(\.name)
+
+        // Usage is read and this action provisionally counted in one step, so that concurrent
+        // requests cannot all slip under a rate limit; the entry is settled below.
+        let event = ActivityEvent(atMicros: now, effect: facts.effect, operations: facts.operations, targets: facts.targets,
+                                  costUSD: facts.estimatedCostUSD ?? 0, allowed: true)
+        let (usage, reservation) = memory.withLock { $0.reserve(agent: agent, environments: candidates, event: event, now: now) }
+        var settled = false
+        defer { if !settled { memory.withLock { $0.settle(reservation, allowed: false) } } }
+
+        let policyDecision = policy.evaluator.evaluate(action, facts: facts, usage: usage)
+        var decision = policyDecision
+        var answer = GatewayDecision(outcome: .deny, code: .blocked, message: decision.message, action: action, digest: digest,
+                                     facts: facts, decision: decision, policyDecision: policyDecision)
+        try refreshCacheIfStale(now: now)
+        let (engaged, releases, activeGrants) = cache.withLock { ($0.engaged, $0.releases, $0.grants) }
+        let environments = Array(Set([decision.environment] + candidates + (action.environment.map { [$0] } ?? []))).sorted()
+
+        if let killed = KillSwitchStore.covering(engaged, agent: agent, environments: environments) {
+            answer.outcome = .deny
+            answer.code = .killSwitch
+            answer.message = killed.message
+            answer.killSwitch = killed
+        } else {
+            // A grant a human gave for exactly this scope lowers gated or supervised; it is used
+            // (counted down) on the store only when the cached copy says it covers the action.
+            if activeGrants.contains(where: { $0.covers(action, facts: facts, decision: decision, at: now) }),
+               let grant = try grants.use(for: action, facts: facts, decision: decision, now: now) {
+                decision = grant.apply(to: decision)
+                answer.grant = grant
+            }
+            if decision.tier < .blocked, policy.policy.anomalies.applies(to: decision.environment, defaultEnvironment: policy.policy.defaultEnvironment) {
+                let lastRelease = environments.compactMap { releases[.environment($0)] }
+                    + [releases[.everything], releases[.agent(agent)]].compactMap { $0 }
+                let history = memory.withLock { $0.history(agent: agent, environment: decision.environment, excluding: reservation, lastRelease: lastRelease.max()) }
+                var anomalies = AnomalyRules.detect(facts: facts, history: history, settings: policy.policy.anomalies, now: now)
+                // A grant is a human's explicit yes to this scope: the operation is not new to them.
+                if answer.grant != nil { anomalies.removeAll { $0.kind == .firstTime } }
+                answer.anomalies = anomalies
+                let escalateTo = policy.policy.anomalies.escalateTo
+                if !anomalies.isEmpty, decision.tier < escalateTo {
+                    decision = Self.escalate(decision, to: escalateTo, anomalies: anomalies, policy: policy.policy, action: action)
+                }
+            }
+            answer.decision = decision
+            answer.message = decision.message
+            switch decision.tier {
+            case .autonomous:
+                answer.outcome = .allow
+                answer.code = answer.grant == nil ? .allowed : .granted
+            case .supervised:
+                answer.outcome = .allow
+                answer.code = answer.grant == nil ? .supervised : .granted
+            case .blocked:
+                answer.outcome = .deny
+                answer.code = answer.anomalies.isEmpty || policyDecision.tier == .blocked ? .blocked : .anomaly
+            case .gated:
+                try resolveGated(&answer, policy: policy, now: now)
+            }
+        }
+
+        let allowed = answer.outcome == .allow
+        memory.withLock { $0.settle(reservation, allowed: allowed) }
+        settled = true
+        if allowed {
+            let newOperations = memory.withLock { $0.markSeen(agent: agent, environment: decision.environment, findings: facts.findings) }
+            if !newOperations.isEmpty {
+                try activityStore.markSeen(agent: agent, environment: decision.environment, operations: newOperations, now: now)
+            }
+        }
+        // No decision without its audit record: the answer exists only once this has committed.
+        let entry = AuditRecord.decision(
+            action: action, facts: facts, decision: answer.decision, outcome: answer.auditOutcome, policyHash: policy.hash,
+            timeMicros: now, detail: answer.auditDetail)
+        answer.auditIndex = try await log.append([entry]).first ?? 0
+        return answer
+    }
+
+    private func resolveGated(_ answer: inout GatewayDecision, policy: LoadedPolicy, now: Int64) throws {
+        let decision = answer.decision
+        let action = answer.action
+        if !decision.missingContext.isEmpty {
+            let fields = decision.missingContext.map(\.rawValue).joined(separator: ", ")
+            answer.outcome = .deny
+            answer.code = .missingContext
+            answer.message = "Interlock: this action needs human approval, and the policy requires the request to state: \(fields). "
+                + "Resubmit it with `context.\(decision.missingContext[0].rawValue)` (and the others) filled in; nothing was filed."
+            return
+        }
+        let requirement = decision.approval ?? policy.policy.defaultApproval
+        let context = Self.reviewContext(answer, policy: policy)
+        let resolution = try approvals.resolve(digest: answer.digest, requester: action.principal.agent, now: now) {
+            var request = ApprovalRequest(
+                id: randomIdentifier(prefix: "apr_"), actionDigest: answer.digest, requester: action.principal.agent,
+                launchedBy: action.principal.launchedBy, environment: decision.environment, rule: decision.decidedBy.identifier,
+                requirement: requirement, createdAtMicros: now, consumeWindowSeconds: consumeWindowSeconds)
+            request.context = context
+            return request
+        }
+        switch resolution {
+        case .consumed(let request):
+            answer.outcome = .allow
+            answer.code = .approved
+            answer.request = request
+            answer.message = "allowed once: approval request \(request.id) was approved by \(request.approverNames.joined(separator: ", "))"
+        case .pending(let request, let isNew):
+            answer.outcome = .pending
+            answer.code = .pendingApproval
+            answer.request = request
+            answer.message = Self.pendingMessage(request, now: now)
+            if isNew { notify(.requestFiled(request)) }
+        case .rejected(let request):
+            answer.outcome = .deny
+            answer.code = .rejected
+            answer.request = request
+            let by = request.rejection.map { "\($0.human)" + ($0.comment.map { ": \($0)" } ?? "") } ?? "a reviewer"
+            answer.message = "Interlock: approval request \(request.id) for this exact action was rejected by \(by). Do not retry it or try another way to the same effect; ask the humans."
+        }
+    }
+
+    static func pendingMessage(_ request: ApprovalRequest, now: Int64) -> String {
+        let needed = max(0, request.requirement.approvers - request.approvals.count)
+        let left = max(0, (request.expiresAtMicros - now) / 1_000_000)
+        return "Interlock: approval request \(request.id) is pending; it needs \(needed) more approval\(needed == 1 ? "" : "s") "
+            + "(\(request.requirement.summary)) and is rejected automatically in \(formatDuration(Int(left))). "
+            + "Retry the identical action after it is approved; do not try another way to the same effect."
+    }
+
+    static func escalate(_ decision: Decision, to tier: Tier, anomalies: [Anomaly], policy: Policy, action: Action) -> Decision {
+        var escalated = decision
+        escalated.tier = tier
+        if tier == .gated {
+            let requirement = policy.environment(named: decision.environment)?.approval ?? policy.defaultApproval
+            escalated.approval = requirement
+            escalated.missingContext = requirement.requiredContext.filter { !action.context.provides($0) }
+        } else {
+            escalated.approval = nil
+            escalated.missingContext = []
+        }
+        escalated.message = "Interlock: escalated to \(tier) by anomaly rules: " + anomalies.map(\.description).joined(separator: "; ")
+        escalated.reasons = anomalies.map { .finding(operation: "anomaly:\($0.kind.rawValue)", reason: $0.reason) } + decision.reasons
+        return escalated
+    }
+
+    /// What reviewers are shown: the redacted action, the facts, the decision, anomaly flags, and
+    /// the warnings a destructive request without a rollback plan or alternatives deserves.
+    static func reviewContext(_ answer: GatewayDecision, policy: LoadedPolicy) -> JSONValue {
+        var redactions: [AuditEntry.Redaction] = []
+        let action = AuditRecord.redactJSON(ActionDocument.encode(answer.action), path: "action", redactions: &redactions)
+        var flags: [JSONValue] = []
+        if answer.facts.effect == .destructive || answer.facts.effect == .unknown {
+            if !answer.action.context.provides(.rollback) { flags.append(.string("no rollback plan stated")) }
+            if !answer.action.context.provides(.alternatives) { flags.append(.string("no alternatives stated")) }
+        }
+        return .object([
+            "action": action,
+            "facts": GatewayJSON.facts(answer.facts),
+            "message": .string(answer.decision.message),
+            "reasons": .array(answer.decision.reasons.map { .string($0.description) }),
+            "matched_rules": .array(answer.decision.matchedRules.map(JSONValue.string)),
+            "anomalies": .array(answer.anomalies.map { .object(["kind": .string($0.kind.rawValue), "reason": .string($0.reason)]) }),
+            "flags": .array(flags),
+            "redacted": .array(redactions.map { .string($0.description) }),
+        ])
+    }
+
+    // MARK: Human operations (the server checks the principal; these check the rules)
+
+    public func approve(id: String, by approver: Approver, comment: String?, now: Int64 = AuditLog.nowMicros()) throws -> ApprovalRequest {
+        guard let request = try approvals.request(id: id) else { throw GatewayError.notFound("no approval request `\(id)`") }
+        try refreshCache(now: now)
+        let engaged = cache.withLock { $0.engaged }
+        if let killed = KillSwitchStore.covering(engaged, agent: request.requester, environments: [request.environment]) {
+            throw GatewayError.conflict("the kill switch for \(killed.scope) is engaged; approvals in its scope wait until a human releases it")
+        }
+        let updated = try approvals.approve(id: id, by: approver, comment: comment, now: now)
+        notify(.requestVoted(updated, by: approver.description, approved: true))
+        return updated
+    }
+
+    public func reject(id: String, by approver: Approver, comment: String?, now: Int64 = AuditLog.nowMicros()) throws -> ApprovalRequest {
+        guard try approvals.request(id: id) != nil else { throw GatewayError.notFound("no approval request `\(id)`") }
+        let updated = try approvals.reject(id: id, by: approver, comment: comment, now: now)
+        notify(.requestVoted(updated, by: approver.description, approved: false))
+        return updated
+    }
+
+    public func engageKillSwitch(_ scope: KillSwitchStore.Scope, by human: String, reason: String?) throws {
+        try killSwitch.engage(scope, by: human, reason: reason)
+        try refreshCache(now: AuditLog.nowMicros())
+        notify(.killSwitch(scope, by: human, engaged: true))
+    }
+
+    public func releaseKillSwitch(_ scope: KillSwitchStore.Scope, by human: String) throws {
+        try killSwitch.release(scope, by: human)
+        try refreshCache(now: AuditLog.nowMicros())
+        notify(.killSwitch(scope, by: human, engaged: false))
+    }
+
+    public func createGrant(_ grant: Grant) throws {
+        try grants.create(grant)
+        try refreshCache(now: AuditLog.nowMicros())
+    }
+
+    public func revokeGrant(id: String, by human: String) throws {
+        try grants.revoke(id: id, by: human)
+        try refreshCache(now: AuditLog.nowMicros())
+    }
+
+    /// Records the expiry of requests nobody answered in time and tells the notifier. Expiry
+    /// applies on every read regardless; this is the record of it.
+    public func sweepExpired(now: Int64 = AuditLog.nowMicros()) throws {
+        for request in try approvals.recordExpiries(now: now) { notify(.requestExpired(request)) }
+    }
+
+    // MARK: Policy
+
+    public var policy: Policy { loaded.withLock { $0.policy } }
+    public var policyHash: [UInt8] { loaded.withLock { $0.hash } }
+
+    /// Replaces the policy in force; the next decision uses it. Recorded as `policy.loaded`.
+    public func replacePolicy(_ policy: Policy, text: String, source: String, by principal: String) throws {
+        let next = LoadedPolicy(policy, text: text, source: source)
+        try log.recordPolicyLoad(hash: next.hash, source: source, principal: principal)
+        loaded.withLock { $0 = next }
+    }
+
+    // MARK: Caches
+
+    private func refreshCacheIfStale(now: Int64) throws {
+        if cache.withLock({ now - $0.refreshedAtMicros < refreshMicros }) { return }
+        try refreshCache(now: now)
+    }
+
+    private func refreshCache(now: Int64) throws {
+        let engaged = try killSwitch.engaged()
+        let releases = try killSwitch.releases()
+        let active = try grants.active(at: now)
+        cache.withLock { $0 = StoreCache(engaged: engaged, releases: releases, grants: active, refreshedAtMicros: now) }
+    }
+
+    /// After a restart the rate, burst and delete-then-recreate windows start from the audit
+    /// log's last 24 hours, and first-time knowledge from the store.
+    private func rebuildMemory(policy: LoadedPolicy) throws {
+        let now = AuditLog.nowMicros()
+        let seen = try activityStore.seenOperations()
+        let entries = try activityStore.recentDecisions(sinceMicros: now - 86_400_000_000)
+        memory.withLock { memory in
+            for s in seen { memory.seen[ActivityMemory.key(s.agent, s.environment), default: []].insert(s.operation) }
+            for entry in entries {
+                guard entry.principal.hasPrefix("agent:"), let environment = entry.environment else { continue }
+                let effect = entry.effect.flatMap(Effect.init(rawValue:)) ?? .unknown
+                let allowed = entry.outcome == "allow" || entry.outcome == "supervised"
+                var cost = 0.0
+                // Costs are not in the entry; the classifiers that estimate them re-read the stored
+                // (redacted) action. Redaction removes secrets, not instance types or counts.
+                if allowed, entry.operations.contains(where: { $0.hasPrefix("aws:") || $0.hasPrefix("terraform:") }),
+                   let text = entry.action, let json = try? JSONValue.parse(text),
+                   let action = try? ActionDocument.decode(json, defaultPrincipal: Principal(agent: "restored"), defaultChannel: .httpAPI) {
+                    cost = policy.classifiers.classify(action).estimatedCostUSD ?? 0
+                }
+                memory.restore(agent: String(entry.principal.dropFirst(6)), environment: environment, event: ActivityEvent(
+                    atMicros: entry.timeMicros, effect: effect, operations: entry.operations, targets: entry.targets, costUSD: cost, allowed: allowed))
+            }
+        }
+    }
+}
+
+/// What the gateway answered, and everything behind it.
+public struct GatewayDecision: Sendable {
+    public enum Outcome: String, Sendable {
+        case allow, deny, pending
+    }
+
+    /// A stable reason code for programs.
+    public enum Code: String, Sendable {
+        case allowed, supervised, granted, approved
+        case pendingApproval = "pending_approval"
+        case blocked, anomaly
+        case killSwitch = "kill_switch"
+        case missingContext = "missing_context"
+        case rejected
+    }
+
+    public var outcome: Outcome
+    public var code: Code
+    public var message: String
+    public var action: Action
+    public var digest: ActionDigest
+    public var facts: Classification
+    /// The decision after grants and anomaly rules.
+    public var decision: Decision
+    /// What the policy alone said.
+    public var policyDecision: Decision
+    public var anomalies: [Anomaly] = []
+    public var request: ApprovalRequest?
+    public var killSwitch: KillSwitchStore.Engagement?
+    public var grant: Grant?
+    public var auditIndex: UInt64 = 0
+
+    /// The outcome as the audit log records it.
+    var auditOutcome: String {
+        switch outcome {
+        case .allow: decision.tier == .autonomous ? "allow" : (code == .approved || code == .granted ? "allow" : "supervised")
+        case .pending: "pending"
+        case .deny: "deny"
+        }
+    }
+
+    var auditDetail: String? {
+        var parts: [String] = []
+        if let killSwitch { parts.append(killSwitch.message) }
+        if let grant { parts.append("grant \(grant.id)") }
+        if let request { parts.append("approval request \(request.id)") }
+        if code == .missingContext || code == .rejected { parts.append(message) }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+}
+
+public enum GatewayEvent: Sendable {
+    case requestFiled(ApprovalRequest)
+    case requestVoted(ApprovalRequest, by: String, approved: Bool)
+    case requestExpired(ApprovalRequest)
+    case killSwitch(KillSwitchStore.Scope, by: String, engaged: Bool)
+}
+
+public enum GatewayError: Error, Sendable, CustomStringConvertible {
+    case notFound(String)
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let m), .conflict(let m): m
+        }
+    }
+}
+
+/// The policy in force, compiled, with the classifiers it configures.
+struct LoadedPolicy: Sendable {
+    var policy: Policy
+    var evaluator: PolicyEvaluator
+    var classifiers: ClassifierSet
+    var hash: [UInt8]
+    var source: String
+
+    init(_ policy: Policy, text: String, source: String) {
+        self.policy = policy
+        self.evaluator = PolicyEvaluator(policy: policy)
+        // The gateway cannot see the agent's disk: a script named by a command is unknown here.
+        self.classifiers = ClassifierSet.standard(fileSystem: UnseenFileSystem(), mcpTrust: policy.mcpTrust)
+        self.hash = AuditRecord.policyHash(text)
+        self.source = source
+    }
+}
+
+/// The file system of a machine the gateway does not run on: nothing can be told about it.
+struct UnseenFileSystem: FileSystemView {
+    func kind(of path: String) -> PathKind? { nil }
+    func contents(of path: String) -> String? { nil }
+}
+
+struct StoreCache: Sendable {
+    var engaged: [KillSwitchStore.Engagement] = []
+    var releases: [KillSwitchStore.Scope: Int64] = [:]
+    var grants: [Grant] = []
+    var refreshedAtMicros: Int64 = .min
+}
