@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // Vocabulary: actions, facts, decisions, the action digest. No I/O.
@@ -168,7 +169,16 @@ let package = Package(
         ),
         .testTarget(
             name: "InterlockCLITests",
-            dependencies: ["InterlockCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "InterlockCore", "InterlockAudit", "InterlockStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockGatewayTests",
+            dependencies: ["InterlockCore", "InterlockPolicy", "InterlockApprovals", "InterlockAudit", "InterlockStore", "InterlockGateway"],
             swiftSettings: strictSettings
         ),
     ],

@@ -35,6 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("File holding the webhook signing secret (or INTERLOCK_WEBHOOK_SECRET).", valueName: "file"))
     var webhookSecretFile: String?
 
+    @Option(help: ArgumentHelp("Seconds between housekeeping rounds (recording expiries, queue depth, due checkpoints).", valueName: "seconds"))
+    var sweepInterval = 5
+
     func run() async throws {
         let (policy, text, source) = try policySource.loadWithSource()
         let log = try home.openLog()
@@ -65,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.host = host
         options.port = port
         options.publicURL = publicURL
+        options.sweepIntervalSeconds = max(1, sweepInterval)
         let reloader: (@Sendable () throws -> (Policy, String, String))?
         if let path = policySource.resolvedPath, path != BuiltinPolicy.name, path != "-" {
             reloader = { let text = try readText(path); return (try parsePolicy(text: text, file: path), text, path) }

@@ -22,19 +22,23 @@ struct TokenCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A human principal.", valueName: "name"))
         var human: String?
 
+        @Option(help: ArgumentHelp("For an agent: the human who launches it, who can never approve its requests (default: you).", valueName: "name"))
+        var launchedBy: String?
+
         @Option(name: .customLong("role"), help: ArgumentHelp("A role of the human (repeatable), e.g. approver, senior, admin.", valueName: "role"))
         var roles: [String] = []
 
         func validate() throws {
             guard (agent == nil) != (human == nil) else { throw ValidationError("give exactly one of --agent NAME or --human NAME") }
             if agent != nil, !roles.isEmpty { throw ValidationError("roles belong to humans; an agent token has none") }
+            if human != nil, launchedBy != nil { throw ValidationError("--launched-by belongs to agent tokens") }
         }
 
         func run() throws {
             let principal: Approver = agent.map { .agent($0) } ?? .human(human!, roles: Set(roles))
             let tokens = TokenStore(audit: try home.openLog())
             let created: (token: TokenStore.Token, secret: String)
-            do { created = try tokens.create(for: principal, by: invokingHuman) } catch let error as StoreError { throw InvalidInput(error.description) }
+            do { created = try tokens.create(for: principal, by: invokingHuman, launchedBy: launchedBy) } catch let error as StoreError { throw InvalidInput(error.description) }
             print("\(created.token.id) \(principal)")
             print(created.secret)
         }

@@ -188,7 +188,7 @@ public final class Gateway: Sendable {
             answer.outcome = .pending
             answer.code = .pendingApproval
             answer.request = request
-            answer.message = Self.pendingMessage(request, now: now)
+            answer.message = Self.pendingMessage(request, now: now) + " Why it needs approval: " + decision.message
             if isNew { notify(.requestFiled(request)) }
         case .rejected(let request):
             answer.outcome = .deny
