@@ -1,82 +1,177 @@
 import InterlockCore
 import InterlockPolicy
 
-/// The gateway's memory of each agent's recent actions per environment: the last 24 hours of
-/// events and the operations each agent has had allowed. Held in memory for speed (a decision
-/// reads it without touching the disk); rebuilt from the audit log and the store on start.
+/// The gateway's memory of each agent's recent actions per environment, in fixed-size time
+/// buckets so that a decision costs the same after a million actions as after ten: per-second
+/// counts for the last minute, per-minute counts for the last 24 hours, the targets the agent
+/// destroyed, and the operations it has had allowed. Windows are therefore exact to the second
+/// (under a minute) or to the minute (longer). Rebuilt from the audit log and the store on start.
 struct ActivityMemory: Sendable {
-    /// A provisional event counted before its decision is known; settled afterwards.
+    /// A provisional count made before the decision is known; settled afterwards.
     struct Reservation: Sendable {
         var keys: [String]
-        var id: UInt64
+        var atMicros: Int64
+        var counts: Counts
     }
 
-    private struct Entry: Sendable {
-        var id: UInt64
-        var event: ActivityEvent
+    struct Counts: Sendable {
+        /// Allowed writes.
+        var writes: Int32 = 0
+        /// Allowed destructive or unknown actions.
+        var destructive: Int32 = 0
+        /// Destructive or unknown requests, allowed or not (the burst rule).
+        var destructiveRequests: Int32 = 0
+        /// Estimated cost of allowed actions.
+        var cost: Double = 0
+
+        static func of(_ effect: Effect, cost: Double, allowed: Bool) -> Counts {
+            let destructive = effect == .destructive || effect == .unknown
+            var c = Counts()
+            c.destructiveRequests = destructive ? 1 : 0
+            if allowed {
+                c.writes = effect == .write ? 1 : 0
+                c.destructive = destructive ? 1 : 0
+                c.cost = cost
+            }
+            return c
+        }
+
+        mutating func add(_ other: Counts, sign: Int32) {
+            writes += sign * other.writes
+            destructive += sign * other.destructive
+            destructiveRequests += sign * other.destructiveRequests
+            cost += Double(sign) * other.cost
+        }
     }
 
-    private var events: [String: [Entry]] = [:]
-    /// Operations allowed before, by agent and environment (`key`).
-    var seen: [String: Set<String>] = [:]
-    private var nextID: UInt64 = 1
+    /// One agent in one environment.
+    struct Lane: Sendable {
+        var seconds = [Counts](repeating: Counts(), count: 60)
+        var secondStamps = [Int64](repeating: -1, count: 60)
+        var minutes = [Counts](repeating: Counts(), count: 1440)
+        var minuteStamps = [Int64](repeating: -1, count: 1440)
+        var destroyed: [String: ActivityHistory.Destruction] = [:]
+        var seen: Set<String> = []
 
-    static let window: Int64 = 86_400_000_000
+        mutating func add(_ counts: Counts, atMicros: Int64, sign: Int32) {
+            // A refund (sign -1) applies only while the bucket still holds the time it was counted in.
+            let second = atMicros / 1_000_000
+            let s = Int(second % 60)
+            if secondStamps[s] == second {
+                seconds[s].add(counts, sign: sign)
+            } else if sign > 0, secondStamps[s] < second {
+                secondStamps[s] = second
+                seconds[s] = counts
+            }
+            let minute = second / 60
+            let m = Int(minute % 1440)
+            if minuteStamps[m] == minute {
+                minutes[m].add(counts, sign: sign)
+            } else if sign > 0, minuteStamps[m] < minute {
+                minuteStamps[m] = minute
+                minutes[m] = counts
+            }
+        }
+
+        /// Sum over the last `window` seconds ending at `now`, at second resolution up to a minute
+        /// and minute resolution beyond.
+        func sum(lastSeconds window: Int, now: Int64) -> Counts {
+            var total = Counts()
+            let second = now / 1_000_000
+            if window <= 60 {
+                for i in 0..<60 where secondStamps[i] > second - Int64(window) && secondStamps[i] <= second {
+                    total.add(seconds[i], sign: 1)
+                }
+            } else {
+                let minute = second / 60
+                let span = Int64((window + 59) / 60)
+                for i in 0..<1440 where minuteStamps[i] > minute - span && minuteStamps[i] <= minute {
+                    total.add(minutes[i], sign: 1)
+                }
+            }
+            return total
+        }
+    }
+
+    private var lanes: [String: Lane] = [:]
 
     static func key(_ agent: String, _ environment: String) -> String { agent + "\u{0}" + environment }
 
-    /// The usage the policy's limits compare against (the most of any candidate environment),
-    /// with this event counted provisionally as allowed in each, so that concurrent requests see
-    /// each other.
-    mutating func reserve(agent: String, environments: [String], event: ActivityEvent, now: Int64) -> (UsageSnapshot, Reservation) {
+    /// The usage the policy's limits compare against (the most of any candidate environment), with
+    /// this action counted provisionally as allowed in each, so that concurrent requests see each
+    /// other.
+    mutating func reserve(agent: String, environments: [String], effect: Effect, cost: Double, now: Int64) -> (UsageSnapshot, Reservation) {
         var usage = UsageSnapshot()
-        let id = nextID
-        nextID += 1
+        let counts = Counts.of(effect, cost: cost, allowed: true)
         let keys = environments.map { Self.key(agent, $0) }
         for key in keys {
-            var list = events[key] ?? []
-            if let first = list.first, now - first.event.atMicros > Self.window {
-                list.removeAll { now - $0.event.atMicros > Self.window }
-            }
-            let u = ActivityHistory(events: list.map(\.event)).usage(at: now)
-            usage.writesLastMinute = max(usage.writesLastMinute, u.writesLastMinute)
-            usage.destructiveLastMinute = max(usage.destructiveLastMinute, u.destructiveLastMinute)
-            usage.destructiveLastHour = max(usage.destructiveLastHour, u.destructiveLastHour)
-            usage.costTodayUSD = max(usage.costTodayUSD, u.costTodayUSD)
-            list.append(Entry(id: id, event: event))
-            events[key] = list
+            var lane = lanes[key] ?? Lane()
+            let minute = lane.sum(lastSeconds: 60, now: now)
+            let hour = lane.sum(lastSeconds: 3600, now: now)
+            let day = lane.sum(lastSeconds: 86_400, now: now)
+            usage.writesLastMinute = max(usage.writesLastMinute, Int(minute.writes))
+            usage.destructiveLastMinute = max(usage.destructiveLastMinute, Int(minute.destructive))
+            usage.destructiveLastHour = max(usage.destructiveLastHour, Int(hour.destructive))
+            usage.costTodayUSD = max(usage.costTodayUSD, day.cost)
+            lane.add(counts, atMicros: now, sign: 1)
+            lanes[key] = lane
         }
-        return (usage, Reservation(keys: keys, id: id))
+        return (usage, Reservation(keys: keys, atMicros: now, counts: counts))
     }
 
-    /// Settles a provisional event: allowed ones count for limits; refused ones only for bursts.
+    /// Settles a provisional count: a refused action keeps only its burst count.
     mutating func settle(_ reservation: Reservation, allowed: Bool) {
-        for key in reservation.keys {
-            guard var list = events[key], let i = list.lastIndex(where: { $0.id == reservation.id }) else { continue }
-            list[i].event.allowed = allowed
-            events[key] = list
-        }
+        guard !allowed else { return }
+        var refund = reservation.counts
+        refund.destructiveRequests = 0
+        for key in reservation.keys { lanes[key]?.add(refund, atMicros: reservation.atMicros, sign: -1) }
     }
 
-    /// The history the anomaly rules read, without the event being decided.
-    func history(agent: String, environment: String, excluding reservation: Reservation, lastRelease: Int64?) -> ActivityHistory {
+    /// What the anomaly rules read, without the action being decided.
+    func history(agent: String, environment: String, excluding reservation: Reservation, burstWindowSeconds: Int, lastRelease: Int64?) -> ActivityHistory {
+        guard let lane = lanes[Self.key(agent, environment)] else { return ActivityHistory(lastKillReleaseMicros: lastRelease) }
+        var burst = Int(lane.sum(lastSeconds: burstWindowSeconds, now: reservation.atMicros).destructiveRequests)
+        if reservation.keys.contains(Self.key(agent, environment)) { burst -= Int(reservation.counts.destructiveRequests) }
+        return ActivityHistory(seenOperations: lane.seen, destroyed: lane.destroyed, recentDestructiveRequests: max(0, burst),
+                               lastKillReleaseMicros: lastRelease)
+    }
+
+    /// Records what an allowed action did: its write and destructive operations are now known to
+    /// the first-time rule (the new ones are returned, to be stored), its destroyed targets to the
+    /// delete-then-recreate rule.
+    mutating func recordAllowed(agent: String, environment: String, facts: Classification, now: Int64) -> [String] {
         let key = Self.key(agent, environment)
-        let list = (events[key] ?? []).filter { $0.id != reservation.id }.map(\.event)
-        return ActivityHistory(events: list, seenOperations: seen[key] ?? [], lastKillReleaseMicros: lastRelease)
-    }
-
-    /// Marks the write and destructive operations of an allowed action as seen; returns the new ones.
-    mutating func markSeen(agent: String, environment: String, findings: [Finding]) -> [String] {
+        var lane = lanes[key] ?? Lane()
         var fresh: [String] = []
-        for finding in findings where finding.effect != .read {
-            if seen[Self.key(agent, environment), default: []].insert(finding.operation).inserted { fresh.append(finding.operation) }
+        for finding in facts.findings where finding.effect != .read {
+            if lane.seen.insert(finding.operation).inserted { fresh.append(finding.operation) }
         }
+        if facts.effect == .destructive { lane.remember(destroyed: facts.targets, by: facts.operations, at: now) }
+        lanes[key] = lane
         return fresh
     }
 
-    mutating func restore(agent: String, environment: String, event: ActivityEvent) {
-        let id = nextID
-        nextID += 1
-        events[Self.key(agent, environment), default: []].append(Entry(id: id, event: event))
+    mutating func markSeen(agent: String, environment: String, operation: String) {
+        lanes[Self.key(agent, environment), default: Lane()].seen.insert(operation)
+    }
+
+    /// Replays one recorded decision (on start).
+    mutating func restore(agent: String, environment: String, effect: Effect, operations: [String], targets: [String],
+                          cost: Double, allowed: Bool, atMicros: Int64) {
+        let key = Self.key(agent, environment)
+        var lane = lanes[key] ?? Lane()
+        lane.add(Counts.of(effect, cost: cost, allowed: allowed), atMicros: atMicros, sign: 1)
+        if allowed, effect == .destructive { lane.remember(destroyed: targets, by: operations, at: atMicros) }
+        lanes[key] = lane
+    }
+}
+
+extension ActivityMemory.Lane {
+    mutating func remember(destroyed targets: [String], by operations: [String], at now: Int64) {
+        for target in targets { destroyed[target] = ActivityHistory.Destruction(atMicros: now, operations: operations) }
+        // Bounded: past a few thousand targets, forget those destroyed more than a day ago.
+        if destroyed.count > 4096 {
+            destroyed = destroyed.filter { now - $0.value.atMicros < 86_400_000_000 }
+        }
     }
 }

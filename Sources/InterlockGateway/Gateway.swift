@@ -83,9 +83,9 @@ public final class Gateway: Sendable {
 
         // Usage is read and this action provisionally counted in one step, so that concurrent
         // requests cannot all slip under a rate limit; the entry is settled below.
-        let event = ActivityEvent(atMicros: now, effect: facts.effect, operations: facts.operations, targets: facts.targets,
-                                  costUSD: facts.estimatedCostUSD ?? 0, allowed: true)
-        let (usage, reservation) = memory.withLock { $0.reserve(agent: agent, environments: candidates, event: event, now: now) }
+        let (usage, reservation) = memory.withLock {
+            $0.reserve(agent: agent, environments: candidates, effect: facts.effect, cost: facts.estimatedCostUSD ?? 0, now: now)
+        }
         var settled = false
         defer { if !settled { memory.withLock { $0.settle(reservation, allowed: false) } } }
 
@@ -113,7 +113,10 @@ public final class Gateway: Sendable {
             if decision.tier < .blocked, policy.policy.anomalies.applies(to: decision.environment, defaultEnvironment: policy.policy.defaultEnvironment) {
                 let lastRelease = environments.compactMap { releases[.environment($0)] }
                     + [releases[.everything], releases[.agent(agent)]].compactMap { $0 }
-                let history = memory.withLock { $0.history(agent: agent, environment: decision.environment, excluding: reservation, lastRelease: lastRelease.max()) }
+                let history = memory.withLock {
+                    $0.history(agent: agent, environment: decision.environment, excluding: reservation,
+                               burstWindowSeconds: policy.policy.anomalies.destructiveBurstWindowSeconds, lastRelease: lastRelease.max())
+                }
                 var anomalies = AnomalyRules.detect(facts: facts, history: history, settings: policy.policy.anomalies, now: now)
                 // A grant is a human's explicit yes to this scope: the operation is not new to them.
                 if answer.grant != nil { anomalies.removeAll { $0.kind == .firstTime } }
@@ -144,7 +147,7 @@ public final class Gateway: Sendable {
         memory.withLock { $0.settle(reservation, allowed: allowed) }
         settled = true
         if allowed {
-            let newOperations = memory.withLock { $0.markSeen(agent: agent, environment: decision.environment, findings: facts.findings) }
+            let newOperations = memory.withLock { $0.recordAllowed(agent: agent, environment: decision.environment, facts: facts, now: now) }
             if !newOperations.isEmpty {
                 try activityStore.markSeen(agent: agent, environment: decision.environment, operations: newOperations, now: now)
             }
@@ -327,7 +330,7 @@ public final class Gateway: Sendable {
         let seen = try activityStore.seenOperations()
         let entries = try activityStore.recentDecisions(sinceMicros: now - 86_400_000_000)
         memory.withLock { memory in
-            for s in seen { memory.seen[ActivityMemory.key(s.agent, s.environment), default: []].insert(s.operation) }
+            for s in seen { memory.markSeen(agent: s.agent, environment: s.environment, operation: s.operation) }
             for entry in entries {
                 guard entry.principal.hasPrefix("agent:"), let environment = entry.environment else { continue }
                 let effect = entry.effect.flatMap(Effect.init(rawValue:)) ?? .unknown
@@ -340,8 +343,8 @@ public final class Gateway: Sendable {
                    let action = try? ActionDocument.decode(json, defaultPrincipal: Principal(agent: "restored"), defaultChannel: .httpAPI) {
                     cost = policy.classifiers.classify(action).estimatedCostUSD ?? 0
                 }
-                memory.restore(agent: String(entry.principal.dropFirst(6)), environment: environment, event: ActivityEvent(
-                    atMicros: entry.timeMicros, effect: effect, operations: entry.operations, targets: entry.targets, costUSD: cost, allowed: allowed))
+                memory.restore(agent: String(entry.principal.dropFirst(6)), environment: environment, effect: effect,
+                               operations: entry.operations, targets: entry.targets, cost: cost, allowed: allowed, atMicros: entry.timeMicros)
             }
         }
     }

@@ -27,59 +27,37 @@ public struct AnomalySettings: Sendable, Hashable {
     }
 }
 
-/// One earlier action by the same agent in the same environment, as the gateway remembers it.
-public struct ActivityEvent: Sendable, Hashable {
-    public var atMicros: Int64
-    public var effect: Effect
-    public var operations: [String]
-    public var targets: [String]
-    public var costUSD: Double
-    /// Whether the action was allowed (it ran, or may have). Requests that were refused count for
-    /// bursts but not for rate limits, cost, or delete-then-recreate.
-    public var allowed: Bool
-
-    public init(atMicros: Int64, effect: Effect, operations: [String], targets: [String], costUSD: Double, allowed: Bool) {
-        self.atMicros = atMicros
-        self.effect = effect
-        self.operations = operations
-        self.targets = targets
-        self.costUSD = costUSD
-        self.allowed = allowed
-    }
-}
-
-/// What the gateway knows about an agent's recent activity in one environment. Built by the
-/// gateway from its store; the rules below only read it.
+/// What the gateway knows about an agent's recent activity in one environment, summarised for the
+/// anomaly rules. Built by the gateway from its memory; the rules below only read it.
 public struct ActivityHistory: Sendable, Hashable {
-    /// The last 24 hours, oldest first.
-    public var events: [ActivityEvent]
+    /// A target the agent destroyed, and with what.
+    public struct Destruction: Sendable, Hashable {
+        public var atMicros: Int64
+        public var operations: [String]
+
+        public init(atMicros: Int64, operations: [String]) {
+            self.atMicros = atMicros
+            self.operations = operations
+        }
+    }
+
     /// Operations this agent has had allowed in this environment before, ever.
     public var seenOperations: Set<String>
+    /// Targets of allowed destructive actions, with the latest time each was destroyed.
+    public var destroyed: [String: Destruction]
+    /// Destructive or unknown requests (allowed or not) within the burst window, this one excluded.
+    public var recentDestructiveRequests: Int
     /// The latest release of a kill switch covering this agent or environment.
     public var lastKillReleaseMicros: Int64?
 
-    public init(events: [ActivityEvent] = [], seenOperations: Set<String> = [], lastKillReleaseMicros: Int64? = nil) {
-        self.events = events
+    public init(
+        seenOperations: Set<String> = [], destroyed: [String: Destruction] = [:], recentDestructiveRequests: Int = 0,
+        lastKillReleaseMicros: Int64? = nil
+    ) {
         self.seenOperations = seenOperations
+        self.destroyed = destroyed
+        self.recentDestructiveRequests = recentDestructiveRequests
         self.lastKillReleaseMicros = lastKillReleaseMicros
-    }
-
-    /// The counts that rate and cost limits compare against: allowed actions only, cost over a
-    /// rolling 24 hours.
-    public func usage(at now: Int64) -> UsageSnapshot {
-        var usage = UsageSnapshot()
-        for event in events where event.allowed {
-            let age = now - event.atMicros
-            if age < 0 || age >= 86_400_000_000 { continue }
-            usage.costTodayUSD += event.costUSD
-            let destructive = event.effect == .destructive || event.effect == .unknown
-            if age < 60_000_000 {
-                if event.effect == .write { usage.writesLastMinute += 1 }
-                if destructive { usage.destructiveLastMinute += 1 }
-            }
-            if age < 3_600_000_000, destructive { usage.destructiveLastHour += 1 }
-        }
-        return usage
     }
 }
 
@@ -116,29 +94,23 @@ public enum AnomalyRules {
                 found.append(Anomaly(kind: .firstTime, reason: "the agent has never had \(unique.joined(separator: ", ")) allowed in this environment"))
             }
         }
-        if settings.deleteRecreateWindowSeconds > 0, facts.effect == .write || facts.effect == .destructive, !facts.targets.isEmpty {
+        if settings.deleteRecreateWindowSeconds > 0, facts.effect == .write || facts.effect == .destructive {
             let since = now - Int64(settings.deleteRecreateWindowSeconds) * 1_000_000
-            let wanted = Set(facts.targets)
-            for event in history.events.reversed() where event.atMicros >= since && event.allowed && event.effect == .destructive {
+            for target in facts.targets {
+                guard let destruction = history.destroyed[target], destruction.atMicros >= since else { continue }
                 // Only a write to what was destroyed is a recreation; destroying it again is not.
-                if facts.effect == .destructive, event.operations == facts.operations { continue }
-                if let target = event.targets.first(where: { wanted.contains($0) }) {
-                    let ago = max(0, (now - event.atMicros) / 1_000_000)
-                    found.append(Anomaly(
-                        kind: .deleteRecreate,
-                        reason: "\(target) was destroyed by \(event.operations.joined(separator: ", ")) \(formatDuration(Int(ago))) ago and this action writes it again"))
-                    break
-                }
+                if facts.effect == .destructive, destruction.operations == facts.operations { continue }
+                let ago = max(0, (now - destruction.atMicros) / 1_000_000)
+                found.append(Anomaly(
+                    kind: .deleteRecreate,
+                    reason: "\(target) was destroyed by \(destruction.operations.joined(separator: ", ")) \(formatDuration(Int(ago))) ago and this action writes it again"))
+                break
             }
         }
-        if destructive, settings.destructiveBurst > 0 {
-            let since = now - Int64(settings.destructiveBurstWindowSeconds) * 1_000_000
-            let recent = history.events.filter { $0.atMicros >= since && ($0.effect == .destructive || $0.effect == .unknown) }.count
-            if recent >= settings.destructiveBurst {
-                found.append(Anomaly(
-                    kind: .destructiveBurst,
-                    reason: "\(recent) destructive or unknown requests from this agent in the last \(formatDuration(settings.destructiveBurstWindowSeconds))"))
-            }
+        if destructive, settings.destructiveBurst > 0, history.recentDestructiveRequests >= settings.destructiveBurst {
+            found.append(Anomaly(
+                kind: .destructiveBurst,
+                reason: "\(history.recentDestructiveRequests) destructive or unknown requests from this agent in the last \(formatDuration(settings.destructiveBurstWindowSeconds))"))
         }
         if destructive, settings.afterKillReleaseSeconds > 0, let released = history.lastKillReleaseMicros,
            now >= released, now - released < Int64(settings.afterKillReleaseSeconds) * 1_000_000 {
