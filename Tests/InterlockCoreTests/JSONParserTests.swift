@@ -35,4 +35,23 @@ import Testing
             #expect(parsed == value)
         }
     }
+
+    /// The compact writer against Foundation's encoder (the oracle), including every control
+    /// character, quotes, backslashes, slashes and non-ASCII text.
+    @Test func compactTextMatchesJSONEncoder() async {
+        let awkward = Gen.oneOf(Gen.letterOrNumber, Gen.element(of: Array("\"\\/\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f}\u{7f} é😀")).map { $0 ?? "x" })
+        let leaf = Gen.oneOf(
+            Gen.int(in: -100_000...100_000).map { JSONValue.int(Int64($0)) },
+            awkward.string(of: 0...8).map { JSONValue.string($0) },
+            Gen.bool.map { JSONValue.bool($0) })
+        let values = zip(awkward.string(of: 1...5).array(of: 0...6), leaf.array(of: 6)).map { keys, leaves in
+            JSONValue.array([.null, .object(Dictionary(zip(keys, leaves).map { ($0, $1) }, uniquingKeysWith: { _, last in last }))])
+        }
+        await propertyCheck(count: 300, input: values) { value in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let expected = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+            #expect(value.jsonText() == expected)
+        }
+    }
 }
