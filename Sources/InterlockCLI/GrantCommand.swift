@@ -3,6 +3,7 @@ import Foundation
 import InterlockApprovals
 import InterlockAudit
 import InterlockCore
+import InterlockGateway
 import InterlockPolicy
 import InterlockStore
 
@@ -77,20 +78,18 @@ struct GrantCommand: ParsableCommand {
         @OptionGroup var home: HomeOptions
         @OptionGroup var client: ClientOptions
         func run() async throws {
+            // Local grants go through the API's JSON shape too, so both print the same line.
+            let grants: [JSONValue]
             if let server = try client.resolve() {
-                let json = try await GatewayClient(server).call(.get, "/v1/grants")
-                for grant in json["grants"]?.arrayValue ?? [] {
-                    func s(_ k: String) -> String { grant[k]?.stringValue ?? "?" }
-                    func list(_ k: String) -> String { (grant[k]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",") }
-                    print("\(s("id")) agent=\(s("agent")) env=\(s("environment")) tier=\(s("tier")) operations=\(list("operations")) "
-                          + "targets=\(list("targets")) until=\(s("expires_at"))" + (grant["uses_left"]?.intValue.map { " uses=\($0)" } ?? ""))
-                }
-                return
+                grants = try await GatewayClient(server).call(.get, "/v1/grants")["grants"]?.arrayValue ?? []
+            } else {
+                grants = try GrantStore(audit: try home.openLog()).active(at: AuditLog.nowMicros()).map(GatewayJSON.grant)
             }
-            for grant in try GrantStore(audit: try home.openLog()).active(at: AuditLog.nowMicros()) {
-                print("\(grant.id) agent=\(grant.agent) env=\(grant.environment) tier=\(grant.tier) operations=\(grant.operations.joined(separator: ",")) "
-                      + "targets=\(grant.targets.joined(separator: ",")) until=\(AuditEntry.timestamp(micros: grant.expiresAtMicros))"
-                      + (grant.usesLeft.map { " uses=\($0)" } ?? ""))
+            for grant in grants {
+                func s(_ k: String) -> String { grant[k]?.stringValue ?? "?" }
+                func list(_ k: String) -> String { (grant[k]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",") }
+                print("\(s("id")) agent=\(s("agent")) env=\(s("environment")) tier=\(s("tier")) operations=\(list("operations")) "
+                      + "targets=\(list("targets")) until=\(s("expires_at"))" + (grant["uses_left"]?.intValue.map { " uses=\($0)" } ?? ""))
             }
         }
     }

@@ -73,8 +73,7 @@ public struct GatewayServer: Sendable {
         while !Task.isCancelled {
             do {
                 try gateway.sweepExpired()
-                let pending = try gateway.approvals.list(state: .pending, now: AuditLog.nowMicros(), limit: 100_000).count
-                metrics.queueDepth.set(Double(pending))
+                metrics.queueDepth.set(Double(try gateway.approvals.pendingCount(now: AuditLog.nowMicros())))
                 if ContinuousClock.now - lastCheckpointCheck >= .seconds(options.checkpointCheckSeconds) {
                     try gateway.log.issueCheckpointIfDue()
                     lastCheckpointCheck = ContinuousClock.now

@@ -91,6 +91,15 @@ public final class ApprovalStore: Sendable {
         return resolution
     }
 
+    /// Where a request is pending, in SQL: no vote has decided it, nobody used it, and it has not
+    /// expired. The same as `state(at:) == .pending`.
+    private static let pendingCondition = "approved_at IS NULL AND rejected_at IS NULL AND consumed_at IS NULL AND expires_at > ?"
+
+    /// How many requests wait for humans (the queue-depth metric), counted by the database.
+    public func pendingCount(now: Int64) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM approval_request WHERE " + Self.pendingCondition, arguments: [now]) ?? 0 }
+    }
+
     /// Requests, newest first, filtered by state (as of `now`), environment and requesting agent.
     public func list(state: ApprovalRequest.State? = nil, environment: String? = nil, agent: String? = nil, now: Int64, limit: Int = 200) throws -> [ApprovalRequest] {
         var sql = "SELECT * FROM approval_request WHERE 1"
@@ -99,7 +108,7 @@ public final class ApprovalStore: Sendable {
         if let agent { sql += " AND requester = ?"; arguments.append(agent) }
         switch state {
         // Narrow in SQL where the stored columns decide; the exact state is applied below.
-        case .pending?: sql += " AND approved_at IS NULL AND rejected_at IS NULL AND consumed_at IS NULL AND expires_at > ?"; arguments.append(now)
+        case .pending?: sql += " AND " + Self.pendingCondition; arguments.append(now)
         case .consumed?: sql += " AND consumed_at IS NOT NULL"
         case .rejected?: sql += " AND rejected_at IS NOT NULL"
         default: break

@@ -179,7 +179,7 @@ struct GatewayServerTests {
         #expect(kinds.contains(.approvalExpired))
     }
 
-    @Test("two concurrent identical retries of an approved action: exactly one is allowed")
+    @Test("eight concurrent identical retries of an approved action: exactly one is allowed")
     func concurrentConsumption() async throws {
         let dir = try TemporaryDirectory()
         let home = dir.url.appendingPathComponent("home").path
