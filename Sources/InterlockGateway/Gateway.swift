@@ -385,7 +385,8 @@ public struct GatewayDecision: Sendable {
     /// The outcome as the audit log records it.
     var auditOutcome: String {
         switch outcome {
-        case .allow: decision.tier == .autonomous ? "allow" : (code == .approved || code == .granted ? "allow" : "supervised")
+        // An approval's use is recorded as `allow`; otherwise as every door records a tier.
+        case .allow: code == .approved ? "allow" : AuditRecord.outcome(decision.tier)
         case .pending: "pending"
         case .deny: "deny"
         }

@@ -208,6 +208,9 @@ struct GatewayGrantTests {
         let granted = try await gateway.decide(shell("rm -rf /srv/app/tmp/cache"))
         #expect(granted.outcome == .allow)
         #expect(granted.code == .granted)
+        // A grant to `supervised` is still supervised in the record: it stays on the reviewers' list.
+        let recorded = try gateway.log.entries(from: granted.auditIndex, limit: 1).first?.entry
+        #expect(recorded?.outcome == "supervised")
         #expect(try await gateway.decide(shell("rm -rf /srv/app/data")).outcome == .pending)
         #expect(try await gateway.decide(shell("rm -rf /")).outcome == .deny)
         #expect(try await gateway.decide(shell("rm -rf /srv/app/tmp/x")).outcome == .allow)
