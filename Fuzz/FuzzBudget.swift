@@ -13,6 +13,22 @@ enum FuzzBudget {
         return 5_000_000
     }()
 
+    /// Stops the run if `work` on an input of `size` bytes really takes longer than the budget. A
+    /// first timing over it is measured twice more and the fastest counts: on a shared machine one
+    /// timing can include the process being descheduled (a 54-byte input once "took" 52 ms in CI
+    /// and 1 ms on every replay), while an input that is really slow is slow every time.
+    static func check(size: Int, firstTiming elapsed: UInt64, _ work: () -> Void) {
+        guard size <= 4096, elapsed > UInt64(nanoseconds) else { return }
+        var fastest = elapsed
+        for _ in 0..<2 {
+            let start = now()
+            work()
+            fastest = min(fastest, now() - start)
+            if fastest <= UInt64(nanoseconds) { return }
+        }
+        fatalError("\(size)-byte input took \(fastest / 1000) µs (fastest of three timings)")
+    }
+
     /// A monotonic clock in nanoseconds.
     static func now() -> UInt64 {
         var spec = timespec()

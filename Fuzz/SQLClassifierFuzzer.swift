@@ -23,6 +23,12 @@ public func fuzzSQLClassifier(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     }
     _ = SQLClassifier.findings(for: text, dialect: nil)
     let elapsed = FuzzBudget.now() - start
-    if size <= 4096 && elapsed > UInt64(FuzzBudget.nanoseconds) { fatalError("\(size)-byte input took \(elapsed / 1000) µs") }
+    FuzzBudget.check(size: size, firstTiming: elapsed) {
+        for dialect in SQLDialect.allCases {
+            _ = SQLClassifier.findings(for: text, dialect: dialect)
+            _ = try? SQLStatement.parse(text, dialect: dialect)
+        }
+        _ = SQLClassifier.findings(for: text, dialect: nil)
+    }
     return 0
 }
