@@ -102,12 +102,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Edge adapters that speak a host's protocol: Claude Code and Kiro hooks, the MCP proxy's
+        // message handling. Pure translation between host payloads, actions and verdicts; the CLI
+        // does their I/O.
+        .target(
+            name: "InterlockIntegrations",
+            dependencies: ["InterlockCore", "InterlockPolicy"],
+            swiftSettings: strictSettings
+        ),
         // Edge: the command-line interface.
         .target(
             name: "InterlockCLI",
             dependencies: [
                 "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore", "InterlockApprovals",
-                "InterlockGateway", "InterlockServer",
+                "InterlockGateway", "InterlockServer", "InterlockIntegrations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -174,6 +182,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockIntegrationsTests",
+            dependencies: ["InterlockCore", "InterlockPolicy", "InterlockIntegrations"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -40,6 +40,11 @@ extension InterlockCommand {
                 status = ExitStatus.failure
             }
         }
+        // A hook host runs the call on any exit but 0 and 2: a hook that cannot even parse its
+        // arguments must block.
+        if arguments.first == "hook", status != .success {
+            Foundation.exit(ExitStatus.blocked.rawValue)
+        }
         Foundation.exit(status.rawValue)
     }
 }

@@ -20,6 +20,10 @@ public struct FileChangeClassifier: ActionClassifier {
             finding = Finding(operation: "file:edit", effect: .destructive, targets: [change.path], reason: "removes text from `\(change.path)` and puts nothing in its place")
         case .edit:
             finding = Finding(operation: "file:edit", effect: .write, targets: [change.path], reason: "edits `\(change.path)`")
+        case .write where (change.content ?? "nonempty").isEmpty:
+            categories.insert(.dataLoss)
+            finding = Finding(operation: "file:write", effect: .destructive, targets: [change.path], categories: categories,
+                              reason: "writes an empty `\(change.path)`, erasing whatever it held")
         case .write:
             finding = Finding(operation: "file:write", effect: .write, targets: [change.path], reason: "writes `\(change.path)`")
         }
@@ -27,7 +31,27 @@ public struct FileChangeClassifier: ActionClassifier {
         if let secret = Self.secretReason(change.path) {
             facts.add(Finding(operation: "file:secret", effect: finding.effect, targets: [change.path], reason: secret))
         }
+        if let config = Self.productionConfigReason(change.path) {
+            facts.add(Finding(operation: "file:production_config", effect: finding.effect, targets: [change.path], reason: config))
+        }
         return facts
+    }
+
+    static let configExtensions: Set<String> = ["yaml", "yml", "json", "toml", "ini", "conf", "cfg", "properties", "tf", "tfvars", "hcl", "env", "xml"]
+
+    /// A configuration file whose path names production (`deploy/prod/values.yaml`,
+    /// `config/production.json`, `terraform/prd.tfvars`), or one under `/etc`.
+    static func productionConfigReason(_ path: String) -> String? {
+        let components = path.split(separator: "/").map { $0.lowercased() }
+        guard let name = components.last else { return nil }
+        let ext = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!) : ""
+        if path.hasPrefix("/etc/") { return "`\(path)` is system configuration" }
+        guard configExtensions.contains(ext) || name.hasPrefix(".env") else { return nil }
+        let words = components.flatMap { $0.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) }
+        if words.contains(where: { ["prod", "production", "prd", "live"].contains($0) }) {
+            return "`\(path)` is configuration for production"
+        }
+        return nil
     }
 
     static func secretReason(_ path: String) -> String? {

@@ -138,9 +138,13 @@ public struct MCPTrust: Sendable, Hashable {
     }
 
     public var servers: [String: Server]
+    /// The MCP proxy leaves tools the policy blocks outright out of `tools/list`, so that agents
+    /// do not plan with them. Calls to them are refused whether or not they are listed.
+    public var hideBlockedTools: Bool
 
-    public init(servers: [String: Server] = [:]) {
+    public init(servers: [String: Server] = [:], hideBlockedTools: Bool = false) {
         self.servers = servers
+        self.hideBlockedTools = hideBlockedTools
     }
 }
 

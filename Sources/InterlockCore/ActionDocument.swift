@@ -25,7 +25,8 @@ public enum ActionDocument {
         if let p = reader.take("principal") {
             var pr = try ObjectReader(p, path: "principal")
             principal = Principal(
-                agent: try pr.requiredString("agent"),
+                // A door that authenticates the agent (the gateway, by token) may leave the name out.
+                agent: try pr.string("agent") ?? defaultPrincipal.agent,
                 launchedBy: try pr.string("launched_by"),
                 session: try pr.string("session"),
                 task: try pr.string("task"))

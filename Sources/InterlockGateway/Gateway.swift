@@ -27,6 +27,7 @@ public final class Gateway: Sendable {
     public let tokens: TokenStore
     private let activityStore: ActivityStore
     private let loaded: Mutex<LoadedPolicy>
+    private let fileSystem: any FileSystemView
     private let memory: Mutex<ActivityMemory>
     private let cache: Mutex<StoreCache>
     private let notify: @Sendable (GatewayEvent) -> Void
@@ -42,6 +43,9 @@ public final class Gateway: Sendable {
         public var policySource: String
         public var consumeWindowSeconds: Int64 = ApprovalRequest.defaultConsumeWindowSeconds
         public var refreshMilliseconds: Int64 = 250
+        /// What classifiers may read to see what will run (scripts named by a command). A gateway
+        /// serving remote agents cannot see their disks; a hook running beside the agent can.
+        public var fileSystem: any FileSystemView = UnseenFileSystem()
 
         public init(policy: Policy, policyText: String, policySource: String) {
             self.policy = policy
@@ -60,7 +64,8 @@ public final class Gateway: Sendable {
         self.notify = notify
         self.consumeWindowSeconds = configuration.consumeWindowSeconds
         self.refreshMicros = configuration.refreshMilliseconds * 1000
-        let policy = LoadedPolicy(configuration.policy, text: configuration.policyText, source: configuration.policySource)
+        self.fileSystem = configuration.fileSystem
+        let policy = LoadedPolicy(configuration.policy, text: configuration.policyText, source: configuration.policySource, fileSystem: configuration.fileSystem)
         self.loaded = Mutex(policy)
         self.memory = Mutex(ActivityMemory())
         self.cache = Mutex(StoreCache())
@@ -93,6 +98,7 @@ public final class Gateway: Sendable {
         var decision = policyDecision
         var answer = GatewayDecision(outcome: .deny, code: .blocked, message: decision.message, action: action, digest: digest,
                                      facts: facts, decision: decision, policyDecision: policyDecision)
+        answer.hookSettings = policy.policy.hooks
         try refreshCacheIfStale(now: now)
         let (engaged, releases, activeGrants) = cache.withLock { ($0.engaged, $0.releases, $0.grants) }
         let environments = Array(Set([decision.environment] + candidates + (action.environment.map { [$0] } ?? []))).sorted()
@@ -304,7 +310,7 @@ public final class Gateway: Sendable {
 
     /// Replaces the policy in force; the next decision uses it. Recorded as `policy.loaded`.
     public func replacePolicy(_ policy: Policy, text: String, source: String, by principal: String) throws {
-        let next = LoadedPolicy(policy, text: text, source: source)
+        let next = LoadedPolicy(policy, text: text, source: source, fileSystem: fileSystem)
         try log.recordPolicyLoad(hash: next.hash, source: source, principal: principal)
         loaded.withLock { $0 = next }
     }
@@ -381,6 +387,8 @@ public struct GatewayDecision: Sendable {
     public var killSwitch: KillSwitchStore.Engagement?
     public var grant: Grant?
     public var auditIndex: UInt64 = 0
+    /// How the policy wants hooks to present this decision to their hosts.
+    public var hookSettings = HookSettings()
 
     /// The outcome as the audit log records it.
     var auditOutcome: String {
@@ -428,20 +436,21 @@ struct LoadedPolicy: Sendable {
     var hash: [UInt8]
     var source: String
 
-    init(_ policy: Policy, text: String, source: String) {
+    init(_ policy: Policy, text: String, source: String, fileSystem: any FileSystemView) {
         self.policy = policy
         self.evaluator = PolicyEvaluator(policy: policy)
-        // The gateway cannot see the agent's disk: a script named by a command is unknown here.
-        self.classifiers = ClassifierSet.standard(fileSystem: UnseenFileSystem(), mcpTrust: policy.mcpTrust)
+        self.classifiers = ClassifierSet.standard(fileSystem: fileSystem, mcpTrust: policy.mcpTrust)
         self.hash = AuditRecord.policyHash(text)
         self.source = source
     }
 }
 
-/// The file system of a machine the gateway does not run on: nothing can be told about it.
-struct UnseenFileSystem: FileSystemView {
-    func kind(of path: String) -> PathKind? { nil }
-    func contents(of path: String) -> String? { nil }
+/// The file system of a machine the gateway does not run on: nothing can be told about it, so a
+/// script named by a command is unknown.
+public struct UnseenFileSystem: FileSystemView {
+    public init() {}
+    public func kind(of path: String) -> PathKind? { nil }
+    public func contents(of path: String) -> String? { nil }
 }
 
 struct StoreCache: Sendable {

@@ -69,6 +69,9 @@ public enum GatewayJSON {
             ])
         }
         if let g = d.grant { o["grant"] = .string(g.id) }
+        if d.hookSettings != HookSettings() {
+            o["hooks"] = .object(["supervised": .string(d.hookSettings.supervised.rawValue), "gated": .string(d.hookSettings.gated.rawValue)])
+        }
         return .object(o)
     }
 

@@ -105,6 +105,16 @@ public enum BuiltinPolicy {
             decision: gated
             message: "Interlock: rewriting shared history needs human approval; push a new commit instead."
 
+          - id: sensitive-files
+            description: Editor-tool changes to files that hold credentials or production configuration.
+            match:
+              environments: [production, staging]
+              operations: ["file:secret", "file:production_config"]
+            decision: gated
+            message: >-
+              Interlock: this file holds credentials or production configuration, and changing it needs
+              human approval.
+
           - id: opaque-execution
             description: Running code whose content cannot be read first (curl | sh, eval of decoded data).
             match:
@@ -114,6 +124,15 @@ public enum BuiltinPolicy {
             message: >-
               Interlock: this runs code that cannot be read before it runs. Save it to a file,
               so that it can be reviewed, and run the file.
+
+        # The hosts' own tools other than shells and file edits, which hooks see when their matcher
+        # is widened. Any tool not named is unknown.
+        mcp:
+          servers:
+            claude:
+              tools: {Read: read, Glob: read, Grep: read, LS: read, NotebookRead: read, WebSearch: read, WebFetch: read, TodoWrite: read}
+            kiro:
+              tools: {read: read, fs_read: read, introspect: read, todo_list: read}
 
         limits:
           - id: production-blast-radius

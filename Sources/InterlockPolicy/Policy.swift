@@ -36,6 +36,8 @@ public struct Policy: Sendable {
     public var mcpTrust: MCPTrust = MCPTrust()
     /// The gateway's anomaly rules (`anomalies:`).
     public var anomalies = AnomalySettings()
+    /// How host hooks and the MCP proxy present tiers to their hosts (`hooks:`).
+    public var hooks = HookSettings()
     /// The exact source text(s) the policy was loaded from, for `policy show` and the policy hash.
     public var sources: [PolicySource]
 
@@ -144,4 +146,32 @@ public struct UsageSnapshot: Sendable, Hashable {
     }
 
     public static let none = UsageSnapshot()
+}
+
+/// How the doors that speak a host's protocol present tiers (`hooks:` in a policy). The decision
+/// itself never changes: these only choose between answers the host offers for it.
+public struct HookSettings: Sendable, Hashable {
+    /// What a supervised action becomes in a host that can ask its user.
+    public enum Supervised: String, Sendable, Hashable, CaseIterable {
+        /// Run it; the audit log records it for review.
+        case allow
+        /// Also ask the person at the keyboard (Claude Code `ask`). Hosts without a prompt refuse.
+        case ask
+    }
+
+    /// What a gated action waiting for approval becomes.
+    public enum Gated: String, Sendable, Hashable, CaseIterable {
+        /// Refuse it with a message naming the approval request.
+        case deny
+        /// Claude Code `defer`: a non-interactive run stops and asks again on resume. Other hosts deny.
+        case `defer`
+    }
+
+    public var supervised: Supervised = .allow
+    public var gated: Gated = .deny
+
+    public init(supervised: Supervised = .allow, gated: Gated = .deny) {
+        self.supervised = supervised
+        self.gated = gated
+    }
 }

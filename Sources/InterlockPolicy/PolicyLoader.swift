@@ -3,12 +3,13 @@ import Yams
 
 /// Loads policy YAML (docs/policy.md) into a validated ``Policy``.
 public enum PolicyLoader {
-    static let topKeys = ["version", "name", "extends", "default_environment", "approval", "environments", "rules", "limits", "mcp", "anomalies"]
+    static let topKeys = ["version", "name", "extends", "default_environment", "approval", "environments", "rules", "limits", "mcp", "anomalies", "hooks"]
     static let anomalyKeys = [
         "environments", "first_time", "delete_recreate_window", "destructive_burst", "destructive_burst_window",
         "after_kill_release", "escalate_to",
     ]
-    static let mcpKeys = ["servers"]
+    static let mcpKeys = ["servers", "hide_blocked_tools"]
+    static let hookKeys = ["supervised", "gated"]
     static let mcpServerKeys = ["trust_annotations", "tools"]
     static let environmentKeys = ["match", "tiers", "approval"]
     static let ruleKeys = ["id", "description", "match", "decision", "message", "approval"]
@@ -46,6 +47,7 @@ public enum PolicyLoader {
         var limits: [Limit] = []
         var mcpTrust = MCPTrust()
         var anomalies: AnomalySettings?
+        var hooks: HookSettings?
         for entry in top {
             switch entry.key {
             case "version":
@@ -77,6 +79,8 @@ public enum PolicyLoader {
                 mcpTrust = parseMCP(entry.value, r)
             case "anomalies":
                 anomalies = parseAnomalies(entry.value, r)
+            case "hooks":
+                hooks = parseHooks(entry.value, r)
             default:
                 break
             }
@@ -93,6 +97,7 @@ public enum PolicyLoader {
             limits = base.limits + limits
             if defaultApproval == nil { defaultApproval = base.defaultApproval }
             for (server, trust) in base.mcpTrust.servers where mcpTrust.servers[server] == nil { mcpTrust.servers[server] = trust }
+            if !mcpTrust.hideBlockedTools { mcpTrust.hideBlockedTools = base.mcpTrust.hideBlockedTools }
         }
         let envName = defaultEnvironment?.0 ?? base?.defaultEnvironment ?? "production"
         if !environments.contains(where: { $0.name == envName }) {
@@ -109,7 +114,23 @@ public enum PolicyLoader {
             sources: base?.sources ?? [])
         policy.mcpTrust = mcpTrust
         policy.anomalies = anomalies ?? base?.anomalies ?? AnomalySettings()
+        policy.hooks = hooks ?? base?.hooks ?? HookSettings()
         return policy
+    }
+
+    static func parseHooks(_ node: Node, _ r: YAMLReader) -> HookSettings? {
+        guard let fields = r.mapping(node, "`hooks`", allowed: hookKeys) else { return nil }
+        var settings = HookSettings()
+        for f in fields {
+            switch f.key {
+            case "supervised":
+                if let v = r.enumValue(f.value, "`hooks.supervised` answer", HookSettings.Supervised.self) { settings.supervised = v }
+            case "gated":
+                if let v = r.enumValue(f.value, "`hooks.gated` answer", HookSettings.Gated.self) { settings.gated = v }
+            default: break
+            }
+        }
+        return settings
     }
 
     static func parseAnomalies(_ node: Node, _ r: YAMLReader) -> AnomalySettings? {
@@ -313,6 +334,14 @@ public enum PolicyLoader {
     static func parseMCP(_ node: Node, _ r: YAMLReader) -> MCPTrust {
         var trust = MCPTrust()
         guard let fields = r.mapping(node, "`mcp`", allowed: mcpKeys) else { return trust }
+        for field in fields where field.key == "hide_blocked_tools" {
+            switch r.string(field.value, "`mcp.hide_blocked_tools`") {
+            case "true"?: trust.hideBlockedTools = true
+            case "false"?: trust.hideBlockedTools = false
+            case let other?: r.error(field.value, "`mcp.hide_blocked_tools: \(other)` is not a boolean", hint: "write `true` or `false`")
+            case nil: break
+            }
+        }
         for field in fields where field.key == "servers" {
             guard let servers = r.mapping(field.value, "`mcp.servers`") else { continue }
             for server in servers {

@@ -1,0 +1,186 @@
+import ArgumentParser
+import Foundation
+import InterlockCore
+import InterlockGateway
+import InterlockIntegrations
+import InterlockPolicy
+import InterlockStore
+import Synchronization
+
+struct HookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook",
+        abstract: "Answer a host's tool hook: Claude Code PreToolUse, Kiro preToolUse.",
+        discussion: """
+            Reads the host's JSON on stdin, decides by policy (standalone: the local policy and store; with \
+            --server: a running gateway) and answers in the host's protocol. Fails closed: malformed input, \
+            an unreachable gateway, an internal error or the deadline exits 2 with one line on stderr, which \
+            both hosts treat as "blocked". It never exits 1, which both hosts treat as "go ahead".
+            """,
+        subcommands: [Claude.self, Kiro.self])
+
+    struct Claude: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Claude Code PreToolUse hook (docs/hooks.md).",
+            discussion: "Exit 0 with a decision JSON on stdout; exit 2 with a reason on stderr when Interlock cannot decide.")
+        @OptionGroup var options: HookOptions
+
+        func run() async throws {
+            await HookRunner(options: options, defaultAgent: "claude-code").run(
+                toAction: ClaudeCodeHook.action(payload:identity:), answer: ClaudeCodeHook.answer)
+        }
+    }
+
+    struct Kiro: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Kiro CLI preToolUse hook (docs/hooks.md).",
+            discussion: "Exit 0 allows the call; exit 2 blocks it with the reason on stderr, which Kiro shows the model.")
+        @OptionGroup var options: HookOptions
+
+        func run() async throws {
+            await HookRunner(options: options, defaultAgent: "kiro").run(
+                toAction: KiroHook.action(payload:identity:), answer: KiroHook.answer)
+        }
+    }
+}
+
+struct HookOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The agent principal (default: claude-code or kiro; with a gateway, the token decides).", valueName: "name"))
+    var agent: String?
+
+    @Option(name: .customLong("launched-by"), help: ArgumentHelp("The human who launched the agent (default: $USER).", valueName: "name"))
+    var launchedBy: String?
+
+    @Option(help: ArgumentHelp("The task id (or INTERLOCK_TASK).", valueName: "id"))
+    var task: String?
+
+    @Option(help: ArgumentHelp("The environment (or INTERLOCK_ENV); else the policy resolves it, and unresolved means production.", valueName: "name"))
+    var env: String?
+
+    @Option(help: ArgumentHelp("Seconds before the hook gives up and blocks the call; keep it well under the host's hook timeout.", valueName: "seconds"))
+    var deadline: Double = 5
+
+    @OptionGroup var policySource: PolicySourceOptions
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var client: ClientOptions
+}
+
+/// One hook invocation: read stdin, decide, answer — or exit 2, whatever goes wrong, including
+/// running out of time and crashing.
+struct HookRunner {
+    var options: HookOptions
+    var defaultAgent: String
+
+    func run(toAction: (JSONValue, DoorIdentity) throws -> Action, answer: (Verdict) -> HookAnswer) async -> Never {
+        FailClosed.installCrashHandlers()
+        let deadline = FailClosed.Deadline(seconds: options.deadline)
+        let result: HookAnswer
+        do {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            let payload: JSONValue
+            do { payload = try JSONValue.parse(data) } catch {
+                throw HookInputError("the hook input on stdin is not JSON (\(error))")
+            }
+            let environment = ProcessInfo.processInfo.environment
+            let identity = DoorIdentity(
+                agent: options.agent ?? defaultAgent,
+                launchedBy: options.launchedBy ?? environment["USER"],
+                task: options.task ?? environment["INTERLOCK_TASK"].flatMap { $0.isEmpty ? nil : $0 },
+                environment: options.env ?? environment["INTERLOCK_ENV"].flatMap { $0.isEmpty ? nil : $0 },
+                host: ProcessInfo.processInfo.hostName)
+            let action = try toAction(payload, identity)
+            // Lets the tests prove that a crash blocks the call; it can only make the hook refuse.
+            if environment["INTERLOCK_TEST_CRASH"] == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
+            let verdict = try await DoorDecider(policySource: options.policySource, home: options.home, client: options.client).decide(action)
+            result = answer(verdict)
+        } catch {
+            result = HookAnswer.failClosed("\(error)")
+        }
+        deadline.finish(with: result)
+    }
+}
+
+/// How every door reaches a decision: through a running gateway when one is configured, else
+/// in-process on the local store with the local policy. Both give the API's decision JSON.
+struct DoorDecider {
+    var policySource: PolicySourceOptions
+    var home: HomeOptions
+    var client: ClientOptions
+
+    func decide(_ action: Action) async throws -> Verdict {
+        if let remote = try client.resolve() {
+            var document = ActionDocument.encode(action)
+            // The gateway takes the agent's name from its token; a document naming another is refused.
+            if case .object(var o) = document, case .object(var principal) = o["principal"] ?? .null {
+                principal["agent"] = nil
+                o["principal"] = .object(principal)
+                document = .object(o)
+            }
+            let json = try await GatewayClient(remote).call(.post, "/v1/actions", body: document)
+            return try Verdict(json: json)
+        }
+        let (policy, text, source) = try policySource.loadWithSource()
+        let log = try home.openLog()
+        var configuration = Gateway.Configuration(policy: policy, policyText: text, policySource: source)
+        // Beside the agent, the hook sees the scripts a command would run.
+        configuration.fileSystem = DiskFileSystem()
+        let gateway = try Gateway(log: log, configuration: configuration)
+        let decision = try await gateway.decide(action)
+        return try Verdict(json: GatewayJSON.decision(decision, now: AuditLog.nowMicros()))
+    }
+}
+
+/// The last line of defence for doors whose hosts run the call when the hook fails any other
+/// way than exit 2.
+enum FailClosed {
+    /// A crash (a trap, a bad access, an abort) would end the process with a signal, which the
+    /// hosts treat as a non-blocking error: the call would run. These handlers turn it into exit 2.
+    static func installCrashHandlers() {
+        for sig in [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGSEGV, SIGFPE] {
+            signal(sig) { _ in
+                let message: StaticString = "Interlock refused this call: interlock crashed while deciding it\n"
+                message.withUTF8Buffer { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
+                _exit(2)
+            }
+        }
+    }
+
+    /// Answers exactly once: with the decision, or with exit 2 when the deadline passes first.
+    final class Deadline: Sendable {
+        private let answered = Mutex(false)
+
+        init(seconds: Double) {
+            let seconds = seconds > 0 ? seconds : 5
+            let thread = Thread { [self] in
+                Thread.sleep(forTimeInterval: seconds)
+                guard claim() else { return }
+                Deadline.emit(HookAnswer.failClosed("no decision within the hook's \(Self.format(seconds)) s deadline"))
+            }
+            thread.start()
+        }
+
+        /// True for the first caller only.
+        private func claim() -> Bool {
+            answered.withLock { done in
+                defer { done = true }
+                return !done
+            }
+        }
+
+        func finish(with answer: HookAnswer) -> Never {
+            // When the deadline thread answered first it is exiting the process; wait for it.
+            guard claim() else { while true { Thread.sleep(forTimeInterval: 1) } }
+            Self.emit(answer)
+        }
+
+        static func emit(_ answer: HookAnswer) -> Never {
+            if let out = answer.stdout { FileHandle.standardOutput.write(Data(out.utf8)) }
+            if let err = answer.stderr { FileHandle.standardError.write(Data(err.utf8)) }
+            _exit(answer.exitCode)
+        }
+
+        static func format(_ seconds: Double) -> String {
+            seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        }
+    }
+}
