@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import InterlockIntegrations
 
 extension InterlockCommand {
     /// Parses and runs a command line, mapping every error to one line on stderr and a documented
     /// exit code. Never returns.
     public static func run(arguments: [String]) async -> Never {
+        if arguments.first == "hook" { await runHook(arguments: arguments) }
         let status: ExitCode
         do {
             var command = try parseAsRoot(arguments)
@@ -40,12 +42,27 @@ extension InterlockCommand {
                 status = ExitStatus.failure
             }
         }
-        // A hook host runs the call on any exit but 0 and 2: a hook that cannot even parse its
-        // arguments must block.
-        if arguments.first == "hook", status != .success {
-            Foundation.exit(ExitStatus.blocked.rawValue)
-        }
         Foundation.exit(status.rawValue)
+    }
+
+    /// A hook host runs the call on any exit but 0 and 2, so a hook whose command line cannot even
+    /// be parsed blocks, in the hooks' one-line form. (A parsed hook never returns from `run`.)
+    static func runHook(arguments: [String]) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+            Foundation.exit(0)
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            FailClosed.Deadline.emit(.failClosed(message(for: error)))
+        }
     }
 }
 

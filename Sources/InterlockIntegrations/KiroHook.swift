@@ -34,7 +34,7 @@ public enum KiroHook {
                 service: service, operation: operation, parameters: parameters,
                 region: try HookJSON.optionalString(toolInput, "region", in: "tool_input"),
                 profile: try HookJSON.optionalString(toolInput, "profile_name", in: "tool_input")))
-            context.why = try HookJSON.optionalString(toolInput, "label", in: "tool_input")
+            if let text = try HookJSON.optionalString(toolInput, "label", in: "tool_input") { context = StatedContext.parse(text) }
         default:
             if toolName.hasPrefix("@"), let slash = toolName.firstIndex(of: "/") {
                 let server = String(toolName[toolName.index(after: toolName.startIndex)..<slash])
@@ -80,7 +80,7 @@ public enum KiroHook {
             }
             return HookAnswer(exitCode: 0)
         case .pending, .deny:
-            let message = verdict.code == "missing_context" ? StatedContext.missingContextHint(verdict, field: "summary") : verdict.message
+            let message = verdict.code == "missing_context" ? StatedContext.missingContextHint(verdict, field: "summary (for AWS calls, label)") : verdict.message
             return HookAnswer(exitCode: 2, stderr: message + "\n")
         }
     }

@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import InterlockCore
+import InterlockIntegrations
+
+/// Which Claude Code settings file to change.
+struct ClaudeSettingsLocation: ParsableArguments {
+    @Flag(help: "The project's .claude/settings.json (default).") var project = false
+    @Flag(help: "The user's ~/.claude/settings.json.") var user = false
+    @Flag(help: "The managed settings file an administrator controls (needs root).") var managed = false
+    @Option(help: ArgumentHelp("A settings file to change instead.", valueName: "file")) var settings: String?
+    @Option(help: ArgumentHelp("The project directory (default: the current one).", valueName: "dir")) var dir: String?
+
+    func path() throws -> String {
+        let chosen = [project, user, managed, settings != nil].filter { $0 }.count
+        guard chosen <= 1 else { throw InvalidInput("choose one of --project, --user, --managed, --settings FILE") }
+        if let settings { return settings }
+        if user { return NSHomeDirectory() + "/.claude/settings.json" }
+        if managed {
+            #if os(macOS)
+            return "/Library/Application Support/ClaudeCode/managed-settings.json"
+            #else
+            return "/etc/claude-code/managed-settings.json"
+            #endif
+        }
+        return (dir ?? FileManager.default.currentDirectoryPath) + "/.claude/settings.json"
+    }
+}
+
+/// Options the installed hook command line carries.
+struct InstalledHookOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The hook's --env.", valueName: "name")) var env: String?
+    @Option(help: ArgumentHelp("The hook's --agent.", valueName: "name")) var agent: String?
+    @Option(help: ArgumentHelp("The hook's --policy.", valueName: "file")) var policy: String?
+    @Option(help: ArgumentHelp("The hook's --server (decide through a gateway).", valueName: "url")) var server: String?
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("The hook's --token-file.", valueName: "file")) var tokenFile: String?
+    @Option(help: ArgumentHelp("The interlock program the host runs (default: this one).", valueName: "path")) var program: String?
+
+    func commandLine(host: String) -> String {
+        var words = [program ?? Self.thisProgram(), "hook", host]
+        for (flag, value) in [("--env", env), ("--agent", agent), ("--policy", policy), ("--server", server), ("--token-file", tokenFile)] {
+            if let value { words += [flag, value] }
+        }
+        return words.map(Self.shellQuoted).joined(separator: " ")
+    }
+
+    /// This executable's absolute path, so that the host does not depend on its PATH.
+    static func thisProgram() -> String {
+        let argv0 = CommandLine.arguments.first ?? "interlock"
+        if argv0.contains("/") {
+            return URL(fileURLWithPath: argv0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        }
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(dir)/\(argv0)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return argv0
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        if !word.isEmpty, word.allSatisfy({ $0.isLetter || $0.isNumber || "/._-:=@+,".contains($0) }) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+enum SettingsFile {
+    static func read(_ path: String) throws -> JSONValue {
+        guard FileManager.default.fileExists(atPath: path) else { return .object([:]) }
+        let text = try readText(path)
+        if text.allSatisfy(\.isWhitespace) { return .object([:]) }
+        do { return try JSONValue.parse(text) } catch { throw InvalidInput("\(path): not valid JSON (\(error)); fix or move it first") }
+    }
+
+    /// Writes through a temporary file and a rename, so that a host never reads half a file.
+    static func write(_ json: JSONValue, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data((json.jsonText(pretty: true) + "\n").utf8).write(to: url, options: .atomic)
+        } catch {
+            throw OperationalFailure("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+struct InstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Add Interlock's hook to a host's settings (idempotent).",
+        discussion: "Exit codes: 0 installed or already installed, 3 invalid settings or options, 1 the file cannot be written.",
+        subcommands: [Claude.self, Kiro.self])
+
+    struct Claude: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add the PreToolUse hook to Claude Code settings.")
+        @OptionGroup var location: ClaudeSettingsLocation
+        @OptionGroup var hook: InstalledHookOptions
+        @Option(help: ArgumentHelp("The host's timeout for the hook; the hook's own deadline is 5 s.", valueName: "seconds")) var timeout = 10
+
+        func run() throws {
+            guard timeout > 5 else { throw InvalidInput("--timeout \(timeout): give the host more than the hook's own 5 s deadline, or a late hook lets the call through") }
+            let path = try location.path()
+            let change: HookInstaller.Change
+            do { change = try HookInstaller.installClaude(into: try SettingsFile.read(path), command: hook.commandLine(host: "claude"), timeoutSeconds: timeout) } catch let e as HookInputError {
+                throw InvalidInput("\(path): \(e)")
+            }
+            if change.changed { try SettingsFile.write(change.settings, to: path) }
+            print(change.changed ? "installed the Interlock PreToolUse hook in \(path)" : "the Interlock hook is already installed in \(path)")
+            print("matcher: \(ClaudeCodeHook.matcher)")
+            print("command: \(hook.commandLine(host: "claude"))")
+            print("")
+            print("To lock it in, an administrator adds to Claude Code's managed settings:")
+            print(HookInstaller.claudeManagedLock)
+        }
+    }
+
+    struct Kiro: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add the preToolUse hook to a Kiro agent configuration.")
+        @Argument(help: ArgumentHelp("The agent configuration file, e.g. .kiro/agents/default.json.", valueName: "agent.json")) var file: String
+        @OptionGroup var hook: InstalledHookOptions
+        @Option(help: ArgumentHelp("The host's timeout for the hook in milliseconds.", valueName: "ms")) var timeoutMs = 10_000
+
+        func run() throws {
+            guard timeoutMs > 5_000 else { throw InvalidInput("--timeout-ms \(timeoutMs): give the host more than the hook's own 5 s deadline") }
+            let change: HookInstaller.Change
+            do { change = try HookInstaller.installKiro(into: try SettingsFile.read(file), command: hook.commandLine(host: "kiro"), timeoutMilliseconds: timeoutMs) } catch let e as HookInputError {
+                throw InvalidInput("\(file): \(e)")
+            }
+            if change.changed { try SettingsFile.write(change.settings, to: file) }
+            print(change.changed ? "installed the Interlock preToolUse hook in \(file)" : "the Interlock hook is already installed in \(file)")
+        }
+    }
+}
+
+struct UninstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "uninstall",
+        abstract: "Remove exactly the hook `interlock install` added; leave everything else.",
+        discussion: "Exit codes: 0 removed or not present, 3 invalid settings, 1 the file cannot be written.",
+        subcommands: [Claude.self, Kiro.self])
+
+    struct Claude: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove the PreToolUse hook from Claude Code settings.")
+        @OptionGroup var location: ClaudeSettingsLocation
+
+        func run() throws {
+            let path = try location.path()
+            guard FileManager.default.fileExists(atPath: path) else { print("no settings file at \(path); nothing to remove"); return }
+            let change: HookInstaller.Change
+            do { change = try HookInstaller.uninstallClaude(from: try SettingsFile.read(path)) } catch let e as HookInputError {
+                throw InvalidInput("\(path): \(e)")
+            }
+            if change.changed { try SettingsFile.write(change.settings, to: path) }
+            print(change.changed ? "removed the Interlock hook from \(path)" : "no Interlock hook in \(path)")
+        }
+    }
+
+    struct Kiro: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove the preToolUse hook from a Kiro agent configuration.")
+        @Argument(help: ArgumentHelp("The agent configuration file.", valueName: "agent.json")) var file: String
+
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: file) else { print("no file at \(file); nothing to remove"); return }
+            let change: HookInstaller.Change
+            do { change = try HookInstaller.uninstallKiro(from: try SettingsFile.read(file)) } catch let e as HookInputError {
+                throw InvalidInput("\(file): \(e)")
+            }
+            if change.changed { try SettingsFile.write(change.settings, to: file) }
+            print(change.changed ? "removed the Interlock hook from \(file)" : "no Interlock hook in \(file)")
+        }
+    }
+}

@@ -1,0 +1,264 @@
+import Foundation
+import InterlockCore
+import Testing
+
+/// The hooks as hosts run them: the real binary, a host-shaped payload on stdin, the exact stdout
+/// JSON and exit status asserted — for every tier and every way the hook can fail.
+@Suite("interlock hook claude|kiro (real binary, host-shaped payloads)")
+struct HookCommandTests {
+    static func claudePayload(_ tool: String, _ input: JSONValue, cwd: String = "/srv/app") -> String {
+        JSONValue.object([
+            "session_id": .string("6f1c"), "transcript_path": .string("/tmp/t.jsonl"), "cwd": .string(cwd),
+            "permission_mode": .string("default"), "hook_event_name": .string("PreToolUse"),
+            "tool_name": .string(tool), "tool_input": input, "tool_use_id": .string("toolu_01"),
+        ]).jsonText()
+    }
+
+    static func bash(_ command: String, description: String? = nil) -> String {
+        var input: [String: JSONValue] = ["command": .string(command), "timeout": .int(120000)]
+        if let description { input["description"] = .string(description) }
+        return claudePayload("Bash", .object(input))
+    }
+
+    static let policy = """
+        version: 1
+        extends: builtin
+        anomalies: {first_time: false}
+        rules:
+          - id: no-open-permissions
+            match: {operations: ["shell:chmod"]}
+            decision: blocked
+            message: "Interlock: agents do not change file modes."
+        """
+
+    struct Decision {
+        var status: Int32
+        var json: JSONValue
+        var decision: String? { json["hookSpecificOutput"]?["permissionDecision"]?.stringValue }
+        var reason: String { json["hookSpecificOutput"]?["permissionDecisionReason"]?.stringValue ?? "" }
+    }
+
+    func claude(_ payload: String, home: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> (Decision, InterlockBinary.Result) {
+        let r = try InterlockBinary.run(["hook", "claude", "--home", home] + extra, stdin: payload, environment: environment)
+        let json = (try? JSONValue.parse(r.stdout)) ?? .null
+        return (Decision(status: r.status, json: json), r)
+    }
+
+    @Test("every tier, standalone: allow, allow recorded, deny naming the request, deny with the rule's message, kill switch stops the session")
+    func tiersStandalone() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let policy = try dir.write("policy.yaml", Self.policy)
+
+        let (read, _) = try claude(Self.bash("ls -la"), home: home, ["--policy", policy])
+        #expect(read.status == 0)
+        #expect(read.json == .object(["hookSpecificOutput": .object([
+            "hookEventName": "PreToolUse", "permissionDecision": "allow", "permissionDecisionReason": .string(read.reason)])]))
+
+        let (write, _) = try claude(Self.bash("mkdir -p /srv/app/build"), home: home, ["--policy", policy])
+        #expect(write.status == 0 && write.decision == "allow")
+        #expect(write.reason.hasPrefix("Interlock: allowed and recorded for review."))
+
+        // Gated without the context the policy requires: nothing is filed, and the model is told how to state it.
+        let (bare, _) = try claude(Self.bash("rm -rf /srv/app/data"), home: home, ["--policy", policy])
+        #expect(bare.status == 0 && bare.decision == "deny")
+        #expect(bare.reason.contains("Nothing was filed") && bare.reason.contains("Rollback:"))
+
+        let described = Self.bash("rm -rf /srv/app/data", description: "Why: the disk is full. Rollback: restore /srv/app/data from snapshot s-1")
+        let (gated, _) = try claude(described, home: home, ["--policy", policy])
+        #expect(gated.status == 0 && gated.decision == "deny")
+        #expect(gated.reason.contains("approval request apr_") && gated.reason.contains("needs 2 more approvals"))
+        #expect(gated.reason.contains("Retry the identical action after it is approved; do not try another way to the same effect"))
+        // An identical retry (a new session, reworded description) names the same request.
+        let (again, _) = try claude(described.replacingOccurrences(of: "6f1c", with: "7a2d"), home: home, ["--policy", policy])
+        let id = { (s: String) in s.split(separator: " ").first { $0.hasPrefix("apr_") }.map(String.init) }
+        #expect(id(again.reason) != nil && id(again.reason) == id(gated.reason))
+
+        let (blocked, _) = try claude(Self.bash("sudo chmod -R 777 /srv/app"), home: home, ["--policy", policy])
+        #expect(blocked.status == 0 && blocked.decision == "deny")
+        #expect(blocked.reason == "Interlock: agents do not change file modes")
+        #expect(blocked.json["continue"] == nil)
+
+        let killed = try InterlockBinary.run(["kill", "--home", home, "--agent", "claude-code", "--reason", "incident 12"])
+        #expect(killed.status == 0, "\(killed.stderr)")
+        let (stopped, _) = try claude(Self.bash("ls"), home: home, ["--policy", policy])
+        #expect(stopped.status == 0 && stopped.decision == "deny")
+        #expect(stopped.json["continue"] == .bool(false))
+        #expect(stopped.json["stopReason"]?.stringValue?.contains("incident 12") == true)
+
+        // Every decision above, refusals included, is in the verified audit log.
+        let verify = try InterlockBinary.run(["audit", "verify", "--home", home])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let tail = try InterlockBinary.run(["audit", "tail", "--home", home, "-n", "50"])
+        #expect(tail.stdout.contains("shell:chmod") && tail.stdout.contains("shell:rm"))
+    }
+
+    @Test("file edits: secrets and production configuration are gated, emptying a file is destructive")
+    func fileEdits() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let (env, _) = try claude(Self.claudePayload("Write", .object(["file_path": "/srv/app/.env", "content": "DB_PASSWORD=x"])), home: home)
+        #expect(env.decision == "deny" && env.reason.contains("credentials or production configuration"))
+        let (config, _) = try claude(Self.claudePayload("Edit", .object([
+            "file_path": "/srv/app/deploy/prod/values.yaml", "old_string": "replicas: 3", "new_string": "replicas: 1"])), home: home)
+        #expect(config.decision == "deny" && config.reason.contains("apr_"))
+        // The first edit of a kind in production is escalated by the built-in anomaly rules; the
+        // policy here turns that off to show that an ordinary edit is allowed.
+        let policy = try dir.write("policy.yaml", "version: 1\nextends: builtin\nanomalies: {first_time: false}\n")
+        let (plain, _) = try claude(Self.claudePayload("Edit", .object([
+            "file_path": "/srv/app/src/main.swift", "old_string": "a", "new_string": "b"])), home: home, ["--policy", policy])
+        #expect(plain.decision == "allow")
+        let (emptied, _) = try claude(Self.claudePayload("Write", .object(["file_path": "/srv/app/README.md", "content": ""])), home: home)
+        #expect(emptied.decision == "deny")
+    }
+
+    @Test("fail closed: each failure exits 2 with one line on stderr, never 1", arguments: [
+        ("malformed stdin", "{\"tool_name\": ", [String](), [String: String]()),
+        ("not an object", "[1, 2]", [], [:]),
+        ("missing command", #"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{}}"#, [], [:]),
+        ("unknown option", HookCommandTests.bash("ls"), ["--no-such-flag"], [:]),
+        ("invalid policy", HookCommandTests.bash("ls"), ["--policy", "/nonexistent/policy.yaml"], [:]),
+        ("unreachable gateway", HookCommandTests.bash("ls"), ["--server", "http://127.0.0.1:9", "--token", "il_x"], [:]),
+        ("store cannot be opened", HookCommandTests.bash("ls"), ["--home", "/proc/interlock-home"], [:]),
+        ("crash", HookCommandTests.bash("ls"), [], ["INTERLOCK_TEST_CRASH": "hook"]),
+    ])
+    func failClosed(name: String, stdin: String, extra: [String], environment: [String: String]) throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        for host in ["claude", "kiro"] {
+            let r = try InterlockBinary.run(["hook", host, "--home", home] + extra, stdin: stdin, environment: environment)
+            #expect(r.status == 2, "\(name) (\(host)): exit \(r.status), stderr \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(name) (\(host))")
+            // One line of ours; a crash's runtime report comes before it.
+            let lines = r.stderr.split(separator: "\n")
+            #expect(name == "crash" || lines.count == 1, "\(name) (\(host)): \(r.stderr)")
+            #expect(lines.last?.hasPrefix("Interlock refused this call: ") == true, "\(name) (\(host)): \(r.stderr)")
+        }
+    }
+
+    @Test("fail closed on the deadline: a host that never closes stdin gets exit 2 in time")
+    func deadline() throws {
+        let dir = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = InterlockBinary.url
+        process.arguments = ["hook", "claude", "--home", dir.url.appendingPathComponent("home").path, "--deadline", "1"]
+        let input = Pipe(), err = Pipe(), out = Pipe()
+        process.standardInput = input
+        process.standardError = err
+        process.standardOutput = out
+        let started = Date()
+        try process.run()
+        input.fileHandleForWriting.write(Data(#"{"tool_name": "Bash", "#.utf8))
+        process.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(started)
+        try input.fileHandleForWriting.close()
+        #expect(process.terminationStatus == 2)
+        #expect(elapsed < 4, "took \(elapsed) s")
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr == "Interlock refused this call: no decision within the hook's 1 s deadline\n")
+    }
+
+    @Test("Kiro: exit 0 runs the call; gated, blocked and killed calls exit 2 with the reason on stderr")
+    func kiro() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let policy = try dir.write("policy.yaml", Self.policy)
+        func run(_ tool: String, _ input: String) throws -> InterlockBinary.Result {
+            try InterlockBinary.run(["hook", "kiro", "--home", home, "--policy", policy],
+                                    stdin: #"{"hook_event_name": "preToolUse", "cwd": "/srv/app", "tool_name": "\#(tool)", "tool_input": \#(input)}"#)
+        }
+        let ls = try run("execute_bash", #"{"command": "ls"}"#)
+        #expect(ls.status == 0 && ls.stderr.isEmpty)
+        let describe = try run("use_aws", #"{"service_name": "ec2", "operation_name": "describe-instances", "parameters": {}, "region": "us-east-1", "label": "look"}"#)
+        #expect(describe.status == 0)
+        let terminate = try run("use_aws", #"{"service_name": "ec2", "operation_name": "terminate-instances", "parameters": {"InstanceIds": ["i-0abc"]}, "region": "us-east-1", "label": "Why: replace it. Rollback: launch from the AMI"}"#)
+        #expect(terminate.status == 2 && terminate.stderr.contains("approval request apr_"))
+        let chmod = try run("shell", #"{"command": "chmod 777 /srv/app/run"}"#)
+        #expect(chmod.status == 2 && chmod.stderr == "Interlock: agents do not change file modes\n")
+        let reset = try run("@git/git_reset", #"{"repo_path": "/srv/app"}"#)
+        #expect(reset.status == 2)
+        #expect(try InterlockBinary.run(["kill", "--home", home, "--reason", "stop"]).status == 0)
+        let killed = try run("execute_bash", #"{"command": "ls"}"#)
+        #expect(killed.status == 2 && killed.stderr.contains("kill switch"))
+    }
+
+    @Test("against a running gateway: the gated call names its request, two seniors approve, the identical retry passes once; the kill switch stops the session")
+    func gatewayRoundTrip() async throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let agentToken = try GatewayProcess.token(home: home, ["--agent", "claude-code", "--launched-by", "lena"])
+        let alice = try GatewayProcess.token(home: home, ["--human", "alice", "--role", "senior"])
+        let bob = try GatewayProcess.token(home: home, ["--human", "bob", "--role", "senior"])
+        let tokenFile = try dir.write("agent.token", agentToken)
+        let gateway = try GatewayProcess(home: home)
+        defer { gateway.stop() }
+        // The hook's own store is elsewhere: every decision must come from the gateway.
+        let hookHome = dir.url.appendingPathComponent("hook-home").path
+        let options = ["--server", gateway.url, "--token-file", tokenFile]
+        let payload = Self.bash("rm -rf /srv/app/cache", description: "Why: stale cache. Rollback: it is rebuilt on the next request")
+
+        let (first, r1) = try claude(payload, home: hookHome, options)
+        #expect(first.status == 0 && first.decision == "deny", "\(r1.stderr)")
+        guard let id = first.reason.split(separator: " ").first(where: { $0.hasPrefix("apr_") }).map(String.init) else {
+            Issue.record("no request named: \(first.reason)"); return
+        }
+        #expect(first.reason.contains("needs 2 more approvals"))
+        // The agent's own token cannot approve.
+        let selfApproval = try await gateway.call("POST", "/v1/approvals/\(id)/approve", token: agentToken, body: "{}")
+        #expect(selfApproval.status == 403)
+        for human in [alice, bob] {
+            let vote = try await gateway.call("POST", "/v1/approvals/\(id)/approve", token: human, body: "{}")
+            #expect(vote.status == 200, "\(vote.text)")
+        }
+        let (retry, _) = try claude(payload, home: hookHome, options)
+        #expect(retry.decision == "allow", "\(retry.reason)")
+        #expect(retry.reason.contains(id))
+        let (third, _) = try claude(payload, home: hookHome, options)
+        #expect(third.decision == "deny", "an approval covers one use")
+        #expect(!FileManager.default.fileExists(atPath: hookHome + "/interlock.sqlite"))
+
+        let kill = try await gateway.call("POST", "/v1/kill", token: alice, body: #"{"reason": "incident 7"}"#)
+        #expect(kill.status == 200, "\(kill.text)")
+        let (stopped, _) = try claude(Self.bash("ls"), home: hookHome, options)
+        #expect(stopped.json["continue"] == .bool(false) && stopped.decision == "deny")
+    }
+
+    @Test("install claude is idempotent, keeps the user's settings, and uninstall removes exactly its entry")
+    func installClaude() throws {
+        let dir = try TemporaryDirectory()
+        let settings = try dir.write("settings.json", #"""
+            {"model": "opus", "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "audit-logger"}]}],
+             "Stop": [{"hooks": [{"type": "command", "command": "notify"}]}]}}
+            """#)
+        let original = try JSONValue.parse(String(contentsOfFile: settings, encoding: .utf8))
+        let first = try InterlockBinary.run(["install", "claude", "--settings", settings, "--program", "/usr/local/bin/interlock", "--env", "production"])
+        #expect(first.status == 0 && first.stdout.contains("installed") && first.stdout.contains("allowManagedHooksOnly"), "\(first.stderr)")
+        let installed = try JSONValue.parse(String(contentsOfFile: settings, encoding: .utf8))
+        let groups = installed["hooks"]?["PreToolUse"]?.arrayValue ?? []
+        #expect(groups.count == 2)
+        #expect(groups.last == .object([
+            "matcher": "Bash|PowerShell|Write|Edit|NotebookEdit|mcp__.*",
+            "hooks": .array([.object(["type": "command", "command": "/usr/local/bin/interlock hook claude --env production", "timeout": .int(10)])]),
+        ]))
+        let second = try InterlockBinary.run(["install", "claude", "--settings", settings, "--program", "/usr/local/bin/interlock", "--env", "production"])
+        #expect(second.stdout.contains("already installed"))
+        #expect(try JSONValue.parse(String(contentsOfFile: settings, encoding: .utf8)) == installed)
+        let removed = try InterlockBinary.run(["uninstall", "claude", "--settings", settings])
+        #expect(removed.status == 0 && removed.stdout.contains("removed"))
+        #expect(try JSONValue.parse(String(contentsOfFile: settings, encoding: .utf8)) == original)
+        #expect(try InterlockBinary.run(["install", "claude", "--settings", settings, "--timeout", "3"]).status == 3)
+    }
+
+    @Test("install kiro adds one preToolUse hook to an agent configuration; uninstall removes it")
+    func installKiro() throws {
+        let dir = try TemporaryDirectory()
+        let config = try dir.write("agent.json", #"{"name": "ops", "tools": ["*"], "hooks": {"agentSpawn": [{"command": "git status"}]}}"#)
+        let original = try JSONValue.parse(String(contentsOfFile: config, encoding: .utf8))
+        #expect(try InterlockBinary.run(["install", "kiro", config, "--program", "interlock"]).status == 0)
+        #expect(try InterlockBinary.run(["install", "kiro", config, "--program", "interlock"]).stdout.contains("already installed"))
+        let installed = try JSONValue.parse(String(contentsOfFile: config, encoding: .utf8))
+        #expect(installed["hooks"]?["preToolUse"] == .array([.object(["command": "interlock hook kiro", "matcher": "*", "timeout_ms": .int(10000)])]))
+        #expect(try InterlockBinary.run(["uninstall", "kiro", config]).status == 0)
+        #expect(try JSONValue.parse(String(contentsOfFile: config, encoding: .utf8)) == original)
+    }
+}
