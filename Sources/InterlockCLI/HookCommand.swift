@@ -102,13 +102,21 @@ struct HookRunner {
 
 /// How every door reaches a decision: through a running gateway when one is configured, else
 /// in-process on the local store with the local policy. Both give the API's decision JSON.
-struct DoorDecider {
-    var policySource: PolicySourceOptions
-    var home: HomeOptions
-    var client: ClientOptions
+final class DoorDecider: Sendable {
+    private let remote: ClientOptions.Resolved?
+    private let local: (policy: Policy, text: String, source: String)?
+    private let home: HomeOptions
+    private let gateway = Mutex<Gateway?>(nil)
+
+    init(policySource: PolicySourceOptions, home: HomeOptions, client: ClientOptions) throws {
+        self.remote = try client.resolve()
+        self.home = home
+        // With a gateway, its policy decides; the local one is not even read.
+        self.local = remote == nil ? try policySource.loadWithSource() : nil
+    }
 
     func decide(_ action: Action) async throws -> Verdict {
-        if let remote = try client.resolve() {
+        if let remote {
             var document = ActionDocument.encode(action)
             // The gateway takes the agent's name from its token; a document naming another is refused.
             if case .object(var o) = document, case .object(var principal) = o["principal"] ?? .null {
@@ -119,14 +127,35 @@ struct DoorDecider {
             let json = try await GatewayClient(remote).call(.post, "/v1/actions", body: document)
             return try Verdict(json: json)
         }
-        let (policy, text, source) = try policySource.loadWithSource()
-        let log = try home.openLog()
-        var configuration = Gateway.Configuration(policy: policy, policyText: text, policySource: source)
-        // Beside the agent, the hook sees the scripts a command would run.
-        configuration.fileSystem = DiskFileSystem()
-        let gateway = try Gateway(log: log, configuration: configuration)
-        let decision = try await gateway.decide(action)
+        let decision = try await localGateway().decide(action)
         return try Verdict(json: GatewayJSON.decision(decision, now: AuditLog.nowMicros()))
+    }
+
+    /// One in-process gateway per process, opened on first use.
+    private func localGateway() throws -> Gateway {
+        try gateway.withLock { cached in
+            if let cached { return cached }
+            guard let local else { throw OperationalFailure("no local policy") }
+            let log = try home.openLog()
+            var configuration = Gateway.Configuration(policy: local.policy, policyText: local.text, policySource: local.source)
+            // Beside the agent, the door sees the scripts a command would run.
+            configuration.fileSystem = DiskFileSystem()
+            let opened = try Gateway(log: log, configuration: configuration)
+            cached = opened
+            return opened
+        }
+    }
+
+    /// Which tools the MCP proxy leaves out of `tools/list`: with `mcp.hide_blocked_tools` in the
+    /// local policy, those the policy blocks outright whatever their arguments.
+    func hidePredicate(server: String) -> @Sendable (String, ToolAnnotations?) -> Bool {
+        guard let local, local.policy.mcpTrust.hideBlockedTools else { return { _, _ in false } }
+        let policy = local.policy
+        return { tool, annotations in
+            let action = Action(principal: Principal(agent: "mcp-client"), channel: .mcp,
+                                input: .tool(ToolCall(server: server, tool: tool, annotations: annotations)))
+            return classifyAndDecide(action, statedFacts: nil, policy: policy).1.decision.tier == .blocked
+        }
     }
 }
 

@@ -117,6 +117,11 @@ extension JSONValue {
         try parse(Data(text.utf8))
     }
 
+    /// Parses JSON bytes as they arrived, without decoding them to a String first.
+    public static func parse(bytes: [UInt8]) throws -> JSONValue {
+        try parse(Data(bytes))
+    }
+
     /// Serialises with sorted keys, for output meant for people and diffs. The compact form is
     /// written directly: it is on the gateway's hot path (every answer and every audit entry),
     /// where going through `Encodable` cost a fifth of the CPU.
