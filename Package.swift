@@ -186,7 +186,8 @@ let package = Package(
         ),
         .testTarget(
             name: "InterlockIntegrationsTests",
-            dependencies: ["InterlockCore", "InterlockPolicy", "InterlockIntegrations"],
+            dependencies: ["InterlockCore", "InterlockPolicy", "InterlockIntegrations", "InterlockClassifiers"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -27,6 +27,14 @@ public struct MCPProxyCore: Sendable {
         public var stateless: Bool
         /// What the agent states about the call (`_meta["interlock/context"]`).
         public var context: AgentContext
+
+        public init(id: JSONValue, name: String, arguments: JSONValue, stateless: Bool, context: AgentContext = AgentContext()) {
+            self.id = id
+            self.name = name
+            self.arguments = arguments
+            self.stateless = stateless
+            self.context = context
+        }
     }
 
     public let server: String
