@@ -117,6 +117,7 @@ let package = Package(
                 "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore", "InterlockApprovals",
                 "InterlockGateway", "InterlockServer", "InterlockIntegrations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

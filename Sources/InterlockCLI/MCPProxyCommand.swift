@@ -14,7 +14,7 @@ struct MCPProxyCommand: AsyncParsableCommand {
             stdio: `interlock mcp-proxy [options] -- mcp-server-sqlite --db-path x.db` spawns the server and speaks \
             MCP on its own stdin/stdout. Refused tool calls get a tool result with isError: true naming the reason \
             (for a gated call, the approval request; the identical call passes once approved) and never reach the \
-            server. Exit codes: the server's exit status when it ends; 3 invalid options or policy; 1 failure.
+            server. Streamable HTTP: `--listen 127.0.0.1:PORT --upstream URL` forwards requests to the server's             endpoint; headers that disagree with the body are refused (400, -32020). Exit codes: the server's             exit status when it ends (stdio), 0 on SIGINT/SIGTERM (HTTP); 3 invalid options or policy; 1 failure.
             """)
 
     @Option(help: ArgumentHelp("The server's name in operations and policy (`mcp:NAME:tool`); default: the command's name without `mcp-server-`.", valueName: "name"))
@@ -36,10 +36,21 @@ struct MCPProxyCommand: AsyncParsableCommand {
     @OptionGroup var home: HomeOptions
     @OptionGroup var client: ClientOptions
 
+    @Option(help: ArgumentHelp("Streamable HTTP: listen here (loopback only), e.g. 127.0.0.1:8765; port 0 picks a free one.", valueName: "address"))
+    var listen: String?
+
+    @Option(help: ArgumentHelp("Streamable HTTP: the MCP server's endpoint URL, e.g. http://127.0.0.1:8000/mcp.", valueName: "url"))
+    var upstream: String?
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The MCP server command and its arguments, after `--`.", valueName: "command"))
     var command: [String] = []
 
     func run() async throws {
+        if listen != nil || upstream != nil {
+            guard let listen, let upstream else { throw InvalidInput("Streamable HTTP needs both --listen ADDRESS and --upstream URL") }
+            guard command.isEmpty else { throw InvalidInput("give either a server command after `--` (stdio) or --listen/--upstream (HTTP), not both") }
+            return try await runHTTP(listen: listen, upstream: upstream)
+        }
         guard !command.isEmpty else { throw InvalidInput("give the MCP server's command after `--`, e.g. `interlock mcp-proxy -- mcp-server-sqlite --db-path x.db`") }
         let environment = ProcessInfo.processInfo.environment
         let serverName = name ?? Self.defaultName(command[0])
@@ -52,6 +63,39 @@ struct MCPProxyCommand: AsyncParsableCommand {
         let proxy = StdioMCPProxy(core: MCPProxyCore(server: serverName), identity: identity, decider: decider)
         let status = try await proxy.run(command: command)
         throw ExitCode(status)
+    }
+
+    func identity() -> DoorIdentity {
+        let environment = ProcessInfo.processInfo.environment
+        return DoorIdentity(
+            agent: agent ?? "mcp-client", launchedBy: launchedBy ?? environment["USER"],
+            task: task ?? environment["INTERLOCK_TASK"].flatMap { $0.isEmpty ? nil : $0 },
+            environment: env ?? environment["INTERLOCK_ENV"].flatMap { $0.isEmpty ? nil : $0 },
+            host: ProcessInfo.processInfo.hostName)
+    }
+
+    func runHTTP(listen: String, upstream: String) async throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw InvalidInput("--listen `\(listen)`: expected HOST:PORT, e.g. 127.0.0.1:8765")
+        }
+        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        // The proxy speaks for the agent's machine only; anything else would offer its decisions to the network.
+        guard ["127.0.0.1", "localhost", "::1"].contains(host) else {
+            throw InvalidInput("--listen `\(listen)`: the MCP proxy listens on loopback only (127.0.0.1, localhost or [::1])")
+        }
+        guard let url = URL(string: upstream), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw InvalidInput("--upstream `\(upstream)`: expected an http:// or https:// URL")
+        }
+        let serverName = name ?? (url.host ?? "mcp")
+        let proxy = HTTPMCPProxy(core: MCPProxyCore(server: serverName), identity: identity(),
+                                 decider: try DoorDecider(policySource: policySource, home: home, client: client), upstream: url)
+        do {
+            try await proxy.run(host: host, port: port) { bound in
+                FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)\(url.path.isEmpty ? "/" : url.path)\n".utf8))
+            }
+        } catch {
+            throw OperationalFailure("the MCP proxy stopped: \(error)")
+        }
     }
 
     static func defaultName(_ program: String) -> String {

@@ -92,10 +92,16 @@ public struct MCPProxyCore: Sendable {
     /// Reads one message from the server, remembering tool annotations. Returns a replacement for
     /// the message when the policy hides tools (`hide`), else nil: forward the bytes unchanged.
     public mutating func outbound(_ bytes: some Collection<UInt8>, hide: (String, ToolAnnotations?) -> Bool = { _, _ in false }) -> JSONValue? {
-        guard !pendingLists.isEmpty, let message = try? JSONValue.parse(bytes: Array(bytes)), case .object(var o) = message,
+        guard !pendingLists.isEmpty, let message = try? JSONValue.parse(bytes: Array(bytes)), case .object(let o) = message,
               let id = o["id"], pendingLists.contains(id), o["method"] == nil else { return nil }
         pendingLists.remove(id)
-        guard case .object(var result) = o["result"] ?? .null, let tools = result["tools"]?.arrayValue else { return nil }
+        return remember(toolsListAnswer: .object(o), hide: hide)
+    }
+
+    /// Reads a `tools/list` answer: remembers each tool's annotations, and returns the answer
+    /// without the tools `hide` names, or nil when nothing is hidden.
+    public mutating func remember(toolsListAnswer message: JSONValue, hide: (String, ToolAnnotations?) -> Bool = { _, _ in false }) -> JSONValue? {
+        guard case .object(var o) = message, case .object(var result) = o["result"] ?? .null, let tools = result["tools"]?.arrayValue else { return nil }
         for tool in tools {
             guard let name = tool["name"]?.stringValue else { continue }
             annotations[name] = Self.annotations(tool["annotations"])
@@ -150,5 +156,26 @@ public struct MCPProxyCore: Sendable {
         return AgentContext(why: o["why"]?.stringValue,
                             alternatives: o["alternatives"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                             rollback: o["rollback"]?.stringValue, impact: o["impact"]?.stringValue)
+    }
+}
+
+extension MCPProxyCore {
+    /// Streamable HTTP, 2026-07-28: `Mcp-Method` and `Mcp-Name` repeat the body's method and the
+    /// name it acts on. A proxy that read one and a server that read the other could be told
+    /// different stories, so a request whose headers disagree with its body is refused (the
+    /// protocol's HTTP 400 with JSON-RPC -32020). Returns what disagrees, or nil.
+    public static func headerMismatch(method: String?, name: String?, body: [UInt8]) -> String? {
+        guard method != nil || name != nil else { return nil }
+        guard let message = try? JSONValue.parse(bytes: body), case .object(let o) = message else { return nil }
+        let bodyMethod = o["method"]?.stringValue
+        if let method, method != bodyMethod {
+            return "the Mcp-Method header says `\(method)` but the body's method is `\(bodyMethod ?? "none")`"
+        }
+        if let name {
+            let params = o["params"]
+            let bodyName = params?["name"]?.stringValue ?? params?["uri"]?.stringValue
+            if name != bodyName { return "the Mcp-Name header says `\(name)` but the body names `\(bodyName ?? "nothing")`" }
+        }
+        return nil
     }
 }

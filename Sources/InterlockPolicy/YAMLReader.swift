@@ -41,7 +41,10 @@ final class YAMLReader {
     /// Parses YAML text into a node, or reports why it cannot.
     func compose(_ text: String) -> Node? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // Scalars are read as text and typed by the reader, so the default resolver's tag
+            // rules (regular expressions, costly to set up on every short-lived hook process) are
+            // not needed.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 diagnostics.append(PolicyDiagnostic(.error, SourceLocation(file: file, line: 1, column: 1), "the document is empty"))
                 return nil
             }

@@ -2,7 +2,7 @@
 
 Run by the Swift test suite (MCPProxyEndToEndTests) with the SDK generation under test:
   python mcp_proxy_client.py SCENARIO CLIENT -- PROXY COMMAND...
-SCENARIO is sqlite or git; CLIENT is auto (SDK 2.x: server/discover, falling back to initialize),
+SCENARIO is sqlite or git; the proxy is a command (stdio) or the proxy's URL (Streamable HTTP); CLIENT is auto (SDK 2.x: server/discover, falling back to initialize),
 legacy (SDK 2.x forced to initialize) or v1 (SDK 1.x). Humans approve through the gateway's HTTP
 API with the tokens in INTERLOCK_APPROVER_TOKENS. Prints one JSON line per step and exits non-zero
 on the first expectation that fails.
@@ -114,6 +114,20 @@ def prepare():
 
 async def main():
     prepare()
+    if PROXY[0].startswith("http"):
+        # Streamable HTTP: PROXY is the proxy's URL.
+        if V1:
+            from mcp.client.streamable_http import streamablehttp_client
+            async with streamablehttp_client(PROXY[0]) as (read, write, _):
+                async with mcp.ClientSession(read, write) as session:
+                    init = await session.initialize()
+                    await run(session, init.protocolVersion)
+        else:
+            from mcp.client import Client
+            async with Client(PROXY[0], mode="legacy" if CLIENT == "legacy" else "auto") as client:
+                await run(client, client.protocol_version)
+        step("done")
+        return
     params = mcp.StdioServerParameters(command=PROXY[0], args=PROXY[1:], env=dict(os.environ))
     if V1:
         from mcp.client.stdio import stdio_client
@@ -124,7 +138,7 @@ async def main():
     else:
         from mcp.client import Client
         async with Client(params, mode="legacy" if CLIENT == "legacy" else "auto") as client:
-            await run(client, client.protocol_version if hasattr(client, "protocol_version") else "?")
+            await run(client, client.protocol_version)
     step("done")
 
 

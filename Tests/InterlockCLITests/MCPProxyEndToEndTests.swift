@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import InterlockCore
 import Testing
 
@@ -45,19 +48,101 @@ struct MCPProxyEndToEndTests {
             ? [venvs.v1 + "/bin/mcp-server-sqlite", "--db-path", db]
             : [venvs.v2 + "/bin/mcp-server-git"]
         let python = (client == "v1" ? venvs.v1 : venvs.v2) + "/bin/python"
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("EndToEnd/mcp_proxy_client.py").path
         let proxy = [InterlockBinary.url.path, "mcp-proxy", "--name", scenario, "--server", gateway.url, "--token-file", tokenFile, "--"] + server
 
+        let stdout = try Self.runClient(python: python, scenario: scenario, client: client, proxy: proxy, gateway: gateway.url,
+                                        approvers: [alice, bob], db: db, repo: repo, proxyHome: dir.url.appendingPathComponent("proxy-home").path)
+        let steps = stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        // The negotiated generation: the 2.x client's probe reaches mcp-server-git, which speaks 2026-07-28;
+        // mcp-server-sqlite (SDK 1.x) refuses the probe and the client falls back to initialize through the proxy.
+        let protocolVersion = steps.first { $0["step"] == "tools/list" }?["protocol"]?.stringValue ?? ""
+        if scenario == "git" && client == "auto" {
+            #expect(protocolVersion == "2026-07-28", "\(stdout)")
+        }
+        // The gateway recorded the refusals and the approved call.
+        let audit = try InterlockBinary.run(["audit", "tail", "--home", home, "-n", "100"])
+        #expect(audit.stdout.contains("mcp:\(scenario):"), "\(audit.stdout)")
+    }
+
+    @Test("Streamable HTTP: the same scenario through `--listen/--upstream`, in both generations; headers that disagree with the body are refused",
+          .serialized, arguments: ["auto", "legacy", "v1"])
+    func http(client: String) async throws {
+        let venvs = try MCPVenvs.require()
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let policy = try dir.write("policy.yaml", Self.policy)
+        let agent = try GatewayProcess.token(home: home, ["--agent", "mcp-client", "--launched-by", "lena"])
+        let alice = try GatewayProcess.token(home: home, ["--human", "alice", "--role", "senior"])
+        let bob = try GatewayProcess.token(home: home, ["--human", "bob", "--role", "senior"])
+        let tokenFile = try dir.write("agent.token", agent)
+        let gateway = try GatewayProcess(home: home, arguments: ["--policy", policy])
+        defer { gateway.stop() }
+        let db = dir.url.appendingPathComponent("app.db").path
+
+        let upstreamPort = try freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: venvs.v2 + "/bin/python")
+        server.arguments = [Self.endToEnd("mcp_http_server.py"), String(upstreamPort), db]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        // uvicorn waits for open connections on SIGTERM; the test is done with it.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        try waitForPort(upstreamPort)
+
+        let proxy = Process()
+        proxy.executableURL = InterlockBinary.url
+        proxy.arguments = ["mcp-proxy", "--name", "sqlite", "--server", gateway.url, "--token-file", tokenFile,
+                           "--listen", "127.0.0.1:0", "--upstream", "http://127.0.0.1:\(upstreamPort)/mcp"]
+        let proxyOut = Pipe()
+        proxy.standardOutput = proxyOut
+        proxy.standardError = FileHandle.nullDevice
+        try proxy.run()
+        defer { kill(proxy.processIdentifier, SIGKILL); proxy.waitUntilExit() }
+        var first = ""
+        while !first.contains("\n") {
+            let chunk = proxyOut.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let url = first.split(separator: "\n").first?.split(separator: " ").last.map(String.init), url.hasPrefix("http") else {
+            Issue.record("the proxy did not say where it listens: \(first)"); return
+        }
+
+        let python = (client == "v1" ? venvs.v1 : venvs.v2) + "/bin/python"
+        _ = try Self.runClient(python: python, scenario: "sqlite", client: client, proxy: [url], gateway: gateway.url,
+                               approvers: [alice, bob], db: db, repo: "", proxyHome: dir.url.appendingPathComponent("proxy-home").path)
+
+        // A request whose Mcp-Name says one tool while the body calls another never reaches the server.
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/json, text/event-stream", forHTTPHeaderField: "Accept")
+        request.setValue("2026-07-28", forHTTPHeaderField: "Mcp-Protocol-Version")
+        request.setValue("tools/call", forHTTPHeaderField: "Mcp-Method")
+        request.setValue("read_query", forHTTPHeaderField: "Mcp-Name")
+        request.httpBody = Data(#"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"write_query","arguments":{"query":"DROP TABLE users"}}}"#.utf8)
+        let (data, response) = try await GatewayProcess.session.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 400)
+        #expect(try JSONValue.parse(data)["error"]?["code"] == .int(-32020))
+    }
+
+    static func endToEnd(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("EndToEnd/\(name)").path
+    }
+
+    /// Runs the SDK client script and returns its step lines; fails the test on a non-zero exit.
+    static func runClient(python: String, scenario: String, client: String, proxy: [String], gateway: String,
+                          approvers: [String], db: String, repo: String, proxyHome: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, scenario, client, "--"] + proxy
+        process.arguments = [endToEnd("mcp_proxy_client.py"), scenario, client, "--"] + proxy
         var env = ProcessInfo.processInfo.environment
-        env["INTERLOCK_GATEWAY_URL"] = gateway.url
-        env["INTERLOCK_APPROVER_TOKENS"] = [alice, bob].joined(separator: ",")
+        env["INTERLOCK_GATEWAY_URL"] = gateway
+        env["INTERLOCK_APPROVER_TOKENS"] = approvers.joined(separator: ",")
         env["INTERLOCK_TEST_DB"] = db
         env["INTERLOCK_TEST_REPO"] = repo
-        env["INTERLOCK_HOME"] = dir.url.appendingPathComponent("proxy-home").path
+        env["INTERLOCK_HOME"] = proxyHome
         env["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = env
         let out = Pipe(), err = Pipe()
@@ -70,15 +155,7 @@ struct MCPProxyEndToEndTests {
         #expect(process.terminationStatus == 0, "\(scenario)/\(client):\n\(stdout)\n\(stderr.suffix(3000))")
         let steps = stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         #expect(steps.last?["step"] == "done", "\(stdout)")
-        // The negotiated generation: the 2.x client's probe reaches mcp-server-git, which speaks 2026-07-28;
-        // mcp-server-sqlite (SDK 1.x) refuses the probe and the client falls back to initialize through the proxy.
-        let protocolVersion = steps.first { $0["step"] == "tools/list" }?["protocol"]?.stringValue ?? ""
-        if scenario == "git" && client == "auto" {
-            #expect(protocolVersion == "2026-07-28", "\(stdout)")
-        }
-        // The gateway recorded the refusals and the approved call.
-        let audit = try InterlockBinary.run(["audit", "tail", "--home", home, "-n", "100"])
-        #expect(audit.stdout.contains("mcp:\(scenario):"), "\(audit.stdout)")
+        return stdout
     }
 }
 
@@ -98,4 +175,40 @@ enum MCPVenvs {
         }
         return (v2, v1)
     }
+}
+
+/// A loopback port nobody listens on right now.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw HarnessError("cannot find a free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Waits until something accepts connections on the loopback port (a Python server takes a second
+/// or two). Blocks its thread rather than suspending, like the other process waits in these tests.
+func waitForPort(_ port: Int, seconds: Double = 30) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        close(fd)
+        if connected { return }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    throw HarnessError("nothing listens on port \(port) after \(seconds) s")
 }
