@@ -12,11 +12,17 @@ struct HomeOptions: ParsableArguments {
     var resolved: InterlockHome { InterlockHome.resolve(explicit: home) }
 
     func openLog(options: AuditLog.Options = AuditLog.Options()) throws -> AuditLog {
-        do {
-            return try AuditLog(home: resolved, options: options)
-        } catch {
-            throw OperationalFailure("cannot open the audit log in \(resolved.directory.path): \(error)")
-        }
+        try openAuditLog(home: home, options: options)
+    }
+}
+
+/// Opens the audit log of the Interlock home (explicit, else the default), as a one-line error.
+func openAuditLog(home: String?, options: AuditLog.Options = AuditLog.Options()) throws -> AuditLog {
+    let resolved = InterlockHome.resolve(explicit: home)
+    do {
+        return try AuditLog(home: resolved, options: options)
+    } catch {
+        throw OperationalFailure("cannot open the audit log in \(resolved.directory.path): \(error)")
     }
 }
 

@@ -48,6 +48,9 @@ extension InterlockCommand {
     /// A hook host runs the call on any exit but 0 and 2, so a hook whose command line cannot even
     /// be parsed blocks, in the hooks' one-line form. (A parsed hook never returns from `run`.)
     static func runHook(arguments: [String]) async -> Never {
+        if let (host, parsed) = HookArguments.fastParse(arguments) {
+            await HookRunner(arguments: parsed, host: host).run()
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asynchronous = command as? any AsyncParsableCommand {

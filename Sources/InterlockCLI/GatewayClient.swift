@@ -23,13 +23,30 @@ struct ClientOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The client config file.", valueName: "file"))
     var config: String?
 
-    struct Resolved {
+    typealias Resolved = ClientSettings.Resolved
+
+    var settings: ClientSettings { ClientSettings(server: server, token: token, tokenFile: tokenFile, config: config) }
+
+    /// The gateway to use, or nil when none is configured anywhere (then local commands use the
+    /// local store).
+    func resolve() throws -> Resolved? { try settings.resolve() }
+
+    func require() throws -> Resolved { try settings.require() }
+}
+
+/// The values behind `ClientOptions`, usable without the argument parser (the hooks' fast path).
+struct ClientSettings: Sendable {
+    var server: String?
+    var token: String?
+    var tokenFile: String?
+    var config: String?
+
+    struct Resolved: Sendable {
         var server: String
         var token: String
     }
 
-    /// The gateway to use, or nil when none is configured anywhere (then local commands use the
-    /// local store).
+    /// The gateway to use, or nil when none is configured anywhere.
     func resolve() throws -> Resolved? {
         let env = ProcessInfo.processInfo.environment
         let file = try configFile()

@@ -26,8 +26,7 @@ struct HookCommand: ParsableCommand {
         @OptionGroup var options: HookOptions
 
         func run() async throws {
-            await HookRunner(options: options, defaultAgent: "claude-code").run(
-                toAction: ClaudeCodeHook.action(payload:identity:), answer: ClaudeCodeHook.answer)
+            await HookRunner(arguments: options.arguments, host: .claude).run()
         }
     }
 
@@ -38,8 +37,7 @@ struct HookCommand: ParsableCommand {
         @OptionGroup var options: HookOptions
 
         func run() async throws {
-            await HookRunner(options: options, defaultAgent: "kiro").run(
-                toAction: KiroHook.action(payload:identity:), answer: KiroHook.answer)
+            await HookRunner(arguments: options.arguments, host: .kiro).run()
         }
     }
 }
@@ -63,17 +61,76 @@ struct HookOptions: ParsableArguments {
     @OptionGroup var policySource: PolicySourceOptions
     @OptionGroup var home: HomeOptions
     @OptionGroup var client: ClientOptions
+
+    var arguments: HookArguments {
+        HookArguments(agent: agent, launchedBy: launchedBy, task: task, env: env, deadline: deadline,
+                      policy: policySource.source, home: home.home, client: client.settings)
+    }
+}
+
+/// A hook's options as plain values. `interlock hook` runs on every tool call, so its command line
+/// is read without the argument parser when it can be (`fastParse`): the parser's reflection over
+/// option types costs tens of milliseconds of process start.
+struct HookArguments: Sendable {
+    var agent: String?
+    var launchedBy: String?
+    var task: String?
+    var env: String?
+    var deadline: Double = 5
+    var policy = PolicySource()
+    var home: String?
+    var client = ClientSettings()
+
+    /// `hook claude|kiro` followed only by `--name value` options this knows; anything else (help,
+    /// a typo, a missing value) is nil, and the argument parser then reads it, errors included.
+    static func fastParse(_ arguments: [String]) -> (HookInstaller.Host, HookArguments)? {
+        guard arguments.count >= 2, arguments[0] == "hook", let host = HookInstaller.Host(rawValue: arguments[1]) else { return nil }
+        var result = HookArguments()
+        var i = 2
+        while i < arguments.count {
+            let flag = arguments[i]
+            guard i + 1 < arguments.count else { return nil }
+            let value = arguments[i + 1]
+            guard !value.hasPrefix("--") else { return nil }
+            switch flag {
+            case "--agent": result.agent = value
+            case "--launched-by": result.launchedBy = value
+            case "--task": result.task = value
+            case "--env": result.env = value
+            case "--deadline":
+                guard let seconds = Double(value) else { return nil }
+                result.deadline = seconds
+            case "--policy": result.policy.path = value
+            case "--home": result.home = value
+            case "--server": result.client.server = value
+            case "--token": result.client.token = value
+            case "--token-file": result.client.tokenFile = value
+            case "--config": result.client.config = value
+            default: return nil
+            }
+            i += 2
+        }
+        return (host, result)
+    }
 }
 
 /// One hook invocation: read stdin, decide, answer — or exit 2, whatever goes wrong, including
 /// running out of time and crashing.
 struct HookRunner {
-    var options: HookOptions
-    var defaultAgent: String
+    var arguments: HookArguments
+    var host: HookInstaller.Host
 
-    func run(toAction: (JSONValue, DoorIdentity) throws -> Action, answer: (Verdict) -> HookAnswer) async -> Never {
+    func run() async -> Never {
         FailClosed.installCrashHandlers()
+        let options = arguments
         let deadline = FailClosed.Deadline(seconds: options.deadline)
+        let defaultAgent = host == .claude ? "claude-code" : "kiro"
+        func toAction(_ payload: JSONValue, _ identity: DoorIdentity) throws -> Action {
+            host == .claude ? try ClaudeCodeHook.action(payload: payload, identity: identity) : try KiroHook.action(payload: payload, identity: identity)
+        }
+        func answer(_ verdict: Verdict) -> HookAnswer {
+            host == .claude ? ClaudeCodeHook.answer(verdict) : KiroHook.answer(verdict)
+        }
         let result: HookAnswer
         do {
             let data = FileHandle.standardInput.readDataToEndOfFile()
@@ -91,7 +148,7 @@ struct HookRunner {
             let action = try toAction(payload, identity)
             // Lets the tests prove that a crash blocks the call; it can only make the hook refuse.
             if environment["INTERLOCK_TEST_CRASH"] == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
-            let verdict = try await DoorDecider(policySource: options.policySource, home: options.home, client: options.client).decide(action)
+            let verdict = try await DoorDecider(policy: options.policy, home: options.home, client: options.client).decide(action)
             result = answer(verdict)
         } catch {
             result = HookAnswer.failClosed("\(error)")
@@ -103,16 +160,16 @@ struct HookRunner {
 /// How every door reaches a decision: through a running gateway when one is configured, else
 /// in-process on the local store with the local policy. Both give the API's decision JSON.
 final class DoorDecider: Sendable {
-    private let remote: ClientOptions.Resolved?
+    private let remote: ClientSettings.Resolved?
     private let local: (policy: Policy, text: String, source: String)?
-    private let home: HomeOptions
+    private let home: String?
     private let gateway = Mutex<Gateway?>(nil)
 
-    init(policySource: PolicySourceOptions, home: HomeOptions, client: ClientOptions) throws {
+    init(policy: PolicySource, home: String?, client: ClientSettings) throws {
         self.remote = try client.resolve()
         self.home = home
         // With a gateway, its policy decides; the local one is not even read.
-        self.local = remote == nil ? try policySource.loadWithSource() : nil
+        self.local = remote == nil ? try policy.loadWithSource() : nil
     }
 
     func decide(_ action: Action) async throws -> Verdict {
@@ -136,7 +193,7 @@ final class DoorDecider: Sendable {
         try gateway.withLock { cached in
             if let cached { return cached }
             guard let local else { throw OperationalFailure("no local policy") }
-            let log = try home.openLog()
+            let log = try openAuditLog(home: home)
             var configuration = Gateway.Configuration(policy: local.policy, policyText: local.text, policySource: local.source)
             // Beside the agent, the door sees the scripts a command would run.
             configuration.fileSystem = DiskFileSystem()

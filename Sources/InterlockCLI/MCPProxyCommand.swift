@@ -59,7 +59,7 @@ struct MCPProxyCommand: AsyncParsableCommand {
             task: task ?? environment["INTERLOCK_TASK"].flatMap { $0.isEmpty ? nil : $0 },
             environment: env ?? environment["INTERLOCK_ENV"].flatMap { $0.isEmpty ? nil : $0 },
             host: ProcessInfo.processInfo.hostName)
-        let decider = try DoorDecider(policySource: policySource, home: home, client: client)
+        let decider = try DoorDecider(policy: policySource.source, home: home.home, client: client.settings)
         let proxy = StdioMCPProxy(core: MCPProxyCore(server: serverName), identity: identity, decider: decider)
         let status = try await proxy.run(command: command)
         throw ExitCode(status)
@@ -88,7 +88,7 @@ struct MCPProxyCommand: AsyncParsableCommand {
         }
         let serverName = name ?? (url.host ?? "mcp")
         let proxy = HTTPMCPProxy(core: MCPProxyCore(server: serverName), identity: identity(),
-                                 decider: try DoorDecider(policySource: policySource, home: home, client: client), upstream: url)
+                                 decider: try DoorDecider(policy: policySource.source, home: home.home, client: client.settings), upstream: url)
         do {
             try await proxy.run(host: host, port: port) { bound in
                 FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)\(url.path.isEmpty ? "/" : url.path)\n".utf8))

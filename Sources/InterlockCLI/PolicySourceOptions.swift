@@ -7,8 +7,18 @@ struct PolicySourceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Policy file (default: $INTERLOCK_POLICY, else the built-in policy).", valueName: "file"))
     var policy: String?
 
+    var source: PolicySource { PolicySource(path: policy) }
+    var resolvedPath: String? { source.resolvedPath }
+    func load() throws -> Policy { try source.load() }
+    func loadWithSource() throws -> (policy: Policy, text: String, source: String) { try source.loadWithSource() }
+}
+
+/// The value behind `PolicySourceOptions`, usable without the argument parser.
+struct PolicySource: Sendable {
+    var path: String?
+
     var resolvedPath: String? {
-        if let policy { return policy }
+        if let path { return path }
         if let env = ProcessInfo.processInfo.environment["INTERLOCK_POLICY"], !env.isEmpty { return env }
         return nil
     }
