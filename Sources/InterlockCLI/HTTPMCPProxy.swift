@@ -65,7 +65,7 @@ final class HTTPMCPProxy: Sendable {
                     return Self.json(.ok, MCPProxyCore.refusal(call, message: "Interlock could not decide this call, so it was not made: \(error)"))
                 }
                 guard verdict.outcome == .allow else {
-                    return Self.json(.ok, MCPProxyCore.refusal(call, message: MCPProxyCore.message(for: verdict)))
+                    return Self.json(.ok, MCPProxyCore.answer(refusing: call, verdict: verdict))
                 }
                 return try await forward(request, body: body, readToolsList: false)
             case .forwardToolsList:

@@ -222,6 +222,9 @@ enum FailClosed {
     /// A crash (a trap, a bad access, an abort) would end the process with a signal, which the
     /// hosts treat as a non-blocking error: the call would run. These handlers turn it into exit 2.
     static func installCrashHandlers() {
+        // A host that closed our stdout makes the write fail (then the crash handler answers exit 2)
+        // instead of killing the hook with SIGPIPE, which the host would read as "go ahead".
+        signal(SIGPIPE, SIG_IGN)
         for sig in [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGSEGV, SIGFPE] {
             signal(sig) { _ in
                 let message: StaticString = "Interlock refused this call: interlock crashed while deciding it\n"

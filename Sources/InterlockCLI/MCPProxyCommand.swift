@@ -121,6 +121,8 @@ final class StdioMCPProxy: Sendable {
     }
 
     func run(command: [String]) async throws -> Int32 {
+        // A side that goes away must not kill the proxy with SIGPIPE; its writes fail instead.
+        signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
@@ -171,7 +173,7 @@ final class StdioMCPProxy: Sendable {
                 if verdict.outcome == .allow {
                     toServer.write(line)
                 } else {
-                    toClient.write(Array(MCPProxyCore.refusal(call, message: MCPProxyCore.message(for: verdict)).jsonText().utf8))
+                    toClient.write(Array(MCPProxyCore.answer(refusing: call, verdict: verdict).jsonText().utf8))
                 }
             }
         }

@@ -131,6 +131,17 @@ public struct MCPProxyCore: Sendable {
         return .object(["jsonrpc": "2.0", "id": call.id, "result": .object(result)])
     }
 
+    /// What the client gets for a call Interlock refuses: a tool result with `isError` (the model
+    /// reads why), or — for the kill switch, which stops the agent rather than one call — a
+    /// JSON-RPC error.
+    public static func answer(refusing call: ToolCallRequest, verdict: Verdict) -> JSONValue {
+        if verdict.isKillSwitch { return error(id: call.id, code: killSwitchErrorCode, message: verdict.message) }
+        return refusal(call, message: message(for: verdict))
+    }
+
+    /// JSON-RPC error code for "the kill switch is engaged" (implementation-defined server range).
+    public static let killSwitchErrorCode: Int64 = -32050
+
     /// The refusal text for a verdict: the gateway's message, or how to state missing context.
     public static func message(for verdict: Verdict) -> String {
         if verdict.code == "missing_context" {

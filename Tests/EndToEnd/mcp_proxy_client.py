@@ -94,6 +94,19 @@ async def run(session, protocol):
         expect(is_error(reset) and approval_id(text_of(reset)), f"git_reset is gated by its annotation: {text_of(reset)}")
         step("git_reset refused", isError=is_error(reset), request=approval_id(text_of(reset)))
 
+        # A human engages the kill switch: every call now fails as a JSON-RPC error.
+        req = urllib.request.Request(
+            f"{GATEWAY}/v1/kill", data=json.dumps({"reason": "end-to-end"}).encode(), method="POST",
+            headers={"Authorization": f"Bearer {APPROVERS[0]}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req) as response:
+            expect(response.status == 200, "the kill switch is engaged")
+        try:
+            await session.call_tool("git_log", {"repo_path": repo, "max_count": 1})
+            expect(False, "a call under the kill switch must fail")
+        except Exception as error:  # the SDK raises its McpError for a JSON-RPC error
+            expect("kill switch" in str(error), f"the error names the kill switch: {error}")
+        step("git_log under the kill switch", refused=True)
+
 
 def prepare():
     """The data the scenario acts on: a users table, or a git repository with one commit."""

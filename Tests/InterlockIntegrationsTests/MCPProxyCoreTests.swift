@@ -124,3 +124,15 @@ struct MCPProxyCoreTests {
         #expect(MCPProxyCore.message(for: missing).contains("\"interlock/context\""))
     }
 }
+
+@Suite("MCP proxy answers to refused calls")
+struct MCPRefusalAnswerTests {
+    @Test("the kill switch is a JSON-RPC error; other refusals are isError tool results")
+    func killSwitch() {
+        let call = MCPProxyCore.ToolCallRequest(id: 4, name: "write_query", arguments: [:], stateless: false)
+        let killed = MCPProxyCore.answer(refusing: call, verdict: Verdict(outcome: .deny, code: "kill_switch", message: "stopped by ada"))
+        #expect(killed == ["jsonrpc": "2.0", "id": 4, "error": ["code": .int(MCPProxyCore.killSwitchErrorCode), "message": "stopped by ada"]])
+        let blocked = MCPProxyCore.answer(refusing: call, verdict: Verdict(outcome: .deny, code: "blocked", message: "no"))
+        #expect(blocked["result"]?["isError"] == true)
+    }
+}
