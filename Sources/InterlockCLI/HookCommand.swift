@@ -138,22 +138,28 @@ struct HookRunner {
             do { payload = try JSONValue.parse(data) } catch {
                 throw HookInputError("the hook input on stdin is not JSON (\(error))")
             }
-            let environment = ProcessInfo.processInfo.environment
-            let identity = DoorIdentity(
-                agent: options.agent ?? defaultAgent,
-                launchedBy: options.launchedBy ?? environment["USER"],
-                task: options.task ?? environment["INTERLOCK_TASK"].flatMap { $0.isEmpty ? nil : $0 },
-                environment: options.env ?? environment["INTERLOCK_ENV"].flatMap { $0.isEmpty ? nil : $0 },
-                host: ProcessInfo.processInfo.hostName)
+            let identity = DoorIdentity.configured(agent: options.agent ?? defaultAgent, launchedBy: options.launchedBy,
+                                                   task: options.task, environment: options.env)
             let action = try toAction(payload, identity)
             // Lets the tests prove that a crash blocks the call; it can only make the hook refuse.
-            if environment["INTERLOCK_TEST_CRASH"] == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
+            if ProcessInfo.processInfo.environment["INTERLOCK_TEST_CRASH"] == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
             let verdict = try await DoorDecider(policy: options.policy, home: options.home, client: options.client).decide(action)
             result = answer(verdict)
         } catch {
             result = HookAnswer.failClosed("\(error)")
         }
         deadline.finish(with: result)
+    }
+}
+
+extension DoorIdentity {
+    /// Who a door acts for, from its options, else the environment (`USER`, `INTERLOCK_TASK`,
+    /// `INTERLOCK_ENV`); the host is this machine.
+    static func configured(agent: String, launchedBy: String?, task: String?, environment: String?) -> DoorIdentity {
+        let variables = ProcessInfo.processInfo.environment
+        func variable(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
+        return DoorIdentity(agent: agent, launchedBy: launchedBy ?? variable("USER"), task: task ?? variable("INTERLOCK_TASK"),
+                            environment: environment ?? variable("INTERLOCK_ENV"), host: ProcessInfo.processInfo.hostName)
     }
 }
 

@@ -52,26 +52,15 @@ struct MCPProxyCommand: AsyncParsableCommand {
             return try await runHTTP(listen: listen, upstream: upstream)
         }
         guard !command.isEmpty else { throw InvalidInput("give the MCP server's command after `--`, e.g. `interlock mcp-proxy -- mcp-server-sqlite --db-path x.db`") }
-        let environment = ProcessInfo.processInfo.environment
         let serverName = name ?? Self.defaultName(command[0])
-        let identity = DoorIdentity(
-            agent: agent ?? "mcp-client", launchedBy: launchedBy ?? environment["USER"],
-            task: task ?? environment["INTERLOCK_TASK"].flatMap { $0.isEmpty ? nil : $0 },
-            environment: env ?? environment["INTERLOCK_ENV"].flatMap { $0.isEmpty ? nil : $0 },
-            host: ProcessInfo.processInfo.hostName)
         let decider = try DoorDecider(policy: policySource.source, home: home.home, client: client.settings)
-        let proxy = StdioMCPProxy(core: MCPProxyCore(server: serverName), identity: identity, decider: decider)
+        let proxy = StdioMCPProxy(core: MCPProxyCore(server: serverName), identity: identity(), decider: decider)
         let status = try await proxy.run(command: command)
         throw ExitCode(status)
     }
 
     func identity() -> DoorIdentity {
-        let environment = ProcessInfo.processInfo.environment
-        return DoorIdentity(
-            agent: agent ?? "mcp-client", launchedBy: launchedBy ?? environment["USER"],
-            task: task ?? environment["INTERLOCK_TASK"].flatMap { $0.isEmpty ? nil : $0 },
-            environment: env ?? environment["INTERLOCK_ENV"].flatMap { $0.isEmpty ? nil : $0 },
-            host: ProcessInfo.processInfo.hostName)
+        DoorIdentity.configured(agent: agent ?? "mcp-client", launchedBy: launchedBy, task: task, environment: env)
     }
 
     func runHTTP(listen: String, upstream: String) async throws {
