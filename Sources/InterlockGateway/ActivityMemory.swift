@@ -54,22 +54,20 @@ struct ActivityMemory: Sendable {
         var seen: Set<String> = []
 
         mutating func add(_ counts: Counts, atMicros: Int64, sign: Int32) {
-            // A refund (sign -1) applies only while the bucket still holds the time it was counted in.
             let second = atMicros / 1_000_000
-            let s = Int(second % 60)
-            if secondStamps[s] == second {
-                seconds[s].add(counts, sign: sign)
-            } else if sign > 0, secondStamps[s] < second {
-                secondStamps[s] = second
-                seconds[s] = counts
-            }
-            let minute = second / 60
-            let m = Int(minute % 1440)
-            if minuteStamps[m] == minute {
-                minutes[m].add(counts, sign: sign)
-            } else if sign > 0, minuteStamps[m] < minute {
-                minuteStamps[m] = minute
-                minutes[m] = counts
+            Self.add(counts, sign: sign, at: second, to: &seconds, stamps: &secondStamps)
+            Self.add(counts, sign: sign, at: second / 60, to: &minutes, stamps: &minuteStamps)
+        }
+
+        /// Counts into the ring bucket for `time` (in the ring's unit). A refund (sign -1) applies
+        /// only while the bucket still holds the time it was counted in.
+        private static func add(_ counts: Counts, sign: Int32, at time: Int64, to buckets: inout [Counts], stamps: inout [Int64]) {
+            let i = Int(time % Int64(buckets.count))
+            if stamps[i] == time {
+                buckets[i].add(counts, sign: sign)
+            } else if sign > 0, stamps[i] < time {
+                stamps[i] = time
+                buckets[i] = counts
             }
         }
 
