@@ -32,15 +32,9 @@ struct MCPProxyEndToEndTests {
           arguments: [("sqlite", "auto"), ("sqlite", "v1"), ("git", "auto"), ("git", "legacy"), ("git", "v1")])
     func stdio(scenario: String, client: String) async throws {
         let venvs = try MCPVenvs.require()
-        let dir = try TemporaryDirectory()
-        let home = dir.url.appendingPathComponent("home").path
-        let policy = try dir.write("policy.yaml", Self.policy)
-        let agent = try GatewayProcess.token(home: home, ["--agent", "mcp-client", "--launched-by", "lena"])
-        let alice = try GatewayProcess.token(home: home, ["--human", "alice", "--role", "senior"])
-        let bob = try GatewayProcess.token(home: home, ["--human", "bob", "--role", "senior"])
-        let tokenFile = try dir.write("agent.token", agent)
-        let gateway = try GatewayProcess(home: home, arguments: ["--policy", policy])
-        defer { gateway.stop() }
+        let world = try GatewayWorld()
+        defer { world.gateway.stop() }
+        let (dir, gateway, tokenFile, alice, bob) = (world.dir, world.gateway, world.agentTokenFile, world.alice, world.bob)
 
         let db = dir.url.appendingPathComponent("app.db").path
         let repo = dir.url.appendingPathComponent("repo").path
@@ -60,7 +54,7 @@ struct MCPProxyEndToEndTests {
             #expect(protocolVersion == "2026-07-28", "\(stdout)")
         }
         // The gateway recorded the refusals and the approved call.
-        let audit = try InterlockBinary.run(["audit", "tail", "--home", home, "-n", "100"])
+        let audit = try InterlockBinary.run(["audit", "tail", "--home", gateway.home, "-n", "100"])
         #expect(audit.stdout.contains("mcp:\(scenario):"), "\(audit.stdout)")
     }
 
@@ -68,15 +62,9 @@ struct MCPProxyEndToEndTests {
           .serialized, arguments: ["auto", "legacy", "v1"])
     func http(client: String) async throws {
         let venvs = try MCPVenvs.require()
-        let dir = try TemporaryDirectory()
-        let home = dir.url.appendingPathComponent("home").path
-        let policy = try dir.write("policy.yaml", Self.policy)
-        let agent = try GatewayProcess.token(home: home, ["--agent", "mcp-client", "--launched-by", "lena"])
-        let alice = try GatewayProcess.token(home: home, ["--human", "alice", "--role", "senior"])
-        let bob = try GatewayProcess.token(home: home, ["--human", "bob", "--role", "senior"])
-        let tokenFile = try dir.write("agent.token", agent)
-        let gateway = try GatewayProcess(home: home, arguments: ["--policy", policy])
-        defer { gateway.stop() }
+        let world = try GatewayWorld()
+        defer { world.gateway.stop() }
+        let (dir, gateway, tokenFile, alice, bob) = (world.dir, world.gateway, world.agentTokenFile, world.alice, world.bob)
         let db = dir.url.appendingPathComponent("app.db").path
 
         let upstreamPort = try freePort()
@@ -156,6 +144,27 @@ struct MCPProxyEndToEndTests {
         let steps = stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         #expect(steps.last?["step"] == "done", "\(stdout)")
         return stdout
+    }
+}
+
+/// What each MCP end-to-end case starts from: a gateway on its own home with the test policy, an
+/// agent token in a file for the proxy, and two seniors to approve.
+struct GatewayWorld {
+    let dir: TemporaryDirectory
+    let gateway: GatewayProcess
+    let agentTokenFile: String
+    let alice: String
+    let bob: String
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let policy = try dir.write("policy.yaml", MCPProxyEndToEndTests.policy)
+        let agent = try GatewayProcess.token(home: home, ["--agent", "mcp-client", "--launched-by", "lena"])
+        alice = try GatewayProcess.token(home: home, ["--human", "alice", "--role", "senior"])
+        bob = try GatewayProcess.token(home: home, ["--human", "bob", "--role", "senior"])
+        agentTokenFile = try dir.write("agent.token", agent)
+        gateway = try GatewayProcess(home: home, arguments: ["--policy", policy])
     }
 }
 
