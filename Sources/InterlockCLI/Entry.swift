@@ -9,12 +9,7 @@ extension InterlockCommand {
         if arguments.first == "hook" { await runHook(arguments: arguments) }
         let status: ExitCode
         do {
-            var command = try parseAsRoot(arguments)
-            if var asynchronous = command as? any AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
+            try await parseAndRun(arguments)
             status = .success
         } catch let code as ExitCode {
             status = code
@@ -52,12 +47,7 @@ extension InterlockCommand {
             await HookRunner(arguments: parsed, host: host).run()
         }
         do {
-            var command = try parseAsRoot(arguments)
-            if var asynchronous = command as? any AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
+            try await parseAndRun(arguments)
             Foundation.exit(0)
         } catch {
             if exitCode(for: error) == .success {
@@ -65,6 +55,15 @@ extension InterlockCommand {
                 Foundation.exit(0)
             }
             FailClosed.Deadline.emit(.failClosed(message(for: error)))
+        }
+    }
+
+    private static func parseAndRun(_ arguments: [String]) async throws {
+        var command = try parseAsRoot(arguments)
+        if var asynchronous = command as? any AsyncParsableCommand {
+            try await asynchronous.run()
+        } else {
+            try command.run()
         }
     }
 }

@@ -21,7 +21,7 @@ struct HookCommand: ParsableCommand {
 
     struct Claude: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Claude Code PreToolUse hook (docs/hooks.md).",
+            abstract: "Claude Code PreToolUse hook (docs/integrations.md).",
             discussion: "Exit 0 with a decision JSON on stdout; exit 2 with a reason on stderr when Interlock cannot decide.")
         @OptionGroup var options: HookOptions
 
@@ -32,7 +32,7 @@ struct HookCommand: ParsableCommand {
 
     struct Kiro: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Kiro CLI preToolUse hook (docs/hooks.md).",
+            abstract: "Kiro CLI preToolUse hook (docs/integrations.md).",
             discussion: "Exit 0 allows the call; exit 2 blocks it with the reason on stderr, which Kiro shows the model.")
         @OptionGroup var options: HookOptions
 
@@ -42,8 +42,9 @@ struct HookCommand: ParsableCommand {
     }
 }
 
-struct HookOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The agent principal (default: claude-code or kiro; with a gateway, the token decides).", valueName: "name"))
+/// Who a door acts for, as its command line says: the options every hook and proxy shares.
+struct DoorIdentityOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The agent principal (default: claude-code, kiro or mcp-client, by door; with a gateway, the token decides).", valueName: "name"))
     var agent: String?
 
     @Option(name: .customLong("launched-by"), help: ArgumentHelp("The human who launched the agent (default: $USER).", valueName: "name"))
@@ -55,6 +56,14 @@ struct HookOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The environment (or INTERLOCK_ENV); else the policy resolves it, and unresolved means production.", valueName: "name"))
     var env: String?
 
+    func identity(defaultAgent: String) -> DoorIdentity {
+        DoorIdentity.configured(agent: agent ?? defaultAgent, launchedBy: launchedBy, task: task, environment: env)
+    }
+}
+
+struct HookOptions: ParsableArguments {
+    @OptionGroup var identity: DoorIdentityOptions
+
     @Option(help: ArgumentHelp("Seconds before the hook gives up and blocks the call; keep it well under the host's hook timeout.", valueName: "seconds"))
     var deadline: Double = 5
 
@@ -63,7 +72,7 @@ struct HookOptions: ParsableArguments {
     @OptionGroup var client: ClientOptions
 
     var arguments: HookArguments {
-        HookArguments(agent: agent, launchedBy: launchedBy, task: task, env: env, deadline: deadline,
+        HookArguments(agent: identity.agent, launchedBy: identity.launchedBy, task: identity.task, env: identity.env, deadline: deadline,
                       policy: policySource.source, home: home.home, client: client.settings)
     }
 }

@@ -14,24 +14,15 @@ struct MCPProxyCommand: AsyncParsableCommand {
             stdio: `interlock mcp-proxy [options] -- mcp-server-sqlite --db-path x.db` spawns the server and speaks \
             MCP on its own stdin/stdout. Refused tool calls get a tool result with isError: true naming the reason \
             (for a gated call, the approval request; the identical call passes once approved) and never reach the \
-            server. Streamable HTTP: `--listen 127.0.0.1:PORT --upstream URL` forwards requests to the server's             endpoint; headers that disagree with the body are refused (400, -32020). Exit codes: the server's             exit status when it ends (stdio), 0 on SIGINT/SIGTERM (HTTP); 3 invalid options or policy; 1 failure.
+            server. Streamable HTTP: `--listen 127.0.0.1:PORT --upstream URL` forwards requests to the server's \
+            endpoint; headers that disagree with the body are refused (400, -32020). Exit codes: the server's \
+            exit status when it ends (stdio), 0 on SIGINT/SIGTERM (HTTP); 3 invalid options or policy; 1 failure.
             """)
 
     @Option(help: ArgumentHelp("The server's name in operations and policy (`mcp:NAME:tool`); default: the command's name without `mcp-server-`.", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp("The agent principal (default: mcp-client; with a gateway, the token decides).", valueName: "name"))
-    var agent: String?
-
-    @Option(name: .customLong("launched-by"), help: ArgumentHelp("The human who launched the agent (default: $USER).", valueName: "name"))
-    var launchedBy: String?
-
-    @Option(help: ArgumentHelp("The task id (or INTERLOCK_TASK).", valueName: "id"))
-    var task: String?
-
-    @Option(help: ArgumentHelp("The environment (or INTERLOCK_ENV); else the policy resolves it, and unresolved means production.", valueName: "name"))
-    var env: String?
-
+    @OptionGroup var door: DoorIdentityOptions
     @OptionGroup var policySource: PolicySourceOptions
     @OptionGroup var home: HomeOptions
     @OptionGroup var client: ClientOptions
@@ -59,9 +50,7 @@ struct MCPProxyCommand: AsyncParsableCommand {
         throw ExitCode(status)
     }
 
-    func identity() -> DoorIdentity {
-        DoorIdentity.configured(agent: agent ?? "mcp-client", launchedBy: launchedBy, task: task, environment: env)
-    }
+    func identity() -> DoorIdentity { door.identity(defaultAgent: "mcp-client") }
 
     func runHTTP(listen: String, upstream: String) async throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {

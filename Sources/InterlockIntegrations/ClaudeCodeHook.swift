@@ -1,7 +1,7 @@
 import InterlockCore
 import InterlockPolicy
 
-/// Claude Code's `PreToolUse` command hook (docs/hooks.md): the JSON it writes to stdin becomes an
+/// Claude Code's `PreToolUse` command hook (docs/integrations.md): the JSON it writes to stdin becomes an
 /// action, and a verdict becomes the exit status and JSON Claude Code reads back.
 ///
 /// Claude Code runs a tool call when a hook exits with anything but 0 or 2, so every failure here

@@ -1,7 +1,7 @@
 import InterlockCore
 import InterlockPolicy
 
-/// Kiro CLI's `preToolUse` hook (docs/hooks.md). Kiro has one blocking channel: exit 2 with the
+/// Kiro CLI's `preToolUse` hook (docs/integrations.md). Kiro has one blocking channel: exit 2 with the
 /// reason on stderr, which the model reads. Exit 0 runs the call; any other exit is a warning and
 /// the call runs, so every failure here is exit 2.
 public enum KiroHook {
