@@ -142,10 +142,11 @@ enum HookJSON {
 /// `Why: clear the stuck queue. Rollback: restore from snapshot s-1. Alternatives: wait; restart. Impact: 5 min of lag`.
 /// Text before any label is the why.
 public enum StatedContext {
+    /// Longest first, so that `rollback plan:` wins over `rollback:`.
     static let labels: [(String, ContextField)] = [
         ("why:", .why), ("reason:", .why), ("rollback:", .rollback), ("rollback plan:", .rollback), ("undo:", .rollback),
         ("alternatives:", .alternatives), ("alternatives considered:", .alternatives), ("impact:", .impact), ("expected impact:", .impact),
-    ]
+    ].sorted { $0.0.count > $1.0.count }
 
     public static func parse(_ text: String) -> AgentContext {
         var parts: [ContextField: String] = [:]
@@ -162,7 +163,7 @@ public enum StatedContext {
         while i < chars.count {
             // A label starts the text or follows a sentence end, a newline or a space.
             let atBoundary = i == 0 || chars[i - 1].isWhitespace
-            if atBoundary, let (label, field) = labels.sorted(by: { $0.0.count > $1.0.count }).first(where: { lower[i...].starts(with: $0.0) }) {
+            if atBoundary, let (label, field) = labels.first(where: { lower[i...].starts(with: $0.0) }) {
                 flush()
                 current = field
                 i += label.count
