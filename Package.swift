@@ -110,12 +110,23 @@ let package = Package(
             dependencies: ["InterlockCore", "InterlockPolicy"],
             swiftSettings: strictSettings
         ),
+        // The AWS door without its sockets: Signature Version 4 both ways, aws-chunked bodies, AWS
+        // error shapes, the proxy's configuration and the steps from a verified request to a
+        // re-signed one. The CLI's `aws-proxy` does the I/O.
+        .target(
+            name: "InterlockAWS",
+            dependencies: [
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Edge: the command-line interface.
         .target(
             name: "InterlockCLI",
             dependencies: [
                 "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore", "InterlockApprovals",
-                "InterlockGateway", "InterlockServer", "InterlockIntegrations",
+                "InterlockGateway", "InterlockServer", "InterlockIntegrations", "InterlockAWS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -188,6 +199,12 @@ let package = Package(
         .testTarget(
             name: "InterlockIntegrationsTests",
             dependencies: ["InterlockCore", "InterlockPolicy", "InterlockIntegrations", "InterlockClassifiers"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockAWSTests",
+            dependencies: ["InterlockCore", "InterlockAWS", "InterlockPolicy", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

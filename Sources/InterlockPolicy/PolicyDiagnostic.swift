@@ -29,6 +29,10 @@ public struct PolicyDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
 public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [PolicyDiagnostic]
 
+    public init(diagnostics: [PolicyDiagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
     public var errors: [PolicyDiagnostic] { diagnostics.filter { $0.severity == .error } }
 
     public var description: String {

@@ -5,30 +5,30 @@ import Yams
 ///
 /// Every accessor reports its own error and returns nil, so a loader can carry on and report every
 /// problem in one pass instead of stopping at the first.
-final class YAMLReader {
-    let file: String
-    private(set) var diagnostics: [PolicyDiagnostic] = []
+package final class YAMLReader {
+    package let file: String
+    package private(set) var diagnostics: [PolicyDiagnostic] = []
 
-    init(file: String) {
+    package init(file: String) {
         self.file = file
     }
 
-    struct Entry {
-        var key: String
-        var keyNode: Node
-        var value: Node
+    package struct Entry {
+        package var key: String
+        package var keyNode: Node
+        package var value: Node
     }
 
-    func location(_ node: Node?) -> SourceLocation {
+    package func location(_ node: Node?) -> SourceLocation {
         let mark = node?.mark
         return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    func error(_ node: Node?, _ message: String, hint: String? = nil) {
+    package func error(_ node: Node?, _ message: String, hint: String? = nil) {
         diagnostics.append(PolicyDiagnostic(.error, location(node), message, hint: hint))
     }
 
-    func warning(_ node: Node?, _ message: String, hint: String? = nil) {
+    package func warning(_ node: Node?, _ message: String, hint: String? = nil) {
         diagnostics.append(PolicyDiagnostic(.warning, location(node), message, hint: hint))
     }
 
@@ -36,10 +36,10 @@ final class YAMLReader {
         diagnostics.append(diagnostic)
     }
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Parses YAML text into a node, or reports why it cannot.
-    func compose(_ text: String) -> Node? {
+    package func compose(_ text: String) -> Node? {
         do {
             // Scalars are read as text and typed by the reader, so the default resolver's tag
             // rules (regular expressions, costly to set up on every short-lived hook process) are
@@ -93,7 +93,7 @@ final class YAMLReader {
     }
 
     /// The entries of a mapping whose keys are all in `allowed`; reports unknown and duplicate keys.
-    func mapping(_ node: Node, _ what: String, allowed: [String]? = nil) -> [Entry]? {
+    package func mapping(_ node: Node, _ what: String, allowed: [String]? = nil) -> [Entry]? {
         guard case .mapping(let mapping) = node else {
             error(node, "\(what) must be a mapping of keys to values, found \(describe(node))")
             return nil
@@ -120,7 +120,7 @@ final class YAMLReader {
         return entries
     }
 
-    func describe(_ node: Node) -> String {
+    package func describe(_ node: Node) -> String {
         switch node {
         case .scalar(let s): s.string.isEmpty ? "an empty value" : "`\(s.string)`"
         case .mapping: "a mapping"
@@ -129,7 +129,7 @@ final class YAMLReader {
         }
     }
 
-    func string(_ node: Node, _ what: String) -> String? {
+    package func string(_ node: Node, _ what: String) -> String? {
         guard case .scalar(let scalar) = node else {
             error(node, "\(what) must be a single value, found \(describe(node))")
             return nil
@@ -137,7 +137,7 @@ final class YAMLReader {
         return scalar.string
     }
 
-    func nonEmptyString(_ node: Node, _ what: String) -> String? {
+    package func nonEmptyString(_ node: Node, _ what: String) -> String? {
         guard let s = string(node, what) else { return nil }
         if s.allSatisfy(\.isWhitespace) {
             error(node, "\(what) must not be empty")
@@ -148,7 +148,7 @@ final class YAMLReader {
 
     /// A list of values; a single scalar is accepted as a list of one. An empty list is an error,
     /// because a condition over an empty list would match nothing.
-    func list(_ node: Node, _ what: String) -> [(String, Node)]? {
+    package func list(_ node: Node, _ what: String) -> [(String, Node)]? {
         switch node {
         case .scalar(let s):
             if s.string.isEmpty {
@@ -176,7 +176,7 @@ final class YAMLReader {
         }
     }
 
-    func int(_ node: Node, _ what: String, minimum: Int) -> Int? {
+    package func int(_ node: Node, _ what: String, minimum: Int) -> Int? {
         guard let s = string(node, what) else { return nil }
         guard let n = Int(s) else {
             error(node, "\(what) must be a whole number, found `\(s)`")
@@ -189,7 +189,7 @@ final class YAMLReader {
         return n
     }
 
-    func double(_ node: Node, _ what: String) -> Double? {
+    package func double(_ node: Node, _ what: String) -> Double? {
         guard let s = string(node, what) else { return nil }
         guard let n = Double(s), n.isFinite, n >= 0 else {
             error(node, "\(what) must be a non-negative number, found `\(s)`")
@@ -199,7 +199,7 @@ final class YAMLReader {
     }
 
     /// `30s`, `15m`, `1h30m`, `2d` → seconds.
-    func duration(_ node: Node, _ what: String) -> Int? {
+    package func duration(_ node: Node, _ what: String) -> Int? {
         guard let s = string(node, what) else { return nil }
         guard let seconds = parseDuration(s) else {
             error(node, "\(what) `\(s)` is not a duration", hint: "write a number with a unit, e.g. `30m`, `1h` or `90s`")
