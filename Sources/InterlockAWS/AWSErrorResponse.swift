@@ -25,6 +25,8 @@ public struct AWSErrorResponse: Sendable, Equatable {
     /// The shape for a request: read from its `X-Amz-Target`, form body or service.
     public static func shape(of request: IncomingAWSRequest, service: String?) -> Shape {
         if request.header("X-Amz-Target") != nil { return .json }
+        // S3 is REST-XML whatever content type a client sends its object with.
+        if service == "s3" { return .restXML }
         let form = request.header("Content-Type")?.hasPrefix("application/x-www-form-urlencoded") == true
         let isQuery = form || request.queryItems.contains { $0.0 == "Action" }
         if isQuery { return service == "ec2" ? .ec2 : .query }

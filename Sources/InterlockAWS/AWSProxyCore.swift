@@ -120,10 +120,19 @@ public enum AWSProxyCore {
     }
 
     /// The refusal message for a decision that does not allow the call.
-    public static func refusalMessage(code: String, message: String, approvalID: String?, approversRequired: Int?) -> String {
+    public static func refusalMessage(code: String, message: String, approvalID: String?, approversRequired: Int?,
+                                      missingContext: [String] = []) -> String {
+        if code == "missing_context" {
+            let fields = missingContext.isEmpty ? ["why", "rollback"] : missingContext
+            let headers = fields.map { "X-Interlock-\($0.prefix(1).uppercased() + $0.dropFirst())" }
+            return "Interlock: this call needs human approval, and the policy requires it to state: \(fields.joined(separator: ", ")). "
+                + "Send the identical call with the header\(headers.count == 1 ? "" : "s") \(headers.joined(separator: ", ")) "
+                + "(percent-encoded text; alternatives separated by `;`); nothing was filed."
+        }
         if code == "pending_approval", let approvalID {
             let count = approversRequired.map { " (\($0) approver\($0 == 1 ? "" : "s"))" } ?? ""
-            return "Interlock: approval \(approvalID) required\(count) — retry the identical call after approval. \(message)"
+            let detail = message.hasPrefix("Interlock: ") ? String(message.dropFirst("Interlock: ".count)) : message
+            return "Interlock: approval \(approvalID) required\(count) — retry the identical call after approval. \(detail)"
         }
         return message.hasPrefix("Interlock") ? message : "Interlock: \(message)"
     }

@@ -87,6 +87,17 @@ public struct VerifiedAWSRequest: Sendable {
     public var headers: [SigV4.Header]
     /// The body, de-chunked if it was sent aws-chunked.
     public var payload: [UInt8]
+
+    public init(credential: AgentAWSCredential, scope: SigV4.Scope, method: String, path: String, rawQuery: String,
+                headers: [SigV4.Header], payload: [UInt8]) {
+        self.credential = credential
+        self.scope = scope
+        self.method = method
+        self.path = path
+        self.rawQuery = rawQuery
+        self.headers = headers
+        self.payload = payload
+    }
 }
 
 /// Verifies Signature Version 4 the way AWS does: header and presigned-query forms, session

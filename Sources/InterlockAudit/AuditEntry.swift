@@ -24,6 +24,8 @@ public struct AuditEntry: Sendable, Hashable {
         case tokenRevoked = "token.revoked"
         case policyLoaded = "policy.loaded"
         case keyRotated = "key.rotated"
+        /// A door refused a request before it became an action: a bad signature, an unknown key.
+        case requestRefused = "request.refused"
     }
 
     /// A field that lost text to redaction, and what kind of secret it was.

@@ -10,7 +10,7 @@ public struct InterlockCommand: AsyncParsableCommand {
             4 approval required, 5 audit log verification failed.
             """,
         version: InterlockVersion.current,
-        subcommands: [CheckCommand.self, ExplainCommand.self, PlanCommand.self, PolicyCommand.self, AuditCommand.self, TokenCommand.self, KillCommand.self, ResumeCommand.self, GrantCommand.self, ServeCommand.self, ApprovalsCommand.self, HookCommand.self, InstallCommand.self, UninstallCommand.self, MCPProxyCommand.self]
+        subcommands: [CheckCommand.self, ExplainCommand.self, PlanCommand.self, PolicyCommand.self, AuditCommand.self, TokenCommand.self, KillCommand.self, ResumeCommand.self, GrantCommand.self, ServeCommand.self, ApprovalsCommand.self, HookCommand.self, InstallCommand.self, UninstallCommand.self, MCPProxyCommand.self, AWSProxyCommand.self]
     )
 
     public init() {}

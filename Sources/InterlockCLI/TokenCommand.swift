@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InterlockApprovals
+import InterlockPolicy
 import InterlockStore
 
 struct TokenCommand: ParsableCommand {
@@ -28,15 +29,37 @@ struct TokenCommand: ParsableCommand {
         @Option(name: .customLong("role"), help: ArgumentHelp("A role of the human (repeatable), e.g. approver, senior, admin.", valueName: "role"))
         var roles: [String] = []
 
+        @Flag(help: "For an agent: AWS-style credentials for `interlock aws-proxy` (an access key id and secret) instead of a bearer token.")
+        var aws = false
+
+        @Option(help: ArgumentHelp("With --aws: temporary credentials with a session token, valid this long (e.g. 1h, 8h).", valueName: "duration"))
+        var expires: String?
+
         func validate() throws {
             guard (agent == nil) != (human == nil) else { throw ValidationError("give exactly one of --agent NAME or --human NAME") }
             if agent != nil, !roles.isEmpty { throw ValidationError("roles belong to humans; an agent token has none") }
             if human != nil, launchedBy != nil { throw ValidationError("--launched-by belongs to agent tokens") }
+            if aws, agent == nil { throw ValidationError("--aws credentials belong to agents: give --agent NAME") }
+            if expires != nil, !aws { throw ValidationError("--expires applies to --aws credentials") }
+            if let expires, parseDuration(expires) == nil { throw ValidationError("--expires `\(expires)` is not a duration such as 30m, 1h or 8h") }
         }
 
         func run() throws {
             let principal: Approver = agent.map { .agent($0) } ?? .human(human!, roles: Set(roles))
             let tokens = TokenStore(audit: try home.openLog())
+            if aws, let agent {
+                let created: TokenStore.AWSCredentials
+                do {
+                    created = try tokens.createAWSCredentials(agent: agent, by: invokingHuman, launchedBy: launchedBy,
+                                                              lifetimeSeconds: expires.flatMap(parseDuration).map(Int64.init))
+                } catch let error as StoreError { throw InvalidInput(error.description) }
+                // Shell assignments, so that `eval "$(interlock token create --agent x --aws)"` works.
+                print("# \(created.token.id) \(principal): point the agent's SDK at `interlock aws-proxy` with AWS_ENDPOINT_URL")
+                print("AWS_ACCESS_KEY_ID=\(created.accessKeyID)")
+                print("AWS_SECRET_ACCESS_KEY=\(created.secretAccessKey)")
+                if let session = created.sessionToken { print("AWS_SESSION_TOKEN=\(session)") }
+                return
+            }
             let created: (token: TokenStore.Token, secret: String)
             do { created = try tokens.create(for: principal, by: invokingHuman, launchedBy: launchedBy) } catch let error as StoreError { throw InvalidInput(error.description) }
             print("\(created.token.id) \(principal)")
@@ -51,6 +74,7 @@ struct TokenCommand: ParsableCommand {
             for token in try TokenStore(audit: try home.openLog()).list() {
                 var line = "\(token.id) \(token.principal)"
                 if case .human(_, let roles) = token.principal, !roles.isEmpty { line += " roles=" + roles.sorted().joined(separator: ",") }
+                if let key = token.awsAccessKeyID { line += " aws=\(key)" }
                 if token.revokedAtMicros != nil { line += " revoked" }
                 print(line)
             }

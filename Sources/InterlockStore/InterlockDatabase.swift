@@ -154,6 +154,17 @@ enum InterlockDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7 aws credentials") { db in
+            try db.execute(sql: """
+                -- AWS-style credentials for the AWS proxy, on an agent token. The secret is kept as
+                -- it is, because verifying a SigV4 signature needs it; it opens nothing at AWS.
+                ALTER TABLE token ADD COLUMN aws_access_key_id TEXT;
+                ALTER TABLE token ADD COLUMN aws_secret_access_key TEXT;
+                ALTER TABLE token ADD COLUMN aws_session_token TEXT;
+                ALTER TABLE token ADD COLUMN expires_at INTEGER;
+                CREATE UNIQUE INDEX token_by_aws_access_key ON token (aws_access_key_id) WHERE aws_access_key_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

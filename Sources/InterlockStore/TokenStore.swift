@@ -20,6 +20,19 @@ public final class TokenStore: Sendable {
         /// For agent tokens: the human who launches the agent (by default whoever created the
         /// token). Requests filed with this token can never be approved by that human.
         public var launchedBy: String?
+        /// For AWS credentials: the access key id the agent signs with.
+        public var awsAccessKeyID: String?
+        /// When the token stops working, if it is temporary (microseconds since 1970).
+        public var expiresAtMicros: Int64?
+    }
+
+    /// AWS-style credentials an agent signs its AWS calls with, for the AWS proxy.
+    public struct AWSCredentials: Sendable, Hashable {
+        public var token: Token
+        public var accessKeyID: String
+        public var secretAccessKey: String
+        public var sessionToken: String?
+        public var agent: String
     }
 
     private let pool: DatabasePool
@@ -71,6 +84,56 @@ public final class TokenStore: Sendable {
         }
     }
 
+    /// Creates AWS-style credentials for an agent: an access key id (`AKIL…`, or `ASIL…` with a
+    /// session token when they expire) and a secret. They are a token like any other: listed,
+    /// revoked by id, and their creation is an audit event. They do not work as a bearer token.
+    public func createAWSCredentials(agent: String, by creator: String, launchedBy: String? = nil,
+                                     lifetimeSeconds: Int64? = nil) throws -> AWSCredentials {
+        guard !agent.isEmpty else { throw StoreError("an agent token needs a name") }
+        let temporary = lifetimeSeconds != nil
+        let accessKeyID = (temporary ? "ASIL" : "AKIL") + Self.randomCharacters(16, from: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let secret = Self.randomCharacters(40, from: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        let sessionToken = temporary ? Self.randomCharacters(64, from: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") : nil
+        let id = randomIdentifier(prefix: "tok_")
+        let now = AuditLog.nowMicros()
+        let expires = lifetimeSeconds.map { now + $0 * 1_000_000 }
+        let launcher = launchedBy ?? (creator.hasPrefix("human:") ? String(creator.dropFirst(6)) : nil)
+        // The bearer-token column holds the hash of a throwaway value: an AWS secret must never
+        // work as a gateway token.
+        let unusable = Data(Self.hash(Self.randomCharacters(43, from: "abcdefghijklmnopqrstuvwxyz0123456789")))
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO token (id, secret_hash, kind, name, roles, created_at, launched_by, aws_access_key_id, aws_secret_access_key,
+                                   aws_session_token, expires_at)
+                VALUES (?, ?, 'agent', ?, '', ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, unusable, agent, now, launcher, accessKeyID, secret, sessionToken, expires])
+        }
+        try audit.appendNow([AuditEntry(timeMicros: now, kind: .tokenCreated, principal: creator, subject: id,
+                                        detail: "AWS credentials \(accessKeyID) for agent:\(agent)" + (launcher.map { " launched by \($0)" } ?? "")
+                                            + (lifetimeSeconds.map { " expiring in \($0)s" } ?? ""))])
+        let token = Token(id: id, principal: .agent(agent), createdAtMicros: now, revokedAtMicros: nil, launchedBy: launcher,
+                          awsAccessKeyID: accessKeyID, expiresAtMicros: expires)
+        return AWSCredentials(token: token, accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: sessionToken, agent: agent)
+    }
+
+    /// The live (unrevoked) AWS credentials with this access key id. Expiry is the verifier's to
+    /// judge, so that it can answer `ExpiredToken`.
+    public func awsCredentials(accessKeyID: String) throws -> AWSCredentials? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM token WHERE aws_access_key_id = ? AND revoked_at IS NULL",
+                                             arguments: [accessKeyID]) else { return nil }
+            let token = try Self.token(row)
+            guard case .agent(let agent) = token.principal, let secret: String = row["aws_secret_access_key"] else { return nil }
+            return AWSCredentials(token: token, accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: row["aws_session_token"], agent: agent)
+        }
+    }
+
+    static func randomCharacters(_ count: Int, from alphabet: String) -> String {
+        let characters = Array(alphabet)
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in characters[Int(generator.next(upperBound: UInt64(characters.count)))] })
+    }
+
     public func list() throws -> [Token] {
         try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY created_at, id").map(Self.token) }
     }
@@ -109,6 +172,6 @@ public final class TokenStore: Sendable {
         default: throw StoreError("token row with unknown principal kind `\(kind)`")
         }
         return Token(id: row["id"], principal: principal, createdAtMicros: row["created_at"], revokedAtMicros: row["revoked_at"],
-                     launchedBy: row["launched_by"])
+                     launchedBy: row["launched_by"], awsAccessKeyID: row["aws_access_key_id"], expiresAtMicros: row["expires_at"])
     }
 }

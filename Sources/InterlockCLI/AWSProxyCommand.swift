@@ -1,0 +1,250 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InterlockAudit
+import InterlockAWS
+import InterlockCore
+import InterlockGateway
+import InterlockIntegrations
+import InterlockPolicy
+import InterlockStore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+
+struct AWSProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aws-proxy",
+        abstract: "An AWS endpoint for agents: every call is checked, and allowed ones are signed with credentials only Interlock holds.",
+        discussion: """
+            Agents get credentials from `interlock token create --agent NAME --aws` and set \
+            AWS_ENDPOINT_URL=http://HOST:PORT. Each call's Signature Version 4 is verified; the call is decoded, classified \
+            and decided by the policy on this home's store (approvals through `interlock serve` or `interlock approvals` on \
+            the same home); allowed calls are re-signed with the upstream credentials of --config and forwarded. \
+            Refusals are AWS errors (AccessDenied naming the approval request; SignatureDoesNotMatch, InvalidClientTokenId, \
+            RequestTimeTooSkewed). Exit codes: 0 on SIGINT/SIGTERM; 3 invalid options, policy or configuration; 1 failure.
+            """)
+
+    @Option(help: ArgumentHelp("The upstream configuration: accounts, credentials, and which agent reaches which (docs/aws-proxy.md).", valueName: "file"))
+    var config: String
+
+    @Option(help: ArgumentHelp("Listen here; port 0 picks a free one.", valueName: "address"))
+    var listen = "127.0.0.1:8790"
+
+    @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest request body accepted, in MiB (bodies are verified whole before anything is forwarded).", valueName: "MiB"))
+    var maxBodyMiB = 64
+
+    @OptionGroup var policySource: PolicySourceOptions
+    @OptionGroup var home: HomeOptions
+
+    func run() async throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw InvalidInput("--listen `\(listen)`: expected HOST:PORT, e.g. 127.0.0.1:8790")
+        }
+        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard maxBodyMiB > 0 else { throw InvalidInput("--max-body must be at least 1 MiB") }
+        let text: String
+        do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
+            throw InvalidInput("cannot read the AWS proxy configuration \(config): \(error.localizedDescription)")
+        }
+        let configuration: AWSProxyConfiguration
+        do { configuration = try AWSProxyConfiguration.parse(text, file: config) } catch { throw InvalidInput(error.description) }
+        let (policy, policyText, source) = try policySource.source.loadWithSource()
+        for upstream in configuration.upstreams.values where policy.environment(named: upstream.environment) == nil {
+            throw InvalidInput("\(config): upstream `\(upstream.name)` names environment `\(upstream.environment)`, which the policy (\(source)) does not define")
+        }
+        let credentials = try UpstreamCredentialStore(configuration: configuration)
+        let log = try home.openLog()
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(log: log, configuration: Gateway.Configuration(policy: policy, policyText: policyText, policySource: source))
+        } catch {
+            throw OperationalFailure("cannot start the in-process gateway: \(error)")
+        }
+        let proxy = AWSProxyServer(configuration: configuration, credentials: credentials, gateway: gateway, tokens: TokenStore(audit: log),
+                                   log: log, maximumBody: maxBodyMiB << 20)
+        do {
+            try await proxy.run(host: host, port: port) { bound in
+                FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)\n".utf8))
+            }
+        } catch {
+            throw OperationalFailure("the AWS proxy stopped: \(error)")
+        }
+    }
+}
+
+/// The AWS proxy's I/O: HTTP in, verification, decision, re-signing, HTTP out.
+final class AWSProxyServer: Sendable {
+    let configuration: AWSProxyConfiguration
+    let credentials: UpstreamCredentialStore
+    let gateway: Gateway
+    let tokens: TokenStore
+    let log: AuditLog
+    let maximumBody: Int
+    let verifier = SigV4Verifier()
+    /// Connections to upstreams are pooled and kept alive; TCP_NODELAY is set by NIO's bootstrap.
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(decompression: .disabled))
+
+    init(configuration: AWSProxyConfiguration, credentials: UpstreamCredentialStore, gateway: Gateway, tokens: TokenStore, log: AuditLog, maximumBody: Int) {
+        self.configuration = configuration
+        self.credentials = credentials
+        self.gateway = gateway
+        self.tokens = tokens
+        self.log = log
+        self.maximumBody = maximumBody
+    }
+
+    func run(host: String, port: Int, onListening: @escaping @Sendable (Int) -> Void) async throws {
+        var logger = Logger(label: "interlock-aws-proxy")
+        logger.logLevel = .warning
+        let app = Application(
+            responder: CallbackResponder<BasicRequestContext> { [self] request, _ in
+                await self.respond(request)
+            },
+            // SDKs send S3 bodies only after `100 Continue` (or a one-second wait).
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            configuration: .init(address: .hostname(host, port: port), serverName: "interlock-aws-proxy"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await app.runService()
+        try? await client.shutdown()
+    }
+
+    static func requestID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    func respond(_ request: Request) async -> Response {
+        let requestID = Self.requestID()
+        var headers: [SigV4.Header] = request.headers.map { ($0.name.rawName, $0.value) }
+        if !headers.contains(where: { $0.name.lowercased() == "host" }), let authority = request.head.authority { headers.append(("Host", authority)) }
+        let target = request.uri.string
+        let body: [UInt8]
+        do {
+            body = Array(try await request.body.collect(upTo: maximumBody).readableBytesView)
+        } catch {
+            let incoming = IncomingAWSRequest(method: request.method.rawValue, target: target, headers: headers, body: [])
+            return Self.answer(AWSErrorResponse.make(code: "EntityTooLarge", message: "Interlock: the body is over the proxy's limit of \(maximumBody >> 20) MiB",
+                                                     status: 413, shape: AWSErrorResponse.shape(of: incoming, service: nil), requestID: requestID))
+        }
+        let incoming = IncomingAWSRequest(method: request.method.rawValue, target: target, headers: headers, body: body)
+        let now = Int64(Date().timeIntervalSince1970)
+        let lookup: (String) -> AgentAWSCredential? = { [tokens] key in
+            guard let found = try? tokens.awsCredentials(accessKeyID: key) else { return nil }
+            return AgentAWSCredential(accessKeyID: found.accessKeyID, secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken,
+                                      agent: found.agent, launchedBy: found.token.launchedBy,
+                                      expiresAtSeconds: found.token.expiresAtMicros.map { $0 / 1_000_000 })
+        }
+        let verified: VerifiedAWSRequest
+        switch verifier.verify(incoming, now: now, credential: lookup) {
+        case .success(let request):
+            verified = request
+        case .failure(let failure):
+            let service = AWSHTTPRequestScope.service(of: incoming)
+            let error = AWSErrorResponse.authentication(failure, shape: AWSErrorResponse.shape(of: incoming, service: service), requestID: requestID)
+            recordRefusal(incoming, reason: "\(failure)")
+            return Self.answer(error)
+        }
+        let shape = AWSErrorResponse.shape(of: incoming, service: verified.scope.service)
+        guard let upstream = configuration.upstream(forAgent: verified.credential.agent) else {
+            let message = "Interlock: agent \(verified.credential.agent) has no AWS upstream in the proxy's configuration"
+            recordRefusal(incoming, reason: message, agent: verified.credential.agent)
+            return Self.answer(AWSErrorResponse.accessDenied(message, shape: shape, requestID: requestID))
+        }
+        if let regions = upstream.regions, !regions.contains(verified.scope.region) {
+            let message = "Interlock: region \(verified.scope.region) is not open to agent \(verified.credential.agent) (upstream \(upstream.name) allows \(regions.joined(separator: ", ")))"
+            recordRefusal(incoming, reason: message, agent: verified.credential.agent)
+            return Self.answer(AWSErrorResponse.accessDenied(message, shape: shape, requestID: requestID))
+        }
+
+        let action = AWSProxyCore.action(verified, original: incoming, upstream: upstream)
+        let verdict: Verdict
+        do {
+            verdict = try Verdict(json: GatewayJSON.decision(try await gateway.decide(action), now: AuditLog.nowMicros()))
+        } catch {
+            return Self.answer(AWSErrorResponse.accessDenied("Interlock could not decide this call, so it was not made: \(error)", shape: shape, requestID: requestID))
+        }
+        guard verdict.outcome == .allow else {
+            let message = AWSProxyCore.refusalMessage(code: verdict.code, message: verdict.message, approvalID: verdict.approvalID,
+                                                      approversRequired: verdict.approversRequired, missingContext: verdict.missingContext)
+            return Self.answer(AWSErrorResponse.accessDenied(message, shape: shape, requestID: requestID))
+        }
+
+        let upstreamCredentials: UpstreamCredentials
+        do { upstreamCredentials = try await credentials.credentials(for: upstream, region: verified.scope.region, client: client) } catch {
+            return Self.answer(AWSErrorResponse.make(code: "ServiceUnavailable", message: "Interlock cannot obtain the upstream credentials: \(error)",
+                                                     status: 503, shape: shape, requestID: requestID))
+        }
+        let endpoint = AWSProxyCore.endpoint(service: verified.scope.service, region: verified.scope.region, upstream: upstream)
+        let outgoing = AWSProxyCore.outgoing(verified, endpoint: endpoint, credentials: upstreamCredentials, now: Int64(Date().timeIntervalSince1970))
+        var forwarded = HTTPClientRequest(url: outgoing.url)
+        forwarded.method = NIOHTTP1.HTTPMethod(rawValue: outgoing.method)
+        for header in outgoing.headers { forwarded.headers.add(name: header.name, value: header.value) }
+        if !outgoing.body.isEmpty || ["PUT", "POST", "PATCH"].contains(outgoing.method) {
+            forwarded.body = .bytes(ByteBuffer(bytes: outgoing.body))
+        }
+        let answer: HTTPClientResponse
+        do {
+            answer = try await client.execute(forwarded, timeout: .seconds(300))
+        } catch {
+            return Self.answer(AWSErrorResponse.make(code: "ServiceUnavailable", message: "Interlock cannot reach \(endpoint): \(error)",
+                                                     status: 503, shape: shape, requestID: requestID))
+        }
+        var responseHeaders = HTTPFields()
+        for (name, value) in answer.headers where !["connection", "keep-alive", "transfer-encoding", "content-length"].contains(name.lowercased()) {
+            if let fieldName = HTTPField.Name(name) { responseHeaders.append(HTTPField(name: fieldName, value: value)) }
+        }
+        if let length = answer.headers.first(name: "content-length") { responseHeaders[.contentLength] = length }
+        return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: responseHeaders,
+                        body: ResponseBody(asyncSequence: answer.body))
+    }
+
+    /// Refusals before a request is an action are audit events too: someone signed with a key
+    /// that does not exist, a wrong secret, or a stale date.
+    func recordRefusal(_ request: IncomingAWSRequest, reason: String, agent: String? = nil) {
+        let principal = agent.map { "agent:\($0)" } ?? "unauthenticated"
+        let subject = Redactor.redact("\(request.method) \(request.path)"), detail = Redactor.redact(reason)
+        let redactions = subject.kinds.map { AuditEntry.Redaction(field: "subject", kind: $0.rawValue) }
+            + detail.kinds.map { AuditEntry.Redaction(field: "detail", kind: $0.rawValue) }
+        _ = try? log.appendNow([AuditEntry(timeMicros: AuditLog.nowMicros(), kind: .requestRefused, principal: principal, channel: Channel.awsAPI.rawValue,
+                                           redactions: redactions, subject: subject.text, detail: detail.text)])
+    }
+
+    static func answer(_ error: AWSErrorResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in error.headers { if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) } }
+        return Response(status: HTTPResponse.Status(code: error.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: error.body)))
+    }
+}
+
+/// Where the service of an unauthenticated request is named, for the shape of its error.
+enum AWSHTTPRequestScope {
+    static func service(of request: IncomingAWSRequest) -> String? {
+        let credential = request.header("Authorization").flatMap { header in
+            header.firstRange(of: "Credential=").map { String(header[$0.upperBound...].prefix { $0 != "," && $0 != " " }) }
+        } ?? request.queryItems.first { $0.0 == "X-Amz-Credential" }?.1
+        guard let parts = credential?.split(separator: "/"), parts.count == 5 else { return nil }
+        return String(parts[3])
+    }
+}
+
+/// Answers `Expect: 100-continue` at once, so that clients send the body without waiting.
+final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(var head) = unwrapInboundIn(data), head.headerFields[.expect]?.lowercased() == "100-continue" {
+            head.headerFields[.expect] = nil
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            return
+        }
+        context.fireChannelRead(data)
+    }
+}
