@@ -14,6 +14,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import Synchronization
 
 struct AWSProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -115,7 +116,30 @@ final class AWSProxyServer: Sendable {
 
     static func requestID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }).uppercased()
+    }
+
+    /// Agents' credentials, read from the store at most every quarter second per key: a revoked
+    /// credential stops working within that time (as a kill switch set by another process does),
+    /// and a busy agent does not cost a database read per call.
+    let credentialCache = Mutex<[String: (credential: AgentAWSCredential?, readAt: UInt64)]>([:])
+    static let credentialCacheNanoseconds: UInt64 = 250_000_000
+
+    func credential(accessKeyID key: String) -> AgentAWSCredential? {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let cached = credentialCache.withLock({ $0[key] }), now - cached.readAt < Self.credentialCacheNanoseconds {
+            return cached.credential
+        }
+        // An unknown key is not cached: the cache must not grow with whatever keys strangers try.
+        guard let found = try? tokens.awsCredentials(accessKeyID: key) else { return nil }
+        let credential = AgentAWSCredential(accessKeyID: found.accessKeyID, secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken,
+                                            agent: found.agent, launchedBy: found.token.launchedBy,
+                                            expiresAtSeconds: found.token.expiresAtMicros.map { $0 / 1_000_000 })
+        credentialCache.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[key] = (credential, now)
+        }
+        return credential
     }
 
     func respond(_ request: Request) async -> Response {
@@ -133,14 +157,8 @@ final class AWSProxyServer: Sendable {
         }
         let incoming = IncomingAWSRequest(method: request.method.rawValue, target: target, headers: headers, body: body)
         let now = Int64(Date().timeIntervalSince1970)
-        let lookup: (String) -> AgentAWSCredential? = { [tokens] key in
-            guard let found = try? tokens.awsCredentials(accessKeyID: key) else { return nil }
-            return AgentAWSCredential(accessKeyID: found.accessKeyID, secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken,
-                                      agent: found.agent, launchedBy: found.token.launchedBy,
-                                      expiresAtSeconds: found.token.expiresAtMicros.map { $0 / 1_000_000 })
-        }
         let verified: VerifiedAWSRequest
-        switch verifier.verify(incoming, now: now, credential: lookup) {
+        switch verifier.verify(incoming, now: now, credential: credential(accessKeyID:)) {
         case .success(let request):
             verified = request
         case .failure(let failure):
@@ -198,9 +216,20 @@ final class AWSProxyServer: Sendable {
         for (name, value) in answer.headers where !["connection", "keep-alive", "transfer-encoding", "content-length"].contains(name.lowercased()) {
             if let fieldName = HTTPField.Name(name) { responseHeaders.append(HTTPField(name: fieldName, value: value)) }
         }
+        let status = HTTPResponse.Status(code: Int(answer.status.code))
+        // Small answers (most API calls) are passed on whole, which is quicker than streaming
+        // them between event loops; large ones (object downloads) stream as they come.
+        if let lengthText = answer.headers.first(name: "content-length"), let length = Int(lengthText), length <= 1 << 20 {
+            do {
+                let whole = try await answer.body.collect(upTo: length)
+                return Response(status: status, headers: responseHeaders, body: ResponseBody(byteBuffer: whole))
+            } catch {
+                return Self.answer(AWSErrorResponse.make(code: "ServiceUnavailable", message: "Interlock lost the answer from \(endpoint): \(error)",
+                                                         status: 503, shape: shape, requestID: requestID))
+            }
+        }
         if let length = answer.headers.first(name: "content-length") { responseHeaders[.contentLength] = length }
-        return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: responseHeaders,
-                        body: ResponseBody(asyncSequence: answer.body))
+        return Response(status: status, headers: responseHeaders, body: ResponseBody(asyncSequence: answer.body))
     }
 
     /// Refusals before a request is an action are audit events too: someone signed with a key
