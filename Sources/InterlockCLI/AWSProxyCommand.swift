@@ -106,7 +106,7 @@ final class AWSProxyServer: Sendable {
                 await self.respond(request)
             },
             // SDKs send S3 bodies only after `100 Continue` (or a one-second wait).
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [AWSConnectionHandler()])),
             configuration: .init(address: .hostname(host, port: port), serverName: "interlock-aws-proxy"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -261,11 +261,17 @@ enum AWSHTTPRequestScope {
     }
 }
 
-/// Answers `Expect: 100-continue` at once, so that clients send the body without waiting.
-final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Per connection: TCP_NODELAY, stated rather than left to inheritance from the listening socket
+/// (small answers must not wait for Nagle's algorithm: about 40 ms a call), and `Expect:
+/// 100-continue` answered at once, so that clients send the body without waiting.
+final class AWSConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        try? context.channel.syncOptions?.setOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(var head) = unwrapInboundIn(data), head.headerFields[.expect]?.lowercased() == "100-continue" {

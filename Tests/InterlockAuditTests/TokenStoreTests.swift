@@ -35,4 +35,34 @@ struct TokenStoreTests {
         #expect(kinds == [.tokenCreated, .tokenCreated, .tokenRevoked])
         #expect(try log.verify().isValid)
     }
+
+    @Test("AWS credentials: AWS-shaped keys for an agent, found by access key id until revoked, never usable as a bearer token")
+    func awsCredentials() throws {
+        let temp = TemporaryHome()
+        let log = try AuditLog(home: temp.home)
+        let tokens = TokenStore(audit: log)
+        let permanent = try tokens.createAWSCredentials(agent: "deploy-bot", by: "human:alice")
+        let temporary = try tokens.createAWSCredentials(agent: "ci-bot", by: "human:alice", launchedBy: "lena", lifetimeSeconds: 3600)
+        #expect(permanent.accessKeyID.hasPrefix("AKIL") && permanent.accessKeyID.count == 20)
+        #expect(permanent.accessKeyID.allSatisfy { $0.isUppercase || $0.isNumber })
+        #expect(permanent.secretAccessKey.count == 40 && permanent.sessionToken == nil)
+        #expect(temporary.accessKeyID.hasPrefix("ASIL") && temporary.sessionToken != nil)
+
+        let found = try #require(try tokens.awsCredentials(accessKeyID: temporary.accessKeyID))
+        #expect(found.agent == "ci-bot" && found.secretAccessKey == temporary.secretAccessKey && found.sessionToken == temporary.sessionToken)
+        #expect(found.token.launchedBy == "lena")
+        let expiry = try #require(found.token.expiresAtMicros)
+        #expect(abs(expiry - found.token.createdAtMicros - 3_600_000_000) < 1_000_000)
+        #expect(try tokens.awsCredentials(accessKeyID: "AKILNOTAKEY000000000") == nil)
+        // The secret signs requests to the AWS proxy; it opens nothing at the gateway's API.
+        #expect(try tokens.authenticate(permanent.secretAccessKey) == nil)
+
+        try tokens.revoke(id: permanent.token.id, by: "human:alice")
+        #expect(try tokens.awsCredentials(accessKeyID: permanent.accessKeyID) == nil)
+        #expect(try tokens.list().first { $0.id == temporary.token.id }?.awsAccessKeyID == temporary.accessKeyID)
+        let details = try log.entries(from: 0, limit: 10).compactMap { $0.entry?.detail }
+        #expect(details.contains { $0.contains(temporary.accessKeyID) && $0.contains("expiring in 3600s") })
+        #expect(!details.contains { $0.contains(temporary.secretAccessKey) })
+        #expect(try log.verify().isValid)
+    }
 }
