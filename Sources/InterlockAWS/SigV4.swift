@@ -74,19 +74,22 @@ public enum SigV4 {
         return out
     }
 
+    /// Trimmed, with every run of whitespace inside collapsed to one space (on UTF-8 code units;
+    /// whitespace is ASCII).
     static func canonicalValue(_ value: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
         var pendingSpace = false
-        for character in value {
-            if character == " " || character == "\t" || character == "\n" || character == "\r" {
+        for byte in value.utf8 {
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
                 pendingSpace = !out.isEmpty
             } else {
-                if pendingSpace { out.append(" ") }
+                if pendingSpace { out.append(0x20) }
                 pendingSpace = false
-                out.append(character)
+                out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func canonicalRequest(

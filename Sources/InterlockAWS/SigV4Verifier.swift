@@ -273,7 +273,17 @@ public struct SigV4Verifier: Sendable {
 }
 
 extension Substring {
+    /// Without leading and trailing spaces and tabs. Works on UTF-8 code units: header values are
+    /// on every request's path, and grapheme-by-grapheme trimming showed up in profiles.
     var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let bytes = utf8
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start = bytes.index(after: start) }
+        while end > start {
+            let before = bytes.index(before: end)
+            guard bytes[before] == 0x20 || bytes[before] == 0x09 else { break }
+            end = before
+        }
+        return String(self[start..<end])
     }
 }
