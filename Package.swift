@@ -142,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "InterlockBenchmarks",
             dependencies: [
-                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockSyntax", "InterlockAudit", "InterlockStore",
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockSyntax", "InterlockAudit", "InterlockStore", "InterlockAWS",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictSettings

@@ -31,6 +31,16 @@ public struct AWSProxyConfiguration: Sendable, Hashable {
         public var regions: [String]?
         public var endpoint: String?
         public var credentials: CredentialSource
+
+        public init(name: String, environment: String, account: String? = nil, regions: [String]? = nil, endpoint: String? = nil,
+                    credentials: CredentialSource) {
+            self.name = name
+            self.environment = environment
+            self.account = account
+            self.regions = regions
+            self.endpoint = endpoint
+            self.credentials = credentials
+        }
     }
 
     public indirect enum CredentialSource: Sendable, Hashable {

@@ -231,12 +231,14 @@ do {
             count: rest.first.flatMap(Int.init) ?? 200_000, clients: rest.dropFirst().first.flatMap(Int.init) ?? 256,
             home: home, report: ProcessInfo.processInfo.environment["INTERLOCK_BENCH_REPORT"] == "1")
         if rest.count <= 2 { try? FileManager.default.removeItem(at: home.directory) }
+    case "aws-proxy":
+        try awsProxyBenchmark(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
     case "audit-verify":
         let rest = Array(arguments.dropFirst())
         try auditVerifyBenchmark(count: rest.first.flatMap(Int.init) ?? 1_000_000,
                                  keepHome: rest.count > 1 ? InterlockHome(directory: URL(fileURLWithPath: rest[1])) : nil)
     default:
-        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds] | plan [runs] | audit-append [count] [clients] [home] | audit-verify [entries] [home]")
+        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds] | plan [runs] | audit-append [count] [clients] [home] | audit-verify [entries] [home] | aws-proxy [calls]")
         exit(3)
     }
 } catch {
