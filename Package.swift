@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Vocabulary: actions, facts, decisions, the action digest. No I/O.
@@ -95,11 +96,20 @@ let package = Package(
             name: "InterlockServer",
             dependencies: [
                 "InterlockCore", "InterlockPolicy", "InterlockAudit", "InterlockStore", "InterlockApprovals", "InterlockGateway",
+                "InterlockConsole", "InterlockClassifiers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The approver console's pages without their server: Mustache templates, styles and the one
+        // script, all compiled into the binary; the pages' view data; CSRF and security headers;
+        // form decoding; highlighting of commands and SQL for display.
+        .target(
+            name: "InterlockConsole",
+            dependencies: ["InterlockCore", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // Edge adapters that speak a host's protocol: Claude Code and Kiro hooks, the MCP proxy's

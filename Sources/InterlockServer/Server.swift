@@ -97,6 +97,13 @@ public struct GatewayServer: Sendable {
                 return Self.json(.serviceUnavailable, .object(["status": .string("unavailable")]))
             }
         }
+        do {
+            let console = try Console(gateway: gateway, authenticator: authenticator,
+                                      secureCookies: options.publicURL?.hasPrefix("https://") == true)
+            console.addRoutes(to: router)
+        } catch {
+            FileHandle.standardError.write(Data("interlock: the console's templates do not compile: \(error)\n".utf8))
+        }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))

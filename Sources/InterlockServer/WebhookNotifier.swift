@@ -97,7 +97,7 @@ public final class WebhookNotifier: Sendable {
     func payload(_ event: GatewayEvent) -> JSONValue {
         let now = AuditLog.nowMicros()
         func link(_ request: ApprovalRequest) -> String {
-            (publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "") + "/approvals/" + request.id
+            (publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "") + "/console/requests/" + request.id
         }
         func summary(_ request: ApprovalRequest) -> String {
             let what = request.context?["action"]?["input"].map(GatewayJSON.describeInput) ?? "an action"
