@@ -96,7 +96,7 @@ let package = Package(
             name: "InterlockServer",
             dependencies: [
                 "InterlockCore", "InterlockPolicy", "InterlockAudit", "InterlockStore", "InterlockApprovals", "InterlockGateway",
-                "InterlockConsole", "InterlockClassifiers",
+                "InterlockConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -216,6 +216,11 @@ let package = Package(
             name: "InterlockAWSTests",
             dependencies: ["InterlockCore", "InterlockAWS", "InterlockPolicy", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InterlockConsoleTests",
+            dependencies: ["InterlockConsole"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import InterlockApprovals
 import InterlockAudit
-import InterlockClassifiers
 import InterlockConsole
 import InterlockCore
 import InterlockGateway
@@ -64,7 +63,7 @@ final class Console: Sendable {
             try await self.withForm(request) { viewer, _ in
                 _ = self.sessions.withLock { $0.removeValue(forKey: viewer.sessionID) }
                 var response = Self.redirect("/console/sign-in")
-                response.headers[.setCookie] = ConsoleSecurity.clearedSessionCookie(secure: self.secureCookies)
+                response.headers[.setCookie] = ConsoleSecurity.clearedSessionCookie(secure: self.secure(request))
                 return response
             }
         }
@@ -135,8 +134,14 @@ final class Console: Sendable {
         }
         let next = form["next"].flatMap { $0.hasPrefix("/console/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/console/queue"
         var response = Self.redirect(next)
-        response.headers[.setCookie] = ConsoleSecurity.sessionCookie(id, secure: secureCookies, maxAgeSeconds: 12 * 3600)
+        response.headers[.setCookie] = ConsoleSecurity.sessionCookie(id, secure: secure(request), maxAgeSeconds: 12 * 3600)
         return response
+    }
+
+    /// Behind TLS (the public URL says https, or a TLS-terminating proxy says so) the cookie is
+    /// `Secure`.
+    func secure(_ request: Request) -> Bool {
+        secureCookies || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 
     func viewer(_ request: Request) throws -> Viewer? {

@@ -303,7 +303,7 @@ struct GatewayServerTests {
         guard let delivery = received.withLock({ $0.first }) else { Issue.record("no webhook delivered"); return }
         #expect(attempts.withLock { $0 } >= 2)
         let payload = try JSONValue.parse(delivery.body)
-        #expect(payload["text"]?.stringValue?.contains("https://interlock.example.test/approvals/\(id)") == true)
+        #expect(payload["text"]?.stringValue?.contains("https://interlock.example.test/console/requests/\(id)") == true)
         #expect(payload["interlock"]?["event"] == .string("approval.requested"))
         #expect(payload["interlock"]?["request"]?["id"] == .string(id))
         // The signature is HMAC-SHA256 over "timestamp.body" with the shared secret.
