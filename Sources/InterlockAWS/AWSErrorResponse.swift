@@ -35,7 +35,7 @@ public struct AWSErrorResponse: Sendable, Equatable {
     }
 
     public static func make(code: String, message: String, status: Int, shape: Shape, requestID: String) -> AWSErrorResponse {
-        let xmlMessage = xmlEscape(message)
+        let xmlMessage = MarkupEscaping.escape(message)
         switch shape {
         case .ec2:
             return AWSErrorResponse(status: status, headers: ["Content-Type": "text/xml;charset=UTF-8"], body:
@@ -101,20 +101,5 @@ public struct AWSErrorResponse: Sendable, Equatable {
     public static func accessDenied(_ message: String, shape: Shape, requestID: String) -> AWSErrorResponse {
         let code = shape == .json || shape == .restJSON ? "AccessDeniedException" : "AccessDenied"
         return make(code: code, message: message, status: 403, shape: shape, requestID: requestID)
-    }
-
-    static func xmlEscape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

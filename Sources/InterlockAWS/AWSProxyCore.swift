@@ -53,7 +53,7 @@ public enum AWSProxyCore {
         }
         let operation = decoded.operation ?? "\(request.method) \(request.path)"
         func header(_ name: String) -> String? {
-            original.header(name).map { SigV4.percentDecode($0) }.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+            original.header(name).map { PercentEncoding.decode($0, plusIsSpace: false) }.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
         }
         let context = AgentContext(
             why: header(contextHeaders.why),

@@ -38,7 +38,7 @@ public enum SigV4 {
     public static func canonicalURI(path: String, service: String) -> String {
         if path.isEmpty { return "/" }
         if service == "s3" {
-            return uriEncode(Array(percentDecode(path).utf8), keepSlash: true)
+            return uriEncode(Array(PercentEncoding.decode(path, plusIsSpace: false).utf8), keepSlash: true)
         }
         return uriEncode(Array(normalizedPath(path).utf8), keepSlash: true)
     }
@@ -51,9 +51,9 @@ public enum SigV4 {
         var pairs: [(String, String)] = []
         for field in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecode(String(parts[0]))
+            let name = PercentEncoding.decode(parts[0], plusIsSpace: false)
             if name == excluding { continue }
-            let value = parts.count > 1 ? percentDecode(String(parts[1])) : ""
+            let value = parts.count > 1 ? PercentEncoding.decode(parts[1], plusIsSpace: false) : ""
             pairs.append((uriEncode(Array(name.utf8), keepSlash: false), uriEncode(Array(value.utf8), keepSlash: false)))
         }
         pairs.sort { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
@@ -153,32 +153,6 @@ public enum SigV4 {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Decodes `%XX` escapes; a `+` stays a `+` (AWS signs it as `%2B`).
-    public static func percentDecode(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        var bytes: [UInt8] = []
-        var rest = Array(text.utf8)[...]
-        while let byte = rest.popFirst() {
-            if byte == UInt8(ascii: "%"), rest.count >= 2,
-               let high = hexValue(rest[rest.startIndex]), let low = hexValue(rest[rest.startIndex + 1]) {
-                bytes.append(high << 4 | low)
-                rest = rest.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// RFC 3986 dot-segment removal, with empty segments dropped too (`//a//` → `/a/`), as AWS

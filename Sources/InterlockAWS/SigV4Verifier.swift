@@ -29,10 +29,7 @@ public struct IncomingAWSRequest: Sendable {
 
     /// Query parameters, decoded.
     public var queryItems: [(String, String)] {
-        rawQuery.split(separator: "&").map { field in
-            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (SigV4.percentDecode(String(parts[0])), parts.count > 1 ? SigV4.percentDecode(String(parts[1])) : "")
-        }
+        PercentEncoding.decodePairs(rawQuery, plusIsSpace: false)
     }
 }
 
@@ -265,7 +262,7 @@ public struct SigV4Verifier: Sendable {
         }
         headers += trailers
         let query = request.rawQuery.split(separator: "&").filter { field in
-            !Self.presignParameters.contains(SigV4.percentDecode(String(field.prefix { $0 != "=" })))
+            !Self.presignParameters.contains(PercentEncoding.decode(field.prefix { $0 != "=" }, plusIsSpace: false))
         }.joined(separator: "&")
         return VerifiedAWSRequest(credential: credential, scope: claim.scope, method: request.method, path: request.path,
                                   rawQuery: query, headers: headers, payload: payload)

@@ -1,3 +1,4 @@
+import InterlockCore
 import Mustache
 
 /// Renders the console's pages: a page template into the layout.
@@ -71,30 +72,11 @@ public enum ConsoleSecurity {
 
 /// `application/x-www-form-urlencoded` bodies.
 public enum FormData {
+    /// Field name → value; the first of a repeated field wins.
     public static func decode(_ text: String) -> [String: String] {
         var out: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = decodeComponent(String(parts[0]))
-            if out[name] == nil { out[name] = parts.count > 1 ? decodeComponent(String(parts[1])) : "" }
-        }
+        for (name, value) in PercentEncoding.decodePairs(text, plusIsSpace: true) where out[name] == nil { out[name] = value }
         return out
-    }
-
-    static func decodeComponent(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        var rest = Array(text.utf8)[...]
-        while let byte = rest.popFirst() {
-            if byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), rest.count >= 2, let value = UInt8(String(decoding: rest.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                rest = rest.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -1,3 +1,5 @@
+import InterlockCore
+
 /// Colours a command line, SQL text or AWS call for reading: keywords, strings, numbers, options,
 /// comments and redaction markers. Output is HTML-escaped text with `<span class>` around tokens;
 /// the input is never interpreted, only split on the characters that start tokens.
@@ -66,19 +68,5 @@ public enum Highlighter {
         return out
     }
 
-    public static func escape(_ text: some StringProtocol) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: some StringProtocol) -> String { MarkupEscaping.escape(text) }
 }

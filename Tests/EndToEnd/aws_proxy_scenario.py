@@ -27,22 +27,13 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from scenario_steps import expect, step
 
 PROXY = os.environ["INTERLOCK_AWS_PROXY"]
 GATEWAY = os.environ["INTERLOCK_GATEWAY_URL"]
 APPROVERS = os.environ["INTERLOCK_APPROVERS"].split(",")
 REGION = "us-east-1"
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
-
-
-def step(name, **facts):
-    print(json.dumps({"step": name, **facts}), flush=True)
-
-
-def expect(condition, message):
-    if not condition:
-        step("failed", message=message)
-        sys.exit(1)
 
 
 def agent_credentials(path):

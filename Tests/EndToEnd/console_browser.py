@@ -22,19 +22,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from scenario_steps import expect, step
+
 GATEWAY = os.environ["INTERLOCK_GATEWAY_URL"]
 SHOTS = os.environ["SCREENSHOTS"]
 os.makedirs(SHOTS, exist_ok=True)
-
-
-def step(name, **facts):
-    print(json.dumps({"step": name, **facts}), flush=True)
-
-
-def expect(condition, message):
-    if not condition:
-        step("failed", message=message)
-        sys.exit(1)
 
 
 def api(method, path, token, body=None):

@@ -15,22 +15,13 @@ import sys
 import urllib.request
 
 import mcp
+from scenario_steps import expect, step
 
 SCENARIO, CLIENT = sys.argv[1], sys.argv[2]
 PROXY = sys.argv[sys.argv.index("--") + 1:]
 GATEWAY = os.environ["INTERLOCK_GATEWAY_URL"]
 APPROVERS = os.environ["INTERLOCK_APPROVER_TOKENS"].split(",")
 V1 = CLIENT == "v1"
-
-
-def step(name, **facts):
-    print(json.dumps({"step": name, **facts}), flush=True)
-
-
-def expect(condition, what):
-    if not condition:
-        step("FAILED", what=what)
-        sys.exit(1)
 
 
 def text_of(result):

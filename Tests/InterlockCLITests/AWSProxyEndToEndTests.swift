@@ -52,7 +52,7 @@ struct AWSProxyEndToEndTests {
         let stagingMoto = try Server(moto, ["-H", "127.0.0.1", "-p", String(stagingMotoPort)])
         let prodRecord = dir.url.appendingPathComponent("prod-upstream.jsonl").path
         let stagingRecord = dir.url.appendingPathComponent("staging-upstream.jsonl").path
-        let tap = MCPProxyEndToEndTests.endToEnd("aws_upstream_tap.py")
+        let tap = EndToEndScript.path("aws_upstream_tap.py")
         let prodTap = try Server(venv + "/bin/python", [tap, String(prodTapPort), "http://127.0.0.1:\(prodMotoPort)", prodRecord,
                                                         "AKIAPRODUPSTREAM0001:prod-upstream-secret"])
         let stagingTap = try Server(venv + "/bin/python", [tap, String(stagingTapPort), "http://127.0.0.1:\(stagingMotoPort)", stagingRecord,
@@ -110,25 +110,12 @@ struct AWSProxyEndToEndTests {
             Issue.record("the proxy did not say where it listens: \(first) \(err)"); return
         }
 
-        let scenario = Process()
-        scenario.executableURL = URL(fileURLWithPath: venv + "/bin/python")
-        scenario.arguments = [MCPProxyEndToEndTests.endToEnd("aws_proxy_scenario.py")]
-        scenario.environment = ProcessInfo.processInfo.environment.merging([
+        try EndToEndScript.run(python: venv + "/bin/python", "aws_proxy_scenario.py", environment: [
             "INTERLOCK_AWS_PROXY": url, "INTERLOCK_GATEWAY_URL": gateway.url, "INTERLOCK_APPROVERS": "\(alice),\(bob)",
             "PROD_AGENT": prodAgent, "STAGING_AGENT": stagingAgent,
             "PROD_MOTO": "http://127.0.0.1:\(prodMotoPort)", "STAGING_MOTO": "http://127.0.0.1:\(stagingMotoPort)",
             "PROD_TAP_RECORD": prodRecord, "STAGING_TAP_RECORD": stagingRecord, "AWS_CLI": venv + "/bin/aws",
-        ]) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        scenario.standardOutput = out
-        scenario.standardError = err
-        try scenario.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        scenario.waitUntilExit()
-        #expect(scenario.terminationStatus == 0, "\(stdout)\n\(stderr.suffix(3000))")
-        let steps = stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
-        #expect(steps.last?["step"] == "done", "\(stdout)")
+        ])
 
         // Every decision and every refused signature is in the audit log, and the log verifies.
         kill(proxy.processIdentifier, SIGKILL)

@@ -27,24 +27,11 @@ struct ConsoleBrowserTests {
         let artifacts = environment["INTERLOCK_ARTIFACTS"].map { $0 + "/console" }
             ?? FileManager.default.currentDirectoryPath + "/.build/artifacts/console"
 
-        let script = Process()
-        script.executableURL = URL(fileURLWithPath: venv + "/bin/python")
-        script.arguments = [MCPProxyEndToEndTests.endToEnd("console_browser.py")]
-        script.environment = environment.merging([
+        try EndToEndScript.run(python: venv + "/bin/python", "console_browser.py", environment: [
             "INTERLOCK_GATEWAY_URL": gateway.url, "TOKEN_ALICE": alice, "TOKEN_BOB": bob, "TOKEN_LENA": lena, "TOKEN_AGENT": agent,
             "CHROMIUM": environment["CHROMIUM"] ?? "/usr/bin/chromium", "CHROMEDRIVER": environment["CHROMEDRIVER"] ?? "/usr/bin/chromedriver",
             "SCREENSHOTS": artifacts,
-        ]) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        script.standardOutput = out
-        script.standardError = err
-        try script.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        script.waitUntilExit()
-        #expect(script.terminationStatus == 0, "\(stdout)\n\(stderr.suffix(3000))")
-        let steps = stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
-        #expect(steps.last?["step"] == "done", "\(stdout)")
+        ])
         for name in ["queue-desktop", "queue-phone", "card-desktop", "card-phone"] {
             let path = artifacts + "/\(name).png"
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

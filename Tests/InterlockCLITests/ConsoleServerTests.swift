@@ -62,14 +62,28 @@ struct ConsoleServerTests {
         return String(html[range.upperBound...].prefix { $0 != "\"" })
     }
 
+    /// A gateway on its own home, with a senior reviewer and an agent.
+    struct World {
+        let dir: TemporaryDirectory
+        let home: String
+        let alice: String
+        let agent: String
+        let gateway: GatewayProcess
+
+        init() throws {
+            dir = try TemporaryDirectory()
+            home = dir.url.appendingPathComponent("home").path
+            alice = try GatewayProcess.token(home: home, ["--human", "alice", "--role", "senior"])
+            agent = try GatewayProcess.token(home: home, ["--agent", "bot"])
+            gateway = try GatewayProcess(home: home)
+        }
+    }
+
     @Test("sign-in: humans only; unauthenticated pages redirect; headers are strict; a revoked token ends the session")
     func signInAndSessions() async throws {
-        let dir = try TemporaryDirectory()
-        let home = dir.url.appendingPathComponent("home").path
-        let alice = try GatewayProcess.token(home: home, ["--human", "alice", "--role", "senior"])
-        let agent = try GatewayProcess.token(home: home, ["--agent", "bot"])
-        let gateway = try GatewayProcess(home: home)
-        defer { gateway.stop() }
+        let world = try World()
+        defer { world.gateway.stop() }
+        let (home, alice, agent, gateway) = (world.home, world.alice, world.agent, world.gateway)
 
         let anonymous = try await Self.request(gateway, "GET", "/console/queue")
         #expect(anonymous.status == 303 && anonymous.headers["location"]?.hasPrefix("/console/sign-in") == true)
@@ -103,12 +117,9 @@ struct ConsoleServerTests {
 
     @Test("the card escapes what the agent wrote, shows a Terraform plan's replacements, and votes need the CSRF token")
     func cardAndVotes() async throws {
-        let dir = try TemporaryDirectory()
-        let home = dir.url.appendingPathComponent("home").path
-        let alice = try GatewayProcess.token(home: home, ["--human", "alice", "--role", "senior"])
-        let agent = try GatewayProcess.token(home: home, ["--agent", "bot"])
-        let gateway = try GatewayProcess(home: home)
-        defer { gateway.stop() }
+        let world = try World()
+        defer { world.gateway.stop() }
+        let (alice, agent, gateway) = (world.alice, world.agent, world.gateway)
 
         let shell = try await gateway.submit(shellAction("rm -rf /srv/<script>alert(1)</script>"), token: agent)
         let shellID = try #require(shell.json["approval"]?["id"]?.stringValue)

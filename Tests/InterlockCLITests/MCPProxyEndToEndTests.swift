@@ -115,35 +115,15 @@ struct MCPProxyEndToEndTests {
         #expect(try JSONValue.parse(data)["error"]?["code"] == .int(-32020))
     }
 
-    static func endToEnd(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("EndToEnd/\(name)").path
-    }
+    static func endToEnd(_ name: String) -> String { EndToEndScript.path(name) }
 
     /// Runs the SDK client script and returns its step lines; fails the test on a non-zero exit.
     static func runClient(python: String, scenario: String, client: String, proxy: [String], gateway: String,
                           approvers: [String], db: String, repo: String, proxyHome: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [endToEnd("mcp_proxy_client.py"), scenario, client, "--"] + proxy
-        var env = ProcessInfo.processInfo.environment
-        env["INTERLOCK_GATEWAY_URL"] = gateway
-        env["INTERLOCK_APPROVER_TOKENS"] = approvers.joined(separator: ",")
-        env["INTERLOCK_TEST_DB"] = db
-        env["INTERLOCK_TEST_REPO"] = repo
-        env["INTERLOCK_HOME"] = proxyHome
-        env["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(scenario)/\(client):\n\(stdout)\n\(stderr.suffix(3000))")
-        let steps = stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
-        #expect(steps.last?["step"] == "done", "\(stdout)")
-        return stdout
+        try EndToEndScript.run(python: python, "mcp_proxy_client.py", arguments: [scenario, client, "--"] + proxy, environment: [
+            "INTERLOCK_GATEWAY_URL": gateway, "INTERLOCK_APPROVER_TOKENS": approvers.joined(separator: ","), "INTERLOCK_TEST_DB": db,
+            "INTERLOCK_TEST_REPO": repo, "INTERLOCK_HOME": proxyHome,
+        ], label: "\(scenario)/\(client)")
     }
 }
 

@@ -199,28 +199,9 @@ public struct AWSHTTPRequest: Sendable {
 
     // MARK: Encodings
 
-    static func percentDecode(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), iterator.count >= 2, let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                iterator = iterator.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func percentDecode(_ text: String) -> String { PercentEncoding.decode(text, plusIsSpace: true) }
 
-    static func formDecode(_ text: String) -> [(String, String)] {
-        text.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            return (percentDecode(String(parts[0])), parts.count > 1 ? percentDecode(String(parts[1])) : "")
-        }
-    }
+    static func formDecode(_ text: String) -> [(String, String)] { PercentEncoding.decodePairs(text, plusIsSpace: true) }
 
     /// `InstanceId.1=i-1&InstanceId.2=i-2&Filter.1.Name=x` → `InstanceId: [i-1, i-2]`, `Filter: [{Name: x}]`.
     static func queryParameters(_ fields: [(String, String)]) -> JSONValue {
