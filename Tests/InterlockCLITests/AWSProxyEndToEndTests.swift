@@ -89,26 +89,9 @@ struct AWSProxyEndToEndTests {
 
         let gateway = try GatewayProcess(home: home)
         defer { gateway.stop() }
-        let proxy = Process()
-        proxy.executableURL = InterlockBinary.url
-        proxy.arguments = ["aws-proxy", "--home", home, "--config", configuration, "--listen", "127.0.0.1:0"]
-        proxy.environment = ProcessInfo.processInfo.environment.merging(["PROD_UPSTREAM_SECRET": "prod-upstream-secret", "SWIFT_BACKTRACE": "enable=no",
-                                                                         "INTERLOCK_POLICY": ""]) { _, new in new }
-        let proxyOut = Pipe(), proxyErr = Pipe()
-        proxy.standardOutput = proxyOut
-        proxy.standardError = proxyErr
-        try proxy.run()
-        defer { kill(proxy.processIdentifier, SIGKILL); proxy.waitUntilExit() }
-        var first = ""
-        while !first.contains("\n") {
-            let chunk = proxyOut.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            first += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let url = first.split(separator: "\n").first?.split(separator: " ").last.map(String.init), url.hasPrefix("http") else {
-            let err = String(decoding: proxyErr.fileHandleForReading.availableData, as: UTF8.self)
-            Issue.record("the proxy did not say where it listens: \(first) \(err)"); return
-        }
+        let proxy = try ListeningProxy(["aws-proxy", "--home", home, "--config", configuration, "--listen", "127.0.0.1:0"],
+                                       environment: ["PROD_UPSTREAM_SECRET": "prod-upstream-secret"])
+        let url = proxy.url
 
         try EndToEndScript.run(python: venv + "/bin/python", "aws_proxy_scenario.py", environment: [
             "INTERLOCK_AWS_PROXY": url, "INTERLOCK_GATEWAY_URL": gateway.url, "INTERLOCK_APPROVERS": "\(alice),\(bob)",
@@ -118,8 +101,7 @@ struct AWSProxyEndToEndTests {
         ])
 
         // Every decision and every refused signature is in the audit log, and the log verifies.
-        kill(proxy.processIdentifier, SIGKILL)
-        proxy.waitUntilExit()
+        proxy.stop()
         gateway.stop()
         let verify = try InterlockBinary.run(["audit", "verify", "--home", home])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")

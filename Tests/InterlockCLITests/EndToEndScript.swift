@@ -30,3 +30,46 @@ enum EndToEndScript {
         return stdout
     }
 }
+
+/// An `interlock` proxy started with `--listen 127.0.0.1:0`: its first line says where it listens.
+/// Stopped with SIGKILL when released (the test is done with it).
+final class ListeningProxy {
+    let process = Process()
+    let url: String
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = InterlockBinary.url
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["INTERLOCK_POLICY"] = nil
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        for (name, value) in environment { env[name] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var first = ""
+        while !first.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let url = first.split(separator: "\n").first?.split(separator: " ").last.map(String.init), url.hasPrefix("http") else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let reason = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw HarnessError("the proxy did not say where it listens: \(first) \(reason)")
+        }
+        self.url = url
+    }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
