@@ -33,6 +33,41 @@ public enum AWSProxyCore {
     public static let contextHeaders = (why: "X-Interlock-Why", rollback: "X-Interlock-Rollback", impact: "X-Interlock-Impact",
                                         alternatives: "X-Interlock-Alternatives", task: "X-Interlock-Task")
 
+    /// Headers that choose the operation or its target; each may appear once.
+    static let decidingHeaders: Set<String> = ["host", "content-type", "x-amz-target", "x-amz-copy-source", "content-encoding", "x-http-method-override",
+                                               "x-http-method", "x-method-override"]
+
+    /// Why a request could be read two ways, or nil. The proxy decides on one reading; an upstream
+    /// that took the other would run something else, so such requests are refused: a parameter
+    /// named twice, a deciding header sent twice, an action named both in the query and the body,
+    /// a method override.
+    public static func ambiguity(_ request: IncomingAWSRequest) -> String? {
+        var seen: Set<String> = []
+        for header in request.headers {
+            let name = header.name.lowercased()
+            if name.hasPrefix("x-http-method") || name == "x-method-override" { return "the request overrides its method with \(header.name)" }
+            if decidingHeaders.contains(name), !seen.insert(name).inserted { return "the header \(header.name) appears more than once" }
+        }
+        let query = request.queryItems.map(\.0)
+        if let repeated = firstRepeat(query) { return "the query names `\(repeated)` more than once" }
+        let bodyText = String(decoding: request.body.prefix(1 << 20), as: UTF8.self)
+        let isForm = request.header("Content-Type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
+        let bodyFields = isForm ? PercentEncoding.decodePairs(bodyText, plusIsSpace: true).map(\.0) : []
+        if let repeated = firstRepeat(bodyFields) { return "the form body names `\(repeated)` more than once" }
+        let bodyNamesAction = bodyFields.contains("Action")
+            || (!isForm && request.header("X-Amz-Target") == nil && bodyText.hasPrefix("Action="))
+        if query.contains("Action"), bodyNamesAction { return "the request names its Action both in the query and in the body" }
+        if !isForm, request.header("X-Amz-Target") == nil, bodyText.hasPrefix("Action=") {
+            return "the body is a query-protocol form but its Content-Type is not application/x-www-form-urlencoded"
+        }
+        return nil
+    }
+
+    static func firstRepeat(_ names: [String]) -> String? {
+        var seen: Set<String> = []
+        return names.first { !seen.insert($0).inserted }
+    }
+
     /// The action the gateway decides: the call as decoded, in the upstream's account and
     /// environment, by the agent the credentials belong to.
     public static func action(_ request: VerifiedAWSRequest, original: IncomingAWSRequest, upstream: AWSProxyConfiguration.Upstream) -> Action {

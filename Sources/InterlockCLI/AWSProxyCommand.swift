@@ -168,6 +168,11 @@ final class AWSProxyServer: Sendable {
             return Self.answer(error)
         }
         let shape = AWSErrorResponse.shape(of: incoming, service: verified.scope.service)
+        if let ambiguity = AWSProxyCore.ambiguity(incoming) {
+            let message = "Interlock: \(ambiguity); send it one way only"
+            recordRefusal(incoming, reason: message, agent: verified.credential.agent)
+            return Self.answer(AWSErrorResponse.make(code: "InvalidRequest", message: message, status: 400, shape: shape, requestID: requestID))
+        }
         guard let upstream = configuration.upstream(forAgent: verified.credential.agent) else {
             let message = "Interlock: agent \(verified.credential.agent) has no AWS upstream in the proxy's configuration"
             recordRefusal(incoming, reason: message, agent: verified.credential.agent)

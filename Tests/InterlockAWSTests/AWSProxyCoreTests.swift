@@ -143,6 +143,26 @@ struct AWSProxyStepsTests {
         #expect(arriving.header("Host") == "127.0.0.1:5000")
     }
 
+    @Test("every captured client request reads one way only", arguments: SigV4ClientTests.captures)
+    func capturedRequestsAreUnambiguous(_ file: String) throws {
+        let request = RequestText.capture(try String(contentsOf: RequestText.fixtures(file), encoding: .utf8))
+        #expect(AWSProxyCore.ambiguity(request) == nil)
+    }
+
+    @Test("requests that two readers could read two ways are refused", arguments: [
+        ("POST", "/?Action=DescribeInstances", [("Content-Type", "application/x-www-form-urlencoded")], "Action=TerminateInstances&InstanceId.1=i-1", "both in the query and in the body"),
+        ("POST", "/?Action=DescribeInstances", [("Content-Type", "text/plain")], "Action=TerminateInstances&InstanceId.1=i-1", "both in the query and in the body"),
+        ("POST", "/", [("Content-Type", "text/plain")], "Action=TerminateInstances&InstanceId.1=i-1", "Content-Type is not"),
+        ("POST", "/", [("Content-Type", "application/x-www-form-urlencoded")], "Action=DescribeInstances&Action=TerminateInstances", "names `Action` more than once"),
+        ("GET", "/?Action=DescribeInstances&Action=TerminateInstances", [], "", "query names `Action` more than once"),
+        ("POST", "/", [("X-Amz-Target", "DynamoDB_20120810.GetItem"), ("X-Amz-Target", "DynamoDB_20120810.DeleteTable")], "{}", "X-Amz-Target appears more than once"),
+        ("POST", "/bucket/key", [("X-HTTP-Method-Override", "DELETE")], "", "overrides its method"),
+    ])
+    func ambiguousRequests(_ method: String, _ target: String, _ headers: [(String, String)], _ body: String, _ expected: String) {
+        let request = IncomingAWSRequest(method: method, target: target, headers: [("Host", "127.0.0.1")] + headers.map { ($0.0, $0.1) }, body: Array(body.utf8))
+        #expect(AWSProxyCore.ambiguity(request)?.contains(expected) == true, "\(String(describing: AWSProxyCore.ambiguity(request)))")
+    }
+
     @Test("public endpoints by service and region; a configured endpoint wins")
     func endpoints() {
         var upstream = Self.upstream
