@@ -28,7 +28,7 @@ public enum AWSChunkedBody {
         }
 
         func trailerSignature(previous: String, trailers: [SigV4.Header]) -> String {
-            let canonical = trailers.map { "\($0.name.lowercased()):\($0.value.trimmingCharacters)\n" }.joined()
+            let canonical = trailers.map { "\($0.name.lowercased()):\($0.value.trimmingSpaces)\n" }.joined()
             let text = ["AWS4-HMAC-SHA256-TRAILER", amzDate, scope.text, previous, SigV4.hexSHA256(Array(canonical.utf8))].joined(separator: "\n")
             return SigV4.signature(key: key, stringToSign: text)
         }
@@ -96,7 +96,7 @@ public enum AWSChunkedBody {
             let text = String(decoding: try line(), as: UTF8.self)
             if text.isEmpty { break }
             guard let colon = text.firstIndex(of: ":") else { throw .badStreamingBody("`\(text)` is not a trailer") }
-            let name = String(text[..<colon]).trimmingCharacters, value = String(text[text.index(after: colon)...]).trimmingCharacters
+            let name = String(text[..<colon]).trimmingSpaces, value = String(text[text.index(after: colon)...]).trimmingSpaces
             if name.lowercased() == "x-amz-trailer-signature" { trailerSignature = value.lowercased() } else { trailers.append((name, value)) }
         }
         if let signing, !trailers.isEmpty || trailerSignature != nil {
@@ -109,5 +109,5 @@ public enum AWSChunkedBody {
 }
 
 extension String {
-    var trimmingCharacters: String { Substring(self).trimmingSpaces }
+    var trimmingSpaces: String { Substring(self).trimmingSpaces }
 }

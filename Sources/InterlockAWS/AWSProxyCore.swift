@@ -71,12 +71,10 @@ public enum AWSProxyCore {
     /// The action the gateway decides: the call as decoded, in the upstream's account and
     /// environment, by the agent the credentials belong to.
     public static func action(_ request: VerifiedAWSRequest, original: IncomingAWSRequest, upstream: AWSProxyConfiguration.Upstream) -> Action {
-        var http = AWSHTTPRequest(method: request.method, target: request.path + (request.rawQuery.isEmpty ? "" : "?" + request.rawQuery),
+        let http = AWSHTTPRequest(method: request.method, target: request.path + (request.rawQuery.isEmpty ? "" : "?" + request.rawQuery),
                                   headers: Dictionary(request.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
                                   body: request.payload)
-        // The decoder reads the service and region from the credential scope, which the
-        // verified request no longer carries in its headers.
-        http.headers["Authorization"] = "\(SigV4.algorithm) Credential=-/\(request.scope.text)"
+        // The verified scope names the service (and the region, used below).
         let decoded = http.decode(serviceHint: request.scope.service)
         var parameters = decoded.parameters
         // Bodies that the decoder does not read into parameters (object contents, function code)
@@ -92,7 +90,7 @@ public enum AWSProxyCore {
         }
         let context = AgentContext(
             why: header(contextHeaders.why),
-            alternatives: header(contextHeaders.alternatives)?.split(separator: ";").map { String($0).trimmingCharacters } ?? [],
+            alternatives: header(contextHeaders.alternatives)?.split(separator: ";").map { String($0).trimmingSpaces } ?? [],
             rollback: header(contextHeaders.rollback), impact: header(contextHeaders.impact))
         return Action(
             principal: Principal(agent: request.credential.agent, launchedBy: request.credential.launchedBy, task: header(contextHeaders.task)),
@@ -125,7 +123,14 @@ public enum AWSProxyCore {
     /// The verified request, signed with the upstream credentials for `endpoint`. Nothing of the
     /// agent's signature or credentials is carried over.
     public static func outgoing(_ request: VerifiedAWSRequest, endpoint: String, credentials: UpstreamCredentials, now: Int64) -> OutgoingAWSRequest {
-        let service = request.scope.service
+        signed(method: request.method, path: request.path, rawQuery: request.rawQuery, headers: request.headers, payload: request.payload,
+               service: request.scope.service, region: request.scope.region, endpoint: endpoint, credentials: credentials, now: now)
+    }
+
+    /// A request signed with `credentials` for `endpoint`: the proxy's own calls (STS) and
+    /// forwarded ones alike.
+    public static func signed(method: String, path requestPath: String, rawQuery: String, headers requestHeaders: [SigV4.Header], payload: [UInt8],
+                              service: String, region: String, endpoint: String, credentials: UpstreamCredentials, now: Int64) -> OutgoingAWSRequest {
         let scheme = endpoint.hasPrefix("https://") ? "https" : "http"
         let authority = String(endpoint.dropFirst(scheme.count + 3).prefix { $0 != "/" })
         let basePath = String(endpoint.dropFirst(scheme.count + 3 + authority.count))
@@ -133,25 +138,25 @@ public enum AWSProxyCore {
             ? String(authority.prefix { $0 != ":" }) : authority
         // S3 signs the path as sent, so send exactly the canonical form; other services sign the
         // normalized form of whatever is sent.
-        let path = basePath + (service == "s3" ? SigV4.canonicalURI(path: request.path, service: "s3") : request.path)
-        let query = SigV4.canonicalQuery(request.rawQuery)
+        let path = basePath + (service == "s3" ? SigV4.canonicalURI(path: requestPath, service: "s3") : requestPath)
+        let query = SigV4.canonicalQuery(rawQuery)
         let amzDate = AmzDate.text(seconds: now)
-        let payloadHash = SigV4.hexSHA256(request.payload)
+        let payloadHash = SigV4.hexSHA256(payload)
 
-        var headers = request.headers.filter { $0.name.lowercased() != "authorization" }
+        var headers = requestHeaders.filter { $0.name.lowercased() != "authorization" }
         headers.append(("Host", host))
         headers.append(("X-Amz-Date", amzDate))
         if service == "s3" { headers.append(("X-Amz-Content-SHA256", payloadHash)) }
         if let token = credentials.sessionToken { headers.append(("X-Amz-Security-Token", token)) }
         let signed = Array(Set(headers.map { $0.name.lowercased() }).subtracting(unsignedHeaders)).sorted()
-        let scope = SigV4.Scope(date: String(amzDate.prefix(8)), region: request.scope.region, service: service)
-        let canonical = SigV4.canonicalRequest(method: request.method, path: path, query: query, headers: headers, signedHeaders: signed,
+        let scope = SigV4.Scope(date: String(amzDate.prefix(8)), region: region, service: service)
+        let canonical = SigV4.canonicalRequest(method: method, path: path, query: query, headers: headers, signedHeaders: signed,
                                                payloadHash: payloadHash, service: service)!
         let signature = SigV4.signature(key: SigV4.signingKey(secret: credentials.secretAccessKey, scope: scope),
                                         stringToSign: SigV4.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical))
         headers.append(("Authorization", "\(SigV4.algorithm) Credential=\(credentials.accessKeyID)/\(scope.text), SignedHeaders=\(signed.joined(separator: ";")), Signature=\(signature)"))
-        return OutgoingAWSRequest(method: request.method, url: "\(scheme)://\(authority)\(path)\(query.isEmpty ? "" : "?" + query)",
-                                  headers: headers, body: request.payload)
+        return OutgoingAWSRequest(method: method, url: "\(scheme)://\(authority)\(path)\(query.isEmpty ? "" : "?" + query)",
+                                  headers: headers, body: payload)
     }
 
     /// The refusal message for a decision that does not allow the call.

@@ -84,17 +84,6 @@ public struct VerifiedAWSRequest: Sendable {
     public var headers: [SigV4.Header]
     /// The body, de-chunked if it was sent aws-chunked.
     public var payload: [UInt8]
-
-    public init(credential: AgentAWSCredential, scope: SigV4.Scope, method: String, path: String, rawQuery: String,
-                headers: [SigV4.Header], payload: [UInt8]) {
-        self.credential = credential
-        self.scope = scope
-        self.method = method
-        self.path = path
-        self.rawQuery = rawQuery
-        self.headers = headers
-        self.payload = payload
-    }
 }
 
 /// Verifies Signature Version 4 the way AWS does: header and presigned-query forms, session
@@ -170,6 +159,15 @@ public struct SigV4Verifier: Sendable {
         let (key, scope) = try Self.parseCredential(credential)
         return Claim(accessKeyID: key, scope: scope, signedHeaders: signed.split(separator: ";").map(String.init), signature: signature,
                      amzDate: amzDate, sessionToken: query["X-Amz-Security-Token"], presignedExpires: expires)
+    }
+
+    /// The scope a request claims (header or presigned query), before anything is verified; for
+    /// answering a failed request in its service's error shape. Nil when there is none.
+    public static func claimedScope(_ request: IncomingAWSRequest) -> SigV4.Scope? {
+        let credential = request.header("Authorization").flatMap { header in
+            header.firstRange(of: "Credential=").map { String(header[$0.upperBound...].prefix { $0 != "," && $0 != " " }) }
+        } ?? request.queryItems.first { $0.0 == "X-Amz-Credential" }?.1
+        return credential.flatMap { try? parseCredential($0).1 }
     }
 
     static func parseCredential(_ text: String) throws -> (String, SigV4.Scope) {

@@ -65,8 +65,7 @@ struct AWSProxyCommand: AsyncParsableCommand {
         } catch {
             throw OperationalFailure("cannot start the in-process gateway: \(error)")
         }
-        let proxy = AWSProxyServer(configuration: configuration, credentials: credentials, gateway: gateway, tokens: TokenStore(audit: log),
-                                   log: log, maximumBody: maxBodyMiB << 20)
+        let proxy = AWSProxyServer(configuration: configuration, credentials: credentials, gateway: gateway, maximumBody: maxBodyMiB << 20)
         do {
             try await proxy.run(host: host, port: port) { bound in
                 FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)\n".utf8))
@@ -82,19 +81,15 @@ final class AWSProxyServer: Sendable {
     let configuration: AWSProxyConfiguration
     let credentials: UpstreamCredentialStore
     let gateway: Gateway
-    let tokens: TokenStore
-    let log: AuditLog
     let maximumBody: Int
     let verifier = SigV4Verifier()
     /// Connections to upstreams are pooled and kept alive; TCP_NODELAY is set by NIO's bootstrap.
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(decompression: .disabled))
 
-    init(configuration: AWSProxyConfiguration, credentials: UpstreamCredentialStore, gateway: Gateway, tokens: TokenStore, log: AuditLog, maximumBody: Int) {
+    init(configuration: AWSProxyConfiguration, credentials: UpstreamCredentialStore, gateway: Gateway, maximumBody: Int) {
         self.configuration = configuration
         self.credentials = credentials
         self.gateway = gateway
-        self.tokens = tokens
-        self.log = log
         self.maximumBody = maximumBody
     }
 
@@ -131,7 +126,7 @@ final class AWSProxyServer: Sendable {
             return cached.credential
         }
         // An unknown key is not cached: the cache must not grow with whatever keys strangers try.
-        guard let found = try? tokens.awsCredentials(accessKeyID: key) else { return nil }
+        guard let found = try? gateway.tokens.awsCredentials(accessKeyID: key) else { return nil }
         let credential = AgentAWSCredential(accessKeyID: found.accessKeyID, secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken,
                                             agent: found.agent, launchedBy: found.token.launchedBy,
                                             expiresAtSeconds: found.token.expiresAtMicros.map { $0 / 1_000_000 })
@@ -162,7 +157,7 @@ final class AWSProxyServer: Sendable {
         case .success(let request):
             verified = request
         case .failure(let failure):
-            let service = AWSHTTPRequestScope.service(of: incoming)
+            let service = SigV4Verifier.claimedScope(incoming)?.service
             let error = AWSErrorResponse.authentication(failure, shape: AWSErrorResponse.shape(of: incoming, service: service), requestID: requestID)
             recordRefusal(incoming, reason: "\(failure)")
             return Self.answer(error)
@@ -244,7 +239,7 @@ final class AWSProxyServer: Sendable {
         let subject = Redactor.redact("\(request.method) \(request.path)"), detail = Redactor.redact(reason)
         let redactions = subject.kinds.map { AuditEntry.Redaction(field: "subject", kind: $0.rawValue) }
             + detail.kinds.map { AuditEntry.Redaction(field: "detail", kind: $0.rawValue) }
-        _ = try? log.appendNow([AuditEntry(timeMicros: AuditLog.nowMicros(), kind: .requestRefused, principal: principal, channel: Channel.awsAPI.rawValue,
+        _ = try? gateway.log.appendNow([AuditEntry(timeMicros: AuditLog.nowMicros(), kind: .requestRefused, principal: principal, channel: Channel.awsAPI.rawValue,
                                            redactions: redactions, subject: subject.text, detail: detail.text)])
     }
 
@@ -252,17 +247,6 @@ final class AWSProxyServer: Sendable {
         var fields = HTTPFields()
         for (name, value) in error.headers { if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) } }
         return Response(status: HTTPResponse.Status(code: error.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: error.body)))
-    }
-}
-
-/// Where the service of an unauthenticated request is named, for the shape of its error.
-enum AWSHTTPRequestScope {
-    static func service(of request: IncomingAWSRequest) -> String? {
-        let credential = request.header("Authorization").flatMap { header in
-            header.firstRange(of: "Credential=").map { String(header[$0.upperBound...].prefix { $0 != "," && $0 != " " }) }
-        } ?? request.queryItems.first { $0.0 == "X-Amz-Credential" }?.1
-        guard let parts = credential?.split(separator: "/"), parts.count == 5 else { return nil }
-        return String(parts[3])
     }
 }
 

@@ -100,12 +100,10 @@ final class UpstreamCredentialStore: Sendable {
         var form = "Action=AssumeRole&Version=2011-06-15&RoleArn=\(SigV4.uriEncode(Array(arn.utf8), keepSlash: false))"
             + "&RoleSessionName=\(SigV4.uriEncode(Array(session.utf8), keepSlash: false))&DurationSeconds=\(duration)"
         if let externalID { form += "&ExternalId=\(SigV4.uriEncode(Array(externalID.utf8), keepSlash: false))" }
-        let request = VerifiedAWSRequest(
-            credential: AgentAWSCredential(accessKeyID: "", secretAccessKey: "", agent: "interlock"),
-            scope: SigV4.Scope(date: "", region: region, service: "sts"), method: "POST", path: "/", rawQuery: "",
-            headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], payload: Array(form.utf8))
-        let endpoint = upstream.endpoint ?? "https://sts.\(region).amazonaws.com"
-        let outgoing = AWSProxyCore.outgoing(request, endpoint: endpoint, credentials: source, now: now)
+        let outgoing = AWSProxyCore.signed(
+            method: "POST", path: "/", rawQuery: "", headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+            payload: Array(form.utf8), service: "sts", region: region, endpoint: upstream.endpoint ?? "https://sts.\(region).amazonaws.com",
+            credentials: source, now: now)
         var call = HTTPClientRequest(url: outgoing.url)
         call.method = .POST
         for header in outgoing.headers { call.headers.add(name: header.name, value: header.value) }

@@ -61,7 +61,7 @@ public enum ConsoleSecurity {
         guard let cookieHeader else { return nil }
         for part in cookieHeader.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
-            if pair.count == 2, pair[0].trimmingCharacters(in: " ") == "interlock_session" {
+            if pair.count == 2, pair[0].drop { $0 == " " } == "interlock_session" {
                 let value = String(pair[1])
                 return value.isEmpty ? nil : value
             }
@@ -77,11 +77,5 @@ public enum FormData {
         var out: [String: String] = [:]
         for (name, value) in PercentEncoding.decodePairs(text, plusIsSpace: true) where out[name] == nil { out[name] = value }
         return out
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in characters: String) -> String {
-        String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
     }
 }

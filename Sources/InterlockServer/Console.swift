@@ -435,21 +435,13 @@ final class Console: Sendable {
 
     func killPage(_ viewer: Viewer, notice: [String: String]?, status: HTTPResponse.Status = .ok) throws -> Response {
         let engaged: [[String: Any]] = try gateway.killSwitch.engaged().map { e in
-            ["scope": Self.scopeText(e.scope), "scopeValue": Self.scopeValue(e.scope), "by": e.engagedBy,
+            ["scope": "\(e.scope)", "scopeValue": Self.scopeValue(e.scope), "by": e.engagedBy,
              "at": AuditEntry.timestamp(micros: e.engagedAtMicros), "reason": e.reason ?? "", "csrf": viewer.csrf].filter { !(($0.value as? String)?.isEmpty ?? false) }
         }
         let agents = Set(try gateway.approvals.list(state: nil, environment: nil, agent: nil, now: AuditLog.nowMicros()).map(\.requester)).sorted()
         return page("kill", ["engaged": engaged, "hasEngaged": !engaged.isEmpty, "csrf": viewer.csrf, "agents": agents,
                              "environments": gateway.policy.environments.map(\.name).sorted()],
                     title: "Kill switch", viewer: viewer, nav: "kill", notice: notice, status: status)
-    }
-
-    static func scopeText(_ scope: KillSwitchStore.Scope) -> String {
-        switch scope {
-        case .everything: "everything"
-        case .agent(let a): "agent \(a)"
-        case .environment(let e): "environment \(e)"
-        }
     }
 
     static func scopeValue(_ scope: KillSwitchStore.Scope) -> String {
@@ -481,7 +473,7 @@ final class Console: Sendable {
             } catch {
                 return try killPage(viewer, notice: ["kind": "error", "text": "\(error)"], status: .conflict)
             }
-            return try killPage(viewer, notice: ["kind": "ok", "text": engage ? "Kill switch engaged for \(Self.scopeText(scope))." : "Kill switch released for \(Self.scopeText(scope))."])
+            return try killPage(viewer, notice: ["kind": "ok", "text": engage ? "Kill switch engaged for \(scope)." : "Kill switch released for \(scope)."])
         }
     }
 
@@ -530,8 +522,6 @@ final class Console: Sendable {
                 let what = e.action.flatMap { try? JSONValue.parse($0) }?["input"].map(GatewayJSON.describeInput) ?? e.operations.joined(separator: ", ")
                 byAgent[agent, default: []].append(["time": AuditEntry.timestamp(micros: e.timeMicros), "environment": e.environment ?? "",
                                                     "what": what, "outcome": e.outcome ?? "", "flag": flagged ? "anomaly" : ""])
-            } else {
-                byAgent[agent, default: []].reserveCapacity(20)
             }
         }
         let agents: [[String: Any]] = byAgent.keys.sorted().map { name in
@@ -550,7 +540,7 @@ final class Console: Sendable {
             chrome["human"] = viewer.name
             chrome["csrf"] = viewer.csrf
             if let engaged = try? gateway.killSwitch.engaged() {
-                chrome["killBanners"] = engaged.map { "for \(Self.scopeText($0.scope)) by \($0.engagedBy)\($0.reason.map { ": " + $0 } ?? ""). Approvals in its scope wait." }
+                chrome["killBanners"] = engaged.map { "for \($0.scope) by \($0.engagedBy)\($0.reason.map { ": " + $0 } ?? ""). Approvals in its scope wait." }
             }
         }
         if let nav { chrome["nav_" + nav] = true }
@@ -565,11 +555,14 @@ final class Console: Sendable {
              viewer: viewer, status: status)
     }
 
-    static func securityHeaders() -> HTTPFields {
+    /// Built once: every console response starts from these.
+    static let securityFields: HTTPFields = {
         var fields = HTTPFields()
         for (name, value) in ConsoleSecurity.headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         return fields
-    }
+    }()
+
+    static func securityHeaders() -> HTTPFields { securityFields }
 
     static func redirect(_ location: String) -> Response {
         var headers = securityHeaders()

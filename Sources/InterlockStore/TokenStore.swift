@@ -56,9 +56,7 @@ public final class TokenStore: Sendable {
         let now = AuditLog.nowMicros()
         let (kind, name, roles) = Self.columns(principal)
         var launcher: String?
-        if case .agent = principal {
-            launcher = launchedBy ?? (creator.hasPrefix("human:") ? String(creator.dropFirst(6)) : nil)
-        }
+        if case .agent = principal { launcher = Self.launcher(launchedBy, creator: creator) }
         try pool.write { db in
             try db.execute(sql: "INSERT INTO token (id, secret_hash, kind, name, roles, created_at, launched_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [id, Data(Self.hash(secret)), kind, name, roles, now, launcher])
@@ -97,7 +95,7 @@ public final class TokenStore: Sendable {
         let id = randomIdentifier(prefix: "tok_")
         let now = AuditLog.nowMicros()
         let expires = lifetimeSeconds.map { now + $0 * 1_000_000 }
-        let launcher = launchedBy ?? (creator.hasPrefix("human:") ? String(creator.dropFirst(6)) : nil)
+        let launcher = Self.launcher(launchedBy, creator: creator)
         // The bearer-token column holds the hash of a throwaway value: an AWS secret must never
         // work as a gateway token.
         let unusable = Data(Self.hash(Self.randomCharacters(43, from: "abcdefghijklmnopqrstuvwxyz0123456789")))
@@ -126,6 +124,11 @@ public final class TokenStore: Sendable {
             guard case .agent(let agent) = token.principal, let secret: String = row["aws_secret_access_key"] else { return nil }
             return AWSCredentials(token: token, accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: row["aws_session_token"], agent: agent)
         }
+    }
+
+    /// The human an agent token acts for: the one named, else the human who created it.
+    static func launcher(_ named: String?, creator: String) -> String? {
+        named ?? (creator.hasPrefix("human:") ? String(creator.dropFirst(6)) : nil)
     }
 
     static func randomCharacters(_ count: Int, from alphabet: String) -> String {
