@@ -80,6 +80,9 @@ public struct AuditEntry: Sendable, Hashable {
     public var subject: String?
     /// Anything else a reviewer needs: a comment, a scope, a message.
     public var detail: String?
+    /// The action's estimated cost in millionths of a US dollar, when one was estimated or stated;
+    /// the cost budgets are rebuilt from it after a restart.
+    public var costMicroUSD: UInt64?
     /// Set by `AuditRecord.redactedEntry`: a fingerprint of the free text as it left redaction, so
     /// the log's own pass can skip an entry nobody has touched since. Not part of the entry's
     /// bytes or its equality.
@@ -91,7 +94,7 @@ public struct AuditEntry: Sendable, Hashable {
         redactions: [Redaction] = [], effect: String? = nil, operations: [String] = [], targets: [String] = [],
         blastRadius: String? = nil, categories: [String] = [], findings: [String] = [], outcome: String? = nil,
         rule: String? = nil, reasons: [String] = [], approvers: [String] = [], policyHash: [UInt8]? = nil,
-        subject: String? = nil, detail: String? = nil
+        subject: String? = nil, detail: String? = nil, costMicroUSD: UInt64? = nil
     ) {
         self.index = index
         self.timeMicros = timeMicros
@@ -116,6 +119,13 @@ public struct AuditEntry: Sendable, Hashable {
         self.policyHash = policyHash
         self.subject = subject
         self.detail = detail
+        self.costMicroUSD = costMicroUSD
+    }
+
+    /// Dollars to the entry's unit, rounded to the nearest millionth; nil for no cost.
+    public static func microUSD(_ dollars: Double?) -> UInt64? {
+        guard let dollars, dollars.isFinite, dollars > 0 else { return nil }
+        return dollars >= 18_000_000_000_000 ? UInt64.max : UInt64((dollars * 1_000_000).rounded())
     }
 }
 

@@ -14,7 +14,7 @@ public enum AuditEntryCodec {
     enum Tag: UInt8 {
         case index = 1, time, kind, principal, launchedBy, channel, environment, actionDigest, action,
              redactions, effect, operations, targets, blastRadius, categories, findings, outcome, rule,
-             reasons, approvers, policyHash, subject, detail
+             reasons, approvers, policyHash, subject, detail, costMicroUSD
     }
 
     public static func encode(_ entry: AuditEntry) -> [UInt8] {
@@ -43,6 +43,7 @@ public enum AuditEntryCodec {
         writer.raw(.policyHash, entry.policyHash)
         writer.text(.subject, entry.subject)
         writer.text(.detail, entry.detail)
+        if let cost = entry.costMicroUSD { writer.integer(.costMicroUSD, cost) }
         return writer.bytes
     }
 
@@ -117,7 +118,8 @@ public enum AuditEntryCodec {
             blastRadius: try reader.text(.blastRadius), categories: try reader.list(.categories),
             findings: try reader.list(.findings), outcome: try reader.text(.outcome), rule: try reader.text(.rule),
             reasons: try reader.list(.reasons), approvers: try reader.list(.approvers),
-            policyHash: try reader.hash(.policyHash), subject: try reader.text(.subject), detail: try reader.text(.detail))
+            policyHash: try reader.hash(.policyHash), subject: try reader.text(.subject), detail: try reader.text(.detail),
+            costMicroUSD: try reader.integer(.costMicroUSD))
     }
 
     private struct Writer {

@@ -35,6 +35,7 @@ extension AuditEntry {
         put("policy_hash", policyHash.map { "sha256:" + Hex.encode($0) })
         put("subject", subject)
         put("detail", detail)
+        if let costMicroUSD { object["cost_usd"] = .double(Double(costMicroUSD) / 1_000_000) }
         return .object(object)
     }
 

@@ -26,6 +26,7 @@ public enum AuditRecord {
             entry.blastRadius = facts.blastRadius.description
             entry.categories = facts.categories.map(\.rawValue).sorted()
             entry.findings = facts.findings.map(\.reason)
+            entry.costMicroUSD = AuditEntry.microUSD(facts.estimatedCostUSD)
         }
         if let decision {
             entry.rule = decision.decidedBy.identifier

@@ -4,12 +4,13 @@ import InterlockPolicy
 /// The gateway's memory of each agent's recent actions per environment, in fixed-size time
 /// buckets so that a decision costs the same after a million actions as after ten: per-second
 /// counts for the last minute, per-minute counts for the last 24 hours, the targets the agent
-/// destroyed, and the operations it has had allowed. Windows are therefore exact to the second
+/// destroyed, the operations it has had allowed, and each task's spend per minute. Windows are therefore exact to the second
 /// (under a minute) or to the minute (longer). Rebuilt from the audit log and the store on start.
 struct ActivityMemory: Sendable {
     /// A provisional count made before the decision is known; settled afterwards.
     struct Reservation: Sendable {
         var keys: [String]
+        var task: String
         var atMicros: Int64
         var counts: Counts
     }
@@ -52,6 +53,29 @@ struct ActivityMemory: Sendable {
         var minuteStamps = [Int64](repeating: -1, count: 1440)
         var destroyed: [String: ActivityHistory.Destruction] = [:]
         var seen: Set<String> = []
+        /// Allowed cost per task, by minute; only tasks that spent something have an entry.
+        var taskSpend: [String: [Int64: Double]] = [:]
+
+        /// What `task` spent in the 24 hours ending at `now`.
+        func spent(task: String, now: Int64) -> Double {
+            guard let minutes = taskSpend[task] else { return 0 }
+            let minute = now / 60_000_000
+            return minutes.reduce(0) { $1.key > minute - 1440 && $1.key <= minute ? $0 + $1.value : $0 }
+        }
+
+        /// Adds (or with a negative amount refunds) spend; minutes older than a day are dropped as
+        /// the task spends again, and tasks idle for a day once there are many.
+        mutating func spend(_ cost: Double, task: String, atMicros: Int64) {
+            guard cost != 0 else { return }
+            let minute = atMicros / 60_000_000
+            var minutes = taskSpend[task] ?? [:]
+            minutes[minute, default: 0] += cost
+            if minutes.count > 64 { minutes = minutes.filter { $0.key > minute - 1440 } }
+            taskSpend[task] = minutes
+            if taskSpend.count > 4096 {
+                taskSpend = taskSpend.filter { $0.value.keys.contains { $0 > minute - 1440 } }
+            }
+        }
 
         mutating func add(_ counts: Counts, atMicros: Int64, sign: Int32) {
             let second = atMicros / 1_000_000
@@ -95,12 +119,16 @@ struct ActivityMemory: Sendable {
 
     static func key(_ agent: String, _ environment: String) -> String { agent + "\u{0}" + environment }
 
+    /// The budget an action's task draws on; actions naming no task share one.
+    static func taskKey(_ task: String?) -> String { task ?? "" }
+
     /// The usage the policy's limits compare against (the most of any candidate environment), with
     /// this action counted provisionally as allowed in each, so that concurrent requests see each
     /// other.
-    mutating func reserve(agent: String, environments: [String], effect: Effect, cost: Double, now: Int64) -> (UsageSnapshot, Reservation) {
+    mutating func reserve(agent: String, task: String?, environments: [String], effect: Effect, cost: Double, now: Int64) -> (UsageSnapshot, Reservation) {
         var usage = UsageSnapshot()
         let counts = Counts.of(effect, cost: cost, allowed: true)
+        let task = Self.taskKey(task)
         let keys = environments.map { Self.key(agent, $0) }
         for key in keys {
             var lane = lanes[key] ?? Lane()
@@ -111,10 +139,12 @@ struct ActivityMemory: Sendable {
             usage.destructiveLastMinute = max(usage.destructiveLastMinute, Int(minute.destructive))
             usage.destructiveLastHour = max(usage.destructiveLastHour, Int(hour.destructive))
             usage.costTodayUSD = max(usage.costTodayUSD, day.cost)
+            usage.costThisTaskUSD = max(usage.costThisTaskUSD, lane.spent(task: task, now: now))
             lane.add(counts, atMicros: now, sign: 1)
+            lane.spend(counts.cost, task: task, atMicros: now)
             lanes[key] = lane
         }
-        return (usage, Reservation(keys: keys, atMicros: now, counts: counts))
+        return (usage, Reservation(keys: keys, task: task, atMicros: now, counts: counts))
     }
 
     /// Settles a provisional count: a refused action keeps only its burst count.
@@ -122,7 +152,10 @@ struct ActivityMemory: Sendable {
         guard !allowed else { return }
         var refund = reservation.counts
         refund.destructiveRequests = 0
-        for key in reservation.keys { lanes[key]?.add(refund, atMicros: reservation.atMicros, sign: -1) }
+        for key in reservation.keys {
+            lanes[key]?.add(refund, atMicros: reservation.atMicros, sign: -1)
+            lanes[key]?.spend(-refund.cost, task: reservation.task, atMicros: reservation.atMicros)
+        }
     }
 
     /// What the anomaly rules read, without the action being decided.
@@ -154,11 +187,13 @@ struct ActivityMemory: Sendable {
     }
 
     /// Replays one recorded decision (on start).
-    mutating func restore(agent: String, environment: String, effect: Effect, operations: [String], targets: [String],
+    mutating func restore(agent: String, task: String?, environment: String, effect: Effect, operations: [String], targets: [String],
                           cost: Double, allowed: Bool, atMicros: Int64) {
         let key = Self.key(agent, environment)
         var lane = lanes[key] ?? Lane()
-        lane.add(Counts.of(effect, cost: cost, allowed: allowed), atMicros: atMicros, sign: 1)
+        let counts = Counts.of(effect, cost: cost, allowed: allowed)
+        lane.add(counts, atMicros: atMicros, sign: 1)
+        lane.spend(counts.cost, task: Self.taskKey(task), atMicros: atMicros)
         if allowed, effect == .destructive { lane.remember(destroyed: targets, by: operations, at: atMicros) }
         lanes[key] = lane
     }

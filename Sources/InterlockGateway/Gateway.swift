@@ -70,7 +70,7 @@ public final class Gateway: Sendable {
         self.memory = Mutex(ActivityMemory())
         self.cache = Mutex(StoreCache())
         try log.recordPolicyLoad(hash: policy.hash, source: policy.source, principal: "system")
-        try rebuildMemory(policy: policy)
+        try rebuildMemory()
         try refreshCache(now: AuditLog.nowMicros())
     }
 
@@ -89,7 +89,7 @@ public final class Gateway: Sendable {
         // Usage is read and this action provisionally counted in one step, so that concurrent
         // requests cannot all slip under a rate limit; the entry is settled below.
         let (usage, reservation) = memory.withLock {
-            $0.reserve(agent: agent, environments: candidates, effect: facts.effect, cost: facts.estimatedCostUSD ?? 0, now: now)
+            $0.reserve(agent: agent, task: action.principal.task, environments: candidates, effect: facts.effect, cost: facts.estimatedCostUSD ?? 0, now: now)
         }
         var settled = false
         defer { if !settled { memory.withLock { $0.settle(reservation, allowed: false) } } }
@@ -331,7 +331,7 @@ public final class Gateway: Sendable {
 
     /// After a restart the rate, burst and delete-then-recreate windows start from the audit
     /// log's last 24 hours, and first-time knowledge from the store.
-    private func rebuildMemory(policy: LoadedPolicy) throws {
+    private func rebuildMemory() throws {
         let now = AuditLog.nowMicros()
         let seen = try activityStore.seenOperations()
         let entries = try activityStore.recentDecisions(sinceMicros: now - 86_400_000_000)
@@ -341,15 +341,14 @@ public final class Gateway: Sendable {
                 guard entry.principal.hasPrefix("agent:"), let environment = entry.environment else { continue }
                 let effect = entry.effect.flatMap(Effect.init(rawValue:)) ?? .unknown
                 let allowed = entry.outcome == "allow" || entry.outcome == "supervised"
-                var cost = 0.0
-                // Costs are not in the entry; the classifiers that estimate them re-read the stored
-                // (redacted) action. Redaction removes secrets, not instance types or counts.
-                if allowed, entry.operations.contains(where: { $0.hasPrefix("aws:") || $0.hasPrefix("terraform:") }),
-                   let text = entry.action, let json = try? JSONValue.parse(text),
-                   let action = try? ActionDocument.decode(json, defaultPrincipal: Principal(agent: "restored"), defaultChannel: .httpAPI) {
-                    cost = policy.classifiers.classify(action).estimatedCostUSD ?? 0
+                let cost = Double(entry.costMicroUSD ?? 0) / 1_000_000
+                var task: String?
+                // Only a cost needs the task it was spent on, which the stored action names.
+                if allowed, cost > 0, let text = entry.action, let json = try? JSONValue.parse(text),
+                   case .object(let document) = json, case .object(let principal)? = document["principal"] {
+                    task = principal["task"]?.stringValue
                 }
-                memory.restore(agent: String(entry.principal.dropFirst(6)), environment: environment, effect: effect,
+                memory.restore(agent: String(entry.principal.dropFirst(6)), task: task, environment: environment, effect: effect,
                                operations: entry.operations, targets: entry.targets, cost: cost, allowed: allowed, atMicros: entry.timeMicros)
             }
         }

@@ -121,6 +121,9 @@ public struct Limit: Sendable {
     public var maxCostUSD: Double?
     /// Most estimated cost per agent per day, in US dollars.
     public var maxCostPerDayUSD: Double?
+    /// Most estimated cost of one agent's task over the last 24 hours, in US dollars. Actions that
+    /// name no task share one budget, so leaving the task out never buys a fresh one.
+    public var maxCostPerTaskUSD: Double?
     public var writesPerMinute: Int?
     /// Destructive and unknown actions count here: an action we cannot read may be destructive.
     public var destructivePerMinute: Int?
@@ -137,12 +140,16 @@ public struct UsageSnapshot: Sendable, Hashable {
     public var destructiveLastMinute: Int
     public var destructiveLastHour: Int
     public var costTodayUSD: Double
+    /// Spent by the action's task (the agent's, over the last 24 hours).
+    public var costThisTaskUSD: Double
 
-    public init(writesLastMinute: Int = 0, destructiveLastMinute: Int = 0, destructiveLastHour: Int = 0, costTodayUSD: Double = 0) {
+    public init(writesLastMinute: Int = 0, destructiveLastMinute: Int = 0, destructiveLastHour: Int = 0, costTodayUSD: Double = 0,
+                costThisTaskUSD: Double = 0) {
         self.writesLastMinute = writesLastMinute
         self.destructiveLastMinute = destructiveLastMinute
         self.destructiveLastHour = destructiveLastHour
         self.costTodayUSD = costTodayUSD
+        self.costThisTaskUSD = costThisTaskUSD
     }
 
     public static let none = UsageSnapshot()

@@ -325,6 +325,7 @@ enum LimitBreach: CustomStringConvertible {
     case unknownBlastRadius(max: Int)
     case costPerAction(Double, max: Double)
     case costPerDay(Double, max: Double)
+    case costPerTask(Double, max: Double)
     case writesPerMinute(Int, max: Int)
     case destructivePerMinute(Int, max: Int)
     case destructivePerHour(Int, max: Int)
@@ -335,6 +336,7 @@ enum LimitBreach: CustomStringConvertible {
         case .unknownBlastRadius(let max): "blast radius unknown (limit \(max) resources)"
         case .costPerAction(let c, let max): "estimated cost $\(c) (limit $\(max) per action)"
         case .costPerDay(let c, let max): "cost today would reach $\(c) (limit $\(max) per day)"
+        case .costPerTask(let c, let max): "this task's cost would reach $\(c) (limit $\(max) per task)"
         case .writesPerMinute(let n, let max): "\(n) writes in a minute (limit \(max))"
         case .destructivePerMinute(let n, let max): "\(n) destructive actions in a minute (limit \(max))"
         case .destructivePerHour(let n, let max): "\(n) destructive actions in an hour (limit \(max))"
@@ -366,6 +368,9 @@ enum LimitChecker {
             }
             if let max = limit.maxCostPerDayUSD, let cost = facts.estimatedCostUSD, usage.costTodayUSD + cost > max {
                 return .costPerDay(usage.costTodayUSD + cost, max: max)
+            }
+            if let max = limit.maxCostPerTaskUSD, let cost = facts.estimatedCostUSD, usage.costThisTaskUSD + cost > max {
+                return .costPerTask(usage.costThisTaskUSD + cost, max: max)
             }
         }
         if effect == .write, let max = limit.writesPerMinute, usage.writesLastMinute + 1 > max {

@@ -16,7 +16,7 @@ public enum PolicyLoader {
     static let matchKeys = ["operations", "effects", "categories", "targets", "environments", "principals", "launched_by", "tasks", "channels"]
     static let approvalKeys = ["approvers", "roles", "timeout", "require_context"]
     static let limitKeys = [
-        "id", "environments", "principals", "max_resources", "max_cost_usd", "max_cost_per_day_usd",
+        "id", "environments", "principals", "max_resources", "max_cost_usd", "max_cost_per_day_usd", "max_cost_per_task_usd",
         "writes_per_minute", "destructive_per_minute", "destructive_per_hour", "on_exceed",
     ]
 
@@ -390,6 +390,7 @@ public enum PolicyLoader {
                 case "max_resources": limit.maxResources = r.int(f.value, what, minimum: 0); measures += 1
                 case "max_cost_usd": limit.maxCostUSD = r.double(f.value, what); measures += 1
                 case "max_cost_per_day_usd": limit.maxCostPerDayUSD = r.double(f.value, what); measures += 1
+                case "max_cost_per_task_usd": limit.maxCostPerTaskUSD = r.double(f.value, what); measures += 1
                 case "writes_per_minute": limit.writesPerMinute = r.int(f.value, what, minimum: 0); measures += 1
                 case "destructive_per_minute": limit.destructivePerMinute = r.int(f.value, what, minimum: 0); measures += 1
                 case "destructive_per_hour": limit.destructivePerHour = r.int(f.value, what, minimum: 0); measures += 1
@@ -410,7 +411,7 @@ public enum PolicyLoader {
             }
             if measures == 0 {
                 r.error(item, "limit `\(limit.id)` limits nothing",
-                    hint: "add one of max_resources, max_cost_usd, max_cost_per_day_usd, writes_per_minute, destructive_per_minute, destructive_per_hour")
+                    hint: "add one of max_resources, max_cost_usd, max_cost_per_day_usd, max_cost_per_task_usd, writes_per_minute, destructive_per_minute, destructive_per_hour")
             }
             out.append(limit)
         }

@@ -69,6 +69,7 @@ public enum PolicyRenderer {
                 if let v = limit.maxResources { out.append("    max_resources: \(v)") }
                 if let v = limit.maxCostUSD { out.append("    max_cost_usd: \(v)") }
                 if let v = limit.maxCostPerDayUSD { out.append("    max_cost_per_day_usd: \(v)") }
+                if let v = limit.maxCostPerTaskUSD { out.append("    max_cost_per_task_usd: \(v)") }
                 if let v = limit.writesPerMinute { out.append("    writes_per_minute: \(v)") }
                 if let v = limit.destructivePerMinute { out.append("    destructive_per_minute: \(v)") }
                 if let v = limit.destructivePerHour { out.append("    destructive_per_hour: \(v)") }

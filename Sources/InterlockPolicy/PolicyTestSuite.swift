@@ -40,7 +40,7 @@ public struct PolicyTestSuite: Sendable {
     static let suiteKeys = ["policy", "cases"]
     static let caseKeys = ["name", "action", "facts", "usage", "expect"]
     static let expectKeys = ["decision", "environment", "rule", "approvers"]
-    static let usageKeys = ["writes_last_minute", "destructive_last_minute", "destructive_last_hour", "cost_today_usd"]
+    static let usageKeys = ["writes_last_minute", "destructive_last_minute", "destructive_last_hour", "cost_today_usd", "cost_this_task_usd"]
 
     public static func parse(text: String, file: String) throws(PolicyLoadError) -> PolicyTestSuite {
         let r = YAMLReader(file: file)
@@ -107,6 +107,7 @@ public struct PolicyTestSuite: Sendable {
                     case "destructive_last_minute": usage.destructiveLastMinute = r.int(e.value, "`\(e.key)`", minimum: 0) ?? 0
                     case "destructive_last_hour": usage.destructiveLastHour = r.int(e.value, "`\(e.key)`", minimum: 0) ?? 0
                     case "cost_today_usd": usage.costTodayUSD = r.double(e.value, "`\(e.key)`") ?? 0
+                    case "cost_this_task_usd": usage.costThisTaskUSD = r.double(e.value, "`\(e.key)`") ?? 0
                     default: break
                     }
                 }

@@ -26,6 +26,19 @@ struct AuditEntryCodecTests {
         #expect(Hex.encode(AuditEntryCodec.encode(entry)) == expected)
     }
 
+    @Test("the cost is the last field, tag 24, in millionths of a dollar")
+    func cost() throws {
+        var entry = AuditEntry(index: 1, timeMicros: 2, kind: .decision, principal: "agent:a")
+        let plain = AuditEntryCodec.encode(entry)
+        entry.costMicroUSD = AuditEntry.microUSD(12.5)
+        let bytes = AuditEntryCodec.encode(entry)
+        #expect(Hex.encode(bytes) == Hex.encode(plain) + "1800000008" + "0000000000bebc20")
+        #expect(try AuditEntryCodec.decode(bytes).costMicroUSD == 12_500_000)
+        #expect(entry.json["cost_usd"]?.doubleValue == 12.5)
+        #expect(AuditEntry.microUSD(0) == nil && AuditEntry.microUSD(-1) == nil && AuditEntry.microUSD(.nan) == nil)
+        #expect(AuditEntry.microUSD(1e300) == UInt64.max)
+    }
+
     @Test("decode inverts encode for arbitrary entries")
     func roundTrip() async {
         let text = Gen.element(of: ["a", "b:", "-", "é", "✓", " ", "\n", "{}", "\""]).map { $0! }.array(of: 0...6).map { $0.joined() }
@@ -39,6 +52,7 @@ struct AuditEntryCodecTests {
             entry.targets = list
             entry.kind = AuditEntry.Kind.allCases[seed % AuditEntry.Kind.allCases.count]
             entry.actionDigest = flag ? nil : entry.actionDigest
+            entry.costMicroUSD = flag ? nil : UInt64(seed)
             let bytes = AuditEntryCodec.encode(entry)
             #expect((try? AuditEntryCodec.decode(bytes)) == entry)
             #expect(bytes.withUnsafeBytes { AuditEntryCodec.claimedIndex($0) } == entry.index)

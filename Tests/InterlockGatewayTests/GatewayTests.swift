@@ -111,6 +111,39 @@ struct GatewayLimitTests {
         #expect(over.outcome == .pending)
         #expect(over.decision.decidedBy == .limit("budget"))
     }
+
+    @Test("cost per task: each task has its own budget, actions naming no task share one, and a restart remembers the spend")
+    func costPerTask() async throws {
+        let fixture = try GatewayFixture(policy: policy(limits: "[{id: task-budget, max_cost_per_task_usd: 100, on_exceed: blocked}]"))
+        defer { fixture.remove() }
+        func spend(_ task: String?, _ path: String) -> Action {
+            var action = shell("touch \(path)")
+            action.principal.task = task
+            return action
+        }
+        let cost = try #require(try ActionDocument.decodeFacts(.object(["effect": .string("write"), "cost_usd": .double(60.5)]), path: "facts"))
+        var gateway = try fixture.open()
+        #expect(try await gateway.decide(spend("JIRA-1", "/srv/a"), stated: cost).outcome == .allow)
+        #expect(try await gateway.decide(spend("JIRA-2", "/srv/b"), stated: cost).outcome == .allow)
+        #expect(try await gateway.decide(spend(nil, "/srv/c"), stated: cost).outcome == .allow)
+        // A refused action spends nothing: the budget is still 60.5 spent, not 121.
+        #expect(try await gateway.decide(spend(nil, "/srv/d"), stated: cost).outcome == .deny)
+        gateway = try fixture.open()
+        let over = try await gateway.decide(spend("JIRA-1", "/srv/e"), stated: cost)
+        #expect(over.outcome == .deny)
+        #expect(over.decision.decidedBy == .limit("task-budget"))
+        #expect(over.message.contains("this task's cost would reach $121.0 (limit $100.0 per task)"))
+        let untasked = try await gateway.decide(spend(nil, "/srv/f"), stated: cost)
+        #expect(untasked.decision.decidedBy == .limit("task-budget"))
+        // Within budget still: a cheap action on the same task, and a fresh task.
+        let cheap = try #require(try ActionDocument.decodeFacts(.object(["effect": .string("write"), "cost_usd": .int(39)]), path: "facts"))
+        #expect(try await gateway.decide(spend("JIRA-1", "/srv/g"), stated: cheap).outcome == .allow)
+        #expect(try await gateway.decide(spend("JIRA-3", "/srv/h"), stated: cost).outcome == .allow)
+        // Another agent's task of the same name has its own budget.
+        var other = spend("JIRA-1", "/srv/i")
+        other.principal.agent = "other"
+        #expect(try await gateway.decide(other, stated: cost).outcome == .allow)
+    }
 }
 
 @Suite("Gateway: anomaly rules escalate and say why")

@@ -79,6 +79,37 @@ struct PolicyCorpusTests {
         #expect(failures.first?.description.hasPrefix("s.yaml:3:5: case `wrong on purpose` failed: decision is autonomous") == true)
     }
 
+    @Test("a task's cost budget: the stated usage plus the action's cost against the limit, which survives rendering")
+    func taskBudget() throws {
+        let policyText = """
+            version: 1
+            environments:
+              production: {tiers: {read: autonomous, write: autonomous, destructive: gated, unknown: gated}}
+            limits:
+              - {id: task-budget, environments: [production], max_cost_per_task_usd: 100, on_exceed: blocked}
+            """
+        let (policy, _) = try PolicyLoader.load(text: policyText, file: "p.yaml")
+        let suite = try PolicyTestSuite.parse(
+            text: """
+                policy: p.yaml
+                cases:
+                  - name: within the task's budget
+                    action: {environment: production, input: {kind: shell, command: "touch a"}}
+                    facts: {effect: write, operations: ["shell:touch"], cost_usd: 40}
+                    usage: {cost_this_task_usd: 60, cost_today_usd: 5000}
+                    expect: {decision: autonomous}
+                  - name: past the task's budget
+                    action: {environment: production, input: {kind: shell, command: "touch a"}}
+                    facts: {effect: write, operations: ["shell:touch"], cost_usd: 40.01}
+                    usage: {cost_this_task_usd: 60}
+                    expect: {decision: blocked, rule: "limit:task-budget"}
+                """, file: "s.yaml")
+        for candidate in [policy, try PolicyLoader.load(text: PolicyRenderer.render(policy), file: "r.yaml").0] {
+            let failures = suite.run(policy: candidate) { ClassifierSet.standard.classify($0) }
+            #expect(failures.isEmpty, "\(failures.map(\.description).joined(separator: "\n"))")
+        }
+    }
+
     @Test("rendering a policy and loading it back decides the same way")
     func renderRoundTrip() throws {
         let rendered = PolicyRenderer.render(BuiltinPolicy.policy)
