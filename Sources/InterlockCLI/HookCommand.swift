@@ -141,6 +141,9 @@ struct HookRunner {
             host == .claude ? ClaudeCodeHook.answer(verdict) : KiroHook.answer(verdict)
         }
         let result: HookAnswer
+        // Kept until the process exits: closing the store would checkpoint its write-ahead log
+        // first, work the answer need not wait for (the next process to open it recovers the log).
+        var decider: DoorDecider?
         do {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             let payload: JSONValue
@@ -152,12 +155,12 @@ struct HookRunner {
             let action = try toAction(payload, identity)
             // Lets the tests prove that a crash blocks the call; it can only make the hook refuse.
             if ProcessInfo.processInfo.environment["INTERLOCK_TEST_CRASH"] == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
-            let verdict = try await DoorDecider(policy: options.policy, home: options.home, client: options.client).decide(action)
-            result = answer(verdict)
+            decider = try DoorDecider(policy: options.policy, home: options.home, client: options.client)
+            result = answer(try await decider!.decide(action))
         } catch {
             result = HookAnswer.failClosed("\(error)")
         }
-        deadline.finish(with: result)
+        withExtendedLifetime(decider) { deadline.finish(with: result) }
     }
 }
 

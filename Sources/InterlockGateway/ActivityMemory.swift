@@ -15,7 +15,7 @@ struct ActivityMemory: Sendable {
         var counts: Counts
     }
 
-    struct Counts: Sendable {
+    struct Counts: Sendable, Equatable {
         /// Allowed writes.
         var writes: Int32 = 0
         /// Allowed destructive or unknown actions.
@@ -205,6 +205,148 @@ extension ActivityMemory.Lane {
         // Bounded: past a few thousand targets, forget those destroyed more than a day ago.
         if destroyed.count > 4096 {
             destroyed = destroyed.filter { now - $0.value.atMicros < 86_400_000_000 }
+        }
+    }
+}
+
+/// `ActivityMemory` as saved between starts (`ActivityStore.saveActivitySnapshot`): the buckets
+/// still inside their windows, the destroyed targets and the tasks' spend. What each agent has
+/// seen is kept in its own table and not repeated here. Stored as compact JSON through the core's
+/// own JSON reader and writer, which a starting hook has loaded anyway.
+struct ActivitySnapshot: Sendable, Equatable {
+    static let currentVersion: Int64 = 1
+
+    struct Bucket: Sendable, Equatable {
+        var time: Int64
+        var counts: ActivityMemory.Counts
+    }
+
+    struct Destroyed: Sendable, Equatable {
+        var target: String
+        var atMicros: Int64
+        var operations: [String]
+    }
+
+    struct TaskSpend: Sendable, Equatable {
+        var task: String
+        var minutes: [Int64]
+        var costs: [Double]
+    }
+
+    struct Lane: Sendable, Equatable {
+        var agent: String
+        var environment: String
+        var seconds: [Bucket]
+        var minutes: [Bucket]
+        var destroyed: [Destroyed]
+        var tasks: [TaskSpend]
+    }
+
+    var lanes: [Lane] = []
+
+    init(lanes: [Lane] = []) { self.lanes = lanes }
+
+    /// `{"version":1,"lanes":[{"agent","environment","seconds":[[time,writes,destructive,requests,cost]...],
+    /// "minutes":[...],"destroyed":[[target,at,[operations]]...],"tasks":[[task,[minutes],[costs]]...]}]}`
+    var json: JSONValue {
+        func buckets(_ list: [Bucket]) -> JSONValue {
+            .array(list.map { b in
+                .array([.int(b.time), .int(Int64(b.counts.writes)), .int(Int64(b.counts.destructive)),
+                        .int(Int64(b.counts.destructiveRequests)), .double(b.counts.cost)])
+            })
+        }
+        return .object([
+            "version": .int(Self.currentVersion),
+            "lanes": .array(lanes.map { lane in
+                .object([
+                    "agent": .string(lane.agent), "environment": .string(lane.environment),
+                    "seconds": buckets(lane.seconds), "minutes": buckets(lane.minutes),
+                    "destroyed": .array(lane.destroyed.map { .array([.string($0.target), .int($0.atMicros), .array($0.operations.map(JSONValue.string))]) }),
+                    "tasks": .array(lane.tasks.map { .array([.string($0.task), .array($0.minutes.map(JSONValue.int)), .array($0.costs.map(JSONValue.double))]) }),
+                ])
+            }),
+        ])
+    }
+
+    /// Nil for anything but a well-formed snapshot of this version.
+    init?(json: JSONValue) {
+        guard json["version"]?.intValue == Self.currentVersion, let lanes = json["lanes"]?.arrayValue else { return nil }
+        func int32(_ v: JSONValue) -> Int32? { v.intValue.flatMap { Int32(exactly: $0) } }
+        func buckets(_ v: JSONValue?) -> [Bucket]? {
+            guard let list = v?.arrayValue else { return nil }
+            var out: [Bucket] = []
+            for item in list {
+                guard let a = item.arrayValue, a.count == 5, let time = a[0].intValue, time >= 0,
+                      let w = int32(a[1]), let d = int32(a[2]), let r = int32(a[3]), let c = a[4].doubleValue else { return nil }
+                out.append(Bucket(time: time, counts: .init(writes: w, destructive: d, destructiveRequests: r, cost: c)))
+            }
+            return out
+        }
+        for item in lanes {
+            guard let agent = item["agent"]?.stringValue, let environment = item["environment"]?.stringValue,
+                  let seconds = buckets(item["seconds"]), let minutes = buckets(item["minutes"]),
+                  let destroyedList = item["destroyed"]?.arrayValue, let taskList = item["tasks"]?.arrayValue else { return nil }
+            var lane = Lane(agent: agent, environment: environment, seconds: seconds, minutes: minutes, destroyed: [], tasks: [])
+            for d in destroyedList {
+                guard let a = d.arrayValue, a.count == 3, let target = a[0].stringValue, let at = a[1].intValue,
+                      let operations = a[2].arrayValue?.compactMap(\.stringValue) else { return nil }
+                lane.destroyed.append(Destroyed(target: target, atMicros: at, operations: operations))
+            }
+            for t in taskList {
+                guard let a = t.arrayValue, a.count == 3, let task = a[0].stringValue,
+                      let minutes = a[1].arrayValue?.compactMap(\.intValue), let costs = a[2].arrayValue?.compactMap(\.doubleValue),
+                      minutes.count == costs.count else { return nil }
+                lane.tasks.append(TaskSpend(task: task, minutes: minutes, costs: costs))
+            }
+            self.lanes.append(lane)
+        }
+    }
+}
+
+extension ActivityMemory {
+    /// What is still inside a window at `now`.
+    func snapshot(now: Int64) -> ActivitySnapshot {
+        let second = now / 1_000_000
+        let minute = second / 60
+        func buckets(_ counts: [Counts], _ stamps: [Int64], after oldest: Int64) -> [ActivitySnapshot.Bucket] {
+            stamps.indices.compactMap { i in
+                guard stamps[i] > oldest else { return nil }
+                return .init(time: stamps[i], counts: counts[i])
+            }
+        }
+        var snapshot = ActivitySnapshot()
+        for (key, lane) in lanes.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { continue }
+            let tasks = lane.taskSpend.sorted { $0.key < $1.key }.compactMap { task, spend -> ActivitySnapshot.TaskSpend? in
+                let kept = spend.filter { $0.key > minute - 1440 }.sorted { $0.key < $1.key }
+                return kept.isEmpty ? nil : .init(task: task, minutes: kept.map(\.key), costs: kept.map(\.value))
+            }
+            snapshot.lanes.append(ActivitySnapshot.Lane(
+                agent: String(parts[0]), environment: String(parts[1]),
+                seconds: buckets(lane.seconds, lane.secondStamps, after: second - 60),
+                minutes: buckets(lane.minutes, lane.minuteStamps, after: minute - 1440),
+                destroyed: lane.destroyed.sorted { $0.key < $1.key }.map { .init(target: $0.key, atMicros: $0.value.atMicros, operations: $0.value.operations) },
+                tasks: tasks))
+        }
+        return snapshot
+    }
+
+    init(_ snapshot: ActivitySnapshot) {
+        self.init()
+        for saved in snapshot.lanes {
+            var lane = Lane()
+            for b in saved.seconds where b.time >= 0 {
+                lane.secondStamps[Int(b.time % 60)] = b.time
+                lane.seconds[Int(b.time % 60)] = b.counts
+            }
+            for b in saved.minutes where b.time >= 0 {
+                lane.minuteStamps[Int(b.time % 1440)] = b.time
+                lane.minutes[Int(b.time % 1440)] = b.counts
+            }
+            for d in saved.destroyed { lane.destroyed[d.target] = ActivityHistory.Destruction(atMicros: d.atMicros, operations: d.operations) }
+            for t in saved.tasks { lane.taskSpend[t.task] = Dictionary(zip(t.minutes, t.costs), uniquingKeysWith: +) }
+            lanes[Self.key(saved.agent, saved.environment)] = lane
         }
     }
 }

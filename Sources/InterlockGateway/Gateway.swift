@@ -330,12 +330,28 @@ public final class Gateway: Sendable {
     }
 
     /// After a restart the rate, burst and delete-then-recreate windows start from the audit
-    /// log's last 24 hours, and first-time knowledge from the store.
+    /// log's last 24 hours, and first-time knowledge from the store. The last saved snapshot of
+    /// that memory spares a start from decoding the whole day's log (a hook starts on every tool
+    /// call): only entries after it are replayed, and once that tail is long a new snapshot is saved.
     private func rebuildMemory() throws {
         let now = AuditLog.nowMicros()
         let seen = try activityStore.seenOperations()
-        let entries = try activityStore.recentDecisions(sinceMicros: now - 86_400_000_000)
-        memory.withLock { memory in
+        var start = ActivityMemory()
+        var fromIndex: UInt64 = 0
+        if let saved = try activityStore.activitySnapshot(),
+           let json = try? JSONValue.parse(saved.data), let snapshot = ActivitySnapshot(json: json) {
+            start = ActivityMemory(snapshot)
+            fromIndex = saved.logSize
+        }
+        var (entries, logSize) = try activityStore.recentDecisions(sinceMicros: now - 86_400_000_000, fromIndex: fromIndex)
+        if logSize < fromIndex {
+            // A snapshot of a longer log than this one describes some other history: start over.
+            start = ActivityMemory()
+            fromIndex = 0
+            (entries, logSize) = try activityStore.recentDecisions(sinceMicros: now - 86_400_000_000)
+        }
+        let snapshot = memory.withLock { memory -> ActivitySnapshot? in
+            memory = start
             for s in seen { memory.markSeen(agent: s.agent, environment: s.environment, operation: s.operation) }
             for entry in entries {
                 guard entry.principal.hasPrefix("agent:"), let environment = entry.environment else { continue }
@@ -351,8 +367,15 @@ public final class Gateway: Sendable {
                 memory.restore(agent: String(entry.principal.dropFirst(6)), task: task, environment: environment, effect: effect,
                                operations: entry.operations, targets: entry.targets, cost: cost, allowed: allowed, atMicros: entry.timeMicros)
             }
+            return logSize - fromIndex >= Self.snapshotEvery ? memory.snapshot(now: now) : nil
+        }
+        if let snapshot {
+            try activityStore.saveActivitySnapshot(logSize: logSize, data: Data(snapshot.json.jsonText().utf8))
         }
     }
+
+    /// How many log entries past the last snapshot a start replays before it saves a new one.
+    static let snapshotEvery: UInt64 = 64
 }
 
 /// What the gateway answered, and everything behind it.

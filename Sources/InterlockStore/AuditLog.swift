@@ -50,7 +50,9 @@ public final class AuditLog: Sendable {
         self.options = options
         let pool = try InterlockDatabase.open(home: home)
         self.pool = pool
-        let origin = try pool.write { db -> String in
+        // Every hook call opens the log, so an open that has nothing to create only reads.
+        let known = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'origin'") }
+        let origin = try known ?? pool.write { db -> String in
             if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'origin'") { return existing }
             let origin = randomIdentifier(prefix: "interlock.audit/")
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('origin', ?)", arguments: [origin])
@@ -59,9 +61,15 @@ public final class AuditLog: Sendable {
         self.origin = origin
         let signer = try AuditSigningKey.loadOrCreate(home: home, name: origin)
         self.signer = Mutex(signer)
-        try pool.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO audit_key (verifier, added_at) VALUES (?, ?)",
-                           arguments: [signer.verifier.text, Int64(Date().timeIntervalSince1970)])
+        let verifier = signer.verifier.text
+        let registered = try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_key WHERE verifier = ?)", arguments: [verifier]) ?? false
+        }
+        if !registered {
+            try pool.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO audit_key (verifier, added_at) VALUES (?, ?)",
+                               arguments: [verifier, Int64(Date().timeIntervalSince1970)])
+            }
         }
     }
 

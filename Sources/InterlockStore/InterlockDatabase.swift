@@ -165,6 +165,17 @@ enum InterlockDatabase {
                 CREATE UNIQUE INDEX token_by_aws_access_key ON token (aws_access_key_id) WHERE aws_access_key_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v8 activity snapshot") { db in
+            try db.execute(sql: """
+                -- The gateway's summary of the last day's activity (rate and cost counts, destroyed
+                -- targets) as of the log's first log_size entries: a start replays only what came after.
+                CREATE TABLE activity_snapshot (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    log_size INTEGER NOT NULL,
+                    data BLOB NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -146,6 +146,34 @@ struct GatewayLimitTests {
     }
 }
 
+@Suite("Gateway: a start replays only the log after the last activity snapshot")
+struct GatewaySnapshotTests {
+    @Test("past 64 new entries a start saves a snapshot; later starts keep the limits and the destroyed targets it holds, plus what came after")
+    func snapshotAcrossRestarts() async throws {
+        let fixture = try GatewayFixture(policy: policy(
+            anomalies: "{first_time: false, delete_recreate_window: 1h, destructive_burst: 0, after_kill_release: off}",
+            limits: "[{id: writes, writes_per_minute: 70, on_exceed: gated}]"))
+        defer { fixture.remove() }
+        var gateway = try fixture.open()
+        #expect(try await gateway.decide(shell("rm -rf /srv/stack")).outcome == .allow)
+        for i in 0..<66 { #expect(try await gateway.decide(shell("touch /srv/f\(i)")).outcome == .allow) }
+        let store = ActivityStore(audit: gateway.log)
+        #expect(try store.activitySnapshot() == nil)
+        gateway = try fixture.open()
+        let saved = try #require(try store.activitySnapshot())
+        #expect(saved.logSize == (try gateway.log.size))
+        // The next start replays nothing and saves nothing new.
+        gateway = try fixture.open()
+        #expect(try store.activitySnapshot()?.logSize == saved.logSize)
+        for i in 66..<70 { #expect(try await gateway.decide(shell("touch /srv/f\(i)")).outcome == .allow) }
+        gateway = try fixture.open()
+        let over = try await gateway.decide(shell("touch /srv/f70"))
+        #expect(over.decision.decidedBy == .limit("writes"))
+        let recreate = try await gateway.decide(shell("mkdir /srv/stack"))
+        #expect(recreate.anomalies.map(\.kind) == [.deleteRecreate])
+    }
+}
+
 @Suite("Gateway: anomaly rules escalate and say why")
 struct GatewayAnomalyTests {
     @Test("first time: an agent's first write in production waits for a human; once approved and run, it is known")
