@@ -105,7 +105,15 @@ final class AWSProxyServer: Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: "interlock-aws-proxy"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+        let summaries = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(10))
+                await recordClosedRefusalWindows()
+            }
+        }
+        defer { summaries.cancel() }
         try await app.runService()
+        await recordClosedRefusalWindows(stopping: true)
         try? await client.shutdown()
     }
 
@@ -159,23 +167,23 @@ final class AWSProxyServer: Sendable {
         case .failure(let failure):
             let service = SigV4Verifier.claimedScope(incoming)?.service
             let error = AWSErrorResponse.authentication(failure, shape: AWSErrorResponse.shape(of: incoming, service: service), requestID: requestID)
-            recordRefusal(incoming, reason: "\(failure)")
+            await recordRefusal(incoming, reason: "\(failure)")
             return Self.answer(error)
         }
         let shape = AWSErrorResponse.shape(of: incoming, service: verified.scope.service)
         if let ambiguity = AWSProxyCore.ambiguity(incoming) {
             let message = "Interlock: \(ambiguity); send it one way only"
-            recordRefusal(incoming, reason: message, agent: verified.credential.agent)
+            await recordRefusal(incoming, reason: message, agent: verified.credential.agent)
             return Self.answer(AWSErrorResponse.make(code: "InvalidRequest", message: message, status: 400, shape: shape, requestID: requestID))
         }
         guard let upstream = configuration.upstream(forAgent: verified.credential.agent) else {
             let message = "Interlock: agent \(verified.credential.agent) has no AWS upstream in the proxy's configuration"
-            recordRefusal(incoming, reason: message, agent: verified.credential.agent)
+            await recordRefusal(incoming, reason: message, agent: verified.credential.agent)
             return Self.answer(AWSErrorResponse.accessDenied(message, shape: shape, requestID: requestID))
         }
         if let regions = upstream.regions, !regions.contains(verified.scope.region) {
             let message = "Interlock: region \(verified.scope.region) is not open to agent \(verified.credential.agent) (upstream \(upstream.name) allows \(regions.joined(separator: ", ")))"
-            recordRefusal(incoming, reason: message, agent: verified.credential.agent)
+            await recordRefusal(incoming, reason: message, agent: verified.credential.agent)
             return Self.answer(AWSErrorResponse.accessDenied(message, shape: shape, requestID: requestID))
         }
 
@@ -233,14 +241,38 @@ final class AWSProxyServer: Sendable {
     }
 
     /// Refusals before a request is an action are audit events too: someone signed with a key
-    /// that does not exist, a wrong secret, or a stale date.
-    func recordRefusal(_ request: IncomingAWSRequest, reason: String, agent: String? = nil) {
+    /// that does not exist, a wrong secret, or a stale date. Anyone who can reach the port can
+    /// cause them, so past a burst they are counted into one summary entry per principal and
+    /// minute (`RefusalThrottle`) rather than each costing an entry and a disk flush.
+    func recordRefusal(_ request: IncomingAWSRequest, reason: String, agent: String? = nil) async {
         let principal = agent.map { "agent:\($0)" } ?? "unauthenticated"
         let subject = Redactor.redact("\(request.method) \(request.path)"), detail = Redactor.redact(reason)
-        let redactions = subject.kinds.map { AuditEntry.Redaction(field: "subject", kind: $0.rawValue) }
-            + detail.kinds.map { AuditEntry.Redaction(field: "detail", kind: $0.rawValue) }
-        _ = try? gateway.log.appendNow([AuditEntry(timeMicros: AuditLog.nowMicros(), kind: .requestRefused, principal: principal, channel: Channel.awsAPI.rawValue,
-                                           redactions: redactions, subject: subject.text, detail: detail.text)])
+        let now = AuditLog.nowMicros()
+        let (recordThis, closed) = refusals.withLock { $0.admit(principal: principal, reason: detail.text, now: now) }
+        var entries = closed.map { [Self.summaryEntry($0)] } ?? []
+        if recordThis {
+            let redactions = subject.kinds.map { AuditEntry.Redaction(field: "subject", kind: $0.rawValue) }
+                + detail.kinds.map { AuditEntry.Redaction(field: "detail", kind: $0.rawValue) }
+            entries.append(AuditEntry(timeMicros: now, kind: .requestRefused, principal: principal, channel: Channel.awsAPI.rawValue,
+                                      redactions: redactions, subject: subject.text, detail: detail.text))
+        }
+        if !entries.isEmpty { _ = try? await gateway.log.append(entries) }
+    }
+
+    let refusals = Mutex(RefusalThrottle())
+
+    /// Records the summaries of windows that closed with no refusal after them to carry them
+    /// (all of them, closed or not, when the proxy stops).
+    func recordClosedRefusalWindows(stopping: Bool = false) async {
+        let due = refusals.withLock { $0.closeWindows(now: stopping ? .max : AuditLog.nowMicros()) }
+        if !due.isEmpty { _ = try? await gateway.log.append(due.map(Self.summaryEntry)) }
+    }
+
+    static func summaryEntry(_ summary: RefusalThrottle.Summary) -> AuditEntry {
+        AuditEntry(timeMicros: AuditLog.nowMicros(), kind: .requestRefused, principal: summary.principal, channel: Channel.awsAPI.rawValue,
+                   subject: "\(summary.count) more refused requests",
+                   detail: "\(summary.count) further requests were refused between \(AuditEntry.timestamp(micros: summary.fromMicros)) and "
+                       + "\(AuditEntry.timestamp(micros: summary.toMicros)), past the number recorded one by one; the last: \(summary.lastReason)")
     }
 
     static func answer(_ error: AWSErrorResponse) -> Response {
