@@ -59,6 +59,7 @@ import Testing
             arguments["kind"] = nil
             arguments["effect"] = nil
             arguments["family"] = nil
+            arguments["cost_usd"] = nil
             return classifiers.classify(Action(principal: Principal(agent: "kiro"), channel: .hook, input: .tool(ToolCall(tool: "use_aws", arguments: jsonValue(arguments)))))
         default:
             let request = AWSRequest(service: object["service"] as! String, operation: object["operation"] as! String, parameters: jsonValue(object["parameters"] ?? [String: Any]()))
@@ -73,6 +74,14 @@ import Testing
             let facts = Self.classify(item.object)
             if facts.effect != item.effect {
                 Issue.record("infrastructure.jsonl:\(item.line) \(item.label): expected \(item.effect), got \(facts.effect): \(facts.findings.map { "\($0.operation): \($0.reason)" })")
+            }
+            // `cost_usd`: the first day's cost the classifier estimates; null for none.
+            if let expected = item.object["cost_usd"] {
+                let want = (expected as? NSNumber)?.doubleValue
+                let got = facts.estimatedCostUSD
+                if (want == nil) != (got == nil) || abs((want ?? 0) - (got ?? 0)) > 0.0001 {
+                    Issue.record("infrastructure.jsonl:\(item.line) \(item.label): expected cost \(want.map { "\($0)" } ?? "none"), got \(got.map { "\($0)" } ?? "none")")
+                }
             }
         }
     }

@@ -112,6 +112,27 @@ struct GatewayLimitTests {
         #expect(over.decision.decidedBy == .limit("budget"))
     }
 
+    @Test("estimated costs: launching instances is priced by the classifier, counts against the day's budget, and a restart remembers it")
+    func estimatedCost() async throws {
+        let fixture = try GatewayFixture(policy: policy(limits: "[{id: budget, max_cost_per_day_usd: 100, on_exceed: gated}]"))
+        defer { fixture.remove() }
+        var gateway = try fixture.open()
+        // 3 × m5.large for a day: $6.912.
+        let small = try await gateway.decide(aws("ec2:RunInstances", ["InstanceType": .string("m5.large"), "MaxCount": .string("3")]))
+        #expect(small.outcome == .allow)
+        #expect(abs((small.facts.estimatedCostUSD ?? 0) - 6.912) < 0.0001)
+        let large = try await gateway.decide(aws("ec2:RunInstances", ["InstanceType": .string("p4d.24xlarge"), "MaxCount": .int(1)]))
+        #expect(large.outcome == .pending)
+        #expect(large.decision.decidedBy == .limit("budget"))
+        // 13 more small launches fit ($96.77 in all); after a restart the fourteenth does not.
+        for _ in 0..<13 {
+            #expect(try await gateway.decide(aws("ec2:RunInstances", ["InstanceType": .string("m5.large"), "MaxCount": .string("3")])).outcome == .allow)
+        }
+        gateway = try fixture.open()
+        let over = try await gateway.decide(aws("ec2:RunInstances", ["InstanceType": .string("m5.large"), "MaxCount": .string("3")]))
+        #expect(over.decision.decidedBy == .limit("budget"), "\(over.message)")
+    }
+
     @Test("cost per task: each task has its own budget, actions naming no task share one, and a restart remembers the spend")
     func costPerTask() async throws {
         let fixture = try GatewayFixture(policy: policy(limits: "[{id: task-budget, max_cost_per_task_usd: 100, on_exceed: blocked}]"))

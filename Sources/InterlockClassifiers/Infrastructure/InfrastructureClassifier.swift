@@ -24,6 +24,10 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
         }
     }
 
+    public func estimatedCostUSD(_ invocation: InfrastructureInvocation) -> Double? {
+        invocation.tool == "aws" ? AWSCommandLine.estimatedCostUSD(invocation) : nil
+    }
+
     public func environmentFacts(_ invocation: InfrastructureInvocation) -> [(EnvironmentFactKey, String)] {
         var facts: [(EnvironmentFactKey, String)] = []
         switch invocation.tool {
@@ -50,7 +54,13 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
 enum AWSCommandLine {
     static let globalValued: Set<String> = ["--region", "--profile", "--output", "--endpoint-url", "--query", "--cli-read-timeout", "--cli-connect-timeout", "--ca-bundle", "--color", "--cli-binary-format"]
 
-    static func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
+    /// What an `aws` command line amounts to: the service, the command, and the rest of its words.
+    enum Parsed {
+        case call(service: String, command: String, arguments: [(String?, String)])
+        case incomplete(first: String?)
+    }
+
+    static func parse(_ invocation: InfrastructureInvocation) -> Parsed {
         var rest = ArraySlice(zip(invocation.arguments, invocation.displays).map { ($0, $1) })
         var positional: [(String?, String)] = []
         // Global options may come anywhere before the command's own options; take the first two words.
@@ -63,15 +73,34 @@ enum AWSCommandLine {
             positional.append((value, display))
         }
         guard positional.count == 2, let service = positional[0].0, let command = positional[1].0 else {
-            if positional.first?.0 == "configure" { return [Finding(operation: "aws:configure", effect: .write, reason: "`aws configure` changes stored credentials and settings")] }
+            return .incomplete(first: positional.first?.0 ?? nil)
+        }
+        return .call(service: service, command: command, arguments: Array(rest))
+    }
+
+    static func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
+        guard case .call(let service, let command, let arguments) = parse(invocation) else {
+            if case .incomplete(let first) = parse(invocation), first == "configure" {
+                return [Finding(operation: "aws:configure", effect: .write, reason: "`aws configure` changes stored credentials and settings")]
+            }
             return [Finding(operation: "aws:unclassified", effect: .unknown, targetsComplete: false, reason: "the `aws` command is incomplete or computed at run time")]
         }
-        let arguments = Array(rest)
         if service == "s3" { return s3(command, arguments) }
         if service == "configure" { return [Finding(operation: "aws:configure", effect: .write, reason: "`aws configure` changes stored credentials and settings")] }
         if command == "wait" || command == "help" || (service == "logs" && command == "tail") || (service == "ecr" && command == "get-login-password") || arguments.contains(where: { $0.0 == "--generate-cli-skeleton" }) {
             return [Finding(operation: "aws:\(service):\(command)", effect: .read, reason: "`aws \(service) \(command)` only waits or prints")]
         }
+        return AWSOperation.classify(service: service, operation: command, parameters: parameters(arguments))
+    }
+
+    /// The first day's cost of what the command launches (`AWSCost`), if it launches anything.
+    static func estimatedCostUSD(_ invocation: InfrastructureInvocation) -> Double? {
+        guard case .call(let service, let command, let arguments) = parse(invocation), service != "s3" else { return nil }
+        return AWSCost.firstDayUSD(service: service, operation: command, parameters: parameters(arguments))
+    }
+
+    /// `--param value ...` as the API's parameters.
+    static func parameters(_ arguments: [(String?, String)]) -> JSONValue {
         var parameters: [String: JSONValue] = [:]
         var index = 0
         while index < arguments.count {
@@ -105,7 +134,7 @@ enum AWSCommandLine {
             }
             if dynamic { parameters[key] = .string("*") }
         }
-        return AWSOperation.classify(service: service, operation: command, parameters: .object(parameters))
+        return .object(parameters)
     }
 
     /// A parameter value in the CLI's shorthand syntax (`Status=Suspended`, `Key=a,Value=b`) or

@@ -38,4 +38,10 @@ public protocol InfrastructureCommandClassifier: Sendable {
     func classify(_ invocation: InfrastructureInvocation) -> [Finding]
     /// Facts that place the invocation in an environment (`--context`, `--namespace`, `--region`).
     func environmentFacts(_ invocation: InfrastructureInvocation) -> [(EnvironmentFactKey, String)]
+    /// What the invocation will cost, if it starts something billed (`AWSCost`).
+    func estimatedCostUSD(_ invocation: InfrastructureInvocation) -> Double?
+}
+
+extension InfrastructureCommandClassifier {
+    public func estimatedCostUSD(_ invocation: InfrastructureInvocation) -> Double? { nil }
 }

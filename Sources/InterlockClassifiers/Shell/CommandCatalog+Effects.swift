@@ -273,7 +273,11 @@ extension ShellAnalysis {
             for (key, value) in commandEnvironment where key.hasPrefix("TF_CLI_ARGS") { environment[key] = value }
             let invocation = InfrastructureInvocation(tool: name, arguments: args.map(\.value), displays: args.map(\.display), environment: environment)
             for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
-            findings.append(contentsOf: infrastructure.classify(invocation))
+            let infrastructureFindings = infrastructure.classify(invocation)
+            findings.append(contentsOf: infrastructureFindings)
+            if infrastructureFindings.contains(where: { $0.effect != .read }), let cost = infrastructure.estimatedCostUSD(invocation) {
+                estimatedCostUSD = (estimatedCostUSD ?? 0) + cost
+            }
 
         // MARK: Network
         case .curl:

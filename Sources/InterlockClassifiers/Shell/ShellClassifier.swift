@@ -70,6 +70,8 @@ struct ShellAnalysis {
     var workingDirectory: String?
     var findings: [Finding] = []
     var environmentFacts = EnvironmentFacts()
+    /// What the commands that start billed resources will cost (`AWSCost`), summed.
+    var estimatedCostUSD: Double?
     var functions: [String: CompoundCommand] = [:]
     var aliases: [String: String] = [:]
     var variables: [String: String] = [:]
@@ -98,7 +100,7 @@ struct ShellAnalysis {
                 findings: [Finding(operation: "shell:empty", effect: .read, reason: "the command line runs nothing")],
                 environmentFacts: environmentFacts)
         }
-        return Classification(findings: findings, environmentFacts: environmentFacts)
+        return Classification(findings: findings, estimatedCostUSD: estimatedCostUSD, environmentFacts: environmentFacts)
     }
 
     // MARK: - Findings
