@@ -144,6 +144,11 @@ public enum BuiltinPolicy {
             writes_per_minute: 30
             destructive_per_hour: 10
             on_exceed: gated
+          - id: production-cost
+            environments: [production]
+            max_cost_usd: 250
+            max_cost_per_day_usd: 1000
+            on_exceed: gated
         """
 
     /// The built-in policy, loaded. The test suite proves that it loads without errors.

@@ -189,6 +189,16 @@ attached = operator_client("iam", os.environ["PROD_MOTO"]).list_attached_role_po
 expect(attached == [], f"nothing was attached: {attached}")
 step("iam attach-role-policy AdministratorAccess gated")
 
+# --- A day of a GPU instance costs more than the built-in production cost limit: the proxy prices
+# the launch from its parameters and it waits for a human; nothing is launched. ---
+before = len([i for r in prod_ec2.describe_instances()["Reservations"] for i in r["Instances"]])
+result = cli(PROD, "ec2", "run-instances", "--image-id", "ami-12345678", "--instance-type", "p4d.24xlarge", "--count", "1")
+expect(result.returncode != 0 and "AccessDenied" in result.stderr and "production-cost" in result.stderr and "$786" in result.stderr,
+       f"an expensive launch is gated by the cost limit: {result.stderr}")
+after = len([i for r in prod_ec2.describe_instances()["Reservations"] for i in r["Instances"]])
+expect(after == before, f"nothing was launched: {before} → {after}")
+step("ec2 run-instances p4d.24xlarge gated by the cost limit")
+
 # --- Two humans approve; the identical terminate passes once. ---
 for token in APPROVERS:
     gateway("POST", f"/v1/approvals/{terminate_request}/approve", token, {"comment": "instance is a stale canary"})
