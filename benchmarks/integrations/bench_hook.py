@@ -1,10 +1,11 @@
 """Hook cold start, end to end: process start → decision printed, as Claude Code runs it.
 
-  python3 benchmarks/integrations/bench_hook.py BINARY [RUNS]
+  python3 benchmarks/integrations/bench_hook.py BINARY [RUNS] [HISTORY]
 
 Runs `BINARY hook claude` RUNS times on a fresh home (standalone, built-in policy) with a read
 (`ls -la`), each a new process fed its payload on stdin, and reports wall-clock percentiles. The
-same is measured for /bin/true to show what process creation alone costs here.
+same is measured for /bin/true to show what process creation alone costs here. With HISTORY, the
+home first gets that many earlier decisions (a busy day's log) from the same hook, unmeasured.
 """
 import json
 import os
@@ -16,15 +17,16 @@ import time
 
 binary = sys.argv[1]
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+history = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 payload = json.dumps({
     "session_id": "bench", "transcript_path": "/tmp/t.jsonl", "cwd": "/srv/app", "permission_mode": "default",
     "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls -la", "description": "list"},
     "tool_use_id": "toolu_bench"}).encode()
 
 
-def measure(argv, env):
+def measure(argv, env, count=None):
     times = []
-    for _ in range(runs):
+    for _ in range(runs if count is None else count):
         start = time.perf_counter()
         done = subprocess.run(argv, input=payload, capture_output=True, env=env)
         times.append((time.perf_counter() - start) * 1000)
@@ -39,6 +41,8 @@ with tempfile.TemporaryDirectory() as home:
     env.pop("INTERLOCK_SERVER", None)
     env.pop("INTERLOCK_POLICY", None)
     # Keep the anomaly rules from escalating: the first `ls` is a read, never first-time.
+    if history:
+        measure([binary, "hook", "claude"], env, count=history)
     baseline = measure(["/bin/true"], env)
     hook = measure([binary, "hook", "claude"], env)
     for name, t in (("/bin/true", baseline), ("interlock hook claude", hook)):
