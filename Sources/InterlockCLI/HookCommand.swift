@@ -155,8 +155,9 @@ struct HookRunner {
             let action = try toAction(payload, identity)
             // Lets the tests prove that a crash blocks the call; it can only make the hook refuse.
             if ProcessInfo.processInfo.environment["INTERLOCK_TEST_CRASH"] == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
-            decider = try DoorDecider(policy: options.policy, home: options.home, client: options.client)
-            result = answer(try await decider!.decide(action))
+            let opened = try DoorDecider(policy: options.policy, home: options.home, client: options.client)
+            decider = opened
+            result = answer(try await opened.decide(action))
         } catch {
             result = HookAnswer.failClosed("\(error)")
         }
