@@ -116,6 +116,9 @@ struct ActivityMemory: Sendable {
     }
 
     private var lanes: [String: Lane] = [:]
+    /// The log size this memory has read up to (its own decisions aside), and when it last looked.
+    var logPosition: UInt64 = 0
+    var lookedAtMicros: Int64 = .min
 
     static func key(_ agent: String, _ environment: String) -> String { agent + "\u{0}" + environment }
 

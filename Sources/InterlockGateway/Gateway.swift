@@ -86,6 +86,7 @@ public final class Gateway: Sendable {
         let agent = action.principal.agent
         let candidates = policy.evaluator.resolveEnvironments(action, facts: facts).map(\.name)
 
+        try catchUpIfStale(now: now)
         // Usage is read and this action provisionally counted in one step, so that concurrent
         // requests cannot all slip under a rate limit; the entry is settled below.
         let (usage, reservation) = memory.withLock {
@@ -353,20 +354,9 @@ public final class Gateway: Sendable {
         let snapshot = memory.withLock { memory -> ActivitySnapshot? in
             memory = start
             for s in seen { memory.markSeen(agent: s.agent, environment: s.environment, operation: s.operation) }
-            for entry in entries {
-                guard entry.principal.hasPrefix("agent:"), let environment = entry.environment else { continue }
-                let effect = entry.effect.flatMap(Effect.init(rawValue:)) ?? .unknown
-                let allowed = entry.outcome == "allow" || entry.outcome == "supervised"
-                let cost = Double(entry.costMicroUSD ?? 0) / 1_000_000
-                var task: String?
-                // Only a cost needs the task it was spent on, which the stored action names.
-                if allowed, cost > 0, let text = entry.action, let json = try? JSONValue.parse(text),
-                   case .object(let document) = json, case .object(let principal)? = document["principal"] {
-                    task = principal["task"]?.stringValue
-                }
-                memory.restore(agent: String(entry.principal.dropFirst(6)), task: task, environment: environment, effect: effect,
-                               operations: entry.operations, targets: entry.targets, cost: cost, allowed: allowed, atMicros: entry.timeMicros)
-            }
+            for entry in entries { Self.replay(entry, into: &memory) }
+            memory.logPosition = logSize
+            memory.lookedAtMicros = now
             return logSize - fromIndex >= Self.snapshotEvery ? memory.snapshot(now: now) : nil
         }
         if let snapshot {
@@ -376,6 +366,43 @@ public final class Gateway: Sendable {
 
     /// How many log entries past the last snapshot a start replays before it saves a new one.
     static let snapshotEvery: UInt64 = 64
+
+    /// Counts a recorded decision into the memory (on start, and from other processes).
+    static func replay(_ entry: AuditEntry, into memory: inout ActivityMemory) {
+        guard entry.kind == .decision, entry.principal.hasPrefix("agent:"), let environment = entry.environment else { return }
+        let effect = entry.effect.flatMap(Effect.init(rawValue:)) ?? .unknown
+        let allowed = entry.outcome == "allow" || entry.outcome == "supervised"
+        let cost = Double(entry.costMicroUSD ?? 0) / 1_000_000
+        var task: String?
+        // Only a cost needs the task it was spent on, which the stored action names.
+        if allowed, cost > 0, let text = entry.action, let json = try? JSONValue.parse(text),
+           case .object(let document) = json, case .object(let principal)? = document["principal"] {
+            task = principal["task"]?.stringValue
+        }
+        memory.restore(agent: String(entry.principal.dropFirst(6)), task: task, environment: environment, effect: effect,
+                       operations: entry.operations, targets: entry.targets, cost: cost, allowed: allowed, atMicros: entry.timeMicros)
+    }
+
+    /// Other processes on the same store (hooks, proxies, the CLI) decide for the same agents: their
+    /// decisions count toward this gateway's rate and cost limits and anomaly rules too, at most
+    /// `refreshMicros` after they were recorded. Without this, an agent could spread a rate limit
+    /// over several doors.
+    private func catchUpIfStale(now: Int64) throws {
+        let from: UInt64? = memory.withLock { memory in
+            guard now - memory.lookedAtMicros >= refreshMicros else { return nil }
+            memory.lookedAtMicros = now
+            return memory.logPosition
+        }
+        guard let from else { return }
+        let (entries, size) = try log.entriesFromOthers(from: from)
+        let dayAgo = now - 86_400_000_000
+        memory.withLock { memory in
+            // Another decision caught up meanwhile, from the same position and at least as far.
+            guard memory.logPosition == from, size > from else { return }
+            for entry in entries where entry.timeMicros >= dayAgo { Self.replay(entry, into: &memory) }
+            memory.logPosition = size
+        }
+    }
 }
 
 /// What the gateway answered, and everything behind it.

@@ -37,6 +37,9 @@ public final class AuditLog: Sendable {
     /// the database at the start of each transaction, since other processes append too.
     private let cachedFrontier = Mutex<MerkleFrontier?>(nil)
     private let pending = Mutex<PendingAppends>(PendingAppends())
+    /// Positions this process wrote that `entriesFromOthers` has not yet passed: a gateway already
+    /// counted its own decisions, and must count only what other processes add.
+    private let ownIndices = Mutex<Set<UInt64>>([])
     private let writer = DispatchQueue(label: "interlock.audit.writer")
 
     private struct PendingAppends {
@@ -147,6 +150,7 @@ public final class AuditLog: Sendable {
         let now = Date()
         var issued: SignedCheckpoint?
         let indices: [UInt64]
+        var attempted: [UInt64] = []
         do {
             indices = try pool.writeWithoutTransaction { db -> [UInt64] in
                 var indices: [UInt64] = []
@@ -169,16 +173,46 @@ public final class AuditLog: Sendable {
                         issued = try storeCheckpoint(db, frontier: frontier, now: now)
                     }
                     cachedFrontier.withLock { $0 = frontier }
+                    // Known as ours before the commit makes the rows visible to readers.
+                    attempted = indices
+                    ownIndices.withLock { $0.formUnion(indices) }
                     return .commit
                 }
                 return indices
             }
         } catch {
             cachedFrontier.withLock { $0 = nil }
+            ownIndices.withLock { $0.subtract(attempted) }
             throw error
         }
         if let issued { export(issued) }
         return indices
+    }
+
+    /// Entries at positions from `start` on that other processes appended (hooks, proxies, the
+    /// CLI on the same store), oldest first, and the log's size when read.
+    public func entriesFromOthers(from start: UInt64) throws -> (entries: [AuditEntry], size: UInt64) {
+        let size = try self.size
+        var found: [AuditEntry] = []
+        var next = start
+        while next < size {
+            let end = min(size, next + 2048)
+            let own = ownIndices.withLock { $0 }
+            // Only others' entries are decoded: under load most of the range is this process's own.
+            try pool.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT idx, entry FROM audit_entry WHERE idx >= ? AND idx < ? ORDER BY idx",
+                                               arguments: [Int64(next), Int64(end)])
+                while let row = try rows.next() {
+                    let index = UInt64(row["idx"] as Int64)
+                    guard !own.contains(index) else { continue }
+                    if let entry = try? AuditEntryCodec.decode(Array(row["entry"] as Data)) { found.append(entry) }
+                }
+            }
+            next = end
+        }
+        // Positions before `start` are behind the caller for good.
+        ownIndices.withLock { own in own = own.filter { $0 >= start } }
+        return (found, size)
     }
 
     /// The frontier for the database as it is now: the cached one if nobody else appended since.

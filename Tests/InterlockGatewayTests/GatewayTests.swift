@@ -195,6 +195,39 @@ struct GatewaySnapshotTests {
     }
 }
 
+@Suite("Gateway: decisions other processes record on the same store count too")
+struct GatewaySharedStoreTests {
+    /// A second gateway on the same home, as another process (a hook, a proxy) would open it.
+    func secondProcess(_ fixture: GatewayFixture) throws -> Gateway {
+        let (policy, _) = try PolicyLoader.load(text: fixture.policyText, file: "test.yaml")
+        let log = try AuditLog(home: InterlockHome(directory: fixture.directory))
+        var configuration = Gateway.Configuration(policy: policy, policyText: fixture.policyText, policySource: "test.yaml")
+        configuration.refreshMilliseconds = 0
+        return try Gateway(log: log, configuration: configuration)
+    }
+
+    @Test("a rate limit cannot be spread over doors: writes another process allowed count here, its own are not counted twice, and a destroyed target is known")
+    func rateAcrossProcesses() async throws {
+        let fixture = try GatewayFixture(policy: policy(
+            anomalies: "{first_time: false, delete_recreate_window: 1h, destructive_burst: 0, after_kill_release: off}",
+            limits: "[{id: writes, writes_per_minute: 4, on_exceed: gated}]"))
+        defer { fixture.remove() }
+        let server = try secondProcess(fixture)
+        let hook = try secondProcess(fixture)
+        #expect(try await server.decide(shell("touch /srv/a")).outcome == .allow)
+        #expect(try await server.decide(shell("touch /srv/b")).outcome == .allow)
+        #expect(try await hook.decide(shell("touch /srv/c")).outcome == .allow)
+        #expect(try await hook.decide(shell("rm -rf /srv/stack")).outcome == .allow)
+        // The fourth write: the server counts its own two once, and the hook's one.
+        #expect(try await server.decide(shell("touch /srv/d")).outcome == .allow)
+        let fifth = try await server.decide(shell("touch /srv/e"))
+        #expect(fifth.decision.decidedBy == .limit("writes"), "\(fifth.message)")
+        #expect(try await hook.decide(shell("touch /srv/f")).decision.decidedBy == .limit("writes"))
+        let recreate = try await server.decide(shell("mkdir /srv/stack"))
+        #expect(recreate.anomalies.map(\.kind) == [.deleteRecreate])
+    }
+}
+
 @Suite("Gateway: anomaly rules escalate and say why")
 struct GatewayAnomalyTests {
     @Test("first time: an agent's first write in production waits for a human; once approved and run, it is known")
