@@ -225,7 +225,10 @@ let package = Package(
         ),
         .testTarget(
             name: "InterlockGatewayTests",
-            dependencies: ["InterlockCore", "InterlockPolicy", "InterlockApprovals", "InterlockAudit", "InterlockStore", "InterlockGateway"],
+            dependencies: [
+                "InterlockCore", "InterlockPolicy", "InterlockApprovals", "InterlockAudit", "InterlockStore", "InterlockGateway",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictSettings
         ),
     ],

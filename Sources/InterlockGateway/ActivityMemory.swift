@@ -4,8 +4,9 @@ import InterlockPolicy
 /// The gateway's memory of each agent's recent actions per environment, in fixed-size time
 /// buckets so that a decision costs the same after a million actions as after ten: per-second
 /// counts for the last minute, per-minute counts for the last 24 hours, the targets the agent
-/// destroyed, the operations it has had allowed, and each task's spend per minute. Windows are therefore exact to the second
-/// (under a minute) or to the minute (longer). Rebuilt from the audit log and the store on start.
+/// destroyed, the operations it has had allowed, and each task's spend per minute. Windows are
+/// therefore exact to the second (under a minute) or to the minute (longer). Rebuilt on start from
+/// the last snapshot, the audit log after it and the store; kept up with other processes' decisions.
 struct ActivityMemory: Sendable {
     /// A provisional count made before the decision is known; settled afterwards.
     struct Reservation: Sendable {
@@ -189,7 +190,7 @@ struct ActivityMemory: Sendable {
         lanes[Self.key(agent, environment), default: Lane()].seen.insert(operation)
     }
 
-    /// Replays one recorded decision (on start).
+    /// Replays one recorded decision (on start, and one another process recorded).
     mutating func restore(agent: String, task: String?, environment: String, effect: Effect, operations: [String], targets: [String],
                           cost: Double, allowed: Bool, atMicros: Int64) {
         let key = Self.key(agent, environment)

@@ -2,6 +2,7 @@ import Foundation
 import InterlockCore
 @testable import InterlockGateway
 import InterlockPolicy
+import PropertyBased
 import Testing
 
 /// The saved summary of recent activity must say exactly what replaying the log would: the counts
@@ -10,7 +11,7 @@ import Testing
 struct ActivityMemoryTests {
     @Test("random activity over a day: usage and history read the same from the memory and from its snapshot, after a round trip through its JSON")
     func snapshotRoundTrip() throws {
-        var rng = SplitMix(seed: 11)
+        var rng = Xoshiro(seed: (11, 1, 2, 3))
         let now: Int64 = 1_795_000_000_000_000
         var memory = ActivityMemory()
         let agents = ["a", "b"], environments = ["production", "staging"], tasks: [String?] = [nil, "T-1", "T-2"]
@@ -55,18 +56,5 @@ struct ActivityMemoryTests {
     ])
     func rejectsOtherShapes(_ text: String) throws {
         #expect(ActivitySnapshot(json: try JSONValue.parse(text)) == nil)
-    }
-}
-
-/// Deterministic numbers for the test above.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -19,11 +19,14 @@ struct GatewayFixture {
         policyText = policy
     }
 
-    /// A gateway on the fixture's home; a second call is a restart.
-    func open() throws -> Gateway {
+    /// A gateway on the fixture's home; a second call is a restart, or, while the first is still
+    /// open, another process on the same store.
+    func open(refreshMilliseconds: Int64? = nil) throws -> Gateway {
         let (policy, _) = try PolicyLoader.load(text: policyText, file: "test.yaml")
         let log = try AuditLog(home: InterlockHome(directory: directory))
-        return try Gateway(log: log, configuration: .init(policy: policy, policyText: policyText, policySource: "test.yaml"))
+        var configuration = Gateway.Configuration(policy: policy, policyText: policyText, policySource: "test.yaml")
+        if let refreshMilliseconds { configuration.refreshMilliseconds = refreshMilliseconds }
+        return try Gateway(log: log, configuration: configuration)
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
@@ -197,23 +200,15 @@ struct GatewaySnapshotTests {
 
 @Suite("Gateway: decisions other processes record on the same store count too")
 struct GatewaySharedStoreTests {
-    /// A second gateway on the same home, as another process (a hook, a proxy) would open it.
-    func secondProcess(_ fixture: GatewayFixture) throws -> Gateway {
-        let (policy, _) = try PolicyLoader.load(text: fixture.policyText, file: "test.yaml")
-        let log = try AuditLog(home: InterlockHome(directory: fixture.directory))
-        var configuration = Gateway.Configuration(policy: policy, policyText: fixture.policyText, policySource: "test.yaml")
-        configuration.refreshMilliseconds = 0
-        return try Gateway(log: log, configuration: configuration)
-    }
-
     @Test("a rate limit cannot be spread over doors: writes another process allowed count here, its own are not counted twice, and a destroyed target is known")
     func rateAcrossProcesses() async throws {
         let fixture = try GatewayFixture(policy: policy(
             anomalies: "{first_time: false, delete_recreate_window: 1h, destructive_burst: 0, after_kill_release: off}",
             limits: "[{id: writes, writes_per_minute: 4, on_exceed: gated}]"))
         defer { fixture.remove() }
-        let server = try secondProcess(fixture)
-        let hook = try secondProcess(fixture)
+        // Two processes on one store, each reading the other's decisions before every decision.
+        let server = try fixture.open(refreshMilliseconds: 0)
+        let hook = try fixture.open(refreshMilliseconds: 0)
         #expect(try await server.decide(shell("touch /srv/a")).outcome == .allow)
         #expect(try await server.decide(shell("touch /srv/b")).outcome == .allow)
         #expect(try await hook.decide(shell("touch /srv/c")).outcome == .allow)
