@@ -1,20 +1,27 @@
 import InterlockCore
 
-/// A policy laid out for evaluation: rules and environments behind class references (so that
-/// iterating them copies nothing), and the set-valued conditions as bit masks.
+/// A policy laid out for evaluation. What the evaluator scans for every decision (rule guards,
+/// limit thresholds) is kept in arrays of plain values, so that scanning them touches no reference
+/// counts; what only matching rules need (globs, ids, messages) sits behind class references.
 final class CompiledPolicy: Sendable {
     let rules: [CompiledRule]
+    /// Parallel to `rules`: the conditions that are bit tests, and the rule's tier.
+    let guards: [RuleGuard]
     let environments: [CompiledEnvironment]
-    let environmentsByName: [String: CompiledEnvironment]
+    let defaultEnvironmentIndex: Int?
     let limits: [Limit]
+    /// Parallel to `limits`.
+    let limitGuards: [LimitGuard]
+    /// Parallel to `limits`: the principals a limit is restricted to.
+    let limitPrincipals: [CompiledGlobSet?]
     /// Bit per literal operation prefix that some rule's pattern starts with (`aws`, `aws:ec2`,
     /// `shell:rm`); prefixes past the 63rd share bit 63. See `operationPrefixMask`.
     let operationPrefixBits: [Substring: UInt64]
 
     init(_ policy: Policy) {
-        let envs = policy.environments.enumerated().map { CompiledEnvironment($0.element, index: $0.offset) }
+        let envs = policy.environments.enumerated().map { CompiledEnvironment($0.element, index: $0.offset, policy: policy) }
         environments = envs
-        environmentsByName = Dictionary(envs.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
+        defaultEnvironmentIndex = envs.firstIndex { $0.definition.name == policy.defaultEnvironment }
         var bits: [Substring: UInt64] = [:]
         for rule in policy.rules {
             for pattern in rule.match.operations?.patterns ?? [] {
@@ -25,7 +32,16 @@ final class CompiledPolicy: Sendable {
         }
         operationPrefixBits = bits
         rules = policy.rules.map { CompiledRule($0, environments: envs, prefixBits: bits) }
+        guards = rules.map(\.guard)
         limits = policy.limits
+        limitGuards = policy.limits.map { LimitGuard($0, environments: envs) }
+        limitPrincipals = policy.limits.map { $0.principals.map(CompiledGlobSet.init) }
+    }
+
+    /// The index of the environment with this name. Policies name a handful of environments, so a
+    /// scan is cheaper than hashing the name.
+    func environmentIndex(named name: String) -> Int? {
+        environments.firstIndex { $0.definition.name == name }
     }
 
     /// The longest run of whole `:`-separated segments before the first wildcard: `aws:*:Delete*` →
@@ -66,17 +82,68 @@ final class CompiledPolicy: Sendable {
 final class CompiledEnvironment: Sendable {
     let definition: EnvironmentDefinition
     /// A bit per environment; policies with more than 63 environments share the top bit, which
-    /// only makes rules match more environments, never fewer.
+    /// only makes rules and limits apply to more environments, never fewer.
     let bit: UInt64
     /// Tiers indexed by `Effect.severity`.
     let tiers: [Tier?]
+    /// Indexed by `Effect.severity`: the message of a decision this environment's tier matrix
+    /// makes, before any approval suffix (built here once instead of for every decision).
+    let matrixMessages: [String?]
+    let matchers: [[(key: EnvironmentFactKey, globs: CompiledGlobSet)]]
+    /// The approval the environment's tiers ask for, and its summary.
+    let approval: ApprovalRequirement
+    let approvalSummary: String
 
-    init(_ definition: EnvironmentDefinition, index: Int) {
+    init(_ definition: EnvironmentDefinition, index: Int, policy: Policy) {
         self.definition = definition
         self.bit = 1 << UInt64(min(index, 63))
         var tiers = [Tier?](repeating: nil, count: Effect.allCases.count)
-        for (effect, tier) in definition.tiers { tiers[effect.severity] = tier }
+        var messages = [String?](repeating: nil, count: Effect.allCases.count)
+        for (effect, tier) in definition.tiers {
+            tiers[effect.severity] = tier
+            messages[effect.severity] = DecisionMessage.base(
+                tier: tier, source: .tier(environment: definition.name, effect: effect), effect: effect, environment: definition.name)
+        }
         self.tiers = tiers
+        self.matrixMessages = messages
+        self.matchers = definition.matchers.map { $0.conditions.map { (key: $0.key, globs: CompiledGlobSet($0.globs)) } }
+        self.approval = definition.approval ?? policy.defaultApproval
+        self.approvalSummary = approval.summary
+    }
+}
+
+/// The conditions of a rule that are bit tests, with its tier: everything the evaluator needs to
+/// rule out most rules for an action without touching the rule itself.
+struct RuleGuard {
+    enum CategoryTest {
+        case none
+        /// Some category of the action is among the rule's (tightening rules).
+        case any
+        /// The action has categories and all are among the rule's (loosening rules).
+        case only
+    }
+
+    var environmentMask: UInt64
+    /// All ones means "no usable prefix": the rule must be evaluated whatever the operations.
+    var operationPrefixMask: UInt64
+    var categoryMask: UInt64
+    var effectMask: UInt8
+    var channelMask: UInt8
+    var categoryTest: CategoryTest
+    var decision: Tier
+    var tightens: Bool
+    /// Whether glob conditions remain after the bit tests.
+    var hasGlobConditions: Bool
+
+    @inline(__always)
+    func admits(_ masks: FactMasks, environments: UInt64) -> Bool {
+        if environmentMask & environments == 0 || effectMask & masks.effectBit == 0 || channelMask & masks.channelBit == 0 { return false }
+        if operationPrefixMask != .max && operationPrefixMask & masks.operationPrefixMask == 0 { return false }
+        switch categoryTest {
+        case .none: return true
+        case .any: return masks.categoryMask & categoryMask != 0
+        case .only: return masks.categoryMask != 0 && masks.categoryMask & ~categoryMask == 0
+        }
     }
 }
 
@@ -85,28 +152,24 @@ final class CompiledRule: Sendable {
     let id: String
     let decision: Tier
     let tightens: Bool
-    let environmentMask: UInt64
-    let effectMask: UInt8
-    let channelMask: UInt8
-    let categoryMask: UInt64?
+    let `guard`: RuleGuard
     // Conditions hoisted out of `rule.match`, so that reading one does not copy the others.
     let operations: CompiledGlobSet?
     let targets: CompiledGlobSet?
     let principals: CompiledGlobSet?
     let launchedBy: CompiledGlobSet?
     let tasks: CompiledGlobSet?
-
-    /// Bits of the literal prefixes of the rule's operation patterns; all ones when some pattern
-    /// has none, or when the rule has no operation condition.
-    let operationPrefixMask: UInt64
     /// The rule's message without trailing full stops, ready for suffixes.
     let message: String?
+    /// The summary of the rule's own approval requirement, if it has one.
+    let approvalSummary: String?
 
     init(_ rule: Rule, environments: [CompiledEnvironment], prefixBits: [Substring: UInt64]) {
         self.rule = rule
         var message = rule.message
         while message?.last == "." { message?.removeLast() }
         self.message = message
+        self.approvalSummary = rule.approval?.summary
         var prefixMask: UInt64 = 0
         for pattern in rule.match.operations?.patterns ?? [] {
             guard let prefix = CompiledPolicy.literalSegmentPrefix(pattern), let bit = prefixBits[Substring(prefix)] else {
@@ -115,7 +178,6 @@ final class CompiledRule: Sendable {
             }
             prefixMask |= bit
         }
-        operationPrefixMask = rule.match.operations == nil ? .max : prefixMask
         operations = rule.match.operations.map(CompiledGlobSet.init)
         targets = rule.match.targets.map(CompiledGlobSet.init)
         principals = rule.match.principals.map(CompiledGlobSet.init)
@@ -124,33 +186,68 @@ final class CompiledRule: Sendable {
         self.id = rule.id
         self.decision = rule.decision
         self.tightens = rule.tightens
-        if let names = rule.match.environments {
-            environmentMask = environments.filter { names.contains($0.definition.name) }.reduce(0) { $0 | $1.bit }
-        } else {
-            environmentMask = .max
-        }
-        effectMask = rule.match.effects.map { $0.reduce(0) { $0 | FactsView.effectBit($1) } } ?? .max
-        channelMask = rule.match.channels.map { $0.reduce(0) { $0 | FactsView.channelBit($1) } } ?? .max
-        categoryMask = rule.match.categories.map { $0.reduce(0) { $0 | CompiledPolicy.categoryBit($1) } }
+        let environmentMask: UInt64 =
+            if let names = rule.match.environments {
+                environments.filter { names.contains($0.definition.name) }.reduce(0) { $0 | $1.bit }
+            } else {
+                .max
+            }
+        let categoryTest: RuleGuard.CategoryTest = rule.match.categories == nil ? .none : (rule.tightens ? .any : .only)
+        self.guard = RuleGuard(
+            environmentMask: environmentMask,
+            operationPrefixMask: rule.match.operations == nil ? .max : prefixMask,
+            categoryMask: rule.match.categories.map { $0.reduce(0) { $0 | CompiledPolicy.categoryBit($1) } } ?? 0,
+            effectMask: rule.match.effects.map { $0.reduce(0) { $0 | FactMasks.effectBit($1) } } ?? .max,
+            channelMask: rule.match.channels.map { $0.reduce(0) { $0 | FactMasks.channelBit($1) } } ?? .max,
+            categoryTest: categoryTest, decision: rule.decision, tightens: rule.tightens,
+            hasGlobConditions: operations != nil || targets != nil || principals != nil || launchedBy != nil || tasks != nil)
     }
 }
 
-/// What the rules look at, computed once per decision.
-struct FactsView {
-    let action: Action
-    let facts: Classification
+/// A limit's thresholds and environments as plain values.
+struct LimitGuard {
+    var environmentMask: UInt64
+    var maxResources: Int?
+    var maxCostUSD: Double?
+    var maxCostPerDayUSD: Double?
+    var maxCostPerTaskUSD: Double?
+    var writesPerMinute: Int?
+    var destructivePerMinute: Int?
+    var destructivePerHour: Int?
+    var onExceed: Tier
+
+    init(_ limit: Limit, environments: [CompiledEnvironment]) {
+        environmentMask =
+            if let names = limit.environments {
+                environments.filter { names.contains($0.definition.name) }.reduce(0) { $0 | $1.bit }
+            } else {
+                .max
+            }
+        maxResources = limit.maxResources
+        maxCostUSD = limit.maxCostUSD
+        maxCostPerDayUSD = limit.maxCostPerDayUSD
+        maxCostPerTaskUSD = limit.maxCostPerTaskUSD
+        writesPerMinute = limit.writesPerMinute
+        destructivePerMinute = limit.destructivePerMinute
+        destructivePerHour = limit.destructivePerHour
+        onExceed = limit.onExceed
+    }
+}
+
+/// What the rule guards test, computed once per decision.
+struct FactMasks {
     let effectBit: UInt8
     let channelBit: UInt8
     let categoryMask: UInt64
     let operationPrefixMask: UInt64
 
     init(action: Action, facts: Classification, compiled: CompiledPolicy) {
-        self.action = action
-        self.facts = facts
         self.operationPrefixMask = compiled.operationPrefixMask(facts.operations)
         self.effectBit = Self.effectBit(facts.effect)
         self.channelBit = Self.channelBit(action.channel)
-        self.categoryMask = facts.categories.reduce(0) { $0 | CompiledPolicy.categoryBit($1) }
+        var categories: UInt64 = 0
+        for category in facts.categories { categories |= CompiledPolicy.categoryBit(category) }
+        self.categoryMask = categories
     }
 
     static func effectBit(_ effect: Effect) -> UInt8 { 1 << UInt8(effect.severity) }
