@@ -212,7 +212,8 @@ do {
     case "policy", nil:
         try policyBenchmark(count: arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000)
     case "one":
-        // Times one command line: `InterlockBenchmarks one 'text'`, for chasing a slow input.
+        // Times one input as a shell command line and as SQL in each dialect:
+        // `InterlockBenchmarks one 'text' [repeats]`, for chasing a slow input.
         let text = arguments.dropFirst().first ?? ""
         let clock = ContinuousClock()
         let shell = ShellClassifier()
@@ -223,7 +224,16 @@ do {
         let t1 = clock.now
         let facts = shell.classify(commandLine: text)
         let t2 = clock.now
-        print("parse \(t0.duration(to: t1)), classify \(t1.duration(to: t2)), \(facts.findings.count) findings, effect \(facts.effect)")
+        print("shell: parse \(t0.duration(to: t1)), classify \(t1.duration(to: t2)), \(facts.findings.count) findings, effect \(facts.effect)")
+        for dialect in SQLDialect.allCases {
+            for _ in 0..<repeats { _ = SQLClassifier.findings(for: text, dialect: dialect) }
+            let t3 = clock.now
+            let count = (try? SQLStatement.parse(text, dialect: dialect).count) ?? -1
+            let t4 = clock.now
+            let sql = SQLClassifier.findings(for: text, dialect: dialect)
+            let t5 = clock.now
+            print("sql \(dialect): parse \(t3.duration(to: t4)) (\(count) statements), classify \(t4.duration(to: t5)), \(sql.findings.count) findings")
+        }
     case "plan":
         try planBenchmark(runs: arguments.dropFirst().first.flatMap(Int.init) ?? 50)
     case "classifiers":

@@ -162,8 +162,29 @@ public struct Classification: Sendable, Hashable {
         self.categories = []
         self.estimatedCostUSD = estimatedCostUSD
         self.environmentFacts = environmentFacts
-        for finding in findings { add(finding) }
-        if findings.isEmpty { self.effect = .unknown }
+        guard let first = findings.first else { return }
+        self.findings = findings
+        // Operations and targets keep first-seen order without repeats. A line of many commands
+        // has many findings: past a few, membership is tested in sets, not by scanning (which
+        // would make a 500-command line cost 500² comparisons).
+        let many = findings.count > 8
+        var seenOperations: Set<String> = []
+        var seenTargets: Set<String> = []
+        var effect = first.effect
+        for finding in findings {
+            effect = max(effect, finding.effect)
+            if many ? seenOperations.insert(finding.operation).inserted : !operations.contains(finding.operation) {
+                operations.append(finding.operation)
+            }
+            for target in finding.targets where many ? seenTargets.insert(target).inserted : !targets.contains(target) {
+                targets.append(target)
+            }
+            targetsComplete = targetsComplete && finding.targetsComplete
+            // Reads do not count toward the blast radius: it measures what can be damaged.
+            if finding.effect != .read { blastRadius = blastRadius + finding.blastRadius }
+            if !finding.categories.isEmpty { categories.formUnion(finding.categories) }
+        }
+        self.effect = effect
     }
 
     /// Facts that say only "we could not tell", with the reason.

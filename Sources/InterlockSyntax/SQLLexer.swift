@@ -211,11 +211,12 @@ public struct SQLLexer {
         // except `::`, `<>`, `!=`, `<=`, `>=`, `||`, which the where-clause analysis reads.
         position += 1
         if let next = peek() {
-            let pair = [byte, next]
-            if pair == Array("::".utf8) || pair == Array("<>".utf8) || pair == Array("!=".utf8) || pair == Array("<=".utf8)
-                || pair == Array(">=".utf8) || pair == Array("||".utf8)
-            {
+            switch (byte, next) {
+            case (UInt8(ascii: ":"), UInt8(ascii: ":")), (UInt8(ascii: "<"), UInt8(ascii: ">")), (UInt8(ascii: "!"), UInt8(ascii: "=")),
+                (UInt8(ascii: "<"), UInt8(ascii: "=")), (UInt8(ascii: ">"), UInt8(ascii: "=")), (UInt8(ascii: "|"), UInt8(ascii: "|")):
                 position += 1
+            default:
+                break
             }
         }
         return SQLToken(kind: .symbol, text: text(start..<position), offset: start)
@@ -261,7 +262,16 @@ public struct SQLLexer {
     private mutating func readQuoted(quote: UInt8, backslashEscapes: Bool) throws(SQLSyntaxError) -> String {
         let start = position
         position += 1
-        var value: [UInt8] = []
+        // Most quoted runs hold no escapes: their value is the bytes between the quotes.
+        var end = position
+        while end < bytes.count, bytes[end] != quote, !(backslashEscapes && bytes[end] == UInt8(ascii: "\\")) { end += 1 }
+        if end < bytes.count, bytes[end] == quote, end + 1 >= bytes.count || bytes[end + 1] != quote {
+            let value = text(position..<end)
+            position = end + 1
+            return value
+        }
+        var value: [UInt8] = Array(bytes[position..<min(end, bytes.count)])
+        position = end
         while let b = peek() {
             if b == quote {
                 if peek(1) == quote {

@@ -170,6 +170,32 @@ private struct StatementReader {
                      whereClause: whereClause, inner: inner, flags: flags)
     }
 
+    /// What a statement's first word makes it; other first words are not SQL Interlock reads.
+    /// A dictionary, not a `switch` over strings: Swift compares a string `switch` case by case.
+    enum Verb {
+        case select, with, insert, update, delete, merge, truncate, drop, create, alter, grant, explain, describe,
+            show, set, reset, pragma, transaction, copy, `do`, call, execute, prepare, deallocate, vacuum, analyze,
+            reindex, cluster, checkpoint, lock, unlock, listen, unlisten, notify, discard, comment, refresh, load, use,
+            attach, detach, rename, kill, shutdown, administration, security, `import`, reassign, fetch, close, declare
+    }
+
+    static let verbs: [String: Verb] = [
+        "select": .select, "values": .select, "table": .select, "with": .with, "insert": .insert, "replace": .insert,
+        "upsert": .insert, "update": .update, "delete": .delete, "merge": .merge, "truncate": .truncate, "drop": .drop,
+        "create": .create, "alter": .alter, "grant": .grant, "revoke": .grant, "explain": .explain, "describe": .describe,
+        "desc": .describe, "show": .show, "set": .set, "reset": .reset, "pragma": .pragma, "begin": .transaction,
+        "start": .transaction, "commit": .transaction, "end": .transaction, "rollback": .transaction, "savepoint": .transaction,
+        "release": .transaction, "abort": .transaction, "copy": .copy, "do": .do, "call": .call, "execute": .execute,
+        "exec": .execute, "prepare": .prepare, "deallocate": .deallocate, "vacuum": .vacuum, "analyze": .analyze,
+        "analyse": .analyze, "reindex": .reindex, "cluster": .cluster, "checkpoint": .checkpoint, "lock": .lock,
+        "unlock": .unlock, "listen": .listen, "unlisten": .unlisten, "notify": .notify, "discard": .discard, "comment": .comment,
+        "refresh": .refresh, "load": .load, "use": .use, "attach": .attach, "detach": .detach, "rename": .rename, "kill": .kill,
+        "shutdown": .shutdown, "flush": .administration, "optimize": .administration, "repair": .administration,
+        "check": .administration, "checksum": .administration, "handler": .administration, "install": .administration,
+        "uninstall": .administration, "security": .security, "import": .import, "reassign": .reassign, "fetch": .fetch,
+        "move": .fetch, "close": .close, "declare": .declare,
+    ]
+
     mutating func read() -> SQLStatement {
         guard let first = word(at: 0) else {
             if isSymbol("(", at: 0) {
@@ -178,35 +204,35 @@ private struct StatementReader {
             }
             return make("unrecognized", nil)
         }
-        switch first {
-        case "select", "values", "table": return readSelect(from: 0)
-        case "with": return readWith()
-        case "insert", "replace", "upsert":
+        switch Self.verbs[first] {
+        case .select?: return readSelect(from: 0)
+        case .with?: return readWith()
+        case .insert?:
             var targets: [String] = []
             if let into = topLevelWord("into", from: 1), let (name, _) = qualifiedName(at: into + 1) { targets = [name] }
             let kind = first == "replace" ? "replace" : "insert"
             var flags: SQLStatement.Flags = []
             if first == "replace" || isWord("or", at: 1) && isWord("replace", at: 2) { flags.insert(.dropsPart) }
             return make(kind, "InsertStmt", targets: targets, flags: flags.union(sideEffects(from: 1)))
-        case "update": return readUpdate()
-        case "delete":
+        case .update?: return readUpdate()
+        case .delete?:
             var start = 1
             if isWord("from", at: 1) { start = 2 }
             let targets = nameList(from: start, skipping: ["only", "low_priority", "quick", "ignore"])
             return make("delete", "DeleteStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1))
-        case "merge":
+        case .merge?:
             var targets: [String] = []
             if isWord("into", at: 1), let (name, _) = qualifiedName(at: 2) { targets = [name] }
             var flags: SQLStatement.Flags = []
             if let then = topLevelWord("then", from: 1), containsDeleteAfterThen(then) { flags.insert(.mergeDeletes) }
             return make("merge", "MergeStmt", targets: targets, flags: flags)
-        case "truncate":
+        case .truncate?:
             let targets = nameList(from: 1, skipping: ["table", "only"])
             return make("truncate", "TruncateStmt", targets: targets, flags: containsWord("cascade") ? [.cascade] : [])
-        case "drop": return readDrop()
-        case "create": return readCreate()
-        case "alter": return readAlter()
-        case "grant", "revoke":
+        case .drop?: return readDrop()
+        case .create?: return readCreate()
+        case .alter?: return readAlter()
+        case .grant?:
             let onIndex = topLevelWord("on", from: 1)
             var targets: [String] = []
             if let on = onIndex {
@@ -215,10 +241,10 @@ private struct StatementReader {
                 targets = nameList(from: toOrFrom + 1)
             }
             return make(first, onIndex == nil && dialect == .postgresql ? "GrantRoleStmt" : "GrantStmt", targets: targets)
-        case "explain": return readExplain()
-        case "describe", "desc": return make("describe", nil)
-        case "show": return make("show", "VariableShowStmt")
-        case "set":
+        case .explain?: return readExplain()
+        case .describe?: return make("describe", nil)
+        case .show?: return make("show", "VariableShowStmt")
+        case .set?:
             var flags: SQLStatement.Flags = []
             if isWord("global", at: 1) || isWord("persist", at: 1) { flags.insert(.global) }
             if isWord("role", at: 1) || (isWord("session", at: 1) && isWord("authorization", at: 2)) {
@@ -226,22 +252,22 @@ private struct StatementReader {
             }
             if isWord("constraints", at: 1) { return make("set", "ConstraintsSetStmt") }
             return make("set", "VariableSetStmt", flags: flags)
-        case "reset": return make("reset", "VariableSetStmt")
-        case "pragma":
+        case .reset?: return make("reset", "VariableSetStmt")
+        case .pragma?:
             // `PRAGMA name = value` and `PRAGMA name(value)` set; the introspection pragmas take an
             // argument in parentheses and only read.
             let name = tokens.count > 1 ? tokens[tokens.count > 3 && isSymbol(".", at: 2) ? 3 : 1].text : ""
             if tokens.contains(where: { $0.kind == .symbol && $0.text == "=" }) { return make("pragma_set", nil) }
             if tokens.contains(where: { $0.kind == .symbol && $0.text == "(" }) && !Self.readingPragmas.contains(name) { return make("pragma_set", nil) }
             return make("pragma", nil)
-        case "begin", "start", "commit", "end", "rollback", "savepoint", "release", "abort":
+        case .transaction?:
             if first == "start" && !isWord("transaction", at: 1) { return make("unrecognized", nil) }
             return make("transaction", "TransactionStmt")
-        case "copy": return readCopy()
-        case "do": return make("do", "DoStmt")
-        case "call": return make("call", "CallStmt")
-        case "execute", "exec": return make("execute", "ExecuteStmt")
-        case "prepare":
+        case .copy?: return readCopy()
+        case .do?: return make("do", "DoStmt")
+        case .call?: return make("call", "CallStmt")
+        case .execute?: return make("execute", "ExecuteStmt")
+        case .prepare?:
             if let asIndex = topLevelWord("as", from: 1) {
                 let inner = SQLStatement.analyze(Array(tokens[(asIndex + 1)...]), dialect: dialect)
                 return make("prepare", "PrepareStmt", inner: [inner])
@@ -251,37 +277,37 @@ private struct StatementReader {
                 return make("execute", nil)
             }
             return make("prepare", "PrepareStmt")
-        case "deallocate": return make("transaction", "DeallocateStmt")
-        case "vacuum": return make("vacuum", "VacuumStmt")
-        case "analyze", "analyse": return make("analyze", "VacuumStmt")
-        case "reindex": return make("reindex", "ReindexStmt")
-        case "cluster": return make("cluster", "ClusterStmt")
-        case "checkpoint": return make("checkpoint", "CheckPointStmt")
-        case "lock": return make("lock", "LockStmt", targets: nameList(from: 1, skipping: ["table", "tables", "only"]))
-        case "unlock": return make("lock", nil)
-        case "listen": return make("listen", "ListenStmt")
-        case "unlisten": return make("listen", "UnlistenStmt")
-        case "notify": return make("notify", "NotifyStmt")
-        case "discard": return make("discard", "DiscardStmt")
-        case "comment": return make("comment", "CommentStmt")
-        case "refresh": return make("refresh", "RefreshMatViewStmt")
-        case "load":
+        case .deallocate?: return make("transaction", "DeallocateStmt")
+        case .vacuum?: return make("vacuum", "VacuumStmt")
+        case .analyze?: return make("analyze", "VacuumStmt")
+        case .reindex?: return make("reindex", "ReindexStmt")
+        case .cluster?: return make("cluster", "ClusterStmt")
+        case .checkpoint?: return make("checkpoint", "CheckPointStmt")
+        case .lock?: return make("lock", "LockStmt", targets: nameList(from: 1, skipping: ["table", "tables", "only"]))
+        case .unlock?: return make("lock", nil)
+        case .listen?: return make("listen", "ListenStmt")
+        case .unlisten?: return make("listen", "UnlistenStmt")
+        case .notify?: return make("notify", "NotifyStmt")
+        case .discard?: return make("discard", "DiscardStmt")
+        case .comment?: return make("comment", "CommentStmt")
+        case .refresh?: return make("refresh", "RefreshMatViewStmt")
+        case .load?:
             if isWord("data", at: 1) { return make("load_data", nil, flags: [.loadsRows]) }
             return make("load", "LoadStmt")
-        case "use": return make("use", nil)
-        case "attach": return make("attach", nil)
-        case "detach": return make("detach", nil)
-        case "rename": return make("rename", nil, targets: nameList(from: 2))
-        case "kill": return make("kill", nil)
-        case "shutdown": return make("shutdown", nil)
-        case "flush", "optimize", "repair", "check", "checksum", "handler", "install", "uninstall":
+        case .use?: return make("use", nil)
+        case .attach?: return make("attach", nil)
+        case .detach?: return make("detach", nil)
+        case .rename?: return make("rename", nil, targets: nameList(from: 2))
+        case .kill?: return make("kill", nil)
+        case .shutdown?: return make("shutdown", nil)
+        case .administration?:
             return make(first, nil)
-        case "security": return make("comment", "SecLabelStmt")
-        case "import": return make("import", "ImportForeignSchemaStmt")
-        case "reassign": return make("reassign_owned", "ReassignOwnedStmt")
-        case "fetch", "move": return make("fetch", "FetchStmt")
-        case "close": return make("close", "ClosePortalStmt")
-        case "declare": return make("declare", "DeclareCursorStmt", inner: declaredQuery())
+        case .security?: return make("comment", "SecLabelStmt")
+        case .import?: return make("import", "ImportForeignSchemaStmt")
+        case .reassign?: return make("reassign_owned", "ReassignOwnedStmt")
+        case .fetch?: return make("fetch", "FetchStmt")
+        case .close?: return make("close", "ClosePortalStmt")
+        case .declare?: return make("declare", "DeclareCursorStmt", inner: declaredQuery())
         default: return make("unrecognized", nil)
         }
     }

@@ -46,6 +46,42 @@ public struct SQLClassifier: ActionClassifier {
         return Classification(findings: findings)
     }
 
+    /// The groups of statement kinds that classify alike. Looked up in a dictionary, not a
+    /// `switch` over strings, which Swift compares case by case.
+    enum KindGroup {
+        case select, readsNothingChanged, set, explain, insert, replace, update, merge, delete, truncate, drop,
+            permissions, alter, routine, create, copy, loadData, opaque, prepare, declare, maintenance, stops
+    }
+
+    static let kindGroups: [String: KindGroup] = [
+        "select": .select, "show": .readsNothingChanged, "describe": .readsNothingChanged, "pragma": .readsNothingChanged,
+        "transaction": .readsNothingChanged, "listen": .readsNothingChanged, "discard": .readsNothingChanged,
+        "set_role": .readsNothingChanged, "use": .readsNothingChanged, "fetch": .readsNothingChanged,
+        "close": .readsNothingChanged, "reset": .readsNothingChanged, "set": .set, "explain": .explain, "insert": .insert,
+        "replace": .replace, "update": .update, "merge": .merge, "delete": .delete, "truncate": .truncate,
+        "grant": .permissions, "revoke": .permissions, "create_role": .permissions, "alter_role": .permissions,
+        "alter_user": .permissions, "alter_group": .permissions, "reassign_owned": .permissions,
+        "alter_default_privileges": .permissions, "create_user_mapping": .permissions, "create_policy": .permissions,
+        "alter_policy": .permissions, "create_function": .routine, "create_procedure": .routine, "create_trigger": .routine,
+        "create_rule": .routine, "copy": .copy, "load_data": .loadData, "do": .opaque, "call": .opaque, "execute": .opaque,
+        "load": .opaque, "prepare_dynamic": .opaque, "prepare": .prepare, "declare": .declare, "vacuum": .maintenance,
+        "analyze": .maintenance, "reindex": .maintenance, "cluster": .maintenance, "checkpoint": .maintenance,
+        "lock": .maintenance, "notify": .maintenance, "comment": .maintenance, "refresh": .maintenance,
+        "attach": .maintenance, "detach": .maintenance, "rename": .maintenance, "flush": .maintenance,
+        "optimize": .maintenance, "repair": .maintenance, "import": .maintenance, "pragma_set": .maintenance,
+        "handler": .maintenance, "check": .maintenance, "checksum": .maintenance, "install": .maintenance,
+        "uninstall": .maintenance, "kill": .stops, "shutdown": .stops,
+    ]
+
+    /// The kind's group; the `drop_`, `alter_` and `create_` kinds not listed go by their prefix.
+    static func group(of kind: String) -> KindGroup? {
+        if let group = kindGroups[kind] { return group }
+        if kind.hasPrefix("drop_") { return .drop }
+        if kind.hasPrefix("alter_") { return .alter }
+        if kind.hasPrefix("create_") { return .create }
+        return nil
+    }
+
     /// The findings for one statement, including the statements it runs (CTEs, EXPLAIN ANALYZE).
     static func findings(for statement: SQLStatement) -> [Finding] {
         var out: [Finding] = []
@@ -56,8 +92,8 @@ public struct SQLClassifier: ActionClassifier {
         func add(_ effect: Effect, _ categories: Set<Category> = [], _ reason: String, operation: String? = nil, radius: BlastRadius? = nil) {
             out.append(Finding(operation: operation ?? op, effect: effect, targets: targets, blastRadius: radius, categories: categories, reason: reason))
         }
-        switch kind {
-        case "select":
+        switch Self.group(of: kind) {
+        case .select?:
             if statement.flags.contains(.sideEffectFunction) {
                 add(.destructive, [], "the query calls a server function with side effects (terminating sessions, unlinking objects, changing settings)", operation: "sql:side_effect_function")
             } else if statement.flags.contains(.serverFile) {
@@ -67,11 +103,11 @@ public struct SQLClassifier: ActionClassifier {
             } else {
                 add(.read, [], "reads\(named.isEmpty ? "" : " from" + named)")
             }
-        case "show", "describe", "pragma", "transaction", "listen", "discard", "set_role", "use", "fetch", "close", "reset":
+        case .readsNothingChanged?:
             add(.read, [], "`\(kind)` does not change data")
-        case "set":
+        case .set?:
             add(statement.flags.contains(.global) ? .write : .read, [], statement.flags.contains(.global) ? "`SET GLOBAL` changes the server's settings" : "`SET` changes only this session")
-        case "explain":
+        case .explain?:
             if statement.flags.contains(.explainRuns) {
                 let innerFindings = statement.inner.flatMap(findings(for:))
                 let innerEffect = Effect.worst(innerFindings.map(\.effect))
@@ -85,41 +121,41 @@ public struct SQLClassifier: ActionClassifier {
                 add(.read, [], "`EXPLAIN` only plans the statement")
             }
             return out
-        case "insert":
+        case .insert?:
             if statement.flags.contains(.dropsPart) {
                 add(.write, [], "`INSERT OR REPLACE` inserts rows, replacing conflicting ones in\(named)")
             } else {
                 add(.write, [], "inserts rows into\(named)")
             }
-        case "replace":
+        case .replace?:
             add(.write, [], "`REPLACE` inserts rows, deleting conflicting ones in\(named)")
-        case "update":
+        case .update?:
             switch statement.whereClause {
             case .restricting: add(.write, [], "updates rows of\(named) that match its WHERE clause")
             case .absent: add(.destructive, [.dataLoss], "updates every row of\(named): there is no WHERE clause", radius: .unknown)
             case .alwaysTrue: add(.destructive, [.dataLoss], "updates every row of\(named): the WHERE clause is always true", radius: .unknown)
             }
-        case "merge":
+        case .merge?:
             if statement.flags.contains(.mergeDeletes) {
                 add(.destructive, [.dataLoss], "`MERGE ... THEN DELETE` deletes rows of\(named)")
             } else {
                 add(.write, [], "merges rows into\(named)")
             }
-        case "delete":
+        case .delete?:
             let every = statement.whereClause != .restricting
             add(.destructive, [.dataLoss], every ? "deletes every row of\(named)" : "deletes rows of\(named)", radius: every ? .unknown : nil)
-        case "truncate":
+        case .truncate?:
             add(.destructive, [.dataLoss], "empties\(named)")
-        case _ where kind.hasPrefix("drop_"):
+        case .drop?:
             let object = String(kind.dropFirst(5)).replacing("_", with: " ")
             var categories: Set<Category> = [.dataLoss]
             if ["database", "schema", "owned"].contains(object) { categories.insert(.teardown) }
             if ["role", "user", "group", "owned", "policy"].contains(object) { categories.insert(.permissionChange) }
             add(.destructive, categories, "drops the \(object)\(named)\(statement.flags.contains(.cascade) ? " and everything that depends on it (CASCADE)" : "")",
                 radius: statement.flags.contains(.cascade) ? .unknown : nil)
-        case "grant", "revoke", "create_role", "alter_role", "alter_user", "alter_group", "reassign_owned", "alter_default_privileges", "create_user_mapping", "create_policy", "alter_policy":
+        case .permissions?:
             add(.destructive, [.permissionChange], "changes who may do what (`\(kind.replacing("_", with: " ").uppercased())`)")
-        case _ where kind.hasPrefix("alter_"):
+        case .alter?:
             if statement.flags.contains(.ownerChange) {
                 add(.destructive, [.permissionChange], "`OWNER TO` hands\(named) and every right over it to another role")
             } else if statement.flags.contains(.dropsPart) {
@@ -129,15 +165,15 @@ public struct SQLClassifier: ActionClassifier {
             } else {
                 add(.write, [], "changes the definition of\(named)")
             }
-        case "create_function", "create_procedure", "create_trigger", "create_rule":
+        case .routine?:
             if statement.flags.contains(.bodyDestroys) {
                 add(.destructive, [], "defines a routine or trigger whose body deletes, drops or changes permissions when it runs")
             } else {
                 add(.write, [], "defines\(named)")
             }
-        case _ where kind.hasPrefix("create_"):
+        case .create?:
             add(.write, [], "creates\(named.isEmpty ? " an object" : named)")
-        case "copy":
+        case .copy?:
             if statement.flags.contains(.runsProgram) {
                 out.append(Finding(operation: "sql:copy_program", effect: .unknown, targets: targets, targetsComplete: false, categories: [.opaqueExecution], reason: "`COPY ... PROGRAM` runs a shell command on the database server"))
             } else if statement.flags.contains(.loadsRows) {
@@ -147,27 +183,27 @@ public struct SQLClassifier: ActionClassifier {
             } else {
                 add(.read, [], "copies rows out")
             }
-        case "load_data":
+        case .loadData?:
             add(.write, [], "loads rows from a file")
-        case "do", "call", "execute", "load", "prepare_dynamic":
+        case .opaque?:
             out.append(Finding(operation: op, effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`\(kind.uppercased())` runs code whose effect cannot be read from the statement"))
-        case "prepare":
+        case .prepare?:
             // The prepared statement runs on EXECUTE; judge it now, as if it ran.
             let inner = statement.inner.flatMap(findings(for:))
             out.append(contentsOf: inner)
             if inner.isEmpty { add(.unknown, [], "`PREPARE` of a statement Interlock cannot read") }
             return out
-        case "declare":
+        case .declare?:
             out.append(contentsOf: statement.inner.flatMap(findings(for:)))
             if out.isEmpty { add(.read, [], "declares a cursor") }
             return out
-        case "vacuum", "analyze", "reindex", "cluster", "checkpoint", "lock", "notify", "comment", "refresh", "attach", "detach", "rename", "flush", "optimize", "repair", "import", "pragma_set", "handler", "check", "checksum", "install", "uninstall":
+        case .maintenance?:
             if kind == "check" || kind == "checksum" || kind == "handler" {
                 add(.read, [], "`\(kind.uppercased())` only reads")
             } else {
                 add(.write, [], "`\(kind.uppercased().replacing("_", with: " "))` changes the database's state\(named)")
             }
-        case "kill", "shutdown":
+        case .stops?:
             add(.destructive, [], "`\(kind.uppercased())` stops sessions or the server")
         default:
             out.append(Finding(operation: "sql:unrecognized", effect: .unknown, targetsComplete: false, reason: "the statement is not SQL Interlock recognises; its effect is unknown"))
