@@ -62,38 +62,50 @@ public enum EnvironmentFactKey: String, Sendable, Hashable, CaseIterable, Compar
 /// command line).
 public struct EnvironmentFacts: Sendable, Hashable {
     // One slot per key, indexed by `EnvironmentFactKey.slot`: looking a fact up hashes nothing.
-    private var slots: [[String]]
+    // Empty until the first fact arrives: most actions carry none, and every classification
+    // starts with an empty set of facts.
+    private var slots: [[String]] = []
 
     public init(_ values: [EnvironmentFactKey: [String]] = [:]) {
-        slots = Array(repeating: [], count: EnvironmentFactKey.allCases.count)
         for (key, list) in values {
             for value in list { add(key, value) }
         }
     }
 
     public subscript(key: EnvironmentFactKey) -> [String] {
-        slots[key.slot]
+        slots.isEmpty ? [] : slots[key.slot]
     }
 
     /// Every key that has at least one value.
     public var values: [EnvironmentFactKey: [String]] {
         var out: [EnvironmentFactKey: [String]] = [:]
-        for key in EnvironmentFactKey.allCases where !slots[key.slot].isEmpty { out[key] = slots[key.slot] }
+        for key in EnvironmentFactKey.allCases where !self[key].isEmpty { out[key] = self[key] }
         return out
     }
 
     public mutating func add(_ key: EnvironmentFactKey, _ value: String) {
-        guard !value.isEmpty, !slots[key.slot].contains(value) else { return }
+        guard !value.isEmpty else { return }
+        if slots.isEmpty { slots = Array(repeating: [], count: EnvironmentFactKey.allCases.count) }
+        guard !slots[key.slot].contains(value) else { return }
         slots[key.slot].append(value)
     }
 
     public mutating func merge(_ other: EnvironmentFacts) {
         for key in EnvironmentFactKey.allCases {
-            for value in other.slots[key.slot] { add(key, value) }
+            for value in other[key] { add(key, value) }
         }
     }
 
     public var isEmpty: Bool { slots.allSatisfy(\.isEmpty) }
+
+    // Equality by content: no slots and empty slots are the same facts.
+    public static func == (lhs: EnvironmentFacts, rhs: EnvironmentFacts) -> Bool {
+        EnvironmentFactKey.allCases.allSatisfy { lhs[$0] == rhs[$0] }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for key in EnvironmentFactKey.allCases { hasher.combine(self[key]) }
+    }
 }
 
 extension EnvironmentFactKey {
@@ -173,7 +185,9 @@ public struct Classification: Sendable, Hashable {
         var effect = first.effect
         for finding in findings {
             effect = max(effect, finding.effect)
-            if many ? seenOperations.insert(finding.operation).inserted : !operations.contains(finding.operation) {
+            if operations.last == finding.operation {
+                // A repeat of the previous operation (a loop, a long chain of one command).
+            } else if many ? seenOperations.insert(finding.operation).inserted : !operations.contains(finding.operation) {
                 operations.append(finding.operation)
             }
             for target in finding.targets where many ? seenTargets.insert(target).inserted : !targets.contains(target) {

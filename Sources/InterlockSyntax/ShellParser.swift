@@ -537,7 +537,6 @@ public struct ShellParser {
         guard let first = peek(), Self.isNameStart(first) else { return nil }
         var end = position
         while end < bytes.count, Self.isNameByte(bytes[end]) { end += 1 }
-        let name = text(position..<end)
         var cursor = end
         if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") {
             while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "]") {
@@ -548,6 +547,7 @@ public struct ShellParser {
         }
         if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "+") { cursor += 1 }
         guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "=") else { return nil }
+        let name = text(position..<end)
         position = cursor + 1
         if peek() == UInt8(ascii: "(") {
             position += 1

@@ -42,7 +42,7 @@ public struct ShellPipeline: Sendable, Hashable {
     }
 }
 
-public indirect enum ShellCommand: Sendable, Hashable {
+public enum ShellCommand: Sendable, Hashable {
     case simple(SimpleCommand)
     case compound(CompoundCommand)
     /// `name() body` or `function name body`.
@@ -242,7 +242,7 @@ public struct ShellWord: Sendable, Hashable {
     }
 }
 
-public indirect enum ShellWordPart: Sendable, Hashable {
+public enum ShellWordPart: Sendable, Hashable {
     /// Unquoted text: subject to brace expansion, tilde expansion and globbing.
     case literal(String)
     /// Text that quoting protects: `'..'`, `$'..'` after escape processing, a backslash-escaped character.

@@ -32,6 +32,20 @@ import Testing
         #expect(facts.operations == ["shell:unparseable"])
     }
 
+    @Test func nestedCommandTextIsBudgetedAndWhatIsPastTheBudgetIsUnknown() {
+        // Each `eval` re-parses the rest of the line: 800 of them would parse 800 copies.
+        let chain = String(repeating: "eval ", count: 800) + "rm -rf /srv"
+        let facts = classifier.classify(commandLine: chain)
+        #expect(facts.operations.contains("shell:too_much_text"))
+        #expect(facts.effect == .unknown)
+        #expect(facts.categories.contains(.opaqueExecution))
+        // Layers an agent really writes stay well inside the budget and are followed to the end.
+        let layered = classifier.classify(commandLine: #"sudo bash -c "sh -c 'bash -c \"rm -rf /srv/app\"'""#)
+        #expect(!layered.operations.contains("shell:too_much_text"))
+        #expect(layered.effect == .destructive)
+        #expect(layered.targets == ["/srv/app"])
+    }
+
     @Test func findingsExplainThemselves() {
         let facts = classifier.classify(commandLine: "sudo find /var/log -name '*.gz' -delete")
         #expect(facts.operations == ["shell:find:delete"])

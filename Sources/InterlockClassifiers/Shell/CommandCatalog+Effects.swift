@@ -54,9 +54,10 @@ extension ShellAnalysis {
         "vi": .vi, "vim": .vi, "nvim": .vi, "nano": .vi, "emacs": .vi, "pico": .vi, "ed": .vi, "ex": .vi, "code": .vi, "subl": .vi, "open": .vi, "xdg-open": .vi, "screen": .vi, "tmux": .vi, "script": .vi, "expect": .vi,
     ]
 
-    mutating func classifyCatalogued(_ name: String, _ args: [Argument], stdin: StandardInput) {
+    /// `command` is the name's entry in `cataloguedCommands`, looked up by the caller.
+    mutating func classifyCatalogued(_ name: String, _ args: [Argument], stdin: StandardInput, _ command: CataloguedCommand?) {
         let op = "shell:" + name
-        switch Self.cataloguedCommands[name] {
+        switch command {
         // MARK: Deletion and overwrite
         case .rm:
             let options = CommandOptions(args, valued: ["--interactive"])

@@ -30,6 +30,27 @@ extension ShellAnalysis {
         case sudo, suCommand, env, nice, xargs, parallel, watch, ssh, eval, source, trap, alias, export, cd, find, sh, python
     }
 
+    /// What the catalog's tables say about one command name, found with one lookup instead of one
+    /// per table (each lookup hashes the name, and this runs for every command).
+    struct CommandEntry {
+        var dispatched: DispatchedCommand?
+        var readOnly = false
+        var catalogued: CataloguedCommand?
+        /// Whether `classifyEmbeddedCommands` knows options of this command that run commands.
+        var optionsMayHideCommands = false
+    }
+
+    static let commandsWithCommandOptions = ["man", "tar", "gtar", "bsdtar", "rsync", "scp", "sort", "at", "batch", "ssh", "sftp"]
+
+    static let commandEntries: [String: CommandEntry] = {
+        var entries: [String: CommandEntry] = [:]
+        for (name, command) in dispatchedCommands { entries[name, default: CommandEntry()].dispatched = command }
+        for name in readOnlyCommands { entries[name, default: CommandEntry()].readOnly = true }
+        for (name, command) in cataloguedCommands { entries[name, default: CommandEntry()].catalogued = command }
+        for name in commandsWithCommandOptions { entries[name, default: CommandEntry()].optionsMayHideCommands = true }
+        return entries
+    }()
+
     static let dispatchedCommands: [String: DispatchedCommand] = [
         "sudo": .sudo, "doas": .sudo, "run0": .sudo,
         "su": .suCommand, "runuser": .suCommand, "sg": .suCommand,
@@ -57,8 +78,9 @@ extension ShellAnalysis {
             add(op, .read, "`\(name) \(only)` only prints")
             return
         }
-        classifyEmbeddedCommands(name, args, stdin: stdin)
-        switch Self.dispatchedCommands[name] {
+        let entry = Self.commandEntries[name]
+        classifyEmbeddedCommands(name, args, stdin: stdin, optionsMayHideCommands: entry?.optionsMayHideCommands == true)
+        switch entry?.dispatched {
         // MARK: Wrappers that run another command
         case .sudo:
             runSudo(name, args, stdin: stdin)
@@ -162,10 +184,10 @@ extension ShellAnalysis {
         default:
             if name.hasPrefix("python3.") || name.hasPrefix("python2.") {
                 runInterpreter("python3", args, stdin: stdin)
-            } else if Self.readOnlyCommands.contains(name) {
+            } else if entry?.readOnly == true {
                 add(op, .read, "`\(name)` only reads")
             } else {
-                classifyCatalogued(name, args, stdin: stdin)
+                classifyCatalogued(name, args, stdin: stdin, entry?.catalogued)
             }
         }
     }
@@ -174,7 +196,12 @@ extension ShellAnalysis {
 
     /// Options that make an ordinary command run another one: `man -P`, `tar --to-command`,
     /// `rsync -e`, `ssh -o ProxyCommand=`, `sort --compress-program`, and the jobs `at` reads.
-    mutating func classifyEmbeddedCommands(_ name: String, _ args: [Argument], stdin: StandardInput) {
+    mutating func classifyEmbeddedCommands(_ name: String, _ args: [Argument], stdin: StandardInput, optionsMayHideCommands: Bool) {
+        // Any command's arguments are searched for tar's checkpoint action; the options below
+        // only for the commands in `commandsWithCommandOptions`.
+        guard optionsMayHideCommands
+            || args.contains(where: { $0.value?.utf8.first == UInt8(ascii: "-") && $0.value!.hasPrefix("--checkpoint-action=exec=") })
+        else { return }
         let options: [String]
         switch name {
         case "man": options = ["-P", "--pager", "-H", "--html"]
@@ -192,6 +219,7 @@ extension ShellAnalysis {
             return
         default: options = []
         }
+        let sshLike = name == "ssh" || name == "scp" || name == "sftp" || name == "rsync"
         var commands: [(String, Argument)] = []
         var index = 0
         while index < args.count {
@@ -211,7 +239,7 @@ extension ShellAnalysis {
             }
             if text.hasPrefix("--checkpoint-action=exec=") { commands.append(("--checkpoint-action", .known(String(text.dropFirst("--checkpoint-action=exec=".count))))) }
             // ssh options that run local commands.
-            if ["ssh", "scp", "sftp", "rsync"].contains(name), text == "-o" || text.hasPrefix("-o"), let setting = (text == "-o" ? (index + 1 < args.count ? args[index + 1].value : nil) : String(text.dropFirst(2))) {
+            if sshLike, text == "-o" || text.hasPrefix("-o"), let setting = (text == "-o" ? (index + 1 < args.count ? args[index + 1].value : nil) : String(text.dropFirst(2))) {
                 let lower = setting.lowercased()
                 for key in ["proxycommand", "localcommand", "knownhostscommand"] where lower.hasPrefix(key) {
                     let value = setting.dropFirst(key.count).drop { $0 == "=" || $0 == " " }

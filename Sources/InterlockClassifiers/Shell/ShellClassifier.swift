@@ -21,6 +21,7 @@ public struct ShellClassifier: ActionClassifier {
     /// Facts about one command line run in `workingDirectory`.
     public func classify(commandLine: String, workingDirectory: String? = nil) -> Classification {
         var analysis = ShellAnalysis(fileSystem: fileSystem, infrastructure: infrastructure, workingDirectory: workingDirectory)
+        analysis.nestedTextBudget = ShellAnalysis.nestedTextAllowance(for: commandLine)
         analysis.analyzeText(commandLine, origin: "the command line")
         return analysis.result()
     }
@@ -84,8 +85,17 @@ struct ShellAnalysis {
     var commandsExamined = 0
     var activeFunctions: Set<String> = []
 
+    /// Bytes of command strings (`eval`, `sh -c`, aliases, `-o ProxyCommand=` ...) still to be
+    /// parsed. Each layer re-parses text the line already holds, so without a bound `eval eval eval
+    /// ... rm -rf /` costs the square of its length; past the budget the rest is `unknown`.
+    var nestedTextBudget = 0
+
     static let maximumDepth = 12
     static let commandBudget = 4000
+
+    /// Nested text a source may bring: twice its own length and 4 KiB, enough for every layered
+    /// command an agent writes while keeping the work linear in the input.
+    static func nestedTextAllowance(for text: String) -> Int { 2 * text.utf8.count + 4096 }
 
     init(fileSystem: any FileSystemView, infrastructure: any InfrastructureCommandClassifier, workingDirectory: String?) {
         self.fileSystem = fileSystem
@@ -151,6 +161,13 @@ struct ShellAnalysis {
             unknown("shell:too_deep", "\(origin) nests command strings more than \(Self.maximumDepth) levels deep", opaque: true)
             return
         }
+        if depth > 0 {
+            nestedTextBudget -= text.utf8.count
+            guard nestedTextBudget >= 0 else {
+                unknown("shell:too_much_text", "\(origin) is past the budget of nested command text for one line; its effect is not examined", opaque: true)
+                return
+            }
+        }
         let script: ShellScript
         do {
             script = try ShellParser.parse(text)
@@ -174,6 +191,8 @@ struct ShellAnalysis {
             unknown("shell:script", "\(runner) runs `\(path)`, whose contents cannot be read here, so its effect is unknown", opaque: true)
             return
         }
+        // A script's text is a new source: it may be parsed, and bring nested text of its own.
+        nestedTextBudget += text.utf8.count + Self.nestedTextAllowance(for: text)
         analyzeText(text, origin: "the script `\(path)`")
     }
 
@@ -276,8 +295,9 @@ struct ShellAnalysis {
         for assignment in command.assignments {
             let value = expand(assignment.value)
             noteEnvironmentVariable(assignment.name, value.value)
-            assigned[assignment.name] = value.isExact ? value.value : nil
-            if command.words.isEmpty {
+            if !command.words.isEmpty {
+                assigned[assignment.name] = value.isExact ? value.value : nil
+            } else {
                 if let known = value.value, !value.isPattern { variables[assignment.name] = known } else { variables[assignment.name] = nil }
             }
         }
@@ -426,14 +446,14 @@ struct ShellAnalysis {
             unknown("shell:dynamic_command", "the command name `\(first.display)` is computed at run time", opaque: true)
             return
         }
-        if let alias = aliases[name], !activeFunctions.contains("alias " + name), arguments.dropFirst().allSatisfy({ $0.value != nil }) {
+        if !aliases.isEmpty, let alias = aliases[name], !activeFunctions.contains("alias " + name), arguments.dropFirst().allSatisfy({ $0.value != nil }) {
             activeFunctions.insert("alias " + name)
             let rest = arguments.dropFirst().map { Self.quote($0.value!) }.joined(separator: " ")
             analyzeText(alias + (rest.isEmpty ? "" : " " + rest), origin: "the alias `\(name)`")
             activeFunctions.remove("alias " + name)
             return
         }
-        if let body = functions[name] {
+        if !functions.isEmpty, let body = functions[name] {
             guard !activeFunctions.contains(name) else { return }  // Recursion adds nothing new.
             guard depth < Self.maximumDepth else {
                 unknown("shell:too_deep", "function `\(name)` calls nest too deeply", opaque: true)
@@ -447,7 +467,7 @@ struct ShellAnalysis {
             return
         }
         var command = name
-        if name.contains("/") {
+        if name.utf8.contains(UInt8(ascii: "/")) {
             let base = Paths.basename(name)
             let directory = String(name.dropLast(base.count)).trimmingSlashes
             if Self.systemBinaryDirectories.contains(directory) {
