@@ -176,22 +176,29 @@ public struct Classification: Sendable, Hashable {
         self.environmentFacts = environmentFacts
         guard let first = findings.first else { return }
         self.findings = findings
-        // Operations and targets keep first-seen order without repeats. A line of many commands
-        // has many findings: past a few, membership is tested in sets, not by scanning (which
-        // would make a 500-command line cost 500² comparisons).
-        let many = findings.count > 8
-        var seenOperations: Set<String> = []
-        var seenTargets: Set<String> = []
+        // Operations and targets keep first-seen order without repeats. While there are few of
+        // them a scan finds repeats fastest; past 16, sets do (a line of 500 commands must not cost
+        // 500² comparisons).
+        var seenOperations: Set<String>?
+        var seenTargets: Set<String>?
         var effect = first.effect
         for finding in findings {
             effect = max(effect, finding.effect)
-            if operations.last == finding.operation {
-                // A repeat of the previous operation (a loop, a long chain of one command).
-            } else if many ? seenOperations.insert(finding.operation).inserted : !operations.contains(finding.operation) {
-                operations.append(finding.operation)
+            let operation = finding.operation
+            // Mutated through the optional, in place: a copy would be copied on every insert.
+            if seenOperations != nil {
+                if seenOperations!.insert(operation).inserted { operations.append(operation) }
+            } else if !operations.contains(operation) {
+                operations.append(operation)
+                if operations.count > 16 { seenOperations = Set(operations) }
             }
-            for target in finding.targets where many ? seenTargets.insert(target).inserted : !targets.contains(target) {
-                targets.append(target)
+            for target in finding.targets {
+                if seenTargets != nil {
+                    if seenTargets!.insert(target).inserted { targets.append(target) }
+                } else if !targets.contains(target) {
+                    targets.append(target)
+                    if targets.count > 16 { seenTargets = Set(targets) }
+                }
             }
             targetsComplete = targetsComplete && finding.targetsComplete
             // Reads do not count toward the blast radius: it measures what can be damaged.

@@ -135,6 +135,17 @@ public struct ShellParser {
 
     /// The reserved word at the current position, if the next token is one.
     private func peekReservedWord() -> String? {
+        // Every reserved word starts with one of these bytes; most commands do not, and this runs
+        // several times per command.
+        guard position < bytes.count else { return nil }
+        switch bytes[position] {
+        case UInt8(ascii: "i"), UInt8(ascii: "t"), UInt8(ascii: "e"), UInt8(ascii: "f"), UInt8(ascii: "s"), UInt8(ascii: "w"),
+            UInt8(ascii: "u"), UInt8(ascii: "d"), UInt8(ascii: "c"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["),
+            UInt8(ascii: "!"):
+            break
+        default:
+            return nil
+        }
         var end = position
         while end < bytes.count, !Self.isMeta(bytes[end]) {
             let byte = bytes[end]

@@ -200,15 +200,15 @@ struct ShellAnalysis {
 
     mutating func walk(_ script: ShellScript) {
         for pipeline in script.pipelines {
-            var previous: ShellCommand?
-            for command in pipeline.commands {
+            // By index: holding the previous command in a variable would copy it for every command.
+            let commands = pipeline.commands
+            for index in commands.indices {
                 var stdin = StandardInput.inherited
-                if let previous {
-                    stdin = .pipe(from: Self.name(of: previous))
-                    if let text = knownOutput(of: previous) { stdin = .piped(text, from: Self.name(of: previous)) }
+                if index > 0 {
+                    stdin = .pipe(from: Self.name(of: commands[index - 1]))
+                    if let text = knownOutput(of: commands[index - 1]) { stdin = .piped(text, from: Self.name(of: commands[index - 1])) }
                 }
-                walk(command, stdin: stdin)
-                previous = command
+                walk(commands[index], stdin: stdin)
             }
         }
     }
@@ -298,7 +298,11 @@ struct ShellAnalysis {
             if !command.words.isEmpty {
                 assigned[assignment.name] = value.isExact ? value.value : nil
             } else {
-                if let known = value.value, !value.isPattern { variables[assignment.name] = known } else { variables[assignment.name] = nil }
+                if let known = value.value, !value.isPattern {
+                    variables[assignment.name] = known
+                } else if !variables.isEmpty {
+                    variables[assignment.name] = nil
+                }
             }
         }
         guard !command.words.isEmpty else {
@@ -373,6 +377,8 @@ struct ShellAnalysis {
     ]
 
     mutating func noteEnvironmentVariable(_ name: String, _ value: String?) {
+        // Every variable below is upper case; most a line sets are not, and skip the lookups.
+        guard let first = name.utf8.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { return }
         if let kind = Self.codeVariables[name] {
             switch (kind, value) {
             case (.command, let text?) where !text.isEmpty:
