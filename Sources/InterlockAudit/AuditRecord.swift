@@ -9,7 +9,7 @@ public enum AuditRecord {
     /// `pending`, `deny`, or `error` when the decision could not be made and the door refused).
     public static func decision(
         action: Action, facts: Classification?, decision: Decision?, outcome: String,
-        policyHash: [UInt8]?, timeMicros: Int64, detail: String? = nil
+        policyHash: [UInt8]?, timeMicros: Int64, detail: String? = nil, digest: ActionDigest? = nil
     ) -> AuditEntry {
         var redactions: [AuditEntry.Redaction] = []
         let document = redactJSON(ActionDocument.encode(action), path: "action", redactions: &redactions)
@@ -17,7 +17,7 @@ public enum AuditRecord {
             timeMicros: timeMicros, kind: .decision, principal: "agent:" + action.principal.agent,
             launchedBy: action.principal.launchedBy, channel: action.channel.rawValue,
             environment: decision?.environment ?? action.environment,
-            actionDigest: ActionDigest(action).bytes, action: document.jsonText(),
+            actionDigest: (digest ?? ActionDigest(action)).bytes, action: document.jsonText(),
             outcome: outcome, policyHash: policyHash, detail: detail)
         if let facts {
             entry.effect = facts.effect.rawValue
@@ -106,13 +106,35 @@ public enum AuditRecord {
     /// Redacts a JSON value: a string under a secret's name (`"password"`, `"client_secret"`) goes
     /// whole, whatever it looks like; every other string is scanned.
     public static func redactJSON(_ value: JSONValue, path: String, redactions: inout [AuditEntry.Redaction]) -> JSONValue {
+        // Most documents hold no secret: find that out without building paths or copies, and
+        // walk them the careful way (sorted keys, so the redactions come in a fixed order) only
+        // when something is there.
+        guard containsSecret(value) else { return value }
+        return redactJSONInOrder(value, path: path, redactions: &redactions)
+    }
+
+    /// Whether `redactJSON` would change anything.
+    static func containsSecret(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let s):
+            return Redactor.findsSecret(s)
+        case .array(let items):
+            return items.contains { containsSecret($0) }
+        case .object(let object):
+            return object.contains { key, child in (child.isScalarSecret && Redactor.sensitiveName(key) != nil) || containsSecret(child) }
+        default:
+            return false
+        }
+    }
+
+    private static func redactJSONInOrder(_ value: JSONValue, path: String, redactions: inout [AuditEntry.Redaction]) -> JSONValue {
         switch value {
         case .string(let s):
             let (clean, kinds) = Redactor.redact(s)
             for kind in kinds { redactions.append(.init(field: path, kind: kind.rawValue)) }
             return .string(clean)
         case .array(let items):
-            return .array(items.enumerated().map { redactJSON($1, path: "\(path)[\($0)]", redactions: &redactions) })
+            return .array(items.enumerated().map { redactJSONInOrder($1, path: "\(path)[\($0)]", redactions: &redactions) })
         case .object(let object):
             var out: [String: JSONValue] = [:]
             for key in object.keys.sorted() {
@@ -122,7 +144,7 @@ public enum AuditRecord {
                     redactions.append(.init(field: childPath, kind: kind.rawValue))
                     out[key] = .string(Redactor.marker(kind))
                 } else {
-                    out[key] = redactJSON(child, path: childPath, redactions: &redactions)
+                    out[key] = redactJSONInOrder(child, path: childPath, redactions: &redactions)
                 }
             }
             return .object(out)

@@ -29,7 +29,23 @@ public enum Redactor {
 
     /// The text with every secret replaced, and the kinds replaced (sorted, distinct).
     public static func redact(_ text: String) -> (text: String, kinds: [Kind]) {
-        let bytes = Array(text.utf8)
+        // Scanned in place: every field of every audit entry passes through here, and most hold
+        // nothing to redact.
+        var contiguous = text
+        return contiguous.withUTF8 { redact(bytes: $0, original: text) }
+    }
+
+    /// Whether `redact` would change the text.
+    public static func findsSecret(_ text: String) -> Bool {
+        var contiguous = text
+        return contiguous.withUTF8 { bytes in
+            var scanner = Scanner(bytes: bytes)
+            scanner.scan()
+            return !scanner.matches.isEmpty
+        }
+    }
+
+    private static func redact(bytes: UnsafeBufferPointer<UInt8>, original text: String) -> (text: String, kinds: [Kind]) {
         var scanner = Scanner(bytes: bytes)
         scanner.scan()
         guard !scanner.matches.isEmpty else { return (text, []) }
@@ -50,11 +66,11 @@ public enum Redactor {
     /// Is a field or variable with this name a secret whatever its value looks like? Names are
     /// compared without case, `-` and `_`: `PGPASSWORD`, `db_password`, `X-Api-Key`, `clientSecret`.
     public static func sensitiveName(_ name: some StringProtocol) -> Kind? {
-        sensitiveName(bytes: Array(name.utf8)[...])
+        sensitiveName(bytes: name.utf8)
     }
 
     /// The same over bytes, without allocating: the scanner asks this at every `=` and `:`.
-    static func sensitiveName(bytes name: ArraySlice<UInt8>) -> Kind? {
+    static func sensitiveName<Bytes: Sequence<UInt8>>(bytes name: Bytes) -> Kind? {
         // Folded into a fixed buffer; names longer than it are not secrets' names.
         var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &buffer) { raw -> Kind? in
@@ -108,10 +124,10 @@ public enum Redactor {
     }
 
     struct Scanner {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var matches: [Match] = []
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
         mutating func scan() {
             privateKeyBlocks()
@@ -439,10 +455,12 @@ public enum Redactor {
             return nil
         }
 
-        private func hasPrefixIgnoringCase(_ word: String, at i: Int) -> Bool {
-            let w = Array(word.utf8)
-            guard i + w.count <= bytes.count else { return false }
-            for k in 0..<w.count where bytes[i + k] | 0x20 != w[k] { return false }
+        /// `word` is lower case.
+        private func hasPrefixIgnoringCase(_ word: StaticString, at i: Int) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard i + count <= bytes.count else { return false }
+            let w = word.utf8Start
+            for k in 0..<count where bytes[i + k] | 0x20 != w[k] { return false }
             return true
         }
     }

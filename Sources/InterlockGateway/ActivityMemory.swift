@@ -101,15 +101,21 @@ struct ActivityMemory: Sendable {
         func sum(lastSeconds window: Int, now: Int64) -> Counts {
             var total = Counts()
             let second = now / 1_000_000
+            // Only the ring slots the window covers are visited: time t lives in slot t % count,
+            // so a slot counts when it still holds the time the window expects there.
             if window <= 60 {
-                for i in 0..<60 where secondStamps[i] > second - Int64(window) && secondStamps[i] <= second {
-                    total.add(seconds[i], sign: 1)
+                for back in 0..<Int64(max(window, 0)) where second - back >= 0 {
+                    let time = second - back
+                    let i = Int(time % 60)
+                    if secondStamps[i] == time { total.add(seconds[i], sign: 1) }
                 }
             } else {
                 let minute = second / 60
-                let span = Int64((window + 59) / 60)
-                for i in 0..<1440 where minuteStamps[i] > minute - span && minuteStamps[i] <= minute {
-                    total.add(minutes[i], sign: 1)
+                let span = min(Int64((window + 59) / 60), 1440)
+                for back in 0..<span where minute - back >= 0 {
+                    let time = minute - back
+                    let i = Int(time % 1440)
+                    if minuteStamps[i] == time { total.add(minutes[i], sign: 1) }
                 }
             }
             return total

@@ -162,7 +162,7 @@ public final class Gateway: Sendable {
         // No decision without its audit record: the answer exists only once this has committed.
         let entry = AuditRecord.decision(
             action: action, facts: facts, decision: answer.decision, outcome: answer.auditOutcome, policyHash: policy.hash,
-            timeMicros: now, detail: answer.auditDetail)
+            timeMicros: now, detail: answer.auditDetail, digest: digest)
         answer.auditIndex = try await log.append([entry]).first ?? 0
         return answer
     }

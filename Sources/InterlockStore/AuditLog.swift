@@ -226,7 +226,8 @@ public final class AuditLog: Sendable {
 
     /// How many entries the table holds (one past the highest index).
     private static func storedSize(_ db: Database) throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry") ?? 0)
+        // Cached statements: these run in every group commit, and compiling SQL each time showed.
+        UInt64(try Int64.fetchOne(db.cachedStatement(sql: "SELECT IFNULL(MAX(idx) + 1, 0) FROM audit_entry")) ?? 0)
     }
 
     /// The stored hash of the perfect subtree of 2^level leaves starting at leaf `index << level`:
@@ -245,7 +246,7 @@ public final class AuditLog: Sendable {
     }
 
     private func checkpointDue(_ db: Database, size: UInt64, now: Date) throws -> Bool {
-        guard let last = try Row.fetchOne(db, sql: "SELECT size, issued_at FROM audit_checkpoint ORDER BY size DESC LIMIT 1") else {
+        guard let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, issued_at FROM audit_checkpoint ORDER BY size DESC LIMIT 1")) else {
             return size > 0
         }
         let lastSize = UInt64(last["size"] as Int64)

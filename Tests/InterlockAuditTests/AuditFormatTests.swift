@@ -164,3 +164,44 @@ struct RedactionTests {
         #expect(tool.redactions == [.init(field: "action.input.arguments.password", kind: "password")])
     }
 }
+
+@Suite("Redacting JSON documents")
+struct RedactJSONTests {
+    /// Every string left in the document, with the key it sits under.
+    static func leaves(_ value: JSONValue, key: String? = nil) -> [(key: String?, value: String)] {
+        switch value {
+        case .string(let s): return [(key, s)]
+        case .array(let items): return items.flatMap { leaves($0, key: key) }
+        case .object(let object): return object.flatMap { leaves($0.value, key: $0.key) }
+        case .int(let i): return [(key, String(i))]
+        default: return []
+        }
+    }
+
+    @Test("property: a document comes back unchanged exactly when nothing in it is a secret, and nothing secret is left")
+    func redactionLeavesNoSecret() async {
+        // Plain words, and now and then a secret in a value or under a secret's name.
+        let word = Gen.oneOf(
+            Gen.letterOrNumber.string(of: 0...12),
+            Gen.always("AKIAIOSFODNN7EXAMPLE"), Gen.always("Bearer abcdefgh12345678"), Gen.always("ops@example.com"),
+            Gen.always("postgres://admin:hunter2@db/app"), Gen.always("PGPASSWORD=hunter2 psql"))
+        let key = Gen.oneOf(Gen.letter.string(of: 1...8), Gen.always("password"), Gen.always("api_key"), Gen.always("token_count"))
+        let leaf = Gen.oneOf(word.map { JSONValue.string($0) }, Gen.int(in: 0...9999).map { JSONValue.int(Int64($0)) })
+        let object = zip(key, leaf).array(of: 0...5).map { JSONValue.object(Dictionary($0, uniquingKeysWith: { a, _ in a })) }
+        let document = zip(key, Gen.oneOf(leaf, object, object.array(of: 0...3).map { JSONValue.array($0) })).array(of: 1...5)
+            .map { JSONValue.object(Dictionary($0, uniquingKeysWith: { a, _ in a })) }
+        await propertyCheck(count: 300, input: document) { doc in
+            var redactions: [AuditEntry.Redaction] = []
+            let clean = AuditRecord.redactJSON(doc, path: "action", redactions: &redactions)
+            #expect((clean == doc) == redactions.isEmpty)
+            for (key, value) in Self.leaves(clean) {
+                for secret in ["AKIAIOSFODNN7EXAMPLE", "abcdefgh12345678", "ops@example.com", "hunter2"] {
+                    #expect(!value.contains(secret), "left behind: \(value)")
+                }
+                if let key, Redactor.sensitiveName(key) != nil, !value.isEmpty {
+                    #expect(value.hasPrefix("[REDACTED:"), "value under `\(key)` kept: \(value)")
+                }
+            }
+        }
+    }
+}
