@@ -141,9 +141,6 @@ struct HookRunner {
             host == .claude ? ClaudeCodeHook.answer(verdict) : KiroHook.answer(verdict)
         }
         let result: HookAnswer
-        // Kept until the process exits: closing the store would checkpoint its write-ahead log
-        // first, work the answer need not wait for (the next process to open it recovers the log).
-        var decider: DoorDecider?
         do {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             let payload: JSONValue
@@ -156,12 +153,16 @@ struct HookRunner {
             // Lets the tests prove that a crash blocks the call; it can only make the hook refuse.
             if ProcessInfo.processInfo.environment["INTERLOCK_TEST_CRASH"] == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
             let opened = try DoorDecider(policy: options.policy, home: options.home, client: options.client)
-            decider = opened
+            // Never released: the process exits right after answering, and releasing the decider
+            // would close the store, which checkpoints the write-ahead log into the database and
+            // deletes it, work the answer need not wait for (the next process recovers the log).
+            // `withExtendedLifetime` did not hold it past this async function's last use.
+            _ = Unmanaged.passRetained(opened)
             result = answer(try await opened.decide(action))
         } catch {
             result = HookAnswer.failClosed("\(error)")
         }
-        withExtendedLifetime(decider) { deadline.finish(with: result) }
+        deadline.finish(with: result)
     }
 }
 

@@ -189,6 +189,12 @@ public final class AuditLog: Sendable {
         return indices
     }
 
+    /// The `synchronous` setting of the connection that commits (2 is FULL: every commit is
+    /// synced to disk before it returns). For diagnostics and the tests that hold it there.
+    public func writerSynchronousLevel() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
     /// Entries at positions from `start` on that other processes appended (hooks, proxies, the
     /// CLI on the same store), oldest first, and the log's size when read.
     public func entriesFromOthers(from start: UInt64) throws -> (entries: [AuditEntry], size: UInt64) {

@@ -18,13 +18,15 @@ enum InterlockDatabase {
         try home.prepare()
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         let pool = try DatabasePool(path: home.databasePath, configuration: configuration)
+        // Set on the writer after the pool exists: GRDB switches its writer to WAL and, with it,
+        // to `synchronous = NORMAL` after `prepareDatabase` has run, which would leave commits
+        // unsynced (lost on power failure). Only the writer commits, so only it needs this.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try migrator.migrate(pool)
         return pool
     }
+
 
     /// Versioned migrations; each runs once, in order, in its own transaction. Never edit a
     /// shipped migration: add the next one.

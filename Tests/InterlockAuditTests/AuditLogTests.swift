@@ -62,6 +62,18 @@ struct AuditLogTests {
         #expect(stored.count == 1 && stored[0].entry?.index == 26 && stored[0].entry?.targets == ["/srv/app/tmp/26"])
     }
 
+    @Test("commits are synced to disk: the committing connection runs synchronous=FULL, on a new store and on reopening")
+    func commitsAreSynced() throws {
+        // GRDB sets its pool's writer to synchronous=NORMAL when it enables WAL; a commit would
+        // then return before reaching the disk. The store must set FULL after that.
+        let temp = TemporaryHome()
+        let log = try AuditLog(home: temp.home)
+        #expect(try log.writerSynchronousLevel() == 2)
+        try log.appendNow([sampleEntry(0)])
+        let reopened = try AuditLog(home: temp.home)
+        #expect(try reopened.writerSynchronousLevel() == 2)
+    }
+
     @Test("concurrent appends are grouped, and none is lost or duplicated")
     func groupCommit() async throws {
         let temp = TemporaryHome()
