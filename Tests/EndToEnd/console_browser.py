@@ -74,9 +74,15 @@ wait = WebDriverWait(browser, 15)
 def sign_in(token):
     browser.delete_all_cookies()
     browser.get(GATEWAY + "/console/sign-in")
+    page = browser.find_element(By.TAG_NAME, "html")
     field = browser.find_element(By.NAME, "token")
     field.send_keys(token)
     field.submit()
+    # Wait for the answer to the POST to replace the page: navigating on before it arrives
+    # cancels the request, and with it the session cookie (the test then times out on a
+    # sign-in page it did not expect, now and then).
+    wait.until(EC.staleness_of(page))
+    wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
 def card(request_id):
