@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 import InterlockCore
 
 /// AWS Signature Version 4, as the AWS General Reference specifies it: the canonical request, the
@@ -109,6 +110,21 @@ public enum SigV4 {
 
     /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
     public static func signingKey(secret: String, scope: Scope) -> SymmetricKey {
+        // Derived once per secret and scope (date, region, service), as AWS's SDKs do: the four
+        // HMACs were a noticeable part of every verified and re-signed call.
+        let cacheKey = secret + "\u{0}" + scope.date + "\u{0}" + scope.region + "\u{0}" + scope.service
+        if let cached = derivedKeys.withLock({ $0[cacheKey] }) { return cached }
+        let key = deriveSigningKey(secret: secret, scope: scope)
+        derivedKeys.withLock { cache in
+            if cache.count >= 1024 { cache.removeAll() }
+            cache[cacheKey] = key
+        }
+        return key
+    }
+
+    private static let derivedKeys = Mutex<[String: SymmetricKey]>([:])
+
+    static func deriveSigningKey(secret: String, scope: Scope) -> SymmetricKey {
         var key = SymmetricKey(data: Array(("AWS4" + secret).utf8))
         for part in [scope.date, scope.region, scope.service, "aws4_request"] {
             key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))

@@ -190,7 +190,7 @@ final class AWSProxyServer: Sendable {
         let action = AWSProxyCore.action(verified, original: incoming, upstream: upstream)
         let verdict: Verdict
         do {
-            verdict = try Verdict(json: GatewayJSON.decision(try await gateway.decide(action), now: AuditLog.nowMicros()))
+            verdict = try Verdict(json: .object(GatewayJSON.verdictFields(try await gateway.decide(action), now: AuditLog.nowMicros())))
         } catch {
             return Self.answer(AWSErrorResponse.accessDenied("Interlock could not decide this call, so it was not made: \(error)", shape: shape, requestID: requestID))
         }

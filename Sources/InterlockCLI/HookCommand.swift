@@ -205,7 +205,7 @@ final class DoorDecider: Sendable {
             return try Verdict(json: json)
         }
         let decision = try await localGateway().decide(action)
-        return try Verdict(json: GatewayJSON.decision(decision, now: AuditLog.nowMicros()))
+        return try Verdict(json: .object(GatewayJSON.verdictFields(decision, now: AuditLog.nowMicros())))
     }
 
     /// One in-process gateway per process, opened on first use.

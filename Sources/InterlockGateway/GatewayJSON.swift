@@ -37,19 +37,34 @@ public enum GatewayJSON {
 
     /// The answer to a submitted action.
     public static func decision(_ d: GatewayDecision, now: Int64) -> JSONValue {
+        var o = verdictFields(d, now: now)
+        o["decided_by"] = .string(d.decision.decidedBy.identifier)
+        o["matched_rules"] = .array(d.decision.matchedRules.map(JSONValue.string))
+        o["reasons"] = .array(d.decision.reasons.map { .string($0.description) })
+        o["digest"] = .string(d.digest.description)
+        o["facts"] = facts(d.facts)
+        o["anomalies"] = .array(d.anomalies.map { .object(["kind": .string($0.kind.rawValue), "reason": .string($0.reason)]) })
+        o["audit_index"] = .int(Int64(d.auditIndex))
+        if let k = d.killSwitch {
+            o["kill_switch"] = .object([
+                "scope": .string(k.scope.description), "engaged_by": .string(k.engagedBy),
+                "engaged_at": .string(AuditEntry.timestamp(micros: k.engagedAtMicros)),
+            ])
+        }
+        if let g = d.grant { o["grant"] = .string(g.id) }
+        return .object(o)
+    }
+
+    /// The part of the answer a door acts on (`Verdict(json:)` reads these): outcome, code,
+    /// message, tier, environment, missing context, the approval request, hook settings. A door
+    /// deciding in-process builds only this, not the facts and reasons it would not read.
+    public static func verdictFields(_ d: GatewayDecision, now: Int64) -> [String: JSONValue] {
         var o: [String: JSONValue] = [
             "outcome": .string(d.outcome.rawValue),
             "code": .string(d.code.rawValue),
             "message": .string(d.message),
             "tier": .string(d.decision.tier.rawValue),
             "environment": .string(d.decision.environment),
-            "decided_by": .string(d.decision.decidedBy.identifier),
-            "matched_rules": .array(d.decision.matchedRules.map(JSONValue.string)),
-            "reasons": .array(d.decision.reasons.map { .string($0.description) }),
-            "digest": .string(d.digest.description),
-            "facts": facts(d.facts),
-            "anomalies": .array(d.anomalies.map { .object(["kind": .string($0.kind.rawValue), "reason": .string($0.reason)]) }),
-            "audit_index": .int(Int64(d.auditIndex)),
         ]
         if !d.decision.missingContext.isEmpty {
             o["missing_context"] = .array(d.decision.missingContext.map { .string($0.rawValue) })
@@ -62,17 +77,10 @@ public enum GatewayJSON {
             }
             o["approval"] = .object(summary)
         }
-        if let k = d.killSwitch {
-            o["kill_switch"] = .object([
-                "scope": .string(k.scope.description), "engaged_by": .string(k.engagedBy),
-                "engaged_at": .string(AuditEntry.timestamp(micros: k.engagedAtMicros)),
-            ])
-        }
-        if let g = d.grant { o["grant"] = .string(g.id) }
         if d.hookSettings != HookSettings() {
             o["hooks"] = .object(["supervised": .string(d.hookSettings.supervised.rawValue), "gated": .string(d.hookSettings.gated.rawValue)])
         }
-        return .object(o)
+        return o
     }
 
     static func approvalSummary(_ r: ApprovalRequest, now: Int64) -> [String: JSONValue] {

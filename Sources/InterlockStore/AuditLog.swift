@@ -84,6 +84,19 @@ public final class AuditLog: Sendable {
         // Redaction and encoding run here, on the caller's task, so that the single writer only
         // numbers, hashes and writes.
         let entries = Self.prepare(entries)
+        // With no commit in flight, the caller writes its own entries on its own thread: handing
+        // them to the writer queue and being resumed afterwards costs two thread wake-ups, most
+        // of a lone caller's wait besides the fsync. Callers arriving meanwhile queue up and are
+        // written together by the drain that the leader hands over to when it is done.
+        let leads = pending.withLock { queue -> Bool in
+            if queue.draining { return false }
+            queue.draining = true
+            return true
+        }
+        if leads {
+            defer { handOver() }
+            return try writer.sync { try write(entries) }
+        }
         return try await withCheckedThrowingContinuation { continuation in
             let startDrain = pending.withLock { queue -> Bool in
                 queue.waiting.append((entries, continuation))
@@ -93,6 +106,19 @@ public final class AuditLog: Sendable {
             }
             if startDrain { writer.async { self.drain() } }
         }
+    }
+
+    /// After a leader's own write: the entries queued meanwhile go to the drain, or nothing is
+    /// in flight any more.
+    private func handOver() {
+        let more = pending.withLock { queue -> Bool in
+            if queue.waiting.isEmpty {
+                queue.draining = false
+                return false
+            }
+            return true
+        }
+        if more { writer.async { self.drain() } }
     }
 
     /// Appends in the calling thread and returns once durable: for one-shot processes (the CLI,
