@@ -8,8 +8,10 @@ import InterlockCore
 /// the first limit (a rule is the most specific source and carries the best message; a limit only
 /// decides when it is what makes the outcome stricter). Nothing at all → blocked, the default deny.
 ///
-/// The tests restate this table independently (`ReferenceDecisionTable`) and compare the two on
-/// random inputs.
+/// The tie-break lives in `Strictest`, which the evaluator also uses over its own compact sources
+/// (`PolicyEvaluator.outcome`, offering rules, then the matrix, then limits, as here). The tests
+/// restate this table independently (`ReferenceDecisionTable`) and compare both this type and the
+/// evaluator with it on random inputs.
 public enum DecisionTable {
     public struct Contribution: Sendable, Hashable {
         public var tier: Tier
@@ -32,11 +34,25 @@ public enum DecisionTable {
         return table.result(environment: environment)
     }
 
+    /// The most restrictive tier offered, and its source: a later offer replaces the current one
+    /// only when it is strictly more restrictive, so among equals the first offered stays.
+    public struct Strictest<Source> {
+        public private(set) var best: (tier: Tier, source: Source)?
+
+        public init() {}
+
+        @inline(__always)
+        public mutating func offer(_ tier: Tier, _ source: Source) {
+            if best == nil || tier > best!.tier { best = (tier, source) }
+        }
+    }
+
     /// The same table, fed one source at a time so that the evaluator keeps no lists.
     /// Sources must be offered in the table's order: rules, then the matrix, then limits; a later
     /// source replaces the current one only when it is strictly more restrictive.
     public struct Accumulator: Sendable {
-        public private(set) var best: Contribution?
+        private var strictest = Strictest<DecisionSource>()
+        public var best: Contribution? { strictest.best.map { Contribution(tier: $0.tier, source: $0.source) } }
 
         public init() {}
 
@@ -48,9 +64,7 @@ public enum DecisionTable {
 
         public mutating func offerLimit(_ c: Contribution) { offer(c) }
 
-        private mutating func offer(_ c: Contribution) {
-            if best == nil || c.tier > best!.tier { best = c }
-        }
+        private mutating func offer(_ c: Contribution) { strictest.offer(c.tier, c.source) }
 
         /// The decision; nothing offered means blocked, the default deny.
         public func result(environment: String) -> Contribution {
@@ -58,3 +72,5 @@ public enum DecisionTable {
         }
     }
 }
+
+extension DecisionTable.Strictest: Sendable where Source: Sendable {}

@@ -225,23 +225,20 @@ public struct PolicyEvaluator: Sendable {
     /// The decision table for one environment over the verdicts: the strictest source wins; on a
     /// tie the first rule, then the matrix, then the first limit (`DecisionTable`).
     private func outcome(in env: CompiledEnvironment, effect: Effect, verdicts: UnsafeMutableBufferPointer<UInt8>, ruleCount: Int) -> Winner {
-        var best: Winner?
-        @inline(__always) func offer(_ tier: Tier, _ source: Winner.Source) {
-            if best == nil || tier > best!.tier { best = Winner(tier: tier, source: source) }
-        }
+        var table = DecisionTable.Strictest<Winner.Source>()
         let bit = env.bit
         compiled.guards.withUnsafeBufferPointer { guards in
             for r in 0..<ruleCount where verdicts[r] != Self.doesNotApply && guards[r].environmentMask & bit != 0 {
-                offer(guards[r].decision, .rule(r))
+                table.offer(guards[r].decision, .rule(r))
             }
         }
-        if let tier = env.tiers[effect.severity] { offer(tier, .matrix) }
+        if let tier = env.tiers[effect.severity] { table.offer(tier, .matrix) }
         compiled.limitGuards.withUnsafeBufferPointer { limits in
             for l in 0..<limits.count where verdicts[ruleCount + l] != 0 && limits[l].environmentMask & bit != 0 {
-                offer(Self.tier(verdict: verdicts[ruleCount + l]), .limit(l))
+                table.offer(Self.tier(verdict: verdicts[ruleCount + l]), .limit(l))
             }
         }
-        return best ?? Winner(tier: .blocked, source: .defaultDeny)
+        return table.best.map { Winner(tier: $0.tier, source: $0.source) } ?? Winner(tier: .blocked, source: .defaultDeny)
     }
 
     private static func tier(verdict: UInt8) -> Tier {
