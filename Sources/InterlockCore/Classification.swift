@@ -174,38 +174,42 @@ public struct Classification: Sendable, Hashable {
         self.categories = []
         self.estimatedCostUSD = estimatedCostUSD
         self.environmentFacts = environmentFacts
-        guard let first = findings.first else { return }
+        var seen = Seen(switchesToSets: true)
+        for (index, finding) in findings.enumerated() { absorb(finding, isFirst: index == 0, seen: &seen) }
         self.findings = findings
-        // Operations and targets keep first-seen order without repeats. While there are few of
-        // them a scan finds repeats fastest; past 16, sets do (a line of 500 commands must not cost
-        // 500² comparisons).
-        var seenOperations: Set<String>?
-        var seenTargets: Set<String>?
-        var effect = first.effect
-        for finding in findings {
-            effect = max(effect, finding.effect)
-            let operation = finding.operation
-            // Mutated through the optional, in place: a copy would be copied on every insert.
-            if seenOperations != nil {
-                if seenOperations!.insert(operation).inserted { operations.append(operation) }
-            } else if !operations.contains(operation) {
-                operations.append(operation)
-                if operations.count > 16 { seenOperations = Set(operations) }
-            }
-            for target in finding.targets {
-                if seenTargets != nil {
-                    if seenTargets!.insert(target).inserted { targets.append(target) }
-                } else if !targets.contains(target) {
-                    targets.append(target)
-                    if targets.count > 16 { seenTargets = Set(targets) }
-                }
-            }
-            targetsComplete = targetsComplete && finding.targetsComplete
-            // Reads do not count toward the blast radius: it measures what can be damaged.
-            if finding.effect != .read { blastRadius = blastRadius + finding.blastRadius }
-            if !finding.categories.isEmpty { categories.formUnion(finding.categories) }
+    }
+
+    /// Which operations and targets the summary holds already. They keep first-seen order without
+    /// repeats; while there are few of them a scan finds repeats fastest, past 16 sets do (a line
+    /// of 500 commands must not cost 500² comparisons).
+    private struct Seen {
+        var switchesToSets: Bool
+        var operations: Set<String>?
+        var targets: Set<String>?
+    }
+
+    /// Adds one finding to the summary (not to `findings`).
+    private mutating func absorb(_ finding: Finding, isFirst: Bool, seen: inout Seen) {
+        effect = isFirst ? finding.effect : max(effect, finding.effect)
+        // The sets are mutated through the optionals, in place: a copy would be copied on every insert.
+        if seen.operations != nil {
+            if seen.operations!.insert(finding.operation).inserted { operations.append(finding.operation) }
+        } else if !operations.contains(finding.operation) {
+            operations.append(finding.operation)
+            if seen.switchesToSets, operations.count > 16 { seen.operations = Set(operations) }
         }
-        self.effect = effect
+        for target in finding.targets {
+            if seen.targets != nil {
+                if seen.targets!.insert(target).inserted { targets.append(target) }
+            } else if !targets.contains(target) {
+                targets.append(target)
+                if seen.switchesToSets, targets.count > 16 { seen.targets = Set(targets) }
+            }
+        }
+        targetsComplete = targetsComplete && finding.targetsComplete
+        // Reads do not count toward the blast radius: it measures what can be damaged.
+        if finding.effect != .read { blastRadius = blastRadius + finding.blastRadius }
+        if !finding.categories.isEmpty { categories.formUnion(finding.categories) }
     }
 
     /// Facts that say only "we could not tell", with the reason.
@@ -216,14 +220,10 @@ public struct Classification: Sendable, Hashable {
     }
 
     public mutating func add(_ finding: Finding) {
-        effect = findings.isEmpty ? finding.effect : max(effect, finding.effect)
+        // One finding at a time: a scan of what is there, no sets built to be thrown away.
+        var seen = Seen(switchesToSets: false)
+        absorb(finding, isFirst: findings.isEmpty, seen: &seen)
         findings.append(finding)
-        if !operations.contains(finding.operation) { operations.append(finding.operation) }
-        for target in finding.targets where !targets.contains(target) { targets.append(target) }
-        targetsComplete = targetsComplete && finding.targetsComplete
-        // Reads do not count toward the blast radius: it measures what can be damaged.
-        if finding.effect != .read { blastRadius = blastRadius + finding.blastRadius }
-        categories.formUnion(finding.categories)
     }
 
     /// Combines facts from two sources; the result is never milder than either.

@@ -73,6 +73,13 @@ final class CompiledPolicy: Sendable {
         return mask
     }
 
+    /// The bits of the named environments; all ones when a rule or limit names none (it covers
+    /// every environment).
+    static func environmentMask(_ names: Set<String>?, in environments: [CompiledEnvironment]) -> UInt64 {
+        guard let names else { return .max }
+        return environments.filter { names.contains($0.definition.name) }.reduce(0) { $0 | $1.bit }
+    }
+
     static func categoryBit(_ category: Category) -> UInt64 {
         guard let index = Category.known.firstIndex(of: category) else { return 1 << 63 }
         return 1 << UInt64(index)
@@ -186,12 +193,7 @@ final class CompiledRule: Sendable {
         self.id = rule.id
         self.decision = rule.decision
         self.tightens = rule.tightens
-        let environmentMask: UInt64 =
-            if let names = rule.match.environments {
-                environments.filter { names.contains($0.definition.name) }.reduce(0) { $0 | $1.bit }
-            } else {
-                .max
-            }
+        let environmentMask = CompiledPolicy.environmentMask(rule.match.environments, in: environments)
         let categoryTest: RuleGuard.CategoryTest = rule.match.categories == nil ? .none : (rule.tightens ? .any : .only)
         self.guard = RuleGuard(
             environmentMask: environmentMask,
@@ -217,12 +219,7 @@ struct LimitGuard {
     var onExceed: Tier
 
     init(_ limit: Limit, environments: [CompiledEnvironment]) {
-        environmentMask =
-            if let names = limit.environments {
-                environments.filter { names.contains($0.definition.name) }.reduce(0) { $0 | $1.bit }
-            } else {
-                .max
-            }
+        environmentMask = CompiledPolicy.environmentMask(limit.environments, in: environments)
         maxResources = limit.maxResources
         maxCostUSD = limit.maxCostUSD
         maxCostPerDayUSD = limit.maxCostPerDayUSD

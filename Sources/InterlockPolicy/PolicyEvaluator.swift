@@ -99,15 +99,8 @@ public struct PolicyEvaluator: Sendable {
         var out: [EnvironmentCandidate] = []
         for (position, index) in resolution.indices.enumerated() {
             let env = compiled.environments[index]
-            let name = env.definition.name
-            let reason: EnvironmentReason =
-                switch position == 0 ? resolution.first : .matched {
-                case .named: .named
-                case .undefinedName: .undefinedName(action.environment ?? "", standIn: name)
-                case .unresolved: .unresolved(standIn: name)
-                case .matched: .matched(matchedFacts(env, action: action, facts: facts))
-                }
-            out.append(EnvironmentCandidate(name: name, reason: reason))
+            out.append(EnvironmentCandidate(
+                name: env.definition.name, reason: reason(env, position: position, resolution: resolution, action: action, facts: facts)))
         }
         if out.isEmpty {
             // INVARIANT (default environment exists): the loader refuses a policy whose default
@@ -115,6 +108,16 @@ public struct PolicyEvaluator: Sendable {
             out.append(EnvironmentCandidate(name: policy.defaultEnvironment, reason: .unresolved(standIn: policy.defaultEnvironment)))
         }
         return out
+    }
+
+    /// Why the environment at `position` of the resolution is a candidate.
+    private func reason(_ env: CompiledEnvironment, position: Int, resolution: Resolution, action: Action, facts: Classification) -> EnvironmentReason {
+        switch position == 0 ? resolution.first : .matched {
+        case .named: .named
+        case .undefinedName: .undefinedName(action.environment ?? "", standIn: env.definition.name)
+        case .unresolved: .unresolved(standIn: env.definition.name)
+        case .matched: .matched(matchedFacts(env, action: action, facts: facts))
+        }
     }
 
     /// The first value of the fact that the globs match (or cannot decide: placing an action in one
@@ -262,14 +265,7 @@ public struct PolicyEvaluator: Sendable {
         var reasons: [DecisionReason] = []
         reasons.reserveCapacity(4 + facts.findings.count)
 
-        let reason: EnvironmentReason =
-            switch position == 0 ? resolution.first : .matched {
-            case .named: .named
-            case .undefinedName: .undefinedName(action.environment ?? "", standIn: name)
-            case .unresolved: .unresolved(standIn: name)
-            case .matched: .matched(matchedFacts(env, action: action, facts: facts))
-            }
-        reasons.append(.environment(name, reason))
+        reasons.append(.environment(name, reason(env, position: position, resolution: resolution, action: action, facts: facts)))
         if resolution.indices.count > 1 {
             reasons.append(.severalEnvironments(resolution.indices.map { compiled.environments[$0].definition.name }))
         }

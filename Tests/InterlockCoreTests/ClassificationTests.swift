@@ -32,6 +32,11 @@ struct ClassificationTests {
             #expect(facts.targets == want.targets)
             #expect(facts.effect == want.effect)
             #expect(facts.findings == findings)
+            // Merged one finding at a time (`add`), the summary is the same as built at once.
+            let half = findings.count / 2
+            let merged = Classification(findings: Array(findings[..<half])).merging(Classification(findings: Array(findings[half...])))
+            #expect(merged.operations == want.operations && merged.targets == want.targets)
+            if !findings.isEmpty { #expect(merged.effect == want.effect) }
         }
     }
 
