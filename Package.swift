@@ -153,7 +153,7 @@ let package = Package(
             name: "InterlockBenchmarks",
             dependencies: [
                 "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockSyntax", "InterlockAudit", "InterlockStore", "InterlockAWS",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "InterlockGateway", .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strictSettings
         ),

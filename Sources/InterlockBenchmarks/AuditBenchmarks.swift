@@ -2,6 +2,7 @@ import Foundation
 import InterlockAudit
 import InterlockClassifiers
 import InterlockCore
+import InterlockGateway
 import InterlockPolicy
 import InterlockStore
 
@@ -99,4 +100,37 @@ func auditVerifyBenchmark(count: Int, keepHome: InterlockHome?) throws {
     let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
     print("audit verify: \(report.size) entries, \(report.checkpointsChecked) checkpoints: \(String(format: "%.2f", seconds)) s (best of 3), "
           + "\(Int(Double(report.size) / seconds)) entries/s")
+}
+
+/// `gateway-decide [count]`: one caller's decisions, one after another, through an in-process
+/// gateway on a fresh home with the built-in policy, as a hook or the AWS proxy makes them:
+/// classify, decide, record durably. Prints the latency distribution per decision.
+func gatewayDecideBenchmark(count: Int) async throws {
+    let home = temporaryHome()
+    defer { try? FileManager.default.removeItem(at: home.directory) }
+    let log = try AuditLog(home: home)
+    let gateway = try Gateway(log: log, configuration: Gateway.Configuration(policy: BuiltinPolicy.policy, policyText: BuiltinPolicy.text, policySource: "builtin"))
+    let shell = ["ls -la /srv/app", "cat README.md", "git status"].map { command in
+        Action(principal: Principal(agent: "claude-code", launchedBy: "alice", task: "T-42"), channel: .hook,
+               environment: "development", workingDirectory: "/srv/app", input: .shell(ShellInput(command: command)))
+    }
+    // What the AWS proxy asks for a boto3 `ec2.describe_instances()` in production.
+    let aws = [Action(principal: Principal(agent: "bench-agent", launchedBy: "bench"), channel: .awsAPI, environment: "production",
+                      input: .aws(AWSRequest(service: "ec2", operation: "DescribeInstances", parameters: .object([:]),
+                                             region: "us-east-1", account: "123456789012")))]
+    let actions = ProcessInfo.processInfo.environment["INTERLOCK_BENCH_AWS"] == "1" ? aws : shell
+    let clock = ContinuousClock()
+    var micros: [Double] = []
+    micros.reserveCapacity(count)
+    let pauseMicros = UInt32(ProcessInfo.processInfo.environment["INTERLOCK_BENCH_PAUSE_US"] ?? "0") ?? 0
+    for i in 0..<(count + 200) {
+        if pauseMicros > 0 { usleep(pauseMicros) }
+        let start = clock.now
+        _ = try await gateway.decide(actions[i % actions.count])
+        let elapsed = start.duration(to: clock.now)
+        if i >= 200 { micros.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6) }
+    }
+    micros.sort()
+    func at(_ q: Double) -> String { String(format: "%.0f", micros[min(micros.count - 1, Int(Double(micros.count) * q))]) }
+    print("gateway decide, one caller, durable: \(count) decisions, p50 \(at(0.5)) µs, p90 \(at(0.9)) µs, p99 \(at(0.99)) µs")
 }

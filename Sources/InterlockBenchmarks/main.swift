@@ -142,6 +142,9 @@ func classifierBenchmark(rounds: Int) throws {
     let parseSeconds = seconds(start.duration(to: clock.now))
     print("shell: \(shellCount) command lines (\(shellLines.count) corpus lines × \(rounds)) in \(String(format: "%.3f", shellSeconds)) s = \(Int(Double(shellCount) / shellSeconds)) lines/s (one core); parsing alone \(Int(Double(shellCount) / parseSeconds)) lines/s")
 
+    // For profiling the shell classifier alone.
+    if ProcessInfo.processInfo.environment["INTERLOCK_BENCH_SHELL_ONLY"] != nil { return }
+
     let statementsPerText = try sqlTexts.map { text, dialect in try SQLStatement.parse(text, dialect: dialect ?? .postgresql).count }
     let statements = statementsPerText.reduce(0, +)
     start = clock.now
@@ -285,6 +288,8 @@ do {
             count: rest.first.flatMap(Int.init) ?? 200_000, clients: rest.dropFirst().first.flatMap(Int.init) ?? 256,
             home: home, report: ProcessInfo.processInfo.environment["INTERLOCK_BENCH_REPORT"] == "1")
         if rest.count <= 2 { try? FileManager.default.removeItem(at: home.directory) }
+    case "gateway-decide":
+        try await gatewayDecideBenchmark(count: arguments.dropFirst().first.flatMap(Int.init) ?? 5_000)
     case "aws-proxy":
         try awsProxyBenchmark(count: arguments.dropFirst().first.flatMap(Int.init) ?? 100_000)
     case "audit-verify":
@@ -292,7 +297,7 @@ do {
         try auditVerifyBenchmark(count: rest.first.flatMap(Int.init) ?? 1_000_000,
                                  keepHome: rest.count > 1 ? InterlockHome(directory: URL(fileURLWithPath: rest[1])) : nil)
     default:
-        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds] | plan [runs] | audit-append [count] [clients] [home] | audit-verify [entries] [home] | aws-proxy [calls]")
+        print("usage: InterlockBenchmarks policy [count] | classifiers [rounds] | plan [runs] | audit-append [count] [clients] [home] | audit-verify [entries] [home] | aws-proxy [calls] | gateway-decide [count]")
         exit(3)
     }
 } catch {

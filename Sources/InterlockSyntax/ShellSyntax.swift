@@ -161,6 +161,13 @@ public struct ShellWord: Sendable, Hashable {
     /// The word after quote removal, when it has no expansion: what the command receives.
     /// Brace expansion and globbing are not performed; `hasPattern` says whether they could apply.
     public var staticValue: String? {
+        // Most words are one piece of text: that text, without building a copy.
+        if parts.count == 1 {
+            switch parts[0] {
+            case .literal(let text), .quoted(let text): return text
+            default: break
+            }
+        }
         var out = ""
         return Self.appendStatic(parts, to: &out) ? out : nil
     }
@@ -186,7 +193,7 @@ public struct ShellWord: Sendable, Hashable {
     public var hasPattern: Bool {
         for (index, part) in parts.enumerated() {
             guard case .literal(let text) = part else { continue }
-            if index == 0 && text.hasPrefix("~") { return true }
+            if index == 0 && text.utf8.first == UInt8(ascii: "~") { return true }
             var sawOpenBrace = false
             var sawOpenBracket = false
             for byte in text.utf8 {

@@ -46,6 +46,17 @@ import Testing
         #expect(layered.targets == ["/srv/app"])
     }
 
+    @Test func aRepeatedStatementStatesItsFactsOnce() {
+        let once = classifier.classify(commandLine: "x=$(y); rm -rf /srv/app")
+        let repeated = classifier.classify(commandLine: String(repeating: "x=$(y); ", count: 200) + String(repeating: "rm -rf /srv/app; ", count: 3))
+        #expect(repeated.findings == once.findings)
+        #expect(repeated.effect == .destructive)
+        // Different targets are different facts, each kept.
+        let two = classifier.classify(commandLine: "rm -rf /srv/a; rm -rf /srv/b; rm -rf /srv/a")
+        #expect(two.findings.count == 2)
+        #expect(two.targets == ["/srv/a", "/srv/b"])
+    }
+
     @Test func findingsExplainThemselves() {
         let facts = classifier.classify(commandLine: "sudo find /var/log -name '*.gz' -delete")
         #expect(facts.operations == ["shell:find:delete"])

@@ -76,7 +76,7 @@ extension ShellAnalysis {
                 add(op, .read, "`dd` without `of=` writes to standard output")
                 return
             }
-            let notrunc = args.contains { $0.value?.hasPrefix("conv=") == true && $0.value!.contains("notrunc") }
+            let notrunc = args.contains { $0.value?.hasPrefix("conv=") == true && $0.value!.containsASCII("notrunc") }
             classifyWrite(to: Argument(value: String(path), display: String(path)), truncates: !notrunc, by: "`dd of=`", operation: op)
         case .mkfs:
             let options = CommandOptions(args, valued: ["-t", "-L", "-b", "-n", "-c", "-o", "-E", "-O", "-T", "-U"])
@@ -175,7 +175,7 @@ extension ShellAnalysis {
                 add(op, .write, targets: options.operands, "`\(name)` changes files or system state")
             }
         case .chattr:
-            if args.contains(where: { $0.value?.hasPrefix("-") == true && $0.value!.contains("i") || $0.value == "-a" }) {
+            if args.contains(where: { $0.value?.hasPrefix("-") == true && $0.value!.containsASCII("i") || $0.value == "-a" }) {
                 add(op, .destructive, targets: Array(args.dropFirst()), categories: [.protectionOff], "`chattr -i` removes a file's immutability")
             } else {
                 add(op, .write, targets: Array(args.dropFirst()), "`chattr` changes file attributes")
@@ -469,11 +469,11 @@ extension ShellAnalysis {
             unknown("shell:\(name)", "the `\(name)` program is computed at run time", opaque: true)
             return
         }
-        if program.contains("system") || program.contains("| getline") || program.contains("|getline") || program.contains("print |")
-            || program.contains("print|") || program.contains("printf |") || program.contains("close(")
+        if program.containsASCII("system") || program.containsASCII("| getline") || program.containsASCII("|getline") || program.containsASCII("print |")
+            || program.containsASCII("print|") || program.containsASCII("printf |") || program.containsASCII("close(")
         {
             unknown("shell:\(name)", "the `\(name)` program runs commands", opaque: true)
-        } else if program.contains("print >") || program.contains("print>") || program.contains("printf >") || program.contains("printf>") {
+        } else if program.containsASCII("print >") || program.containsASCII("print>") || program.containsASCII("printf >") || program.containsASCII("printf>") {
             add("shell:\(name)", .write, "the `\(name)` program writes files")
         } else {
             add("shell:\(name)", .read, "`\(name)` prints")

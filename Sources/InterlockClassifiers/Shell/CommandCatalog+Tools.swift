@@ -97,6 +97,11 @@ extension ShellAnalysis {
 
     // MARK: Package managers
 
+    static let packageRemoveVerbs: Set<String> = ["remove", "purge", "autoremove", "autopurge", "erase", "uninstall", "un", "rm", "r", "del", "unlink"]
+
+    static let packageReadVerbs: Set<String> = ["list", "ls", "la", "ll", "show", "search", "info", "policy", "depends", "rdepends", "view", "outdated", "freeze",
+                                                "check", "doctor", "why", "explain", "audit", "help", "config", "env", "version", "vet", "madison", "showpkg", "query", "q", "provides", "whoowns", "deps", "tree", "home", "bugs", "docs", "leaves", "uses", "desc", "--version"]
+
     mutating func classifyPackageManager(_ name: String, _ args: [Argument]) {
         var arguments = args
         if name == "uv" || name == "pipx" {
@@ -107,9 +112,6 @@ extension ShellAnalysis {
         let texts = options.operands.compactMap(\.value)
         let verb = texts.first ?? ""
         let packages = Array(options.operands.dropFirst())
-        let removes: Set<String> = ["remove", "purge", "autoremove", "autopurge", "erase", "uninstall", "un", "rm", "r", "del", "unlink"]
-        let reads: Set<String> = ["list", "ls", "la", "ll", "show", "search", "info", "policy", "depends", "rdepends", "view", "outdated", "freeze",
-                                  "check", "doctor", "why", "explain", "audit", "help", "config", "env", "version", "vet", "madison", "showpkg", "query", "q", "provides", "whoowns", "deps", "tree", "home", "bugs", "docs", "leaves", "uses", "desc", "--version"]
         if name == "dpkg" {
             if options.has("-r", "--remove", "-P", "--purge") {
                 add(op + ":remove", .destructive, targets: options.operands, "`dpkg` removes packages \(Self.list(options.operands))")
@@ -147,9 +149,9 @@ extension ShellAnalysis {
             }
             return
         }
-        if removes.contains(verb) {
+        if Self.packageRemoveVerbs.contains(verb) {
             add(op + ":remove", .destructive, targets: packages, "`\(name) \(verb)` removes packages \(Self.list(packages))")
-        } else if reads.contains(verb) || verb.isEmpty && (options.has("--version", "-v", "-V", "--help", "-h")) {
+        } else if Self.packageReadVerbs.contains(verb) || verb.isEmpty && (options.has("--version", "-v", "-V", "--help", "-h")) {
             add(op, .read, "`\(name) \(verb)` only reads")
         } else if ["run", "run-script", "test", "t", "start", "exec", "x", "dlx", "restart", "create"].contains(verb) && ["npm", "pnpm", "yarn", "poetry", "uv", "pipx", "composer", "conda", "mamba"].contains(name) {
             unknown(op + ":" + verb, "`\(name) \(verb)` runs project scripts whose effect is unknown")
@@ -168,7 +170,7 @@ extension ShellAnalysis {
         case "psql":
             let options = CommandOptions(args, valued: ["-c", "--command", "-f", "--file", "-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-v", "--set", "--variable", "-o", "--output", "-P", "--pset", "-F", "-R", "-T", "-L", "--log-file"])
             var host = options.value("-h", "--host")
-            for operand in options.operands where operand.value?.contains("://") == true || operand.value?.contains("host=") == true {
+            for operand in options.operands where operand.value?.containsASCII("://") == true || operand.value?.containsASCII("host=") == true {
                 host = host ?? Self.hostFromConnectionString(operand.text)
             }
             if let host { environmentFacts.add(.databaseHost, host) }
@@ -352,17 +354,20 @@ extension ShellAnalysis {
         }
     }
 
+    static let mongoDestructiveCalls: Set<String> = ["dropDatabase", "drop", "deleteMany", "deleteOne", "remove", "findOneAndDelete", "findAndModify", "dropIndex", "dropIndexes", "dropUser", "dropAllUsers", "dropRole", "renameCollection", "shutdownServer", "bulkWrite", "replaceOne", "findOneAndReplace", "grantRolesToUser", "revokeRolesFromUser", "updateUser", "createUser", "eval", "runCommand", "adminCommand"]
+
+    static let mongoWriteCalls: Set<String> = ["insert", "insertOne", "insertMany", "update", "updateOne", "updateMany", "save", "createCollection", "createIndex", "createIndexes", "findOneAndUpdate"]
+
+    static let mongoReadCalls: Set<String> = ["find", "findOne", "count", "countDocuments", "estimatedDocumentCount", "aggregate", "distinct", "getCollectionNames", "getCollectionInfos", "stats", "getIndexes", "explain", "db", "printjson", "print", "toArray", "forEach", "limit", "sort", "skip", "pretty", "getSiblingDB", "getCollection", "show", "dbs", "collections", "use", "version", "serverStatus", "hostInfo", "isMaster", "hello", "ping", "listCollections", "JSON", "stringify", "log", "console", "length", "map", "itcount", "size", "hasNext", "next", "projection", "rs", "status", "conf", "sh", "getName"]
+
     mutating func classifyMongo(_ code: String, client: String) {
         let scan = InterpreterCode.calledNames(code)
-        let destructive: Set<String> = ["dropDatabase", "drop", "deleteMany", "deleteOne", "remove", "findOneAndDelete", "findAndModify", "dropIndex", "dropIndexes", "dropUser", "dropAllUsers", "dropRole", "renameCollection", "shutdownServer", "bulkWrite", "replaceOne", "findOneAndReplace", "grantRolesToUser", "revokeRolesFromUser", "updateUser", "createUser", "eval", "runCommand", "adminCommand"]
-        let writes: Set<String> = ["insert", "insertOne", "insertMany", "update", "updateOne", "updateMany", "save", "createCollection", "createIndex", "createIndexes", "findOneAndUpdate"]
-        let reads: Set<String> = ["find", "findOne", "count", "countDocuments", "estimatedDocumentCount", "aggregate", "distinct", "getCollectionNames", "getCollectionInfos", "stats", "getIndexes", "explain", "db", "printjson", "print", "toArray", "forEach", "limit", "sort", "skip", "pretty", "getSiblingDB", "getCollection", "show", "dbs", "collections", "use", "version", "serverStatus", "hostInfo", "isMaster", "hello", "ping", "listCollections", "JSON", "stringify", "log", "console", "length", "map", "itcount", "size", "hasNext", "next", "projection", "rs", "status", "conf", "sh", "getName"]
-        let found = scan.filter { destructive.contains($0) }
+        let found = scan.filter { Self.mongoDestructiveCalls.contains($0) }
         if !found.isEmpty {
             add("shell:\(client):\(found.sorted()[0])", .destructive, categories: [.dataLoss], "the MongoDB code calls \(found.sorted().map { "`\($0)`" }.joined(separator: ", "))")
-        } else if scan.contains(where: { writes.contains($0) }) {
+        } else if scan.contains(where: { Self.mongoWriteCalls.contains($0) }) {
             add("shell:\(client):write", .write, "the MongoDB code inserts or updates documents")
-        } else if scan.allSatisfy({ reads.contains($0) }) {
+        } else if scan.allSatisfy({ Self.mongoReadCalls.contains($0) }) {
             add("shell:\(client)", .read, "the MongoDB code only queries")
         } else {
             unknown("shell:\(client)", "the MongoDB code calls functions Interlock does not know")

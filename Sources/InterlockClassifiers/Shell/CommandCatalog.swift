@@ -113,7 +113,7 @@ extension ShellAnalysis {
                 if argument.value == ":::" || argument.value == "::::" || argument.value == ":::+" { break }
                 commandPart.append(argument)
             }
-            if commandPart.count == 1, let text = commandPart[0].value, text.contains(" ") {
+            if commandPart.count == 1, let text = commandPart[0].value, text.containsASCII(" ") {
                 analyzeText(text, origin: "the command given to `parallel`")
             } else if commandPart.isEmpty {
                 unknown(op, "`parallel` runs commands read from its input", opaque: true)
@@ -417,8 +417,8 @@ extension ShellAnalysis {
                 continue
             }
             if (text.hasPrefix("-") || text.hasPrefix("+")) && text.count > 1 {
-                if text.contains("c") && text.hasPrefix("-") { commandString = true }
-                if text.contains("o") || text.contains("O") { _ = iterator.popFirst() }
+                if text.containsASCII("c") && text.hasPrefix("-") { commandString = true }
+                if text.containsASCII("o") || text.containsASCII("O") { _ = iterator.popFirst() }
                 continue
             }
             operands.append(argument)
@@ -472,9 +472,10 @@ extension ShellAnalysis {
         }
     }
 
+    static let interpreterCodeFlags: Set<String> = ["-c", "-e", "-E", "--eval", "-p", "--print", "-r", "-x", "-Command", "-command", "-c:"]
+
     mutating func runInterpreter(_ name: String, _ args: [Argument], stdin: StandardInput) {
         let language = InterpreterCode.Language(command: name)
-        let codeFlags: Set<String> = ["-c", "-e", "-E", "--eval", "-p", "--print", "-r", "-x", "-Command", "-command", "-c:"]
         var code: String?
         var codeIsDynamic = false
         var script: Argument?
@@ -484,7 +485,7 @@ extension ShellAnalysis {
                 if script == nil { codeIsDynamic = true }
                 break
             }
-            if codeFlags.contains(text) || (language == .perl && text.hasPrefix("-") && (text.hasSuffix("e") || text.hasSuffix("E")) && !text.hasPrefix("--")) {
+            if Self.interpreterCodeFlags.contains(text) || (language == .perl && text.hasPrefix("-") && (text.hasSuffix("e") || text.hasSuffix("E")) && !text.hasPrefix("--")) {
                 guard let next = iterator.popFirst() else { break }
                 if let value = next.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
                 continue
@@ -571,7 +572,7 @@ extension ShellAnalysis {
                 index += 1
                 while index < args.count, args[index].value != ";", args[index].value != "+" {
                     let argument = args[index]
-                    command.append(argument.value?.contains("{}") == true ? .runtime("<each match of find under \(roots.map(\.text).joined(separator: ", "))>") : argument)
+                    command.append(argument.value?.containsASCII("{}") == true ? .runtime("<each match of find under \(roots.map(\.text).joined(separator: ", "))>") : argument)
                     index += 1
                 }
                 index += 1

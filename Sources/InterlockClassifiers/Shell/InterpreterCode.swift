@@ -90,7 +90,7 @@ enum InterpreterCode {
             }
         }
         // Perl/Ruby backticks and `%x{}` run shell commands.
-        if language == .perl || language == .ruby || language == .javascript && code.contains("execSync`") {
+        if language == .perl || language == .ruby || language == .javascript && code.containsASCII("execSync`") {
             for token in tokens {
                 if case .backtick(let command) = token { result.processCalls.append(ProcessCall(api: "`...`", command: command)) }
             }

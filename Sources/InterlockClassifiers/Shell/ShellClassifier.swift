@@ -129,10 +129,18 @@ struct ShellAnalysis {
                 resolved.append(target.display)
             }
         }
-        findings.append(Finding(
+        let finding = Finding(
             operation: operation, effect: effect, targets: resolved, targetsComplete: complete,
-            blastRadius: blastRadius, categories: categories, reason: reason))
+            blastRadius: blastRadius, categories: categories, reason: reason)
+        // A fact already stated says nothing new: `x=$(y); x=$(y); ...` or a loop body written
+        // out many times states each once. Repeats come one after another, so the last few
+        // findings are all that need comparing.
+        for earlier in findings.suffix(Self.repeatWindow) where earlier == finding { return }
+        findings.append(finding)
     }
+
+    /// How many of the latest findings a new one is compared with before it is added.
+    static let repeatWindow = 4
 
     mutating func unknown(_ operation: String, _ reason: String, opaque: Bool = false) {
         add(operation, .unknown, categories: opaque ? [.opaqueExecution] : [], reason)
@@ -142,7 +150,7 @@ struct ShellAnalysis {
     func resolvePath(_ path: String) -> String {
         guard !path.isEmpty, !path.hasPrefix("-") else { return path }
         if path.hasPrefix("/") { return Paths.normalize(path) }
-        if path.contains("://") || path.hasPrefix("~") { return path }
+        if path.containsASCII("://") || path.hasPrefix("~") { return path }
         return Paths.join(workingDirectory, path)
     }
 
@@ -228,7 +236,7 @@ struct ShellAnalysis {
             if words.first?.hasPrefix("-") == true { return nil }
             return words.joined(separator: " ") + "\n"
         case "printf":
-            guard values.count == 1, let format = values.first, !format.contains("%"), !format.contains("\\") else { return nil }
+            guard values.count == 1, let format = values.first, !format.containsASCII("%"), !format.containsASCII("\\") else { return nil }
             return format
         case "cat":
             guard values.isEmpty else { return nil }
@@ -274,11 +282,22 @@ struct ShellAnalysis {
         }
     }
 
+    /// Walks every script the word runs while being expanded, in place: most words have none,
+    /// and collecting them first (`ShellWord.substitutions`) would copy each script.
     mutating func walkSubstitutions(_ word: ShellWord) {
-        for script in word.substitutions {
-            depth += 1
-            if depth <= Self.maximumDepth { walk(script) }
-            depth -= 1
+        walkSubstitutions(word.parts)
+    }
+
+    private mutating func walkSubstitutions(_ parts: [ShellWordPart]) {
+        for part in parts {
+            switch part {
+            case .literal, .quoted: continue
+            case .doubleQuoted(let inner), .arithmetic(let inner), .parameter(_, let inner): walkSubstitutions(inner)
+            case .commandSubstitution(let script), .processSubstitution(let script, _):
+                depth += 1
+                if depth <= Self.maximumDepth { walk(script) }
+                depth -= 1
+            }
         }
     }
 
@@ -511,5 +530,33 @@ extension String {
         var s = self
         while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
         return s
+    }
+}
+
+extension String {
+    /// Whether the text holds `needle`, an ASCII literal, compared byte by byte. The standard
+    /// `contains(_: String)` runs the string-processing library's generic search, and
+    /// `contains(_: Character)` breaks the text into grapheme clusters: both cost more than the
+    /// classification around them on the hot path.
+    func containsASCII(_ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        let pattern = needle.utf8Start
+        func search(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard count > 0 else { return true }
+            guard text.count >= count else { return false }
+            let first = pattern[0]
+            var index = 0
+            while index <= text.count - count {
+                if text[index] == first {
+                    var matched = 1
+                    while matched < count, text[index + matched] == pattern[matched] { matched += 1 }
+                    if matched == count { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+        if let found = utf8.withContiguousStorageIfAvailable(search) { return found }
+        return Array(utf8).withUnsafeBufferPointer(search)
     }
 }
