@@ -174,6 +174,7 @@ public struct Classification: Sendable, Hashable {
         self.categories = []
         self.estimatedCostUSD = estimatedCostUSD
         self.environmentFacts = environmentFacts
+        operations.reserveCapacity(findings.count)
         var seen = Seen(switchesToSets: true)
         for (index, finding) in findings.enumerated() { absorb(finding, isFirst: index == 0, seen: &seen) }
         self.findings = findings
@@ -209,7 +210,10 @@ public struct Classification: Sendable, Hashable {
         targetsComplete = targetsComplete && finding.targetsComplete
         // Reads do not count toward the blast radius: it measures what can be damaged.
         if finding.effect != .read { blastRadius = blastRadius + finding.blastRadius }
-        if !finding.categories.isEmpty { categories.formUnion(finding.categories) }
+        // The first categories are taken as they are (sharing their storage), not copied in.
+        if !finding.categories.isEmpty {
+            if categories.isEmpty { categories = finding.categories } else { categories.formUnion(finding.categories) }
+        }
     }
 
     /// Facts that say only "we could not tell", with the reason.

@@ -726,7 +726,9 @@ public struct ShellParser {
     }
 
     private static func fill(_ word: inout ShellWord, _ bodies: [Int: ShellWord]) {
-        for i in word.parts.indices { fill(&word.parts[i], bodies) }
+        var parts = Array(word.parts)
+        for i in parts.indices { fill(&parts[i], bodies) }
+        word = ShellWord(parts)
     }
 
     private static func fill(_ part: inout ShellWordPart, _ bodies: [Int: ShellWord]) {
@@ -756,6 +758,7 @@ public struct ShellParser {
     /// In `conditional` mode (`[[ ]]`), `(`, `)`, `|`, `<` and `>` inside a started word are text,
     /// as in a regular expression after `=~`.
     private mutating func parseWord(conditional: Bool = false) throws(ShellSyntaxError) -> ShellWord? {
+        if let word = plainWord(conditional: conditional) { return word }
         var parts: [ShellWordPart] = []
         var literalStart = position
         func flush(_ parser: ShellParser, _ end: Int) {
@@ -831,6 +834,31 @@ public struct ShellParser {
         }
         flush(self, position)
         return parts.isEmpty ? nil : ShellWord(parts)
+    }
+
+    /// A word of plain text only (`ls`, `-la`, `/srv/app`), the most common kind, read in one
+    /// scan; nil when the word has quoting or expansions, or when what ends it might not end it
+    /// (`@(a|b)`, `[[ a<b ]]`), which `parseWord` reads in full.
+    private mutating func plainWord(conditional: Bool) -> ShellWord? {
+        var end = position
+        while end < bytes.count {
+            let byte = bytes[end]
+            if Self.isMeta(byte) { break }
+            switch byte {
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"), UInt8(ascii: "`"): return nil
+            default: end += 1
+            }
+        }
+        guard end > position else { return nil }
+        if end < bytes.count {
+            let byte = bytes[end]
+            let ends = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "&")
+                || (!conditional && byte != UInt8(ascii: "("))
+            guard ends else { return nil }
+        }
+        let word = ShellWord.literal(text(position..<end))
+        position = end
+        return word
     }
 
     private static func utf8Length(_ lead: UInt8) -> Int {

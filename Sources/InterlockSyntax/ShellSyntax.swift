@@ -150,13 +150,48 @@ public struct ShellRedirection: Sendable, Hashable {
 
 /// One shell word before expansion: the pieces it was written in, with their quoting.
 public struct ShellWord: Sendable, Hashable {
-    public var parts: [ShellWordPart]
-
-    public init(_ parts: [ShellWordPart]) {
-        self.parts = parts
+    /// Most words are one piece (`ls`, `-la`, `'a b'`), held inline: a list per word would be one
+    /// allocation more for every word of every command line. Always `one` for a single piece, so
+    /// that equal words are stored alike.
+    fileprivate enum Storage: Sendable, Hashable {
+        case one(ShellWordPart)
+        case many([ShellWordPart])
     }
 
-    public static func literal(_ text: String) -> ShellWord { ShellWord([.literal(text)]) }
+    private var storage: Storage
+
+    public init(_ parts: [ShellWordPart]) {
+        storage = parts.count == 1 ? .one(parts[0]) : .many(parts)
+    }
+
+    public init(_ part: ShellWordPart) {
+        storage = .one(part)
+    }
+
+    public static func literal(_ text: String) -> ShellWord { ShellWord(.literal(text)) }
+
+    /// The pieces the word was written in, in order.
+    public var parts: Parts { Parts(storage: storage) }
+
+    /// A word's pieces, read in place.
+    public struct Parts: RandomAccessCollection, Sendable {
+        fileprivate let storage: Storage
+        public var startIndex: Int { 0 }
+        public var endIndex: Int {
+            switch storage {
+            case .one: 1
+            case .many(let parts): parts.count
+            }
+        }
+        public subscript(position: Int) -> ShellWordPart {
+            switch storage {
+            case .one(let part):
+                precondition(position == 0, "index out of range")
+                return part
+            case .many(let parts): return parts[position]
+            }
+        }
+    }
 
     /// The word after quote removal, when it has no expansion: what the command receives.
     /// Brace expansion and globbing are not performed; `hasPattern` says whether they could apply.
@@ -172,7 +207,7 @@ public struct ShellWord: Sendable, Hashable {
         return Self.appendStatic(parts, to: &out) ? out : nil
     }
 
-    private static func appendStatic(_ parts: [ShellWordPart], to out: inout String) -> Bool {
+    private static func appendStatic(_ parts: some Collection<ShellWordPart>, to out: inout String) -> Bool {
         for part in parts {
             switch part {
             case .literal(let text), .quoted(let text): out += text
@@ -185,7 +220,8 @@ public struct ShellWord: Sendable, Hashable {
 
     /// True when the word is exactly this unquoted text (how reserved words are recognised).
     public func isUnquoted(_ text: String) -> Bool {
-        parts.count == 1 && parts[0] == .literal(text)
+        if case .one(.literal(let literal)) = storage { return literal == text }
+        return false
     }
 
     /// Whether unquoted glob characters, brace expansion or a leading tilde can turn the word into
@@ -194,17 +230,24 @@ public struct ShellWord: Sendable, Hashable {
         for (index, part) in parts.enumerated() {
             guard case .literal(let text) = part else { continue }
             if index == 0 && text.utf8.first == UInt8(ascii: "~") { return true }
-            var sawOpenBrace = false
-            var sawOpenBracket = false
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "*"), UInt8(ascii: "?"): return true
-                case UInt8(ascii: "["): sawOpenBracket = true
-                case UInt8(ascii: "]"): if sawOpenBracket { return true }
-                case UInt8(ascii: "{"): sawOpenBrace = true
-                case UInt8(ascii: ","), UInt8(ascii: "."): if sawOpenBrace { return true }
-                default: break
-                }
+            let found = text.utf8.withContiguousStorageIfAvailable(Self.hasPatternCharacters) 
+                ?? Array(text.utf8).withUnsafeBufferPointer(Self.hasPatternCharacters)
+            if found { return true }
+        }
+        return false
+    }
+
+    private static func hasPatternCharacters(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var sawOpenBrace = false
+        var sawOpenBracket = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"): return true
+            case UInt8(ascii: "["): sawOpenBracket = true
+            case UInt8(ascii: "]"): if sawOpenBracket { return true }
+            case UInt8(ascii: "{"): sawOpenBrace = true
+            case UInt8(ascii: ","), UInt8(ascii: "."): if sawOpenBrace { return true }
+            default: break
             }
         }
         return false
@@ -217,7 +260,7 @@ public struct ShellWord: Sendable, Hashable {
         return out
     }
 
-    private static func collectSubstitutions(_ parts: [ShellWordPart], into out: inout [ShellScript]) {
+    private static func collectSubstitutions(_ parts: some Collection<ShellWordPart>, into out: inout [ShellScript]) {
         for part in parts {
             switch part {
             case .literal, .quoted: break
@@ -235,7 +278,7 @@ public struct ShellWord: Sendable, Hashable {
         return out
     }
 
-    private static func appendDisplay(_ parts: [ShellWordPart], to out: inout String) {
+    private static func appendDisplay(_ parts: some Collection<ShellWordPart>, to out: inout String) {
         for part in parts {
             switch part {
             case .literal(let text), .quoted(let text): out += text

@@ -288,7 +288,7 @@ struct ShellAnalysis {
         walkSubstitutions(word.parts)
     }
 
-    private mutating func walkSubstitutions(_ parts: [ShellWordPart]) {
+    private mutating func walkSubstitutions(_ parts: some Collection<ShellWordPart>) {
         for part in parts {
             switch part {
             case .literal, .quoted: continue
