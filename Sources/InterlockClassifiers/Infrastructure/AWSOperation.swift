@@ -71,19 +71,68 @@ public enum AWSOperation {
 
     /// `terminate-instances` / `terminate_instances` / `TerminateInstances` → `TerminateInstances`.
     static func pascalCase(_ name: String) -> String {
-        guard name.contains("-") || name.contains("_") || name.first?.isLowercase == true else { return name }
-        return name.split(whereSeparator: { $0 == "-" || $0 == "_" }).map { part in
-            let upper = part.uppercased()
-            // Acronyms the AWS APIs spell in capitals.
-            if ["db", "ip", "acl", "vpc", "ssl", "api", "arn", "id", "ids", "kms", "iam", "ebs", "ecs", "eks", "dns", "sns", "sqs", "mfa", "saml", "oidc", "tls", "url", "vpn"].contains(part.lowercased()) {
-                return part.lowercased() == "ids" ? "Ids" : (part.lowercased() == "id" ? "Id" : upper)
-            }
+        guard name.utf8.contains(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }) || name.first?.isLowercase == true else { return name }
+        return name.utf8.allSatisfy({ $0 < 0x80 }) ? asciiPascalCase(name) : unicodePascalCase(name)
+    }
+
+    static func unicodePascalCase(_ name: String) -> String {
+        name.split(whereSeparator: { $0 == "-" || $0 == "_" }).map { part in
+            let lower = part.lowercased()
+            if acronyms.contains(lower) { return lower == "ids" ? "Ids" : (lower == "id" ? "Id" : part.uppercased()) }
             return part.prefix(1).uppercased() + part.dropFirst().lowercased()
         }.joined()
     }
 
+    /// `pascalCase` for ASCII names (every name the CLI and SDKs send), byte by byte: the same
+    /// result without Unicode case mapping and grapheme breaking, which cost more than the rest of
+    /// an AWS call's classification.
+    static func asciiPascalCase(_ name: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count)
+        var part: [UInt8] = []
+        func flush() {
+            guard !part.isEmpty else { return }
+            let lower = String(decoding: part.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
+            if acronyms.contains(lower) {
+                if lower == "ids" { out += Array("Ids".utf8) } else if lower == "id" { out += Array("Id".utf8) } else {
+                    out += part.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }
+                }
+            } else {
+                out.append(part[0] >= 0x61 && part[0] <= 0x7A ? part[0] - 32 : part[0])
+                out += part.dropFirst().map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+            }
+            part.removeAll(keepingCapacity: true)
+        }
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") { flush() } else { part.append(byte) }
+        }
+        flush()
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Acronyms the AWS APIs spell in capitals (all but `Id` and `Ids`).
+    static let acronyms: Set<String> = [
+        "db", "ip", "acl", "vpc", "ssl", "api", "arn", "id", "ids", "kms", "iam", "ebs", "ecs", "eks", "dns", "sns", "sqs", "mfa", "saml", "oidc", "tls", "url", "vpn",
+    ]
+
     /// Lower case, letters and digits only: the spelling-independent key lookups use.
     static func lookupKey(_ name: String) -> String {
+        // ASCII names (all real ones) byte by byte; others through Unicode lower-casing, which
+        // can turn a non-ASCII letter into an ASCII one.
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return unicodeLookupKey(name) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte + 32)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): bytes.append(byte)
+            default: break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func unicodeLookupKey(_ name: String) -> String {
         String(name.lowercased().unicodeScalars.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") })
     }
 
@@ -92,13 +141,24 @@ public enum AWSOperation {
     static let destructivePrefixes = ["delete", "batchdelete", "terminate", "remove", "purge", "deregister", "revoke", "detach", "disassociate", "stop", "disable", "release", "deactivate", "withdraw", "abort", "cancel", "empty", "destroy", "drop", "flush", "clear", "wipe", "unassign", "unsubscribe", "deprovision", "decommission", "unregister", "uninstall", "unlink", "reject", "unset", "discard", "expire", "shutdown", "unpeer", "evict", "kill"]
 
     static func verbEffect(_ key: String) -> Effect? {
-        // Longest prefix wins: `batchdelete` before `batch…`, `resetdb…` is a reset.
-        if destructivePrefixes.contains(where: { key.hasPrefix($0) }) && !key.hasPrefix("startdelete") { return .destructive }
-        if key.hasPrefix("reset") { return .destructive }
-        if readPrefixes.contains(where: { key.hasPrefix($0) }) { return .read }
-        if writePrefixes.contains(where: { key.hasPrefix($0) }) { return .write }
+        // Destructive verbs first (`startdelete…` excepted: it starts a job), then `reset`, then
+        // reads, then writes; only the verbs sharing the key's first letter are tried.
+        guard let first = key.utf8.first, let candidates = verbsByFirstByte[first] else { return nil }
+        let startsJob = first == UInt8(ascii: "s") && key.hasPrefix("startdelete")
+        for (verb, effect) in candidates where !(startsJob && effect == .destructive && verb != "reset") && key.hasPrefix(verb) {
+            return effect
+        }
         return nil
     }
+
+    /// The verb lists in the order `verbEffect` tries them, by first byte.
+    static let verbsByFirstByte: [UInt8: [(verb: String, effect: Effect)]] = {
+        var table: [UInt8: [(verb: String, effect: Effect)]] = [:]
+        let ordered = destructivePrefixes.map { ($0, Effect.destructive) } + [("reset", .destructive)]
+            + readPrefixes.map { ($0, Effect.read) } + writePrefixes.map { ($0, Effect.write) }
+        for (verb, effect) in ordered { table[verb.utf8.first!, default: []].append((verb, effect)) }
+        return table
+    }()
 
     /// Services where every change changes permissions.
     static let permissionServices: Set<String> = ["iam", "sts", "organizations", "sso", "identitystore", "ram"]
@@ -181,7 +241,7 @@ public enum AWSOperation {
     /// A top-level parameter by name, ignoring case: the CLI spells `DisableApiTermination` as
     /// `--disable-api-termination`, and its capitalisation of acronyms differs from the API's.
     static func parameter(_ parameters: JSONValue, _ name: String) -> JSONValue? {
-        guard let object = parameters.objectValue else { return nil }
+        guard let object = parameters.objectValue, !object.isEmpty else { return nil }
         if let exact = object[name] { return exact }
         let wanted = lookupKey(name)
         return object.first { lookupKey($0.key) == wanted }?.value

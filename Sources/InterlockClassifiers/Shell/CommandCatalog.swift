@@ -33,21 +33,30 @@ extension ShellAnalysis {
     /// What the catalog's tables say about one command name, found with one lookup instead of one
     /// per table (each lookup hashes the name, and this runs for every command).
     struct CommandEntry {
+        /// `shell:NAME`, built once rather than for every command classified.
+        var operation: String
         var dispatched: DispatchedCommand?
         var readOnly = false
+        /// The reason a read-only command states, built once for the same reason.
+        var readReason: String
         var catalogued: CataloguedCommand?
         /// Whether `classifyEmbeddedCommands` knows options of this command that run commands.
         var optionsMayHideCommands = false
+
+        init(name: String) {
+            operation = "shell:" + name
+            readReason = "`\(name)` only reads"
+        }
     }
 
     static let commandsWithCommandOptions = ["man", "tar", "gtar", "bsdtar", "rsync", "scp", "sort", "at", "batch", "ssh", "sftp"]
 
     static let commandEntries: [String: CommandEntry] = {
         var entries: [String: CommandEntry] = [:]
-        for (name, command) in dispatchedCommands { entries[name, default: CommandEntry()].dispatched = command }
-        for name in readOnlyCommands { entries[name, default: CommandEntry()].readOnly = true }
-        for (name, command) in cataloguedCommands { entries[name, default: CommandEntry()].catalogued = command }
-        for name in commandsWithCommandOptions { entries[name, default: CommandEntry()].optionsMayHideCommands = true }
+        for (name, command) in dispatchedCommands { entries[name, default: CommandEntry(name: name)].dispatched = command }
+        for name in readOnlyCommands { entries[name, default: CommandEntry(name: name)].readOnly = true }
+        for (name, command) in cataloguedCommands { entries[name, default: CommandEntry(name: name)].catalogued = command }
+        for name in commandsWithCommandOptions { entries[name, default: CommandEntry(name: name)].optionsMayHideCommands = true }
         return entries
     }()
 
@@ -72,13 +81,13 @@ extension ShellAnalysis {
     ]
 
     mutating func classifyCommand(_ name: String, _ args: [Argument], stdin: StandardInput) {
-        let op = "shell:" + name
+        let entry = Self.commandEntries[name]
+        let op = entry?.operation ?? "shell:" + name
         // `--help` and `--version` print and exit, whatever else is on the line.
         if args.count == 1, let only = args[0].value, only == "--help" || only == "--version", name != "sudo" {
             add(op, .read, "`\(name) \(only)` only prints")
             return
         }
-        let entry = Self.commandEntries[name]
         classifyEmbeddedCommands(name, args, stdin: stdin, optionsMayHideCommands: entry?.optionsMayHideCommands == true)
         switch entry?.dispatched {
         // MARK: Wrappers that run another command
@@ -184,8 +193,8 @@ extension ShellAnalysis {
         default:
             if name.hasPrefix("python3.") || name.hasPrefix("python2.") {
                 runInterpreter("python3", args, stdin: stdin)
-            } else if entry?.readOnly == true {
-                add(op, .read, "`\(name)` only reads")
+            } else if let entry, entry.readOnly {
+                add(op, .read, entry.readReason)
             } else {
                 classifyCatalogued(name, args, stdin: stdin, entry?.catalogued)
             }
