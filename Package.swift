@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "interlock", targets: ["interlock"]),
+        .executable(name: "interlock-hook", targets: ["interlock-hook"]),
         .library(name: "InterlockCore", targets: ["InterlockCore"]),
         .library(name: "InterlockPolicy", targets: ["InterlockPolicy"]),
         .library(name: "InterlockClassifiers", targets: ["InterlockClassifiers"]),
@@ -112,6 +113,16 @@ let package = Package(
             dependencies: ["InterlockCore", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // What a door needs to decide without the argument parser or an HTTP stack: the hook
+        // runner, the door's decider (local store and policy; a gateway through a transport the
+        // program supplies), failing closed. `interlock-hook` is this and nothing else.
+        .target(
+            name: "InterlockDoors",
+            dependencies: [
+                "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockStore", "InterlockGateway", "InterlockIntegrations",
+            ],
+            swiftSettings: strictSettings
+        ),
         // Edge adapters that speak a host's protocol: Claude Code and Kiro hooks, the MCP proxy's
         // message handling. Pure translation between host payloads, actions and verdicts; the CLI
         // does their I/O.
@@ -136,7 +147,7 @@ let package = Package(
             name: "InterlockCLI",
             dependencies: [
                 "InterlockCore", "InterlockPolicy", "InterlockClassifiers", "InterlockAudit", "InterlockStore", "InterlockApprovals",
-                "InterlockGateway", "InterlockServer", "InterlockIntegrations", "InterlockAWS",
+                "InterlockGateway", "InterlockServer", "InterlockIntegrations", "InterlockAWS", "InterlockDoors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -146,6 +157,13 @@ let package = Package(
         .executableTarget(
             name: "interlock",
             dependencies: ["InterlockCLI"],
+            swiftSettings: strictSettings
+        ),
+        // The hook alone, for hosts that start it on every tool call: a small program that starts
+        // in a fraction of `interlock`'s time (README: built statically for the fastest start).
+        .executableTarget(
+            name: "interlock-hook",
+            dependencies: ["InterlockDoors", "InterlockIntegrations"],
             swiftSettings: strictSettings
         ),
         // Release-build benchmarks: `swift run -c release interlock-benchmarks`. Not part of `swift test`.

@@ -15,6 +15,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import Synchronization
+import InterlockDoors
 
 struct AWSProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -118,8 +119,10 @@ final class AWSProxyServer: Sendable {
     }
 
     static func requestID() -> String {
+        // Two 64-bit draws, not sixteen byte-sized ones: each draw is a `getrandom` system call.
         var generator = SystemRandomNumberGenerator()
-        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }).uppercased()
+        let high = generator.next(), low = generator.next()
+        return Hex.encode((0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (8 * UInt64($0 % 8))) }).uppercased()
     }
 
     /// Agents' credentials, read from the store at most every quarter second per key: a revoked

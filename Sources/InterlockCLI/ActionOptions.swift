@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InterlockClassifiers
 import InterlockCore
+import InterlockDoors
 
 /// How `check` and `explain` are told about one action: a flag per input kind, or a JSON action
 /// document (docs/action-format.md) from a file or stdin.

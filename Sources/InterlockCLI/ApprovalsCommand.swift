@@ -3,6 +3,7 @@ import Foundation
 import InterlockCore
 import InterlockGateway
 import InterlockPolicy
+import InterlockDoors
 
 struct ApprovalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import InterlockAudit
 import InterlockCore
 import InterlockStore
+import InterlockDoors
 
 /// `--home DIR`: where the store, the signing key and the checkpoints live.
 struct HomeOptions: ParsableArguments {
@@ -16,15 +17,6 @@ struct HomeOptions: ParsableArguments {
     }
 }
 
-/// Opens the audit log of the Interlock home (explicit, else the default), as a one-line error.
-func openAuditLog(home: String?, options: AuditLog.Options = AuditLog.Options()) throws -> AuditLog {
-    let resolved = InterlockHome.resolve(explicit: home)
-    do {
-        return try AuditLog(home: resolved, options: options)
-    } catch {
-        throw OperationalFailure("cannot open the audit log in \(resolved.directory.path): \(error)")
-    }
-}
 
 /// The human running a local admin command, as its audit entries record it.
 var invokingHuman: String { ProcessInfo.processInfo.environment["USER"].map { "human:" + $0 } ?? "human:unknown" }

@@ -7,19 +7,12 @@ import InterlockCore
 import InterlockGateway
 import InterlockPolicy
 import InterlockStore
+import InterlockDoors
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-/// Classifies and decides, the way every edge does: classify, merge stated facts (stricter only),
-/// evaluate.
-func classifyAndDecide(_ action: Action, statedFacts: Classification?, policy: Policy) -> (Classification, PolicyEvaluator.Explanation) {
-    var facts = ClassifierSet.standard(fileSystem: DiskFileSystem(), mcpTrust: policy.mcpTrust).classify(action)
-    if let statedFacts { facts = facts.merging(statedFacts) }
-    let explanation = PolicyEvaluator(policy: policy).explain(action, facts: facts)
-    return (facts, explanation)
-}
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

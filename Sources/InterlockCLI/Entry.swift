@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InterlockIntegrations
+import InterlockDoors
 
 extension InterlockCommand {
     /// Parses and runs a command line, mapping every error to one line on stderr and a documented
@@ -44,7 +45,7 @@ extension InterlockCommand {
     /// be parsed blocks, in the hooks' one-line form. (A parsed hook never returns from `run`.)
     static func runHook(arguments: [String]) async -> Never {
         if let (host, parsed) = HookArguments.fastParse(arguments) {
-            await HookRunner(arguments: parsed, host: host).run()
+            await HookRunner(arguments: parsed, host: host, transport: GatewayClient.transport).run()
         }
         do {
             try await parseAndRun(arguments)

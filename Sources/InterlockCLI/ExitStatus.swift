@@ -1,4 +1,5 @@
 import ArgumentParser
+import InterlockDoors
 
 /// Exit codes of `interlock` (documented in README.md and `interlock --help`).
 ///
@@ -16,26 +17,4 @@ public enum ExitStatus {
     public static let approvalRequired = ExitCode(4)
     /// `interlock audit verify` found the log altered (the first bad index is printed).
     public static let tampered = ExitCode(5)
-}
-
-/// An error a user can fix, reported as one line with exit code 3.
-struct InvalidInput: Error, CustomStringConvertible {
-    var description: String
-    /// Diagnostics that already say where (`file:line:column: error: ...`), printed one per line as
-    /// they are, so that editors and CI annotators can read them.
-    var diagnostics: [String]
-    init(_ description: String) {
-        self.description = description
-        self.diagnostics = []
-    }
-    init(diagnostics: [String]) {
-        self.description = diagnostics.first ?? "invalid input"
-        self.diagnostics = diagnostics
-    }
-}
-
-/// An error in Interlock's own operation (a file that cannot be read), reported with exit code 1.
-struct OperationalFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -6,6 +6,7 @@ import InterlockCore
 import InterlockGateway
 import InterlockPolicy
 import InterlockStore
+import InterlockDoors
 
 struct GrantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import InterlockDoors
 
 /// Streamable HTTP: listens on loopback and forwards every request to the upstream MCP endpoint,
 /// bodies and SSE streams as they come, except tool calls, which are decided first, and requests

@@ -1,4 +1,5 @@
 import ArgumentParser
+import InterlockDoors
 
 /// The root command. The `interlock` executable calls ``InterlockCommand/run(arguments:)``.
 public struct InterlockCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InterlockCore
 import InterlockStore
+import InterlockDoors
 
 /// `--agent NAME` or `--env NAME` or neither (everything).
 struct KillScopeOptions: ParsableArguments {

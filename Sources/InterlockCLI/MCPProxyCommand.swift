@@ -5,6 +5,7 @@ import InterlockCore
 import InterlockIntegrations
 import InterlockPolicy
 import Synchronization
+import InterlockDoors
 
 struct MCPProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,7 +45,7 @@ struct MCPProxyCommand: AsyncParsableCommand {
         }
         guard !command.isEmpty else { throw InvalidInput("give the MCP server's command after `--`, e.g. `interlock mcp-proxy -- mcp-server-sqlite --db-path x.db`") }
         let serverName = name ?? Self.defaultName(command[0])
-        let decider = try DoorDecider(policy: policySource.source, home: home.home, client: client.settings)
+        let decider = try DoorDecider(policy: policySource.source, home: home.home, client: client.settings, transport: GatewayClient.transport)
         let proxy = StdioMCPProxy(core: MCPProxyCore(server: serverName), identity: identity(), decider: decider)
         let status = try await proxy.run(command: command)
         throw ExitCode(status)
@@ -66,7 +67,7 @@ struct MCPProxyCommand: AsyncParsableCommand {
         }
         let serverName = name ?? (url.host ?? "mcp")
         let proxy = HTTPMCPProxy(core: MCPProxyCore(server: serverName), identity: identity(),
-                                 decider: try DoorDecider(policy: policySource.source, home: home.home, client: client.settings), upstream: url)
+                                 decider: try DoorDecider(policy: policySource.source, home: home.home, client: client.settings, transport: GatewayClient.transport), upstream: url)
         do {
             try await proxy.run(host: host, port: port) { bound in
                 FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)\(url.path.isEmpty ? "/" : url.path)\n".utf8))

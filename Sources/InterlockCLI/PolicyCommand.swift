@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InterlockClassifiers
 import InterlockPolicy
+import InterlockDoors
 
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

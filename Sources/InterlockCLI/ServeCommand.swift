@@ -6,6 +6,7 @@ import InterlockGateway
 import InterlockPolicy
 import InterlockServer
 import InterlockStore
+import InterlockDoors
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import InterlockApprovals
 import InterlockPolicy
 import InterlockStore
+import InterlockDoors
 
 struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,8 +4,9 @@ import InterlockCore
 /// else as it was. Pure: the CLI reads and writes the files.
 ///
 /// An entry is Interlock's when its command runs a program named `interlock` with `hook claude`
-/// (or `hook kiro`) as its first arguments, so that re-installing with other options replaces the
-/// entry instead of adding a second, and uninstalling removes exactly that.
+/// (or `hook kiro`) as its first arguments, or `interlock-hook` with `claude` (or `kiro`), so that
+/// re-installing with other options replaces the entry instead of adding a second, and
+/// uninstalling removes exactly that.
 public enum HookInstaller {
     public enum Host: String, Sendable {
         case claude, kiro
@@ -19,9 +20,10 @@ public enum HookInstaller {
     /// Whether a hook command line is Interlock's hook for `host`.
     public static func isInterlockCommand(_ command: String, host: Host) -> Bool {
         let words = command.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard words.count >= 3, let program = words[0].split(separator: "/").last else { return false }
+        guard words.count >= 2, let program = words[0].split(separator: "/").last else { return false }
         let name = String(program).trimming("\"'")
-        return name == "interlock" && words[1] == "hook" && words[2] == host.rawValue
+        if name == "interlock-hook" { return words[1] == host.rawValue }
+        return name == "interlock" && words.count >= 3 && words[1] == "hook" && words[2] == host.rawValue
     }
 
     /// Claude Code: one `PreToolUse` matcher group with one command hook.

@@ -16,15 +16,22 @@ struct InterlockBinary {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/interlock")
     }()
 
+    /// `interlock-hook`: INTERLOCK_HOOK_BINARY (CI points it at the statically linked build), else
+    /// the one built beside `interlock`.
+    static var hookURL: URL {
+        if let explicit = ProcessInfo.processInfo.environment["INTERLOCK_HOOK_BINARY"] { return URL(fileURLWithPath: explicit) }
+        return url.deletingLastPathComponent().appendingPathComponent("interlock-hook")
+    }
+
     struct Result {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], executable: URL = url) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["INTERLOCK_POLICY"] = nil

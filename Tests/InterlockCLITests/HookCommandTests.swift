@@ -38,14 +38,32 @@ struct HookCommandTests {
         var reason: String { json["hookSpecificOutput"]?["permissionDecisionReason"]?.stringValue ?? "" }
     }
 
-    func claude(_ payload: String, home: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> (Decision, InterlockBinary.Result) {
-        let r = try InterlockBinary.run(["hook", "claude", "--home", home] + extra, stdin: payload, environment: environment)
+    /// The two programs that answer hooks: `interlock hook HOST` and the slim `interlock-hook HOST`.
+    enum HookProgram: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case interlock = "interlock hook"
+        case slim = "interlock-hook"
+        var testDescription: String { rawValue }
+
+        func run(_ host: String, _ arguments: [String], stdin: String, environment: [String: String] = [:]) throws -> InterlockBinary.Result {
+            switch self {
+            case .interlock: try InterlockBinary.run(["hook", host] + arguments, stdin: stdin, environment: environment)
+            case .slim: try InterlockBinary.run([host] + arguments, stdin: stdin, environment: environment, executable: InterlockBinary.hookURL)
+            }
+        }
+    }
+
+    func claude(_ payload: String, home: String, _ extra: [String] = [], environment: [String: String] = [:], program: HookProgram = .interlock) throws -> (Decision, InterlockBinary.Result) {
+        let r = try program.run("claude", ["--home", home] + extra, stdin: payload, environment: environment)
         let json = (try? JSONValue.parse(r.stdout)) ?? .null
         return (Decision(status: r.status, json: json), r)
     }
 
-    @Test("every tier, standalone: allow, allow recorded, deny naming the request, deny with the rule's message, kill switch stops the session")
-    func tiersStandalone() throws {
+    @Test("every tier, standalone: allow, allow recorded, deny naming the request, deny with the rule's message, kill switch stops the session",
+          arguments: HookProgram.allCases)
+    func tiersStandalone(program: HookProgram) throws {
+        func claude(_ payload: String, home: String, _ extra: [String] = []) throws -> (Decision, InterlockBinary.Result) {
+            try self.claude(payload, home: home, extra, program: program)
+        }
         let dir = try TemporaryDirectory()
         let home = dir.url.appendingPathComponent("home").path
         let policy = try dir.write("policy.yaml", Self.policy)
@@ -126,13 +144,16 @@ struct HookCommandTests {
         let dir = try TemporaryDirectory()
         let home = dir.url.appendingPathComponent("home").path
         for host in ["claude", "kiro"] {
-            let r = try InterlockBinary.run(["hook", host, "--home", home] + extra, stdin: stdin, environment: environment)
-            #expect(r.status == 2, "\(name) (\(host)): exit \(r.status), stderr \(r.stderr)")
-            #expect(r.stdout.isEmpty, "\(name) (\(host))")
-            // One line of ours; a crash's runtime report comes before it.
-            let lines = r.stderr.split(separator: "\n")
-            #expect(name == "crash" || lines.count == 1, "\(name) (\(host)): \(r.stderr)")
-            #expect(lines.last?.hasPrefix("Interlock refused this call: ") == true, "\(name) (\(host)): \(r.stderr)")
+            for program in HookProgram.allCases {
+                // The slim program leaves gateways to `interlock`: the unreachable one fails closed there.
+                let r = try program.run(host, ["--home", home] + extra, stdin: stdin, environment: environment)
+                #expect(r.status == 2, "\(name) (\(program) \(host)): exit \(r.status), stderr \(r.stderr)")
+                #expect(r.stdout.isEmpty, "\(name) (\(program) \(host))")
+                // One line of ours; a crash's runtime report comes before it.
+                let lines = r.stderr.split(separator: "\n")
+                #expect(name == "crash" || lines.count == 1, "\(name) (\(program) \(host)): \(r.stderr)")
+                #expect(lines.last?.hasPrefix("Interlock refused this call: ") == true, "\(name) (\(program) \(host)): \(r.stderr)")
+            }
         }
     }
 
@@ -247,6 +268,33 @@ struct HookCommandTests {
         #expect(removed.status == 0 && removed.stdout.contains("removed"))
         #expect(try JSONValue.parse(String(contentsOfFile: settings, encoding: .utf8)) == original)
         #expect(try InterlockBinary.run(["install", "claude", "--settings", settings, "--timeout", "3"]).status == 3)
+    }
+
+    @Test("install claude runs the interlock-hook beside interlock by default; the installed command answers, and uninstall removes it")
+    func installClaudeSlim() throws {
+        let dir = try TemporaryDirectory()
+        let settings = try dir.write("settings.json", "{}")
+        let installed = try InterlockBinary.run(["install", "claude", "--settings", settings, "--env", "production"])
+        #expect(installed.status == 0, "\(installed.stderr)")
+        let json = try JSONValue.parse(String(contentsOfFile: settings, encoding: .utf8))
+        func firstCommand(_ settings: JSONValue) -> String? {
+            settings["hooks"]?["PreToolUse"]?.arrayValue?.first?["hooks"]?.arrayValue?.first?["command"]?.stringValue
+        }
+        let command = firstCommand(json) ?? ""
+        let beside = InterlockBinary.url.deletingLastPathComponent().appendingPathComponent("interlock-hook")
+        #expect(command == beside.standardizedFileURL.path + " claude --env production")
+        // The command as the host runs it: its words, a payload on stdin.
+        let words = command.split(separator: " ").map(String.init)
+        let home = dir.url.appendingPathComponent("home").path
+        let ran = try InterlockBinary.run(Array(words.dropFirst()) + ["--home", home], stdin: Self.bash("ls -la"), executable: URL(fileURLWithPath: words[0]))
+        #expect(ran.status == 0 && ran.stdout.contains(#""permissionDecision":"allow""#), "\(ran.stderr)")
+        // Re-installing with `interlock` itself replaces the entry rather than adding one.
+        _ = try InterlockBinary.run(["install", "claude", "--settings", settings, "--program", InterlockBinary.url.path])
+        let replaced = try JSONValue.parse(String(contentsOfFile: settings, encoding: .utf8))
+        #expect(replaced["hooks"]?["PreToolUse"]?.arrayValue?.count == 1)
+        #expect(firstCommand(replaced) == InterlockBinary.url.path + " hook claude")
+        #expect(try InterlockBinary.run(["uninstall", "claude", "--settings", settings]).status == 0)
+        #expect(try JSONValue.parse(String(contentsOfFile: settings, encoding: .utf8)) == .object([:]))
     }
 
     @Test("install kiro adds one preToolUse hook to an agent configuration; uninstall removes it")

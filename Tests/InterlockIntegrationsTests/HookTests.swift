@@ -163,3 +163,22 @@ struct StatedContextTests {
         #expect(KiroHook.answer(v).stderr?.contains("summary") == true)
     }
 }
+
+@Suite("Which hook entries are Interlock's")
+struct HookInstallerTests {
+    @Test("both programs and their hosts are recognised; look-alikes are not", arguments: [
+        ("/usr/local/bin/interlock hook claude --env production", HookInstaller.Host.claude, true),
+        ("interlock hook kiro", .kiro, true),
+        ("/usr/local/bin/interlock-hook claude --env production", .claude, true),
+        ("'/opt/x/interlock-hook' kiro", .kiro, true),
+        ("interlock-hook kiro", .claude, false),
+        ("interlock hook claude", .kiro, false),
+        ("interlock-hook hook claude", .claude, false),
+        ("interlock check --shell ls", .claude, false),
+        ("my-interlock-hook claude", .claude, false),
+        ("audit-logger", .claude, false),
+    ])
+    func recognised(command: String, host: HookInstaller.Host, expected: Bool) {
+        #expect(HookInstaller.isInterlockCommand(command, host: host) == expected, "\(command)")
+    }
+}

@@ -2,7 +2,7 @@
 
   python3 benchmarks/integrations/bench_hook.py BINARY [RUNS] [HISTORY]
 
-Runs `BINARY hook claude` RUNS times on a fresh home (standalone, built-in policy) with a read
+Runs `BINARY hook claude` (or `BINARY claude` when BINARY is `interlock-hook`) RUNS times on a fresh home (standalone, built-in policy) with a read
 (`ls -la`), each a new process fed its payload on stdin, and reports wall-clock percentiles. The
 same is measured for /bin/true to show what process creation alone costs here. With HISTORY, the
 home first gets that many earlier decisions (a busy day's log) from the same hook, unmeasured.
@@ -16,6 +16,7 @@ import tempfile
 import time
 
 binary = sys.argv[1]
+command = [binary, "claude"] if os.path.basename(binary) == "interlock-hook" else [binary, "hook", "claude"]
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 history = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 payload = json.dumps({
@@ -42,9 +43,9 @@ with tempfile.TemporaryDirectory() as home:
     env.pop("INTERLOCK_POLICY", None)
     # Keep the anomaly rules from escalating: the first `ls` is a read, never first-time.
     if history:
-        measure([binary, "hook", "claude"], env, count=history)
+        measure(command, env, count=history)
     baseline = measure(["/bin/true"], env)
-    hook = measure([binary, "hook", "claude"], env)
-    for name, t in (("/bin/true", baseline), ("interlock hook claude", hook)):
+    hook = measure(command, env)
+    for name, t in (("/bin/true", baseline), (" ".join([os.path.basename(binary)] + command[1:]), hook)):
         print(f"{name:24} p50 {statistics.median(t):6.2f} ms  p90 {t[int(len(t) * 0.9)]:6.2f} ms  "
               f"p99 {t[min(len(t) - 1, int(len(t) * 0.99))]:6.2f} ms  ({len(t)} runs)")

@@ -3,11 +3,13 @@ import InterlockClassifiers
 
 /// The real disk, as classifiers see it: whether a path exists, and the text of small files
 /// (scripts an agent is about to run). Read-only.
-struct DiskFileSystem: FileSystemView {
+package struct DiskFileSystem: FileSystemView {
+    package init() {}
+
     /// Scripts larger than this are not read; the classifier then says `unknown`.
     static let maximumScriptSize = 256 * 1024
 
-    func kind(of path: String) -> PathKind? {
+    package func kind(of path: String) -> PathKind? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             // A dangling symlink still gets replaced by a write through it.
@@ -17,7 +19,7 @@ struct DiskFileSystem: FileSystemView {
         return isDirectory.boolValue ? .directory : .file
     }
 
-    func contents(of path: String) -> String? {
+    package func contents(of path: String) -> String? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? Int, size <= Self.maximumScriptSize,
             let data = FileManager.default.contents(atPath: path)

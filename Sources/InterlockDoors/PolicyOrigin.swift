@@ -1,0 +1,61 @@
+import Foundation
+import InterlockPolicy
+
+/// Where the policy comes from: `--policy FILE`, else `INTERLOCK_POLICY`, else the built-in policy.
+package struct PolicyOrigin: Sendable {
+    package var path: String?
+
+    package init(path: String? = nil) {
+        self.path = path
+    }
+
+    package var resolvedPath: String? {
+        if let path { return path }
+        if let env = ProcessInfo.processInfo.environment["INTERLOCK_POLICY"], !env.isEmpty { return env }
+        return nil
+    }
+
+    /// Loads the policy, printing warnings to stderr. Invalid policies throw `InvalidInput` with
+    /// every error, one per line.
+    package func load() throws -> Policy {
+        guard let path = resolvedPath, path != BuiltinPolicy.name else { return BuiltinPolicy.policy }
+        return try loadPolicy(path: path)
+    }
+
+    /// The policy with the text it was parsed from and where that came from, for the audit record:
+    /// the hash recorded is of the very text that decided.
+    package func loadWithSource() throws -> (policy: Policy, text: String, source: String) {
+        guard let path = resolvedPath, path != BuiltinPolicy.name else { return (BuiltinPolicy.policy, BuiltinPolicy.text, BuiltinPolicy.name) }
+        let text = try readText(path)
+        return (try parsePolicy(text: text, file: path), text, path)
+    }
+}
+
+package func readText(_ path: String) throws -> String {
+    if path == "-" {
+        return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw OperationalFailure("cannot read `\(path)`")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw InvalidInput("`\(path)` is not UTF-8 text")
+    }
+    return text
+}
+
+package func loadPolicy(path: String) throws -> Policy {
+    try parsePolicy(text: try readText(path), file: path)
+}
+
+package func parsePolicy(text: String, file path: String) throws -> Policy {
+    do {
+        let (policy, diagnostics) = try PolicyLoader.load(text: text, file: path)
+        for warning in diagnostics where warning.severity == .warning {
+            FileHandle.standardError.write(Data("\(warning)\n".utf8))
+        }
+        return policy
+    } catch {
+        throw InvalidInput(diagnostics: error.errors.map(\.description))
+    }
+}

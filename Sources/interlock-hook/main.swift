@@ -1,0 +1,37 @@
+import Foundation
+import InterlockDoors
+import InterlockIntegrations
+
+// `interlock-hook claude|kiro [options]` is `interlock hook claude|kiro [options]` in a program that
+// holds only the hook: hosts start it on every tool call, and a small program, linked statically,
+// starts in about half the time (README, "Benchmarks"). Decisions through a gateway (`--server`,
+// INTERLOCK_SERVER, a client config) are left to `interlock` beside it, which has the HTTP client.
+
+let usage = "usage: interlock-hook claude|kiro [--agent NAME] [--launched-by NAME] [--task ID] [--env NAME] [--deadline SECONDS] "
+    + "[--policy FILE] [--home DIR] [--server URL] [--token TOKEN] [--token-file FILE] [--config FILE]"
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(usage)
+    exit(0)
+}
+guard let (host, parsed) = HookArguments.fastParse(["hook"] + arguments) else {
+    // Hosts run the call on any exit but 0 and 2: a command line that cannot be read blocks.
+    FailClosed.Deadline.emit(.failClosed("interlock-hook cannot read its command line (\(usage))"))
+}
+
+let gatewayConfigured = (try? parsed.client.resolve()).map { $0 != nil } ?? true
+if gatewayConfigured {
+    // `interlock` reports a gateway configuration it cannot use in the hook's own fail-closed way.
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let interlock = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("interlock").path
+    let argv = ["interlock", "hook"] + arguments
+    var cArgs = argv.map { strdup($0) } + [nil]
+    execv(interlock, &cArgs)
+    FailClosed.Deadline.emit(.failClosed("a gateway is configured, and interlock-hook leaves gateways to `interlock`, which it cannot run at \(interlock): \(String(cString: strerror(errno)))"))
+}
+
+// Not an async top level: that parks the main thread with `pthread_exit`, whose unwinding costs
+// tens of milliseconds in a statically linked program. The hook runs detached and exits the process.
+Task.detached { await HookRunner(arguments: parsed, host: host, transport: nil).run() }
+while true { sleep(3600) }
