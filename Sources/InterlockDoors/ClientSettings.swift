@@ -23,9 +23,8 @@ package struct ClientSettings: Sendable {
 
     /// The gateway to use, or nil when none is configured anywhere.
     package func resolve() throws -> Resolved? {
-        let env = ProcessInfo.processInfo.environment
         let file = try configFile()
-        guard let server = server ?? env["INTERLOCK_SERVER"].flatMap({ $0.isEmpty ? nil : $0 }) ?? file?["server"]?.stringValue else {
+        guard let server = server ?? environmentVariable("INTERLOCK_SERVER").flatMap({ $0.isEmpty ? nil : $0 }) ?? file?["server"]?.stringValue else {
             if token != nil || tokenFile != nil { throw InvalidInput("a token was given but no gateway: add --server URL or set INTERLOCK_SERVER") }
             return nil
         }
@@ -34,7 +33,7 @@ package struct ClientSettings: Sendable {
             guard let data = FileManager.default.contents(atPath: tokenFile) else { throw OperationalFailure("cannot read token file `\(tokenFile)`") }
             secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        secret = secret ?? env["INTERLOCK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? file?["token"]?.stringValue
+        secret = secret ?? environmentVariable("INTERLOCK_TOKEN").flatMap { $0.isEmpty ? nil : $0 } ?? file?["token"]?.stringValue
         guard let secret, !secret.isEmpty else {
             throw InvalidInput("no token for the gateway at \(server): give --token-file FILE, or set INTERLOCK_TOKEN")
         }
@@ -52,17 +51,17 @@ package struct ClientSettings: Sendable {
     }
 
     private func configFile() throws -> JSONValue? {
-        let env = ProcessInfo.processInfo.environment
-        let explicit = config ?? env["INTERLOCK_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let explicit = config ?? environmentVariable("INTERLOCK_CONFIG").flatMap { $0.isEmpty ? nil : $0 }
         let path: String
         if let explicit {
             path = explicit
-        } else if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
+        } else if let xdg = environmentVariable("XDG_CONFIG_HOME"), !xdg.isEmpty {
             path = xdg + "/interlock/client.json"
         } else {
-            path = NSHomeDirectory() + "/.config/interlock/client.json"
+            path = (environmentVariable("HOME").flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) + "/.config/interlock/client.json"
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Most machines have no config file: ask the file system once, cheaply, before reading.
+        guard explicit != nil || access(path, F_OK) == 0, let data = FileManager.default.contents(atPath: path) else {
             if explicit != nil { throw OperationalFailure("cannot read the client config `\(path)`") }
             return nil
         }

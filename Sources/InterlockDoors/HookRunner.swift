@@ -104,7 +104,7 @@ package struct HookRunner {
                                                    task: options.task, environment: options.env)
             let action = try toAction(payload, identity)
             // Lets the tests prove that a crash blocks the call; it can only make the hook refuse.
-            if ProcessInfo.processInfo.environment["INTERLOCK_TEST_CRASH"] == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
+            if environmentVariable("INTERLOCK_TEST_CRASH") == "hook" { fatalError("crash requested by INTERLOCK_TEST_CRASH") }
             let opened = try DoorDecider(policy: options.policy, home: options.home, client: options.client, transport: transport)
             // Never released: the process exits right after answering, and releasing the decider
             // would close the store, which checkpoints the write-ahead log into the database and
@@ -123,8 +123,7 @@ extension DoorIdentity {
     /// Who a door acts for, from its options, else the environment (`USER`, `INTERLOCK_TASK`,
     /// `INTERLOCK_ENV`); the host is this machine.
     package static func configured(agent: String, launchedBy: String?, task: String?, environment: String?) -> DoorIdentity {
-        let variables = ProcessInfo.processInfo.environment
-        func variable(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func variable(_ name: String) -> String? { environmentVariable(name).flatMap { $0.isEmpty ? nil : $0 } }
         return DoorIdentity(agent: agent, launchedBy: launchedBy ?? variable("USER"), task: task ?? variable("INTERLOCK_TASK"),
                             environment: environment ?? variable("INTERLOCK_ENV"), host: ProcessInfo.processInfo.hostName)
     }

@@ -11,7 +11,7 @@ package struct PolicyOrigin: Sendable {
 
     package var resolvedPath: String? {
         if let path { return path }
-        if let env = ProcessInfo.processInfo.environment["INTERLOCK_POLICY"], !env.isEmpty { return env }
+        if let env = environmentVariable("INTERLOCK_POLICY"), !env.isEmpty { return env }
         return nil
     }
 

@@ -43,8 +43,9 @@ package final class YAMLReader {
         do {
             // Scalars are read as text and typed by the reader, so the default resolver's tag
             // rules (regular expressions, costly to set up on every short-lived hook process) are
-            // not needed.
-            guard let node = try Yams.compose(yaml: text, .basic) else {
+            // not needed, nor the default constructor's tables (composing constructs nothing);
+            // the encoding is named so that Yams does not copy the environment to look for one.
+            guard let node = try Yams.compose(yaml: text, .basic, Constructor([:], [:], [:]), .utf8) else {
                 diagnostics.append(PolicyDiagnostic(.error, SourceLocation(file: file, line: 1, column: 1), "the document is empty"))
                 return nil
             }

@@ -20,7 +20,9 @@ guard let (host, parsed) = HookArguments.fastParse(["hook"] + arguments) else {
     FailClosed.Deadline.emit(.failClosed("interlock-hook cannot read its command line (\(usage))"))
 }
 
-let gatewayConfigured = (try? parsed.client.resolve()).map { $0 != nil } ?? true
+// A configuration that cannot be read counts as a gateway: `interlock` reports it.
+let gatewayConfigured: Bool
+do { gatewayConfigured = try parsed.client.resolve() != nil } catch { gatewayConfigured = true }
 if gatewayConfigured {
     // `interlock` reports a gateway configuration it cannot use in the hook's own fail-closed way.
     let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

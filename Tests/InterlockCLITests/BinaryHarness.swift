@@ -23,6 +23,8 @@ struct InterlockBinary {
         return url.deletingLastPathComponent().appendingPathComponent("interlock-hook")
     }
 
+    static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     struct Result {
         var status: Int32
         var stdout: String
@@ -45,9 +47,12 @@ struct InterlockBinary {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
+        // A program may exit before reading its input (a command line it refuses): writing then
+        // fails with EPIPE, which must not kill the test process with SIGPIPE.
+        _ = ignoreBrokenPipes
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
+        if let stdin { try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

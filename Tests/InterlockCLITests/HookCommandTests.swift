@@ -157,6 +157,23 @@ struct HookCommandTests {
         }
     }
 
+    @Test("interlock-hook decides standalone calls itself and hands only gateway calls to interlock")
+    func slimProgramAlone() throws {
+        // A copy of interlock-hook with no interlock beside it: standalone calls must still be
+        // answered (so they were not handed on), and a gateway call is refused with exit 2.
+        let dir = try TemporaryDirectory()
+        let alone = dir.url.appendingPathComponent("interlock-hook")
+        try FileManager.default.copyItem(at: InterlockBinary.hookURL, to: alone)
+        let home = dir.url.appendingPathComponent("home").path
+        let standalone = try InterlockBinary.run(["claude", "--home", home], stdin: Self.bash("ls -la"), executable: alone)
+        #expect(standalone.status == 0 && standalone.stdout.contains(#""permissionDecision":"allow""#), "\(standalone.stderr)")
+        let gateway = try InterlockBinary.run(["claude", "--home", home, "--server", "http://127.0.0.1:9", "--token", "il_x"], stdin: Self.bash("ls"), executable: alone)
+        #expect(gateway.status == 2 && gateway.stdout.isEmpty)
+        #expect(gateway.stderr.hasPrefix("Interlock refused this call: a gateway is configured") && gateway.stderr.contains(dir.url.lastPathComponent), "\(gateway.stderr)")
+        let unreadable = try InterlockBinary.run(["claude", "--home", home, "--config", "/nonexistent/client.json"], stdin: Self.bash("ls"), executable: alone)
+        #expect(unreadable.status == 2, "\(unreadable.stderr)")
+    }
+
     @Test("fail closed on the deadline: a host that never closes stdin gets exit 2 in time")
     func deadline() throws {
         let dir = try TemporaryDirectory()
