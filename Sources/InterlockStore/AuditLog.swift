@@ -221,6 +221,18 @@ public final class AuditLog: Sendable {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
+    /// How many pages the write-ahead log may hold before the committing connection copies it
+    /// into the database (`PRAGMA wal_autocheckpoint`). For the tests that hold it short.
+    public func writerAutocheckpointPages() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }
+    }
+
+    /// The write-ahead log's size in bytes (0 when there is none).
+    public var writeAheadLogBytes: Int {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: home.databasePath + "-wal")
+        return (attributes?[.size] as? Int) ?? 0
+    }
+
     /// Entries at positions from `start` on that other processes appended (hooks, proxies, the
     /// CLI on the same store), oldest first, and the log's size when read.
     public func entriesFromOthers(from start: UInt64) throws -> (entries: [AuditEntry], size: UInt64) {

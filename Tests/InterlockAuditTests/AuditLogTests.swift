@@ -74,6 +74,18 @@ struct AuditLogTests {
         #expect(try reopened.writerSynchronousLevel() == 2)
     }
 
+    @Test("the write-ahead log stays short: a one-shot process re-reads all of it on opening")
+    func writeAheadLogStaysShort() throws {
+        let temp = TemporaryHome()
+        let log = try AuditLog(home: temp.home)
+        #expect(try log.writerAutocheckpointPages() == 128)
+        // 600 commits of one entry each, as 600 hooks would make: the log is copied into the
+        // database as it passes 128 pages (about half a megabyte), not 1,000 (four).
+        for i in 0..<600 { try log.appendNow([sampleEntry(i)]) }
+        #expect(log.writeAheadLogBytes < 1 << 20, "\(log.writeAheadLogBytes) bytes")
+        #expect(try AuditLog(home: temp.home).writerAutocheckpointPages() == 128)
+    }
+
     @Test("concurrent appends are grouped, and none is lost or duplicated")
     func groupCommit() async throws {
         let temp = TemporaryHome()
