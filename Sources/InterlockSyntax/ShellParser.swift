@@ -229,6 +229,8 @@ public struct ShellParser {
             } else if !(atEnd || atTerminator(terminator)) {
                 throw fail("unexpected `\(peekDescription)`")
             }
+            // Room for a few pipelines at once (`cd x && make && ./run`), rather than growing one by one.
+            if pipelines.isEmpty { pipelines.reserveCapacity(4) }
             pipelines.append(pipeline)
             if pipeline.connector == .and || pipeline.connector == .or {
                 try skipBlanksAndNewlines()
@@ -535,6 +537,8 @@ public struct ShellParser {
                 continue
             }
             guard let word = try parseWord() else { throw fail("unexpected `\(peekDescription)`") }
+            // Room for a typical command's words at once, rather than growing one, two, four.
+            if command.words.isEmpty { command.words.reserveCapacity(4) }
             command.words.append(word)
         }
         if command.words.isEmpty && command.assignments.isEmpty && command.redirections.isEmpty {

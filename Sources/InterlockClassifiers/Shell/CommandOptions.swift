@@ -17,6 +17,8 @@ struct CommandOptions {
         var iterator = arguments[...]
         while let argument = iterator.popFirst() {
             guard let text = argument.value, text.utf8.count > 1, text.utf8.first == UInt8(ascii: "-") else {
+                // Room for every operand there can be, in one allocation.
+                if operands.isEmpty { operands.reserveCapacity(iterator.count + 1) }
                 operands.append(argument)
                 if stopAtOperand {
                     operands.append(contentsOf: iterator)
@@ -25,6 +27,7 @@ struct CommandOptions {
                 continue
             }
             if text == "--" {
+                if operands.isEmpty { operands.reserveCapacity(iterator.count) }
                 operands.append(contentsOf: iterator)
                 return
             }

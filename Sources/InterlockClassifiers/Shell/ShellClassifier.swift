@@ -136,6 +136,7 @@ struct ShellAnalysis {
         // out many times states each once. Repeats come one after another, so the last few
         // findings are all that need comparing.
         for earlier in findings.suffix(Self.repeatWindow) where earlier == finding { return }
+        if findings.isEmpty { findings.reserveCapacity(4) }
         findings.append(finding)
     }
 
@@ -345,7 +346,7 @@ struct ShellAnalysis {
         arguments.reserveCapacity(command.words.count)
         for word in command.words { arguments.append(expand(word)) }
         commandEnvironment = assigned
-        run(arguments, stdin: stdin)
+        run(consume arguments, stdin: stdin)
         commandEnvironment = [:]
     }
 
@@ -465,15 +466,15 @@ struct ShellAnalysis {
     // MARK: - Running a command
 
     /// Classifies one command with its arguments; follows aliases, functions and wrappers.
-    mutating func run(_ arguments: [Argument], stdin: StandardInput) {
+    mutating func run(_ arguments: consuming [Argument], stdin: StandardInput) {
         guard let first = arguments.first else { return }
         guard let name = first.value, !first.isPattern else {
             unknown("shell:dynamic_command", "the command name `\(first.display)` is computed at run time", opaque: true)
             return
         }
-        if !aliases.isEmpty, let alias = aliases[name], !activeFunctions.contains("alias " + name), arguments.dropFirst().allSatisfy({ $0.value != nil }) {
+        if !aliases.isEmpty, let alias = aliases[name], !activeFunctions.contains("alias " + name), arguments[1...].allSatisfy({ $0.value != nil }) {
             activeFunctions.insert("alias " + name)
-            let rest = arguments.dropFirst().map { Self.quote($0.value!) }.joined(separator: " ")
+            let rest = arguments[1...].map { Self.quote($0.value!) }.joined(separator: " ")
             analyzeText(alias + (rest.isEmpty ? "" : " " + rest), origin: "the alias `\(name)`")
             activeFunctions.remove("alias " + name)
             return
@@ -502,7 +503,9 @@ struct ShellAnalysis {
                 return
             }
         }
-        classifyCommand(command, Array(arguments.dropFirst()), stdin: stdin)
+        // In place when the caller handed its list over (`walkSimple` does): no copy for the rest.
+        arguments.removeFirst()
+        classifyCommand(command, arguments, stdin: stdin)
     }
 
     /// Classifies what runs on another host or inside a container, where this line's working
