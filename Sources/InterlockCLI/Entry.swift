@@ -44,6 +44,10 @@ extension InterlockCommand {
     /// A hook host runs the call on any exit but 0 and 2, so a hook whose command line cannot even
     /// be parsed blocks, in the hooks' one-line form. (A parsed hook never returns from `run`.)
     static func runHook(arguments: [String]) async -> Never {
+        // Help exits 0, which hosts read as "go ahead": a hook command line that asks for it blocks.
+        if arguments.count >= 2, HookInstaller.Host(rawValue: arguments[1]) != nil, arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+            FailClosed.Deadline.emit(.failClosed("`interlock hook \(arguments[1])` was asked for help, which a hook never is; `interlock help hook \(arguments[1])` prints it"))
+        }
         if let (host, parsed) = HookArguments.fastParse(arguments) {
             await HookRunner(arguments: parsed, host: host, transport: GatewayClient.transport).run()
         }

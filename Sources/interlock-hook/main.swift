@@ -11,12 +11,12 @@ let usage = "usage: interlock-hook claude|kiro [--agent NAME] [--launched-by NAM
     + "[--policy FILE] [--home DIR] [--server URL] [--token TOKEN] [--token-file FILE] [--config FILE]"
 let arguments = Array(CommandLine.arguments.dropFirst())
 
+// Hosts run the call on any exit but 0 and 2, and exit 0 is "go ahead": a command line that
+// asks for help, or cannot be read, blocks, with the usage in its one line.
 if arguments.contains("--help") || arguments.contains("-h") {
-    print(usage)
-    exit(0)
+    FailClosed.Deadline.emit(.failClosed("interlock-hook answers hosts only (\(usage))"))
 }
 guard let (host, parsed) = HookArguments.fastParse(["hook"] + arguments) else {
-    // Hosts run the call on any exit but 0 and 2: a command line that cannot be read blocks.
     FailClosed.Deadline.emit(.failClosed("interlock-hook cannot read its command line (\(usage))"))
 }
 

@@ -135,6 +135,7 @@ struct HookCommandTests {
         ("not an object", "[1, 2]", [], [:]),
         ("missing command", #"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{}}"#, [], [:]),
         ("unknown option", HookCommandTests.bash("ls"), ["--no-such-flag"], [:]),
+        ("help, which exits 0 elsewhere", HookCommandTests.bash("ls"), ["--help"], [:]),
         ("invalid policy", HookCommandTests.bash("ls"), ["--policy", "/nonexistent/policy.yaml"], [:]),
         ("unreachable gateway", HookCommandTests.bash("ls"), ["--server", "http://127.0.0.1:9", "--token", "il_x"], [:]),
         ("store cannot be opened", HookCommandTests.bash("ls"), ["--home", "/proc/interlock-home"], [:]),
