@@ -44,14 +44,18 @@ enum StandardInput {
 struct Argument {
     /// The value the command receives, when it is known before running.
     var value: String?
-    /// How to show it in a reason or a target when the value is not known.
-    var display: String
+    /// The display when it differs from the value: most arguments are shown as they are, and one
+    /// string fewer to retain halves the reference counting of the lists arguments travel in.
+    private var distinctDisplay: String?
     /// True when globbing, brace or tilde expansion can change it.
     var isPattern: Bool
 
+    /// How to show it in a reason or a target when the value is not known.
+    var display: String { distinctDisplay ?? value ?? "" }
+
     init(value: String?, display: String, isPattern: Bool = false) {
         self.value = value
-        self.display = display
+        self.distinctDisplay = value == display ? nil : display
         self.isPattern = isPattern
     }
 
