@@ -6,6 +6,7 @@ import Hummingbird
 import InterlockAudit
 import InterlockAWS
 import InterlockCore
+import InterlockDoors
 import InterlockGateway
 import InterlockIntegrations
 import InterlockPolicy
@@ -15,7 +16,6 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import Synchronization
-import InterlockDoors
 
 struct AWSProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import InterlockCore
+import InterlockDoors
 import InterlockGateway
 import InterlockPolicy
-import InterlockDoors
 
 struct ApprovalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

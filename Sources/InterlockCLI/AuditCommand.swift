@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import InterlockAudit
 import InterlockCore
-import InterlockStore
 import InterlockDoors
+import InterlockStore
 
 /// `--home DIR`: where the store, the signing key and the checkpoints live.
 struct HomeOptions: ParsableArguments {

@@ -1,13 +1,13 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import InterlockApprovals
 import InterlockAudit
 import InterlockClassifiers
 import InterlockCore
+import InterlockDoors
 import InterlockGateway
 import InterlockPolicy
 import InterlockStore
-import InterlockDoors
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json

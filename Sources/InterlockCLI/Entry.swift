@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import InterlockIntegrations
 import InterlockDoors
+import InterlockIntegrations
 
 extension InterlockCommand {
     /// Parses and runs a command line, mapping every error to one line on stderr and a documented

@@ -1,5 +1,4 @@
 import ArgumentParser
-import InterlockDoors
 
 /// Exit codes of `interlock` (documented in README.md and `interlock --help`).
 ///

@@ -2,9 +2,9 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import InterlockCore
+import InterlockDoors
 import NIOCore
 import NIOHTTP1
-import InterlockDoors
 
 /// Where the gateway is and who we are to it: `--server`/`--token` (or `--token-file`), else
 /// `INTERLOCK_SERVER`/`INTERLOCK_TOKEN`, else the client config file (`--config`, else

@@ -3,10 +3,10 @@ import Foundation
 import InterlockApprovals
 import InterlockAudit
 import InterlockCore
+import InterlockDoors
 import InterlockGateway
 import InterlockPolicy
 import InterlockStore
-import InterlockDoors
 
 struct GrantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,12 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import InterlockCore
+import InterlockDoors
 import InterlockIntegrations
 import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
-import InterlockDoors
 
 /// Streamable HTTP: listens on loopback and forwards every request to the upstream MCP endpoint,
 /// bodies and SSE streams as they come, except tool calls, which are decided first, and requests

@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
 import InterlockCore
+import InterlockDoors
 import InterlockGateway
 import InterlockIntegrations
 import InterlockPolicy
 import InterlockStore
 import Synchronization
-import InterlockDoors
 
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

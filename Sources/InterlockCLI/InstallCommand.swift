@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import InterlockCore
-import InterlockIntegrations
 import InterlockDoors
+import InterlockIntegrations
 
 /// Which Claude Code settings file to change.
 struct ClaudeSettingsLocation: ParsableArguments {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import InterlockDoors
 
 /// The root command. The `interlock` executable calls ``InterlockCommand/run(arguments:)``.
 public struct InterlockCommand: AsyncParsableCommand {

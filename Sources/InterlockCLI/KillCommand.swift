@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import InterlockCore
-import InterlockStore
 import InterlockDoors
+import InterlockStore
 
 /// `--agent NAME` or `--env NAME` or neither (everything).
 struct KillScopeOptions: ParsableArguments {

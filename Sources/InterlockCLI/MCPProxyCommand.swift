@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import InterlockClassifiers
 import InterlockCore
+import InterlockDoors
 import InterlockIntegrations
 import InterlockPolicy
 import Synchronization
-import InterlockDoors
 
 struct MCPProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import InterlockClassifiers
-import InterlockPolicy
 import InterlockDoors
+import InterlockPolicy
 
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

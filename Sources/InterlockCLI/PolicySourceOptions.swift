@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import InterlockPolicy
 import InterlockDoors
+import InterlockPolicy
 
 /// `--policy FILE`, else `INTERLOCK_POLICY`, else the built-in policy.
 struct PolicySourceOptions: ParsableArguments {

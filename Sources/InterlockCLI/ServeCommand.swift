@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import InterlockAudit
 import InterlockCore
+import InterlockDoors
 import InterlockGateway
 import InterlockPolicy
 import InterlockServer
 import InterlockStore
-import InterlockDoors
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

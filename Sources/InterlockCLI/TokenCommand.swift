@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import InterlockApprovals
+import InterlockDoors
 import InterlockPolicy
 import InterlockStore
-import InterlockDoors
 
 struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

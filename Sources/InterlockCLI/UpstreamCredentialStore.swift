@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import InterlockAWS
+import InterlockDoors
 import NIOCore
 import NIOHTTP1
 import Synchronization
-import InterlockDoors
 
 /// The upstream credentials of each configured account, read once at start (static keys and
 /// profiles, so that a missing secret stops the proxy before any agent connects) or fetched from

@@ -20,11 +20,11 @@ guard let (host, parsed) = HookArguments.fastParse(["hook"] + arguments) else {
     FailClosed.Deadline.emit(.failClosed("interlock-hook cannot read its command line (\(usage))"))
 }
 
-// A configuration that cannot be read counts as a gateway: `interlock` reports it.
+// A client configuration that cannot be read counts as a gateway: `interlock` reports it, failing
+// closed in the hook's own way.
 let gatewayConfigured: Bool
 do { gatewayConfigured = try parsed.client.resolve() != nil } catch { gatewayConfigured = true }
 if gatewayConfigured {
-    // `interlock` reports a gateway configuration it cannot use in the hook's own fail-closed way.
     let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     let interlock = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("interlock").path
     let argv = ["interlock", "hook"] + arguments
