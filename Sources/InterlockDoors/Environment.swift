@@ -7,10 +7,3 @@ package func environmentVariable(_ name: String) -> String? {
     guard let value = getenv(name) else { return nil }
     return String(cString: value)
 }
-
-/// The environment variables that choose where Interlock's home is, for `InterlockHome.resolve`.
-package var homeEnvironment: [String: String] {
-    var variables: [String: String] = [:]
-    for name in ["INTERLOCK_HOME", "XDG_STATE_HOME", "HOME"] { variables[name] = environmentVariable(name) }
-    return variables
-}

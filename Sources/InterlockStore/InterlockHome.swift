@@ -14,7 +14,7 @@ public struct InterlockHome: Sendable, Hashable {
         self.directory = directory
     }
 
-    public static func resolve(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> InterlockHome {
+    public static func resolve(explicit: String? = nil, environment: [String: String] = resolutionEnvironment) -> InterlockHome {
         if let explicit, !explicit.isEmpty { return InterlockHome(directory: URL(fileURLWithPath: explicit)) }
         if let home = environment["INTERLOCK_HOME"], !home.isEmpty { return InterlockHome(directory: URL(fileURLWithPath: home)) }
         if let state = environment["XDG_STATE_HOME"], !state.isEmpty {
@@ -22,6 +22,17 @@ public struct InterlockHome: Sendable, Hashable {
         }
         let user = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         return InterlockHome(directory: user.appendingPathComponent(".local/state/interlock"))
+    }
+
+    /// The variables `resolve` reads, and only those, from this process's environment: copying the
+    /// whole environment (`ProcessInfo.processInfo.environment`) costs a hook, which starts on
+    /// every tool call, more than the resolution itself.
+    public static var resolutionEnvironment: [String: String] {
+        var variables: [String: String] = [:]
+        for name in ["INTERLOCK_HOME", "XDG_STATE_HOME", "HOME"] {
+            if let value = getenv(name) { variables[name] = String(cString: value) }
+        }
+        return variables
     }
 
     public var databasePath: String { directory.appendingPathComponent("interlock.sqlite").path }

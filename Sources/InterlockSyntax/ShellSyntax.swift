@@ -230,7 +230,7 @@ public struct ShellWord: Sendable, Hashable {
         for (index, part) in parts.enumerated() {
             guard case .literal(let text) = part else { continue }
             if index == 0 && text.utf8.first == UInt8(ascii: "~") { return true }
-            let found = text.utf8.withContiguousStorageIfAvailable(Self.hasPatternCharacters) 
+            let found = text.utf8.withContiguousStorageIfAvailable(Self.hasPatternCharacters)
                 ?? Array(text.utf8).withUnsafeBufferPointer(Self.hasPatternCharacters)
             if found { return true }
         }

@@ -538,9 +538,7 @@ extension String {
         while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
         return s
     }
-}
 
-extension String {
     /// Whether the text holds `needle`, an ASCII literal, compared byte by byte. The standard
     /// `contains(_: String)` runs the string-processing library's generic search, and
     /// `contains(_: Character)` breaks the text into grapheme clusters: both cost more than the
