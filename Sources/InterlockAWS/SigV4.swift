@@ -65,12 +65,18 @@ public enum SigV4 {
     /// spaces collapsed, repeated headers joined with commas in the order they came. Nil when a
     /// header the signature names is absent.
     public static func canonicalHeaders(_ headers: [Header], signed: [String]) -> String? {
-        var values: [String: [String]] = [:]
-        for header in headers { values[header.name.lowercased(), default: []].append(canonicalValue(header.value)) }
+        // Signed names are few and already lower case: each is matched against the headers in
+        // place, so headers that are not signed cost no lower-casing or copying.
         var out = ""
         for name in signed {
-            guard let found = values[name] else { return nil }
-            out += name + ":" + found.joined(separator: ",") + "\n"
+            var first = true
+            for header in headers where header.name.equalsIgnoringASCIICase(name) {
+                out += first ? name + ":" : ","
+                out += canonicalValue(header.value)
+                first = false
+            }
+            if first { return nil }
+            out += "\n"
         }
         return out
     }
@@ -133,10 +139,10 @@ public enum SigV4 {
     }
 
     public static func signature(key: SymmetricKey, stringToSign: String) -> String {
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key).withUnsafeBytes { Hex.encode($0) }
     }
 
-    public static func hexSHA256(_ bytes: [UInt8]) -> String { Hex.encode(SHA256.hash(data: bytes)) }
+    public static func hexSHA256(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).withUnsafeBytes { Hex.encode($0) } }
 
     /// Compares two signatures without an early exit, so that timing says nothing about how much
     /// of a forged signature was right.

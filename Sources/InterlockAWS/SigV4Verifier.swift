@@ -17,8 +17,7 @@ public struct IncomingAWSRequest: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.name.lowercased() == lower }?.value
+        headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     public var path: String { String(target.prefix { $0 != "?" }) }
@@ -132,17 +131,19 @@ public struct SigV4Verifier: Sendable {
             guard authorization.hasPrefix(SigV4.algorithm + " ") else {
                 throw AWSAuthFailure.malformed("the Authorization header is not \(SigV4.algorithm)")
             }
+            // Split on the bytes: the header is ASCII, and splitting by Character costs a
+            // grapheme-boundary check per byte on every call.
             var fields: [String: String] = [:]
-            for part in authorization.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
-                let pair = part.trimmingSpaces.split(separator: "=", maxSplits: 1)
-                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
+            for part in authorization.utf8.dropFirst(SigV4.algorithm.utf8.count + 1).split(separator: UInt8(ascii: ",")) {
+                let pair = Substring(part).trimmingSpaces.utf8.split(separator: UInt8(ascii: "="), maxSplits: 1)
+                if pair.count == 2 { fields[String(Substring(pair[0]))] = String(Substring(pair[1])) }
             }
             guard let credential = fields["Credential"], let signed = fields["SignedHeaders"], let signature = fields["Signature"] else {
                 throw AWSAuthFailure.malformed("the Authorization header needs Credential, SignedHeaders and Signature")
             }
             guard let amzDate = request.header("X-Amz-Date") else { throw AWSAuthFailure.malformed("the request has no X-Amz-Date header") }
             let (key, scope) = try Self.parseCredential(credential)
-            return Claim(accessKeyID: key, scope: scope, signedHeaders: signed.split(separator: ";").map(String.init), signature: signature,
+            return Claim(accessKeyID: key, scope: scope, signedHeaders: Self.signedHeaderNames(signed), signature: signature,
                          amzDate: amzDate, sessionToken: request.header("X-Amz-Security-Token"), presignedExpires: nil)
         }
         let query = Dictionary(request.queryItems, uniquingKeysWith: { first, _ in first })
@@ -157,7 +158,7 @@ public struct SigV4Verifier: Sendable {
             throw AWSAuthFailure.malformed("X-Amz-Expires must be between 1 and \(maximumPresignedSeconds) seconds")
         }
         let (key, scope) = try Self.parseCredential(credential)
-        return Claim(accessKeyID: key, scope: scope, signedHeaders: signed.split(separator: ";").map(String.init), signature: signature,
+        return Claim(accessKeyID: key, scope: scope, signedHeaders: Self.signedHeaderNames(signed), signature: signature,
                      amzDate: amzDate, sessionToken: query["X-Amz-Security-Token"], presignedExpires: expires)
     }
 
@@ -170,8 +171,12 @@ public struct SigV4Verifier: Sendable {
         return credential.flatMap { try? parseCredential($0).1 }
     }
 
+    static func signedHeaderNames(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: ";")).map { String(Substring($0)) }
+    }
+
     static func parseCredential(_ text: String) throws -> (String, SigV4.Scope) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { String(Substring($0)) }
         guard parts.count == 5, parts[4] == "aws4_request", parts[1].count == 8, !parts[0].isEmpty else {
             throw AWSAuthFailure.malformed("the credential `\(text)` is not KEY/YYYYMMDD/REGION/SERVICE/aws4_request")
         }

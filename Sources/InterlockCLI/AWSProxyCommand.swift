@@ -15,6 +15,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import NIOPosix
 import Synchronization
 
 struct AWSProxyCommand: AsyncParsableCommand {
@@ -118,12 +119,19 @@ final class AWSProxyServer: Sendable {
         try? await client.shutdown()
     }
 
+    /// Request ids only need to be unique: a random prefix drawn once per process and a counter,
+    /// rather than a `getrandom` system call or two on every call.
     static func requestID() -> String {
-        // Two 64-bit draws, not sixteen byte-sized ones: each draw is a `getrandom` system call.
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next(), low = generator.next()
-        return Hex.encode((0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (8 * UInt64($0 % 8))) }).uppercased()
+        let serial = requestSerial.add(1, ordering: .relaxed).newValue
+        return requestIDPrefix + withUnsafeBytes(of: serial.bigEndian) { Hex.encode($0) }.uppercased()
     }
+
+    static let requestIDPrefix: String = {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode(withUnsafeBytes(of: generator.next(upperBound: UInt64.max)) { Array($0) }).uppercased()
+    }()
+
+    static let requestSerial = Atomic<UInt64>(0)
 
     /// Agents' credentials, read from the store at most every quarter second per key: a revoked
     /// credential stops working within that time (as a kill switch set by another process does),
@@ -224,7 +232,7 @@ final class AWSProxyServer: Sendable {
                                                      status: 503, shape: shape, requestID: requestID))
         }
         var responseHeaders = HTTPFields()
-        for (name, value) in answer.headers where !["connection", "keep-alive", "transfer-encoding", "content-length"].contains(name.lowercased()) {
+        for (name, value) in answer.headers where !Self.hopByHopHeaders.contains(where: name.equalsIgnoringASCIICase) {
             if let fieldName = HTTPField.Name(name) { responseHeaders.append(HTTPField(name: fieldName, value: value)) }
         }
         let status = HTTPResponse.Status(code: Int(answer.status.code))
@@ -263,6 +271,9 @@ final class AWSProxyServer: Sendable {
     }
 
     let refusals = Mutex(RefusalThrottle())
+
+    /// Headers of the upstream's answer that describe the hop, not the answer: not passed on.
+    static let hopByHopHeaders = ["connection", "keep-alive", "transfer-encoding", "content-length"]
 
     /// Records the summaries of windows that closed with no refusal after them to carry them
     /// (all of them, closed or not, when the proxy stops).

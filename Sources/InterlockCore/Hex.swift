@@ -4,12 +4,27 @@ public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        // Digests and keys arrive as contiguous bytes; the loop over a buffer is what makes this
+        // cheap (it runs several times for each signed AWS call). Other sequences are copied first.
+        if let text = bytes.withContiguousStorageIfAvailable(encode(buffer:)) { return text }
+        return Array(bytes).withUnsafeBufferPointer(encode(buffer:))
+    }
+
+    /// The bytes behind a pointer, as digests (swift-crypto's included) lend them.
+    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        encode(buffer: bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    private static func encode(buffer: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: buffer.count * 2) { out in
+            digits.withUnsafeBufferPointer { digits in
+                for (offset, byte) in buffer.enumerated() {
+                    out[2 * offset] = digits[Int(byte >> 4)]
+                    out[2 * offset + 1] = digits[Int(byte & 0x0f)]
+                }
+            }
+            return buffer.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ text: String) -> [UInt8]? {

@@ -3,31 +3,54 @@ public enum PercentEncoding {
     /// Decodes `%XX` escapes; a malformed escape stays as it is. With `plusIsSpace` (form bodies and
     /// most query strings) `+` is a space; without it (AWS signatures, paths) `+` is a `+`.
     public static func decode(_ text: some StringProtocol, plusIsSpace: Bool) -> String {
-        let utf8 = text.utf8
-        guard utf8.contains(UInt8(ascii: "%")) || (plusIsSpace && utf8.contains(UInt8(ascii: "+"))) else { return String(text) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        var rest = Array(utf8)[...]
-        while let byte = rest.popFirst() {
-            if byte == UInt8(ascii: "+"), plusIsSpace {
-                bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), rest.count >= 2,
-                      let high = hexValue(rest[rest.startIndex]), let low = hexValue(rest[rest.startIndex + 1]) {
-                bytes.append(high << 4 | low)
-                rest = rest.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        var text = String(text)
+        return text.withUTF8 { decode($0[...], plusIsSpace: plusIsSpace) }
     }
 
     /// `a=1&b=&c` → `[(a, 1), (b, ""), (c, "")]`, each side decoded; order and repeats kept.
     public static func decodePairs(_ text: some StringProtocol, plusIsSpace: Bool) -> [(String, String)] {
-        text.split(separator: "&").map { field in
-            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (decode(parts[0], plusIsSpace: plusIsSpace), parts.count > 1 ? decode(parts[1], plusIsSpace: plusIsSpace) : "")
+        var text = String(text)
+        return text.withUTF8 { bytes in
+            var pairs: [(String, String)] = []
+            var start = 0
+            while start <= bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+                // Empty fields (`a=1&&b=2`, a trailing `&`) are skipped, as splitting on `&` does.
+                if end > start {
+                    let field = bytes[start..<end]
+                    if let equals = field.firstIndex(of: UInt8(ascii: "=")) {
+                        pairs.append((decode(field[..<equals], plusIsSpace: plusIsSpace), decode(field[(equals + 1)...], plusIsSpace: plusIsSpace)))
+                    } else {
+                        pairs.append((decode(field, plusIsSpace: plusIsSpace), ""))
+                    }
+                }
+                start = end + 1
+            }
+            return pairs
         }
+    }
+
+    private static func decode(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, plusIsSpace: Bool) -> String {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+"), plusIsSpace {
+                out.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), bytes.endIndex - index > 2,
+                      let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                out.append(high << 4 | low)
+                index += 2
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -56,5 +79,22 @@ public enum MarkupEscaping {
             }
         }
         return out
+    }
+}
+
+extension String {
+    /// Equality with ASCII letters folded to one case, without building lower-cased copies: for
+    /// protocol names (HTTP header names) that are ASCII by definition. Other bytes must match
+    /// exactly.
+    public func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        for (a, b) in zip(utf8, other.utf8) where a != b {
+            guard Self.asciiFolded(a) == Self.asciiFolded(b) else { return false }
+        }
+        return true
+    }
+
+    private static func asciiFolded(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 }

@@ -34,8 +34,7 @@ public struct AWSHTTPRequest: Sendable {
     }
 
     func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.key.lowercased() == lower }?.value
+        headers.first { $0.key.equalsIgnoringASCIICase(name) }?.value
     }
 
     var path: String { String(target.prefix { $0 != "?" }) }
