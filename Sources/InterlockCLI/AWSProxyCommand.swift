@@ -10,6 +10,7 @@ import InterlockDoors
 import InterlockGateway
 import InterlockIntegrations
 import InterlockPolicy
+import InterlockServer
 import InterlockStore
 import Logging
 import NIOCore
@@ -114,7 +115,7 @@ final class AWSProxyServer: Sendable {
             }
         }
         defer { summaries.cancel() }
-        try await app.runService()
+        try await Shutdown.runUntilSignalled(app, logger: logger)
         await recordClosedRefusalWindows(stopping: true)
         try? await client.shutdown()
     }

@@ -5,6 +5,7 @@ import Hummingbird
 import InterlockCore
 import InterlockDoors
 import InterlockIntegrations
+import InterlockServer
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -42,7 +43,7 @@ final class HTTPMCPProxy: Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: "interlock-mcp-proxy"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        try await app.runService()
+        try await Shutdown.runUntilSignalled(app, logger: logger)
     }
 
     func respond(_ request: Request) async throws -> Response {

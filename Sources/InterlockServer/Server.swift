@@ -49,15 +49,18 @@ public struct GatewayServer: Sendable {
 
     /// Runs until SIGINT or SIGTERM. `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) -> Void) async throws {
-        var logger = Logger(label: "interlock")
-        logger.logLevel = .warning
+        let logger = {
+            var logger = Logger(label: "interlock")
+            logger.logLevel = .warning
+            return logger
+        }()
         let app = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "interlock"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            group.addTask { try await Shutdown.runUntilSignalled(app, logger: logger) }
             group.addTask { await self.housekeeping() }
             if let webhooks { group.addTask { await webhooks.run() } }
             // When the server stops (a signal), stop the rest.
