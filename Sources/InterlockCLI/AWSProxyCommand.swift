@@ -29,7 +29,8 @@ struct AWSProxyCommand: AsyncParsableCommand {
             and decided by the policy on this home's store (approvals through `interlock serve` or `interlock approvals` on \
             the same home); allowed calls are re-signed with the upstream credentials of --config and forwarded. \
             Refusals are AWS errors (AccessDenied naming the approval request; SignatureDoesNotMatch, InvalidClientTokenId, \
-            RequestTimeTooSkewed). Exit codes: 0 on SIGINT/SIGTERM; 3 invalid options, policy or configuration; 1 failure.
+            RequestTimeTooSkewed). SIGINT or SIGTERM stops it: calls in flight get 10 seconds, then are cancelled. \
+            Exit codes: 0 on SIGINT/SIGTERM; 3 invalid options, policy or configuration; 1 failure.
             """)
 
     @Option(help: ArgumentHelp("The upstream configuration: accounts, credentials, and which agent reaches which (docs/aws-proxy.md).", valueName: "file"))

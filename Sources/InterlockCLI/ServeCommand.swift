@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the gateway: the decision API, the approval queue, kill switch, grants, limits and anomaly rules.",
         discussion: """
             Uses the Interlock home's store (SQLite) and audit log. Prints `listening on URL` once it \
-            accepts connections. Stops on SIGINT or SIGTERM. Exit codes: 0 stopped, 3 invalid policy \
+            accepts connections. Stops on SIGINT or SIGTERM: no new connections, requests in flight (long polls \
+            included) get 10 seconds, then are cancelled. Exit codes: 0 stopped, 3 invalid policy \
             or options, 1 failure (the store cannot be opened, the port is taken).
             """)
 
