@@ -201,6 +201,15 @@ final class AWSProxyServer: Sendable {
         }
 
         let action = AWSProxyCore.action(verified, original: incoming, upstream: upstream)
+        let endpoint = AWSProxyCore.endpoint(service: verified.scope.service, region: verified.scope.region, upstream: upstream)
+        // The call is signed for the upstream on another thread while the decision is made and its
+        // audit record made durable (the fsync is most of that time). The signed request stays in
+        // this function: it is sent only if the decision allows the call. Only credentials at hand
+        // are used this way; obtaining credentials (an STS call) waits for an allow.
+        let atHand = credentials.credentialsAtHand(for: upstream)
+        async let signedMeanwhile = atHand.map {
+            AWSProxyCore.outgoing(verified, endpoint: endpoint, credentials: $0, now: Int64(Date().timeIntervalSince1970))
+        }
         let verdict: Verdict
         do {
             verdict = try Verdict(json: .object(GatewayJSON.verdictFields(try await gateway.decide(action), now: AuditLog.nowMicros())))
@@ -213,13 +222,17 @@ final class AWSProxyServer: Sendable {
             return Self.answer(AWSErrorResponse.accessDenied(message, shape: shape, requestID: requestID))
         }
 
-        let upstreamCredentials: UpstreamCredentials
-        do { upstreamCredentials = try await credentials.credentials(for: upstream, region: verified.scope.region, client: client) } catch {
-            return Self.answer(AWSErrorResponse.make(code: "ServiceUnavailable", message: "Interlock cannot obtain the upstream credentials: \(error)",
-                                                     status: 503, shape: shape, requestID: requestID))
+        let outgoing: OutgoingAWSRequest
+        if let signed = await signedMeanwhile {
+            outgoing = signed
+        } else {
+            let upstreamCredentials: UpstreamCredentials
+            do { upstreamCredentials = try await credentials.credentials(for: upstream, region: verified.scope.region, client: client) } catch {
+                return Self.answer(AWSErrorResponse.make(code: "ServiceUnavailable", message: "Interlock cannot obtain the upstream credentials: \(error)",
+                                                         status: 503, shape: shape, requestID: requestID))
+            }
+            outgoing = AWSProxyCore.outgoing(verified, endpoint: endpoint, credentials: upstreamCredentials, now: Int64(Date().timeIntervalSince1970))
         }
-        let endpoint = AWSProxyCore.endpoint(service: verified.scope.service, region: verified.scope.region, upstream: upstream)
-        let outgoing = AWSProxyCore.outgoing(verified, endpoint: endpoint, credentials: upstreamCredentials, now: Int64(Date().timeIntervalSince1970))
         var forwarded = HTTPClientRequest(url: outgoing.url)
         forwarded.method = NIOHTTP1.HTTPMethod(rawValue: outgoing.method)
         for header in outgoing.headers { forwarded.headers.add(name: header.name, value: header.value) }

@@ -79,16 +79,24 @@ final class UpstreamCredentialStore: Sendable {
         return UpstreamCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: values["aws_session_token"])
     }
 
-    func credentials(for upstream: AWSProxyConfiguration.Upstream, region: String, client: HTTPClient) async throws -> UpstreamCredentials {
+    /// The upstream's credentials if they need no call to obtain: static keys, a profile, or an
+    /// assumed role's that are not yet due for renewal.
+    func credentialsAtHand(for upstream: AWSProxyConfiguration.Upstream) -> UpstreamCredentials? {
         if let found = fixed[upstream.name] { return found }
+        let now = Int64(Date().timeIntervalSince1970)
+        if let cached = assumed.withLock({ $0[upstream.name] }), let expiry = cached.expiresAtSeconds, expiry - Self.renewalMarginSeconds > now {
+            return cached
+        }
+        return nil
+    }
+
+    func credentials(for upstream: AWSProxyConfiguration.Upstream, region: String, client: HTTPClient) async throws -> UpstreamCredentials {
+        if let atHand = credentialsAtHand(for: upstream) { return atHand }
         guard case .assumeRole(let arn, let session, let duration, let externalID, _) = upstream.credentials,
               let source = fixed[upstream.name + "#source"] else {
             throw AWSProxyFailure("upstream `\(upstream.name)` has no credentials")
         }
         let now = Int64(Date().timeIntervalSince1970)
-        if let cached = assumed.withLock({ $0[upstream.name] }), let expiry = cached.expiresAtSeconds, expiry - Self.renewalMarginSeconds > now {
-            return cached
-        }
         // Two requests may both renew at expiry; both get valid credentials and the later one is kept.
         let fresh = try await assumeRole(arn: arn, session: session, duration: duration, externalID: externalID, source: source,
                                          upstream: upstream, region: region, client: client, now: now)
