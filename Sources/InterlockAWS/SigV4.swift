@@ -50,11 +50,7 @@ public enum SigV4 {
     public static func canonicalQuery(_ rawQuery: String, excluding: String? = nil) -> String {
         guard !rawQuery.isEmpty else { return "" }
         var pairs: [(String, String)] = []
-        for field in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = PercentEncoding.decode(parts[0], plusIsSpace: false)
-            if name == excluding { continue }
-            let value = parts.count > 1 ? PercentEncoding.decode(parts[1], plusIsSpace: false) : ""
+        for (name, value) in PercentEncoding.decodePairs(rawQuery, plusIsSpace: false) where name != excluding {
             pairs.append((uriEncode(Array(name.utf8), keepSlash: false), uriEncode(Array(value.utf8), keepSlash: false)))
         }
         pairs.sort { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }

@@ -264,9 +264,10 @@ public struct SigV4Verifier: Sendable {
             headers.append(header)
         }
         headers += trailers
-        let query = request.rawQuery.split(separator: "&").filter { field in
-            !Self.presignParameters.contains(PercentEncoding.decode(field.prefix { $0 != "=" }, plusIsSpace: false))
-        }.joined(separator: "&")
+        // Fields split on the bytes `&` and `=`, as AWS and `queryItems` split them.
+        let query = request.rawQuery.utf8.split(separator: UInt8(ascii: "&")).filter { field in
+            !Self.presignParameters.contains(PercentEncoding.decode(Substring(field.prefix { $0 != UInt8(ascii: "=") }), plusIsSpace: false))
+        }.map { String(Substring($0)) }.joined(separator: "&")
         return VerifiedAWSRequest(credential: credential, scope: claim.scope, method: request.method, path: request.path,
                                   rawQuery: query, headers: headers, payload: payload)
     }

@@ -16,7 +16,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
-import NIOPosix
 import Synchronization
 
 struct AWSProxyCommand: AsyncParsableCommand {

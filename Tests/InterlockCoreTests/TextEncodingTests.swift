@@ -47,6 +47,10 @@ struct TextEncodingTests {
         let pairs = PercentEncoding.decodePairs("Action=Run&&Tag.1=a%3Db=c&Tag.1=&flag&=v&", plusIsSpace: true)
         #expect(pairs.map { "\($0.0)|\($0.1)" } == ["Action|Run", "Tag.1|a=b=c", "Tag.1|", "flag|", "|v"])
         #expect(PercentEncoding.decodePairs("", plusIsSpace: true).isEmpty)
+        // Split on bytes, as AWS splits them: a combining mark after `&` or `=` does not glue the
+        // separator to its neighbour (splitting by Character would see one field here).
+        #expect(PercentEncoding.decodePairs("Action=Describe&\u{301}Action=Terminate", plusIsSpace: true).map(\.0) == ["Action", "\u{301}Action"])
+        #expect(PercentEncoding.decodePairs("a=\u{301}b", plusIsSpace: true).map(\.1) == ["\u{301}b"])
     }
 
     @Test("property: decoding agrees with the reference on text of escapes, separators and plain bytes")
