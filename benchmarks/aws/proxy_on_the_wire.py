@@ -11,6 +11,7 @@ the proxy's answer leaving. Timestamps are the kernel's, so nothing inside the p
 """
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -21,6 +22,8 @@ import time
 import boto3
 from botocore.config import Config
 
+if shutil.which("tcpdump") is None or os.geteuid() != 0:
+    raise SystemExit("proxy_on_the_wire: needs tcpdump (apt-get install tcpdump) and root, to capture on lo")
 binary = sys.argv[1]
 calls = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
 bindir = os.path.dirname(sys.executable)
