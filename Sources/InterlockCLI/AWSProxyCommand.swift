@@ -129,7 +129,7 @@ final class AWSProxyServer: Sendable {
 
     static let requestIDPrefix: String = {
         var generator = SystemRandomNumberGenerator()
-        return Hex.encode(withUnsafeBytes(of: generator.next(upperBound: UInt64.max)) { Array($0) }).uppercased()
+        return withUnsafeBytes(of: generator.next(upperBound: UInt64.max)) { Hex.encode($0) }.uppercased()
     }()
 
     static let requestSerial = Atomic<UInt64>(0)
@@ -160,7 +160,7 @@ final class AWSProxyServer: Sendable {
     func respond(_ request: Request) async -> Response {
         let requestID = Self.requestID()
         var headers: [SigV4.Header] = request.headers.map { ($0.name.rawName, $0.value) }
-        if !headers.contains(where: { $0.name.lowercased() == "host" }), let authority = request.head.authority { headers.append(("Host", authority)) }
+        if !headers.contains(where: { $0.name.equalsIgnoringASCIICase("host") }), let authority = request.head.authority { headers.append(("Host", authority)) }
         let target = request.uri.string
         let body: [UInt8]
         do {

@@ -10,35 +10,17 @@ moto, and calls rotate among direct and every proxy, so that the machine's drift
 than the differences worth measuring) falls on all of them alike.
 """
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 import boto3
-from botocore.config import Config
+
+from moto_and_proxy import ec2_client, start_moto, start_proxy
 
 binaries = [a for a in sys.argv[1:] if not a.isdigit()]
 calls = next((int(a) for a in sys.argv[1:] if a.isdigit()), 2000)
-bindir = os.path.dirname(sys.executable)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait(port):
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"nothing listens on {port}")
 
 
 def measure(client, n):
@@ -51,35 +33,15 @@ def measure(client, n):
 
 
 work = tempfile.mkdtemp()
-moto_port = free_port()
-moto = subprocess.Popen([os.path.join(bindir, "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-wait(moto_port)
-proxies, urls = [], []
+moto, moto_port = start_moto()
+proxies, proxied = [], []
 for number, binary in enumerate(binaries):
-    env = dict(os.environ, INTERLOCK_HOME=os.path.join(work, f"home{number}"), UPSTREAM_SECRET="upstream-secret", USER="bench")
-    created = subprocess.run([binary, "token", "create", "--agent", "bench-agent", "--aws"], env=env, capture_output=True, text=True, check=True).stdout
-    keys = dict(line.split("=", 1) for line in created.splitlines() if "=" in line and not line.startswith("#"))
-    config = os.path.join(work, f"aws-proxy{number}.yaml")
-    with open(config, "w") as f:
-        f.write(f"""upstreams:
-  production:
-    environment: production
-    account: "123456789012"
-    endpoint: http://127.0.0.1:{moto_port}
-    credentials: {{access_key_id: AKIAUPSTREAM00000001, secret_access_key_env: UPSTREAM_SECRET}}
-agents:
-  bench-agent: production
-""")
-    proxy = subprocess.Popen([binary, "aws-proxy", "--config", config, "--listen", "127.0.0.1:0"], env=env, stdout=subprocess.PIPE)
+    proxy, _, client = start_proxy(binary, moto_port, os.path.join(work, f"home{number}"))
     proxies.append(proxy)
-    urls.append((proxy.stdout.readline().decode().split()[-1], keys))
+    proxied.append(client)
 
 try:
-    settings = dict(region_name="us-east-1", config=Config(retries={"max_attempts": 1}))
-    direct = boto3.client("ec2", endpoint_url=f"http://127.0.0.1:{moto_port}", aws_access_key_id="a", aws_secret_access_key="b", **settings)
-    proxied = [boto3.client("ec2", endpoint_url=url, aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"], **settings) for url, keys in urls]
+    direct = ec2_client(f"http://127.0.0.1:{moto_port}", "a", "b")
     measure(direct, 50)
     for client in proxied:
         measure(client, 50)

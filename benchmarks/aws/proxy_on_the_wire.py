@@ -12,7 +12,6 @@ the proxy's answer leaving. Timestamps are the kernel's, so nothing inside the p
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,59 +19,22 @@ import tempfile
 import time
 
 import boto3
-from botocore.config import Config
+
+from moto_and_proxy import start_moto, start_proxy
 
 if shutil.which("tcpdump") is None or os.geteuid() != 0:
     raise SystemExit("proxy_on_the_wire: needs tcpdump (apt-get install tcpdump) and root, to capture on lo")
 binary = sys.argv[1]
 calls = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-bindir = os.path.dirname(sys.executable)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait(port):
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"nothing listens on {port}")
-
 
 work = tempfile.mkdtemp()
-moto_port = free_port()
-moto = subprocess.Popen([os.path.join(bindir, "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-wait(moto_port)
-env = dict(os.environ, INTERLOCK_HOME=os.path.join(work, "home"), UPSTREAM_SECRET="upstream-secret", USER="bench")
-created = subprocess.run([binary, "token", "create", "--agent", "bench-agent", "--aws"], env=env, capture_output=True, text=True, check=True).stdout
-keys = dict(line.split("=", 1) for line in created.splitlines() if "=" in line and not line.startswith("#"))
-config = os.path.join(work, "aws-proxy.yaml")
-with open(config, "w") as f:
-    f.write(f"""upstreams:
-  production:
-    environment: production
-    account: "123456789012"
-    endpoint: http://127.0.0.1:{moto_port}
-    credentials: {{access_key_id: AKIAUPSTREAM00000001, secret_access_key_env: UPSTREAM_SECRET}}
-agents:
-  bench-agent: production
-""")
-proxy = subprocess.Popen([binary, "aws-proxy", "--config", config, "--listen", "127.0.0.1:0"], env=env, stdout=subprocess.PIPE)
-proxy_url = proxy.stdout.readline().decode().split()[-1]
+moto, moto_port = start_moto()
+proxy, proxy_url, client = start_proxy(binary, moto_port, os.path.join(work, "home"))
 proxy_port = proxy_url.rsplit(":", 1)[1]
 capture = open(os.path.join(work, "tcpdump.txt"), "w")
 tcpdump = subprocess.Popen(["tcpdump", "-l", "-n", "-tt", "-S", "-i", "lo", f"tcp port {proxy_port} or tcp port {moto_port}"],
                            stdout=capture, stderr=subprocess.DEVNULL)
 try:
-    client = boto3.client("ec2", endpoint_url=proxy_url, region_name="us-east-1", aws_access_key_id=keys["AWS_ACCESS_KEY_ID"],
-                          aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"], config=Config(retries={"max_attempts": 1}))
     time.sleep(1)
     for _ in range(50 + calls):
         client.describe_instances()
