@@ -8,7 +8,7 @@ import Testing
 @Suite struct AWSOperationNameTests {
     /// Pieces names are made of: words, acronyms in any case, separators, digits.
     static let pieces = Gen.element(of: [
-        "terminate", "Instances", "describe", "DB", "db", "Ids", "id", "ID", "vpc", "Vpc", "-", "_", "--", "s3", "2", "x", "KMS", "Api", "startdelete", "reset",
+        "terminate", "Instances", "describe", "DB", "db", "Ids", "id", "ID", "vpc", "Vpc", "-", "_", "--", "s3", "2", "x", "KMS", "Api", "startdelete", "reset", "oidc", "Saml", "samlx",
     ]).map { $0! }
 
     @Test("property: ASCII pascal case equals the Unicode-aware spelling")
@@ -25,6 +25,22 @@ import Testing
             let name = pieces.joined(separator: pieces.count % 2 == 0 ? "" : ".")
             #expect(AWSOperation.lookupKey(name) == AWSOperation.unicodeLookupKey(name))
         }
+    }
+
+    @Test("property: parameter names compared in place match when their lookup keys are equal")
+    func sameLookupKeyMatchesKeys() async {
+        // U+212A KELVIN SIGN and U+0130 (dotted capital I) lower-case to ASCII letters; é does not.
+        let parts = Gen.element(of: ["Skip", "skip", "SKIP", "s", "\u{212A}", "k", "K", "ip", "\u{130}", "i", "-", "_", ".", "é", "Final", "1", ""]).map { $0! }
+        await propertyCheck(count: 2000, input: parts.array(of: 0...4), parts.array(of: 0...4)) { left, right in
+            let a = left.joined(), b = right.joined()
+            #expect(AWSOperation.haveSameLookupKey(a, b) == (AWSOperation.lookupKey(a) == AWSOperation.lookupKey(b)), "\(a.debugDescription) vs \(b.debugDescription)")
+        }
+        #expect(AWSOperation.haveSameLookupKey("S\u{212A}ipFinalSnapshot", "SkipFinalSnapshot"))
+        #expect(AWSOperation.haveSameLookupKey("skip_final_snapshot", "SkipFinalSnapshot"))
+        #expect(!AWSOperation.haveSameLookupKey("SkipFinalSnapshots", "SkipFinalSnapshot"))
+        // A non-ASCII name is found by its key: the protection switch is read whatever its spelling.
+        let facts = AWSOperation.classify(service: "rds", operation: "DeleteDBInstance", parameters: .object(["DBInstanceIdentifier": .string("prod"), "S\u{212A}ipFinalSnapshot": .bool(true)]))
+        #expect(facts.first?.reason.hasSuffix("without a final snapshot") == true)
     }
 
     @Test("non-ASCII names keep Unicode case mapping")

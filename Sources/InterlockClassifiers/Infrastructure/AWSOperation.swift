@@ -87,33 +87,49 @@ public enum AWSOperation {
     /// result without Unicode case mapping and grapheme breaking, which cost more than the rest of
     /// an AWS call's classification.
     static func asciiPascalCase(_ name: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(name.utf8.count)
-        var part: [UInt8] = []
-        func flush() {
-            guard !part.isEmpty else { return }
-            let lower = String(decoding: part.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
-            if acronyms.contains(lower) {
-                if lower == "ids" { out += Array("Ids".utf8) } else if lower == "id" { out += Array("Id".utf8) } else {
-                    out += part.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 }
+        // Written straight into the result, which is never longer than the name: separators go,
+        // letters only change case. A part longer than every acronym needs no lookup, and a
+        // shorter one is a small string held inline.
+        func isSeparator(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") }
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+        func upper(_ byte: UInt8) -> UInt8 { byte >= 0x61 && byte <= 0x7A ? byte - 32 : byte }
+        var name = name
+        return name.withUTF8 { input in
+            String(unsafeUninitializedCapacity: input.count) { out in
+                var written = 0
+                var start = 0
+                while start < input.count {
+                    guard !isSeparator(input[start]) else {
+                        start += 1
+                        continue
+                    }
+                    var end = start
+                    while end < input.count, !isSeparator(input[end]) { end += 1 }
+                    var capitals = false
+                    if end - start <= longestAcronym {
+                        let part = String(unsafeUninitializedCapacity: end - start) { buffer in
+                            for offset in 0..<(end - start) { buffer[offset] = lower(input[start + offset]) }
+                            return end - start
+                        }
+                        capitals = part != "id" && part != "ids" && acronyms.contains(part)
+                    }
+                    for index in start..<end {
+                        out[written] = capitals || index == start ? upper(input[index]) : lower(input[index])
+                        written += 1
+                    }
+                    start = end
                 }
-            } else {
-                out.append(part[0] >= 0x61 && part[0] <= 0x7A ? part[0] - 32 : part[0])
-                out += part.dropFirst().map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+                return written
             }
-            part.removeAll(keepingCapacity: true)
         }
-        for byte in name.utf8 {
-            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") { flush() } else { part.append(byte) }
-        }
-        flush()
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Acronyms the AWS APIs spell in capitals (all but `Id` and `Ids`).
     static let acronyms: Set<String> = [
         "db", "ip", "acl", "vpc", "ssl", "api", "arn", "id", "ids", "kms", "iam", "ebs", "ecs", "eks", "dns", "sns", "sqs", "mfa", "saml", "oidc", "tls", "url", "vpn",
     ]
+
+    static let longestAcronym = acronyms.map(\.utf8.count).max() ?? 0
 
     /// Lower case, letters and digits only: the spelling-independent key lookups use.
     static func lookupKey(_ name: String) -> String {
@@ -243,8 +259,40 @@ public enum AWSOperation {
     static func parameter(_ parameters: JSONValue, _ name: String) -> JSONValue? {
         guard let object = parameters.objectValue, !object.isEmpty else { return nil }
         if let exact = object[name] { return exact }
-        let wanted = lookupKey(name)
-        return object.first { lookupKey($0.key) == wanted }?.value
+        return object.first { haveSameLookupKey($0.key, name) }?.value
+    }
+
+    /// `lookupKey(a) == lookupKey(b)`, compared in place for ASCII names: a call's classification
+    /// asks for a handful of parameters, and building the key of every parameter for each one
+    /// cost more than the rest of the classification.
+    static func haveSameLookupKey(_ a: String, _ b: String) -> Bool {
+        func keyByte(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
+            default: nil
+            }
+        }
+        var left = a.utf8.makeIterator()
+        var right = b.utf8.makeIterator()
+        while true {
+            var l: UInt8?
+            while let byte = left.next() {
+                // Unicode lower-casing can turn a non-ASCII letter into an ASCII one.
+                guard byte < 0x80 else { return lookupKey(a) == lookupKey(b) }
+                if let key = keyByte(byte) { l = key; break }
+            }
+            var r: UInt8?
+            while let byte = right.next() {
+                guard byte < 0x80 else { return lookupKey(a) == lookupKey(b) }
+                if let key = keyByte(byte) { r = key; break }
+            }
+            guard l == r else {
+                // Non-ASCII text further on may lower-case to letters that realign the keys.
+                return (a.utf8.contains { $0 >= 0x80 } || b.utf8.contains { $0 >= 0x80 }) && lookupKey(a) == lookupKey(b)
+            }
+            if l == nil { return true }
+        }
     }
 
     /// Arguments that switch a protection off, whatever the operation is called.
