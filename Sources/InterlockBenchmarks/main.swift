@@ -163,6 +163,7 @@ func classifierBenchmark(rounds: Int) throws {
         String(repeating: "a && ", count: 800) + "b", String(repeating: "f() { f; }; ", count: 300) + "f", String(repeating: "<<E\n", count: 1000),
         String(repeating: "if a; then ", count: 400), String(repeating: "x=$(y); ", count: 500), String(repeating: "eval ", count: 800) + "rm -rf /",
         String(repeating: "/* ", count: 1365), String(repeating: "$$", count: 2048), String(repeating: "'", count: 4095),
+        String(repeating: "$[$((", count: 819), String(repeating: "(($[(($", count: 585),
     ]
     let alphabet = Array("abc rm-f$()`'\"\\;|&<>{}[]*?#=\n\t!~")
     for _ in 0..<2000 {

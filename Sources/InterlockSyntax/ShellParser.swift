@@ -12,16 +12,26 @@ public struct ShellParser {
 
     /// Parses a whole command line.
     public static func parse(_ text: String) throws(ShellSyntaxError) -> ShellScript {
-        let bytes = Array(text.utf8)
-        guard bytes.count <= maximumLength else {
-            throw ShellSyntaxError("command line longer than \(maximumLength) bytes", offset: maximumLength)
+        var parser = ShellParser(bytes: Array(text.utf8), depth: 0)
+        return try parser.parseWhole()
+    }
+
+    /// How many arithmetic bodies parsing `text` tries, for tests of the parser's complexity.
+    static func arithmeticAttempts(parsing text: String) -> Int {
+        var parser = ShellParser(bytes: Array(text.utf8), depth: 0)
+        _ = try? parser.parseWhole()
+        return parser.arithmeticAttempts
+    }
+
+    private mutating func parseWhole() throws(ShellSyntaxError) -> ShellScript {
+        guard bytes.count <= Self.maximumLength else {
+            throw ShellSyntaxError("command line longer than \(Self.maximumLength) bytes", offset: Self.maximumLength)
         }
-        var parser = ShellParser(bytes: bytes, depth: 0)
-        var script = try parser.parseList(until: .endOfInput)
-        guard parser.position == bytes.count else {
-            throw ShellSyntaxError("unexpected `\(parser.peekDescription)`", offset: parser.position)
+        var script = try parseList(until: .endOfInput)
+        guard position == bytes.count else {
+            throw ShellSyntaxError("unexpected `\(peekDescription)`", offset: position)
         }
-        parser.fillHereDocuments(&script)
+        fillHereDocuments(&script)
         return script
     }
 
@@ -38,6 +48,9 @@ public struct ShellParser {
     /// Positions where `((` was tried as arithmetic and turned out to be nested parentheses.
     /// Remembered so that `((((...` does not retry every prefix: without it the fallback is exponential.
     private var failedArithmetic: Set<Int> = []
+    /// Arithmetic bodies tried so far, those of inner parsers over the same text included. Each
+    /// failed try is remembered, so this stays linear in the input; a test holds it there.
+    private(set) var arithmeticAttempts = 0
 
     private init(bytes: [UInt8], depth: Int) {
         self.bytes = bytes
@@ -979,7 +992,21 @@ public struct ShellParser {
             position += 1
             var inner = ShellParser(bytes: bytes, depth: try nested())
             inner.position = position
-            let parts = try inner.parseQuotedContent(closing: UInt8(ascii: "]"))
+            // The inner parser reads the same bytes, so what it learns about `((` that is not
+            // arithmetic holds here too, and must come back even when it fails: each attempt at
+            // an enclosing `$((` retries everything inside it, and without the memo `$[$((` × n
+            // doubles the work with every repetition.
+            inner.failedArithmetic = failedArithmetic
+            let parts: [ShellWordPart]
+            do {
+                parts = try inner.parseQuotedContent(closing: UInt8(ascii: "]"))
+            } catch {
+                failedArithmetic = inner.failedArithmetic
+                arithmeticAttempts += inner.arithmeticAttempts
+                throw error
+            }
+            failedArithmetic = inner.failedArithmetic
+            arithmeticAttempts += inner.arithmeticAttempts
             position = inner.position
             guard peek() == UInt8(ascii: "]") else { throw ShellSyntaxError("unterminated `$[`", offset: start) }
             position += 1
@@ -1162,6 +1189,7 @@ public struct ShellParser {
 
     /// The body of `$((` or `((` up to the matching `))`; `position` is past the opening pair.
     private mutating func parseArithmeticBody() throws(ShellSyntaxError) -> [ShellWordPart] {
+        arithmeticAttempts += 1
         var parts: [ShellWordPart] = []
         var pending: [UInt8] = []
         var level = 0
