@@ -51,10 +51,30 @@ public struct ShellParser {
     /// Arithmetic bodies tried so far, those of inner parsers over the same text included. Each
     /// failed try is remembered, so this stays linear in the input; a test holds it there.
     private(set) var arithmeticAttempts = 0
+    /// Bytes that failed arithmetic attempts may still read. Each failed `((` or `$((` is read
+    /// again as parentheses, and an attempt that fails at the end of the line has read all of it:
+    /// `((((…` with command substitutions and here-documents between them costs the square of
+    /// its length without a bound (2.5 KiB once took 18 ms). Past the budget the line is refused.
+    private var retryBudget: Int
+    private var retryBudgetSpent = false
+
+    private static func retryAllowance(for count: Int) -> Int { 2 * count + 1024 }
 
     private init(bytes: [UInt8], depth: Int) {
         self.bytes = bytes
         self.depth = depth
+        self.retryBudget = Self.retryAllowance(for: bytes.count)
+    }
+
+    /// Charges a failed arithmetic attempt that started at `start` and stopped at `position`;
+    /// throws once the budget is spent. The error is not one an enclosing attempt may recover
+    /// from by reading its text another way: `isRetryBudgetError` tells them apart.
+    private mutating func chargeFailedAttempt(from start: Int) throws(ShellSyntaxError) {
+        retryBudget -= max(position - start, 1)
+        if retryBudget < 0 || retryBudgetSpent {
+            retryBudgetSpent = true
+            throw ShellSyntaxError("parentheses nest in too many ways to read within the work allowed for a line", offset: start)
+        }
     }
 
     private enum Terminator: Equatable {
@@ -488,13 +508,44 @@ public struct ShellParser {
     private mutating func parseArithmeticCommand() throws(ShellSyntaxError) -> CompoundCommand? {
         let start = position
         guard !failedArithmetic.contains(start) else { return nil }
+        let hereDocuments = hereDocumentState
         position += 2
-        if let parts = try? parseArithmeticBody() {
-            return CompoundCommand(kind: .arithmetic, words: [ShellWord(parts)])
+        do {
+            return CompoundCommand(kind: .arithmetic, words: [ShellWord(try parseArithmeticBody())])
+        } catch {
+            if retryBudgetSpent { throw error }
+            try chargeFailedAttempt(from: start)
         }
         failedArithmetic.insert(start)
         position = start
+        hereDocumentState = hereDocuments
         return nil
+    }
+
+    /// An inner parser (`$[`, backticks, here-document bodies) works within what is left of this
+    /// one's retry budget: given budgets of their own, nested inner parsers re-read by enclosing
+    /// attempts would multiply the work the budget exists to bound.
+    private mutating func shareRetryBudget(of outer: ShellParser) {
+        retryBudget = outer.retryBudget
+        retryBudgetSpent = outer.retryBudgetSpent
+    }
+
+    /// What an inner parser learned and spent while retrying arithmetic; positions it found not to
+    /// be arithmetic apply here only when it read the same bytes.
+    private mutating func takeRetryState(from inner: ShellParser, sameBytes: Bool) {
+        if sameBytes { failedArithmetic = inner.failedArithmetic }
+        arithmeticAttempts += inner.arithmeticAttempts
+        retryBudget = inner.retryBudget
+        retryBudgetSpent = inner.retryBudgetSpent
+    }
+
+    /// Here-documents opened and not yet read, and bodies read. An attempt that fails (`((` or
+    /// `$((` that is not arithmetic) puts them back as they were: a here-document it opened
+    /// would otherwise stay open beside the one the second reading opens, and take the lines
+    /// after its body for the second one's body, hiding the commands on them.
+    private var hereDocumentState: (pending: [(id: Int, delimiter: String, stripTabs: Bool, quoted: Bool)], bodies: [Int: ShellWord]) {
+        get { (pendingHereDocuments, hereDocumentBodies) }
+        set { (pendingHereDocuments, hereDocumentBodies) = newValue }
     }
 
     private mutating func parseFunctionKeyword() throws(ShellSyntaxError) -> ShellCommand {
@@ -678,7 +729,15 @@ public struct ShellParser {
                 hereDocumentBodies[document.id] = ShellWord([.quoted(String(decoding: body, as: UTF8.self))])
             } else {
                 var inner = ShellParser(bytes: body, depth: try nested())
-                let parts = try inner.parseHereDocumentBody()
+                inner.shareRetryBudget(of: self)
+                let parts: [ShellWordPart]
+                do {
+                    parts = try inner.parseHereDocumentBody()
+                } catch {
+                    takeRetryState(from: inner, sameBytes: false)
+                    throw error
+                }
+                takeRetryState(from: inner, sameBytes: false)
                 hereDocumentBodies[document.id] = ShellWord(parts)
             }
         }
@@ -977,9 +1036,16 @@ public struct ShellParser {
         case UInt8(ascii: "("):
             if peek(1) == UInt8(ascii: "("), !failedArithmetic.contains(position) {
                 let save = position
+                let hereDocuments = hereDocumentState
                 position += 2
-                if let parts = try? parseArithmeticBody() { return .arithmetic(parts) }
+                do {
+                    return .arithmetic(try parseArithmeticBody())
+                } catch {
+                    if retryBudgetSpent { throw error }
+                    try chargeFailedAttempt(from: save)
+                }
                 position = save
+                hereDocumentState = hereDocuments
                 failedArithmetic.insert(save)
             }
             position += 1
@@ -997,16 +1063,15 @@ public struct ShellParser {
             // an enclosing `$((` retries everything inside it, and without the memo `$[$((` × n
             // doubles the work with every repetition.
             inner.failedArithmetic = failedArithmetic
+            inner.shareRetryBudget(of: self)
             let parts: [ShellWordPart]
             do {
                 parts = try inner.parseQuotedContent(closing: UInt8(ascii: "]"))
             } catch {
-                failedArithmetic = inner.failedArithmetic
-                arithmeticAttempts += inner.arithmeticAttempts
+                takeRetryState(from: inner, sameBytes: true)
                 throw error
             }
-            failedArithmetic = inner.failedArithmetic
-            arithmeticAttempts += inner.arithmeticAttempts
+            takeRetryState(from: inner, sameBytes: true)
             position = inner.position
             guard peek() == UInt8(ascii: "]") else { throw ShellSyntaxError("unterminated `$[`", offset: start) }
             position += 1
@@ -1222,8 +1287,21 @@ public struct ShellParser {
     /// A nested script closed by `)`: `$(...)`, `<(...)`. `position` is past the opening parenthesis.
     private mutating func parseNestedScriptUntilParenthesis() throws(ShellSyntaxError) -> ShellScript {
         let start = position
+        // A substitution is read on its own: a here-document opened before it (`cat <<A $(…`)
+        // takes its body from the lines after the whole command, not from lines inside the
+        // substitution, which bash and dash both run as commands. Reading them as the body
+        // would hide those commands.
+        let openOutside = pendingHereDocuments
+        pendingHereDocuments = []
         let script = try nestedList(until: .closeParenthesis)
         guard peek() == UInt8(ascii: ")") else { throw ShellSyntaxError("unterminated `$(` or `<(`", offset: start) }
+        // `$(cat <<EOF)` on one line: bash reads the body from the lines after the substitution,
+        // dash (`sh` on Debian) ends the here-document inside it and runs those lines as commands.
+        // The shells disagree on what runs, so the line is refused rather than read one way.
+        guard pendingHereDocuments.isEmpty else {
+            throw ShellSyntaxError("a here-document opened inside `$(…)` or `<(…)` has no body before the `)`; shells disagree on whether the lines after it are its body or commands", offset: position)
+        }
+        pendingHereDocuments = openOutside
         position += 1
         return script
     }
@@ -1237,7 +1315,15 @@ public struct ShellParser {
             if byte == UInt8(ascii: "`") {
                 position += 1
                 var inner = ShellParser(bytes: content, depth: try nested())
-                var script = try inner.parseList(until: .endOfInput)
+                inner.shareRetryBudget(of: self)
+                var script: ShellScript
+                do {
+                    script = try inner.parseList(until: .endOfInput)
+                } catch {
+                    takeRetryState(from: inner, sameBytes: false)
+                    throw error
+                }
+                takeRetryState(from: inner, sameBytes: false)
                 guard inner.atEnd else { throw ShellSyntaxError("unexpected `\(inner.peekDescription)` in backticks", offset: start + 1 + inner.position) }
                 inner.fillHereDocuments(&script)
                 return .commandSubstitution(script)

@@ -1,4 +1,6 @@
+import Foundation
 @testable import InterlockSyntax
+import PropertyBased
 import Testing
 
 @Suite struct ShellParserTests {
@@ -65,6 +67,81 @@ import Testing
             let parentheses = text.utf8.filter { $0 == UInt8(ascii: "(") }.count
             #expect(tries <= 2 * parentheses, "\(count) × `\(unit)`: \(tries) arithmetic attempts for \(parentheses) parentheses")
         }
+    }
+
+    /// bash reads the body of `$(cat <<EOF)` from the lines after the substitution; dash ends it
+    /// inside and runs those lines. Either reading could hide a command from the other, so the
+    /// line is refused.
+    @Test("a here-document left open when its substitution closes is refused", arguments: [
+        "echo $(cat <<EOF)\nrm -rf /srv\nEOF", "cat <(cat <<EOF)\nrm -rf /srv\nEOF", "echo $(( echo $(true <<EOF) ) )\nhello\nEOF\nrm -rf /srv",
+        "if (( $(cat <<EOF) ) ); then :; fi\nx\nEOF\nrm -rf /srv",
+    ])
+    func hereDocumentOpenAtSubstitutionEnd(_ text: String) {
+        #expect(throws: ShellSyntaxError.self) { try ShellParser.parse(text) }
+    }
+
+    /// A here-document opened before a substitution takes its body from the lines after the whole
+    /// command; bash and dash run the lines inside the substitution (checked with both:
+    /// `cat <<A $(echo⏎echo RAN⏎A⏎)⏎body⏎A` prints RAN, then `body`).
+    @Test("lines inside a substitution are commands, not the body of a here-document opened before it", arguments: [
+        "cat <<A $(echo\nrm -rf /srv\nA\n)\nbody\nA", "cat <<A <(echo\nrm -rf /srv\nA\n)\nbody\nA",
+        "cat <<A \"${x:-$(echo\nrm -rf /srv\nA\n)}\"\nbody\nA", "cat <<A `echo\nrm -rf /srv\nA\n`\nbody\nA",
+    ])
+    func substitutionLinesAreCommands(_ text: String) throws {
+        let script = try ShellParser.parse(text)
+        let commands = simpleCommands(script).compactMap { $0.words.first?.staticValue }
+        #expect(commands.contains("rm"), "\(commands)")
+        // The outer here-document's body is the line after the command.
+        let cat = try #require(simpleCommands(script).first { $0.words.first?.staticValue == "cat" })
+        #expect(cat.redirections.first?.hereDocument?.staticValue == "body\n")
+    }
+
+    /// Inside a subshell (not a substitution) a newline does start the body, in bash and dash alike.
+    @Test func subshellLinesAreTheBody() throws {
+        let script = try ShellParser.parse("cat <<A; (echo SUB\nrm -rf /srv\nA\n)")
+        #expect(!simpleCommands(script).contains { $0.words.first?.staticValue == "rm" })
+    }
+
+    @Test func hereDocumentInsideSubstitutionStillParses() throws {
+        let script = try ShellParser.parse("git commit -m \"$(cat <<'EOF'\nterminate old stack\nEOF\n)\"\nls")
+        #expect(simpleCommands(script).map { $0.words.first?.staticValue } == ["git", "cat", "ls"])
+    }
+
+    static func containsArithmetic(_ script: ShellScript) -> Bool { "\(script)".contains("arithmetic") }
+
+    /// `$((` that is not arithmetic is read again as `$( (`; the failed attempt must leave nothing
+    /// behind (here-documents it opened or read), so the result is what `$( (` gives.
+    @Test("property: a failed `$((` attempt parses as `$( (` would")
+    func failedArithmeticLeavesNoTrace() async {
+        let pieces = Gen.element(of: [
+            "cat <<A ", "echo $((", "$((", "$(", " $(echo\n", "(", ")", " ) )", ") ) )", "\n", "A\n", "b\nA\n", "b", " ", "true <<B", "B\n", "; ", "echo ",
+        ]).map { $0! }
+        await propertyCheck(count: 4000, input: pieces.array(of: 1...10)) { parts in
+            let text = parts.joined()
+            let respelled = text.replacing("$((", with: "$( (")
+            let direct = try? ShellParser.parse(text)
+            let fallback = try? ShellParser.parse(respelled)
+            // Only lines where no `$((` or `((` is arithmetic in either reading are comparable.
+            guard direct.map(Self.containsArithmetic) != true, fallback.map(Self.containsArithmetic) != true else { return }
+            #expect(direct == fallback, "\(text.debugDescription) vs \(respelled.debugDescription)")
+        }
+    }
+
+    /// Lines the fuzzer and a search for slow inputs found (base64: they hold control bytes).
+    /// Runs of `((` with command substitutions, backticks and here-documents between them made
+    /// every failed arithmetic attempt re-read the rest of the line: 2.7 KiB took 18 ms. Re-reading
+    /// is now budgeted; these are refused within the budget, with few attempts.
+    static let slowLines = [
+        "ZHUgLWgmKCjCJigoKCgoKCgoKCgoKCgoKCgoKCgoKCgoJCj/LwooKCgoKCgoJCgKKCgoGDw8dXMoKCQoIC8KKCgoKCgoKCQoCigoKBg8PHXCJigoKCgoKCgoKCgoKCgoKCgoKCgoKCgoJCgoCigoKCgoKCgkKAooKCgYPDx1cygoJCgoCigoKGgfKCgoKA==",
+        "ZHUgLWgmKCjvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKO+/vS8KKCgoKCgoKCQoCigoKBg8PHVzKCgkKCAvCigKKCgoGDw8de+/vSYoKCgoKCgoKDx177+9JigoKCgoKCgoYCgoKCgoKCgoKCgoKCgoKCgoKCgoJCgKKCgoGDw8CigoKGgfKCgoKGR1IC1oJigo77+9JigoKCgoKCgoKCgoKCgoKCgoKCQoKCgoKCgoJCgKKCgoGDw8dXMoXSgkKCAvCigoCigoKBg8PHXvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoOygoKCgYPDx1cygoJCgoCigoKGgfKCgoKGR1IC1oJigo77+9JigoKCgoKCgoKCgoJCgYPDx177+9JigoKCgYPDx1cyhdKCQoIC8KKCgoKCgoKCgoKCgoKCgoKCgoKCQo77+9LwooKCgoKCgoJChgCigoKBg8PHVzKCgkKCgoKCAvCigoKCgoKCgkKAooKCgYPDx177+9JigoKCgoKCgoKCgoKCgoKCgoKCgoKCgoJCgoCigoKCgoKCgkKAooKCgYPDx1c++/vSgoJCgoCi8KKCgoKCgoKCgoKGgfKCgoKCgoKCgoKCgoKCQoKAooKChkdSAtaCYoKO+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQo77+9LwooKCgoKCgoJCAoCigoKCgoGDw8dRg8PHXvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKChzKF0oJCggLwooKCgoKCgoJCgKKCgoGDw8de+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQoKAooKCgoKCgoJCgKKCgoGDw8dXMoKCQoKAooKChoHygoKChkdSAtaCYoKO+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQo77+9LwooKCgoKCgoJCgKKCgoGDw8dXMoKCQoIC8KKCgoKCgoKCQoCigoKBg8PHXvv70mKCgoKCgoKCgoKCgoKCgoKCQoKCgoKCgoJCgoCigoKCgoKCgkKAooKCgYPDx1cygoJCgoCigoKGgfKCgoKGR1IC1oJigo77+9Jjw8de+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKO+/vS8KKCgoKCgoKCQoCigoKBg8PHVzKF0oJCggLwooKCQoCigoKBg8PDx1PHXvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoKCgoKCQoCigoKBg8PHVzKCgoKCgoJCgKKCgoGDw8dXMoKCQoKAooKChoHygoKChkdSAtaCYoKO+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQo77+9LwooKCgoKCgoJCgKKCgoGDwKKCgoGDw8dXMoKCQoKAooKDx1JCggLwooKCgoKCgoJCgKKCgoGDw8de+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQoKAooKCgoKCgoJCgKKCgoGDw8dXMoKCQoKAooKChoHygoKChkdSAtaCYoKO+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQo77+9LwooKCgoKCgoJCgKKCgoGDw8dXMoXSgkKCAvCigoKCgoKCgkKAooKCgYPDx177+9JigoKCgoKCgoKCgoJCgo77+9JigoKCgoKCgoJCgKKCgoGDw8dXMoXSgkKCAvCigoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoKCgoKCQoCigoKBg8PHVzKCgkKCgKKCgoaB8oKCgoZHUgLWgmKCjvv70mKCgoKCgoKCgoKCgoKChgKCgoKCgoKCgoJCjvv70vCigoKCgoKCgkKCkKKCgoGDw8dXMoJCgoKCggLwooKCgoKCgoJCgKKCgoYBg8PCkpdSgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoKCgoKCQoCigoKBg8PHVzKCgkKCgKKCgodSAtaCYoKO+/vSYoKCgoKCgoYCgoKCgoKCgoKCgoKCgoKCgkKO+/vS8KKCgoKCgoKCQoCigoKBg8PHVzKF0oJCggLwooKCgoKCgoJCgKKCgoGDw8de+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQoKAooKCgoKCgoJCgKKCgoGDw8dXMoKCRzKF0oJCggLwooKCgoKCgoKCgKKCgoaB8oKCgoZHUgLWgmKCjvv70mKCgoKCgoKCgoKCgoKCgoKCgnKCgoKCgoJCjvv70vCigoKCgoKCgkKAooKCgYPDx1cygoJCggLwooKCgoKCgoJCgKJCgoKCgYPDx177+9JigoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQoCigoKBg8PHVzKCgkKCgKKCgoKChkdSAtaCYoKO+/vSYoKCgoKCg8KCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoKCgoKCQoCigoKBgoJCjvv70vCigoKCgoKCgkKAooKCgYPDx1cyhdKCQoIC8KKCgoKCgoKCQoCigoKF0YPCkpPHXvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoKCgoKCQoCigoKBg8Ijx1cygoJCgoCigoKGgfKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQoKChkdSgoKCgoJCgKKCgoGCgoJCggLwooKCgoKCgoIC08PHVoJigo77+9JigoKCgpKCgoKCgoJCgKKCgoGDw8dXMoKCQoKAooKCgoKCgoKCgoKCgoKCgoKCgoKCQo77+9LwooKCgoKCgoJCgKKCgoGDw8dXMoKCQoIC8KKCgoKCgoKCQoCigoKBg8PHXvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoKCgoKCQoCigoKBg8PHVzKCgkKCgKKCgoaB8oKCgoKCgoKCgoKCQoCigoKBg8PHVzKF0oJCggLwooKGR1JFsgLWgmIigo77+9JigoKCgoKCgoKCgoKCgoKCgoKCgoKCgoJCjvv70vCigoKCgoKCgkKSgKKCgoGDw8JnVzKF0oJCggLwooKCgoKCgoJCgKKCgoGDw8de+/vSYoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCQoKAooKCgoKCgoKCQoCigoKBgoKCgoKCgoKCgoKCgoKCgoKCgoKCg8PHVzKCgkKCgKKCg8PHUoaB8oKCgoZHUgLWgmKCjvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKO+/vS8KKCgoKCgoKCQoCigoKBg8PHVzKCgkKCAvCigoKCgoKCgkKBg8PHXvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoKCgoKCQoCigoKBg8PHVzKCgkKCgKKCgoaB8oKCgoZHUgLWgmKCjvv70mKCgoKCgoKCgoKCgoKCgnKCgoKCgoKCgoJCjvv70vCigoKCgoKCgkKAooKCgYPDx1cyhdKCQoIC8oKCgoKCQoCigoKBg8PHXvv70mKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgkKCgKKCgoKCgoKCQoCigoKBg8PHVzKCgkKCgKKCgoaB8oKCgo",
+    ]
+
+    @Test("lines that made failed arithmetic attempts re-read the rest are refused within the budget", arguments: 0..<2)
+    func retriesAreBudgeted(index: Int) throws {
+        let text = String(decoding: try #require(Data(base64Encoded: Self.slowLines[index])), as: UTF8.self)
+        #expect(throws: ShellSyntaxError.self) { try ShellParser.parse(text) }
+        let attempts = ShellParser.arithmeticAttempts(parsing: text)
+        #expect(attempts <= text.utf8.count, "\(attempts) arithmetic attempts for \(text.utf8.count) bytes")
     }
 
     @Test func nestingIsBounded() {
