@@ -67,8 +67,8 @@ public struct ShellParser {
     }
 
     /// Charges a failed arithmetic attempt that started at `start` and stopped at `position`;
-    /// throws once the budget is spent. The error is not one an enclosing attempt may recover
-    /// from by reading its text another way: `isRetryBudgetError` tells them apart.
+    /// throws once the budget is spent. An enclosing attempt must not recover from that error by
+    /// reading its text another way (that would spend more): `retryBudgetSpent` tells it apart.
     private mutating func chargeFailedAttempt(from start: Int) throws(ShellSyntaxError) {
         retryBudget -= max(position - start, 1)
         if retryBudget < 0 || retryBudgetSpent {
@@ -540,9 +540,9 @@ public struct ShellParser {
     }
 
     /// Here-documents opened and not yet read, and bodies read. An attempt that fails (`((` or
-    /// `$((` that is not arithmetic) puts them back as they were: a here-document it opened
-    /// would otherwise stay open beside the one the second reading opens, and take the lines
-    /// after its body for the second one's body, hiding the commands on them.
+    /// `$((` that is not arithmetic) puts them back as they were, so the second reading starts
+    /// from the state the first did: a here-document left open by the attempt would take the
+    /// lines meant for the second reading's, hiding the commands after them.
     private var hereDocumentState: (pending: [(id: Int, delimiter: String, stripTabs: Bool, quoted: Bool)], bodies: [Int: ShellWord]) {
         get { (pendingHereDocuments, hereDocumentBodies) }
         set { (pendingHereDocuments, hereDocumentBodies) = newValue }
