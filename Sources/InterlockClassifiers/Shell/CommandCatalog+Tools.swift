@@ -193,18 +193,12 @@ extension ShellAnalysis {
                 unknown(op, "`\(name)` runs SQL computed at run time", opaque: true)
                 return
             }
-            // Dot-commands are sqlite3's own; `.read` and `.shell`/`.system` run more.
+            // Dot-commands are sqlite3's own; some run shell commands or write files.
             var sqlCommands: [String] = []
             for command in commands {
                 let trimmed = command.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
                 if trimmed.hasPrefix(".") {
-                    if trimmed.hasPrefix(".shell") || trimmed.hasPrefix(".system") {
-                        analyzeText(String(trimmed.drop { $0 != " " }), origin: "the `\(name) .shell` command")
-                    } else if trimmed.hasPrefix(".read") || trimmed.hasPrefix(".import") || trimmed.hasPrefix(".restore") || trimmed.hasPrefix(".load") {
-                        unknown(op, "`\(name) \(trimmed.prefix(8))` runs or loads another file")
-                    } else {
-                        add(op, .read, "a sqlite3 dot-command")
-                    }
+                    classifySqliteDotCommand(String(trimmed), client: name)
                 } else {
                     sqlCommands.append(command)
                 }
@@ -312,9 +306,9 @@ extension ShellAnalysis {
     /// Hands SQL to the SQL classifier: from `-c`/`-e` arguments, files, or standard input.
     mutating func runSQL(commands: [String], files: [String], dialect: SQLDialect, client: String, host: String?, stdin: StandardInput, stdinUnused: Bool = false) {
         for command in commands {
-            // psql's backslash meta-commands are not SQL.
-            if dialect == .postgresql, command.hasPrefix("\\") {
-                classifyPsqlMetaCommand(command, client: client)
+            // psql reads its input with meta-commands in it (`\gexec`, `\g |sh`, `\!`), anywhere.
+            if dialect == .postgresql {
+                runPsqlInput(command, client: client)
                 continue
             }
             findings.append(contentsOf: SQLClassifier.findings(for: command, dialect: dialect).findings)
@@ -326,7 +320,11 @@ extension ShellAnalysis {
             }
             let resolved = resolvePath(file)
             if let text = fileSystem.contents(of: resolved) {
-                findings.append(contentsOf: SQLClassifier.findings(for: text, dialect: dialect).findings)
+                if dialect == .postgresql {
+                    runPsqlInput(text, client: client)
+                } else {
+                    findings.append(contentsOf: SQLClassifier.findings(for: text, dialect: dialect).findings)
+                }
             } else {
                 unknown("shell:\(client)", "`\(client)` runs the SQL file `\(file)`, whose contents cannot be read here", opaque: true)
             }
@@ -338,19 +336,128 @@ extension ShellAnalysis {
 
     mutating func runSQLFromStandardInput(dialect: SQLDialect, client: String, stdin: StandardInput) {
         runProgramFromStandardInput(client, stdin: stdin) { analysis, text in
-            analysis.findings.append(contentsOf: SQLClassifier.findings(for: text, dialect: dialect).findings)
+            if dialect == .postgresql {
+                analysis.runPsqlInput(text, client: client)
+            } else {
+                analysis.findings.append(contentsOf: SQLClassifier.findings(for: text, dialect: dialect).findings)
+            }
         }
     }
 
-    mutating func classifyPsqlMetaCommand(_ command: String, client: String) {
-        let name = command.dropFirst().prefix { $0.isLetter || $0 == "!" || $0 == "?" }
+    /// Text psql reads as a script: its SQL goes to the SQL classifier, its meta-commands are
+    /// classified here, and the shell commands in their backquotes are followed.
+    mutating func runPsqlInput(_ text: String, client: String) {
+        let op = "shell:\(client)"
+        let pieces: [PsqlInputPiece]
+        do {
+            pieces = try PsqlInput.pieces(text)
+        } catch {
+            unknown(op, "the input given to `\(client)` cannot be read (\(error.message)); its effect is unknown")
+            return
+        }
+        for piece in pieces {
+            switch piece {
+            case .sql(let sql):
+                if PsqlInput.interpolatesVariables(sql) {
+                    unknown(op, "the SQL given to `\(client)` interpolates psql variables (`:name`), so the statement that runs is set at run time", opaque: true)
+                }
+                findings.append(contentsOf: SQLClassifier.findings(for: sql, dialect: .postgresql).findings)
+            case .metaCommand(let name, let arguments, let shellCommands):
+                for command in shellCommands {
+                    analyzeText(command, origin: "the backquoted command in psql `\\\(name)`")
+                }
+                classifyPsqlMetaCommand(name, arguments: arguments, client: client)
+            }
+        }
+    }
+
+    /// sqlite3's dot-commands that only display or set display options. Any other is classified
+    /// by name below, or `unknown`.
+    static let sqliteReadOnlyDotCommands: Set<String> = [
+        "bail", "changes", "databases", "dbinfo", "dump", "echo", "eqp", "exit", "explain", "fullschema", "headers", "help", "indexes",
+        "indices", "limit", "lint", "mode", "nullvalue", "parameter", "print", "progress", "prompt", "quit", "recover", "scanstats",
+        "schema", "separator", "sha3sum", "show", "stats", "tables", "timeout", "timer", "version", "vfsinfo", "vfslist", "vfsname",
+        "width", "cd", "expert", "auth", "connection", "crnl", "binary",
+    ]
+
+    mutating func classifySqliteDotCommand(_ command: String, client: String) {
+        let op = "shell:\(client)"
+        let words = command.dropFirst().split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        let name = words.first.map(String.init) ?? ""
+        var rest = words.count > 1 ? words[1] : ""
+        while let last = rest.last, last == " " || last == "\t" || last == "\n" { rest = rest.dropLast() }
+        switch name {
+        case "shell", "system":
+            analyzeText(String(rest), origin: "the `\(client) .\(name)` command")
+        case "output", "once", "log", "trace", "iotrace", "backup", "save", "clone":
+            // `.output |cmd` pipes every later result into a command, which runs them if it is a shell.
+            let target = rest.hasPrefix("'") || rest.hasPrefix("\"") ? String(rest.dropFirst().dropLast()) : String(rest)
+            if target.isEmpty || target == "stdout" || target == "stderr" || target == "off" {
+                add(op, .read, "`\(client) .\(name)` sends output to the terminal")
+            } else if target.hasPrefix("|") {
+                unknown(op, "`\(client) .\(name) |` feeds query output to a command, which runs whatever that output says if it is a shell", opaque: true)
+                analyzeText(String(target.dropFirst()), origin: "the command `\(client) .\(name) |` writes to")
+            } else if target.hasPrefix("-") {
+                unknown(op, "`\(client) .\(name) \(target)` opens the output in another program", opaque: true)
+            } else {
+                classifyWrite(to: .known(target), truncates: true, by: "`\(client) .\(name)`", operation: op)
+            }
+        case "excel", "edit", "read", "import", "restore", "load", "open", "archive", "ar", "filectrl", "testctrl", "dbconfig", "nonce", "imposter":
+            unknown(op, "`\(client) .\(name)` runs a program, loads code or changes another file", opaque: name == "excel" || name == "edit" || name == "load")
+        default:
+            if Self.sqliteReadOnlyDotCommands.contains(name) {
+                add(op, .read, "a sqlite3 dot-command that only displays or sets display options")
+            } else {
+                unknown(op, "`\(client) .\(name)` is not a dot-command Interlock knows; its effect is unknown")
+            }
+        }
+    }
+
+    /// psql's meta-commands that only describe, display or set psql's own state. Any other is
+    /// classified by name below, or `unknown`.
+    static let psqlReadOnlyMetaCommands: Set<String> = [
+        "?", "h", "help", "echo", "qecho", "warn", "set", "unset", "if", "elif", "else", "endif", "x", "timing", "a", "t", "H", "C", "f",
+        "T", "pset", "encoding", "conninfo", "q", "quit", "watch", "prompt", "errverbose", "crosstabview", "gdesc", "gset", "bind", "cd",
+        "r", "reset", "p", "print", "sf", "sv", "getenv", "l", "list", "z", "lo_list", "dconfig",
+    ]
+
+    mutating func classifyPsqlMetaCommand(_ name: String, arguments: String, client: String) {
+        let op = "shell:\(client)"
         switch name {
         case "!":
-            analyzeText(String(command.dropFirst(2)), origin: "the shell command given to psql `\\!`")
-        case "i", "ir", "include", "include_relative", "copy", "o", "out", "w", "write", "g", "gexec", "gset", "e", "edit", "ef", "ev":
-            unknown("shell:\(client)", "psql `\\\(name)` runs or writes another file", opaque: true)
+            if arguments.isEmpty {
+                unknown(op, "psql `\\!` without a command opens an interactive shell", opaque: true)
+            } else {
+                analyzeText(arguments, origin: "the shell command given to psql `\\!`")
+            }
+        case "g", "gx", "o", "out", "w", "write", "s":
+            // Output to a file or, after `|`, into a command.
+            if arguments.isEmpty {
+                add(op, .read, name.hasPrefix("g") ? "psql `\\\(name)` runs the query it holds" : "psql `\\\(name)` without a target only prints")
+            } else if arguments.hasPrefix("|") {
+                unknown(op, "psql `\\\(name) |` feeds query output to a command, which runs whatever that output says if it is a shell", opaque: true)
+                analyzeText(String(arguments.dropFirst()), origin: "the command psql `\\\(name) |` writes to")
+            } else {
+                classifyWrite(to: .known(arguments.hasPrefix("'") ? String(arguments.dropFirst().dropLast()) : arguments), truncates: true, by: "psql `\\\(name)`", operation: op)
+            }
+        case "gexec":
+            unknown(op, "psql `\\gexec` runs each value the query returns as SQL: what runs is data, not this text", opaque: true)
+        case "i", "ir", "include", "include_relative", "copy", "e", "edit", "ef", "ev", "lo_import", "lo_export":
+            unknown(op, "psql `\\\(name)` runs, edits or moves another file", opaque: true)
+        case "lo_unlink":
+            add(op, .destructive, categories: [.dataLoss], "psql `\\lo_unlink` deletes a large object")
+        case "password":
+            add(op, .destructive, categories: [.permissionChange], "psql `\\password` changes a role's password")
+        case "c", "connect":
+            unknown(op, "psql `\\\(name)` connects to another database; what follows runs there", opaque: true)
+        case "setenv":
+            unknown(op, "psql `\\setenv` sets an environment variable the pager, editor and shell commands psql runs read", opaque: true)
         default:
-            add("shell:\(client)", .read, "a psql meta-command that only describes")
+            if Self.psqlReadOnlyMetaCommands.contains(name) || name.hasPrefix("d") {
+                add(op, .read, "a psql meta-command that only describes or sets display options")
+            } else {
+                unknown(op, "psql `\\\(name)` is not a meta-command Interlock knows; its effect is unknown")
+            }
         }
     }
 

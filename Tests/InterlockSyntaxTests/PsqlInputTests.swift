@@ -1,0 +1,49 @@
+import InterlockSyntax
+import Testing
+
+/// psql's input split as psql splits it. The behaviours the cases pin were checked against psql 15
+/// with a PostgreSQL 15 server: `SELECT 'DROP TABLE x' \gexec` dropped the table, `\g |sh` ran
+/// the query's output, and `\set v `cmd`` ran `cmd`.
+@Suite struct PsqlInputTests {
+    @Test("a meta-command after SQL on the same line is found", arguments: [
+        ("select 'drop table x' \\gexec", ["sql(select 'drop table x' )", "gexec()"]),
+        ("select 'rm -rf /srv' \\g |sh", ["sql(select 'rm -rf /srv' )", "g(|sh)"]),
+        ("select 1;\n\\! rm -rf /srv\nselect 2;", ["sql(select 1;\n)", "!(rm -rf /srv)", "sql(select 2;)"]),
+        ("\\x \\\\ select 1;", ["x()", "sql( select 1;)"]),
+        ("select 1 \\\\ \\! rm -rf /srv", ["sql(select 1 )", "!(rm -rf /srv)"]),
+        ("\\!rm -rf /srv", ["!(rm -rf /srv)"]),
+    ])
+    func metaCommandsAreSplitOut(text: String, expected: [String]) throws {
+        #expect(try PsqlInput.pieces(text).map(Self.describe) == expected)
+    }
+
+    @Test("backslashes inside strings, quoted identifiers and comments are SQL", arguments: [
+        "select '\\gexec'", "select E'\\\\gexec'", "select \"a\\gexec\"", "select 1 -- \\gexec", "select 1 /* \\gexec */", "select $$ \\gexec $$",
+    ])
+    func backslashesInsideLiteralsAreSQL(text: String) throws {
+        #expect(try PsqlInput.pieces(text).map(Self.describe) == ["sql(\(text))"])
+    }
+
+    @Test func backquotedShellCommandsAreCollected() throws {
+        let pieces = try PsqlInput.pieces("\\set x `rm -rf /srv` \\\\ \\echo 'a `b`' `id`")
+        #expect(pieces == [
+            .metaCommand(name: "set", arguments: "x `rm -rf /srv`", shellCommands: ["rm -rf /srv"]),
+            .metaCommand(name: "echo", arguments: "'a `b`' `id`", shellCommands: ["id"]),
+        ])
+    }
+
+    @Test("psql variables interpolated into SQL are seen; casts and strings are not", arguments: [
+        (":q", true), ("select :'name'", true), ("select :\"col\" from t", true), ("select :{?v}", true),
+        ("select a::int from t", false), ("select ':q'", false), ("select 1", false),
+    ])
+    func variableInterpolation(sql: String, interpolates: Bool) {
+        #expect(PsqlInput.interpolatesVariables(sql) == interpolates)
+    }
+
+    static func describe(_ piece: PsqlInputPiece) -> String {
+        switch piece {
+        case .sql(let text): "sql(\(text))"
+        case .metaCommand(let name, let arguments, _): "\(name)(\(arguments))"
+        }
+    }
+}
