@@ -47,3 +47,23 @@ import Testing
         }
     }
 }
+
+/// The mysql client reads `\x` commands mid-line as psql does; the strings here keep MySQL's
+/// backslash escapes, so a backslash inside a string is not a command.
+@Suite struct MySQLClientInputTests {
+    @Test("client commands are split out of SQL; backslashes in strings are not", arguments: [
+        ("select 1 \\! rm -rf /srv", ["sql(select 1 )", "!(rm -rf /srv)"]),
+        ("select 1\\G select 2;", ["sql(select 1)", "G()", "sql( select 2;)"]),
+        ("select 'it\\'s \\! no'", ["sql(select 'it\\'s \\! no')"]),
+        ("select 1; \\. /tmp/x.sql\nselect 2;", ["sql(select 1; )", ".(/tmp/x.sql)", "sql(\nselect 2;)"]),
+    ])
+    func pieces(text: String, expected: [String]) throws {
+        let described = try MySQLClientInput.pieces(text).map { piece in
+            switch piece {
+            case .sql(let sql): "sql(\(sql))"
+            case .clientCommand(let command, let argument): "\(command)(\(argument))"
+            }
+        }
+        #expect(described == expected)
+    }
+}

@@ -311,6 +311,10 @@ extension ShellAnalysis {
                 runPsqlInput(command, client: client)
                 continue
             }
+            if dialect == .mysql {
+                runMySQLClientInput(command, client: client)
+                continue
+            }
             findings.append(contentsOf: SQLClassifier.findings(for: command, dialect: dialect).findings)
         }
         for file in files {
@@ -338,6 +342,8 @@ extension ShellAnalysis {
         runProgramFromStandardInput(client, stdin: stdin) { analysis, text in
             if dialect == .postgresql {
                 analysis.runPsqlInput(text, client: client)
+            } else if dialect == .mysql {
+                analysis.runMySQLClientInput(text, client: client)
             } else {
                 analysis.findings.append(contentsOf: SQLClassifier.findings(for: text, dialect: dialect).findings)
             }
@@ -409,6 +415,45 @@ extension ShellAnalysis {
                 add(op, .read, "a sqlite3 dot-command that only displays or sets display options")
             } else {
                 unknown(op, "`\(client) .\(name)` is not a dot-command Interlock knows; its effect is unknown")
+            }
+        }
+    }
+
+    /// Text the mysql client reads: SQL to the SQL classifier, client commands (`\!`, `\.`, `\T`
+    /// ...) classified here.
+    mutating func runMySQLClientInput(_ text: String, client: String) {
+        let op = "shell:\(client)"
+        let pieces: [MySQLClientInputPiece]
+        do {
+            pieces = try MySQLClientInput.pieces(text)
+        } catch {
+            unknown(op, "the input given to `\(client)` cannot be read (\(error.message)); its effect is unknown")
+            return
+        }
+        for piece in pieces {
+            switch piece {
+            case .sql(let sql):
+                findings.append(contentsOf: SQLClassifier.findings(for: sql, dialect: .mysql).findings)
+            case .clientCommand(let command, let argument):
+                switch command {
+                case "!":
+                    if argument.isEmpty {
+                        unknown(op, "`\(client)` `\\!` without a command opens a shell", opaque: true)
+                    } else {
+                        analyzeText(argument, origin: "the shell command given to `\(client)` `\\!`")
+                    }
+                case "T":
+                    classifyWrite(to: .known(argument), truncates: false, by: "`\(client)` `\\T` (tee)", operation: op)
+                case "P":
+                    unknown(op, "`\(client)` `\\P` sends every result through a command of its choosing", opaque: true)
+                    if !argument.isEmpty { analyzeText(argument, origin: "the pager given to `\(client)` `\\P`") }
+                case ".", "e", "r":
+                    unknown(op, "`\(client)` `\\\(command)` runs another file, an editor or connects elsewhere", opaque: true)
+                case "?", "c", "G", "g", "q", "h", "n", "t", "p", "R", "#", "s", "W", "w", "x", "C", "d", "u":
+                    add(op, .read, "a `\(client)` client command that runs the statement or sets display options")
+                default:
+                    unknown(op, "`\(client)` `\\\(command)` is not a client command Interlock knows; its effect is unknown")
+                }
             }
         }
     }
