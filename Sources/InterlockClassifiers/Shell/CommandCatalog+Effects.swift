@@ -162,6 +162,8 @@ extension ShellAnalysis {
                 add(op, .write, targets: options.value("-d").map { [.known($0)] } ?? [.known(".")], "`unzip` extracts files")
             }
         case .zip:
+            // `zip -TT CMD` runs CMD to test the archive; the archive is still written below.
+            if name == "zip" { _ = classifySideEffectOptions(name, args, stdin: stdin) }
             let options = CommandOptions(args)
             if ["gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd"].contains(name), options.has("-c", "--stdout", "-l", "--list", "-t", "--test") {
                 add(op, .read, "`\(name)` writes to standard output")

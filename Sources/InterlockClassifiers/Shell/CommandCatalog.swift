@@ -194,7 +194,7 @@ extension ShellAnalysis {
             if name.hasPrefix("python3.") || name.hasPrefix("python2.") {
                 runInterpreter("python3", args, stdin: stdin)
             } else if let entry, entry.readOnly {
-                add(op, .read, entry.readReason)
+                if !classifySideEffectOptions(name, args, stdin: stdin) { add(op, .read, entry.readReason) }
             } else {
                 classifyCatalogued(name, args, stdin: stdin, entry?.catalogued)
             }
@@ -456,6 +456,161 @@ extension ShellAnalysis {
     }
 
     /// A shell or interpreter with no program argument runs whatever arrives on its input.
+    /// Options that make a command listed as only reading (and `zip`) write a file, run a command or
+    /// change the system. Returns whether such an option was found (and classified).
+    mutating func classifySideEffectOptions(_ name: String, _ args: [Argument], stdin: StandardInput) -> Bool {
+        let op = "shell:\(name)"
+        /// The value of `-x VALUE`, `-xVALUE`, `--long VALUE` or `--long=VALUE`, for the spellings given.
+        func value(_ spellings: String...) -> Argument? {
+            for (index, argument) in args.enumerated() {
+                guard let text = argument.value else { continue }
+                for spelling in spellings {
+                    if text == spelling { return index + 1 < args.count ? args[index + 1] : .runtime("<missing>") }
+                    if spelling.hasPrefix("--"), text.hasPrefix(spelling + "=") { return .known(String(text.dropFirst(spelling.count + 1))) }
+                    if !spelling.hasPrefix("--"), spelling.count == 2, text.hasPrefix(spelling), text.count > 2, !text.hasPrefix("--") {
+                        return .known(String(text.dropFirst(2)))
+                    }
+                }
+            }
+            return nil
+        }
+        func has(_ spellings: String...) -> Bool {
+            args.contains { argument in
+                guard let text = argument.value else { return false }
+                return spellings.contains { text == $0 || (($0.hasPrefix("--")) && text.hasPrefix($0 + "=")) }
+            }
+        }
+        func writes(_ file: Argument, by option: String) -> Bool {
+            classifyWrite(to: file, truncates: true, by: "`\(name) \(option)`", operation: op)
+            return true
+        }
+        func runs(_ command: Argument, by option: String) -> Bool {
+            guard let text = command.value else {
+                unknown(op, "`\(name) \(option)` runs a command computed at run time", opaque: true)
+                return true
+            }
+            analyzeText(text, origin: "the command `\(name) \(option)` runs")
+            return true
+        }
+        let operands = args.filter { !($0.value?.hasPrefix("-") ?? false) }
+        switch name {
+        case "journalctl":
+            if args.contains(where: { $0.value?.hasPrefix("--vacuum-") == true }) {
+                add(op, .destructive, categories: [.dataLoss], "`journalctl --vacuum-…` deletes journal files")
+                return true
+            }
+            if has("--rotate", "--flush", "--sync", "--relinquish-var", "--smart-relinquish-var", "--setup-keys", "--update-catalog") {
+                add(op, .write, "`journalctl` rotates, moves or rewrites journal files")
+                return true
+            }
+        case "dmesg":
+            if has("-C", "--clear", "-c", "--read-clear") {
+                add(op, .destructive, categories: [.dataLoss], "`dmesg --clear` empties the kernel's message buffer")
+                return true
+            }
+            if has("-n", "--console-level", "-D", "--console-off", "-E", "--console-on") {
+                add(op, .write, "`dmesg` changes what the kernel prints to the console")
+                return true
+            }
+        case "date":
+            if let _ = value("-s", "--set") {
+                add(op, .write, "`date --set` changes the system clock")
+                return true
+            }
+        case "ss":
+            if has("-K", "--kill") {
+                add(op, .destructive, "`ss --kill` closes the sockets it matches")
+                return true
+            }
+        case "shuf", "iconv", "tree", "info":
+            if let file = value("-o", "--output", "--output-file") { return writes(file, by: "-o") }
+        case "uniq", "ptx":
+            // `uniq INPUT OUTPUT` writes OUTPUT.
+            if operands.count >= 2 { return writes(operands[1], by: "INPUT OUTPUT") }
+        case "xxd":
+            if has("-r", "-revert"), operands.count >= 2 { return writes(operands[1], by: "-r INPUT OUTPUT") }
+        case "base64", "base32":
+            if let file = value("-o", "--output") { return writes(file, by: "-o") }
+        case "less", "more", "most":
+            if let file = value("-o", "--log-file", "-O", "--LOG-FILE") { return writes(file, by: "--log-file") }
+        case "rg":
+            if let command = value("--pre") { return runs(command, by: "--pre") }
+        case "fd", "fdfind":
+            // `fd -x CMD` / `-X CMD` runs CMD on what it finds, like `find -exec`.
+            if let index = args.firstIndex(where: { ["-x", "--exec", "-X", "--exec-batch"].contains($0.value ?? "") }) {
+                let command = Array(args[(index + 1)...].prefix { $0.value != ";" })
+                guard !command.isEmpty else {
+                    unknown(op, "`\(name) -x` without a command", opaque: true)
+                    return true
+                }
+                run(command + [.runtime("<what \(name) finds>")], stdin: .inherited)
+                return true
+            }
+        case "fzf":
+            if let command = value("--preview") { return runs(command, by: "--preview") }
+            if has("--bind", "--with-shell", "--listen") {
+                unknown(op, "`fzf --bind` can run commands on key presses", opaque: true)
+                return true
+            }
+        case "zip":
+            if let command = value("-TT", "--unzip-command") { return runs(command, by: "-TT") }
+        case "dc":
+            // `!` runs the rest of its line in a shell.
+            if let program = value("-e", "--expression") {
+                guard let text = program.value else {
+                    unknown(op, "`dc` runs a program computed at run time", opaque: true)
+                    return true
+                }
+                guard text.containsASCII("!") else { return false }
+                unknown(op, "the `dc` program runs shell commands (`!`)", opaque: true)
+                return true
+            }
+            if operands.isEmpty {
+                runProgramFromStandardInput(name, stdin: stdin) { analysis, text in
+                    if text.containsASCII("!") {
+                        analysis.unknown(op, "the `dc` program runs shell commands (`!`)", opaque: true)
+                    } else {
+                        analysis.add(op, .read, "`dc` only calculates")
+                    }
+                }
+                return true
+            }
+            unknown(op, "`dc` runs programs from files, which may run shell commands (`!`)", opaque: true)
+            return true
+        case "compgen", "complete":
+            if value("-C", "-F") != nil {
+                unknown(op, "`\(name) -C`/`-F` runs a command or function to produce completions", opaque: true)
+                return true
+            }
+        case "enable":
+            if value("-f") != nil {
+                unknown(op, "`enable -f` loads a builtin from a shared library: code the line does not show", opaque: true)
+                return true
+            }
+        case "fc":
+            if !has("-l") {
+                unknown(op, "`fc` edits and runs commands from the history", opaque: true)
+                return true
+            }
+        case "history":
+            if has("-c", "-d") {
+                add(op, .write, "`history -c`/`-d` deletes shell history")
+                return true
+            }
+            if let file = value("-w", "-a") { return writes(file, by: "-w") }
+        case "nvidia-smi":
+            if has("-r", "--gpu-reset", "-pm", "--persistence-mode", "-pl", "--power-limit", "-c", "--compute-mode", "-e", "--ecc-config",
+                   "-ac", "--applications-clocks", "-rac", "--reset-applications-clocks", "-lgc", "--lock-gpu-clocks", "-rgc", "-mig", "--multi-instance-gpu")
+            {
+                add(op, .destructive, "`nvidia-smi` resets or reconfigures GPUs, disturbing what runs on them")
+                return true
+            }
+        default:
+            break
+        }
+        return false
+    }
+
     mutating func runProgramFromStandardInput(_ name: String, stdin: StandardInput, analyze: (inout ShellAnalysis, String) -> Void) {
         switch stdin {
         case .text(let text?):
