@@ -1069,6 +1069,9 @@ public struct ShellParser {
                 parts = try inner.parseQuotedContent(closing: UInt8(ascii: "]"))
             } catch {
                 takeRetryState(from: inner, sameBytes: true)
+                // Where the inner reading stopped is how far this one read: an enclosing attempt
+                // that fails is charged up to here, not just up to the `$[`.
+                position = max(position, inner.position)
                 throw error
             }
             takeRetryState(from: inner, sameBytes: true)
