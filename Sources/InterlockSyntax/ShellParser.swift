@@ -16,11 +16,12 @@ public struct ShellParser {
         return try parser.parseWhole()
     }
 
-    /// How many arithmetic bodies parsing `text` tries, for tests of the parser's complexity.
-    static func arithmeticAttempts(parsing text: String) -> Int {
+    /// How many arithmetic bodies parsing `text` tries and how many words it reads, for tests of the
+    /// parser's complexity.
+    static func work(parsing text: String) -> (arithmeticAttempts: Int, wordsRead: Int) {
         var parser = ShellParser(bytes: Array(text.utf8), depth: 0)
         _ = try? parser.parseWhole()
-        return parser.arithmeticAttempts
+        return (parser.arithmeticAttempts, parser.wordsRead)
     }
 
     private mutating func parseWhole() throws(ShellSyntaxError) -> ShellScript {
@@ -51,6 +52,9 @@ public struct ShellParser {
     /// Arithmetic bodies tried so far, those of inner parsers over the same text included. Each
     /// failed try is remembered, so this stays linear in the input; a test holds it there.
     private(set) var arithmeticAttempts = 0
+    /// Words read so far (again, when a failed attempt makes text be read again), inner parsers
+    /// included; a test holds it near the input's length.
+    private(set) var wordsRead = 0
     /// Bytes that failed arithmetic attempts may still read. Each failed `((` or `$((` is read
     /// again as parentheses, and an attempt that fails at the end of the line has read all of it:
     /// `((((…` with command substitutions and here-documents between them costs the square of
@@ -535,6 +539,7 @@ public struct ShellParser {
     private mutating func takeRetryState(from inner: ShellParser, sameBytes: Bool) {
         if sameBytes { failedArithmetic = inner.failedArithmetic }
         arithmeticAttempts += inner.arithmeticAttempts
+        wordsRead += inner.wordsRead
         retryBudget = inner.retryBudget
         retryBudgetSpent = inner.retryBudgetSpent
     }
@@ -834,6 +839,7 @@ public struct ShellParser {
     /// In `conditional` mode (`[[ ]]`), `(`, `)`, `|`, `<` and `>` inside a started word are text,
     /// as in a regular expression after `=~`.
     private mutating func parseWord(conditional: Bool = false) throws(ShellSyntaxError) -> ShellWord? {
+        wordsRead += 1
         if let word = plainWord(conditional: conditional) { return word }
         var parts: [ShellWordPart] = []
         var literalStart = position
