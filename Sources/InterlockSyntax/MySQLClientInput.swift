@@ -19,24 +19,19 @@ public enum MySQLClientInput {
         var pieces: [MySQLClientInputPiece] = []
         var start = 0
         while start < bytes.count {
-            let rest = String(decoding: bytes[start...], as: UTF8.self)
-            var lexer = SQLLexer(rest, dialect: .mysql)
+            var lexer = SQLLexer(bytes: bytes, from: start, dialect: .mysql)
             var backslash: Int?
-            do {
-                while let token = try lexer.next() {
-                    if token.kind == .symbol, token.text == "\\" {
-                        backslash = token.offset
-                        break
-                    }
+            while let token = try lexer.next() {
+                if token.kind == .symbol, token.text == "\\" {
+                    backslash = token.offset
+                    break
                 }
-            } catch {
-                throw SQLSyntaxError(message: error.message, offset: start + error.offset)
             }
-            guard let relative = backslash else {
+            guard let found = backslash else {
                 appendSQL(bytes[start...], to: &pieces)
                 break
             }
-            let commandStart = start + relative
+            let commandStart = found
             appendSQL(bytes[start..<commandStart], to: &pieces)
             guard commandStart + 1 < bytes.count else {
                 pieces.append(.clientCommand("", argument: ""))

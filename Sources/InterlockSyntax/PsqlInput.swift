@@ -22,24 +22,19 @@ public enum PsqlInput {
         var start = 0
         while start < bytes.count {
             // The next backslash outside strings, quoted identifiers and comments, by the SQL lexer.
-            let rest = String(decoding: bytes[start...], as: UTF8.self)
-            var lexer = SQLLexer(rest, dialect: .postgresql)
+            var lexer = SQLLexer(bytes: bytes, from: start, dialect: .postgresql)
             var backslash: Int?
-            do {
-                while let token = try lexer.next() {
-                    if token.kind == .symbol, token.text == "\\" {
-                        backslash = token.offset
-                        break
-                    }
+            while let token = try lexer.next() {
+                if token.kind == .symbol, token.text == "\\" {
+                    backslash = token.offset
+                    break
                 }
-            } catch {
-                throw SQLSyntaxError(message: error.message, offset: start + error.offset)
             }
-            guard let relative = backslash else {
+            guard let found = backslash else {
                 appendSQL(bytes[start...], to: &pieces)
                 break
             }
-            let metaStart = start + relative
+            let metaStart = found
             appendSQL(bytes[start..<metaStart], to: &pieces)
             var index = metaStart + 1
             // `\\` alone separates what comes before on the line from what follows.

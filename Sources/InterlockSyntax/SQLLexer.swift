@@ -57,6 +57,15 @@ public struct SQLLexer {
         self.dialect = dialect
     }
 
+    /// Lexes `bytes` from `position` on; token offsets count from the start of `bytes`. The client
+    /// input splitters resume here after a command: re-decoding the rest as a String would
+    /// repair a split UTF-8 sequence and move every offset after it.
+    init(bytes: [UInt8], from position: Int, dialect: SQLDialect) {
+        self.bytes = bytes
+        self.position = position
+        self.dialect = dialect
+    }
+
     /// The statements of the text, each as its tokens; empty statements (`;;`) are dropped.
     public static func statements(_ text: String, dialect: SQLDialect) throws(SQLSyntaxError) -> [[SQLToken]] {
         guard text.utf8.count <= maximumLength else {

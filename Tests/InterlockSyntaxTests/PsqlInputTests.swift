@@ -67,3 +67,18 @@ import Testing
         #expect(described == expected)
     }
 }
+
+/// Found by the fuzzer: a client command whose character is the first byte of a multi-byte
+/// character left the splitter resuming mid-character, and re-decoding the rest moved every offset
+/// after it (an index out of range).
+@Suite struct ClientInputSplitAtAnyByteTests {
+    @Test func mysqlCommandOnAMultiByteCharacter() throws {
+        let pieces = try MySQLClientInput.pieces("select 1 \\é \\! rm -rf /srv")
+        #expect(pieces.last == .clientCommand("!", argument: "rm -rf /srv"))
+    }
+
+    @Test func psqlAfterMultiByteText() throws {
+        let pieces = try PsqlInput.pieces("select 'é' \\\\ é \\gexec")
+        #expect(pieces.contains(.metaCommand(name: "gexec", arguments: "", shellCommands: [])))
+    }
+}
