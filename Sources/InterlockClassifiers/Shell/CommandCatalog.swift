@@ -524,11 +524,13 @@ extension ShellAnalysis {
             }
         case "shuf", "iconv", "tree", "info":
             if let file = value("-o", "--output", "--output-file") { return writes(file, by: "-o") }
-        case "uniq", "ptx":
+        case "uniq":
             // `uniq INPUT OUTPUT` writes OUTPUT.
-            if operands.count >= 2 { return writes(operands[1], by: "INPUT OUTPUT") }
+            let files = CommandOptions(args, valued: ["-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars"]).operands
+            if files.count >= 2 { return writes(files[1], by: "INPUT OUTPUT") }
         case "xxd":
-            if has("-r", "-revert"), operands.count >= 2 { return writes(operands[1], by: "-r INPUT OUTPUT") }
+            let files = CommandOptions(args, valued: ["-c", "-g", "-l", "-s", "-o", "-n", "-cols", "-groupsize", "-len", "-seek", "-offset", "-name"]).operands
+            if has("-r", "-revert"), files.count >= 2 { return writes(files[1], by: "-r INPUT OUTPUT") }
         case "base64", "base32":
             if let file = value("-o", "--output") { return writes(file, by: "-o") }
         case "less", "more", "most":
