@@ -455,7 +455,6 @@ extension ShellAnalysis {
         }
     }
 
-    /// A shell or interpreter with no program argument runs whatever arrives on its input.
     /// Options that make a command listed as only reading (and `zip`) write a file, run a command or
     /// change the system. Returns whether such an option was found (and classified).
     mutating func classifySideEffectOptions(_ name: String, _ args: [Argument], stdin: StandardInput) -> Bool {
@@ -613,6 +612,7 @@ extension ShellAnalysis {
         return false
     }
 
+    /// A shell or interpreter with no program argument runs whatever arrives on its input.
     mutating func runProgramFromStandardInput(_ name: String, stdin: StandardInput, analyze: (inout ShellAnalysis, String) -> Void) {
         switch stdin {
         case .text(let text?):
