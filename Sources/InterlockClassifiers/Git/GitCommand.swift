@@ -74,6 +74,21 @@ public enum GitCommand {
             "ls-remote", "show-ref", "for-each-ref", "var", "check-ignore", "check-attr", "check-ref-format", "verify-commit",
             "verify-tag", "range-diff", "difftool", "show-branch", "bugreport", "diagnose", "hash-object", "request-pull", "format-patch":
             if sub == "format-patch" || sub == "bugreport" || sub == "diagnose" { return [finding("git:\(sub)", .write, "`git \(sub)` writes files")] }
+            // `--output FILE` (diff, log, show ...) replaces FILE, whatever it held.
+            if let option = words.firstIndex(where: { $0 == "--output" || $0.hasPrefix("--output=") }) {
+                let file = words[option].hasPrefix("--output=") ? String(words[option].dropFirst("--output=".count)) : (option + 1 < words.count ? words[option + 1] : "")
+                return [Finding(operation: "git:\(sub)_output", effect: .unknown, targets: file.isEmpty ? [] : [file], targetsComplete: false,
+                                reason: "`git \(sub) --output` writes to `\(file)`, replacing what it held")]
+            }
+            // `git grep -O CMD` opens the matching files with CMD; `git difftool -x CMD` runs CMD.
+            if sub == "grep", has("--open-files-in-pager") || flags.contains(where: { $0.hasPrefix("-O") }) {
+                return [Finding(operation: "git:grep_pager", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                                reason: "`git grep -O` runs a command of the caller's choosing on the matching files")]
+            }
+            if sub == "difftool", has("--extcmd") || flags.contains("-x") {
+                return [Finding(operation: "git:difftool_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                                reason: "`git difftool -x` runs a command of the caller's choosing")]
+            }
             return [finding("git:\(sub)", .read, "`git \(sub)` only reads")]
         case "push":
             let forceFlags = has("--force") || hasShort("f")
