@@ -19,20 +19,11 @@ public enum MySQLClientInput {
         var pieces: [MySQLClientInputPiece] = []
         var start = 0
         while start < bytes.count {
-            var lexer = SQLLexer(bytes: bytes, from: start, dialect: .mysql)
-            var backslash: Int?
-            while let token = try lexer.next() {
-                if token.kind == .symbol, token.text == "\\" {
-                    backslash = token.offset
-                    break
-                }
-            }
-            guard let found = backslash else {
-                appendSQL(bytes[start...], to: &pieces)
+            guard let commandStart = try SQLLexer.nextClientCommand(in: bytes, from: start, dialect: .mysql) else {
+                if let sql = SQLLexer.clientSQL(bytes[start...]) { pieces.append(.sql(sql)) }
                 break
             }
-            let commandStart = found
-            appendSQL(bytes[start..<commandStart], to: &pieces)
+            if let sql = SQLLexer.clientSQL(bytes[start..<commandStart]) { pieces.append(.sql(sql)) }
             guard commandStart + 1 < bytes.count else {
                 pieces.append(.clientCommand("", argument: ""))
                 break
@@ -52,10 +43,5 @@ public enum MySQLClientInput {
             start = index
         }
         return pieces
-    }
-
-    private static func appendSQL(_ bytes: ArraySlice<UInt8>, to pieces: inout [MySQLClientInputPiece]) {
-        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return }
-        pieces.append(.sql(String(decoding: bytes, as: UTF8.self)))
     }
 }

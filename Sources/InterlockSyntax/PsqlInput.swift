@@ -21,21 +21,11 @@ public enum PsqlInput {
         var pieces: [PsqlInputPiece] = []
         var start = 0
         while start < bytes.count {
-            // The next backslash outside strings, quoted identifiers and comments, by the SQL lexer.
-            var lexer = SQLLexer(bytes: bytes, from: start, dialect: .postgresql)
-            var backslash: Int?
-            while let token = try lexer.next() {
-                if token.kind == .symbol, token.text == "\\" {
-                    backslash = token.offset
-                    break
-                }
-            }
-            guard let found = backslash else {
-                appendSQL(bytes[start...], to: &pieces)
+            guard let metaStart = try SQLLexer.nextClientCommand(in: bytes, from: start, dialect: .postgresql) else {
+                if let sql = SQLLexer.clientSQL(bytes[start...]) { pieces.append(.sql(sql)) }
                 break
             }
-            let metaStart = found
-            appendSQL(bytes[start..<metaStart], to: &pieces)
+            if let sql = SQLLexer.clientSQL(bytes[start..<metaStart]) { pieces.append(.sql(sql)) }
             var index = metaStart + 1
             // `\\` alone separates what comes before on the line from what follows.
             if index < bytes.count, bytes[index] == UInt8(ascii: "\\") {
@@ -152,10 +142,5 @@ public enum PsqlInput {
         while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
         while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
         return String(decoding: slice, as: UTF8.self)
-    }
-
-    private static func appendSQL(_ bytes: ArraySlice<UInt8>, to pieces: inout [PsqlInputPiece]) {
-        guard bytes.contains(where: { !isSpace($0) }) else { return }
-        pieces.append(.sql(String(decoding: bytes, as: UTF8.self)))
     }
 }

@@ -57,6 +57,22 @@ public struct SQLLexer {
         self.dialect = dialect
     }
 
+    /// Where psql and the mysql client find their own commands: the offset of the next backslash
+    /// at or after `start` that stands outside strings, quoted identifiers and comments.
+    static func nextClientCommand(in bytes: [UInt8], from start: Int, dialect: SQLDialect) throws(SQLSyntaxError) -> Int? {
+        var lexer = SQLLexer(bytes: bytes, from: start, dialect: dialect)
+        while let token = try lexer.next() {
+            if token.kind == .symbol, token.text == "\\" { return token.offset }
+        }
+        return nil
+    }
+
+    /// The SQL between a client's commands, or nil when it is only blank.
+    static func clientSQL(_ bytes: ArraySlice<UInt8>) -> String? {
+        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Lexes `bytes` from `position` on; token offsets count from the start of `bytes`. The client
     /// input splitters resume here after a command: re-decoding the rest as a String would
     /// repair a split UTF-8 sequence and move every offset after it.
