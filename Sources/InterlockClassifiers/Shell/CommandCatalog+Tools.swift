@@ -350,17 +350,33 @@ extension ShellAnalysis {
         }
     }
 
+    /// A database client's input split into SQL and the client's own commands; nil, with an
+    /// `unknown` finding, when it cannot be read.
+    mutating func clientInput<Piece>(_ text: String, client: String, split: (String) throws(SQLSyntaxError) -> [Piece]) -> [Piece]? {
+        do {
+            return try split(text)
+        } catch {
+            unknown("shell:\(client)", "the input given to `\(client)` cannot be read (\(error.message)); its effect is unknown")
+            return nil
+        }
+    }
+
+    /// Where a client sends query output: after `|` into a command, which runs whatever the output
+    /// says if it is a shell; otherwise into a file, replacing it. `what` names the command.
+    mutating func classifyClientOutput(_ target: String, by what: String, operation op: String) {
+        if target.hasPrefix("|") {
+            unknown(op, "\(what) with `|` feeds query output to a command, which runs whatever that output says if it is a shell", opaque: true)
+            analyzeText(String(target.dropFirst()), origin: "the command \(what) writes to")
+        } else {
+            classifyWrite(to: .known(target), truncates: true, by: what, operation: op)
+        }
+    }
+
     /// Text psql reads as a script: its SQL goes to the SQL classifier, its meta-commands are
     /// classified here, and the shell commands in their backquotes are followed.
     mutating func runPsqlInput(_ text: String, client: String) {
         let op = "shell:\(client)"
-        let pieces: [PsqlInputPiece]
-        do {
-            pieces = try PsqlInput.pieces(text)
-        } catch {
-            unknown(op, "the input given to `\(client)` cannot be read (\(error.message)); its effect is unknown")
-            return
-        }
+        guard let pieces = clientInput(text, client: client, split: PsqlInput.pieces) else { return }
         for piece in pieces {
             switch piece {
             case .sql(let sql):
@@ -400,13 +416,10 @@ extension ShellAnalysis {
             let target = rest.hasPrefix("'") || rest.hasPrefix("\"") ? String(rest.dropFirst().dropLast()) : String(rest)
             if target.isEmpty || target == "stdout" || target == "stderr" || target == "off" {
                 add(op, .read, "`\(client) .\(name)` sends output to the terminal")
-            } else if target.hasPrefix("|") {
-                unknown(op, "`\(client) .\(name) |` feeds query output to a command, which runs whatever that output says if it is a shell", opaque: true)
-                analyzeText(String(target.dropFirst()), origin: "the command `\(client) .\(name) |` writes to")
             } else if target.hasPrefix("-") {
                 unknown(op, "`\(client) .\(name) \(target)` opens the output in another program", opaque: true)
             } else {
-                classifyWrite(to: .known(target), truncates: true, by: "`\(client) .\(name)`", operation: op)
+                classifyClientOutput(target, by: "`\(client) .\(name)`", operation: op)
             }
         case "excel", "edit", "read", "import", "restore", "load", "open", "archive", "ar", "filectrl", "testctrl", "dbconfig", "nonce", "imposter":
             unknown(op, "`\(client) .\(name)` runs a program, loads code or changes another file", opaque: name == "excel" || name == "edit" || name == "load")
@@ -423,13 +436,7 @@ extension ShellAnalysis {
     /// ...) classified here.
     mutating func runMySQLClientInput(_ text: String, client: String) {
         let op = "shell:\(client)"
-        let pieces: [MySQLClientInputPiece]
-        do {
-            pieces = try MySQLClientInput.pieces(text)
-        } catch {
-            unknown(op, "the input given to `\(client)` cannot be read (\(error.message)); its effect is unknown")
-            return
-        }
+        guard let pieces = clientInput(text, client: client, split: MySQLClientInput.pieces) else { return }
         for piece in pieces {
             switch piece {
             case .sql(let sql):
@@ -479,11 +486,9 @@ extension ShellAnalysis {
             // Output to a file or, after `|`, into a command.
             if arguments.isEmpty {
                 add(op, .read, name.hasPrefix("g") ? "psql `\\\(name)` runs the query it holds" : "psql `\\\(name)` without a target only prints")
-            } else if arguments.hasPrefix("|") {
-                unknown(op, "psql `\\\(name) |` feeds query output to a command, which runs whatever that output says if it is a shell", opaque: true)
-                analyzeText(String(arguments.dropFirst()), origin: "the command psql `\\\(name) |` writes to")
             } else {
-                classifyWrite(to: .known(arguments.hasPrefix("'") ? String(arguments.dropFirst().dropLast()) : arguments), truncates: true, by: "psql `\\\(name)`", operation: op)
+                let target = arguments.hasPrefix("'") ? String(arguments.dropFirst().dropLast()) : arguments
+                classifyClientOutput(target, by: "psql `\\\(name)`", operation: op)
             }
         case "gexec":
             unknown(op, "psql `\\gexec` runs each value the query returns as SQL: what runs is data, not this text", opaque: true)
