@@ -139,13 +139,18 @@ public enum AWSOperation {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(name.utf8.count)
         for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte + 32)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): bytes.append(byte)
-            default: break
-            }
+            if let key = lookupKeyByte(byte) { bytes.append(key) }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What an ASCII byte becomes in a lookup key: letters lower-cased, digits kept, the rest dropped.
+    static func lookupKeyByte(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
+        default: nil
+        }
     }
 
     static func unicodeLookupKey(_ name: String) -> String {
@@ -266,13 +271,6 @@ public enum AWSOperation {
     /// asks for a handful of parameters, and building the key of every parameter for each one
     /// cost more than the rest of the classification.
     static func haveSameLookupKey(_ a: String, _ b: String) -> Bool {
-        func keyByte(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
-            default: nil
-            }
-        }
         var left = a.utf8.makeIterator()
         var right = b.utf8.makeIterator()
         while true {
@@ -280,12 +278,12 @@ public enum AWSOperation {
             while let byte = left.next() {
                 // Unicode lower-casing can turn a non-ASCII letter into an ASCII one.
                 guard byte < 0x80 else { return lookupKey(a) == lookupKey(b) }
-                if let key = keyByte(byte) { l = key; break }
+                if let key = lookupKeyByte(byte) { l = key; break }
             }
             var r: UInt8?
             while let byte = right.next() {
                 guard byte < 0x80 else { return lookupKey(a) == lookupKey(b) }
-                if let key = keyByte(byte) { r = key; break }
+                if let key = lookupKeyByte(byte) { r = key; break }
             }
             guard l == r else {
                 // Non-ASCII text further on may lower-case to letters that realign the keys.
