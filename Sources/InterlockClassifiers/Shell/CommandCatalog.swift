@@ -42,6 +42,8 @@ extension ShellAnalysis {
         var catalogued: CataloguedCommand?
         /// Whether `classifyEmbeddedCommands` knows options of this command that run commands.
         var optionsMayHideCommands = false
+        /// Whether `classifySideEffectOptions` knows options that make this read-only command do more.
+        var sideEffectOptions = false
 
         init(name: String) {
             operation = "shell:" + name
@@ -57,6 +59,7 @@ extension ShellAnalysis {
         for name in readOnlyCommands { entries[name, default: CommandEntry(name: name)].readOnly = true }
         for (name, command) in cataloguedCommands { entries[name, default: CommandEntry(name: name)].catalogued = command }
         for name in commandsWithCommandOptions { entries[name, default: CommandEntry(name: name)].optionsMayHideCommands = true }
+        for name in commandsWithSideEffectOptions { entries[name, default: CommandEntry(name: name)].sideEffectOptions = true }
         return entries
     }()
 
@@ -194,7 +197,7 @@ extension ShellAnalysis {
             if name.hasPrefix("python3.") || name.hasPrefix("python2.") {
                 runInterpreter("python3", args, stdin: stdin)
             } else if let entry, entry.readOnly {
-                if !classifySideEffectOptions(name, args, stdin: stdin) { add(op, .read, entry.readReason) }
+                if !entry.sideEffectOptions || !classifySideEffectOptions(name, args, stdin: stdin) { add(op, .read, entry.readReason) }
             } else {
                 classifyCatalogued(name, args, stdin: stdin, entry?.catalogued)
             }
@@ -455,6 +458,13 @@ extension ShellAnalysis {
         }
     }
 
+    /// The read-only commands `classifySideEffectOptions` has cases for; the others skip it, since
+    /// it runs on the path every `ls` and `cat` takes.
+    static let commandsWithSideEffectOptions = [
+        "journalctl", "dmesg", "date", "ss", "shuf", "iconv", "tree", "info", "uniq", "xxd", "base64", "base32", "less", "more", "most",
+        "rg", "fd", "fdfind", "fzf", "dc", "compgen", "complete", "enable", "fc", "history", "nvidia-smi",
+    ]
+
     /// Options that make a command listed as only reading (and `zip`) write a file, run a command or
     /// change the system. Returns whether such an option was found (and classified).
     mutating func classifySideEffectOptions(_ name: String, _ args: [Argument], stdin: StandardInput) -> Bool {
@@ -491,7 +501,6 @@ extension ShellAnalysis {
             analyzeText(text, origin: "the command `\(name) \(option)` runs")
             return true
         }
-        let operands = args.filter { !($0.value?.hasPrefix("-") ?? false) }
         switch name {
         case "journalctl":
             if args.contains(where: { $0.value?.hasPrefix("--vacuum-") == true }) {
@@ -566,7 +575,7 @@ extension ShellAnalysis {
                 unknown(op, "the `dc` program runs shell commands (`!`)", opaque: true)
                 return true
             }
-            if operands.isEmpty {
+            if !args.contains(where: { !($0.value?.hasPrefix("-") ?? false) }) {
                 runProgramFromStandardInput(name, stdin: stdin) { analysis, text in
                     if text.containsASCII("!") {
                         analysis.unknown(op, "the `dc` program runs shell commands (`!`)", opaque: true)
