@@ -1,4 +1,5 @@
 import InterlockCore
+import InterlockSyntax
 
 /// Commands whose effect depends on their arguments: deletion, overwrite, permissions, services,
 /// containers, packages, databases, version control and infrastructure.
@@ -286,17 +287,7 @@ extension ShellAnalysis {
         case .curl:
             classifyCurl(args)
         case .wget:
-            let options = CommandOptions(args, valued: ["-O", "--output-document", "-o", "--output-file", "-P", "--directory-prefix", "--method",
-                                                        "--body-data", "--post-data", "--post-file", "--header", "-U", "--user-agent", "-t", "-T", "--tries", "--timeout"])
-            if let method = options.value("--method")?.uppercased(), method == "DELETE" {
-                add(op, .destructive, targets: options.operands, "sends an HTTP DELETE to \(Self.list(options.operands))")
-            } else if options.has("--spider") || options.value("-O", "--output-document") == "-" {
-                add(op, .read, "fetches to standard output")
-            } else if options.has("--post-data", "--post-file", "--body-data", "--method") {
-                add(op, .write, targets: options.operands, "sends data to \(Self.list(options.operands))")
-            } else {
-                add(op, .write, targets: options.value("-O", "--output-document").map { [.known($0)] } ?? [], "downloads files")
-            }
+            classifyWget(args)
         case .nc:
             unknown(op, "`\(name)` opens a raw connection; what it sends is not visible")
 
@@ -384,102 +375,201 @@ extension ShellAnalysis {
     // MARK: sed and awk
 
     mutating func classifySed(_ name: String, _ args: [Argument]) {
+        let op = "shell:\(name)"
         let options = CommandOptions(args, valued: ["-e", "--expression", "-f", "--file", "-l", "--line-length"])
-        var scripts = options.allValues("-e", "--expression")
         var files = options.operands
-        if scripts.isEmpty, options.value("-f", "--file") == nil, !files.isEmpty {
-            scripts = [files.removeFirst().text]
+        var sources = options.valueArguments("-e", "--expression", "-f", "--file")
+        if sources.isEmpty, !files.isEmpty { sources = [("-e", files.removeFirst())] }
+        var pieces: [String] = []
+        for (option, argument) in sources {
+            guard let piece = option == "-e" || option == "--expression" ? scriptText(argument, by: name) : programFile(argument, by: name) else { return }
+            pieces.append(piece)
         }
-        let inPlace = options.flags.contains { $0 == "-i" || $0.hasPrefix("--in-place") }
-        for script in scripts {
-            switch Self.sedScriptEffect(script) {
-            case .unknown:
-                unknown("shell:\(name)", "the `\(name)` script runs shell commands (`e`)", opaque: true)
-            case .write:
-                add("shell:\(name)", .write, "the `\(name)` script writes files (`w`)")
-            default: break
+        // sed joins its `-e` pieces and `-f` files with newlines and compiles the whole before reading input.
+        let effects: SedScriptEffects
+        do {
+            effects = try SedScript.effects(of: pieces.joined(separator: "\n"))
+        } catch {
+            unknown(op, "the `\(name)` script cannot be read here (\(error.message) at byte \(error.offset)), so what it does is unknown")
+            return
+        }
+        // `--sandbox` makes sed refuse scripts with `e`, `w` or `r` before it runs them.
+        if !options.has("--sandbox") {
+            if effects.runsCommands {
+                unknown(op, "the `\(name)` script runs shell commands (`e`)", opaque: true)
+            }
+            for file in effects.writtenFiles {
+                classifyWrite(to: .known(file), truncates: true, by: "the `\(name)` script's `w`", operation: op)
             }
         }
-        if inPlace {
-            add("shell:\(name)", .write, targets: files, "`\(name) -i` edits \(Self.list(files)) in place")
+        if options.flags.contains(where: { $0 == "-i" || $0.hasPrefix("--in-place") }) {
+            add(op, .write, targets: files, "`\(name) -i` edits \(Self.list(files)) in place")
         } else {
-            add("shell:\(name)", .read, "`\(name)` prints")
+            add(op, .read, "`\(name)` prints")
         }
     }
 
-    /// The effect of a sed script beyond printing: `e` runs commands, `w`/`W` and the `w` flag write files.
-    static func sedScriptEffect(_ script: String) -> Effect {
-        var effect = Effect.read
-        for rawCommand in script.split(whereSeparator: { $0 == ";" || $0 == "\n" }) {
-            var command = rawCommand.drop { $0 == " " || $0 == "\t" }
-            // Skip an address: line numbers, `$`, `/regex/`, ranges and `!`.
-            while let c = command.first, c.isNumber || c == "$" || c == "," || c == "!" || c == " " || c == "~" || c == "+" {
-                command = command.dropFirst()
-            }
-            if command.first == "/" {
-                command = command.dropFirst()
-                while let c = command.first, c != "/" { command = command.dropFirst(c == "\\" ? 2 : 1) }
-                command = command.dropFirst()
-                while let c = command.first, c == " " || c == "!" || c == "," { command = command.dropFirst() }
-            }
-            guard let letter = command.first else { continue }
-            switch letter {
-            case "e": return .unknown
-            case "w", "W": effect = max(effect, .write)
-            case "s":
-                // s<d>pattern<d>replacement<d>flags
-                let body = command.dropFirst()
-                guard let delimiter = body.first else { continue }
-                var count = 0
-                var index = body.startIndex
-                var flags = Substring()
-                while index < body.endIndex {
-                    let c = body[index]
-                    if c == "\\" {
-                        index = body.index(after: index)
-                        if index < body.endIndex { index = body.index(after: index) }
-                        continue
-                    }
-                    if c == delimiter {
-                        count += 1
-                        if count == 3 {
-                            flags = body[body.index(after: index)...]
-                            break
-                        }
-                    }
-                    index = body.index(after: index)
-                }
-                if flags.contains("e") { return .unknown }
-                if flags.contains("w") { effect = max(effect, .write) }
-            default: break
-            }
+    /// Program text given on the command line, or nil (after an unknown finding) when the shell computes it.
+    mutating func scriptText(_ argument: Argument, by tool: String) -> String? {
+        guard let text = argument.value else {
+            unknown("shell:\(tool)", "the `\(tool)` program `\(argument.display)` is computed at run time", opaque: true)
+            return nil
         }
-        return effect
+        return text
+    }
+
+    /// The text of a program file (`sed -f`, `awk -f`), or nil (after an unknown finding) when it cannot be read here.
+    mutating func programFile(_ argument: Argument, by tool: String) -> String? {
+        guard let path = argument.value, !argument.isPattern, path != "-", case let resolved = resolvePath(path), resolved.hasPrefix("/"),
+              let text = fileSystem.contents(of: resolved)
+        else {
+            unknown("shell:\(tool)", "`\(tool)` runs the program in `\(argument.display)`, whose contents cannot be read here", opaque: true)
+            return nil
+        }
+        return text
     }
 
     mutating func classifyAwk(_ name: String, _ args: [Argument]) {
-        let options = CommandOptions(args, valued: ["-F", "-v", "-f", "--file", "-i", "--include", "-l", "--load", "-o", "-e", "--source"])
-        if options.allValues("-i", "--include").contains("inplace") {
-            add("shell:\(name)", .write, targets: Array(options.operands.dropFirst()), "`\(name) -i inplace` edits files in place")
+        let op = "shell:\(name)"
+        let findingsBefore = findings.count
+        guard let invocation = awkInvocation(name, args) else { return }
+        let effects: AwkProgramEffects
+        do {
+            effects = try AwkProgram.effects(of: invocation.program)
+        } catch {
+            unknown(op, "the `\(name)` program cannot be read here (\(error.message) at byte \(error.offset)), so what it does is unknown")
             return
         }
-        if options.value("-f", "--file") != nil {
-            unknown("shell:\(name)", "`\(name) -f` runs a program file")
-            return
+        if effects.usesIndirection {
+            unknown(op, "the `\(name)` program loads code or calls functions by name (`@`)", opaque: true)
         }
-        guard let program = options.operands.first?.value ?? options.value("-e", "--source") else {
-            unknown("shell:\(name)", "the `\(name)` program is computed at run time", opaque: true)
-            return
+        // gawk's `--sandbox` refuses `system()`, pipes and output redirections when the program reaches them.
+        if !invocation.isSandboxed {
+            if effects.runsCommands {
+                unknown(op, "the `\(name)` program runs commands (`system()` or a pipe)", opaque: true)
+            }
+            for output in effects.outputFiles {
+                guard let path = output.path else {
+                    unknown(op, "the `\(name)` program writes to a file named at run time")
+                    continue
+                }
+                classifyWrite(to: .known(path), truncates: !output.appends, by: "the `\(name)` program's `\(output.appends ? ">>" : ">")`", operation: op)
+            }
         }
-        if program.containsASCII("system") || program.containsASCII("| getline") || program.containsASCII("|getline") || program.containsASCII("print |")
-            || program.containsASCII("print|") || program.containsASCII("printf |") || program.containsASCII("close(")
-        {
-            unknown("shell:\(name)", "the `\(name)` program runs commands", opaque: true)
-        } else if program.containsASCII("print >") || program.containsASCII("print>") || program.containsASCII("printf >") || program.containsASCII("printf>") {
-            add("shell:\(name)", .write, "the `\(name)` program writes files")
-        } else {
-            add("shell:\(name)", .read, "`\(name)` prints")
+        for (file, option) in invocation.reports {
+            classifyWrite(to: .known(file), truncates: true, by: "`\(name) \(option)`", operation: op)
         }
+        if invocation.editsInPlace {
+            let files = invocation.operands.filter { !($0.value?.contains("=") ?? false) }
+            add(op, .write, targets: files, "`\(name) -i inplace` edits \(Self.list(files)) in place")
+        } else if findings.count == findingsBefore {
+            add(op, .read, "`\(name)` prints")
+        }
+    }
+
+    struct AwkInvocation {
+        var program = ""
+        var operands: [Argument] = []
+        var editsInPlace = false
+        var isSandboxed = false
+        /// Files gawk writes about the program (`-o` pretty-print, `-p` profile, `-d` variables), with the option.
+        var reports: [(file: String, option: String)] = []
+    }
+
+    /// Short options that take a value: required for `f E e i l F v W`, attached only for `o p d D L`.
+    static let awkOptionsWithValues: Set<Character> = ["f", "E", "e", "i", "l", "F", "v", "W", "o", "p", "d", "D", "L"]
+    static let gawkLongOptions: [String: Character] = [
+        "--file": "f", "--exec": "E", "--source": "e", "--include": "i", "--load": "l", "--sandbox": "S", "--pretty-print": "o",
+        "--profile": "p", "--dump-variables": "d", "--debug": "D", "--field-separator": "F", "--assign": "v", "--lint": "L",
+    ]
+    /// `-W` settings (mawk's and gawk's spelling of long options) that change nothing outside the program.
+    static let harmlessAwkSettings: Set<String> = ["version", "usage", "help", "posix_space", "interactive", "posix", "traditional", "lint", "re-interval"]
+
+    /// awk's options, read as gawk reads them (`-o`, `-p`, `-d`, `-D`, `-L` take a value only when it
+    /// is attached), up to the program; nil (after an unknown finding) when the program cannot be known.
+    mutating func awkInvocation(_ name: String, _ args: [Argument]) -> AwkInvocation? {
+        let op = "shell:\(name)"
+        var invocation = AwkInvocation()
+        var pieces: [String] = []
+        var hasProgramOption = false
+        var remaining = args[...]
+        while let argument = remaining.first, let text = argument.value, text.hasPrefix("-"), text != "-" {
+            remaining.removeFirst()
+            if text == "--" { break }
+            // Each option as its short letter and the value attached to it (`-fFILE`, `--file=FILE`).
+            var options: [(letter: Character, attached: String?)] = []
+            if text.hasPrefix("--") {
+                let equals = text.firstIndex(of: "=")
+                guard let letter = Self.gawkLongOptions[String(text[..<(equals ?? text.endIndex)])] else { continue }
+                options.append((letter, equals.map { String(text[text.index(after: $0)...]) }))
+            } else {
+                var letters = text.dropFirst()
+                while let letter = letters.popFirst() {
+                    if Self.awkOptionsWithValues.contains(letter) {
+                        options.append((letter, letters.isEmpty ? nil : String(letters)))
+                        break
+                    }
+                    options.append((letter, nil))
+                }
+            }
+            for (letter, attached) in options {
+                switch letter {
+                case "f", "E", "e", "i", "l", "F", "v", "W":
+                    guard let value = attached.map(Argument.known) ?? remaining.popFirst() else {
+                        unknown(op, "`\(name) -\(letter)` is missing its value")
+                        return nil
+                    }
+                    switch letter {
+                    case "f", "E":
+                        hasProgramOption = true
+                        guard let text = programFile(value, by: name) else { return nil }
+                        pieces.append(text)
+                    case "e":
+                        hasProgramOption = true
+                        guard let text = scriptText(value, by: name) else { return nil }
+                        pieces.append(text)
+                    case "i" where value.value == "inplace":
+                        invocation.editsInPlace = true
+                    case "i":
+                        guard let text = programFile(value, by: name) else { return nil }
+                        pieces.append(text)
+                    case "l":
+                        unknown(op, "`\(name) -l` loads the compiled extension `\(value.display)`", opaque: true)
+                        return nil
+                    case "W":
+                        let setting = value.value?.split(separator: "=").first ?? ""
+                        if setting == "sandbox" {
+                            invocation.isSandboxed = true
+                        } else if !Self.harmlessAwkSettings.contains(String(setting)) {
+                            unknown(op, "`\(name) -W \(value.display)` is not an option this reader knows", opaque: true)
+                            return nil
+                        }
+                    default:
+                        break
+                    }
+                case "o", "p", "d":
+                    invocation.reports.append((attached ?? (letter == "d" ? "awkvars.out" : "awkprof.out"), "-\(letter)"))
+                case "D":
+                    unknown(op, "`\(name) -D` runs the gawk debugger, which takes commands as it goes")
+                    return nil
+                case "S":
+                    invocation.isSandboxed = true
+                default:
+                    break
+                }
+            }
+        }
+        if !hasProgramOption {
+            guard let program = remaining.popFirst() else {
+                // Without a program awk prints its usage and stops.
+                return invocation
+            }
+            guard let text = scriptText(program, by: name) else { return nil }
+            pieces.append(text)
+        }
+        invocation.program = pieces.joined(separator: "\n")
+        invocation.operands = Array(remaining)
+        return invocation
     }
 
     // MARK: tar
@@ -578,6 +668,53 @@ extension ShellAnalysis {
             } else {
                 add(op, .write, "changes firewall rules")
             }
+        }
+    }
+
+    // MARK: wget
+
+    /// wgetrc settings given with `-e` that change only how wget talks to servers, spelled the way
+    /// wget compares them: lower case, without `_` and `-`.
+    static let harmlessWgetSettings: Set<String> = ["robots", "checkcertificate", "useproxy", "httpproxy", "httpsproxy", "noproxy", "tries", "timeout", "wait", "useragent"]
+
+    mutating func classifyWget(_ args: [Argument]) {
+        let op = "shell:wget"
+        let options = CommandOptions(args, valued: ["-O", "--output-document", "-o", "--output-file", "-a", "--append-output", "-P", "--directory-prefix",
+                                                    "--method", "--body-data", "--body-file", "--post-data", "--post-file", "--header", "-U", "--user-agent",
+                                                    "-t", "-T", "--tries", "--timeout", "-e", "--execute", "-i", "--input-file", "-w", "--wait", "-l", "--level"])
+        let urls = options.operands
+        let sendsData = options.has("--post-data", "--post-file", "--body-data", "--body-file")
+        if let method = options.value("--method")?.uppercased(), method == "DELETE" {
+            add(op, .destructive, targets: urls, "sends an HTTP DELETE to \(Self.list(urls))")
+        } else if sendsData || options.value("--method").map({ !["GET", "HEAD", "OPTIONS"].contains($0.uppercased()) }) == true {
+            add(op, .write, targets: urls, "sends data to \(Self.list(urls))")
+        } else {
+            add(op, .read, targets: [], "fetches \(Self.list(urls))")
+        }
+        for setting in options.allValues("-e", "--execute") {
+            let name = String((setting.split(separator: "=").first ?? "").filter { !" \t_-".contains($0) }).lowercased()
+            if !Self.harmlessWgetSettings.contains(name) {
+                unknown(op, "`wget -e \(setting)` changes a wgetrc setting, which can decide what it writes or runs")
+            }
+        }
+        // Where the download goes: `-O FILE` replaces FILE; otherwise files take their remote names,
+        // and only timestamping and recursive retrieval (without `-nc`) replace earlier copies.
+        if options.has("--spider") {
+            // Checks that the pages exist; saves nothing.
+        } else if let document = options.value("-O", "--output-document") {
+            classifyWrite(to: .known(document), truncates: true, by: "`wget -O`", operation: op)
+        } else if options.has("-N", "--timestamping", "-r", "--recursive", "-m", "--mirror", "-p", "--page-requisites"),
+                  !options.has("--no-clobber"), !args.contains(where: { $0.value == "-nc" })
+        {
+            add(op, .write, targets: options.value("-P", "--directory-prefix").map { [.known($0)] } ?? [], "saves downloads under their remote names, replacing earlier copies")
+        } else {
+            add(op, .write, targets: options.value("-P", "--directory-prefix").map { [.known($0)] } ?? [], "saves downloads under their remote names, next to any existing files")
+        }
+        for log in options.allValues("-o", "--output-file") {
+            classifyWrite(to: .known(log), truncates: true, by: "`wget -o`", operation: op)
+        }
+        for log in options.allValues("-a", "--append-output") {
+            classifyWrite(to: .known(log), truncates: false, by: "`wget -a`", operation: op)
         }
     }
 

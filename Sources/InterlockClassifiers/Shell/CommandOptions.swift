@@ -5,6 +5,8 @@
 struct CommandOptions {
     private(set) var flags: [String] = []
     private(set) var values: [(name: String, value: String)] = []
+    /// Positions in `values` of the values taken from a separate argument the shell computes at run time.
+    private var computedValueIndices: [Int] = []
     var operands: [Argument] = []
 
     /// Splits `arguments`. Options named in `valued` take a value (`-o FILE`, `-oFILE`, `--out=FILE`,
@@ -38,7 +40,7 @@ struct CommandOptions {
                     flags.append(name)
                 } else {
                     flags.append(text)
-                    if takesValue(text), let next = iterator.popFirst() { values.append((text, next.text)) }
+                    if takesValue(text), let next = iterator.popFirst() { appendValue(text, next) }
                 }
                 continue
             }
@@ -52,11 +54,26 @@ struct CommandOptions {
                     if !rest.isEmpty {
                         values.append((name, String(rest)))
                     } else if let next = iterator.popFirst() {
-                        values.append((name, next.text))
+                        appendValue(name, next)
                     }
                     break
                 }
             }
+        }
+    }
+
+    private mutating func appendValue(_ name: String, _ argument: Argument) {
+        if argument.value == nil { computedValueIndices.append(values.count) }
+        values.append((name, argument.text))
+    }
+
+    /// The values of the named options in order, each with its option; a value computed at run time
+    /// has no `value`, only a display.
+    func valueArguments(_ names: String...) -> [(name: String, argument: Argument)] {
+        values.indices.compactMap { index in
+            let (name, value) = values[index]
+            guard names.contains(name) else { return nil }
+            return (name, computedValueIndices.contains(index) ? .runtime(value) : .known(value))
         }
     }
 
