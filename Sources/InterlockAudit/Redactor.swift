@@ -113,7 +113,6 @@ public enum Redactor {
             if ends("tokens") || ends("count") || ends("limit") || ends("id") || ends("type") || ends("url")
                 || ends("file") || ends("path") || ends("name") { return nil }
             return kind
-            return nil
         }
     }
 
