@@ -467,6 +467,16 @@ extension ShellAnalysis {
 
     /// Options that make a command listed as only reading (and `zip`) write a file, run a command or
     /// change the system. Returns whether such an option was found (and classified).
+    /// Whether a pager's start-up command (`+G`, `+100`, `+/error`) only moves or searches; `!`,
+    /// `|`, `s FILE`, `:e` and the rest act outside the pager.
+    static func onlyMovesThePager(_ text: some StringProtocol) -> Bool {
+        let command = text.drop { $0 == "+" }
+        if command.contains(where: { $0 == "\n" || $0 == "\r" }) { return false }
+        if command.first == "/" || command.first == "?" { return true }
+        let rest = command.drop { $0.isASCII && $0.isNumber }
+        return rest.isEmpty || ["g", "G", "F", "p", "%", "j", "k", "R"].contains(String(rest))
+    }
+
     mutating func classifySideEffectOptions(_ name: String, _ args: [Argument], stdin: StandardInput) -> Bool {
         let op = "shell:\(name)"
         /// The value of `-x VALUE`, `-xVALUE`, `--long VALUE` or `--long=VALUE`, for the spellings given.
@@ -543,6 +553,11 @@ extension ShellAnalysis {
             if let file = value("-o", "--output") { return writes(file, by: "-o") }
         case "less", "more", "most":
             if let file = value("-o", "--log-file", "-O", "--LOG-FILE") { return writes(file, by: "--log-file") }
+            // `+CMD` runs a pager command at start-up, where `!` and `|` reach a shell.
+            if let command = args.first(where: { $0.value.map { $0.hasPrefix("+") && !Self.onlyMovesThePager($0) } ?? false }) {
+                unknown(op, "`\(name) \(command.display)` runs a pager command at start-up, which can run shell commands", opaque: true)
+                return true
+            }
         case "rg":
             if let command = value("--pre") { return runs(command, by: "--pre") }
         case "fd", "fdfind":
