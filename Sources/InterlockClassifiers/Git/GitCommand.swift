@@ -12,6 +12,7 @@ public enum GitCommand {
         var injected: [Finding] = []
         // Global options: `-C dir`, `-c key=value`, `--git-dir=...`, `--no-pager`, `-P`.
         while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
+            defer { index += 1 }
             if text == "-c" || text == "--config-env" {
                 let setting = index + 1 < arguments.count ? arguments[index + 1] : nil
                 if let finding = configInjection(setting, display: index + 1 < displays.count ? displays[index + 1] : "?") { injected.append(finding) }
@@ -19,11 +20,10 @@ public enum GitCommand {
             if text.hasPrefix("--exec-path=") || text.hasPrefix("--git-dir=") {
                 injected.append(Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`\(text)` makes git run programs or hooks from another place"))
             }
-            if ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env", "--super-prefix"].contains(text) { index += 1 }
+            if globalOptionsWithValues.contains(text) { index += 1 }
             if text == "--version" || text == "--help" || text == "-h" {
                 return [finding("git", .read, "`git \(text)` only prints")]
             }
-            index += 1
         }
         guard index < arguments.count else { return injected + [finding("git", .read, "`git` without a subcommand prints usage")] }
         var out = injected + classifySubcommand(arguments, displays: displays, at: index)
@@ -34,6 +34,33 @@ public enum GitCommand {
                                reason: "`--upload-pack`, `--receive-pack`, `--exec` or an `ext::` remote runs a command of the caller's choosing"))
         }
         return out
+    }
+
+    static let globalOptionsWithValues: Set<String> = ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env", "--super-prefix"]
+
+    /// Files a git command replaces whole (`git archive -o FILE`, `git bundle create FILE`); whether
+    /// that destroys anything depends on the disk, which the shell classifier can see.
+    public static func replacedFiles(_ arguments: [String?]) -> [String] {
+        var index = 0
+        while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
+            index += globalOptionsWithValues.contains(text) ? 2 : 1
+        }
+        guard index < arguments.count, let sub = arguments[index] else { return [] }
+        let rest = arguments[(index + 1)...].map { $0 ?? "" }
+        switch sub {
+        case "archive":
+            for (position, word) in zip(rest.indices, rest) {
+                if word == "-o" || word == "--output", position + 1 < rest.endIndex { return [rest[position + 1]] }
+                if word.hasPrefix("--output=") { return [String(word.dropFirst("--output=".count))] }
+                if word.hasPrefix("-o"), word.count > 2 { return [String(word.dropFirst(2))] }
+            }
+        case "bundle":
+            let operands = rest.filter { !$0.hasPrefix("-") }
+            if operands.first == "create", operands.count > 1 { return [operands[1]] }
+        default:
+            break
+        }
+        return []
     }
 
     /// `-c key=value` settings that make git run a command.
@@ -84,6 +111,11 @@ public enum GitCommand {
             if sub == "grep", has("--open-files-in-pager") || flags.contains(where: { $0.hasPrefix("-O") }) {
                 return [Finding(operation: "git:grep_pager", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
                                 reason: "`git grep -O` runs a command of the caller's choosing on the matching files")]
+            }
+            // `--ext-diff` runs the diff program git's settings name, which the line does not show.
+            if has("--ext-diff") {
+                return [Finding(operation: "git:\(sub)_external_diff", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                                reason: "`git \(sub) --ext-diff` runs the external diff program configured for the repository")]
             }
             if sub == "difftool", has("--extcmd") || flags.contains("-x") {
                 return [Finding(operation: "git:difftool_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
@@ -226,6 +258,14 @@ public enum GitCommand {
         case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "clone", "mv", "apply", "am",
             "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "read-tree", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
             if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
+            // `git rebase -x CMD` / `--exec CMD` runs CMD after each commit it replays.
+            if sub == "rebase", has("--exec") || flags.contains(where: { flag in
+                guard flag.hasPrefix("-"), !flag.hasPrefix("--"), let x = flag.dropFirst().firstIndex(of: "x") else { return false }
+                return flag[flag.index(after: flag.startIndex)..<x].allSatisfy { "iqvnfmrk".contains($0) }
+            }) {
+                return [Finding(operation: "git:rebase_exec", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                                reason: "`git rebase -x` runs a shell command after each commit it replays")]
+            }
             if sub == "fetch", has("--prune") || hasShort("p") {
                 return [finding("git:fetch", .write, "`git fetch --prune` updates and removes stale remote-tracking branches")]
             }

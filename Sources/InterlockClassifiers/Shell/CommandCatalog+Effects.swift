@@ -166,7 +166,10 @@ extension ShellAnalysis {
             // `zip -TT CMD` runs CMD to test the archive; the archive is still written below.
             if name == "zip" { _ = classifySideEffectOptions(name, args, stdin: stdin) }
             let options = CommandOptions(args)
-            if ["gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd"].contains(name), options.has("-c", "--stdout", "-l", "--list", "-t", "--test") {
+            if ["gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd"].contains(name),
+                      options.has("-c", "--stdout", "-l", "--list", "-t", "--test") || options.operands.allSatisfy({ $0.value == "-" })
+            {
+                // Without files (or with `-`), a compressor filters standard input to standard output.
                 add(op, .read, "`\(name)` writes to standard output")
             } else if ["hostname", "timedatectl", "localectl", "hostnamectl", "sysctl"].contains(name), options.operands.isEmpty || args.first?.value == "status" || options.has("-a") && name == "sysctl" {
                 add(op, .read, "`\(name)` prints settings")
@@ -265,8 +268,12 @@ extension ShellAnalysis {
 
         // MARK: Version control
         case .gitCommand:
-            for finding in GitCommand.classify(args.map { $0.value }, displays: args.map(\.display)) {
+            let values = args.map { $0.value }
+            for finding in GitCommand.classify(values, displays: args.map(\.display)) {
                 findings.append(finding)
+            }
+            for file in GitCommand.replacedFiles(values) {
+                classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
             }
 
         // MARK: Infrastructure
