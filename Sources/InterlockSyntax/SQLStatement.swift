@@ -57,6 +57,10 @@ public struct SQLStatement: Sendable, Hashable {
         public static let bodyDestroys = Flags(rawValue: 1 << 11)
     }
 
+    /// Functions the statement calls that are neither known read-only built-ins nor known side
+    /// effects, in order (`schema.name` when qualified): user-defined functions, which may do anything.
+    public var unknownFunctions: [String] = []
+
 
     /// Functions whose call from a `SELECT` changes the server.
     public static let sideEffectFunctions: Set<String> = [
@@ -165,9 +169,9 @@ private struct StatementReader {
     }
 
     func make(_ kind: String, _ node: String?, targets: [String] = [], where whereClause: SQLStatement.WhereClause = .absent,
-              inner: [SQLStatement] = [], flags: SQLStatement.Flags = []) -> SQLStatement {
+              inner: [SQLStatement] = [], flags: SQLStatement.Flags = [], functionsFrom callsStart: Int? = nil) -> SQLStatement {
         SQLStatement(kind: kind, postgresNode: dialect == .postgresql ? node : nil, offset: offset, targets: targets,
-                     whereClause: whereClause, inner: inner, flags: flags)
+                     whereClause: whereClause, inner: inner, flags: flags, unknownFunctions: callsStart.map(unknownFunctionCalls(from:)) ?? [])
     }
 
     /// What a statement's first word makes it; other first words are not SQL Interlock reads.
@@ -200,7 +204,7 @@ private struct StatementReader {
         guard let first = word(at: 0) else {
             if isSymbol("(", at: 0) {
                 // `(SELECT ...) UNION (...)`
-                return make("select", "SelectStmt", flags: selectFlags(from: 0))
+                return make("select", "SelectStmt", flags: selectFlags(from: 0), functionsFrom: 0)
             }
             return make("unrecognized", nil)
         }
@@ -213,13 +217,13 @@ private struct StatementReader {
             let kind = first == "replace" ? "replace" : "insert"
             var flags: SQLStatement.Flags = []
             if first == "replace" || isWord("or", at: 1) && isWord("replace", at: 2) { flags.insert(.dropsPart) }
-            return make(kind, "InsertStmt", targets: targets, flags: flags.union(sideEffects(from: 1)))
+            return make(kind, "InsertStmt", targets: targets, flags: flags.union(sideEffects(from: 1)), functionsFrom: 1)
         case .update?: return readUpdate()
         case .delete?:
             var start = 1
             if isWord("from", at: 1) { start = 2 }
             let targets = nameList(from: start, skipping: ["only", "low_priority", "quick", "ignore"])
-            return make("delete", "DeleteStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1))
+            return make("delete", "DeleteStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1), functionsFrom: 1)
         case .merge?:
             var targets: [String] = []
             if isWord("into", at: 1), let (name, _) = qualifiedName(at: 2) { targets = [name] }
@@ -342,6 +346,64 @@ private struct StatementReader {
         return []
     }
 
+    /// Calls of functions that are neither known read-only built-ins nor known side effects, by name
+    /// (`schema.name` when qualified). A word before `(` is not a call when it is a keyword
+    /// (`IN (`), a type (`::numeric(10,2)`), a name being defined or aliased (`AS t(a, b)`,
+    /// `cte(a) AS (`), or the table of `INSERT INTO t (columns)`.
+    func unknownFunctionCalls(from start: Int) -> [String] {
+        var names: [String] = []
+        var i = max(start, 0)
+        while i + 1 < tokens.count {
+            defer { i += 1 }
+            let token = tokens[i]
+            guard token.kind == .word || token.kind == .quotedIdentifier, isSymbol("(", at: i + 1) else { continue }
+            if token.kind == .word, SQLStatement.wordsBeforeParenthesesThatAreNotCalls.contains(token.text) { continue }
+            var schema: String?
+            var nameStart = i
+            if i >= 2, isSymbol(".", at: i - 1), tokens[i - 2].kind == .word || tokens[i - 2].kind == .quotedIdentifier {
+                schema = tokens[i - 2].text
+                nameStart = i - 2
+            }
+            if nameStart > 0 {
+                let previous = tokens[nameStart - 1]
+                if previous.kind == .symbol, previous.text == "::" || previous.text == ")" { continue }
+                if previous.kind == .word, previous.text == "as" || previous.text == "into" || previous.text == "update" { continue }
+            }
+            // `WITH name(columns) AS (…)`: a common table expression's column list.
+            if nameStart > 0, tokens[nameStart - 1].text == "with" || tokens[nameStart - 1].text == "recursive" || isSymbol(",", at: nameStart - 1),
+               let afterAs = indexAfterAs(closing: i + 1),
+               isSymbol("(", at: afterAs) || isWord("materialized", at: afterAs) || isWord("not", at: afterAs)
+            {
+                continue
+            }
+            let name = token.text
+            let isBuiltinSchema = schema == nil || schema == "pg_catalog"
+            if isBuiltinSchema, token.kind == .word, SQLStatement.knownReadOnlyFunctions.contains(name) || SQLStatement.sideEffectFunctions.contains(name)
+                || name.hasPrefix("pragma_") || name.hasPrefix("pg_stat_get_")
+            {
+                continue
+            }
+            names.append(schema.map { "\($0).\(name)" } ?? name)
+        }
+        return names
+    }
+
+    /// When the parenthesis at `open` closes right before the word `AS`, the index after `AS`.
+    func indexAfterAs(closing open: Int) -> Int? {
+        var depth = 0
+        var i = open
+        while i < tokens.count {
+            if isSymbol("(", at: i) {
+                depth += 1
+            } else if isSymbol(")", at: i) {
+                depth -= 1
+                if depth == 0 { return isWord("as", at: i + 1) ? i + 2 : nil }
+            }
+            i += 1
+        }
+        return nil
+    }
+
     func selectFlags(from start: Int) -> SQLStatement.Flags {
         var flags = sideEffects(from: start)
         // `SELECT ... INTO new_table` (PostgreSQL, SQL Server) creates a table; MySQL's
@@ -365,7 +427,7 @@ private struct StatementReader {
         var targets: [String] = []
         if let from = topLevelWord("from", from: start) { targets = nameList(from: from + 1, skipping: ["only", "lateral"]) }
         if word(at: start) == "table", let (name, _) = qualifiedName(at: start + 1) { targets = [name] }
-        return make("select", "SelectStmt", targets: targets, flags: selectFlags(from: start))
+        return make("select", "SelectStmt", targets: targets, flags: selectFlags(from: start), functionsFrom: start)
     }
 
     /// `WITH [RECURSIVE] name [(cols)] AS [NOT] [MATERIALIZED] ( body ) [, ...] main-statement`.
@@ -424,7 +486,7 @@ private struct StatementReader {
         while let w = word(at: i), ["only", "low_priority", "ignore"].contains(w) { i += 1 }
         var targets: [String] = []
         if let (name, _) = qualifiedName(at: i) { targets = [name] }
-        return make("update", "UpdateStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1))
+        return make("update", "UpdateStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1), functionsFrom: 1)
     }
 
     /// How the statement's top-level `WHERE` restricts rows.

@@ -92,6 +92,11 @@ public struct SQLClassifier: ActionClassifier {
         func add(_ effect: Effect, _ categories: Set<Category> = [], _ reason: String, operation: String? = nil, radius: BlastRadius? = nil) {
             out.append(Finding(operation: operation ?? op, effect: effect, targets: targets, blastRadius: radius, categories: categories, reason: reason))
         }
+        if let function = statement.unknownFunctions.first {
+            let others = statement.unknownFunctions.count > 1 ? " (and \(statement.unknownFunctions.count - 1) more)" : ""
+            out.append(Finding(operation: "sql:unknown_function", effect: .unknown, targets: targets, targetsComplete: false, categories: [.opaqueExecution],
+                               reason: "the statement calls `\(function)`\(others), which is not a known built-in; a user-defined function may change data"))
+        }
         switch Self.group(of: kind) {
         case .select?:
             if statement.flags.contains(.sideEffectFunction) {
