@@ -352,6 +352,24 @@ private struct StatementReader {
     /// `cte(a) AS (`), or the table of `INSERT INTO t (columns)`.
     func unknownFunctionCalls(from start: Int) -> [String] {
         var names: [String] = []
+        // Where each parenthesis closes, found once: asking per call would be quadratic in nesting.
+        var closing: [Int: Int]?
+        func indexAfterAs(closing open: Int) -> Int? {
+            if closing == nil {
+                var table: [Int: Int] = [:]
+                var stack: [Int] = []
+                for index in tokens.indices where tokens[index].kind == .symbol {
+                    if tokens[index].text == "(" {
+                        stack.append(index)
+                    } else if tokens[index].text == ")", let opening = stack.popLast() {
+                        table[opening] = index
+                    }
+                }
+                closing = table
+            }
+            guard let close = closing?[open], isWord("as", at: close + 1) else { return nil }
+            return close + 2
+        }
         var i = max(start, 0)
         while i + 1 < tokens.count {
             defer { i += 1 }
@@ -386,22 +404,6 @@ private struct StatementReader {
             names.append(schema.map { "\($0).\(name)" } ?? name)
         }
         return names
-    }
-
-    /// When the parenthesis at `open` closes right before the word `AS`, the index after `AS`.
-    func indexAfterAs(closing open: Int) -> Int? {
-        var depth = 0
-        var i = open
-        while i < tokens.count {
-            if isSymbol("(", at: i) {
-                depth += 1
-            } else if isSymbol(")", at: i) {
-                depth -= 1
-                if depth == 0 { return isWord("as", at: i + 1) ? i + 2 : nil }
-            }
-            i += 1
-        }
-        return nil
     }
 
     func selectFlags(from start: Int) -> SQLStatement.Flags {
