@@ -30,6 +30,9 @@ public enum AWSOperation {
         if let special = specialCases[service]?[key] {
             return [finding(special.effect, special.categories, special.reason)]
         }
+        if let stopped = scalesToZero(service: service, key: key, parameters: parameters) {
+            return [finding(.destructive, [], stopped)]
+        }
         // Protection switched off by an argument.
         if let protection = protectionOff(service: service, key: key, parameters: parameters) {
             return [finding(.destructive, [.protectionOff], protection)]
@@ -257,7 +260,34 @@ public enum AWSOperation {
         "dynamodb": [
             "batchwriteitem": Special(effect: .destructive, categories: [.dataLoss], reason: "`BatchWriteItem` can put and delete items"),
         ],
+        // Operations that run commands on machines: what they do is in the commands, not the name.
+        "ssm": [
+            "sendcommand": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`SendCommand` runs a document on instances; `AWS-RunShellScript` runs any shell command"),
+            "startsession": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartSession` opens a shell on an instance"),
+            "startautomationexecution": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartAutomationExecution` runs an automation document's steps"),
+        ],
+        "ecs": [
+            "executecommand": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`ExecuteCommand` runs a command inside a running container"),
+        ],
+        "ec2-instance-connect": [
+            "sendsshpublickey": Special(effect: .destructive, categories: [.permissionChange], reason: "`SendSSHPublicKey` lets the key's holder log in to the instance"),
+        ],
     ]
+
+    /// Arguments that scale a service to nothing (`UpdateService` with `DesiredCount` 0): as
+    /// destructive as deleting it while it lasts, whatever the operation is called.
+    static func scalesToZero(service: String, key: String, parameters: JSONValue) -> String? {
+        func isZero(_ name: String) -> Bool { parameter(parameters, name)?.intValue == 0 }
+        switch (service, key) {
+        case ("ecs", "updateservice") where isZero("DesiredCount"):
+            return "`UpdateService` with `DesiredCount` 0 stops every task of the service"
+        case ("autoscaling", "updateautoscalinggroup") where isZero("DesiredCapacity") || isZero("MaxSize"),
+             ("autoscaling", "setdesiredcapacity") where isZero("DesiredCapacity"):
+            return "the Auto Scaling group is scaled to zero instances"
+        default:
+            return nil
+        }
+    }
 
     /// A top-level parameter by name, ignoring case: the CLI spells `DisableApiTermination` as
     /// `--disable-api-termination`, and its capitalisation of acronyms differs from the API's.
