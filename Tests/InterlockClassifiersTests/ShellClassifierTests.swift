@@ -26,6 +26,19 @@ import Testing
         #expect(ShellClassifier().classify(commandLine: "echo x > /srv/app/config.yaml").effect == .unknown)
     }
 
+    /// A PowerShell line read by POSIX rules keeps what those rules find destructive, but is never
+    /// read or write: `curl -Method Delete` is Invoke-WebRequest in Windows PowerShell.
+    @Test func powerShellIsNeverTakenAsReadOrWrite() {
+        func facts(_ command: String, shell: String?) -> Classification {
+            classifier.classify(Action(principal: Principal(agent: "t"), channel: .hook, input: .shell(ShellInput(command: command, shell: shell))))!
+        }
+        #expect(facts("curl -Method Delete https://api/x", shell: "bash").effect == .read)
+        #expect(facts("curl -Method Delete https://api/x", shell: "powershell").effect == .unknown)
+        #expect(facts("Get-ChildItem", shell: "powershell").effect == .unknown)
+        #expect(facts("touch x", shell: "pwsh").effect == .unknown)
+        #expect(facts("rm -rf /srv", shell: "powershell").effect == .destructive)
+    }
+
     @Test func unparseableIsUnknownNeverRead() {
         let facts = classifier.classify(commandLine: "ls 'unterminated")
         #expect(facts.effect == .unknown)

@@ -15,7 +15,16 @@ public struct ShellClassifier: ActionClassifier {
 
     public func classify(_ action: Action) -> Classification? {
         guard case .shell(let input) = action.input else { return nil }
-        return classify(commandLine: input.command, workingDirectory: action.workingDirectory)
+        var facts = classify(commandLine: input.command, workingDirectory: action.workingDirectory)
+        if let shell = input.shell?.lowercased(), shell == "powershell" || shell == "pwsh" {
+            // The line was read with POSIX shell rules, which find `rm -rf` in PowerShell too but
+            // not what PowerShell alone does: its aliases (`curl -Method Delete` is Invoke-WebRequest
+            // in Windows PowerShell, `sc` is Set-Content, `r` reruns history), script blocks,
+            // `&` calls. So a PowerShell line is never taken as read or write; destructive stays.
+            facts.add(Finding(operation: "shell:powershell", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                              reason: "PowerShell has rules of its own (aliases, script blocks, call operators) that Interlock does not parse, so the line is not taken as read or write"))
+        }
+        return facts
     }
 
     /// Facts about one command line run in `workingDirectory`.
