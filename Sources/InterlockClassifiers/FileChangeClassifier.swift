@@ -31,6 +31,9 @@ public struct FileChangeClassifier: ActionClassifier {
         if let secret = Self.secretReason(change.path) {
             facts.add(Finding(operation: "file:secret", effect: finding.effect, targets: [change.path], reason: secret))
         }
+        if change.kind != .delete, let planted = CodeThatRunsLater.finding(forWriteTo: change.path, operation: "file:runs_later") {
+            facts.add(planted)
+        }
         if let config = Self.productionConfigReason(change.path) {
             facts.add(Finding(operation: "file:production_config", effect: finding.effect, targets: [change.path], reason: config))
         }

@@ -117,6 +117,7 @@ extension ShellAnalysis {
         case .ln:
             let options = CommandOptions(args, valued: ["-t", "--target-directory", "-S", "--suffix"])
             let link = options.operands.count >= 2 ? options.operands.last! : (options.operands.first.map { Argument.known(Paths.basename($0.text)) } ?? .known("?"))
+            noteCodeThatRunsLater([link], operation: op, intoDirectory: pathKind(link) == .directory)
             if options.has("-f", "--force"), pathKind(link) != .missing {
                 add(op, .destructive, targets: [link], categories: [.dataLoss], "`ln -f` replaces `\(link.text)`")
             } else {
@@ -339,6 +340,7 @@ extension ShellAnalysis {
             }
             destination = sources.removeLast()
         }
+        noteCodeThatRunsLater([destination], operation: op, intoDirectory: intoDirectory || sources.count > 1 || pathKind(destination) == .directory)
         if options.has("-n", "--no-clobber") || options.value("--update") == "none" {
             add(op, .write, targets: [destination], "\(verb) \(Self.list(sources)) to `\(destination.text)` without replacing existing files")
             return
@@ -410,6 +412,7 @@ extension ShellAnalysis {
             }
         }
         if options.flags.contains(where: { $0 == "-i" || $0.hasPrefix("--in-place") }) {
+            noteCodeThatRunsLater(files, operation: op)
             add(op, .write, targets: files, "`\(name) -i` edits \(Self.list(files)) in place")
         } else {
             add(op, .read, "`\(name)` prints")
@@ -468,6 +471,7 @@ extension ShellAnalysis {
         }
         if invocation.editsInPlace {
             let files = invocation.operands.filter { !($0.value?.contains("=") ?? false) }
+            noteCodeThatRunsLater(files, operation: op)
             add(op, .write, targets: files, "`\(name) -i inplace` edits \(Self.list(files)) in place")
         } else if findings.count == findingsBefore {
             add(op, .read, "`\(name)` prints")

@@ -460,6 +460,7 @@ struct ShellAnalysis {
             return
         }
         if ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"].contains(path) || path.hasPrefix("/dev/fd/") { return }
+        noteCodeThatRunsLater([target], operation: operation)
         if Self.isBlockDevice(path) {
             add(operation, .destructive, targets: [target], categories: [.dataLoss], "\(what) writes raw bytes over the device `\(path)`")
             return
@@ -475,6 +476,18 @@ struct ShellAnalysis {
             add(operation, .write, targets: [target], "\(what) creates `\(path)`")
         case nil:
             add(operation, .unknown, targets: [target], "\(what) writes `\(path)`, which may already exist and would be replaced")
+        }
+    }
+
+    /// Notes writes onto files that something else runs later or that decide who may log in (git
+    /// hooks, shell startup files, cron tables, `authorized_keys`); `intoDirectory` when the files
+    /// land inside the target.
+    mutating func noteCodeThatRunsLater(_ targets: [Argument], operation: String, intoDirectory: Bool = false) {
+        for target in targets {
+            guard let value = target.value, !target.isPattern else { continue }
+            let resolved = resolvePath(value)
+            let path = (intoDirectory || value.hasSuffix("/")) && !resolved.hasSuffix("/") ? resolved + "/" : resolved
+            if let finding = CodeThatRunsLater.finding(forWriteTo: path, operation: operation) { findings.append(finding) }
         }
     }
 
