@@ -599,10 +599,12 @@ extension ShellAnalysis {
         if options.has("-x", "--extract", "--get") {
             if options.has("--overwrite", "-U", "--unlink-first", "--recursive-unlink", "--overwrite-dir") {
                 add("shell:\(name)", .destructive, targets: [directory], blastRadius: .unknown, categories: [.dataLoss], "`tar -x` with overwrite flags replaces existing files under `\(directory.text)`")
-            } else if options.has("-k", "--keep-old-files", "--skip-old-files", "--keep-newer-files") {
+            } else if options.has("-k", "--keep-old-files", "--skip-old-files", "--keep-newer-files") || pathKind(directory) == .missing {
                 add("shell:\(name)", .write, targets: [directory], "`tar -x` extracts without replacing existing files")
             } else {
-                add("shell:\(name)", .write, targets: [directory], "`tar -x` extracts into `\(directory.text)`")
+                // GNU tar and bsdtar replace a file of the same name unless told to keep it, as `cp` into a directory does.
+                add("shell:\(name)", .unknown, targets: [directory], blastRadius: .unknown,
+                    "`tar -x` replaces files of the same name under `\(directory.text)`; which exist depends on the archive")
             }
         } else if options.has("-c", "--create", "-r", "--append", "-u", "--update", "-A", "--concatenate", "--delete") {
             if let file = options.value("-f", "--file") {
