@@ -59,10 +59,30 @@ extension ShellAnalysis {
             if runOptions.operands.count >= 2 {
                 elsewhere { $0.run(Array(runOptions.operands.dropFirst()), stdin: .inherited) }
             }
-        case "ps", "images", "logs", "inspect", "version", "info", "stats", "top", "port", "diff", "history", "events", "search", "login", "logout":
+        case "ps", "images", "logs", "inspect", "version", "info", "stats", "top", "port", "diff", "history", "events", "search":
             add("shell:\(name)", .read, "`\(name) \(sub)` only reads")
+        case "cp":
+            // `cp CONTAINER:SRC DEST` writes DEST on this machine; `cp SRC CONTAINER:DEST` writes in the container.
+            let paths = CommandOptions(rest).operands
+            if paths.count == 2, let destination = paths[1].value, !destination.contains(":") {
+                classifyWrite(to: paths[1], truncates: true, by: "`\(name) cp`", operation: op)
+            } else {
+                add(op, .write, targets: paths.suffix(1), "`\(name) cp` copies files into a container")
+            }
+        case "save", "export":
+            if let file = CommandOptions(rest, valued: ["-o", "--output"]).value("-o", "--output") {
+                classifyWrite(to: .known(file), truncates: true, by: "`\(name) \(sub) -o`", operation: op)
+            } else {
+                add(op, .read, "`\(name) \(sub)` writes the archive to standard output")
+            }
+        case "attach":
+            unknown(op, "`\(name) attach` connects to a container's input, where whatever is typed or piped runs", opaque: true)
+        case "build", "push", "pull", "tag", "start", "restart", "pause", "unpause", "update", "rename", "commit", "load", "import", "wait",
+             "login", "logout", "checkpoint", "trust", "scout", "init", "generate", "healthcheck", "mount", "umount":
+            add(op, .write, "`\(name) \(sub)` changes images, containers or stored credentials")
         default:
-            add(op, .write, "`\(name) \(sub)` changes container state")
+            // Anything else is a CLI plugin or a command this catalog does not know.
+            unknown(op, "`\(name) \(sub)` is not a \(name) command this catalog knows (a plugin, perhaps); its effect is unknown")
         }
     }
 
