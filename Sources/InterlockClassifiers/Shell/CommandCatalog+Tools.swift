@@ -169,6 +169,20 @@ extension ShellAnalysis {
             }
             return
         }
+        // Verbs that only read by themselves and change things with a second word:
+        // `conda env remove`, `npm config set`, `npm audit fix`, `npm version patch`.
+        let second = texts.dropFirst().first { !$0.hasPrefix("-") }
+        if ["env", "config", "audit", "version", "cache"].contains(verb), second != nil || options.has("--add", "--append", "--prepend", "--remove", "--remove-key", "--set", "--fix") {
+            let action = second ?? ""
+            if verb == "env", ["remove", "rm", "delete"].contains(action) {
+                add(op + ":env:remove", .destructive, targets: Array(packages.dropFirst()), "`\(name) env \(action)` deletes an environment and what is installed in it")
+                return
+            }
+            if !["list", "ls", "get", "show", "info", "export", "dir", "verify", "path"].contains(action) {
+                add(op + ":\(verb)", .write, targets: Array(packages.dropFirst()), "`\(name) \(verb) \(action)` changes \(verb == "version" ? "the project's version (npm also commits and tags it)" : verb == "audit" ? "installed packages" : verb == "cache" ? "the package cache" : "settings or environments")")
+                return
+            }
+        }
         if Self.packageRemoveVerbs.contains(verb) {
             add(op + ":remove", .destructive, targets: packages, "`\(name) \(verb)` removes packages \(Self.list(packages))")
         } else if Self.packageReadVerbs.contains(verb) || verb.isEmpty && (options.has("--version", "-v", "-V", "--help", "-h")) {
