@@ -183,6 +183,23 @@ extension ShellAnalysis {
                 return
             }
         }
+        // Installing the project itself runs the project's own code: npm's lifecycle scripts, the
+        // setup code of a local Python project.
+        if ["npm", "pnpm", "yarn"].contains(name), ["install", "i", "ci", ""].contains(verb) {
+            // Options may follow the verb: `npm ci --prefix dir`.
+            let verbOptions = CommandOptions(packages, valued: ["--prefix", "-C", "--cwd", "--registry", "-w", "--workspace", "--filter", "-F", "--omit", "--include", "--install-strategy"])
+            if verbOptions.operands.isEmpty, !options.has("--ignore-scripts"), !verbOptions.has("--ignore-scripts") {
+                classifyLifecycleScripts(name, in: verbOptions.value("--prefix", "-C", "--cwd") ?? options.value("--prefix", "-C", "--cwd") ?? ".")
+            }
+        }
+        if ["pip", "pip3", "uv"].contains(name), verb == "install" {
+            let local = options.allValues("-e", "--editable") + packages.compactMap(\.value).filter { path in
+                (path.hasPrefix(".") || path.hasPrefix("/") || path.hasPrefix("file:")) && !path.hasSuffix(".whl")
+            }
+            if let project = local.first {
+                unknown(op + ":install", "`\(name) install \(project)` builds a local project, running its setup code", opaque: true)
+            }
+        }
         if Self.packageRemoveVerbs.contains(verb) {
             add(op + ":remove", .destructive, targets: packages, "`\(name) \(verb)` removes packages \(Self.list(packages))")
         } else if Self.packageReadVerbs.contains(verb) || verb.isEmpty && (options.has("--version", "-v", "-V", "--help", "-h")) {
@@ -195,6 +212,36 @@ extension ShellAnalysis {
             unknown(op, "`\(name) \(verb)` is not catalogued")
         }
     }
+
+    /// The scripts `npm install` (and pnpm, yarn) runs from the project's own `package.json`:
+    /// classified as the command lines they are; unknown when the manifest cannot be read.
+    mutating func classifyLifecycleScripts(_ name: String, in directory: String) {
+        let op = "shell:\(name)"
+        let path = resolvePath(directory == "." ? "package.json" : directory + "/package.json")
+        guard path.hasPrefix("/"), fileSystem.kind(of: path) != .missing else {
+            if !path.hasPrefix("/") { unknown(op, "`\(name) install` runs the scripts of a `package.json` whose place is not known here", opaque: true) }
+            return
+        }
+        guard let text = fileSystem.contents(of: path) else {
+            unknown(op, "`\(name) install` runs the install scripts of `\(path)`, which cannot be read here", opaque: true)
+            return
+        }
+        // npm refuses a manifest that is not a JSON object, and runs nothing.
+        guard let manifest = (try? JSONValue.parse(text))?.objectValue else { return }
+        let table = manifest["scripts"]?.objectValue ?? [:]
+        for hook in Self.installLifecycleScripts {
+            guard let script = table[hook] else { continue }
+            guard let command = script.stringValue else {
+                unknown(op, "the `\(hook)` script of `\(path)` is not a command line", opaque: true)
+                continue
+            }
+            nestedTextBudget += command.utf8.count + Self.nestedTextAllowance(for: command)
+            analyzeText(command, origin: "the `\(hook)` script of `\(path)`")
+        }
+    }
+
+    /// What npm runs of the project's own scripts when it installs the project.
+    static let installLifecycleScripts = ["preinstall", "install", "postinstall", "preprepare", "prepare", "postprepare"]
 
     // MARK: Database clients
 
