@@ -38,15 +38,50 @@ public enum GitCommand {
 
     static let globalOptionsWithValues: Set<String> = ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env", "--super-prefix"]
 
+    /// The subcommand, the words after it, and the directory `-C` moves to (the last one given).
+    public static func invocation(_ arguments: [String?]) -> (subcommand: String, rest: [String], directory: String?)? {
+        var index = 0
+        var directory: String?
+        while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
+            if text == "-C", index + 1 < arguments.count { directory = arguments[index + 1] ?? directory }
+            index += globalOptionsWithValues.contains(text) ? 2 : 1
+        }
+        guard index < arguments.count, let sub = arguments[index] else { return nil }
+        return (sub, arguments[(index + 1)...].map { $0 ?? "" }, directory)
+    }
+
+    /// The hooks git runs for a subcommand, by file name in the hooks directory: `git commit` runs
+    /// `pre-commit` and `commit-msg` (unless `--no-verify`), `git push` runs `pre-push`, and so on.
+    public static func hooks(runBy sub: String, arguments rest: [String]) -> [String] {
+        // `-n` means `--no-verify` only to `git commit` (to `git merge` it is `--no-stat`).
+        let verify = !rest.contains("--no-verify") && !(sub == "commit" && rest.contains("-n"))
+        switch sub {
+        case "commit":
+            return (verify ? ["pre-commit", "commit-msg"] : []) + ["prepare-commit-msg", "post-commit", "reference-transaction"]
+                + (rest.contains("--amend") ? ["post-rewrite"] : [])
+        case "merge", "pull":
+            return (verify ? ["pre-merge-commit", "commit-msg"] : []) + ["prepare-commit-msg", "post-merge", "reference-transaction"]
+        case "push":
+            return (rest.contains("--no-verify") ? [] : ["pre-push"]) + ["reference-transaction"]
+        case "checkout", "switch":
+            return ["post-checkout", "reference-transaction"]
+        case "rebase":
+            return ["pre-rebase", "post-rewrite", "post-checkout", "reference-transaction"]
+        case "am":
+            return (rest.contains("--no-verify") ? [] : ["applypatch-msg", "pre-applypatch"]) + ["post-applypatch", "reference-transaction"]
+        case "cherry-pick", "revert", "reset", "branch", "tag", "fetch", "update-ref", "stash":
+            return ["reference-transaction"]
+        case "gc":
+            return ["pre-auto-gc"]
+        default:
+            return []
+        }
+    }
+
     /// Files a git command replaces whole (`git archive -o FILE`, `git bundle create FILE`); whether
     /// that destroys anything depends on the disk, which the shell classifier can see.
     public static func replacedFiles(_ arguments: [String?]) -> [String] {
-        var index = 0
-        while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
-            index += globalOptionsWithValues.contains(text) ? 2 : 1
-        }
-        guard index < arguments.count, let sub = arguments[index] else { return [] }
-        let rest = arguments[(index + 1)...].map { $0 ?? "" }
+        guard let (sub, rest, _) = invocation(arguments) else { return [] }
         switch sub {
         case "archive":
             for (position, word) in zip(rest.indices, rest) {

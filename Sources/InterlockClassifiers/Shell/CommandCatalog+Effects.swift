@@ -276,6 +276,7 @@ extension ShellAnalysis {
             for file in GitCommand.replacedFiles(values) {
                 classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
             }
+            classifyGitHooks(values)
 
         // MARK: Infrastructure
         case .aws:
@@ -681,6 +682,53 @@ extension ShellAnalysis {
             } else {
                 add(op, .write, "changes firewall rules")
             }
+        }
+    }
+
+    // MARK: git hooks
+
+    /// The hooks git will run for this command, classified from their contents: `git commit` runs
+    /// `.git/hooks/pre-commit` without naming it. Only when the view can see the repository; a
+    /// `core.hooksPath` setting sends git elsewhere, which is unknown.
+    mutating func classifyGitHooks(_ arguments: [String?]) {
+        guard let (sub, rest, directory) = GitCommand.invocation(arguments) else { return }
+        let hooks = GitCommand.hooks(runBy: sub, arguments: rest)
+        guard !hooks.isEmpty else { return }
+        var current = resolvePath(directory ?? ".")
+        guard current.hasPrefix("/") else { return }
+        // The repository is the nearest directory upwards that holds `.git`.
+        var gitDirectory: String?
+        for _ in 0..<64 {
+            let candidate = Paths.join(current, ".git")
+            switch fileSystem.kind(of: candidate) {
+            case .directory?:
+                gitDirectory = candidate
+            case .file?:
+                // A worktree or submodule: `.git` is a file that says `gitdir: PATH`.
+                guard let text = fileSystem.contents(of: candidate), text.hasPrefix("gitdir:") else {
+                    unknown("git:hooks", "`\(candidate)` points at a repository this view cannot read, whose hooks may run", opaque: true)
+                    return
+                }
+                let target = text.dropFirst("gitdir:".count).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).first ?? ""
+                gitDirectory = Paths.join(current, String(target))
+            case .missing?:
+                if current == "/" { return }
+                current = Paths.dirname(current)
+                continue
+            case nil:
+                return
+            }
+            break
+        }
+        guard let gitDirectory else { return }
+        if let config = fileSystem.contents(of: gitDirectory + "/config"), config.lowercased().contains("hookspath") {
+            unknown("git:hooks", "the repository's configuration sets `core.hooksPath`, so git runs hooks from another place", opaque: true)
+            return
+        }
+        for hook in hooks {
+            let path = gitDirectory + "/hooks/" + hook
+            guard fileSystem.kind(of: path) == .file else { continue }
+            analyzeScriptFile(.known(path), runner: "`git \(sub)` (its `\(hook)` hook)")
         }
     }
 

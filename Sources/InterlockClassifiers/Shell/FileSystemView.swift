@@ -73,6 +73,12 @@ enum Paths {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// The directory holding an absolute path: `/a/b` → `/a`, `/a` → `/`.
+    static func dirname(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
     static func basename(_ path: String) -> String {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
