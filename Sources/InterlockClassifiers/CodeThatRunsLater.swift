@@ -11,44 +11,84 @@ enum CodeThatRunsLater {
         ".inputrc", ".envrc",
     ]
 
-    /// The finding for a write to `path`, or nil for an ordinary file.
-    static func finding(forWriteTo path: String, operation: String) -> Finding? {
-        let components = path.split(separator: "/")
-        guard let name = components.last else { return nil }
-        func under(_ directories: String...) -> Bool {
-            directories.contains { directory in
-                path.hasPrefix(directory + "/") || path.contains("/" + directory + "/")
-            }
+    /// Whether `path` can be one of the files below: it has a component starting with `.`, lies
+    /// under `/etc`, `/var`, `/lib` or `/usr`, or ends in `authorized_keys`. One pass over the bytes.
+    static func mayBeSpecial(_ path: String) -> Bool {
+        var utf8 = path.utf8.makeIterator()
+        var previous: UInt8 = UInt8(ascii: "/")
+        while let byte = utf8.next() {
+            if byte == UInt8(ascii: "."), previous == UInt8(ascii: "/") { return true }
+            previous = byte
         }
+        return path.hasPrefix("/etc/") || path.hasPrefix("/var/") || path.hasPrefix("/lib/") || path.hasPrefix("/usr/")
+            || path.hasSuffix("authorized_keys") || path.hasSuffix("authorized_keys2")
+    }
+
+    /// The finding for a write to `path`, or nil for an ordinary file. Every redirection asks, so
+    /// the path's components are walked once, and most paths are answered by their first bytes.
+    static func finding(forWriteTo path: String, operation: String) -> Finding? {
+        guard mayBeSpecial(path) else { return nil }
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard let name = components.last else { return nil }
         func runsLater(_ reason: String) -> Finding {
             Finding(operation: operation, effect: .unknown, targets: [path], targetsComplete: false, categories: [.opaqueExecution], reason: reason)
         }
         func grantsAccess(_ reason: String) -> Finding {
             Finding(operation: operation, effect: .destructive, targets: [path], categories: [.permissionChange], reason: reason)
         }
-        if under(".git/hooks", ".husky", ".githooks") {
-            return runsLater("`\(path)` is a git hook: git runs it on commit, merge, checkout or push, unseen")
+        // Directories, anywhere in the path, whose files git runs or whose contents configure git.
+        // A trailing `/` names a directory the files land in (`cp hook .git/hooks/`).
+        let intoDirectory = path.utf8.last == UInt8(ascii: "/")
+        for (index, component) in components.dropLast().enumerated() where component.utf8.first == UInt8(ascii: ".") {
+            let next = components[index + 1]
+            if component == ".git" && next == "hooks" && (index + 2 < components.count || intoDirectory) || component == ".husky" || component == ".githooks" {
+                return runsLater("`\(path)` is a git hook: git runs it on commit, merge, checkout or push, unseen")
+            }
+            if component == ".git" && next == "config" && index + 2 == components.count {
+                return runsLater("`\(path)` is git configuration, which can make git run commands (`core.hooksPath`, `core.fsmonitor`, aliases)")
+            }
+            if component == ".config" && next == "systemd" {
+                return runsLater("`\(path)` defines a service the system runs")
+            }
         }
-        if path.hasSuffix(".git/config") || path == ".git/config" || name == ".gitconfig" {
-            return runsLater("`\(path)` is git configuration, which can make git run commands (`core.hooksPath`, `core.fsmonitor`, aliases)")
-        }
-        if shellStartupFiles.contains(String(name)) || ["/etc/profile", "/etc/bash.bashrc", "/etc/zshrc", "/etc/environment"].contains(path)
-            || under("/etc/profile.d")
-        {
-            return runsLater("`\(path)` runs in every new shell")
-        }
-        if path == "/etc/crontab" || under("/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly", "/var/spool/cron") {
-            return runsLater("`\(path)` is a cron table or job: cron runs it later")
-        }
-        if under("/etc/systemd", "/lib/systemd", "/usr/lib/systemd", ".config/systemd", "/etc/init.d", "/etc/rc.d") || path == "/etc/rc.local" {
-            return runsLater("`\(path)` defines a service the system runs")
+        if name.utf8.first == UInt8(ascii: ".") {
+            if name == ".gitconfig" {
+                return runsLater("`\(path)` is git configuration, which can make git run commands (`core.hooksPath`, `core.fsmonitor`, aliases)")
+            }
+            if shellStartupFiles.contains(String(name)) { return runsLater("`\(path)` runs in every new shell") }
         }
         if name == "authorized_keys" || name == "authorized_keys2" {
             return grantsAccess("`\(path)` decides which keys may log in")
         }
-        if path == "/etc/sudoers" || under("/etc/sudoers.d") || path == "/etc/passwd" || path == "/etc/shadow" || path == "/etc/group" {
-            return grantsAccess("`\(path)` decides who may log in or act as root")
+        if intoDirectory, name == ".husky" || name == ".githooks" {
+            return runsLater("`\(path)` holds git hooks: git runs them on commit, merge, checkout or push, unseen")
         }
-        return nil
+        // System directories, named from the root.
+        guard path.utf8.first == UInt8(ascii: "/"), components.count >= 2 else { return nil }
+        let top = components[0], second = components[1]
+        switch top {
+        case "etc":
+            if components.count == 2 && !intoDirectory {
+                switch second {
+                case "profile", "bash.bashrc", "zshrc", "environment", "rc.local": return runsLater("`\(path)` runs in every new shell or at boot")
+                case "crontab": return runsLater("`\(path)` is the cron table: cron runs it later")
+                case "sudoers", "passwd", "shadow", "group", "gshadow": return grantsAccess("`\(path)` decides who may log in or act as root")
+                default: return nil
+                }
+            }
+            switch second {
+            case "profile.d": return runsLater("`\(path)` runs in every new shell")
+            case "cron.d", "cron.hourly", "cron.daily", "cron.weekly", "cron.monthly": return runsLater("`\(path)` is a cron job: cron runs it later")
+            case "systemd", "init.d", "rc.d": return runsLater("`\(path)` defines a service the system runs")
+            case "sudoers.d": return grantsAccess("`\(path)` decides who may act as root")
+            default: return nil
+            }
+        case "var" where second == "spool" && components.count > 3 && components[2] == "cron":
+            return runsLater("`\(path)` is a cron table: cron runs it later")
+        case "lib" where second == "systemd", "usr" where second == "lib" && components.count > 3 && components[2] == "systemd":
+            return runsLater("`\(path)` defines a service the system runs")
+        default:
+            return nil
+        }
     }
 }

@@ -694,12 +694,12 @@ extension ShellAnalysis {
         guard let (sub, rest, directory) = GitCommand.invocation(arguments) else { return }
         let hooks = GitCommand.hooks(runBy: sub, arguments: rest)
         guard !hooks.isEmpty else { return }
-        var current = resolvePath(directory ?? ".")
-        guard current.hasPrefix("/") else { return }
+        guard var current = directory.map(resolvePath) ?? workingDirectory.map(Paths.normalize), current.hasPrefix("/") else { return }
         // The repository is the nearest directory upwards that holds `.git`.
         var gitDirectory: String?
         for _ in 0..<64 {
-            let candidate = Paths.join(current, ".git")
+            // `current` is normal already: joining by hand spares `Paths.join` its normalising.
+            let candidate = current == "/" ? "/.git" : current + "/.git"
             switch fileSystem.kind(of: candidate) {
             case .directory?:
                 gitDirectory = candidate
