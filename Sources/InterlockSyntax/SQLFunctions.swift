@@ -70,6 +70,18 @@ extension SQLStatement {
         "inet_server_addr", "txid_current", "pg_current_xact_id", "pg_sleep", "sleep",
     ]
 
+    enum WordBeforeParenthesis { case notACall, readOnly, sideEffect }
+
+    /// What each word that is not user-defined means before `(`, in one table: a query's scan
+    /// asks once per call.
+    static let wordsBeforeParentheses: [String: WordBeforeParenthesis] = {
+        var table: [String: WordBeforeParenthesis] = [:]
+        for word in knownReadOnlyFunctions { table[word] = .readOnly }
+        for word in wordsBeforeParenthesesThatAreNotCalls { table[word] = .notACall }
+        for word in sideEffectFunctions { table[word] = .sideEffect }
+        return table
+    }()
+
     /// Words that stand before `(` without naming a function: `IN (…)`, `OVER (…)`, `AS (…)`.
     static let wordsBeforeParenthesesThatAreNotCalls: Set<String> = [
         "in", "exists", "any", "all", "some", "values", "row", "array", "over", "filter", "within", "group", "as", "using", "on",

@@ -170,8 +170,15 @@ private struct StatementReader {
 
     func make(_ kind: String, _ node: String?, targets: [String] = [], where whereClause: SQLStatement.WhereClause = .absent,
               inner: [SQLStatement] = [], flags: SQLStatement.Flags = [], functionsFrom callsStart: Int? = nil) -> SQLStatement {
-        SQLStatement(kind: kind, postgresNode: dialect == .postgresql ? node : nil, offset: offset, targets: targets,
-                     whereClause: whereClause, inner: inner, flags: flags, unknownFunctions: callsStart.map(unknownFunctionCalls(from:)) ?? [])
+        var flags = flags
+        var unknownFunctions: [String] = []
+        if let callsStart {
+            let calls = functionCalls(from: callsStart)
+            if calls.haveSideEffects { flags.insert(.sideEffectFunction) }
+            unknownFunctions = calls.unknown
+        }
+        return SQLStatement(kind: kind, postgresNode: dialect == .postgresql ? node : nil, offset: offset, targets: targets,
+                            whereClause: whereClause, inner: inner, flags: flags, unknownFunctions: unknownFunctions)
     }
 
     /// What a statement's first word makes it; other first words are not SQL Interlock reads.
@@ -217,13 +224,13 @@ private struct StatementReader {
             let kind = first == "replace" ? "replace" : "insert"
             var flags: SQLStatement.Flags = []
             if first == "replace" || isWord("or", at: 1) && isWord("replace", at: 2) { flags.insert(.dropsPart) }
-            return make(kind, "InsertStmt", targets: targets, flags: flags.union(sideEffects(from: 1)), functionsFrom: 1)
+            return make(kind, "InsertStmt", targets: targets, flags: flags, functionsFrom: 1)
         case .update?: return readUpdate()
         case .delete?:
             var start = 1
             if isWord("from", at: 1) { start = 2 }
             let targets = nameList(from: start, skipping: ["only", "low_priority", "quick", "ignore"])
-            return make("delete", "DeleteStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1), functionsFrom: 1)
+            return make("delete", "DeleteStmt", targets: targets, where: whereClause(), functionsFrom: 1)
         case .merge?:
             var targets: [String] = []
             if isWord("into", at: 1), let (name, _) = qualifiedName(at: 2) { targets = [name] }
@@ -335,79 +342,73 @@ private struct StatementReader {
         return false
     }
 
-    func sideEffects(from start: Int) -> SQLStatement.Flags {
-        var i = start
-        while i + 1 < tokens.count {
-            if tokens[i].kind == .word, isSymbol("(", at: i + 1), SQLStatement.sideEffectFunctions.contains(tokens[i].text) {
-                return [.sideEffectFunction]
-            }
-            i += 1
-        }
-        return []
-    }
-
-    /// Calls of functions that are neither known read-only built-ins nor known side effects, by name
-    /// (`schema.name` when qualified). A word before `(` is not a call when it is a keyword
+    /// The function calls from `start`, in one pass: whether any is a known side effect
+    /// (`pg_terminate_backend`), and the calls of functions that are neither that nor known
+    /// read-only built-ins, by name (`schema.name` when qualified). A word before `(` is not a call when it is a keyword
     /// (`IN (`), a type (`::numeric(10,2)`), a name being defined or aliased (`AS t(a, b)`,
     /// `cte(a) AS (`), or the table of `INSERT INTO t (columns)`.
-    func unknownFunctionCalls(from start: Int) -> [String] {
+    func functionCalls(from start: Int) -> (unknown: [String], haveSideEffects: Bool) {
         var names: [String] = []
-        // Where each parenthesis closes, found once: asking per call would be quadratic in nesting.
+        var haveSideEffects = false
+        // Where each parenthesis closes, found once and only when a column list must be told
+        // from a call: asking per call would be quadratic in nesting.
         var closing: [Int: Int]?
-        func indexAfterAs(closing open: Int) -> Int? {
-            if closing == nil {
-                var table: [Int: Int] = [:]
-                var stack: [Int] = []
-                for index in tokens.indices where tokens[index].kind == .symbol {
-                    if tokens[index].text == "(" {
-                        stack.append(index)
-                    } else if tokens[index].text == ")", let opening = stack.popLast() {
-                        table[opening] = index
-                    }
-                }
-                closing = table
-            }
-            guard let close = closing?[open], isWord("as", at: close + 1) else { return nil }
-            return close + 2
-        }
         var i = max(start, 0)
         while i + 1 < tokens.count {
             defer { i += 1 }
             let token = tokens[i]
             guard token.kind == .word || token.kind == .quotedIdentifier, isSymbol("(", at: i + 1) else { continue }
-            if token.kind == .word, SQLStatement.wordsBeforeParenthesesThatAreNotCalls.contains(token.text) { continue }
+            // One lookup says what a word before `(` is, for the words that are not user-defined.
+            let known = token.kind == .word ? SQLStatement.wordsBeforeParentheses[token.text] : nil
+            if known == .sideEffect {
+                haveSideEffects = true
+                continue
+            }
+            if known == .notACall { continue }
             var schema: String?
             var nameStart = i
             if i >= 2, isSymbol(".", at: i - 1), tokens[i - 2].kind == .word || tokens[i - 2].kind == .quotedIdentifier {
                 schema = tokens[i - 2].text
                 nameStart = i - 2
             }
+            if known == .readOnly, schema == nil || schema == "pg_catalog" { continue }
             if nameStart > 0 {
                 let previous = tokens[nameStart - 1]
                 if previous.kind == .symbol, previous.text == "::" || previous.text == ")" { continue }
                 if previous.kind == .word, previous.text == "as" || previous.text == "into" || previous.text == "update" { continue }
             }
             // `WITH name(columns) AS (…)`: a common table expression's column list.
-            if nameStart > 0, tokens[nameStart - 1].text == "with" || tokens[nameStart - 1].text == "recursive" || isSymbol(",", at: nameStart - 1),
-               let afterAs = indexAfterAs(closing: i + 1),
-               isSymbol("(", at: afterAs) || isWord("materialized", at: afterAs) || isWord("not", at: afterAs)
-            {
-                continue
+            if nameStart > 0, tokens[nameStart - 1].text == "with" || tokens[nameStart - 1].text == "recursive" || isSymbol(",", at: nameStart - 1) {
+                if closing == nil { closing = Self.closingParentheses(tokens) }
+                if let close = closing?[i + 1], isWord("as", at: close + 1),
+                   isSymbol("(", at: close + 2) || isWord("materialized", at: close + 2) || isWord("not", at: close + 2)
+                {
+                    continue
+                }
             }
             let name = token.text
-            let isBuiltinSchema = schema == nil || schema == "pg_catalog"
-            if isBuiltinSchema, token.kind == .word, SQLStatement.knownReadOnlyFunctions.contains(name) || SQLStatement.sideEffectFunctions.contains(name)
-                || name.hasPrefix("pragma_") || name.hasPrefix("pg_stat_get_")
-            {
-                continue
-            }
+            if schema == nil || schema == "pg_catalog", token.kind == .word, name.hasPrefix("pragma_") || name.hasPrefix("pg_stat_get_") { continue }
             names.append(schema.map { "\($0).\(name)" } ?? name)
         }
-        return names
+        return (names, haveSideEffects)
+    }
+
+    /// For each `(`, the index of the `)` that closes it.
+    static func closingParentheses(_ tokens: [SQLToken]) -> [Int: Int] {
+        var table: [Int: Int] = [:]
+        var stack: [Int] = []
+        for index in tokens.indices where tokens[index].kind == .symbol {
+            if tokens[index].text == "(" {
+                stack.append(index)
+            } else if tokens[index].text == ")", let opening = stack.popLast() {
+                table[opening] = index
+            }
+        }
+        return table
     }
 
     func selectFlags(from start: Int) -> SQLStatement.Flags {
-        var flags = sideEffects(from: start)
+        var flags: SQLStatement.Flags = []
         // `SELECT ... INTO new_table` (PostgreSQL, SQL Server) creates a table; MySQL's
         // `INTO @var`/`INTO OUTFILE` writes variables or a server file.
         if let into = topLevelWord("into", from: start) {
@@ -488,7 +489,7 @@ private struct StatementReader {
         while let w = word(at: i), ["only", "low_priority", "ignore"].contains(w) { i += 1 }
         var targets: [String] = []
         if let (name, _) = qualifiedName(at: i) { targets = [name] }
-        return make("update", "UpdateStmt", targets: targets, where: whereClause(), flags: sideEffects(from: 1), functionsFrom: 1)
+        return make("update", "UpdateStmt", targets: targets, where: whereClause(), functionsFrom: 1)
     }
 
     /// How the statement's top-level `WHERE` restricts rows.
