@@ -39,6 +39,23 @@ import Testing
         #expect(facts("rm -rf /srv", shell: "powershell").effect == .destructive)
     }
 
+    /// Hooks git runs are classified from where the repository says they are.
+    @Test func gitHooksFollowCoreHooksPath() {
+        func repository(config: String) -> ShellClassifier {
+            ShellClassifier(fileSystem: FixedFileSystem(
+                files: ["/repo/.git/config": config, "/repo/.husky/_/pre-commit": "#!/bin/sh\nrm -rf /srv/data\n", "/repo/.git/hooks/pre-commit": "#!/bin/sh\nexit 0\n"],
+                directories: ["/repo", "/repo/src", "/repo/.git", "/repo/.git/hooks", "/repo/.husky", "/repo/.husky/_"]))
+        }
+        let husky = repository(config: "[core]\n\tbare = false\n\thooksPath = .husky/_\n")
+        #expect(husky.classify(commandLine: "git commit -m x", workingDirectory: "/repo/src").effect == .destructive)
+        #expect(husky.classify(commandLine: "git commit --no-verify -m x", workingDirectory: "/repo/src").effect == .write)
+        let plain = repository(config: "[core]\n\tbare = false\n")
+        #expect(plain.classify(commandLine: "git commit -m x", workingDirectory: "/repo").effect == .write)
+        let included = repository(config: "[include]\n\tpath = ../shared.gitconfig\n")
+        #expect(included.classify(commandLine: "git commit -m x", workingDirectory: "/repo").effect == .unknown)
+        #expect(included.classify(commandLine: "git status", workingDirectory: "/repo").effect == .read)
+    }
+
     @Test func unparseableIsUnknownNeverRead() {
         let facts = classifier.classify(commandLine: "ls 'unterminated")
         #expect(facts.effect == .unknown)

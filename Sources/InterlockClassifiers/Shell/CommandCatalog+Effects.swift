@@ -721,15 +721,50 @@ extension ShellAnalysis {
             break
         }
         guard let gitDirectory else { return }
-        if let config = fileSystem.contents(of: gitDirectory + "/config"), config.lowercased().contains("hookspath") {
-            unknown("git:hooks", "the repository's configuration sets `core.hooksPath`, so git runs hooks from another place", opaque: true)
-            return
+        var hooksDirectory = gitDirectory + "/hooks"
+        if let config = fileSystem.contents(of: gitDirectory + "/config") {
+            switch Self.hooksPath(inGitConfig: config) {
+            case .default:
+                break
+            case .path(let path):
+                // A relative `core.hooksPath` (husky's `.husky/_`) is taken from the top of the work tree.
+                hooksDirectory = path.hasPrefix("/") ? Paths.normalize(path) : Paths.join(current, path)
+            case .unreadable:
+                unknown("git:hooks", "the repository's configuration sets `core.hooksPath` in a way this reader cannot follow (an include, `~`), so which hooks git runs is unknown", opaque: true)
+                return
+            }
         }
         for hook in hooks {
-            let path = gitDirectory + "/hooks/" + hook
+            let path = hooksDirectory + "/" + hook
             guard fileSystem.kind(of: path) == .file else { continue }
             analyzeScriptFile(.known(path), runner: "`git \(sub)` (its `\(hook)` hook)")
         }
+    }
+
+    enum HooksPath: Equatable { case `default`, path(String), unreadable }
+
+    /// `core.hooksPath` from a repository's `config` text: the last value in a `[core]` section.
+    /// Includes may set it from files this reader does not follow, so they make it unreadable.
+    static func hooksPath(inGitConfig config: String) -> HooksPath {
+        var inCore = false
+        var found: HooksPath = .default
+        for rawLine in config.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            let line = rawLine.drop { $0 == " " || $0 == "\t" }
+            if line.first == "[" {
+                let section = line.dropFirst().prefix { $0 != "]" && $0 != " " && $0 != "\"" }.lowercased()
+                if section == "include" || section == "includeif" { return .unreadable }
+                inCore = section == "core"
+                continue
+            }
+            guard inCore, let equals = line.firstIndex(of: "=") else { continue }
+            let key = line[..<equals].filter { $0 != " " && $0 != "\t" }.lowercased()
+            guard key == "hookspath" else { continue }
+            var value = line[line.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
+            while let last = value.last, last == " " || last == "\t" { value = value.dropLast() }
+            if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
+            found = value.isEmpty || value.hasPrefix("~") || value.contains("\\") || value.contains(";") || value.contains("#") ? .unreadable : .path(String(value))
+        }
+        return found
     }
 
     // MARK: wget
