@@ -170,8 +170,16 @@ extension ShellAnalysis {
             add(op, .read, "defines aliases")
         case .export:
             for argument in args {
-                guard let text = argument.value, let equals = text.firstIndex(of: "="), !text.hasPrefix("-") else { continue }
+                // A value computed at run time (`export LD_PRELOAD=$HOME/x.so`) still names its
+                // variable in the word as written.
+                let text = argument.value ?? argument.display
+                guard let equals = text.firstIndex(of: "="), !text.hasPrefix("-") else { continue }
                 let variable = String(text[..<equals])
+                guard argument.value != nil else {
+                    variables[variable] = nil
+                    noteEnvironmentVariable(variable, nil)
+                    continue
+                }
                 let value = String(text[text.index(after: equals)...])
                 variables[variable] = value
                 noteEnvironmentVariable(variable, value)
@@ -461,7 +469,7 @@ extension ShellAnalysis {
     /// The read-only commands `classifySideEffectOptions` has cases for; the others skip it, since
     /// it runs on the path every `ls` and `cat` takes.
     static let commandsWithSideEffectOptions = [
-        "journalctl", "dmesg", "date", "ss", "shuf", "iconv", "tree", "info", "uniq", "xxd", "base64", "base32", "less", "more", "most",
+        "journalctl", "dmesg", "date", "ss", "hash", "shuf", "iconv", "tree", "info", "uniq", "xxd", "base64", "base32", "less", "more", "most",
         "rg", "fd", "fdfind", "fzf", "dc", "compgen", "complete", "enable", "fc", "history", "nvidia-smi",
     ]
 
@@ -615,6 +623,12 @@ extension ShellAnalysis {
         case "fc":
             if !has("-l") {
                 unknown(op, "`fc` edits and runs commands from the history", opaque: true)
+                return true
+            }
+        case "hash":
+            // `hash -p FILE NAME` makes NAME run FILE.
+            if value("-p") != nil {
+                unknown(op, "`hash -p` makes a command name run another program", opaque: true)
                 return true
             }
         case "history":

@@ -399,13 +399,15 @@ struct ShellAnalysis {
         case hidden
         /// Options for a pager (`LESS`, `MORE`), which may hold a start-up command (`+!cmd`).
         case pagerOptions
+        /// Where command names are looked up (`PATH`): a directory put there decides what `ls` runs.
+        case searchPath
     }
 
     static let codeVariables: [String: CodeVariable] = [
         "PAGER": .command, "MANPAGER": .command, "GIT_PAGER": .command, "SYSTEMD_PAGER": .command, "EDITOR": .command, "VISUAL": .command,
         "GIT_EDITOR": .command, "GIT_SEQUENCE_EDITOR": .command, "GIT_SSH_COMMAND": .command, "GIT_SSH": .command, "GIT_EXTERNAL_DIFF": .command,
         "GIT_ASKPASS": .command, "SSH_ASKPASS": .command, "SUDO_ASKPASS": .command, "LESSOPEN": .command, "LESSCLOSE": .command,
-        "LESS": .pagerOptions, "MORE": .pagerOptions, "PROMPT_COMMAND": .command, "RSYNC_RSH": .command, "CVS_RSH": .command, "BROWSER": .command,
+        "LESS": .pagerOptions, "MORE": .pagerOptions, "PATH": .searchPath, "PROMPT_COMMAND": .command, "RSYNC_RSH": .command, "CVS_RSH": .command, "BROWSER": .command,
         "BASH_ENV": .hidden, "ENV": .hidden, "LD_PRELOAD": .hidden, "LD_AUDIT": .hidden, "LD_LIBRARY_PATH": .hidden, "DYLD_INSERT_LIBRARIES": .hidden,
         "PYTHONSTARTUP": .hidden, "PYTHONPATH": .hidden, "PERL5OPT": .hidden, "PERL5LIB": .hidden, "NODE_OPTIONS": .hidden, "RUBYOPT": .hidden,
         "GIT_CONFIG_PARAMETERS": .hidden, "GIT_CONFIG_COUNT": .hidden, "GIT_DIR": .hidden, "GIT_EXEC_PATH": .hidden, "SHELLOPTS": .hidden, "PS4": .hidden,
@@ -428,6 +430,8 @@ struct ShellAnalysis {
                 if text.split(separator: " ").contains(where: { $0.hasPrefix("+") && !Self.onlyMovesThePager($0) }) {
                     unknown("shell:env_\(name.lowercased())", "`\(name)` gives the pager a start-up command, which can run shell commands", opaque: true)
                 }
+            case (.searchPath, _):
+                unknown("shell:env_path", "`PATH` is changed, so a command name may run a program from a directory this line chose (`PATH=/tmp/x ls` runs `/tmp/x/ls`)", opaque: true)
             case (.pagerOptions, nil):
                 unknown("shell:env_\(name.lowercased())", "`\(name)` gives the pager options computed at run time, which may hold a start-up command", opaque: true)
             }
