@@ -463,8 +463,12 @@ struct ShellAnalysis {
             add(operation, .unknown, targets: [target], "\(what) writes to `\(target.display)`, a name computed at run time")
             return
         }
-        if ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"].contains(path) || path.hasPrefix("/dev/fd/") { return }
+        if ["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"].contains(path) || path.hasPrefix("/dev/fd/") || path.hasPrefix("/proc/self/fd/") { return }
         noteCodeThatRunsLater([target], operation: operation)
+        if Self.isKernelInterface(path) {
+            add(operation, .destructive, targets: [target], "\(what) writes to the kernel through `\(path)` (`/proc/sysrq-trigger` reboots, `/proc/sys` and `/sys` change the running system)")
+            return
+        }
         if Self.isBlockDevice(path) {
             add(operation, .destructive, targets: [target], categories: [.dataLoss], "\(what) writes raw bytes over the device `\(path)`")
             return
@@ -493,6 +497,11 @@ struct ShellAnalysis {
             let path = (intoDirectory || value.hasSuffix("/")) && !resolved.hasSuffix("/") ? resolved + "/" : resolved
             if let finding = CodeThatRunsLater.finding(forWriteTo: path, operation: operation) { findings.append(finding) }
         }
+    }
+
+    /// Files that are the running kernel's controls rather than data: `/proc`, `/sys`, memory devices.
+    static func isKernelInterface(_ path: String) -> Bool {
+        path.hasPrefix("/proc/") || path.hasPrefix("/sys/") || ["/dev/mem", "/dev/kmem", "/dev/port", "/dev/kmsg"].contains(path)
     }
 
     static func isBlockDevice(_ path: String) -> Bool {
