@@ -69,7 +69,7 @@ public struct SQLClassifier: ActionClassifier {
         "lock": .maintenance, "notify": .maintenance, "comment": .maintenance, "refresh": .maintenance,
         "attach": .maintenance, "detach": .maintenance, "rename": .maintenance, "flush": .maintenance,
         "optimize": .maintenance, "repair": .maintenance, "import": .maintenance, "pragma_set": .maintenance,
-        "handler": .maintenance, "check": .maintenance, "checksum": .maintenance, "install": .maintenance,
+        "handler": .maintenance, "check": .maintenance, "checksum": .maintenance, "install": .opaque,
         "uninstall": .maintenance, "kill": .stops, "shutdown": .stops,
     ]
 
