@@ -1,4 +1,6 @@
+import Foundation
 import InterlockSyntax
+import PropertyBased
 import Testing
 
 /// The awk reader: strings, regular expressions and comments are data; `system`, pipes and print
@@ -48,6 +50,59 @@ import Testing
     @Test func programsAwkWouldRefuseAreUnreadable() {
         for program in ["{print \"unterminated}", "/unterminated", "{print \"a\nb\"}", "{print `x`}", "{print \\ 1}"] {
             #expect(throws: AwkProgramError.self, "\(program)") { try AwkProgram.effects(of: program) }
+        }
+    }
+}
+
+/// The awk reader against the awk on this machine: generated programs run in `BEGIN` in an empty
+/// directory, their only commands `touch` a marker; whatever files appear, the reader must have
+/// found — a command run (`ran…`) or an output file — or the program is one it refuses.
+@Suite struct AwkProgramAgreesWithAwkTests {
+    static let awk: String? = ["/usr/bin/awk", "/bin/awk", "/usr/bin/mawk", "/usr/bin/gawk"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The files a program leaves behind when awk runs it.
+    static func filesCreated(by program: String) throws -> Set<String> {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("interlock-awk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(awk))
+        process.arguments = [program]
+        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"]
+        process.currentDirectoryURL = directory
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Set(try FileManager.default.contentsOfDirectory(atPath: directory.path))
+    }
+
+    @Test func theOracleReallyRunsAwk() throws {
+        #expect(try Self.filesCreated(by: #"BEGIN { print "x" > "made"; system("touch ran") }"#) == ["made", "ran"])
+    }
+
+    @Test func whateverAwkDoesTheReaderFinds() async throws {
+        let statement = Gen.element(of: [
+            #"print "a" > "out1""#, #"print "a" >> "out2""#, #"printf("%s", "a") > "out3""#, #"print "a", "b" > "out4""#,
+            #"system("touch ran1")"#, #"print "a" | "touch ran2""#, #""touch ran3" | getline x"#, #"x = (1 > 2)"#,
+            #"print (1 > 2)"#, #"x = "system(\"touch no\")""#, #"if ("a" ~ /x|y/) print "b""#, #"n = 4 / 2 / 1"#,
+            #"print "a" > ("out" "5")"#, #"close("out1")"#, #"x = 1 # system("touch no2")"#, #"print 1,"#,
+        ]).map { $0! }
+        let separator = Gen.element(of: ["; ", "\n", " ; "]).map { $0! }
+        let program = zip(statement.array(of: 1...4), separator).map { statements, separator in
+            "BEGIN { " + statements.joined(separator: separator) + " }"
+        }
+        await propertyCheck(count: 120, input: program) { program in
+            let created = try Self.filesCreated(by: program)
+            guard let effects = try? AwkProgram.effects(of: program) else { return }
+            if created.contains(where: { $0.hasPrefix("ran") }) {
+                #expect(effects.runsCommands, "program: \(program.debugDescription) ran a command")
+            }
+            for file in created where !file.hasPrefix("ran") {
+                #expect(effects.outputFiles.contains { $0.path == file || $0.path == nil }, "program: \(program.debugDescription) wrote \(file)")
+            }
+            #expect(!created.contains { $0.hasPrefix("no") }, "the oracle's program ran data as code")
         }
     }
 }
