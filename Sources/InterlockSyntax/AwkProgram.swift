@@ -83,20 +83,21 @@ public enum AwkProgram {
             case .symbol(">"), .symbol(">>"):
                 // Outside brackets in a print statement, `>` redirects; everywhere else it compares.
                 guard printDepth == 0 else { break }
-                let targetStart = index
+                // The target runs to the end of the statement. Its tokens are left for this loop to
+                // visit, so a pipe or `system` inside it counts like any other.
+                var end = index
                 var depth = 0
-                while index < tokens.count {
-                    switch tokens[index] {
+                while end < tokens.count {
+                    switch tokens[end] {
                     case .symbol("("), .symbol("["): depth += 1
                     case .symbol(")"), .symbol("]"): depth -= 1
-                    case .symbol("|"), .symbol("|&"), .word("system"): effects.runsCommands = true
                     default: break
                     }
-                    if depth <= 0, [.symbol(";"), .symbol("}"), .newline].contains(tokens[index]) { break }
-                    index += 1
+                    if depth <= 0, [.symbol(";"), .symbol("}"), .newline].contains(tokens[end]) { break }
+                    end += 1
                 }
                 var path: String?
-                if index - targetStart == 1, case .string(let constant) = tokens[targetStart] { path = constant }
+                if end - index == 1, case .string(let constant) = tokens[index] { path = constant }
                 effects.outputFiles.append(AwkOutputFile(path: path, appends: token == .symbol(">>")))
                 printDepth = nil
             default:

@@ -80,8 +80,7 @@ public enum GitCommand {
 
     /// Files a git command replaces whole (`git archive -o FILE`, `git bundle create FILE`); whether
     /// that destroys anything depends on the disk, which the shell classifier can see.
-    public static func replacedFiles(_ arguments: [String?]) -> [String] {
-        guard let (sub, rest, _) = invocation(arguments) else { return [] }
+    public static func replacedFiles(subcommand sub: String, arguments rest: [String]) -> [String] {
         switch sub {
         case "archive":
             for (position, word) in zip(rest.indices, rest) {

@@ -273,10 +273,12 @@ extension ShellAnalysis {
             for finding in GitCommand.classify(values, displays: args.map(\.display)) {
                 findings.append(finding)
             }
-            for file in GitCommand.replacedFiles(values) {
-                classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
+            if let (sub, rest, directory) = GitCommand.invocation(values) {
+                for file in GitCommand.replacedFiles(subcommand: sub, arguments: rest) {
+                    classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
+                }
+                classifyGitHooks(sub, rest, in: directory)
             }
-            classifyGitHooks(values)
 
         // MARK: Infrastructure
         case .aws:
@@ -431,9 +433,8 @@ extension ShellAnalysis {
 
     /// The text of a program file (`sed -f`, `awk -f`), or nil (after an unknown finding) when it cannot be read here.
     mutating func programFile(_ argument: Argument, by tool: String) -> String? {
-        guard let path = argument.value, !argument.isPattern, path != "-", case let resolved = resolvePath(path), resolved.hasPrefix("/"),
-              let text = fileSystem.contents(of: resolved)
-        else {
+        // `-` is standard input, not a file of that name.
+        guard argument.value != "-", let text = contentsOfFile(named: argument) else {
             unknown("shell:\(tool)", "`\(tool)` runs the program in `\(argument.display)`, whose contents cannot be read here", opaque: true)
             return nil
         }
@@ -690,8 +691,7 @@ extension ShellAnalysis {
     /// The hooks git will run for this command, classified from their contents: `git commit` runs
     /// `.git/hooks/pre-commit` without naming it. Only when the view can see the repository; a
     /// `core.hooksPath` setting sends git elsewhere, which is unknown.
-    mutating func classifyGitHooks(_ arguments: [String?]) {
-        guard let (sub, rest, directory) = GitCommand.invocation(arguments) else { return }
+    mutating func classifyGitHooks(_ sub: String, _ rest: [String], in directory: String?) {
         let hooks = GitCommand.hooks(runBy: sub, arguments: rest)
         guard !hooks.isEmpty else { return }
         guard var current = directory.map(resolvePath) ?? workingDirectory.map(Paths.normalize), current.hasPrefix("/") else { return }
@@ -799,12 +799,11 @@ extension ShellAnalysis {
             // Checks that the pages exist; saves nothing.
         } else if let document = options.value("-O", "--output-document") {
             classifyWrite(to: .known(document), truncates: true, by: "`wget -O`", operation: op)
-        } else if options.has("-N", "--timestamping", "-r", "--recursive", "-m", "--mirror", "-p", "--page-requisites"),
-                  !options.has("--no-clobber"), !args.contains(where: { $0.value == "-nc" })
-        {
-            add(op, .write, targets: options.value("-P", "--directory-prefix").map { [.known($0)] } ?? [], "saves downloads under their remote names, replacing earlier copies")
         } else {
-            add(op, .write, targets: options.value("-P", "--directory-prefix").map { [.known($0)] } ?? [], "saves downloads under their remote names, next to any existing files")
+            let directory = options.value("-P", "--directory-prefix").map { [Argument.known($0)] } ?? []
+            let replaces = options.has("-N", "--timestamping", "-r", "--recursive", "-m", "--mirror", "-p", "--page-requisites")
+                && !options.has("--no-clobber") && !args.contains(where: { $0.value == "-nc" })
+            add(op, .write, targets: directory, "saves downloads under their remote names, \(replaces ? "replacing earlier copies" : "next to any existing files")")
         }
         for log in options.allValues("-o", "--output-file") {
             classifyWrite(to: .known(log), truncates: true, by: "`wget -o`", operation: op)

@@ -235,8 +235,7 @@ extension ShellAnalysis {
                 unknown(op, "the `\(hook)` script of `\(path)` is not a command line", opaque: true)
                 continue
             }
-            nestedTextBudget += command.utf8.count + Self.nestedTextAllowance(for: command)
-            analyzeText(command, origin: "the `\(hook)` script of `\(path)`")
+            analyzeSourceText(command, origin: "the `\(hook)` script of `\(path)`")
         }
     }
 
@@ -297,7 +296,7 @@ extension ShellAnalysis {
                 classifyMongo(code, client: name)
             } else if options.operands.contains(where: { $0.value?.hasSuffix(".js") == true }) || options.value("-f", "--file") != nil {
                 let file = options.operands.first { $0.value?.hasSuffix(".js") == true } ?? .known(options.value("-f", "--file")!)
-                if let path = file.value, case let resolved = resolvePath(path), let text = fileSystem.contents(of: resolved) {
+                if let text = contentsOfFile(named: file) {
                     classifyMongo(text, client: name)
                 } else {
                     unknown(op, "`\(name)` runs `\(file.text)`, whose contents cannot be read here", opaque: true)

@@ -475,8 +475,12 @@ extension ShellAnalysis {
 
     /// Options that make a command listed as only reading (and `zip`) write a file, run a command or
     /// change the system. Returns whether such an option was found (and classified).
-    /// Whether a pager's start-up command (`+G`, `+100`, `+/error`) only moves or searches; `!`,
-    /// `|`, `s FILE`, `:e` and the rest act outside the pager.
+    /// Whether a pager argument is a start-up command (`+CMD`) that does more than move or search
+    /// (`+G`, `+100`, `+/error`): `!`, `|`, `s FILE`, `:e` and the rest act outside the pager.
+    static func isPagerCommandActingOutside(_ word: some StringProtocol) -> Bool {
+        word.hasPrefix("+") && !onlyMovesThePager(word)
+    }
+
     static func onlyMovesThePager(_ text: some StringProtocol) -> Bool {
         let command = text.drop { $0 == "+" }
         if command.contains(where: { $0 == "\n" || $0 == "\r" }) { return false }
@@ -562,7 +566,7 @@ extension ShellAnalysis {
         case "less", "more", "most":
             if let file = value("-o", "--log-file", "-O", "--LOG-FILE") { return writes(file, by: "--log-file") }
             // `+CMD` runs a pager command at start-up, where `!` and `|` reach a shell.
-            if let command = args.first(where: { $0.value.map { $0.hasPrefix("+") && !Self.onlyMovesThePager($0) } ?? false }) {
+            if let command = args.first(where: { $0.value.map(Self.isPagerCommandActingOutside) ?? false }) {
                 unknown(op, "`\(name) \(command.display)` runs a pager command at start-up, which can run shell commands", opaque: true)
                 return true
             }
@@ -716,13 +720,11 @@ extension ShellAnalysis {
             return
         }
         if let script {
-            guard let path = script.value, !script.isPattern, case let resolved = resolvePath(path), resolved.hasPrefix("/"),
-                let text = fileSystem.contents(of: resolved)
-            else {
+            guard let text = contentsOfFile(named: script) else {
                 unknown("shell:\(name)", "`\(name)` runs `\(script.display)`, whose contents cannot be read here", opaque: true)
                 return
             }
-            classifyInterpreterCode(text, language: language, name: name, origin: "`\(path)`")
+            classifyInterpreterCode(text, language: language, name: name, origin: "`\(script.text)`")
             return
         }
         runProgramFromStandardInput(name, stdin: stdin) { analysis, text in

@@ -208,14 +208,25 @@ struct ShellAnalysis {
             unknown("shell:script", "\(runner) runs a script whose path (`\(argument.display)`) is computed at run time", opaque: true)
             return
         }
-        let resolved = resolvePath(path)
-        guard resolved.hasPrefix("/"), let text = fileSystem.contents(of: resolved) else {
+        guard let text = contentsOfFile(named: argument) else {
             unknown("shell:script", "\(runner) runs `\(path)`, whose contents cannot be read here, so its effect is unknown", opaque: true)
             return
         }
-        // A script's text is a new source: it may be parsed, and bring nested text of its own.
+        analyzeSourceText(text, origin: "the script `\(path)`")
+    }
+
+    /// The text of the file `argument` names, through the view; nil when the name is computed at
+    /// run time or a pattern, or the file cannot be read here.
+    func contentsOfFile(named argument: Argument) -> String? {
+        guard let path = argument.value, !argument.isPattern, case let resolved = resolvePath(path), resolved.hasPrefix("/") else { return nil }
+        return fileSystem.contents(of: resolved)
+    }
+
+    /// Classifies command text that comes from a file (a script, a package manifest's scripts):
+    /// a new source, which may be parsed and bring nested text of its own within a budget of its own.
+    mutating func analyzeSourceText(_ text: String, origin: String) {
         nestedTextBudget += text.utf8.count + Self.nestedTextAllowance(for: text)
-        analyzeText(text, origin: "the script `\(path)`")
+        analyzeText(text, origin: origin)
     }
 
     // MARK: - Walking the tree
@@ -427,7 +438,7 @@ struct ShellAnalysis {
             case (.hidden, _):
                 unknown("shell:env_\(name.lowercased())", "`\(name)` makes programs load code the command line does not show", opaque: true)
             case (.pagerOptions, let text?):
-                if text.split(separator: " ").contains(where: { $0.hasPrefix("+") && !Self.onlyMovesThePager($0) }) {
+                if text.split(separator: " ").contains(where: Self.isPagerCommandActingOutside) {
                     unknown("shell:env_\(name.lowercased())", "`\(name)` gives the pager a start-up command, which can run shell commands", opaque: true)
                 }
             case (.searchPath, _):
