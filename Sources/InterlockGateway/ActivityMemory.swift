@@ -56,6 +56,23 @@ struct ActivityMemory: Sendable {
         var seen: Set<String> = []
         /// Allowed cost per task, by minute; only tasks that spent something have an entry.
         var taskSpend: [String: [Int64: Double]] = [:]
+        /// The latest minute counted with a cost, and with an allowed destructive action: most
+        /// lanes have neither within the day or the hour, and their sums need not visit the
+        /// minute ring's 1,440 slots on every decision.
+        var lastCostMinute: Int64 = .min
+        var lastDestructiveMinute: Int64 = .min
+
+        /// Allowed cost in the 24 hours ending at `now`.
+        func costLastDay(now: Int64) -> Double {
+            guard lastCostMinute > now / 60_000_000 - 1440 else { return 0 }
+            return sum(lastSeconds: 86_400, now: now).cost
+        }
+
+        /// Allowed destructive actions in the hour ending at `now`.
+        func destructiveLastHour(now: Int64) -> Int32 {
+            guard lastDestructiveMinute > now / 60_000_000 - 60 else { return 0 }
+            return sum(lastSeconds: 3600, now: now).destructive
+        }
 
         /// What `task` spent in the 24 hours ending at `now`.
         func spent(task: String, now: Int64) -> Double {
@@ -69,10 +86,8 @@ struct ActivityMemory: Sendable {
         mutating func spend(_ cost: Double, task: String, atMicros: Int64) {
             guard cost != 0 else { return }
             let minute = atMicros / 60_000_000
-            var minutes = taskSpend[task] ?? [:]
-            minutes[minute, default: 0] += cost
-            if minutes.count > 64 { minutes = minutes.filter { $0.key > minute - 1440 } }
-            taskSpend[task] = minutes
+            taskSpend[task, default: [:]][minute, default: 0] += cost
+            if taskSpend[task]!.count > 64 { taskSpend[task] = taskSpend[task]!.filter { $0.key > minute - 1440 } }
             if taskSpend.count > 4096 {
                 taskSpend = taskSpend.filter { $0.value.keys.contains { $0 > minute - 1440 } }
             }
@@ -80,6 +95,7 @@ struct ActivityMemory: Sendable {
 
         mutating func add(_ counts: Counts, atMicros: Int64, sign: Int32) {
             let second = atMicros / 1_000_000
+            noteMarkers(counts, minute: second / 60)
             Self.add(counts, sign: sign, at: second, to: &seconds, stamps: &secondStamps)
             Self.add(counts, sign: sign, at: second / 60, to: &minutes, stamps: &minuteStamps)
         }
@@ -94,6 +110,11 @@ struct ActivityMemory: Sendable {
                 stamps[i] = time
                 buckets[i] = counts
             }
+        }
+
+        mutating func noteMarkers(_ counts: Counts, minute: Int64) {
+            if counts.cost != 0 { lastCostMinute = max(lastCostMinute, minute) }
+            if counts.destructive != 0 { lastDestructiveMinute = max(lastDestructiveMinute, minute) }
         }
 
         /// Sum over the last `window` seconds ending at `now`, at second resolution up to a minute
@@ -141,18 +162,16 @@ struct ActivityMemory: Sendable {
         let task = Self.taskKey(task)
         let keys = environments.map { Self.key(agent, $0) }
         for key in keys {
-            var lane = lanes[key] ?? Lane()
-            let minute = lane.sum(lastSeconds: 60, now: now)
-            let hour = lane.sum(lastSeconds: 3600, now: now)
-            let day = lane.sum(lastSeconds: 86_400, now: now)
-            usage.writesLastMinute = max(usage.writesLastMinute, Int(minute.writes))
-            usage.destructiveLastMinute = max(usage.destructiveLastMinute, Int(minute.destructive))
-            usage.destructiveLastHour = max(usage.destructiveLastHour, Int(hour.destructive))
-            usage.costTodayUSD = max(usage.costTodayUSD, day.cost)
-            usage.costThisTaskUSD = max(usage.costThisTaskUSD, lane.spent(task: task, now: now))
-            lane.add(counts, atMicros: now, sign: 1)
-            lane.spend(counts.cost, task: task, atMicros: now)
-            lanes[key] = lane
+            Self.modify(&lanes[key, default: Lane()]) { lane in
+                let minute = lane.sum(lastSeconds: 60, now: now)
+                usage.writesLastMinute = max(usage.writesLastMinute, Int(minute.writes))
+                usage.destructiveLastMinute = max(usage.destructiveLastMinute, Int(minute.destructive))
+                usage.destructiveLastHour = max(usage.destructiveLastHour, Int(lane.destructiveLastHour(now: now)))
+                usage.costTodayUSD = max(usage.costTodayUSD, lane.costLastDay(now: now))
+                usage.costThisTaskUSD = max(usage.costThisTaskUSD, lane.spent(task: task, now: now))
+                lane.add(counts, atMicros: now, sign: 1)
+                lane.spend(counts.cost, task: task, atMicros: now)
+            }
         }
         return (usage, Reservation(keys: keys, task: task, atMicros: now, counts: counts))
     }
@@ -181,14 +200,13 @@ struct ActivityMemory: Sendable {
     /// the first-time rule (the new ones are returned, to be stored), its destroyed targets to the
     /// delete-then-recreate rule.
     mutating func recordAllowed(agent: String, environment: String, facts: Classification, now: Int64) -> [String] {
-        let key = Self.key(agent, environment)
-        var lane = lanes[key] ?? Lane()
         var fresh: [String] = []
-        for finding in facts.findings where finding.effect != .read {
-            if lane.seen.insert(finding.operation).inserted { fresh.append(finding.operation) }
+        Self.modify(&lanes[Self.key(agent, environment), default: Lane()]) { lane in
+            for finding in facts.findings where finding.effect != .read {
+                if lane.seen.insert(finding.operation).inserted { fresh.append(finding.operation) }
+            }
+            if facts.effect == .destructive { lane.remember(destroyed: facts.targets, by: facts.operations, at: now) }
         }
-        if facts.effect == .destructive { lane.remember(destroyed: facts.targets, by: facts.operations, at: now) }
-        lanes[key] = lane
         return fresh
     }
 
@@ -199,14 +217,18 @@ struct ActivityMemory: Sendable {
     /// Replays one recorded decision (on start, and one another process recorded).
     mutating func restore(agent: String, task: String?, environment: String, effect: Effect, operations: [String], targets: [String],
                           cost: Double, allowed: Bool, atMicros: Int64) {
-        let key = Self.key(agent, environment)
-        var lane = lanes[key] ?? Lane()
         let counts = Counts.of(effect, cost: cost, allowed: allowed)
-        lane.add(counts, atMicros: atMicros, sign: 1)
-        lane.spend(counts.cost, task: Self.taskKey(task), atMicros: atMicros)
-        if allowed, effect == .destructive { lane.remember(destroyed: targets, by: operations, at: atMicros) }
-        lanes[key] = lane
+        Self.modify(&lanes[Self.key(agent, environment), default: Lane()]) { lane in
+            lane.add(counts, atMicros: atMicros, sign: 1)
+            lane.spend(counts.cost, task: Self.taskKey(task), atMicros: atMicros)
+            if allowed, effect == .destructive { lane.remember(destroyed: targets, by: operations, at: atMicros) }
+        }
     }
+
+    /// Changes a lane where it is stored. Copying a lane out of the dictionary and back would copy
+    /// its rings (about 40 KB) on every decision, because the dictionary still holds the original.
+    @inline(__always)
+    private static func modify(_ lane: inout Lane, _ change: (inout Lane) -> Void) { change(&lane) }
 }
 
 extension ActivityMemory.Lane {
@@ -353,6 +375,7 @@ extension ActivityMemory {
             for b in saved.minutes where b.time >= 0 {
                 lane.minuteStamps[Int(b.time % 1440)] = b.time
                 lane.minutes[Int(b.time % 1440)] = b.counts
+                lane.noteMarkers(b.counts, minute: b.time)
             }
             for d in saved.destroyed { lane.destroyed[d.target] = ActivityHistory.Destruction(atMicros: d.atMicros, operations: d.operations) }
             for t in saved.tasks { lane.taskSpend[t.task] = Dictionary(zip(t.minutes, t.costs), uniquingKeysWith: +) }

@@ -393,8 +393,7 @@ public struct GatewayServer: Sendable {
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
-        var buffer = ByteBuffer(string: value.jsonText())
-        buffer.writeStaticString("\n")
+        let buffer = ByteBuffer(bytes: value.jsonBytes(terminator: UInt8(ascii: "\n")))
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
     }
 }

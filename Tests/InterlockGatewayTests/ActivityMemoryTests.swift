@@ -49,6 +49,29 @@ struct ActivityMemoryTests {
         #expect(probe.reserve(agent: "a", task: "T-1", environments: ["production"], effect: .write, cost: 0, now: now).0 != UsageSnapshot())
     }
 
+    @Test("the day's cost and the hour's destructive count skip the minute ring only when it holds nothing for them: the full sums agree at every later moment")
+    func shortcutSumsAgreeWithFullSums() {
+        var rng = Xoshiro(seed: (5, 8, 13, 21))
+        let start: Int64 = 1_795_000_000_000_000
+        for round in 0..<40 {
+            var lane = ActivityMemory.Lane()
+            var now = start
+            for _ in 0..<(Int(rng.next() % 30) + 1) {
+                // Steps from a second to two days, so that windows both hold and lose what was counted.
+                now += Int64(rng.next() % 4 == 0 ? rng.next() % 172_800_000_000 : rng.next() % 90_000_000)
+                let effect: Effect = [.read, .write, .destructive, .unknown][Int(rng.next() % 4)]
+                let cost = rng.next() % 3 == 0 ? Double(rng.next() % 50) / 4 : 0
+                let counts = ActivityMemory.Counts.of(effect, cost: cost, allowed: rng.next() % 4 != 0)
+                lane.add(counts, atMicros: now, sign: 1)
+                if rng.next() % 5 == 0 { lane.add(counts, atMicros: now, sign: -1) }
+                for probe in [now, now + 59_000_000, now + 3_540_000_000, now + 3_660_000_000, now + 86_340_000_000, now + 86_460_000_000] {
+                    #expect(lane.costLastDay(now: probe) == lane.sum(lastSeconds: 86_400, now: probe).cost, "round \(round)")
+                    #expect(lane.destructiveLastHour(now: probe) == lane.sum(lastSeconds: 3600, now: probe).destructive, "round \(round)")
+                }
+            }
+        }
+    }
+
     @Test("a snapshot of another version or shape is not used", arguments: [
         #"{"version":2,"lanes":[]}"#, #"{"lanes":[]}"#, #"{"version":1,"lanes":[{"agent":"a"}]}"#,
         #"{"version":1,"lanes":[{"agent":"a","environment":"p","seconds":[[-5,1,0,0,0]],"minutes":[],"destroyed":[],"tasks":[]}]}"#,
