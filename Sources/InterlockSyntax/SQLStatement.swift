@@ -55,6 +55,15 @@ public struct SQLStatement: Sendable, Hashable {
         public static let ownerChange = Flags(rawValue: 1 << 10)
         /// A routine or trigger whose body deletes, drops, truncates or changes permissions when it runs.
         public static let bodyDestroys = Flags(rawValue: 1 << 11)
+        /// A routine that is native code loaded into the server process (`SONAME`, `LANGUAGE C`).
+        public static let nativeCode = Flags(rawValue: 1 << 12)
+        /// Later changes escape the server's log, replicas or triggers: `SET sql_log_bin = 0`,
+        /// `SET sql_log_off = 1`, `SET session_replication_role = replica`, `ALTER TABLE ... SET UNLOGGED`.
+        public static let loggingOff = Flags(rawValue: 1 << 13)
+        /// Later statements of the session skip integrity checks: `SET foreign_key_checks = 0`.
+        public static let checksOff = Flags(rawValue: 1 << 14)
+        /// `ALTER TABLE ... ENGINE = BLACKHOLE`: the table's rows are discarded.
+        public static let discardsRows = Flags(rawValue: 1 << 15)
     }
 
     /// Functions the statement calls that are neither known read-only built-ins nor known side
@@ -256,13 +265,19 @@ private struct StatementReader {
         case .describe?: return make("describe", nil)
         case .show?: return make("show", "VariableShowStmt")
         case .set?:
-            var flags: SQLStatement.Flags = []
-            if isWord("global", at: 1) || isWord("persist", at: 1) { flags.insert(.global) }
+            if dialect != .postgresql, isWord("password", at: 1) {
+                // `SET PASSWORD [FOR user] = ...` (MySQL): a credential changes.
+                let user = topLevelWord("for", from: 2).flatMap { i in i + 1 < tokens.count ? tokens[i + 1].text : nil }
+                return make("set_password", nil, targets: user.map { [$0] } ?? [])
+            }
+            if dialect != .postgresql, isWord("default", at: 1), isWord("role", at: 2) {
+                return make("set_default_role", nil, targets: topLevelWord("to", from: 3).map { nameList(from: $0 + 1) } ?? [])
+            }
             if isWord("role", at: 1) || (isWord("session", at: 1) && isWord("authorization", at: 2)) {
-                return make("set_role", "VariableSetStmt", flags: flags)
+                return make("set_role", "VariableSetStmt")
             }
             if isWord("constraints", at: 1) { return make("set", "ConstraintsSetStmt") }
-            return make("set", "VariableSetStmt", flags: flags)
+            return make("set", "VariableSetStmt", flags: settingFlags())
         case .reset?: return make("reset", "VariableSetStmt")
         case .pragma?:
             // `PRAGMA name = value` and `PRAGMA name(value)` set; the introspection pragmas take an
@@ -646,8 +661,16 @@ private struct StatementReader {
         case "role", "user", "group": return make("create_role", "CreateRoleStmt", targets: targets)
         case "schema": return make("create_schema", dialect == .mysql ? "CreatedbStmt" : "CreateSchemaStmt", targets: targets)
         case "database": return make("create_database", "CreatedbStmt", targets: targets)
-        case "function", "procedure":
-            return make("create_" + object, "CreateFunctionStmt", targets: targets, flags: bodyFlags(from: i))
+        case "function", "procedure", "aggregate_function":
+            var flags = bodyFlags(from: i)
+            // MySQL's `SONAME 'lib.so'` and PostgreSQL's `LANGUAGE C` / `internal`: the routine is
+            // machine code the server loads into itself.
+            if let language = topLevelWord("language", from: i), language + 1 < tokens.count,
+               ["c", "internal"].contains(tokens[language + 1].text.lowercased()) {
+                flags.insert(.nativeCode)
+            }
+            if dialect != .postgresql, topLevelWord("soname", from: i) != nil { flags.insert(.nativeCode) }
+            return make("create_" + object, object == "aggregate_function" ? nil : "CreateFunctionStmt", targets: targets, flags: flags)
         case "trigger": return make("create_trigger", "CreateTrigStmt", targets: targets, flags: bodyFlags(from: i))
         case "extension": return make("create_extension", "CreateExtensionStmt", targets: targets)
         case "sequence": return make("create_sequence", "CreateSeqStmt", targets: targets)
@@ -686,6 +709,62 @@ private struct StatementReader {
         return []
     }
 
+    /// What the assignments of a `SET` statement change: the server (`GLOBAL`, `PERSIST`,
+    /// `@@global.name`), or a protection of the session's later statements. `SET a = 1, GLOBAL b = 2`
+    /// is read assignment by assignment; a protection's value that is not a plain "on" (an
+    /// expression, a variable) counts as turning it off.
+    func settingFlags() -> SQLStatement.Flags {
+        var flags: SQLStatement.Flags = []
+        var i = 1
+        while i < tokens.count {
+            // One assignment: up to the next top-level comma.
+            var end = i
+            var depth = 0
+            while end < tokens.count {
+                if isSymbol("(", at: end) { depth += 1 } else if isSymbol(")", at: end) { depth -= 1 }
+                if depth == 0, isSymbol(",", at: end) { break }
+                end += 1
+            }
+            var j = i
+            var global = false
+            if let scope = word(at: j), ["global", "persist", "persist_only", "session", "local"].contains(scope), j + 1 < end {
+                global = scope.hasPrefix("persist") || scope == "global"
+                j += 1
+            }
+            var name: String?
+            if j < end, tokens[j].kind == .parameter, tokens[j].text.hasPrefix("@@") {
+                let scope = tokens[j].text.dropFirst(2).lowercased()
+                if isSymbol(".", at: j + 1), ["global", "persist", "persist_only", "session", "local"].contains(scope) {
+                    global = global || scope != "session" && scope != "local"
+                    name = word(at: j + 2)
+                    j += 3
+                } else {
+                    name = scope
+                    j += 1
+                }
+            } else if let w = word(at: j) {
+                name = w
+                j += 1
+            }
+            if global { flags.insert(.global) }
+            if let name {
+                // The value: after `=`, `:=` or `TO`, one literal or word, lowercased.
+                if isSymbol("=", at: j) || isSymbol(":=", at: j) || isWord("to", at: j) { j += 1 }
+                let value: String? = j + 1 == end && [.word, .number, .string].contains(tokens[j].kind) ? tokens[j].text.lowercased() : nil
+                let on = value.map { ["1", "on", "true", "default"].contains($0) } ?? false
+                switch name {
+                case "sql_log_bin": if !on { flags.insert(.loggingOff) }
+                case "sql_log_off": if value.map({ ["0", "off", "false", "default"].contains($0) }) != true { flags.insert(.loggingOff) }
+                case "session_replication_role": if value.map({ ["origin", "local", "default"].contains($0) }) != true { flags.insert(.loggingOff) }
+                case "foreign_key_checks", "unique_checks": if !on { flags.insert(.checksOff) }
+                default: break
+                }
+            }
+            i = end + 1
+        }
+        return flags
+    }
+
     func readAlter() -> SQLStatement {
         var i = 1
         var objectWords: [String] = []
@@ -712,6 +791,13 @@ private struct StatementReader {
             if depth == 0, let w = word(at: j), w == "drop" || w == "disable" || w == "truncate" || w == "detach" || w == "remove" || w == "discard" {
                 flags.insert(.dropsPart)
             }
+            if depth == 0, isWord("engine", at: j) {
+                let value = isSymbol("=", at: j + 1) ? j + 2 : j + 1
+                if value < tokens.count, [.word, .string, .quotedIdentifier].contains(tokens[value].kind), tokens[value].text.lowercased() == "blackhole" {
+                    flags.insert(.discardsRows)
+                }
+            }
+            if depth == 0, isWord("set", at: j), isWord("unlogged", at: j + 1) { flags.insert(.loggingOff) }
             j += 1
         }
         let renames = topLevelWord("rename", from: after) != nil

@@ -62,7 +62,8 @@ public struct SQLClassifier: ActionClassifier {
         "grant": .permissions, "revoke": .permissions, "create_role": .permissions, "alter_role": .permissions,
         "alter_user": .permissions, "alter_group": .permissions, "reassign_owned": .permissions,
         "alter_default_privileges": .permissions, "create_user_mapping": .permissions, "create_policy": .permissions,
-        "alter_policy": .permissions, "create_function": .routine, "create_procedure": .routine, "create_trigger": .routine,
+        "alter_policy": .permissions, "create_function": .routine, "create_procedure": .routine, "create_aggregate_function": .routine,
+        "set_password": .permissions, "set_default_role": .permissions, "create_trigger": .routine,
         "create_rule": .routine, "copy": .copy, "load_data": .loadData, "do": .opaque, "call": .opaque, "execute": .opaque,
         "load": .opaque, "prepare_dynamic": .opaque, "prepare": .prepare, "declare": .declare, "vacuum": .maintenance,
         "analyze": .maintenance, "reindex": .maintenance, "cluster": .maintenance, "checkpoint": .maintenance,
@@ -111,7 +112,15 @@ public struct SQLClassifier: ActionClassifier {
         case .readsNothingChanged?:
             add(.read, [], "`\(kind)` does not change data")
         case .set?:
-            add(statement.flags.contains(.global) ? .write : .read, [], statement.flags.contains(.global) ? "`SET GLOBAL` changes the server's settings" : "`SET` changes only this session")
+            if statement.flags.contains(.loggingOff) {
+                add(.destructive, [.protectionOff], "`SET` turns off the binary log, the query log or triggers for this session: its later changes escape replicas, point-in-time recovery, audit triggers or foreign-key actions")
+            } else if statement.flags.contains(.global) {
+                add(.write, [], "`SET GLOBAL` changes the server's settings")
+            } else if statement.flags.contains(.checksOff) {
+                add(.write, [], "`SET` turns off foreign-key or unique checks for this session's later statements")
+            } else {
+                add(.read, [], "`SET` changes only this session")
+            }
         case .explain?:
             if statement.flags.contains(.explainRuns) {
                 let innerFindings = statement.inner.flatMap(findings(for:))
@@ -161,7 +170,11 @@ public struct SQLClassifier: ActionClassifier {
         case .permissions?:
             add(.destructive, [.permissionChange], "changes who may do what (`\(kind.replacing("_", with: " ").uppercased())`)")
         case .alter?:
-            if statement.flags.contains(.ownerChange) {
+            if statement.flags.contains(.discardsRows) {
+                add(.destructive, [.dataLoss], "`ENGINE = BLACKHOLE` discards every row of\(named)", radius: .unknown)
+            } else if statement.flags.contains(.loggingOff) {
+                add(.destructive, [.protectionOff], "`SET UNLOGGED`: changes to\(named) stop reaching the write-ahead log, so replicas lose it and a crash empties it")
+            } else if statement.flags.contains(.ownerChange) {
                 add(.destructive, [.permissionChange], "`OWNER TO` hands\(named) and every right over it to another role")
             } else if statement.flags.contains(.dropsPart) {
                 add(.destructive, [.dataLoss], "`ALTER` drops or disables part of\(named)")
@@ -171,7 +184,10 @@ public struct SQLClassifier: ActionClassifier {
                 add(.write, [], "changes the definition of\(named)")
             }
         case .routine?:
-            if statement.flags.contains(.bodyDestroys) {
+            if statement.flags.contains(.nativeCode) {
+                out.append(Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, categories: [.opaqueExecution],
+                                   reason: "defines a routine in native code (`SONAME`, `LANGUAGE C`) that the database server loads into itself"))
+            } else if statement.flags.contains(.bodyDestroys) {
                 add(.destructive, [], "defines a routine or trigger whose body deletes, drops or changes permissions when it runs")
             } else {
                 add(.write, [], "defines\(named)")
