@@ -278,7 +278,16 @@ private struct StatementReader {
             }
             if isWord("constraints", at: 1) { return make("set", "ConstraintsSetStmt") }
             return make("set", "VariableSetStmt", flags: settingFlags())
-        case .reset?: return make("reset", "VariableSetStmt")
+        case .reset?:
+            // MySQL's `RESET MASTER` / `RESET BINARY LOGS AND GTIDS` delete every binary log;
+            // `RESET REPLICA` / `SLAVE` forgets where replication stood; `RESET PERSIST` drops
+            // persisted server settings. PostgreSQL's `RESET name` only resets a session setting.
+            if dialect != .postgresql {
+                if isWord("master", at: 1) || isWord("binary", at: 1) { return make("reset_binary_logs", nil) }
+                if isWord("replica", at: 1) || isWord("slave", at: 1) { return make("reset_replica", nil) }
+                if isWord("persist", at: 1) { return make("reset_persist", nil) }
+            }
+            return make("reset", "VariableSetStmt")
         case .pragma?:
             // `PRAGMA name = value` and `PRAGMA name(value)` set; the introspection pragmas take an
             // argument in parentheses and only read.

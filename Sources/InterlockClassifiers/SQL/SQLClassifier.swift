@@ -49,7 +49,7 @@ public struct SQLClassifier: ActionClassifier {
     /// The groups of statement kinds that classify alike. Looked up in a dictionary, not a
     /// `switch` over strings, which Swift compares case by case.
     enum KindGroup {
-        case select, readsNothingChanged, set, explain, insert, replace, update, merge, delete, truncate, drop,
+        case select, readsNothingChanged, set, protectionOff, explain, insert, replace, update, merge, delete, truncate, drop,
             permissions, alter, routine, create, copy, loadData, opaque, prepare, declare, maintenance, stops
     }
 
@@ -71,7 +71,7 @@ public struct SQLClassifier: ActionClassifier {
         "attach": .maintenance, "detach": .maintenance, "rename": .maintenance, "flush": .maintenance,
         "optimize": .maintenance, "repair": .maintenance, "import": .maintenance, "pragma_set": .maintenance,
         "handler": .maintenance, "check": .maintenance, "checksum": .maintenance, "install": .opaque,
-        "uninstall": .maintenance, "kill": .stops, "shutdown": .stops,
+        "uninstall": .protectionOff, "reset_binary_logs": .protectionOff, "reset_replica": .protectionOff, "reset_persist": .maintenance, "kill": .stops, "shutdown": .stops,
     ]
 
     /// The kind's group; the `drop_`, `alter_` and `create_` kinds not listed go by their prefix.
@@ -224,6 +224,13 @@ public struct SQLClassifier: ActionClassifier {
             } else {
                 add(.write, [], "`\(kind.uppercased().replacing("_", with: " "))` changes the database's state\(named)")
             }
+        case .protectionOff?:
+            let reason = switch kind {
+            case "reset_binary_logs": "`RESET MASTER` deletes every binary log: no point-in-time recovery, and replicas that have not caught up cannot"
+            case "reset_replica": "`RESET REPLICA` makes this server forget where replication stood"
+            default: "`UNINSTALL` removes a server plugin or component (audit log, password validation, authentication)"
+            }
+            add(.destructive, [.protectionOff], reason)
         case .stops?:
             add(.destructive, [], "`\(kind.uppercased())` stops sessions or the server")
         default:

@@ -305,23 +305,22 @@ extension ShellAnalysis {
                 runProgramFromStandardInput(name, stdin: stdin) { analysis, text in analysis.classifyMongo(text, client: name) }
             }
         case "redis-cli":
-            let options = CommandOptions(args, valued: ["-h", "-p", "-a", "-n", "-u", "--user", "--pass", "-s", "-r", "-i", "--eval"])
+            let options = CommandOptions(args, valued: ["-h", "-p", "-a", "-n", "-u", "--user", "--pass", "-s", "-r", "-i", "--eval", "--pattern", "--count", "--rdb", "--functions-rdb"])
             if let host = options.value("-h") { environmentFacts.add(.databaseHost, host) }
-            guard let verb = options.operands.first?.value?.uppercased() else {
-                unknown(op, "`redis-cli` without a command reads commands from its input", opaque: true)
+            if let file = options.value("--rdb", "--functions-rdb") {
+                classifyWrite(to: .known(file), truncates: true, by: "`redis-cli --rdb`", operation: op)
                 return
             }
-            if ["FLUSHALL", "FLUSHDB", "DEL", "UNLINK", "SHUTDOWN", "SWAPDB", "GETDEL", "HDEL", "LREM", "SREM", "ZREM", "EXPIRE", "PEXPIRE", "LTRIM", "XDEL", "XTRIM", "SCRIPT", "FUNCTION", "RESTORE", "MIGRATE", "DEBUG", "REPLICAOF", "SLAVEOF", "FAILOVER", "CLUSTER"].contains(verb) || options.value("--eval") != nil {
-                add(op + ":" + verb.lowercased(), .destructive, targets: Array(options.operands.dropFirst()), categories: verb.hasPrefix("FLUSH") ? [.dataLoss] : [], "`redis-cli \(verb)` deletes or reconfigures data")
-            } else if ["GET", "MGET", "KEYS", "SCAN", "INFO", "PING", "TTL", "PTTL", "TYPE", "EXISTS", "HGET", "HGETALL", "HKEYS", "LRANGE", "LLEN", "SMEMBERS", "SCARD", "ZRANGE", "ZCARD", "DBSIZE", "MONITOR", "CLIENT", "CONFIG", "MEMORY", "LATENCY", "SLOWLOG", "STRLEN", "XRANGE", "XLEN", "HLEN", "SISMEMBER", "ZSCORE", "TIME", "LASTSAVE", "ROLE", "COMMAND", "OBJECT"].contains(verb) {
-                if verb == "CONFIG", options.operands.dropFirst().first?.value?.uppercased() == "SET" {
-                    add(op + ":config", .write, "`redis-cli CONFIG SET` changes server settings")
+            guard let verb = options.operands.first?.value?.uppercased() else {
+                // Reporting modes that send no command of the caller's.
+                if options.has("--scan", "--bigkeys", "--memkeys", "--hotkeys", "--keystats", "--stat", "--latency", "--latency-history", "--latency-dist", "--intrinsic-latency") {
+                    add(op, .read, "`redis-cli` scans keys or reports statistics")
                 } else {
-                    add(op, .read, "`redis-cli \(verb)` only reads")
+                    unknown(op, "`redis-cli` without a command reads commands from its input", opaque: true)
                 }
-            } else {
-                add(op + ":" + verb.lowercased(), .write, targets: Array(options.operands.dropFirst().prefix(1)), "`redis-cli \(verb)` writes data")
+                return
             }
+            classifyRedisCommand(verb, arguments: Array(options.operands.dropFirst()), evalOption: options.value("--eval") != nil, operation: op)
         case "dropdb", "dropuser":
             let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "--maintenance-db"])
             if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
@@ -351,7 +350,9 @@ extension ShellAnalysis {
             }
         case "mysqladmin":
             let verbs = CommandOptions(args, valued: ["-h", "--host", "-P", "--port", "-u", "--user"]).operands.compactMap(\.value)
-            if verbs.contains(where: { ["drop", "shutdown", "kill", "purge", "flush-hosts"].contains($0) }) {
+            if verbs.contains(where: { ["password", "old-password"].contains($0) }) {
+                add(op, .destructive, categories: [.permissionChange], "`mysqladmin password` changes the account's password")
+            } else if verbs.contains(where: { ["drop", "shutdown", "kill", "purge", "flush-hosts", "stop-slave", "stop-replica"].contains($0) }) {
                 add(op, .destructive, categories: verbs.contains("drop") ? [.dataLoss] : [], "`mysqladmin \(verbs.joined(separator: " "))` drops, kills or stops")
             } else if verbs.allSatisfy({ ["status", "ping", "version", "processlist", "variables", "extended-status"].contains($0) }) {
                 add(op, .read, "`mysqladmin` reports status")
@@ -367,6 +368,58 @@ extension ShellAnalysis {
             }
         default:
             unknown(op, "`\(name)` is not catalogued")
+        }
+    }
+
+    /// One Redis command as `redis-cli CMD ARGS` sends it.
+    mutating func classifyRedisCommand(_ verb: String, arguments: [Argument], evalOption: Bool, operation op: String) {
+        let sub = arguments.first?.value?.uppercased() ?? ""
+        let verbOp = op + ":" + verb.lowercased()
+        if evalOption || ["EVAL", "EVALSHA", "FCALL"].contains(verb) {
+            // A Lua script or stored function can call any command, FLUSHALL included; a cached
+            // script (EVALSHA) or function (FCALL) cannot even be read here.
+            unknown(verbOp, "`redis-cli \(evalOption ? "--eval" : verb)` runs a server-side script that may call any command", opaque: true)
+        } else if verb == "MODULE", sub == "LOAD" || sub == "LOADEX" {
+            unknown(verbOp, "`redis-cli MODULE LOAD` loads native code into the Redis server", opaque: true)
+        } else if ["FLUSHALL", "FLUSHDB", "DEL", "UNLINK", "SHUTDOWN", "SWAPDB", "GETDEL", "HDEL", "LREM", "SREM", "ZREM", "EXPIRE", "PEXPIRE", "LTRIM", "XDEL", "XTRIM", "SCRIPT", "FUNCTION", "RESTORE", "MIGRATE", "DEBUG", "REPLICAOF", "SLAVEOF", "FAILOVER", "CLUSTER"].contains(verb) {
+            add(verbOp, .destructive, targets: arguments, categories: verb.hasPrefix("FLUSH") ? [.dataLoss] : [], "`redis-cli \(verb)` deletes or reconfigures data")
+        } else if verb == "RENAME" || (verb == "COPY" && arguments.contains { $0.value?.uppercased() == "REPLACE" }) {
+            add(verbOp, .destructive, targets: arguments, categories: [.dataLoss], "`redis-cli \(verb)` replaces the destination key if it exists")
+        } else if verb == "ACL" {
+            if ["LIST", "USERS", "WHOAMI", "GETUSER", "CAT", "LOG", "GENPASS", "DRYRUN", "HELP"].contains(sub) {
+                add(op, .read, "`redis-cli ACL \(sub)` only reads")
+            } else {
+                add(verbOp, .destructive, targets: Array(arguments.dropFirst()), categories: [.permissionChange], "`redis-cli ACL \(sub)` changes who may do what")
+            }
+        } else if verb == "CONFIG" {
+            if sub == "GET" || sub == "HELP" {
+                add(op, .read, "`redis-cli CONFIG \(sub)` only reads")
+            } else if sub == "SET" {
+                // Parameter/value pairs. Where the server writes its dump and log files is the
+                // classic way to make Redis write a file of the caller's choosing (SAVE then writes it).
+                let parameters = stride(from: 1, to: arguments.count, by: 2).compactMap { arguments[$0].value?.lowercased() }
+                if parameters.contains(where: { ["dir", "dbfilename", "logfile", "appendfilename", "appenddirname"].contains($0) }) {
+                    add(verbOp, .destructive, categories: [.permissionChange], "`redis-cli CONFIG SET` moves the server's dump or log files: its next save writes wherever this says")
+                } else if parameters.contains(where: { ["protected-mode", "requirepass", "masterauth", "rename-command", "enable-debug-command", "enable-module-command", "enable-protected-configs"].contains($0) }) {
+                    add(verbOp, .destructive, categories: [.protectionOff], "`redis-cli CONFIG SET` changes the server's access protections")
+                } else {
+                    add(verbOp, .write, "`redis-cli CONFIG SET` changes server settings")
+                }
+            } else {
+                add(verbOp, .write, "`redis-cli CONFIG \(sub)` changes server settings")
+            }
+        } else if verb == "CLIENT" {
+            if sub == "KILL" || sub == "PAUSE" {
+                add(verbOp, .destructive, "`redis-cli CLIENT \(sub)` cuts off or stalls other clients")
+            } else if ["LIST", "INFO", "ID", "GETNAME", "GETREDIR", "TRACKINGINFO", "HELP", "NO-EVICT", "NO-TOUCH", "SETNAME", "SETINFO", "REPLY", "CACHING", "TRACKING", "UNPAUSE"].contains(sub) {
+                add(op, .read, "`redis-cli CLIENT \(sub)` concerns only this connection or reads")
+            } else {
+                add(verbOp, .write, "`redis-cli CLIENT \(sub)` changes client state")
+            }
+        } else if ["GET", "MGET", "KEYS", "SCAN", "INFO", "PING", "TTL", "PTTL", "TYPE", "EXISTS", "HGET", "HGETALL", "HKEYS", "LRANGE", "LLEN", "SMEMBERS", "SCARD", "ZRANGE", "ZCARD", "DBSIZE", "MONITOR", "MEMORY", "LATENCY", "SLOWLOG", "STRLEN", "XRANGE", "XLEN", "HLEN", "SISMEMBER", "ZSCORE", "TIME", "LASTSAVE", "ROLE", "COMMAND", "OBJECT", "EVAL_RO", "EVALSHA_RO", "FCALL_RO"].contains(verb) {
+            add(op, .read, "`redis-cli \(verb)` only reads")
+        } else {
+            add(verbOp, .write, targets: Array(arguments.prefix(1)), "`redis-cli \(verb)` writes data")
         }
     }
 
