@@ -653,8 +653,23 @@ extension ShellAnalysis {
     mutating func classifyMongo(_ code: String, client: String) {
         let scan = InterpreterCode.calledNames(code)
         let found = scan.filter { Self.mongoDestructiveCalls.contains($0) }
+        let tokens = InterpreterCode.tokenize(code)
+        // Aggregation stages that write: `$out` replaces its target collection whole, `$merge`
+        // writes into one. Written bare (`{$out: "c"}`) or quoted, they are tokens of the code.
+        func stage(_ name: String) -> Bool { tokens.contains { $0 == .identifier(name) || $0 == .string(name) } }
+        // `updateMany({}, …)`: an empty filter matches every document, as an UPDATE without WHERE.
+        let updatesEverything = tokens.indices.contains { i in
+            i + 3 < tokens.count && ["updateMany", "update"].contains(tokens[i].identifier ?? "")
+                && tokens[i + 1] == .symbol("(") && tokens[i + 2] == .symbol("{") && tokens[i + 3] == .symbol("}")
+        }
         if !found.isEmpty {
             add("shell:\(client):\(found.sorted()[0])", .destructive, categories: [.dataLoss], "the MongoDB code calls \(found.sorted().map { "`\($0)`" }.joined(separator: ", "))")
+        } else if stage("$out") {
+            add("shell:\(client):out", .destructive, categories: [.dataLoss], "the MongoDB aggregation's `$out` stage replaces its target collection")
+        } else if updatesEverything {
+            add("shell:\(client):updateMany", .destructive, categories: [.dataLoss], "the MongoDB code updates every document of a collection: its filter is empty")
+        } else if stage("$merge") {
+            add("shell:\(client):merge", .write, "the MongoDB aggregation's `$merge` stage writes into a collection")
         } else if scan.contains(where: { Self.mongoWriteCalls.contains($0) }) {
             add("shell:\(client):write", .write, "the MongoDB code inserts or updates documents")
         } else if scan.allSatisfy({ Self.mongoReadCalls.contains($0) }) {

@@ -99,11 +99,19 @@ enum InterpreterCode {
     }
 
     /// Names of the functions and methods `code` calls (for MongoDB shell code and similar).
+    /// Stands for a call whose function is computed (`db.users[name]()`); on no list of known calls.
+    static let computedCall = "[computed]"
+
     static func calledNames(_ code: String) -> Set<String> {
         var names: Set<String> = []
         let tokens = tokenize(code)
         for (index, token) in tokens.enumerated() where index + 1 < tokens.count && tokens[index + 1] == .symbol("(") {
-            if case .identifier(let name) = token { names.insert(name) }
+            switch token {
+            case .identifier(let name): names.insert(name)
+            // `x[name](…)`, `f(…)(…)`: the function called is computed, and no list knows it.
+            case .symbol("]"), .symbol(")"): names.insert(computedCall)
+            default: break
+            }
         }
         return names
     }
