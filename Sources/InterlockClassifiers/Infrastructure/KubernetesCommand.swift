@@ -92,6 +92,22 @@ enum KubernetesCommand {
             // What runs inside the container is unknown from here.
             return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, categories: verb == "exec" ? [.opaqueExecution] : [], reason: "`\(tool) \(verb)` runs or moves data inside the cluster")]
         case "apply", "create", "patch", "label", "annotate", "set", "expose", "autoscale", "edit", "uncordon", "certificate", "kustomize":
+            let sub = objects.first ?? ""
+            if ["create", "patch", "edit"].contains(verb), isAccessControl(sub) || (verb == "create" && sub == "token") {
+                return [Finding(operation: "\(op)_rbac", effect: .destructive, targets: targets, categories: [.permissionChange],
+                                reason: "`\(tool) \(verb) \(sub)` changes who may do what in the cluster")]
+            }
+            if verb == "set", sub == "subject" || sub == "serviceaccount" || sub == "sa" {
+                return [Finding(operation: "kubectl:set_\(sub)", effect: .destructive, targets: Array(objects.dropFirst()), categories: [.permissionChange],
+                                reason: "`\(tool) set \(sub)` changes the identity that is granted rights or that pods run as")]
+            }
+            if verb == "certificate", sub == "approve" {
+                return [Finding(operation: "kubectl:certificate_approve", effect: .destructive, targets: Array(objects.dropFirst()), categories: [.permissionChange],
+                                reason: "`\(tool) certificate approve` issues a certificate the cluster will trust as an identity")]
+            }
+            if verb == "patch", let patch = p.values["-p"] ?? p.values["--patch"], patchScalesToZero(patch) {
+                return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) patch` sets replicas to 0, which stops every pod")]
+            }
             if verb == "apply", p.flags.contains("--prune") {
                 return [Finding(operation: "kubectl:apply_prune", effect: .destructive, targets: targets, targetsComplete: false, blastRadius: .unknown, reason: "`apply --prune` deletes objects missing from the files")]
             }
@@ -99,6 +115,25 @@ enum KubernetesCommand {
         default:
             return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, reason: "`\(tool) \(verb)` is not classified")]
         }
+    }
+
+    /// RBAC objects: whoever changes them changes who may do what.
+    static func isAccessControl(_ object: String) -> Bool {
+        let kind = object.split(separator: "/").first.map { $0.split(separator: ".").first.map(String.init) ?? "" } ?? ""
+        return ["clusterrolebinding", "clusterrolebindings", "rolebinding", "rolebindings", "clusterrole", "clusterroles", "role", "roles"].contains(kind.lowercased())
+    }
+
+    /// Whether a patch document sets `spec.replicas` to 0: a merge or strategic patch
+    /// (`{"spec":{"replicas":0}}`) or a JSON patch (`[{"op":"replace","path":"/spec/replicas","value":0}]`).
+    static func patchScalesToZero(_ text: String) -> Bool {
+        guard let patch = try? JSONValue.parse(text) else { return false }
+        func isZero(_ value: JSONValue?) -> Bool { value == .int(0) || value == .string("0") }
+        if let operations = patch.arrayValue {
+            return operations.contains { operation in
+                ["replace", "add"].contains(operation["op"]?.stringValue ?? "") && operation["path"]?.stringValue == "/spec/replicas" && isZero(operation["value"])
+            }
+        }
+        return isZero(patch["spec"]?["replicas"])
     }
 
     static func helm(_ invocation: InfrastructureInvocation) -> [Finding] {
@@ -115,6 +150,10 @@ enum KubernetesCommand {
         case "rollback":
             return [Finding(operation: op, effect: .destructive, targets: release, reason: "`helm rollback` replaces the release with an earlier revision")]
         case "install", "upgrade":
+            if p.flags.contains("--force") {
+                return [Finding(operation: "helm:\(verb)_force", effect: .destructive, targets: release,
+                                reason: "`helm \(verb) --force` replaces changed resources by deleting and recreating them")]
+            }
             return [Finding(operation: op, effect: .write, targets: release, reason: "`helm \(verb)` deploys a release")]
         case "list", "ls", "status", "get", "history", "template", "show", "search", "lint", "env", "version", "verify", "diff":
             return [Finding(operation: op, effect: .read, targets: release, reason: "`helm \(verb)` only reads")]
