@@ -33,6 +33,11 @@ public enum AWSOperation {
         if let stopped = scalesToZero(service: service, key: key, parameters: parameters) {
             return [finding(.destructive, [], stopped)]
         }
+        // A change batch that deletes DNS records takes names off the internet.
+        if service == "route53", key == "changeresourcerecordsets",
+           parameter(parameters, "ChangeBatch")?["Changes"]?.arrayValue?.contains(where: { $0["Action"]?.stringValue?.uppercased() == "DELETE" }) == true {
+            return [finding(.destructive, [], "`ChangeResourceRecordSets` deletes DNS records")]
+        }
         // Protection switched off by an argument.
         if let protection = protectionOff(service: service, key: key, parameters: parameters) {
             return [finding(.destructive, [.protectionOff], protection)]
