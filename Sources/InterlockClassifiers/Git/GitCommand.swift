@@ -177,6 +177,9 @@ public enum GitCommand {
             if deleting {
                 out.append(finding("git:push_delete", .destructive, targets: targets, categories: [.dataLoss], "`git push --delete` deletes refs on the remote"))
             }
+            if has("--prune") {
+                out.append(finding("git:push_prune", .destructive, targets: targets, categories: [.dataLoss], "`git push --prune` deletes the remote's branches that have no local counterpart"))
+            }
             if out.isEmpty { out.append(finding("git:push", .write, targets: targets, "`git push` publishes commits")) }
             return out
         case "filter-branch", "filter-repo":
@@ -195,6 +198,9 @@ public enum GitCommand {
             if has("--force") || hasShort("f") || (pathForm && !hasShort("b") && !hasShort("B")) {
                 return [finding("git:checkout_discard", .destructive, categories: [.dataLoss], "`git checkout` over paths discards their uncommitted changes")]
             }
+            if hasShort("B") {
+                return [finding("git:checkout_reset_branch", .destructive, targets: Array(operands.prefix(1)), categories: [.dataLoss], "`git checkout -B` resets an existing branch to the start point, dropping the commits only it held")]
+            }
             return [finding("git:checkout", .write, "`git checkout` switches branches")]
         case "restore":
             if (has("--staged") || hasShort("S")) && !(has("--worktree") || hasShort("W")) {
@@ -204,6 +210,9 @@ public enum GitCommand {
         case "switch":
             if has("--discard-changes") || has("--force") || hasShort("f") {
                 return [finding("git:switch_discard", .destructive, categories: [.dataLoss], "`git switch --discard-changes` throws away local changes")]
+            }
+            if hasShort("C") || has("--force-create") {
+                return [finding("git:switch_reset_branch", .destructive, targets: Array(operands.prefix(1)), categories: [.dataLoss], "`git switch -C` resets an existing branch to the start point, dropping the commits only it held")]
             }
             return [finding("git:switch", .write, "`git switch` changes branches")]
         case "stash":
@@ -218,6 +227,9 @@ public enum GitCommand {
             }
             if has("--delete") || hasShort("d") { return [finding("git:branch_delete", .write, targets: operands, "`git branch -d` deletes merged branches")] }
             if has("-M") || has("-C") { return [finding("git:branch_force", .destructive, targets: operands, categories: [.dataLoss], "`git branch -M` overwrites an existing branch")] }
+            if (has("--force") || hasShort("f")) && !operands.isEmpty {
+                return [finding("git:branch_force", .destructive, targets: operands, categories: [.dataLoss], "`git branch -f` moves an existing branch, dropping the commits only it held")]
+            }
             if operands.isEmpty || has("--list") || hasShort("l") || hasShort("a") || hasShort("r") || has("--show-current") || has("--contains") || has("--merged") || has("--no-merged") || hasShort("v") {
                 return [finding("git:branch", .read, "lists branches")]
             }
@@ -229,6 +241,11 @@ public enum GitCommand {
             }
             if has("--force") || hasShort("f") { return [finding("git:tag_force", .destructive, targets: operands, categories: [.historyRewrite], "`git tag -f` moves an existing tag")] }
             return [finding("git:tag", .write, targets: operands, "creates a tag")]
+        case "read-tree":
+            if has("--reset") && hasShort("u") {
+                return [finding("git:read_tree_reset", .destructive, categories: [.dataLoss], "`git read-tree --reset -u` overwrites the working tree, discarding uncommitted changes")]
+            }
+            return [finding("git:read-tree", .write, "`git read-tree` changes the index")]
         case "reflog":
             if operands.first == "expire" || operands.first == "delete" {
                 return [finding("git:reflog_\(operands.first!)", .destructive, categories: [.dataLoss], "`git reflog \(operands.first!)` removes the record that makes lost commits recoverable")]
@@ -290,7 +307,7 @@ public enum GitCommand {
             if operands.first == "run" { return [Finding(operation: "git:bisect_run", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git bisect run` runs a command at each step")] }
             return [finding("git:bisect", .write, "moves through history")]
         case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "clone", "mv", "apply", "am",
-            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "read-tree", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
+            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
             if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
             // `git rebase -x CMD` / `--exec CMD` runs CMD after each commit it replays.
             if sub == "rebase", has("--exec") || flags.contains(where: { flag in
