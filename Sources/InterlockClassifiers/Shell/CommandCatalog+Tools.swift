@@ -100,6 +100,8 @@ extension ShellAnalysis {
                 "`\(name) down` removes the project's containers and networks\(volumes ? " and its volumes, with their data" : "")")
         case "rm", "kill", "stop":
             add("shell:compose:\(verb)", .destructive, targets: rest.operands, categories: rest.has("-v", "--volumes") ? [.dataLoss] : [], "`\(name) \(verb)` stops or removes services")
+        case "up" where rest.has("-V", "--renew-anon-volumes"), "create" where rest.has("-V", "--renew-anon-volumes"):
+            add("shell:compose:\(verb)", .destructive, categories: [.dataLoss], "`\(name) \(verb) --renew-anon-volumes` recreates the services' anonymous volumes empty")
         case "ps", "logs", "config", "top", "images", "ls", "port", "version", "events":
             add("shell:compose", .read, "`\(name) \(verb)` only reads")
         case "exec", "run":
