@@ -653,9 +653,9 @@ extension ShellAnalysis {
     static let mongoReadCalls: Set<String> = ["find", "findOne", "count", "countDocuments", "estimatedDocumentCount", "aggregate", "distinct", "getCollectionNames", "getCollectionInfos", "stats", "getIndexes", "explain", "db", "printjson", "print", "toArray", "forEach", "limit", "sort", "skip", "pretty", "getSiblingDB", "getCollection", "show", "dbs", "collections", "use", "version", "serverStatus", "hostInfo", "isMaster", "hello", "ping", "listCollections", "JSON", "stringify", "log", "console", "length", "map", "itcount", "size", "hasNext", "next", "projection", "rs", "status", "conf", "sh", "getName"]
 
     mutating func classifyMongo(_ code: String, client: String) {
-        let scan = InterpreterCode.calledNames(code)
-        let found = scan.filter { Self.mongoDestructiveCalls.contains($0) }
         let tokens = InterpreterCode.tokenize(code)
+        let scan = InterpreterCode.calledNames(tokens: tokens)
+        let found = scan.filter { Self.mongoDestructiveCalls.contains($0) }
         // Aggregation stages that write: `$out` replaces its target collection whole, `$merge`
         // writes into one. Written bare (`{$out: "c"}`) or quoted, they are tokens of the code.
         func stage(_ name: String) -> Bool { tokens.contains { $0 == .identifier(name) || $0 == .string(name) } }

@@ -102,9 +102,8 @@ enum InterpreterCode {
     /// Stands for a call whose function is computed (`db.users[name]()`); on no list of known calls.
     static let computedCall = "[computed]"
 
-    static func calledNames(_ code: String) -> Set<String> {
+    static func calledNames(tokens: [Token]) -> Set<String> {
         var names: Set<String> = []
-        let tokens = tokenize(code)
         for (index, token) in tokens.enumerated() where index + 1 < tokens.count && tokens[index + 1] == .symbol("(") {
             switch token {
             case .identifier(let name): names.insert(name)
@@ -146,6 +145,12 @@ enum InterpreterCode {
         return value
     }
 
+    /// A letter: ASCII answered without Unicode's property tables, which cost most of the lexing.
+    @inline(__always)
+    static func isLetter(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") : c.properties.isAlphabetic
+    }
+
     static func tokenize(_ code: String) -> [Token] {
         var tokens: [Token] = []
         let chars = Array(code.unicodeScalars)
@@ -156,9 +161,9 @@ enum InterpreterCode {
                 while i < chars.count, chars[i] != "\n" { i += 1 }
                 continue
             }
-            if c.properties.isAlphabetic || c == "_" || c == "$" {
+            if isLetter(c) || c == "_" || c == "$" {
                 var j = i
-                while j < chars.count, chars[j].properties.isAlphabetic || chars[j] == "_" || chars[j] == "$" || chars[j] == "-" && j > i && j + 1 < chars.count && chars[j + 1].properties.isAlphabetic && chars[i].properties.isUppercase || ("0"..."9").contains(chars[j]) {
+                while j < chars.count, isLetter(chars[j]) || chars[j] == "_" || chars[j] == "$" || chars[j] == "-" && j > i && j + 1 < chars.count && isLetter(chars[j + 1]) && chars[i].properties.isUppercase || ("0"..."9").contains(chars[j]) {
                     j += 1
                 }
                 tokens.append(.identifier(String(String.UnicodeScalarView(chars[i..<j]))))
