@@ -11,6 +11,14 @@ enum CodeThatRunsLater {
         ".inputrc", ".envrc",
     ]
 
+    /// Files a tool reads when it starts and that can make it run commands: psql's `\!`, sqlite's
+    /// `.shell`, mongosh's JavaScript, vim's `:!`, gdb's `shell`, tmux's `run-shell`, npm's
+    /// `script-shell`/`node-options`, yarn's `yarnPath`.
+    static let toolStartupFiles: Set<String> = [
+        ".psqlrc", ".sqliterc", ".mongoshrc.js", ".mongorc.js", ".vimrc", ".exrc", ".gvimrc", ".gdbinit", ".tmux.conf",
+        ".npmrc", ".yarnrc", ".yarnrc.yml", ".pythonrc", ".pythonrc.py", ".irbrc", ".pryrc",
+    ]
+
     /// Whether `path` can be one of the files below: it has a component starting with `.`, lies
     /// under `/etc`, `/var`, `/lib` or `/usr`, or ends in `authorized_keys`. One pass over the bytes.
     static func mayBeSpecial(_ path: String) -> Bool {
@@ -21,7 +29,8 @@ enum CodeThatRunsLater {
             previous = byte
         }
         return path.hasPrefix("/etc/") || path.hasPrefix("/var/") || path.hasPrefix("/lib/") || path.hasPrefix("/usr/")
-            || path.hasSuffix("authorized_keys") || path.hasSuffix("authorized_keys2")
+            || path.hasPrefix("/bin/") || path.hasPrefix("/sbin/")
+            || path.hasSuffix("authorized_keys") || path.hasSuffix("authorized_keys2") || path.hasSuffix(".pth") || path.hasSuffix("customize.py")
     }
 
     /// The finding for a write to `path`, or nil for an ordinary file. Every redirection asks, so
@@ -50,12 +59,35 @@ enum CodeThatRunsLater {
             if component == ".config" && next == "systemd" {
                 return runsLater("`\(path)` defines a service the system runs")
             }
+            if component == ".config" && next == "autostart" {
+                return runsLater("`\(path)` starts a program at every desktop login")
+            }
+            let isLast = index + 2 == components.count
+            if component == ".ssh" && isLast && next == "config" {
+                return runsLater("`\(path)` is ssh configuration: its `ProxyCommand` and `LocalCommand` run commands whenever ssh connects")
+            }
+            if component == ".ssh" && isLast && next == "rc" { return runsLater("`\(path)` runs at every ssh login") }
+            if component == ".aws" && isLast && next == "config" {
+                return runsLater("`\(path)` is AWS configuration: a `credential_process` in it runs a command on every AWS call")
+            }
+            if component == ".kube" && isLast && next == "config" {
+                return runsLater("`\(path)` is a kubeconfig: an `exec` credential plugin in it runs a command on every kubectl call")
+            }
+            if component == ".local" && next == "bin" && (index + 2 < components.count || intoDirectory) {
+                return runsLater("`\(path)` adds or replaces a command on the PATH")
+            }
         }
         if name.utf8.first == UInt8(ascii: ".") {
             if name == ".gitconfig" {
                 return runsLater("`\(path)` is git configuration, which can make git run commands (`core.hooksPath`, `core.fsmonitor`, aliases)")
             }
             if shellStartupFiles.contains(String(name)) { return runsLater("`\(path)` runs in every new shell") }
+            if toolStartupFiles.contains(String(name)) { return runsLater("`\(path)` is read by a tool when it starts and can make it run commands") }
+        }
+        // Python runs `import` lines of `.pth` files, and `sitecustomize`/`usercustomize`, at every start.
+        if name.hasSuffix(".pth") || name == "sitecustomize.py" || name == "usercustomize.py",
+           components.contains(where: { $0 == "site-packages" || $0 == "dist-packages" }) {
+            return runsLater("`\(path)` runs whenever Python starts")
         }
         if name == "authorized_keys" || name == "authorized_keys2" {
             return grantsAccess("`\(path)` decides which keys may log in")
@@ -71,6 +103,7 @@ enum CodeThatRunsLater {
             if components.count == 2 && !intoDirectory {
                 switch second {
                 case "profile", "bash.bashrc", "zshrc", "environment", "rc.local": return runsLater("`\(path)` runs in every new shell or at boot")
+                case "ld.so.preload": return runsLater("`\(path)` names libraries every program loads")
                 case "crontab": return runsLater("`\(path)` is the cron table: cron runs it later")
                 case "sudoers", "passwd", "shadow", "group", "gshadow": return grantsAccess("`\(path)` decides who may log in or act as root")
                 default: return nil
@@ -81,12 +114,24 @@ enum CodeThatRunsLater {
             case "cron.d", "cron.hourly", "cron.daily", "cron.weekly", "cron.monthly": return runsLater("`\(path)` is a cron job: cron runs it later")
             case "systemd", "init.d", "rc.d": return runsLater("`\(path)` defines a service the system runs")
             case "sudoers.d": return grantsAccess("`\(path)` decides who may act as root")
+            case "ssh", "pam.d", "security": return grantsAccess("`\(path)` configures how users log in and authenticate")
+            case "udev", "modprobe.d", "logrotate.d", "xdg", "ld.so.conf.d":
+                return runsLater("`\(path)` configures commands or libraries the system runs later (udev `RUN`, modprobe `install`, logrotate scripts, autostart)")
+            case "apt" where components.count > 2 && components[2] == "apt.conf.d":
+                return runsLater("`\(path)` can make apt run commands (`Pre-Invoke`, `Post-Invoke`)")
             default: return nil
             }
         case "var" where second == "spool" && components.count > 3 && components[2] == "cron":
             return runsLater("`\(path)` is a cron table: cron runs it later")
         case "lib" where second == "systemd", "usr" where second == "lib" && components.count > 3 && components[2] == "systemd":
             return runsLater("`\(path)` defines a service the system runs")
+        case "bin", "sbin":
+            return runsLater("`\(path)` adds or replaces a command on the PATH")
+        case "usr":
+            // `/usr/local/bin/git` runs instead of the real git; so does any new name there.
+            let binary = ["bin", "sbin"].contains(second) ? 2 : (second == "local" && components.count > 2 && ["bin", "sbin"].contains(components[2]) ? 3 : nil)
+            guard let binary, components.count > binary || intoDirectory else { return nil }
+            return runsLater("`\(path)` adds or replaces a command on the PATH")
         default:
             return nil
         }
