@@ -722,9 +722,14 @@ private struct StatementReader {
     /// `@@global.name`), or a protection of the session's later statements. `SET a = 1, GLOBAL b = 2`
     /// is read assignment by assignment; a protection's value that is not a plain "on" (an
     /// expression, a variable) counts as turning it off.
-    func settingFlags() -> SQLStatement.Flags {
+    func settingFlags(from start: Int = 1) -> SQLStatement.Flags {
         var flags: SQLStatement.Flags = []
-        var i = 1
+        // A variable's name, bare or quoted (`` `sql_log_bin` ``), as MySQL and PostgreSQL compare it.
+        func name(at index: Int) -> String? {
+            guard index < tokens.count, tokens[index].kind == .word || tokens[index].kind == .quotedIdentifier else { return nil }
+            return tokens[index].text.lowercased()
+        }
+        var i = start
         while i < tokens.count {
             // One assignment: up to the next top-level comma.
             var end = i
@@ -740,28 +745,28 @@ private struct StatementReader {
                 global = scope.hasPrefix("persist") || scope == "global"
                 j += 1
             }
-            var name: String?
+            var variable: String?
             if j < end, tokens[j].kind == .parameter, tokens[j].text.hasPrefix("@@") {
                 let scope = tokens[j].text.dropFirst(2).lowercased()
                 if isSymbol(".", at: j + 1), ["global", "persist", "persist_only", "session", "local"].contains(scope) {
                     global = global || scope != "session" && scope != "local"
-                    name = word(at: j + 2)
+                    variable = name(at: j + 2)
                     j += 3
                 } else {
-                    name = scope
+                    variable = scope
                     j += 1
                 }
-            } else if let w = word(at: j) {
-                name = w
+            } else if let bare = name(at: j) {
+                variable = bare
                 j += 1
             }
             if global { flags.insert(.global) }
-            if let name {
+            if let variable {
                 // The value: after `=`, `:=` or `TO`, one literal or word, lowercased.
                 if isSymbol("=", at: j) || isSymbol(":=", at: j) || isWord("to", at: j) { j += 1 }
                 let value: String? = j + 1 == end && [.word, .number, .string].contains(tokens[j].kind) ? tokens[j].text.lowercased() : nil
                 let on = value.map { ["1", "on", "true", "default"].contains($0) } ?? false
-                switch name {
+                switch variable {
                 case "sql_log_bin": if !on { flags.insert(.loggingOff) }
                 case "sql_log_off": if value.map({ ["0", "off", "false", "default"].contains($0) }) != true { flags.insert(.loggingOff) }
                 case "session_replication_role": if value.map({ ["origin", "local", "default"].contains($0) }) != true { flags.insert(.loggingOff) }
@@ -807,6 +812,10 @@ private struct StatementReader {
                 }
             }
             if depth == 0, isWord("set", at: j), isWord("unlogged", at: j + 1) { flags.insert(.loggingOff) }
+            // `ALTER DATABASE d SET session_replication_role = replica`: every later session there.
+            if depth == 0, isWord("set", at: j), ["database", "role", "user"].contains(object) {
+                flags.formUnion(settingFlags(from: j + 1).intersection([.loggingOff, .checksOff]))
+            }
             j += 1
         }
         let renames = topLevelWord("rename", from: after) != nil

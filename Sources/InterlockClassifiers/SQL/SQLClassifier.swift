@@ -173,7 +173,7 @@ public struct SQLClassifier: ActionClassifier {
             if statement.flags.contains(.discardsRows) {
                 add(.destructive, [.dataLoss], "`ENGINE = BLACKHOLE` discards every row of\(named)", radius: .unknown)
             } else if statement.flags.contains(.loggingOff) {
-                add(.destructive, [.protectionOff], "`SET UNLOGGED`: changes to\(named) stop reaching the write-ahead log, so replicas lose it and a crash empties it")
+                add(.destructive, [.protectionOff], "changes to\(named) stop reaching the log, replicas or triggers (`SET UNLOGGED`, or a setting such as `session_replication_role` for every later session)")
             } else if statement.flags.contains(.ownerChange) {
                 add(.destructive, [.permissionChange], "`OWNER TO` hands\(named) and every right over it to another role")
             } else if statement.flags.contains(.dropsPart) {
