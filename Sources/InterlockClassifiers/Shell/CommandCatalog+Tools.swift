@@ -313,6 +313,10 @@ extension ShellAnalysis {
                 classifyWrite(to: .known(file), truncates: true, by: "`redis-cli --rdb`", operation: op)
                 return
             }
+            if options.value("--eval") != nil {
+                classifyRedisCommand("EVAL", arguments: options.operands, evalOption: true, operation: op)
+                return
+            }
             guard let verb = options.operands.first?.value?.uppercased() else {
                 // Reporting modes that send no command of the caller's.
                 if options.has("--scan", "--bigkeys", "--memkeys", "--hotkeys", "--keystats", "--stat", "--latency", "--latency-history", "--latency-dist", "--intrinsic-latency") {
@@ -322,7 +326,7 @@ extension ShellAnalysis {
                 }
                 return
             }
-            classifyRedisCommand(verb, arguments: Array(options.operands.dropFirst()), evalOption: options.value("--eval") != nil, operation: op)
+            classifyRedisCommand(verb, arguments: Array(options.operands.dropFirst()), evalOption: false, operation: op)
         case "dropdb", "dropuser":
             let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "--maintenance-db"])
             if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
