@@ -256,15 +256,24 @@ extension ShellAnalysis {
                 host = host ?? Self.hostFromConnectionString(operand.text)
             }
             if let host { environmentFacts.add(.databaseHost, host) }
+            // Where the results go: `-o FILE` replaces FILE, `-o '|cmd'` feeds them to a command,
+            // `-L FILE` appends a log of them.
+            if let output = options.value("-o", "--output") { classifyClientOutput(output, by: "`\(name) -o`", operation: op) }
+            if let log = options.value("-L", "--log-file") { classifyWrite(to: .known(log), truncates: false, by: "`\(name) -L`", operation: op) }
             if options.has("-l", "--list") {
                 add(op, .read, "lists databases")
                 return
             }
             runSQL(commands: options.allValues("-c", "--command"), files: options.allValues("-f", "--file"), dialect: .postgresql, client: name, host: host, stdin: stdin)
         case "mysql", "mariadb":
-            let options = CommandOptions(args, valued: ["-e", "--execute", "-h", "--host", "-P", "--port", "-u", "--user", "-D", "--database", "-S", "--socket", "--defaults-file", "--default-character-set", "--init-command"])
+            let options = CommandOptions(args, valued: ["-e", "--execute", "-h", "--host", "-P", "--port", "-u", "--user", "-D", "--database", "-S", "--socket", "--defaults-file", "--default-character-set", "--init-command", "--tee", "--pager"])
             let host = options.value("-h", "--host")
             if let host { environmentFacts.add(.databaseHost, host) }
+            // `--tee FILE` appends the session to FILE; `--pager CMD` sends every result to CMD.
+            if let tee = options.value("--tee") { classifyWrite(to: .known(tee), truncates: false, by: "`\(name) --tee`", operation: op) }
+            // The pager is a command line run with the results as its input: `less` only shows them,
+            // `sh` would run them.
+            if let pager = options.value("--pager") { analyzeText(pager, origin: "the pager `\(name) --pager` sends results to") }
             runSQL(commands: options.allValues("-e", "--execute", "--init-command"), files: [], dialect: .mysql, client: name, host: host, stdin: stdin)
         case "sqlite3", "sqlite":
             let options = CommandOptions(args, valued: ["-cmd", "-init", "-separator", "-nullvalue", "-newline", "-mmap", "-vfs", "-pagecache", "-lookaside", "-maxsize"])
