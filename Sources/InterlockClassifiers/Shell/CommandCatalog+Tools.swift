@@ -255,6 +255,11 @@ extension ShellAnalysis {
             for operand in options.operands where operand.value?.containsASCII("://") == true || operand.value?.containsASCII("host=") == true {
                 host = host ?? Self.hostFromConnectionString(operand.text)
             }
+            // A connection string's `options` sets server settings for the session, in a syntax
+            // (quoted, URL-encoded) this classifier does not take apart.
+            if options.operands.contains(where: { $0.value?.containsASCII("options=") == true }) {
+                unknown(op, "the connection string sets server options for the session (`options=`), which may turn triggers or checks off", opaque: false)
+            }
             if let host { environmentFacts.add(.databaseHost, host) }
             // Where the results go: `-o FILE` replaces FILE, `-o '|cmd'` feeds them to a command,
             // `-L FILE` appends a log of them.

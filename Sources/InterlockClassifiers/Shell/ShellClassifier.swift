@@ -412,6 +412,8 @@ struct ShellAnalysis {
         case pagerOptions
         /// Where command names are looked up (`PATH`): a directory put there decides what `ls` runs.
         case searchPath
+        /// Server settings a database client sends at connection (`PGOPTIONS`).
+        case serverSettings
     }
 
     static let codeVariables: [String: CodeVariable] = [
@@ -422,6 +424,7 @@ struct ShellAnalysis {
         "BASH_ENV": .hidden, "ENV": .hidden, "LD_PRELOAD": .hidden, "LD_AUDIT": .hidden, "LD_LIBRARY_PATH": .hidden, "DYLD_INSERT_LIBRARIES": .hidden,
         "PYTHONSTARTUP": .hidden, "PYTHONPATH": .hidden, "PERL5OPT": .hidden, "PERL5LIB": .hidden, "NODE_OPTIONS": .hidden, "RUBYOPT": .hidden,
         "GIT_CONFIG_PARAMETERS": .hidden, "GIT_CONFIG_COUNT": .hidden, "GIT_DIR": .hidden, "GIT_EXEC_PATH": .hidden, "SHELLOPTS": .hidden, "PS4": .hidden,
+        "PSQLRC": .hidden, "PSQL_PAGER": .command, "PSQL_WATCH_PAGER": .command, "PSQL_EDITOR": .command, "PGOPTIONS": .serverSettings,
     ]
 
     mutating func noteEnvironmentVariable(_ name: String, _ value: String?) {
@@ -445,6 +448,10 @@ struct ShellAnalysis {
                 unknown("shell:env_path", "`PATH` is changed, so a command name may run a program from a directory this line chose (`PATH=/tmp/x ls` runs `/tmp/x/ls`)", opaque: true)
             case (.pagerOptions, nil):
                 unknown("shell:env_\(name.lowercased())", "`\(name)` gives the pager options computed at run time, which may hold a start-up command", opaque: true)
+            case (.serverSettings, let text?):
+                classifyPostgresOptions(text, origin: "`\(name)`")
+            case (.serverSettings, nil):
+                unknown("shell:env_\(name.lowercased())", "`\(name)` sets server options computed at run time, which may turn triggers or checks off", opaque: false)
             }
         }
         guard let value, !value.isEmpty else { return }
@@ -453,6 +460,41 @@ struct ShellAnalysis {
         case "AWS_REGION", "AWS_DEFAULT_REGION": environmentFacts.add(.awsRegion, value)
         case "TF_WORKSPACE": environmentFacts.add(.terraformWorkspace, value)
         default: break
+        }
+    }
+
+    /// Server settings given at connection (`PGOPTIONS='-c session_replication_role=replica'`, a
+    /// connection string's `options`): read as the `SET` statements they amount to, so a setting
+    /// that turns triggers off is as destructive here as in SQL.
+    mutating func classifyPostgresOptions(_ text: String, origin: String) {
+        var settings: [String] = []
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            var setting: Substring?
+            if word == "-c", index + 1 < words.count {
+                setting = words[index + 1]
+                index += 1
+            } else if word.hasPrefix("--") {
+                setting = word.dropFirst(2)
+            } else if word.hasPrefix("-c") {
+                setting = word.dropFirst(2)
+            }
+            index += 1
+            guard let setting, let equals = setting.firstIndex(of: "=") else {
+                unknown("shell:pgoptions", "\(origin) holds options Interlock does not read", opaque: false)
+                return
+            }
+            let name = setting[..<equals].replacing("-", with: "_")
+            let value = setting[setting.index(after: equals)...].replacing("'", with: "''")
+            settings.append("SET \(name) = '\(value)'")
+        }
+        let facts = SQLClassifier.findings(for: settings.joined(separator: "; "), dialect: .postgresql)
+        for finding in facts.findings where finding.effect != .read {
+            var finding = finding
+            finding.reason = "\(origin) sets it at connection: " + finding.reason
+            findings.append(finding)
         }
     }
 
