@@ -463,9 +463,9 @@ struct ShellAnalysis {
         }
     }
 
-    /// Server settings given at connection (`PGOPTIONS='-c session_replication_role=replica'`, a
-    /// connection string's `options`): read as the `SET` statements they amount to, so a setting
-    /// that turns triggers off is as destructive here as in SQL.
+    /// Server settings given at connection (`PGOPTIONS='-c session_replication_role=replica'`):
+    /// read as the `SET` statements they amount to, so a setting that turns triggers off is as
+    /// destructive here as in SQL. Anything but `-c name=value` and `--name=value` is unknown.
     mutating func classifyPostgresOptions(_ text: String, origin: String) {
         var settings: [String] = []
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
