@@ -1,4 +1,5 @@
 import InterlockCore
+import InterlockSyntax
 
 /// Classifies one AWS API call — service, operation, parameters — whichever door it came through:
 /// the AWS proxy's decoded request, a Kiro AWS tool call, or an `aws` command line.
@@ -25,6 +26,25 @@ public enum AWSOperation {
             return [finding(.read, [], "`\(operation)` with DryRun only checks permissions", radius: .count(0))]
         }
         let verb = verbEffect(key)
+
+        // Data APIs that run SQL or PartiQL: the statements decide, as they would through psql.
+        if let (name, dialects) = queryParameter[service]?[key] {
+            guard let statements = queryTexts(parameter(parameters, name)), !statements.isEmpty else {
+                return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, categories: [.opaqueExecution],
+                                reason: "`\(operation)` runs a statement that cannot be read from the request")]
+            }
+            var statementFindings: [Finding] = []
+            for statement in statements {
+                for dialect in dialects {
+                    for found in SQLClassifier.findings(for: statement, dialect: dialect).findings where !statementFindings.contains(found) {
+                        statementFindings.append(found)
+                    }
+                }
+            }
+            let effect = Effect.worst(statementFindings.map(\.effect))
+            let categories = statementFindings.reduce(into: Set<Category>()) { $0.formUnion($1.categories) }
+            return [finding(effect, categories, "`\(operation)` runs SQL; what it does is what its statements do")] + statementFindings
+        }
 
         // Names that lie, by service and operation.
         if let special = specialCases[service]?[key] {
@@ -73,6 +93,7 @@ public enum AWSOperation {
         case "elbv2", "elb": return "elasticloadbalancing"
         case "logs": return "logs"
         case "sso-admin": return "sso"
+        case "stepfunctions": return "states"
         default: return lower
         }
     }
@@ -199,6 +220,31 @@ public enum AWSOperation {
     }
 
     /// Operations whose names do not say what they do, keyed by service and `lookupKey`.
+    /// Operations whose request carries SQL or PartiQL, by the parameter that holds it and the
+    /// dialects it is read in (Aurora's Data API serves PostgreSQL and MySQL alike: both are read).
+    static let queryParameter: [String: [String: (String, [SQLDialect])]] = [
+        "rds-data": ["executestatement": ("Sql", [.postgresql, .mysql]), "batchexecutestatement": ("Sql", [.postgresql, .mysql])],
+        "redshift-data": ["executestatement": ("Sql", [.postgresql]), "batchexecutestatement": ("Sqls", [.postgresql])],
+        "athena": ["startqueryexecution": ("QueryString", [.postgresql])],
+        "dynamodb": ["executestatement": ("Statement", [.postgresql]), "batchexecutestatement": ("Statements", [.postgresql]),
+                     "executetransaction": ("TransactStatements", [.postgresql])],
+    ]
+
+    /// The statement texts of a query parameter: a string, a list of strings, or a list of
+    /// `{"Statement": …}` objects (DynamoDB's batches); nil when any of it is not text.
+    static func queryTexts(_ value: JSONValue?) -> [String]? {
+        switch value {
+        case .string(let text)?: return [text]
+        case .array(let items)?:
+            var texts: [String] = []
+            for item in items {
+                if let text = item.stringValue ?? item["Statement"]?.stringValue { texts.append(text) } else { return nil }
+            }
+            return texts
+        default: return nil
+        }
+    }
+
     static let specialCases: [String: [String: Special]] = [
         "s3": [
             "putbucketpolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`PutBucketPolicy` replaces who may access the bucket"),
@@ -213,6 +259,9 @@ public enum AWSOperation {
             "putobjectlockconfiguration": Special(effect: .write, categories: [], reason: "`PutObjectLockConfiguration` changes object lock"),
         ],
         "lambda": [
+            "invoke": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`Invoke` runs the function's code, whose effect is not in the request"),
+            "invokeasync": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`InvokeAsync` runs the function's code, whose effect is not in the request"),
+            "invokewithresponsestream": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`InvokeWithResponseStream` runs the function's code, whose effect is not in the request"),
             "addpermission": Special(effect: .destructive, categories: [.permissionChange], reason: "`AddPermission` lets another principal invoke the function"),
             "removepermission": Special(effect: .destructive, categories: [.permissionChange], reason: "`RemovePermission` changes who may invoke the function"),
         ],
@@ -273,6 +322,23 @@ public enum AWSOperation {
         ],
         "ecs": [
             "executecommand": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`ExecuteCommand` runs a command inside a running container"),
+            "runtask": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`RunTask` runs a task definition's containers, whose commands are not in the request"),
+            "starttask": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartTask` runs a task definition's containers, whose commands are not in the request"),
+        ],
+        // Operations that run code defined elsewhere (a function, a state machine, a build or a
+        // job): the request names it; what it does is not in the request.
+        "states": [
+            "startexecution": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartExecution` runs a state machine's steps"),
+            "startsyncexecution": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartSyncExecution` runs a state machine's steps"),
+        ],
+        "codebuild": [
+            "startbuild": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartBuild` runs the project's build commands"),
+        ],
+        "glue": [
+            "startjobrun": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartJobRun` runs the job's script"),
+        ],
+        "batch": [
+            "submitjob": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`SubmitJob` runs the job definition's command"),
         ],
         "ec2-instance-connect": [
             "sendsshpublickey": Special(effect: .destructive, categories: [.permissionChange], reason: "`SendSSHPublicKey` lets the key's holder log in to the instance"),
