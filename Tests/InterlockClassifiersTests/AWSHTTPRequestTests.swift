@@ -81,6 +81,22 @@ import Testing
         #expect(lambda.operation == "DeleteFunction")
         #expect(AWSHTTPRequest(method: "PATCH", target: "/x", headers: [:]).decode(serviceHint: "lambda").operation == nil)
     }
+
+    /// SQL that reaches a database through an AWS data API is classified as SQL, whichever protocol
+    /// carries it: REST-JSON for Aurora's Data API, the JSON protocol for DynamoDB's PartiQL.
+    @Test func statementsInDataAPIRequestsAreClassifiedAsSQL() {
+        func effect(_ request: AWSHTTPRequest, _ service: String) -> Effect {
+            let decoded = request.decode(serviceHint: service)
+            return Effect.worst(AWSOperation.classify(service: decoded.service, operation: decoded.operation ?? "", parameters: decoded.parameters).map(\.effect))
+        }
+        let body = #"{"resourceArn":"arn:aws:rds:us-east-1:123456789012:cluster:prod","secretArn":"s","sql":"DROP TABLE orders"}"#
+        #expect(effect(AWSHTTPRequest(method: "POST", target: "/Execute", headers: [:], body: Array(body.utf8)), "rds-data") == .destructive)
+        let read = #"{"resourceArn":"a","secretArn":"s","sql":"SELECT id FROM orders WHERE id = 1"}"#
+        #expect(effect(AWSHTTPRequest(method: "POST", target: "/Execute", headers: [:], body: Array(read.utf8)), "rds-data") == .read)
+        let partiQL = #"{"Statement":"DELETE FROM \"orders\" WHERE pk = 'o#7'"}"#
+        let dynamo = AWSHTTPRequest(method: "POST", target: "/", headers: ["X-Amz-Target": "DynamoDB_20120810.ExecuteStatement"], body: Array(partiQL.utf8))
+        #expect(effect(dynamo, "dynamodb") == .destructive)
+    }
 }
 
 @Suite struct AWSEnvironmentFactTests {

@@ -171,6 +171,12 @@ public struct AWSHTTPRequest: Sendable {
             ("PUT", "/2015-03-31/functions/{FunctionName}/configuration", "UpdateFunctionConfiguration"),
             ("POST", "/2015-03-31/functions/{FunctionName}/policy", "AddPermission"), ("GET", "/2015-03-31/functions/{FunctionName}/policy", "GetPolicy"),
         ],
+        // Aurora's Data API: the SQL is in the body (`sql`), and the classifier reads it.
+        "rds-data": [
+            ("POST", "/Execute", "ExecuteStatement"), ("POST", "/BatchExecute", "BatchExecuteStatement"),
+            ("POST", "/BeginTransaction", "BeginTransaction"), ("POST", "/CommitTransaction", "CommitTransaction"),
+            ("POST", "/RollbackTransaction", "RollbackTransaction"),
+        ],
         "eks": [
             ("GET", "/clusters", "ListClusters"), ("POST", "/clusters", "CreateCluster"), ("GET", "/clusters/{name}", "DescribeCluster"),
             ("DELETE", "/clusters/{name}", "DeleteCluster"), ("GET", "/clusters/{clusterName}/node-groups", "ListNodegroups"),
