@@ -41,6 +41,9 @@ struct AWSProxyCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest request body accepted, in MiB (bodies are verified whole before anything is forwarded).", valueName: "MiB"))
     var maxBodyMiB = 64
 
+    @Option(name: .customLong("refusal-window"), help: ArgumentHelp("Per principal, the first 20 refusals before any action (bad signatures, unknown keys) in each window of this many seconds are recorded one by one, the rest as one count.", valueName: "seconds"))
+    var refusalWindowSeconds: Int64 = 60
+
     @OptionGroup var policySource: PolicySourceOptions
     @OptionGroup var home: HomeOptions
 
@@ -50,6 +53,7 @@ struct AWSProxyCommand: AsyncParsableCommand {
         }
         let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         guard maxBodyMiB > 0 else { throw InvalidInput("--max-body must be at least 1 MiB") }
+        guard refusalWindowSeconds > 0 else { throw InvalidInput("--refusal-window must be at least 1 second") }
         let text: String
         do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
             throw InvalidInput("cannot read the AWS proxy configuration \(config): \(error.localizedDescription)")
@@ -68,7 +72,8 @@ struct AWSProxyCommand: AsyncParsableCommand {
         } catch {
             throw OperationalFailure("cannot start the in-process gateway: \(error)")
         }
-        let proxy = AWSProxyServer(configuration: configuration, credentials: credentials, gateway: gateway, maximumBody: maxBodyMiB << 20)
+        let proxy = AWSProxyServer(configuration: configuration, credentials: credentials, gateway: gateway, maximumBody: maxBodyMiB << 20,
+                                   refusalWindowSeconds: refusalWindowSeconds)
         do {
             try await proxy.run(host: host, port: port) { bound in
                 FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)\n".utf8))
@@ -89,11 +94,12 @@ final class AWSProxyServer: Sendable {
     /// Connections to upstreams are pooled and kept alive; TCP_NODELAY is set by NIO's bootstrap.
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(decompression: .disabled))
 
-    init(configuration: AWSProxyConfiguration, credentials: UpstreamCredentialStore, gateway: Gateway, maximumBody: Int) {
+    init(configuration: AWSProxyConfiguration, credentials: UpstreamCredentialStore, gateway: Gateway, maximumBody: Int, refusalWindowSeconds: Int64 = 60) {
         self.configuration = configuration
         self.credentials = credentials
         self.gateway = gateway
         self.maximumBody = maximumBody
+        self.refusals = Mutex(RefusalThrottle(windowSeconds: refusalWindowSeconds))
     }
 
     func run(host: String, port: Int, onListening: @escaping @Sendable (Int) -> Void) async throws {
@@ -284,7 +290,7 @@ final class AWSProxyServer: Sendable {
         if !entries.isEmpty { _ = try? await gateway.log.append(entries) }
     }
 
-    let refusals = Mutex(RefusalThrottle())
+    let refusals: Mutex<RefusalThrottle>
 
     /// Headers of the upstream's answer that describe the hop, not the answer: not passed on.
     static let hopByHopHeaders = ["connection", "keep-alive", "transfer-encoding", "content-length"]

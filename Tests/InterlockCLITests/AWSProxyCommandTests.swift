@@ -58,7 +58,9 @@ struct AWSProxyCommandTests {
         let dir = try TemporaryDirectory()
         let home = dir.url.appendingPathComponent("home").path
         let config = try dir.write("aws.yaml", Self.upstream)
-        let proxy = try ListeningProxy(["aws-proxy", "--home", home, "--config", config, "--listen", "127.0.0.1:0"],
+        // A window far longer than the test: on a loaded machine 25 refusals once took 71 s, and a
+        // 60 s window closed in the middle of them.
+        let proxy = try ListeningProxy(["aws-proxy", "--home", home, "--config", config, "--listen", "127.0.0.1:0", "--refusal-window", "3600"],
                                        environment: ["INTERLOCK_TEST_UNSET_SECRET": "upstream-secret"])
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
