@@ -178,6 +178,12 @@ extension ShellAnalysis {
                 add(op, .read, "`ssh-keygen` reads a key")
             } else if name == "mount", options.operands.isEmpty {
                 add(op, .read, "`mount` lists mounts")
+            } else if name == "insmod" {
+                // A module file from anywhere: its code runs in the kernel. (`modprobe` loads the
+                // system's own modules by name.)
+                unknown(op, "`insmod` loads a kernel module from a file: its code runs in the kernel", opaque: true)
+            } else if name == "ssh-copy-id" {
+                add(op, .destructive, targets: options.operands, categories: [.permissionChange], "`ssh-copy-id` adds a key to the remote account's authorized_keys, so its holder may log in")
             } else {
                 add(op, .write, targets: options.operands, "`\(name)` changes files or system state")
             }
@@ -196,6 +202,9 @@ extension ShellAnalysis {
             if options.has("-R", "--recursive") {
                 add(op, .destructive, targets: files, blastRadius: .unknown, categories: [.permissionChange],
                     "`\(name) -R` changes permissions of \(Self.list(files)) and everything below")
+            } else if name == "chmod", let mode = operands.first?.value, Self.setsUserOrGroupID(mode) {
+                add(op, .destructive, targets: files, categories: [.permissionChange],
+                    "`chmod \(mode)` makes \(Self.list(files)) run with its owner's or group's rights, whoever starts it")
             } else {
                 add(op, .write, targets: files, categories: [.permissionChange], "`\(name)` changes permissions of \(Self.list(files))")
             }
@@ -315,6 +324,19 @@ extension ShellAnalysis {
             unknown(op, "`\(name)` is interactive or opens another program; its effect is unknown")
         default:
             unknown(op, "`\(name)` is not a command Interlock knows; its effect is unknown")
+        }
+    }
+
+    /// Whether a chmod mode sets the setuid or setgid bit: symbolic (`u+s`, `g=s`, `+s`,
+    /// `a+rws`) or octal with a leading 4, 2 or 6 in four digits (`4755`, `2755`).
+    static func setsUserOrGroupID(_ mode: String) -> Bool {
+        if let octal = Int(mode, radix: 8), mode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }) {
+            return octal & 0o6000 != 0
+        }
+        // Symbolic clauses, comma-separated: who, then operators with permission letters.
+        return mode.split(separator: ",").contains { clause in
+            guard let op = clause.firstIndex(where: { $0 == "+" || $0 == "=" }) else { return false }
+            return clause[op...].contains("s")
         }
     }
 
