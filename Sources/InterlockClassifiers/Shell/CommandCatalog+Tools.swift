@@ -328,7 +328,7 @@ extension ShellAnalysis {
                 return
             }
             if options.value("--eval") != nil {
-                classifyRedisCommand("EVAL", arguments: options.operands, evalOption: true, operation: op)
+                unknown(op + ":eval", "`redis-cli --eval` runs a server-side script that may call any command", opaque: true)
                 return
             }
             guard let verb = options.operands.first?.value?.uppercased() else {
@@ -340,7 +340,7 @@ extension ShellAnalysis {
                 }
                 return
             }
-            classifyRedisCommand(verb, arguments: Array(options.operands.dropFirst()), evalOption: false, operation: op)
+            classifyRedisCommand(verb, arguments: Array(options.operands.dropFirst()), operation: op)
         case "dropdb", "dropuser":
             let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "--maintenance-db"])
             if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
@@ -392,13 +392,13 @@ extension ShellAnalysis {
     }
 
     /// One Redis command as `redis-cli CMD ARGS` sends it.
-    mutating func classifyRedisCommand(_ verb: String, arguments: [Argument], evalOption: Bool, operation op: String) {
+    mutating func classifyRedisCommand(_ verb: String, arguments: [Argument], operation op: String) {
         let sub = arguments.first?.value?.uppercased() ?? ""
         let verbOp = op + ":" + verb.lowercased()
-        if evalOption || ["EVAL", "EVALSHA", "FCALL"].contains(verb) {
+        if ["EVAL", "EVALSHA", "FCALL"].contains(verb) {
             // A Lua script or stored function can call any command, FLUSHALL included; a cached
             // script (EVALSHA) or function (FCALL) cannot even be read here.
-            unknown(verbOp, "`redis-cli \(evalOption ? "--eval" : verb)` runs a server-side script that may call any command", opaque: true)
+            unknown(verbOp, "`redis-cli \(verb)` runs a server-side script that may call any command", opaque: true)
         } else if verb == "MODULE", sub == "LOAD" || sub == "LOADEX" {
             unknown(verbOp, "`redis-cli MODULE LOAD` loads native code into the Redis server", opaque: true)
         } else if ["FLUSHALL", "FLUSHDB", "DEL", "UNLINK", "SHUTDOWN", "SWAPDB", "GETDEL", "HDEL", "LREM", "SREM", "ZREM", "EXPIRE", "PEXPIRE", "LTRIM", "XDEL", "XTRIM", "SCRIPT", "FUNCTION", "RESTORE", "MIGRATE", "DEBUG", "REPLICAOF", "SLAVEOF", "FAILOVER", "CLUSTER"].contains(verb) {
