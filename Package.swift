@@ -50,7 +50,7 @@ let package = Package(
         // Pure functions from a raw action to facts. Never verdicts.
         .target(
             name: "InterlockClassifiers",
-            dependencies: ["InterlockCore", "InterlockSyntax"],
+            dependencies: ["InterlockCore", "InterlockSyntax", "Yams"],
             swiftSettings: strictSettings
         ),
         // The policy language: YAML → validated policy → decisions. No I/O beyond parsing text it is given.

@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh sql [seconds]
 #
 # The targets compile InterlockSyntax, InterlockCore (without the digest, which needs
-# swift-crypto) and InterlockClassifiers with `-sanitize=fuzzer,address`. Seeds come from the
+# swift-crypto), Yams and InterlockClassifiers with `-sanitize=fuzzer,address`. Seeds come from the
 # corpora in Tests/InterlockClassifiersTests/Corpus. A crash, a hang (-timeout) or an input of
 # up to 4 KiB taking longer than FUZZ_BUDGET_US microseconds stops the run with its input saved
 # under .build/fuzz/<target>/.
@@ -22,6 +22,21 @@ build_module() {
     swiftc "${flags[@]}" -module-name "$name" -emit-module -emit-module-path "$out/modules/$name.swiftmodule" \
         -emit-library -static -o "$out/modules/lib$name.a" "$@"
 }
+# Yams (the classifiers read Kubernetes manifests and patches with it) and its C parser, from
+# the checkout SwiftPM made (`swift build` or `swift package resolve` first).
+yams="$root/.build/checkouts/Yams/Sources"
+[ -d "$yams" ] || { echo "fuzz.sh: $yams is missing; run 'swift package resolve' first" >&2; exit 3; }
+mkdir -p "$out/cyaml"
+for source in "$yams"/CYaml/src/*.c; do
+    clang -O1 -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_STATIC -I "$yams/CYaml/include" -c "$source" -o "$out/cyaml/$(basename "$source" .c).o"
+done
+ar rcs "$out/modules/libCYaml.a" "$out/cyaml"/*.o
+swiftc -O -sanitize=fuzzer,address -parse-as-library -swift-version 5 -D SWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC \
+    -Xcc -fmodule-map-file="$yams/CYaml/include/module.modulemap" -I "$yams/CYaml/include" \
+    -module-name Yams -emit-module -emit-module-path "$out/modules/Yams.swiftmodule" \
+    -emit-library -static -o "$out/modules/libYams.a" "$yams"/Yams/*.swift
+# Modules that import Yams also see its C module.
+flags+=(-Xcc -fmodule-map-file="$yams/CYaml/include/module.modulemap" -I "$yams/CYaml/include")
 build_module InterlockSyntax "$root"/Sources/InterlockSyntax/*.swift
 build_module InterlockCore $(ls "$root"/Sources/InterlockCore/*.swift | grep -v ActionDigest.swift)
 build_module InterlockClassifiers $(find "$root/Sources/InterlockClassifiers" -name '*.swift')
@@ -32,7 +47,7 @@ case "$target" in
     *) echo "fuzz.sh: unknown target '$target' (shell or sql)" >&2; exit 3 ;;
 esac
 swiftc "${flags[@]}" -module-name Fuzz"$target" "$harness" "$root/Fuzz/FuzzBudget.swift" \
-    -L "$out/modules" -lInterlockClassifiers -lInterlockCore -lInterlockSyntax -o "$out/$target/fuzzer"
+    -L "$out/modules" -lInterlockClassifiers -lInterlockCore -lInterlockSyntax -lYams -lCYaml -o "$out/$target/fuzzer"
 
 # One seed file per corpus case.
 python3 - "$seeds" "$key" "$out/$target/seeds" <<'PY'

@@ -54,9 +54,14 @@ public enum AWSOperation {
             return [finding(.destructive, [], stopped)]
         }
         // A change batch that deletes DNS records takes names off the internet.
-        if service == "route53", key == "changeresourcerecordsets",
-           parameter(parameters, "ChangeBatch")?["Changes"]?.arrayValue?.contains(where: { $0["Action"]?.stringValue?.uppercased() == "DELETE" }) == true {
-            return [finding(.destructive, [], "`ChangeResourceRecordSets` deletes DNS records")]
+        if service == "route53", key == "changeresourcerecordsets" {
+            guard let changes = parameter(parameters, "ChangeBatch")?["Changes"]?.arrayValue else {
+                return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false,
+                                reason: "`ChangeResourceRecordSets` with a change batch that cannot be read here, which may delete DNS records")]
+            }
+            if changes.contains(where: { $0["Action"]?.stringValue?.uppercased() == "DELETE" }) {
+                return [finding(.destructive, [], "`ChangeResourceRecordSets` deletes DNS records")]
+            }
         }
         // Protection switched off by an argument.
         if let protection = protectionOff(service: service, key: key, parameters: parameters) {

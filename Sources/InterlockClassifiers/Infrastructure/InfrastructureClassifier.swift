@@ -90,18 +90,29 @@ enum AWSCommandLine {
         if command == "wait" || command == "help" || (service == "logs" && command == "tail") || (service == "ecr" && command == "get-login-password") || arguments.contains(where: { $0.0 == "--generate-cli-skeleton" }) {
             return [Finding(operation: "aws:\(service):\(command)", effect: .read, reason: "`aws \(service) \(command)` only waits or prints")]
         }
-        return AWSOperation.classify(service: service, operation: command, parameters: parameters(arguments))
+        let (parameters, unread) = parameters(arguments, files: invocation.files)
+        var findings = AWSOperation.classify(service: service, operation: command, parameters: parameters)
+        if let unread {
+            // The name still says what the call is; what its parameters would change, it cannot.
+            findings.append(Finding(operation: "aws:\(AWSOperation.normalizedService(service)):\(AWSOperation.pascalCase(command))", effect: .unknown, targetsComplete: false,
+                                    reason: "`\(unread)` gives the request's parameters in a file that cannot be read here, so what they change is unknown"))
+        }
+        return findings
     }
 
     /// The first day's cost of what the command launches (`AWSCost`), if it launches anything.
     static func estimatedCostUSD(_ invocation: InfrastructureInvocation) -> Double? {
         guard case .call(let service, let command, let arguments) = parse(invocation), service != "s3" else { return nil }
-        return AWSCost.firstDayUSD(service: service, operation: command, parameters: parameters(arguments))
+        return AWSCost.firstDayUSD(service: service, operation: command, parameters: parameters(arguments, files: invocation.files).parameters)
     }
 
-    /// `--param value ...` as the API's parameters.
-    static func parameters(_ arguments: [(String?, String)]) -> JSONValue {
+    /// `--param value ...` as the API's parameters. A `file://NAME` value is the text of the file
+    /// (as the CLI reads it), taken from `files`; a file not there leaves its parameter computed
+    /// at run time (`*`). `--cli-input-json`/`--cli-input-yaml` give every parameter from a
+    /// document; `unread` names that option when its file cannot be read.
+    static func parameters(_ arguments: [(String?, String)], files: [String: String] = [:]) -> (parameters: JSONValue, unread: String?) {
         var parameters: [String: JSONValue] = [:]
+        var unread: String?
         var index = 0
         while index < arguments.count {
             guard let option = arguments[index].0, option.hasPrefix("--") else {
@@ -119,10 +130,31 @@ enum AWSCommandLine {
             var dynamic = false
             index += 1
             while index < arguments.count, !(arguments[index].0?.hasPrefix("--") ?? false) {
-                if let value = arguments[index].0 { values.append(.string(value)) } else { dynamic = true; values.append(.string("$?")) }
+                if var value = arguments[index].0 {
+                    if value.hasPrefix("file://") {
+                        if let text = files[String(value.dropFirst("file://".count))] {
+                            value = text
+                        } else {
+                            dynamic = true
+                        }
+                    }
+                    values.append(.string(value))
+                } else {
+                    dynamic = true
+                    values.append(.string("$?"))
+                }
                 index += 1
             }
             if globalValued.contains(option) { continue }
+            if option == "--cli-input-json" || option == "--cli-input-yaml" {
+                // Parameters on the line win over the document's, as in the CLI.
+                guard !dynamic, values.count == 1, let text = values[0].stringValue, case .object(let given)? = YAMLDocuments.parse(text)?.first else {
+                    unread = option
+                    continue
+                }
+                parameters.merge(given) { onLine, _ in onLine }
+                continue
+            }
             if values.isEmpty {
                 parameters[key] = .bool(!negated)
             } else if values.count == 1, let text = values[0].stringValue, let structured = shorthand(text) {
@@ -134,7 +166,7 @@ enum AWSCommandLine {
             }
             if dynamic { parameters[key] = .string("*") }
         }
-        return .object(parameters)
+        return (.object(parameters), unread)
     }
 
     /// A parameter value in the CLI's shorthand syntax (`Status=Suspended`, `Key=a,Value=b`) or

@@ -2,7 +2,7 @@ import InterlockCore
 
 /// `kubectl`/`oc` and `helm` command lines.
 enum KubernetesCommand {
-    static let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-o", "--output", "-f", "--filename", "-c", "--container", "--field-selector", "--replicas", "--type", "-p", "--patch", "--image", "--timeout", "--grace-period", "--revision", "--to-revision", "-s", "--server", "--token", "--as", "--kube-context", "--values", "--set", "--version", "--repo", "--wait-for", "--for"]
+    static let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-o", "--output", "-f", "--filename", "-c", "--container", "--field-selector", "--replicas", "--type", "-p", "--patch", "--patch-file", "--image", "--timeout", "--grace-period", "--revision", "--to-revision", "-s", "--server", "--token", "--as", "--kube-context", "--values", "--set", "--version", "--repo", "--wait-for", "--for"]
 
     struct Parsed {
         var words: [String] = []
@@ -68,14 +68,28 @@ enum KubernetesCommand {
             return [Finding(operation: "kubectl:config", effect: .write, reason: "`\(tool) config \(sub)` changes kubeconfig")]
         case "delete":
             var categories: Set<Category> = []
-            if objects.first.map({ ["namespace", "namespaces", "ns"].contains($0) }) == true { categories.insert(.teardown) }
-            if objects.first.map({ ["pvc", "persistentvolumeclaim", "persistentvolumeclaims", "pv", "persistentvolume", "statefulset", "statefulsets", "sts", "secret", "secrets"].contains($0) }) == true { categories.insert(.dataLoss) }
-            return [Finding(operation: op, effect: .destructive, targets: targets, targetsComplete: !broad && !p.dynamic, blastRadius: broad ? .unknown : nil, categories: categories,
-                            reason: "`\(tool) delete` removes \(broad ? "every matching object" : targets.joined(separator: ", "))")]
+            var targets = targets
+            var complete = !broad && !p.dynamic
+            var kinds = objects.first.map { [$0] } ?? []
+            if let manifests = manifestObjects(invocation), !manifests.objects.isEmpty {
+                // `delete -f FILE`: the objects the files name, when every file could be read.
+                targets += manifests.objects.map(\.target)
+                kinds += manifests.objects.map { $0.kind.lowercased() }
+                complete = manifests.complete && !p.dynamic && p.values["-l"] == nil && p.values["--selector"] == nil && !p.flags.contains("--all")
+            }
+            if kinds.contains(where: { ["namespace", "namespaces", "ns"].contains($0) }) { categories.insert(.teardown) }
+            if kinds.contains(where: { Self.dataKinds.contains($0) }) { categories.insert(.dataLoss) }
+            return [Finding(operation: op, effect: .destructive, targets: targets, targetsComplete: complete, blastRadius: complete ? nil : .unknown, categories: categories,
+                            reason: "`\(tool) delete` removes \(complete ? targets.joined(separator: ", ") : "every matching object")")]
         case "drain", "cordon", "taint":
             return [Finding(operation: op, effect: .destructive, targets: targets, reason: "`\(tool) \(verb)` takes nodes out of service or evicts their pods")]
         case "replace":
-            if p.flags.contains("--force") { return [Finding(operation: "kubectl:replace_force", effect: .destructive, targets: targets, reason: "`\(tool) replace --force` deletes and recreates objects")] }
+            let manifests = manifestObjects(invocation)
+            if p.flags.contains("--force") {
+                return [Finding(operation: "kubectl:replace_force", effect: .destructive, targets: targets + (manifests?.objects.map(\.target) ?? []),
+                                targetsComplete: manifests?.complete ?? true, reason: "`\(tool) replace --force` deletes and recreates objects")]
+            }
+            if let manifests, let findings = manifestFindings(manifests, verb: verb, tool: tool) { return findings }
             return [Finding(operation: op, effect: .write, targets: targets, reason: "replaces objects")]
         case "scale":
             if let replicas = p.values["--replicas"], Int(replicas) == 0 {
@@ -105,16 +119,105 @@ enum KubernetesCommand {
                 return [Finding(operation: "kubectl:certificate_approve", effect: .destructive, targets: Array(objects.dropFirst()), categories: [.permissionChange],
                                 reason: "`\(tool) certificate approve` issues a certificate the cluster will trust as an identity")]
             }
-            if verb == "patch", let patch = p.values["-p"] ?? p.values["--patch"], patchScalesToZero(patch) {
-                return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) patch` sets replicas to 0, which stops every pod")]
+            if verb == "patch" {
+                // The patch is given inline (`-p`) or in a file (`--patch-file`), as JSON or YAML.
+                let patch = p.values["-p"] ?? p.values["--patch"] ?? p.values["--patch-file"].flatMap { invocation.files[$0] }
+                if let patch, patchScalesToZero(patch) {
+                    return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) patch` sets replicas to 0, which stops every pod")]
+                }
             }
             if verb == "apply", p.flags.contains("--prune") {
                 return [Finding(operation: "kubectl:apply_prune", effect: .destructive, targets: targets, targetsComplete: false, blastRadius: .unknown, reason: "`apply --prune` deletes objects missing from the files")]
+            }
+            if verb == "apply" || verb == "create", let manifests = manifestObjects(invocation),
+               let findings = manifestFindings(manifests, verb: verb, tool: tool) {
+                return findings
             }
             return [Finding(operation: op, effect: .write, targets: targets, targetsComplete: !broad, reason: "`\(tool) \(verb)` creates or changes objects")]
         default:
             return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, reason: "`\(tool) \(verb)` is not classified")]
         }
+    }
+
+    /// Kinds whose deletion loses data: volumes and their claims, stateful sets' storage,
+    /// secrets, and custom resource definitions (deleting one deletes every object of its kind).
+    static let dataKinds: Set<String> = [
+        "pvc", "persistentvolumeclaim", "persistentvolumeclaims", "pv", "persistentvolume", "persistentvolumes", "statefulset", "statefulsets", "sts",
+        "secret", "secrets", "crd", "crds", "customresourcedefinition", "customresourcedefinitions",
+    ]
+
+    /// One object of a manifest.
+    struct ManifestObject {
+        var kind: String
+        var name: String?
+        var document: JSONValue
+
+        /// `kind/name` as kubectl writes it (`deployment/web`).
+        var target: String { "\(kind.lowercased())/\(name ?? "?")" }
+    }
+
+    /// The objects in the manifests named by `-f`/`--filename`; `complete` is false when some file
+    /// could not be read or parsed (a directory, a URL, a file the caller did not show) or an object
+    /// has no name. Nil when no manifest is named.
+    static func manifestObjects(_ invocation: InfrastructureInvocation) -> (objects: [ManifestObject], complete: Bool)? {
+        var names: [String] = []
+        var index = 0
+        let arguments = invocation.arguments
+        while index < arguments.count {
+            defer { index += 1 }
+            guard let argument = arguments[index] else { continue }
+            if argument == "-f" || argument == "--filename" {
+                names.append(index + 1 < arguments.count ? arguments[index + 1] ?? "" : "")
+                index += 1
+            } else if argument.hasPrefix("-f=") || argument.hasPrefix("--filename=") {
+                names.append(String(argument[argument.index(after: argument.firstIndex(of: "=")!)...]))
+            }
+        }
+        guard !names.isEmpty else { return nil }
+        var objects: [ManifestObject] = []
+        var complete = true
+        for name in names {
+            guard let text = invocation.files[name], let documents = YAMLDocuments.parse(text) else {
+                complete = false
+                continue
+            }
+            for document in documents {
+                // `kind: List` holds its objects under `items` (what `kubectl get -o yaml` prints).
+                let members = document["kind"]?.stringValue == "List" ? document["items"]?.arrayValue ?? [] : [document]
+                for member in members {
+                    guard case .object = member else { continue }
+                    guard let kind = member["kind"]?.stringValue else {
+                        complete = false
+                        continue
+                    }
+                    let object = ManifestObject(kind: kind, name: member["metadata"]?["name"]?.stringValue, document: member)
+                    if object.name == nil { complete = false }
+                    objects.append(object)
+                }
+            }
+        }
+        return (objects, complete)
+    }
+
+    /// What applying, creating or replacing these objects does, when their content says more than
+    /// the verb: an RBAC object changes who may do what, a workload with `replicas: 0` stops every
+    /// pod. Nil when no file could be read, and the verb alone speaks.
+    static func manifestFindings(_ manifests: (objects: [ManifestObject], complete: Bool), verb: String, tool: String) -> [Finding]? {
+        guard !manifests.objects.isEmpty else { return nil }
+        var findings: [Finding] = []
+        let access = manifests.objects.filter { isAccessControl($0.kind) }
+        if !access.isEmpty {
+            findings.append(Finding(operation: "kubectl:\(verb)_rbac", effect: .destructive, targets: access.map(\.target), categories: [.permissionChange],
+                                    reason: "the manifest `\(tool) \(verb)` reads holds \(access.map(\.target).joined(separator: ", ")), which changes who may do what in the cluster"))
+        }
+        let stopped = manifests.objects.filter { ["deployment", "statefulset", "replicaset", "replicationcontroller"].contains($0.kind.lowercased()) && isZero($0.document["spec"]?["replicas"]) }
+        if !stopped.isEmpty {
+            findings.append(Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: stopped.map(\.target),
+                                    reason: "the manifest sets replicas to 0 for \(stopped.map(\.target).joined(separator: ", ")), which stops every pod"))
+        }
+        findings.append(Finding(operation: "kubectl:\(verb)", effect: .write, targets: manifests.objects.map(\.target), targetsComplete: manifests.complete,
+                                reason: "`\(tool) \(verb)` creates or changes \(manifests.objects.map(\.target).joined(separator: ", "))\(manifests.complete ? "" : " and what the files it could not read hold")"))
+        return findings
     }
 
     /// RBAC objects: whoever changes them changes who may do what.
@@ -126,8 +229,8 @@ enum KubernetesCommand {
     /// Whether a patch document sets `spec.replicas` to 0: a merge or strategic patch
     /// (`{"spec":{"replicas":0}}`) or a JSON patch (`[{"op":"replace","path":"/spec/replicas","value":0}]`).
     static func patchScalesToZero(_ text: String) -> Bool {
-        guard let patch = try? JSONValue.parse(text) else { return false }
-        func isZero(_ value: JSONValue?) -> Bool { value == .int(0) || value == .string("0") }
+        // kubectl reads patches as YAML, of which JSON is a part: `-p 'spec: {replicas: 0}'`.
+        guard let patch = YAMLDocuments.parse(text)?.first else { return false }
         if let operations = patch.arrayValue {
             return operations.contains { operation in
                 ["replace", "add"].contains(operation["op"]?.stringValue ?? "") && operation["path"]?.stringValue == "/spec/replicas" && isZero(operation["value"])
@@ -135,6 +238,8 @@ enum KubernetesCommand {
         }
         return isZero(patch["spec"]?["replicas"])
     }
+
+    static func isZero(_ value: JSONValue?) -> Bool { value == .int(0) || value == .string("0") || value == .double(0) }
 
     static func helm(_ invocation: InfrastructureInvocation) -> [Finding] {
         let p = parse(invocation)

@@ -295,7 +295,12 @@ extension ShellAnalysis {
             var environment: [String: String?] = [:]
             for (key, value) in variables where key.hasPrefix("TF_CLI_ARGS") { environment[key] = value }
             for (key, value) in commandEnvironment where key.hasPrefix("TF_CLI_ARGS") { environment[key] = value }
-            let invocation = InfrastructureInvocation(tool: name, arguments: args.map(\.value), displays: args.map(\.display), environment: environment)
+            var invocation = InfrastructureInvocation(tool: name, arguments: args.map(\.value), displays: args.map(\.display), environment: environment)
+            // What a manifest, patch or request file says decides what the tool does
+            // (`kubectl apply -f - <<EOF` with a ClusterRoleBinding, a change batch that deletes).
+            for file in invocation.namedFiles where invocation.files[file] == nil {
+                if let text = infrastructureFileText(file, stdin: stdin) { invocation.files[file] = text }
+            }
             for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
             let infrastructureFindings = infrastructure.classify(invocation)
             findings.append(contentsOf: infrastructureFindings)

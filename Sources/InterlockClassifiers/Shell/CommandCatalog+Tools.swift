@@ -102,6 +102,11 @@ extension ShellAnalysis {
             add("shell:compose:\(verb)", .destructive, targets: rest.operands, categories: rest.has("-v", "--volumes") ? [.dataLoss] : [], "`\(name) \(verb)` stops or removes services")
         case "up" where rest.has("-V", "--renew-anon-volumes"), "create" where rest.has("-V", "--renew-anon-volumes"):
             add("shell:compose:\(verb)", .destructive, categories: [.dataLoss], "`\(name) \(verb) --renew-anon-volumes` recreates the services' anonymous volumes empty")
+        case "up" where rest.has("--remove-orphans"):
+            // Orphans are the project's containers whose services the file no longer names: which
+            // ones depends on what is running, not on the line.
+            add("shell:compose:up_remove_orphans", .destructive, blastRadius: .unknown,
+                "`\(name) up --remove-orphans` stops and removes the project's running containers that the compose file no longer names")
         case "ps", "logs", "config", "top", "images", "ls", "port", "version", "events":
             add("shell:compose", .read, "`\(name) \(verb)` only reads")
         case "exec", "run":

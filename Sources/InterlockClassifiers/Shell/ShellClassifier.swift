@@ -222,6 +222,30 @@ struct ShellAnalysis {
         return fileSystem.contents(of: resolved)
     }
 
+    /// The text of a file an infrastructure tool reads (a manifest, a patch, a request), when the
+    /// line or the disk shows it: `-` is standard input (a here-document, a piped `echo`, a `<`
+    /// file). Files count against a budget per line, so a line naming one large file many times
+    /// does not read it many times; past the budget a file is treated as unreadable.
+    mutating func infrastructureFileText(_ name: String, stdin: StandardInput) -> String? {
+        var text: String?
+        if name == "-" {
+            switch stdin {
+            case .text(let given): text = given
+            case .piped(let given, _): text = given
+            case .file(let path): text = contentsOfFile(named: .known(path))
+            case .inherited, .pipe: text = nil
+            }
+        } else {
+            text = contentsOfFile(named: .known(name))
+        }
+        guard let text else { return nil }
+        infrastructureFileBudget -= text.utf8.count
+        return infrastructureFileBudget >= 0 ? text : nil
+    }
+
+    /// Bytes of manifests and request files one line may have read (`infrastructureFileText`).
+    var infrastructureFileBudget = 1 << 20
+
     /// Classifies command text that comes from a file (a script, a package manifest's scripts):
     /// a new source, which may be parsed and bring nested text of its own within a budget of its own.
     mutating func analyzeSourceText(_ text: String, origin: String) {
@@ -239,7 +263,12 @@ struct ShellAnalysis {
                 var stdin = StandardInput.inherited
                 if index > 0 {
                     stdin = .pipe(from: Self.name(of: commands[index - 1]))
-                    if let text = knownOutput(of: commands[index - 1]) { stdin = .piped(text, from: Self.name(of: commands[index - 1])) }
+                    if let path = catFile(commands[index - 1]) {
+                        // `cat FILE | cmd` feeds cmd what `cmd < FILE` would.
+                        stdin = .file(path)
+                    } else if let text = knownOutput(of: commands[index - 1]) {
+                        stdin = .piped(text, from: Self.name(of: commands[index - 1]))
+                    }
                 }
                 walk(commands[index], stdin: stdin)
             }
@@ -277,6 +306,15 @@ struct ShellAnalysis {
         default:
             return nil
         }
+    }
+
+    /// The file `cat FILE` prints, when that is the whole command: one fixed path, no options, no redirections.
+    func catFile(_ command: ShellCommand) -> String? {
+        guard case .simple(let simple) = command, simple.words.count == 2, simple.redirections.isEmpty, simple.assignments.isEmpty,
+              simple.words[0].staticValue == "cat" else { return nil }
+        let file = expand(simple.words[1])
+        guard file.isExact, let path = file.value, !path.hasPrefix("-") else { return nil }
+        return path
     }
 
     static func name(of command: ShellCommand) -> String {
