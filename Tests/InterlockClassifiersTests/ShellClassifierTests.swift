@@ -106,3 +106,28 @@ import Testing
         #expect(facts.categories.contains(.dataLoss))
     }
 }
+
+/// `gh api` decides its method as gh does: GET, unless fields are sent (POST) or `--method` says.
+@Suite struct GitHubCommandTests {
+    func effect(_ line: String) -> Effect { ShellClassifier().classify(commandLine: line).effect }
+
+    @Test func theMethodIsGhs() {
+        #expect(effect("gh api repos/o/r/issues") == .read)
+        #expect(effect("gh api repos/o/r/issues -f title=x") == .write)
+        #expect(effect("gh api repos/o/r/issues -X GET -f per_page=100") == .read)
+        #expect(effect("gh api repos/o/r/issues/1 --method=DELETE") == .destructive)
+        #expect(effect("gh api repos/o/r/hooks -f url=https://collector.example") == .destructive)
+    }
+
+    @Test func graphQLIsReadFromItsQuery() {
+        #expect(effect("gh api graphql -f query='{ viewer { login } }'") == .read)
+        #expect(effect("gh api graphql -f query='mutation { addStar(input: {starrableId: \"x\"}) { clientMutationId } }'") == .write)
+        #expect(effect("gh api graphql -F query=@op.graphql") == .unknown)
+    }
+
+    @Test func optionValuesAreNotCommands() {
+        #expect(effect("gh -R org/delete pr view 3") == .read)
+        #expect(effect("gh pr create --title delete --body 'repo delete'") == .write)
+        #expect(effect("gh frobnicate things") == .unknown)
+    }
+}

@@ -8,7 +8,7 @@ extension ShellAnalysis {
     /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
     /// against every name in turn.
     enum CataloguedCommand {
-        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, aws, curl, wget, nc, make, swift, vi
+        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi
     }
 
     static let cataloguedCommands: [String: CataloguedCommand] = [
@@ -46,6 +46,7 @@ extension ShellAnalysis {
         "apt": .apt, "apt-get": .apt, "aptitude": .apt, "dpkg": .apt, "yum": .apt, "dnf": .apt, "microdnf": .apt, "zypper": .apt, "apk": .apt, "pacman": .apt, "brew": .apt, "snap": .apt, "flatpak": .apt, "pip": .apt, "pip3": .apt, "pipx": .apt, "uv": .apt, "npm": .apt, "pnpm": .apt, "yarn": .apt, "gem": .apt, "cargo": .apt, "go": .apt, "composer": .apt, "conda": .apt, "mamba": .apt, "poetry": .apt, "port": .apt, "nix-env": .apt,
         "psql": .psql, "mysql": .psql, "mariadb": .psql, "sqlite3": .psql, "sqlite": .psql, "mongo": .psql, "mongosh": .psql, "redis-cli": .psql, "pg_dump": .psql, "pg_dumpall": .psql, "mysqldump": .psql, "dropdb": .psql, "createdb": .psql, "dropuser": .psql, "createuser": .psql, "pg_restore": .psql, "mongodump": .psql, "mongorestore": .psql, "mysqladmin": .psql, "pg_ctl": .psql, "cqlsh": .psql,
         "git": .gitCommand,
+        "gh": .gh,
         "aws": .aws, "kubectl": .aws, "oc": .aws, "helm": .aws, "terraform": .aws, "tofu": .aws, "pulumi": .aws, "cdk": .aws, "gcloud": .aws, "az": .aws, "eksctl": .aws, "kustomize": .aws, "terragrunt": .aws, "ansible-playbook": .aws, "ansible": .aws,
         "curl": .curl,
         "wget": .wget,
@@ -288,6 +289,9 @@ extension ShellAnalysis {
                 }
                 classifyGitHooks(sub, rest, in: directory)
             }
+
+        case .gh:
+            findings.append(contentsOf: GitHubCommand.classify(args.map(\.value), displays: args.map(\.display)))
 
         // MARK: Infrastructure
         case .aws:

@@ -457,7 +457,7 @@ struct ShellAnalysis {
     static let codeVariables: [String: CodeVariable] = [
         "PAGER": .command, "MANPAGER": .command, "GIT_PAGER": .command, "SYSTEMD_PAGER": .command, "EDITOR": .command, "VISUAL": .command,
         "GIT_EDITOR": .command, "GIT_SEQUENCE_EDITOR": .command, "GIT_SSH_COMMAND": .command, "GIT_SSH": .command, "GIT_EXTERNAL_DIFF": .command,
-        "GIT_ASKPASS": .command, "SSH_ASKPASS": .command, "SUDO_ASKPASS": .command, "LESSOPEN": .command, "LESSCLOSE": .command,
+        "GIT_ASKPASS": .command, "GH_PAGER": .command, "GH_EDITOR": .command, "GH_BROWSER": .command, "SSH_ASKPASS": .command, "SUDO_ASKPASS": .command, "LESSOPEN": .command, "LESSCLOSE": .command,
         "LESS": .pagerOptions, "MORE": .pagerOptions, "PATH": .searchPath, "PROMPT_COMMAND": .command, "RSYNC_RSH": .command, "CVS_RSH": .command, "BROWSER": .command,
         "BASH_ENV": .hidden, "ENV": .hidden, "LD_PRELOAD": .hidden, "LD_AUDIT": .hidden, "LD_LIBRARY_PATH": .hidden, "DYLD_INSERT_LIBRARIES": .hidden,
         "PYTHONSTARTUP": .hidden, "PYTHONPATH": .hidden, "PERL5OPT": .hidden, "PERL5LIB": .hidden, "NODE_OPTIONS": .hidden, "RUBYOPT": .hidden,
