@@ -54,6 +54,8 @@ public enum EnvironmentFactKey: String, Sendable, Hashable, CaseIterable, Compar
     case terraformWorkspace = "terraform_workspace"
     case workingDirectory = "working_directory"
     case host
+    /// The application environment a framework runs in (`RAILS_ENV`, `MIX_ENV`, `APP_ENV` …).
+    case appEnvironment = "app_environment"
 
     public static func < (lhs: EnvironmentFactKey, rhs: EnvironmentFactKey) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -120,6 +122,7 @@ extension EnvironmentFactKey {
         case .terraformWorkspace: 5
         case .workingDirectory: 6
         case .host: 7
+        case .appEnvironment: 8
         }
     }
 }

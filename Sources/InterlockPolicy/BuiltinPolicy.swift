@@ -27,6 +27,7 @@ public enum BuiltinPolicy {
               - kube_context: ["*prod*", "*prd*"]
               - terraform_workspace: ["prod*", "prd*"]
               - database_host: ["*prod*", "*prd*"]
+              - app_environment: ["prod*", "prd*", "*.prod*", "live"]
               - working_directory: ["**/prod", "**/prod/**", "**/production", "**/production/**"]
             tiers:
               read: autonomous
@@ -42,6 +43,7 @@ public enum BuiltinPolicy {
               - kube_context: ["*staging*", "*stg*"]
               - terraform_workspace: ["staging*", "stg*"]
               - database_host: ["*staging*", "*stg*"]
+              - app_environment: ["staging*", "stg*", "*.staging*"]
             tiers:
               read: autonomous
               write: autonomous

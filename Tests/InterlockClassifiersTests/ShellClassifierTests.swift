@@ -18,6 +18,9 @@ import Testing
         #expect(facts.environmentFacts[.kubeContext] == ["prod-eu"])
         #expect(facts.environmentFacts[.kubeNamespace] == ["payments"])
         #expect(facts.environmentFacts[.awsRegion] == ["eu-west-1"])
+        let framework = classifier.classify(commandLine: "RAILS_ENV=production DATABASE_URL=postgres://app:secret@db1.prod.internal:5432/app bin/rails db:migrate")
+        #expect(framework.environmentFacts[.appEnvironment] == ["production"])
+        #expect(framework.environmentFacts[.databaseHost] == ["db1.prod.internal"])
     }
 
     @Test func overwritingDependsOnWhatExists() {

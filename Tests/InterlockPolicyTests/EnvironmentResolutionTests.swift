@@ -84,3 +84,25 @@ struct EnvironmentResolutionTests {
         #expect(d.tier == .gated)
     }
 }
+
+@Suite("Environment resolution: the built-in policy and framework environments")
+struct BuiltinAppEnvironmentTests {
+    let evaluator = PolicyEvaluator(policy: try! PolicyLoader.load(text: BuiltinPolicy.text, file: "builtin").0)
+
+    func resolve(_ values: [String], cwd: String? = nil, kube: String? = nil) -> [String] {
+        let action = Action(principal: Principal(agent: "a"), channel: .cli, workingDirectory: cwd, input: .shell(ShellInput(command: "x")))
+        var facts: [EnvironmentFactKey: [String]] = [.appEnvironment: values]
+        if let kube { facts[.kubeContext] = [kube] }
+        return evaluator.resolveEnvironments(action, facts: Classification(findings: [], environmentFacts: EnvironmentFacts(facts))).map(\.name).sorted()
+    }
+
+    /// `RAILS_ENV=staging`, `MIX_ENV=prod`, Django's `config.settings.production` raise; a
+    /// development name is no evidence that production is out of reach, so it never lowers.
+    @Test func appEnvironmentRaisesButNeverLowers() {
+        #expect(resolve(["staging"]) == ["staging"])
+        #expect(resolve(["prod"]) == ["production"])
+        #expect(resolve(["config.settings.production"]) == ["production"])
+        #expect(resolve(["development"]) == ["production"])
+        #expect(resolve(["production"], kube: "kind-local") == ["development", "production"])
+    }
+}

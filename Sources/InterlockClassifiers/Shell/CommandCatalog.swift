@@ -91,6 +91,10 @@ extension ShellAnalysis {
             add(op, .read, "`\(name) \(only)` only prints")
             return
         }
+        if let (tool, rest) = Self.migrationInvocation(name, args[...]), let found = DatabaseMigrationCommand.classify(tool: tool, rest.map(\.value)) {
+            for finding in found { add(finding) }
+            return
+        }
         classifyEmbeddedCommands(name, args, stdin: stdin, optionsMayHideCommands: entry?.optionsMayHideCommands == true)
         switch entry?.dispatched {
         // MARK: Wrappers that run another command
@@ -652,6 +656,56 @@ extension ShellAnalysis {
             break
         }
         return false
+    }
+
+    /// The schema-migration tool a command runs (`DatabaseMigrationCommand`) and its arguments,
+    /// through the runners that start them: `npx prisma …`, `bundle exec rails …`, `poetry run
+    /// alembic …`, `python manage.py …`, `php artisan …`, `dotnet ef …`. A runner option that
+    /// changes what runs (`npx -p PACKAGE`) keeps the line as it was.
+    static func migrationInvocation(_ name: String, _ args: ArraySlice<Argument>, depth: Int = 0) -> (String, ArraySlice<Argument>)? {
+        guard depth < 3 else { return nil }
+        let first = args.first?.value
+        let rest = args.dropFirst()
+        switch name {
+        case "npx", "bunx", "pnpx":
+            var remaining = args
+            while let option = remaining.first?.value, ["-y", "--yes", "--no", "-q", "--quiet", "--no-install"].contains(option) { remaining = remaining.dropFirst() }
+            guard let tool = remaining.first?.value, !tool.hasPrefix("-") else { return nil }
+            let bare = tool.split(separator: "@").first.map(String.init) ?? tool
+            return migrationInvocation(bare, remaining.dropFirst(), depth: depth + 1)
+        case "pnpm", "yarn", "bun", "npm":
+            if let first, ["exec", "x", "dlx"].contains(first), let tool = rest.first?.value {
+                let skipped = tool == "--" ? rest.dropFirst() : rest
+                guard let named = skipped.first?.value, !named.hasPrefix("-") else { return nil }
+                return migrationInvocation(named, skipped.dropFirst(), depth: depth + 1)
+            }
+            // `pnpm prisma …` and `yarn prisma …` run the project's binary of that name.
+            if name != "npm", let first, DatabaseMigrationCommand.knows(first) { return migrationInvocation(first, rest, depth: depth + 1) }
+            return nil
+        case "bundle":
+            guard first == "exec", let tool = rest.first?.value else { return nil }
+            return migrationInvocation(tool, rest.dropFirst(), depth: depth + 1)
+        case "poetry", "pipenv", "pdm", "hatch", "uv", "rye":
+            guard first == "run", let tool = rest.first?.value, !tool.hasPrefix("-") else { return nil }
+            return migrationInvocation(tool, rest.dropFirst(), depth: depth + 1)
+        case "python", "python3", "py":
+            if first == "-m", let module = rest.first?.value, module == "alembic" || module == "django" {
+                return (module == "django" ? "manage.py" : module, rest.dropFirst())
+            }
+            if let first, first == "manage.py" || first.hasSuffix("/manage.py") { return ("manage.py", rest) }
+            return nil
+        case "php":
+            if let first, first == "artisan" || first.hasSuffix("/artisan") { return ("artisan", rest) }
+            if let first, first.hasSuffix("bin/console") { return ("console", rest) }
+            return nil
+        case "dotnet":
+            return first == "ef" ? ("ef", rest) : nil
+        case "console", "artisan", "ef", "manage.py":
+            // Only as a project's script (`bin/console`), which `run` handles.
+            return nil
+        default:
+            return DatabaseMigrationCommand.knows(name) ? (name, args) : nil
+        }
     }
 
     /// A shell or interpreter with no program argument runs whatever arrives on its input.

@@ -153,6 +153,12 @@ struct ShellAnalysis {
         findings.append(finding)
     }
 
+    /// Adds a finding made elsewhere, unless one of the latest says the same.
+    mutating func add(_ finding: Finding) {
+        for earlier in findings.suffix(Self.repeatWindow) where earlier == finding { return }
+        findings.append(finding)
+    }
+
     /// How many of the latest findings a new one is compared with before it is added.
     static let repeatWindow = 4
 
@@ -495,6 +501,10 @@ struct ShellAnalysis {
         guard let value, !value.isEmpty else { return }
         switch name {
         case "PGHOST", "MYSQL_HOST", "DATABASE_HOST", "DB_HOST": environmentFacts.add(.databaseHost, value)
+        case "DATABASE_URL": if let host = Self.hostFromConnectionString(value) { environmentFacts.add(.databaseHost, host) }
+        // Which configuration a framework loads, and with it which database it reaches.
+        case "RAILS_ENV", "RACK_ENV", "MIX_ENV", "APP_ENV", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "FLASK_ENV", "DJANGO_SETTINGS_MODULE", "SPRING_PROFILES_ACTIVE":
+            environmentFacts.add(.appEnvironment, value)
         case "AWS_REGION", "AWS_DEFAULT_REGION": environmentFacts.add(.awsRegion, value)
         case "TF_WORKSPACE": environmentFacts.add(.terraformWorkspace, value)
         default: break
@@ -637,6 +647,12 @@ struct ShellAnalysis {
             if Self.systemBinaryDirectories.contains(directory) {
                 command = base
             } else {
+                // A project's own entry points (`bin/rails db:drop`, `./manage.py flush`) are
+                // judged by the verb when it is a known one, and by their contents otherwise.
+                if DatabaseMigrationCommand.knows(base), let found = DatabaseMigrationCommand.classify(tool: base, arguments.dropFirst().map(\.value)) {
+                    for finding in found { add(finding) }
+                    return
+                }
                 analyzeScriptFile(first, runner: "the command")
                 return
             }
