@@ -44,6 +44,8 @@ extension ShellAnalysis {
         var optionsMayHideCommands = false
         /// Whether `classifySideEffectOptions` knows options that make this read-only command do more.
         var sideEffectOptions = false
+        /// Whether the command is a schema-migration tool or a runner that may start one (`migrationInvocation`).
+        var mayRunMigrationTool = false
 
         init(name: String) {
             operation = "shell:" + name
@@ -60,6 +62,7 @@ extension ShellAnalysis {
         for (name, command) in cataloguedCommands { entries[name, default: CommandEntry(name: name)].catalogued = command }
         for name in commandsWithCommandOptions { entries[name, default: CommandEntry(name: name)].optionsMayHideCommands = true }
         for name in commandsWithSideEffectOptions { entries[name, default: CommandEntry(name: name)].sideEffectOptions = true }
+        for name in migrationRunners.union(DatabaseMigrationCommand.toolNames) { entries[name, default: CommandEntry(name: name)].mayRunMigrationTool = true }
         return entries
     }()
 
@@ -91,7 +94,7 @@ extension ShellAnalysis {
             add(op, .read, "`\(name) \(only)` only prints")
             return
         }
-        if let (tool, rest) = Self.migrationInvocation(name, args[...]), let found = DatabaseMigrationCommand.classify(tool: tool, rest.map(\.value)) {
+        if entry?.mayRunMigrationTool == true, let (tool, rest) = Self.migrationInvocation(name, args[...]), let found = DatabaseMigrationCommand.classify(tool: tool, rest.map(\.value)) {
             for finding in found { add(finding) }
             return
         }
@@ -657,6 +660,9 @@ extension ShellAnalysis {
         }
         return false
     }
+
+    /// Commands `migrationInvocation` looks through.
+    static let migrationRunners: Set<String> = ["npx", "bunx", "pnpx", "pnpm", "yarn", "bun", "npm", "bundle", "poetry", "pipenv", "pdm", "hatch", "uv", "rye", "python", "python3", "py", "php", "dotnet"]
 
     /// The schema-migration tool a command runs (`DatabaseMigrationCommand`) and its arguments,
     /// through the runners that start them: `npx prisma …`, `bundle exec rails …`, `poetry run

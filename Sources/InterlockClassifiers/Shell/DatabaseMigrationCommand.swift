@@ -153,6 +153,9 @@ enum DatabaseMigrationCommand {
     /// Operation prefixes for tools known by a script's name.
     static let operationNames: [String: String] = ["manage.py": "django", "console": "symfony", "ef": "dotnet_ef", "artisan": "laravel"]
 
+    /// Every name `knows` answers yes to.
+    static let toolNames: Set<String> = Set(verbs.keys).union(aliases.keys).union(["rails", "manage.py"])
+
     /// Whether `tool` (a command name or a script's base name) is one of these tools.
     static func knows(_ tool: String) -> Bool {
         let name = aliases[tool] ?? tool
