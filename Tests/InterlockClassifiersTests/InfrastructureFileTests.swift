@@ -91,3 +91,30 @@ import Testing
         #expect(unread.operations == ["aws:ec2:DescribeInstances"])
     }
 }
+
+/// Reading documents costs tens of microseconds each; a line holding many stops reading them, and
+/// what is left unread is unknown, never the milder verb.
+@Suite struct DocumentAllowanceTests {
+    @Test func pastTheAllowanceADocumentIsUnknownNotAWrite() {
+        let padding = String(repeating: "kubectl patch deploy a -p 'spec: {paused: false}'; ", count: 8)
+        let classifier = ShellClassifier()
+        #expect(classifier.classify(commandLine: padding).effect == .write)
+        let hidden = classifier.classify(commandLine: padding + "kubectl patch deploy web -p 'spec: {replicas: 0}'")
+        #expect(hidden.effect == .unknown)
+        #expect(classifier.classify(commandLine: "kubectl patch deploy web -p 'spec: {replicas: 0}'").effect == .destructive)
+        let aws = classifier.classify(commandLine: padding + "aws ec2 terminate-instances --cli-input-json '{\"InstanceIds\": [\"i-1\"], \"DryRun\": true}'")
+        #expect(aws.effect == .destructive)
+    }
+
+    /// Documents written on the line have 1,536 bytes between them (YAML is slow to read, and a
+    /// 4 KiB line must classify in under a millisecond); the same manifest on disk is read.
+    @Test func aLongManifestOnTheLineIsUnknownAndOnDiskIsRead() {
+        let manifest = "kind: ClusterRoleBinding\nmetadata: {name: agent-admin}\n" + String(repeating: "# padding so that the document is long\n", count: 40)
+        #expect(manifest.utf8.count > 1536)
+        let line = ShellClassifier().classify(commandLine: "kubectl apply -f - <<'EOF'\n" + manifest + "EOF")
+        #expect(line.effect == .unknown)
+        let disk = ShellClassifier(fileSystem: FixedFileSystem(files: ["/w/rbac.yaml": manifest], directories: ["/w"]))
+        #expect(disk.classify(commandLine: "kubectl apply -f rbac.yaml", workingDirectory: "/w").effect == .destructive)
+        #expect(disk.classify(commandLine: "cat rbac.yaml | kubectl apply -f -", workingDirectory: "/w").effect == .destructive)
+    }
+}

@@ -90,6 +90,13 @@ enum AWSCommandLine {
         if command == "wait" || command == "help" || (service == "logs" && command == "tail") || (service == "ecr" && command == "get-login-password") || arguments.contains(where: { $0.0 == "--generate-cli-skeleton" }) {
             return [Finding(operation: "aws:\(service):\(command)", effect: .read, reason: "`aws \(service) \(command)` only waits or prints")]
         }
+        if !invocation.documentsReadable, invocation.carriesDocuments {
+            // The name still says what the call is; its parameters are not read.
+            return AWSOperation.classify(service: service, operation: command, parameters: .object([:])) + [
+                Finding(operation: "aws:\(AWSOperation.normalizedService(service)):\(AWSOperation.pascalCase(command))", effect: .unknown, targetsComplete: false,
+                        reason: "this line holds more request documents than are read; what this call's parameters change is not examined"),
+            ]
+        }
         let (parameters, unread) = parameters(arguments, files: invocation.files)
         var findings = AWSOperation.classify(service: service, operation: command, parameters: parameters)
         if let unread {
@@ -173,7 +180,7 @@ enum AWSCommandLine {
     /// JSON (`{"Status": "Suspended"}`), or nil when it is a plain value.
     static func shorthand(_ text: String) -> JSONValue? {
         if text.hasPrefix("{") || text.hasPrefix("[") {
-            return try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            return try? JSONValue.parse(text)
         }
         guard text.contains("="), !text.contains("://"), let first = text.first, first.isLetter else { return nil }
         var object: [String: JSONValue] = [:]

@@ -15,13 +15,54 @@ public struct InfrastructureInvocation: Sendable, Hashable {
     /// `-f deploy.yaml`, `batch.json` for `file://batch.json`, `-` for standard input), for those
     /// the caller could read. A name missing here is a file whose contents are not known.
     public var files: [String: String]
+    /// False when the caller's allowance for reading documents (manifests, patches, request files,
+    /// inline or in `files`) on one line is spent: a classifier then says `unknown` where a
+    /// document would decide, rather than read it. Reading YAML costs tens of microseconds, and a
+    /// line of a hundred patches would otherwise cost milliseconds.
+    public var documentsReadable: Bool
 
-    public init(tool: String, arguments: [String?], displays: [String], environment: [String: String?] = [:], files: [String: String] = [:]) {
+    public init(tool: String, arguments: [String?], displays: [String], environment: [String: String?] = [:], files: [String: String] = [:], documentsReadable: Bool = true) {
         self.tool = tool
         self.arguments = arguments
         self.displays = displays
         self.environment = environment
         self.files = files
+        self.documentsReadable = documentsReadable
+    }
+
+    /// Bytes of the documents written on the line itself: kubectl's `-p` patches and
+    /// `--cli-input-*` values given inline.
+    public var inlineDocumentBytes: Int {
+        var total = 0
+        var index = 0
+        while index < arguments.count {
+            defer { index += 1 }
+            guard let argument = arguments[index] else { continue }
+            let valued = tool == "aws" ? ["--cli-input-json", "--cli-input-yaml"] : ["-p", "--patch"]
+            if valued.contains(argument), index + 1 < arguments.count {
+                if let value = arguments[index + 1], !value.hasPrefix("file://") { total += value.utf8.count }
+                index += 1
+            } else if let equals = argument.firstIndex(of: "="), valued.contains(String(argument[..<equals])) {
+                total += argument.utf8.count - argument.utf8.distance(from: argument.startIndex, to: equals) - 1
+            }
+        }
+        return total
+    }
+
+    /// Whether the invocation hands the tool a document to read: a named file, a kubectl patch, an
+    /// AWS CLI parameter in JSON or YAML.
+    public var carriesDocuments: Bool {
+        if !namedFiles.isEmpty { return true }
+        switch tool {
+        case "kubectl", "oc":
+            return arguments.contains { $0 == "-p" || $0 == "--patch" || $0?.hasPrefix("--patch=") == true || $0?.hasPrefix("-p=") == true }
+        case "aws":
+            // Inline JSON values (`--change-batch '{…}'`) are read by the fast JSON parser and
+            // are not counted; a `--cli-input-*` document may be YAML.
+            return arguments.contains { $0?.hasPrefix("--cli-input-") == true }
+        default:
+            return false
+        }
     }
 
     /// Names of files the arguments hand the tool: the values of `-f`/`--filename`/`--patch-file`

@@ -56,6 +56,10 @@ enum KubernetesCommand {
             return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb) --dry-run` changes nothing")]
         }
         if p.flags.contains("--dry-run") { return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb) --dry-run` changes nothing")] }
+        if !invocation.documentsReadable, invocation.carriesDocuments, ["apply", "create", "replace", "patch"].contains(verb), !(verb == "replace" && p.flags.contains("--force")) {
+            return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false,
+                            reason: "`\(tool) \(verb)` reads manifests or patches, and this line holds more of them than are read; what they do is not examined")]
+        }
         switch verb {
         case "get", "describe", "logs", "top", "explain", "diff", "version", "api-resources", "api-versions", "cluster-info", "events", "wait":
             return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb)` only reads")]
@@ -174,6 +178,7 @@ enum KubernetesCommand {
             }
         }
         guard !names.isEmpty else { return nil }
+        guard invocation.documentsReadable else { return ([], false) }
         var objects: [ManifestObject] = []
         var complete = true
         for name in names {

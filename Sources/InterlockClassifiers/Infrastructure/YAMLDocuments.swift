@@ -10,6 +10,11 @@ enum YAMLDocuments {
     /// ("billion laughs"); the conversion stops at `nodeBudget` nodes across all documents and
     /// the text then counts as unreadable.
     static func parse(_ text: String, nodeBudget: Int = 100_000) -> [JSONValue]? {
+        // Most patches and request files are JSON, which the JSON parser reads many times faster.
+        if let first = text.utf8.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }),
+           first == UInt8(ascii: "{") || first == UInt8(ascii: "["), let value = try? JSONValue.parse(text) {
+            return [value]
+        }
         var budget = nodeBudget
         do {
             // The basic resolver and an empty constructor: scalars are typed below, and the default

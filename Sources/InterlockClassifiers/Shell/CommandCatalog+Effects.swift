@@ -302,8 +302,8 @@ extension ShellAnalysis {
             var invocation = InfrastructureInvocation(tool: name, arguments: args.map(\.value), displays: args.map(\.display), environment: environment)
             // What a manifest, patch or request file says decides what the tool does
             // (`kubectl apply -f - <<EOF` with a ClusterRoleBinding, a change batch that deletes).
-            for file in invocation.namedFiles where invocation.files[file] == nil {
-                if let text = infrastructureFileText(file, stdin: stdin) { invocation.files[file] = text }
+            if invocation.carriesDocuments {
+                invocation.documentsReadable = allowDocuments(of: &invocation, stdin: stdin)
             }
             for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
             let infrastructureFindings = infrastructure.classify(invocation)
