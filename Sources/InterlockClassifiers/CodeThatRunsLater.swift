@@ -31,7 +31,14 @@ enum CodeThatRunsLater {
         return path.hasPrefix("/etc/") || path.hasPrefix("/var/") || path.hasPrefix("/lib/") || path.hasPrefix("/usr/")
             || path.hasPrefix("/bin/") || path.hasPrefix("/sbin/")
             || path.hasSuffix("authorized_keys") || path.hasSuffix("authorized_keys2") || path.hasSuffix(".pth") || path.hasSuffix("customize.py")
+            || path.hasSuffix("Jenkinsfile") || path.hasSuffix("CODEOWNERS") || path.hasSuffix(".yml") || path.hasSuffix(".yaml")
     }
+
+    /// Pipeline definitions a CI/CD service runs from the repository, by file name.
+    static let pipelineFiles: Set<String> = [
+        ".gitlab-ci.yml", ".travis.yml", ".drone.yml", "Jenkinsfile", "azure-pipelines.yml", "azure-pipelines.yaml", "bitbucket-pipelines.yml",
+        "buildspec.yml", "buildspec.yaml", "cloudbuild.yaml", "cloudbuild.yml", "appveyor.yml", ".appveyor.yml", "codemagic.yaml", ".woodpecker.yml",
+    ]
 
     /// The finding for a write to `path`, or nil for an ordinary file. Every redirection asks, so
     /// the path's components are walked once, and most paths are answered by their first bytes.
@@ -45,6 +52,15 @@ enum CodeThatRunsLater {
         func grantsAccess(_ reason: String) -> Finding {
             Finding(operation: operation, effect: .destructive, targets: [path], categories: [.permissionChange], reason: reason)
         }
+        // CI/CD: the service runs these from the repository once they are pushed, with the secrets
+        // and deployment credentials the agent never holds.
+        func runsInCI() -> Finding {
+            runsLater("`\(path)` defines a CI/CD pipeline, which runs once pushed, with the repository's secrets and deployment credentials")
+        }
+        if pipelineFiles.contains(String(name)) { return runsInCI() }
+        if name == "CODEOWNERS" {
+            return grantsAccess("`\(path)` decides whose review a change needs before it can merge")
+        }
         // Directories, anywhere in the path, whose files git runs or whose contents configure git.
         // A trailing `/` names a directory the files land in (`cp hook .git/hooks/`).
         let intoDirectory = path.utf8.last == UInt8(ascii: "/")
@@ -55,6 +71,11 @@ enum CodeThatRunsLater {
             }
             if component == ".git" && next == "config" && index + 2 == components.count {
                 return runsLater("`\(path)` is git configuration, which can make git run commands (`core.hooksPath`, `core.fsmonitor`, aliases)")
+            }
+            let below = index + 2 < components.count || intoDirectory
+            if component == ".github" && (next == "workflows" || next == "actions") && below || component == ".gitlab" && next == "ci" && below
+                || [".circleci", ".buildkite", ".tekton", ".woodpecker"].contains(component) {
+                return runsInCI()
             }
             if component == ".config" && next == "systemd" {
                 return runsLater("`\(path)` defines a service the system runs")

@@ -12,7 +12,9 @@ import Testing
         #expect(facts("/home/dev/project/.git/hooks/pre-commit.sample", .delete).effect == .destructive)
         // Near misses of the files below stay ordinary writes.
         for path in ["/home/dev/.ssh/known_hosts", "/home/dev/.aws/cli/cache/x.json", "/home/dev/project/config", "/usr/share/doc/x/README",
-                     "/home/dev/project/bin/run", "/home/dev/project/lib/site.pth.txt", "/home/dev/.local/share/x"] {
+                     "/home/dev/project/bin/run", "/home/dev/project/lib/site.pth.txt", "/home/dev/.local/share/x",
+                     "/home/dev/project/.github/dependabot.yml", "/home/dev/project/.github/ISSUE_TEMPLATE/bug.yml", "/home/dev/project/.gitlab/issue_templates/bug.md",
+                     "/home/dev/project/k8s/deploy.yaml", "/home/dev/project/docs/workflows/ci.yml"] {
             #expect(facts(path).effect == .write, "\(path)")
         }
     }
@@ -23,7 +25,11 @@ import Testing
                      "/home/dev/project/.husky/pre-push", "/home/dev/project/.git/config", "/etc/profile.d/x.sh",
                      "/home/dev/.ssh/config", "/home/dev/.aws/config", "/home/dev/.kube/config", "/home/dev/.psqlrc", "/home/dev/project/.npmrc",
                      "/usr/local/bin/git", "/home/dev/.local/bin/ls", "/bin/ls", "/etc/ld.so.preload", "/etc/udev/rules.d/99-x.rules",
-                     "/srv/app/venv/lib/python3.11/site-packages/zz.pth", "/usr/lib/python3/dist-packages/sitecustomize.py"] {
+                     "/srv/app/venv/lib/python3.11/site-packages/zz.pth", "/usr/lib/python3/dist-packages/sitecustomize.py",
+                     // CI/CD pipelines run once pushed, with credentials the agent never holds.
+                     "/home/dev/project/.github/workflows/deploy.yml", "/home/dev/project/.github/actions/setup/action.yml", "/home/dev/project/.gitlab-ci.yml",
+                     "/home/dev/project/.gitlab/ci/deploy.yml", "/home/dev/project/Jenkinsfile", "/home/dev/project/.circleci/config.yml",
+                     "/home/dev/project/azure-pipelines.yml", "/home/dev/project/buildspec.yml", "/home/dev/project/.buildkite/pipeline.yml"] {
             let result = facts(path)
             #expect(result.effect == .unknown, "\(path)")
             #expect(result.categories.contains(.opaqueExecution), "\(path)")
@@ -32,7 +38,8 @@ import Testing
     }
 
     @Test func loginAccessIsAPermissionChange() {
-        for path in ["/home/dev/.ssh/authorized_keys", "/etc/sudoers.d/agent", "/etc/passwd", "/etc/ssh/sshd_config", "/etc/pam.d/sshd"] {
+        for path in ["/home/dev/.ssh/authorized_keys", "/etc/sudoers.d/agent", "/etc/passwd", "/etc/ssh/sshd_config", "/etc/pam.d/sshd",
+                     "/home/dev/project/.github/CODEOWNERS", "/home/dev/project/CODEOWNERS"] {
             let result = facts(path)
             #expect(result.effect == .destructive, "\(path)")
             #expect(result.categories.contains(.permissionChange), "\(path)")
