@@ -305,6 +305,17 @@ extension ShellAnalysis {
             if invocation.carriesDocuments {
                 invocation.documentsReadable = allowDocuments(of: &invocation, stdin: stdin)
             }
+            // `kubectl exec POD -- CMD` runs CMD in the pod: what CMD does is what happens, as for
+            // `docker exec`. Without `--` (or without a command) the verb alone speaks.
+            // The exec itself stays an operation of its own, so a policy can still name it.
+            if name == "kubectl" || name == "oc", let (pod, command) = Self.kubectlExecCommand(args) {
+                for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
+                // Pods are named, not paths: the target goes in as written.
+                add(Finding(operation: "kubectl:exec", effect: .read, targets: pod.map { [$0.text] } ?? [], targetsComplete: pod?.value != nil,
+                            reason: "`\(name) exec` runs the command after `--` in \(pod.map { "`\($0.text)`" } ?? "a pod"); what it does is classified as that command"))
+                elsewhere { $0.run(command, stdin: .inherited) }
+                return
+            }
             for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
             let infrastructureFindings = infrastructure.classify(invocation)
             findings.append(contentsOf: infrastructureFindings)
@@ -334,6 +345,32 @@ extension ShellAnalysis {
         default:
             unknown(op, "`\(name)` is not a command Interlock knows; its effect is unknown")
         }
+    }
+
+    /// The command `kubectl exec … POD -- CMD …` runs, when the line names one.
+    static func kubectlExecCommand(_ args: [Argument]) -> (pod: Argument?, command: [Argument])? {
+        // Global options before the verb take values: `--context prod`, `-n payments`.
+        let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout"]
+        var index = 0
+        while index < args.count, let text = args[index].value, text.hasPrefix("-") {
+            index += valued.contains(text) ? 2 : 1
+        }
+        guard index < args.count, args[index].value == "exec",
+              let separator = args[index...].firstIndex(where: { $0.value == "--" }), separator + 1 < args.count else { return nil }
+        // The pod: the first word after `exec` that is neither an option nor an option's value.
+        let execValued = valued.union(["-c", "--container", "-f", "--filename", "--pod-running-timeout"])
+        var pod: Argument?
+        var position = index + 1
+        while position < separator {
+            let text = args[position].value ?? ""
+            if text.hasPrefix("-") {
+                position += execValued.contains(text) ? 2 : 1
+                continue
+            }
+            pod = args[position]
+            break
+        }
+        return (pod, Array(args[(separator + 1)...]))
     }
 
     /// Whether a chmod mode sets the setuid or setgid bit: symbolic (`u+s`, `g=s`, `+s`,
