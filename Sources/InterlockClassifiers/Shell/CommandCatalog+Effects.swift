@@ -8,7 +8,7 @@ extension ShellAnalysis {
     /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
     /// against every name in turn.
     enum CataloguedCommand {
-        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi
+        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip
     }
 
     static let cataloguedCommands: [String: CataloguedCommand] = [
@@ -49,6 +49,7 @@ extension ShellAnalysis {
         "gh": .gh,
         "aws": .aws, "kubectl": .aws, "oc": .aws, "helm": .aws, "terraform": .aws, "tofu": .aws, "pulumi": .aws, "cdk": .aws, "gcloud": .aws, "az": .aws, "eksctl": .aws, "kustomize": .aws, "terragrunt": .aws, "ansible-playbook": .aws, "ansible": .aws,
         "curl": .curl,
+        "ip": .ip, "ifconfig": .ip,
         "wget": .wget,
         "nc": .nc, "ncat": .nc, "netcat": .nc, "socat": .nc, "telnet": .nc, "ftp": .nc, "sftp": .nc, "lftp": .nc, "tftp": .nc,
         "make": .make, "gmake": .make, "cmake": .make, "ninja": .make, "gradle": .make, "gradlew": .make, "mvn": .make, "ant": .make, "bazel": .make, "buck": .make, "just": .make, "task": .make, "rake": .make, "tox": .make, "nox": .make, "pytest": .make, "jest": .make, "vitest": .make, "mocha": .make, "rspec": .make, "phpunit": .make, "npx": .make, "bunx": .make, "uvx": .make, "pnpx": .make, "dotnet": .make, "ctest": .make, "meson": .make, "scons": .make, "invoke": .make,
@@ -324,6 +325,8 @@ extension ShellAnalysis {
             }
 
         // MARK: Network
+        case .ip:
+            classifyNetworkInterfaces(name, args, stdin: stdin)
         case .curl:
             classifyCurl(args)
         case .wget:

@@ -122,6 +122,74 @@ extension ShellAnalysis {
         }
     }
 
+    // MARK: Network interfaces and routes
+
+    /// `ip OBJECT COMMAND` and `ifconfig`: showing reads; adding writes; deleting, flushing and
+    /// taking an interface down cut the machine off, destructive.
+    mutating func classifyNetworkInterfaces(_ name: String, _ args: [Argument], stdin: StandardInput) {
+        let op = "shell:" + name
+        if name == "ifconfig" {
+            let operands = args.filter { $0.value.map { !$0.hasPrefix("-") } ?? true }
+            if operands.count <= 1 {
+                add(op, .read, "`ifconfig` shows interfaces")
+            } else if operands.contains(where: { $0.value == "down" }) {
+                add(op, .destructive, targets: [], "`ifconfig \(operands[0].text) down` takes the interface down")
+            } else {
+                add(op, .write, "`ifconfig` changes an interface's configuration")
+            }
+            return
+        }
+        // Global options first; `-b FILE` and `-batch` run commands from a file.
+        var index = 0
+        while index < args.count, let text = args[index].value, text.hasPrefix("-") {
+            if ["-b", "-batch", "--batch"].contains(text) {
+                unknown(op, "`ip -batch` runs the commands a file holds", opaque: true)
+                return
+            }
+            index += ["-n", "-netns", "--netns", "-f", "-family", "--family", "-l", "-loops", "-rc", "-rcvbuf"].contains(text) ? 2 : 1
+        }
+        let words = args[index...].map { $0.value }
+        guard let object = words.first else {
+            add(op, .read, "`ip` without an object prints usage")
+            return
+        }
+        guard let object else {
+            unknown(op, "the `ip` object is computed at run time")
+            return
+        }
+        let command = words.count > 1 ? words[1] : "show"
+        guard let command else {
+            unknown(op, "the `ip \(object)` command is computed at run time")
+            return
+        }
+        if object == "netns", command == "exec", args.count > index + 3 {
+            // `ip netns exec NAME CMD …` runs CMD in the namespace.
+            run(Array(args[(index + 3)...]), stdin: stdin)
+            return
+        }
+        if object.hasPrefix("mo") {
+            add(op, .read, "`ip monitor` watches for changes")
+            return
+        }
+        let rest = words.dropFirst(2).compactMap { $0 }
+        switch command {
+        case "show", "sh", "s", "list", "ls", "lst", "l", "get", "g", "help", "showdump":
+            add(op, .read, "`ip \(object) \(command)` only reads")
+        case "del", "delete", "d", "flush", "f":
+            add(op, .destructive, "`ip \(object) \(command)` removes addresses, routes or links, which can cut the machine off")
+        case "set":
+            if rest.contains("down") {
+                add(op, .destructive, "`ip \(object) set … down` takes an interface down")
+            } else {
+                add(op, .write, "`ip \(object) set` changes an interface")
+            }
+        case "add", "a", "append", "change", "chg", "replace", "prepend", "save", "restore", "attach", "detach", "up":
+            add(op, .write, "`ip \(object) \(command)` changes network configuration")
+        default:
+            unknown(op, "`ip \(object) \(command)` is not classified")
+        }
+    }
+
     // MARK: Package managers
 
     static let packageRemoveVerbs: Set<String> = ["remove", "purge", "autoremove", "autopurge", "erase", "uninstall", "un", "rm", "r", "del", "unlink"]

@@ -647,7 +647,12 @@ struct ShellAnalysis {
             return
         }
         if !functions.isEmpty, let body = functions[name] {
-            guard !activeFunctions.contains(name) else { return }  // Recursion adds nothing new.
+            guard !activeFunctions.contains(name) else {
+                // Its body was examined once, and again adds nothing; but recursion has no bound
+                // this classifier can see, and `:(){ :|:& };:` is a fork bomb.
+                unknown("shell:recursion", "the function `\(name)` calls itself; how often it runs (in a pipeline or the background, without end) is not known")
+                return
+            }
             guard depth < Self.maximumDepth else {
                 unknown("shell:too_deep", "function `\(name)` calls nest too deeply", opaque: true)
                 return
