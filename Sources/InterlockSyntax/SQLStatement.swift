@@ -64,6 +64,12 @@ public struct SQLStatement: Sendable, Hashable {
         public static let checksOff = Flags(rawValue: 1 << 14)
         /// `ALTER TABLE ... ENGINE = BLACKHOLE`: the table's rows are discarded.
         public static let discardsRows = Flags(rawValue: 1 << 15)
+        /// A column's type changes (`ALTER COLUMN c TYPE`, MySQL `MODIFY`/`CHANGE`, `CONVERT TO
+        /// CHARACTER SET`): values are converted, possibly with loss, and the table rewritten.
+        public static let changesType = Flags(rawValue: 1 << 16)
+        /// A table or column gets a new name (`RENAME TO`, `RENAME COLUMN`, MySQL `RENAME TABLE` and
+        /// `CHANGE old new`): whatever still uses the old name fails.
+        public static let renamesInUse = Flags(rawValue: 1 << 17)
     }
 
     /// Functions the statement calls that are neither known read-only built-ins nor known side
@@ -332,7 +338,11 @@ private struct StatementReader {
         case .use?: return make("use", nil)
         case .attach?: return make("attach", nil)
         case .detach?: return make("detach", nil)
-        case .rename?: return make("rename", nil, targets: nameList(from: 2))
+        case .rename?:
+            // MySQL `RENAME TABLE a TO b` (and `RENAME USER`, a permission matter handled as rename too).
+            var renamed = make("rename", nil, targets: nameList(from: 2))
+            if isWord("table", at: 1) || isWord("tables", at: 1) { renamed.flags.insert(.renamesInUse) }
+            return renamed
         case .kill?: return make("kill", nil)
         case .shutdown?: return make("shutdown", nil)
         case .administration?:
@@ -812,6 +822,32 @@ private struct StatementReader {
                 }
             }
             if depth == 0, isWord("set", at: j), isWord("unlogged", at: j + 1) { flags.insert(.loggingOff) }
+            // Clauses start after the table's name and after each top-level comma; a word elsewhere
+            // (`ADD COLUMN modify INT`) is a name, not a clause.
+            if depth == 0, object == "table", j == after || j > after && isSymbol(",", at: j - 1) {
+                // `ALTER [COLUMN] c [SET DATA] TYPE t` (PostgreSQL), `MODIFY [COLUMN]`, `CHANGE [COLUMN]`
+                // and `CONVERT TO CHARACTER SET` (MySQL).
+                if isWord("alter", at: j) {
+                    var k = j + 1
+                    if isWord("column", at: k) { k += 1 }
+                    k += 1
+                    if isWord("set", at: k), isWord("data", at: k + 1) { k += 2 }
+                    if isWord("type", at: k) { flags.insert(.changesType) }
+                }
+                if dialect == .mysql, isWord("modify", at: j) || isWord("change", at: j) || isWord("convert", at: j) && isWord("to", at: j + 1) {
+                    flags.insert(.changesType)
+                    // `CHANGE [COLUMN] old new …` renames when the names differ.
+                    if isWord("change", at: j) {
+                        let first = isWord("column", at: j + 1) ? j + 2 : j + 1
+                        if first + 1 < tokens.count, tokens[first].text.lowercased() != tokens[first + 1].text.lowercased() { flags.insert(.renamesInUse) }
+                    }
+                }
+                // `RENAME TO`, `RENAME [COLUMN] a TO b`; not constraints, indexes or keys, which
+                // queries do not name.
+                if isWord("rename", at: j), !isWord("constraint", at: j + 1), !isWord("index", at: j + 1), !isWord("key", at: j + 1) {
+                    flags.insert(.renamesInUse)
+                }
+            }
             // `ALTER DATABASE d SET session_replication_role = replica`: every later session there.
             if depth == 0, isWord("set", at: j), ["database", "role", "user"].contains(object) {
                 flags.formUnion(settingFlags(from: j + 1).intersection([.loggingOff, .checksOff]))

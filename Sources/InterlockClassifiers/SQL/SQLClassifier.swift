@@ -180,6 +180,10 @@ public struct SQLClassifier: ActionClassifier {
                 add(.destructive, [.dataLoss], "`ALTER` drops or disables part of\(named)")
             } else if statement.flags.contains(.global) {
                 add(.destructive, [.protectionOff], "`ALTER SYSTEM` changes the server's configuration")
+            } else if statement.flags.contains(.changesType) {
+                add(.destructive, [.dataLoss], "changes a column's type in\(named): stored values are converted, which can lose precision or text (MySQL truncates outside strict mode), and the table is rewritten under an exclusive lock")
+            } else if statement.flags.contains(.renamesInUse) {
+                add(.destructive, [], "renames\(named) or one of its columns: every query and program still using the old name fails")
             } else {
                 add(.write, [], "changes the definition of\(named)")
             }
@@ -219,7 +223,9 @@ public struct SQLClassifier: ActionClassifier {
             if out.isEmpty { add(.read, [], "declares a cursor") }
             return out
         case .maintenance?:
-            if kind == "check" || kind == "checksum" || kind == "handler" {
+            if statement.flags.contains(.renamesInUse) {
+                add(.destructive, [], "`RENAME TABLE` renames\(named): every query and program still using the old name fails")
+            } else if kind == "check" || kind == "checksum" || kind == "handler" {
                 add(.read, [], "`\(kind.uppercased())` only reads")
             } else {
                 add(.write, [], "`\(kind.uppercased().replacing("_", with: " "))` changes the database's state\(named)")
