@@ -46,6 +46,20 @@ public enum AWSOperation {
             return [finding(effect, categories, "`\(operation)` runs SQL; what it does is what its statements do")] + statementFindings
         }
 
+        // Shell commands sent to instances: what they do is what the commands do, on every
+        // instance the call targets.
+        if service == "ssm", key == "sendcommand", let commands = shellCommands(parameters) {
+            var commandFindings: [Finding] = []
+            let shell = ShellClassifier()
+            for command in commands {
+                for found in shell.classify(commandLine: command).findings where !commandFindings.contains(found) { commandFindings.append(found) }
+            }
+            let effect = Effect.worst(commandFindings.map(\.effect))
+            let categories = commandFindings.reduce(into: Set<Category>()) { $0.formUnion($1.categories) }
+            let radius: BlastRadius = parameter(parameters, "Targets") != nil ? .unknown : (complete ? .count(count) : .unknown)
+            return [finding(effect, categories, "`SendCommand` runs `AWS-RunShellScript` on \(radius == .unknown ? "every instance its targets match" : "the instances named"); what it does is what its commands do", radius: radius)]
+                + commandFindings
+        }
         // Names that lie, by service and operation.
         if let special = specialCases[service]?[key] {
             return [finding(special.effect, special.categories, special.reason)]
@@ -367,6 +381,29 @@ public enum AWSOperation {
 
     /// A top-level parameter by name, ignoring case: the CLI spells `DisableApiTermination` as
     /// `--disable-api-termination`, and its capitalisation of acronyms differs from the API's.
+    /// The shell commands of an `ssm:SendCommand` that runs `AWS-RunShellScript`: the
+    /// `commands` parameter, a list or one string (the CLI's shorthand may leave a JSON list as
+    /// text). Nil for any other document, whose content decides what runs, or when the commands
+    /// cannot be read.
+    static func shellCommands(_ parameters: JSONValue) -> [String]? {
+        guard parameter(parameters, "DocumentName")?.stringValue == "AWS-RunShellScript",
+              let given = parameter(parameters, "Parameters")?["commands"] else { return nil }
+        var values: [JSONValue]
+        switch given {
+        case .array(let list): values = list
+        case .string(let text):
+            if text.hasPrefix("["), case .array(let list)? = try? JSONValue.parse(text) { values = list } else { values = [.string(text)] }
+        default: return nil
+        }
+        var commands: [String] = []
+        for value in values {
+            // `*` is the CLI parser's mark for a value computed at run time.
+            guard let text = value.stringValue, text != "*", text != "$?" else { return nil }
+            commands.append(text)
+        }
+        return commands.isEmpty ? nil : commands
+    }
+
     static func parameter(_ parameters: JSONValue, _ name: String) -> JSONValue? {
         guard let object = parameters.objectValue, !object.isEmpty else { return nil }
         if let exact = object[name] { return exact }
