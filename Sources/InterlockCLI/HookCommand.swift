@@ -11,14 +11,14 @@ import Synchronization
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook",
-        abstract: "Answer a host's tool hook: Claude Code PreToolUse, Kiro preToolUse.",
+        abstract: "Answer a host's tool hook: Claude Code PreToolUse, Kiro preToolUse, Cursor beforeShellExecution/beforeMCPExecution/preToolUse.",
         discussion: """
             Reads the host's JSON on stdin, decides by policy (standalone: the local policy and store; with \
             --server: a running gateway) and answers in the host's protocol. Fails closed: malformed input, \
             an unreachable gateway, an internal error or the deadline exits 2 with one line on stderr, which \
-            both hosts treat as "blocked". It never exits 1, which both hosts treat as "go ahead".
+            every host treats as "blocked". It never exits 1, which Claude Code and Kiro treat as "go ahead".
             """,
-        subcommands: [Claude.self, Kiro.self])
+        subcommands: [Claude.self, Kiro.self, Cursor.self])
 
     struct Claude: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -43,9 +43,22 @@ struct HookCommand: ParsableCommand {
     }
 }
 
+extension HookCommand {
+    struct Cursor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cursor beforeShellExecution, beforeMCPExecution and preToolUse hook (docs/integrations.md).",
+            discussion: "Exit 0 with {\"permission\": \"allow\"} (or \"ask\" when the policy wants a person to confirm a supervised action); exit 2 with {\"permission\": \"deny\"} and the reason on stderr when refused, pending approval or undecidable.")
+        @OptionGroup var options: HookOptions
+
+        func run() async throws {
+            await HookRunner(arguments: options.arguments, host: .cursor, transport: GatewayClient.transport).run()
+        }
+    }
+}
+
 /// Who a door acts for, as its command line says: the options every hook and proxy shares.
 struct DoorIdentityOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The agent principal (default: claude-code, kiro or mcp-client, by door; with a gateway, the token decides).", valueName: "name"))
+    @Option(help: ArgumentHelp("The agent principal (default: claude-code, kiro, cursor or mcp-client, by door; with a gateway, the token decides).", valueName: "name"))
     var agent: String?
 
     @Option(name: .customLong("launched-by"), help: ArgumentHelp("The human who launched the agent (default: $USER).", valueName: "name"))

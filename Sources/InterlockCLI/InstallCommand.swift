@@ -97,7 +97,7 @@ struct InstallCommand: ParsableCommand {
         commandName: "install",
         abstract: "Add Interlock's hook to a host's settings (idempotent).",
         discussion: "Exit codes: 0 installed or already installed, 3 invalid settings or options, 1 the file cannot be written.",
-        subcommands: [Claude.self, Kiro.self])
+        subcommands: [Claude.self, Kiro.self, Cursor.self])
 
     struct Claude: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add the PreToolUse hook to Claude Code settings.")
@@ -145,7 +145,7 @@ struct UninstallCommand: ParsableCommand {
         commandName: "uninstall",
         abstract: "Remove exactly the hook `interlock install` added; leave everything else.",
         discussion: "Exit codes: 0 removed or not present, 3 invalid settings, 1 the file cannot be written.",
-        subcommands: [Claude.self, Kiro.self])
+        subcommands: [Claude.self, Kiro.self, Cursor.self])
 
     struct Claude: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove the PreToolUse hook from Claude Code settings.")
@@ -175,6 +175,63 @@ struct UninstallCommand: ParsableCommand {
             }
             if change.changed { try SettingsFile.write(change.settings, to: file) }
             print(change.changed ? "removed the Interlock hook from \(file)" : "no Interlock hook in \(file)")
+        }
+    }
+}
+
+/// Which Cursor hooks file to change.
+struct CursorHooksLocation: ParsableArguments {
+    @Flag(help: "The project's .cursor/hooks.json (default).") var project = false
+    @Flag(help: "The user's ~/.cursor/hooks.json.") var user = false
+    @Option(help: ArgumentHelp("A hooks file to change instead (an enterprise location, say).", valueName: "file")) var hooksFile: String?
+    @Option(help: ArgumentHelp("The project directory (default: the current one).", valueName: "dir")) var dir: String?
+
+    func path() throws -> String {
+        guard [project, user, hooksFile != nil].filter({ $0 }).count <= 1 else { throw InvalidInput("choose one of --project, --user, --hooks-file FILE") }
+        if let hooksFile { return hooksFile }
+        if user { return NSHomeDirectory() + "/.cursor/hooks.json" }
+        return (dir ?? FileManager.default.currentDirectoryPath) + "/.cursor/hooks.json"
+    }
+}
+
+extension InstallCommand {
+    struct Cursor: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the hook to Cursor's hooks.json: shell commands and MCP tools, and with --edits file edits.",
+            discussion: "Each entry has failClosed: true, so that a hook that fails or times out blocks the call.")
+        @OptionGroup var location: CursorHooksLocation
+        @OptionGroup var hook: InstalledHookOptions
+        @Flag(help: ArgumentHelp("Also decide Cursor's file edits (preToolUse of \(CursorHook.editTools.joined(separator: ", "))).")) var edits = false
+
+        func run() throws {
+            let path = try location.path()
+            let command = hook.commandLine(host: "cursor")
+            let change: HookInstaller.Change
+            do { change = try HookInstaller.installCursor(into: try SettingsFile.read(path), command: command, edits: edits) } catch let e as HookInputError {
+                throw InvalidInput("\(path): \(e)")
+            }
+            if change.changed { try SettingsFile.write(change.settings, to: path) }
+            print(change.changed ? "installed the Interlock hook in \(path)" : "the Interlock hook is already installed in \(path)")
+            print("events: beforeShellExecution, beforeMCPExecution" + (edits ? ", preToolUse (\(CursorHook.editTools.joined(separator: ", ")))" : ""))
+            print("command: \(command)")
+        }
+    }
+}
+
+extension UninstallCommand {
+    struct Cursor: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove the hook from Cursor's hooks.json.")
+        @OptionGroup var location: CursorHooksLocation
+
+        func run() throws {
+            let path = try location.path()
+            guard FileManager.default.fileExists(atPath: path) else { print("no hooks file at \(path); nothing to remove"); return }
+            let change: HookInstaller.Change
+            do { change = try HookInstaller.uninstallCursor(from: try SettingsFile.read(path)) } catch let e as HookInputError {
+                throw InvalidInput("\(path): \(e)")
+            }
+            if change.changed { try SettingsFile.write(change.settings, to: path) }
+            print(change.changed ? "removed the Interlock hook from \(path)" : "no Interlock hook in \(path)")
         }
     }
 }

@@ -35,7 +35,7 @@ package struct HookArguments: Sendable {
         self.client = client
     }
 
-    /// `hook claude|kiro` followed only by `--name value` options this knows; anything else (help,
+    /// `hook claude|kiro|cursor` followed only by `--name value` options this knows; anything else (help,
     /// a typo, a missing value) is nil, and the argument parser then reads it, errors included.
     package static func fastParse(_ arguments: [String]) -> (HookInstaller.Host, HookArguments)? {
         guard arguments.count >= 2, arguments[0] == "hook", let host = HookInstaller.Host(rawValue: arguments[1]) else { return nil }
@@ -86,12 +86,24 @@ package struct HookRunner {
         FailClosed.installCrashHandlers()
         let options = arguments
         let deadline = FailClosed.Deadline(seconds: options.deadline)
-        let defaultAgent = host == .claude ? "claude-code" : "kiro"
+        let defaultAgent = switch host {
+        case .claude: "claude-code"
+        case .kiro: "kiro"
+        case .cursor: "cursor"
+        }
         func toAction(_ payload: JSONValue, _ identity: DoorIdentity) throws -> Action {
-            host == .claude ? try ClaudeCodeHook.action(payload: payload, identity: identity) : try KiroHook.action(payload: payload, identity: identity)
+            switch host {
+            case .claude: try ClaudeCodeHook.action(payload: payload, identity: identity)
+            case .kiro: try KiroHook.action(payload: payload, identity: identity)
+            case .cursor: try CursorHook.action(payload: payload, identity: identity)
+            }
         }
         func answer(_ verdict: Verdict) -> HookAnswer {
-            host == .claude ? ClaudeCodeHook.answer(verdict) : KiroHook.answer(verdict)
+            switch host {
+            case .claude: ClaudeCodeHook.answer(verdict)
+            case .kiro: KiroHook.answer(verdict)
+            case .cursor: CursorHook.answer(verdict)
+            }
         }
         let result: HookAnswer
         do {

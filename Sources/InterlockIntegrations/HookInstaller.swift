@@ -4,12 +4,12 @@ import InterlockCore
 /// else as it was. Pure: the CLI reads and writes the files.
 ///
 /// An entry is Interlock's when its command runs a program named `interlock` with `hook claude`
-/// (or `hook kiro`) as its first arguments, or `interlock-hook` with `claude` (or `kiro`), so that
+/// (`hook kiro`, `hook cursor`) as its first arguments, or `interlock-hook` with the host's name, so that
 /// re-installing with other options replaces the entry instead of adding a second, and
 /// uninstalling removes exactly that.
 public enum HookInstaller {
     public enum Host: String, Sendable {
-        case claude, kiro
+        case claude, kiro, cursor
     }
 
     public struct Change: Sendable {
@@ -90,6 +90,49 @@ public enum HookInstaller {
         guard kept != list else { return Change(settings: config, changed: false) }
         hooks["preToolUse"] = kept.isEmpty ? nil : .array(kept)
         root["hooks"] = hooks.isEmpty ? nil : .object(hooks)
+        return Change(settings: .object(root), changed: true)
+    }
+
+    /// Cursor's `hooks.json` (`version: 1`): the hook for `beforeShellExecution` and
+    /// `beforeMCPExecution`, and with `edits` for `preToolUse` of Cursor's file editors, each with
+    /// `failClosed: true` so that a hook that fails or times out blocks instead of letting the call run.
+    public static func installCursor(into config: JSONValue, command: String, edits: Bool) throws -> Change {
+        var root = try object(config, "the hooks file")
+        if root["version"] == nil { root["version"] = .int(1) }
+        var hooks = try object(root["hooks"] ?? .object([:]), "`hooks`")
+        var changed = false
+        var events: [(String, [String?])] = [("beforeShellExecution", [nil]), ("beforeMCPExecution", [nil])]
+        events.append(("preToolUse", edits ? CursorHook.editTools : []))
+        for (event, matchers) in events {
+            let list = try array(hooks[event] ?? .array([]), "`hooks.\(event)`")
+            var kept = list.filter { !isInterlockCommand($0["command"]?.stringValue ?? "", host: .cursor) }
+            for matcher in matchers {
+                var entry: [String: JSONValue] = ["command": .string(command), "failClosed": .bool(true)]
+                if let matcher { entry["matcher"] = .string(matcher) }
+                kept.append(.object(entry))
+            }
+            if kept != list { changed = true }
+            hooks[event] = kept.isEmpty ? nil : .array(kept)
+        }
+        root["hooks"] = .object(hooks)
+        return Change(settings: .object(root), changed: changed)
+    }
+
+    public static func uninstallCursor(from config: JSONValue) throws -> Change {
+        var root = try object(config, "the hooks file")
+        guard let hooksValue = root["hooks"] else { return Change(settings: config, changed: false) }
+        var hooks = try object(hooksValue, "`hooks`")
+        var changed = false
+        for (event, value) in hooks {
+            guard let list = value.arrayValue else { continue }
+            let kept = list.filter { !isInterlockCommand($0["command"]?.stringValue ?? "", host: .cursor) }
+            if kept != list {
+                changed = true
+                hooks[event] = kept.isEmpty ? nil : .array(kept)
+            }
+        }
+        guard changed else { return Change(settings: config, changed: false) }
+        root["hooks"] = .object(hooks)
         return Change(settings: .object(root), changed: true)
     }
 

@@ -2,12 +2,12 @@ import Foundation
 import InterlockDoors
 import InterlockIntegrations
 
-// `interlock-hook claude|kiro [options]` is `interlock hook claude|kiro [options]` in a program that
+// `interlock-hook claude|kiro|cursor [options]` is `interlock hook claude|kiro|cursor [options]` in a program that
 // holds only the hook: hosts start it on every tool call, and a small program, linked statically,
 // starts in about half the time (README, "Benchmarks"). Decisions through a gateway (`--server`,
 // INTERLOCK_SERVER, a client config) are left to `interlock` beside it, which has the HTTP client.
 
-let usage = "usage: interlock-hook claude|kiro [--agent NAME] [--launched-by NAME] [--task ID] [--env NAME] [--deadline SECONDS] "
+let usage = "usage: interlock-hook claude|kiro|cursor [--agent NAME] [--launched-by NAME] [--task ID] [--env NAME] [--deadline SECONDS] "
     + "[--policy FILE] [--home DIR] [--server URL] [--token TOKEN] [--token-file FILE] [--config FILE]"
 let arguments = Array(CommandLine.arguments.dropFirst())
 

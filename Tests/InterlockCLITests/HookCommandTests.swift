@@ -4,7 +4,7 @@ import Testing
 
 /// The hooks as hosts run them: the real binary, a host-shaped payload on stdin, the exact stdout
 /// JSON and exit status asserted — for every tier and every way the hook can fail.
-@Suite("interlock hook claude|kiro (real binary, host-shaped payloads)")
+@Suite("interlock hook claude|kiro|cursor (real binary, host-shaped payloads)")
 struct HookCommandTests {
     static func claudePayload(_ tool: String, _ input: JSONValue, cwd: String = "/srv/app") -> String {
         JSONValue.object([
@@ -18,6 +18,13 @@ struct HookCommandTests {
         var input: [String: JSONValue] = ["command": .string(command), "timeout": .int(120000)]
         if let description { input["description"] = .string(description) }
         return claudePayload("Bash", .object(input))
+    }
+
+    static func cursorShell(_ command: String, cwd: String = "/srv/app") -> String {
+        JSONValue.object([
+            "hook_event_name": "beforeShellExecution", "conversation_id": "conv-1", "generation_id": "gen-1",
+            "workspace_roots": .array([.string(cwd)]), "command": .string(command), "cwd": .string(cwd), "cursor_version": "2.1.0",
+        ]).jsonText()
     }
 
     static let policy = """
@@ -144,10 +151,12 @@ struct HookCommandTests {
     func failClosed(name: String, stdin: String, extra: [String], environment: [String: String]) throws {
         let dir = try TemporaryDirectory()
         let home = dir.url.appendingPathComponent("home").path
-        for host in ["claude", "kiro"] {
+        for host in ["claude", "kiro", "cursor"] {
+            // Cursor's payloads have their own shape; a well-formed one stands in for `ls`.
+            let input = host == "cursor" && stdin == HookCommandTests.bash("ls") ? HookCommandTests.cursorShell("ls") : stdin
             for program in HookProgram.allCases {
                 // The slim program leaves gateways to `interlock`: the unreachable one fails closed there.
-                let r = try program.run(host, ["--home", home] + extra, stdin: stdin, environment: environment)
+                let r = try program.run(host, ["--home", home] + extra, stdin: input, environment: environment)
                 #expect(r.status == 2, "\(name) (\(program) \(host)): exit \(r.status), stderr \(r.stderr)")
                 #expect(r.stdout.isEmpty, "\(name) (\(program) \(host))")
                 // One line of ours; a crash's runtime report comes before it.
@@ -219,6 +228,60 @@ struct HookCommandTests {
         #expect(try InterlockBinary.run(["kill", "--home", home, "--reason", "stop"]).status == 0)
         let killed = try run("execute_bash", #"{"command": "ls"}"#)
         #expect(killed.status == 2 && killed.stderr.contains("kill switch"))
+    }
+
+    @Test("Cursor: allow is exit 0 with permission allow; gated, blocked and killed calls are exit 2 with permission deny", arguments: HookProgram.allCases)
+    func cursor(program: HookProgram) throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let policy = try dir.write("policy.yaml", Self.policy)
+        func run(_ payload: String) throws -> (InterlockBinary.Result, JSONValue) {
+            let r = try program.run("cursor", ["--home", home, "--policy", policy], stdin: payload)
+            return (r, (try? JSONValue.parse(r.stdout)) ?? .null)
+        }
+        let (ls, lsJSON) = try run(Self.cursorShell("ls -la"))
+        #expect(ls.status == 0 && lsJSON["permission"] == "allow" && ls.stderr.isEmpty, "\(ls.stdout) \(ls.stderr)")
+        // The built-in policy wants a destructive production request to state why and how to undo
+        // it; Cursor has no field for that, so the agent writes it as the command's last line, a comment.
+        let (bare, bareJSON) = try run(Self.cursorShell("psql -h db1.prod.internal -c 'DROP TABLE orders'"))
+        #expect(bare.status == 2 && bareJSON["permission"] == "deny", "\(bare.stdout)")
+        #expect(bareJSON["agent_message"]?.stringValue?.contains("a last line `# Why:") == true, "\(bare.stdout)")
+        let (drop, dropJSON) = try run(Self.cursorShell("psql -h db1.prod.internal -c 'DROP TABLE orders'\n# Why: the table moved to billing. Rollback: restore from snapshot s-1"))
+        #expect(drop.status == 2 && dropJSON["permission"] == "deny", "\(drop.stdout)")
+        #expect(dropJSON["agent_message"]?.stringValue?.contains("approval request apr_") == true && drop.stderr.contains("approval request apr_"), "\(drop.stdout)")
+        let (chmod, chmodJSON) = try run(Self.cursorShell("chmod 777 /srv/app/run"))
+        #expect(chmod.status == 2 && chmodJSON["agent_message"] == "Interlock: agents do not change file modes" && chmod.stderr == "Interlock: agents do not change file modes\n")
+        // MCP tools: the input as an object or as a JSON string, and `MCP:server:tool` names the server.
+        let (mcp, mcpJSON) = try run(#"{"hook_event_name": "beforeMCPExecution", "conversation_id": "c", "tool_name": "MCP:git:git_reset", "tool_input": "{\"repo_path\": \"/srv/app\"}", "command": "uvx mcp-server-git"}"#)
+        #expect(mcp.status == 2 && mcpJSON["permission"] == "deny", "\(mcp.stdout)")
+        // File edits through preToolUse: a secrets file is gated.
+        let (env, envJSON) = try run(#"{"hook_event_name": "preToolUse", "conversation_id": "c", "tool_name": "Write", "tool_input": {"path": "/srv/app/.env", "contents": "DB_PASSWORD=x"}}"#)
+        #expect(env.status == 2 && envJSON["permission"] == "deny", "\(env.stdout)")
+        let (notes, notesJSON) = try run(#"{"hook_event_name": "preToolUse", "conversation_id": "c", "tool_name": "Write", "tool_input": {"path": "/srv/app/NOTES.md", "contents": "hello"}}"#)
+        #expect(notes.status == 0 && notesJSON["permission"] == "allow", "\(notes.stdout)")
+        #expect(try InterlockBinary.run(["kill", "--home", home, "--reason", "stop"]).status == 0)
+        let (killed, killedJSON) = try run(Self.cursorShell("ls"))
+        #expect(killed.status == 2 && killedJSON["permission"] == "deny" && killed.stderr.contains("kill switch"))
+    }
+
+    @Test("install cursor adds fail-closed hooks to hooks.json, keeps the user's, and uninstall removes exactly them")
+    func installCursor() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("hooks.json", #"{"version": 1, "hooks": {"afterFileEdit": [{"command": "prettier --write"}], "beforeShellExecution": [{"command": "./audit.sh"}]}}"#)
+        let original = try JSONValue.parse(String(contentsOfFile: file, encoding: .utf8))
+        #expect(try InterlockBinary.run(["install", "cursor", "--hooks-file", file, "--program", "interlock", "--edits"]).status == 0)
+        #expect(try InterlockBinary.run(["install", "cursor", "--hooks-file", file, "--program", "interlock", "--edits"]).stdout.contains("already installed"))
+        let installed = try JSONValue.parse(String(contentsOfFile: file, encoding: .utf8))
+        let ours: JSONValue = .object(["command": "interlock hook cursor", "failClosed": .bool(true)])
+        #expect(installed["hooks"]?["beforeShellExecution"] == .array([.object(["command": "./audit.sh"]), ours]))
+        #expect(installed["hooks"]?["beforeMCPExecution"] == .array([ours]))
+        #expect(installed["hooks"]?["preToolUse"]?.arrayValue?.compactMap { $0["matcher"]?.stringValue } == ["Write", "StrReplace", "MultiStrReplace", "Edit", "Delete", "EditNotebook"])
+        #expect(installed["hooks"]?["afterFileEdit"] == original["hooks"]?["afterFileEdit"])
+        // Installed without --edits, the file edits' entries go.
+        #expect(try InterlockBinary.run(["install", "cursor", "--hooks-file", file, "--program", "interlock"]).status == 0)
+        #expect(try JSONValue.parse(String(contentsOfFile: file, encoding: .utf8))["hooks"]?["preToolUse"] == nil)
+        #expect(try InterlockBinary.run(["uninstall", "cursor", "--hooks-file", file]).status == 0)
+        #expect(try JSONValue.parse(String(contentsOfFile: file, encoding: .utf8)) == original)
     }
 
     @Test("against a running gateway: the gated call names its request, two seniors approve, the identical retry passes once; the kill switch stops the session")

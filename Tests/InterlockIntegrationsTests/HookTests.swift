@@ -169,6 +169,8 @@ struct HookInstallerTests {
     @Test("both programs and their hosts are recognised; look-alikes are not", arguments: [
         ("/usr/local/bin/interlock hook claude --env production", HookInstaller.Host.claude, true),
         ("interlock hook kiro", .kiro, true),
+        ("/opt/interlock/bin/interlock-hook cursor --env staging", .cursor, true),
+        ("interlock hook cursor", .claude, false),
         ("/usr/local/bin/interlock-hook claude --env production", .claude, true),
         ("'/opt/x/interlock-hook' kiro", .kiro, true),
         ("interlock-hook kiro", .claude, false),
@@ -180,5 +182,76 @@ struct HookInstallerTests {
     ])
     func recognised(command: String, host: HookInstaller.Host, expected: Bool) {
         #expect(HookInstaller.isInterlockCommand(command, host: host) == expected, "\(command)")
+    }
+}
+
+@Suite("Cursor hook adapter")
+struct CursorHookTests {
+    let identity = DoorIdentity(agent: "cursor", launchedBy: "alice", environment: nil)
+
+    func action(_ payload: String) throws -> Action { try CursorHook.action(payload: j(payload), identity: identity) }
+
+    @Test("beforeShellExecution is a shell action; a last comment line states the context")
+    func shell() throws {
+        let plain = try action(#"{"hook_event_name": "beforeShellExecution", "conversation_id": "c-1", "generation_id": "g", "workspace_roots": ["/w"], "command": "ls", "cwd": "/w/app", "added_later": 1}"#)
+        #expect(plain.input == .shell(ShellInput(command: "ls", shell: "bash")))
+        #expect(plain.workingDirectory == "/w/app")
+        #expect(plain.principal == Principal(agent: "cursor", launchedBy: "alice", session: "c-1"))
+        #expect(plain.context.why == nil)
+        let stated = try action(#"{"hook_event_name": "beforeShellExecution", "command": "rm -rf build\n  # Why: stale. Rollback: rebuild", "workspace_roots": ["/w"]}"#)
+        #expect(stated.context.why == "stale." && stated.context.rollback == "rebuild")
+        #expect(stated.workingDirectory == "/w")
+        // A comment that is not the last line, or a `#` inside the command, states nothing.
+        #expect(try action(##"{"hook_event_name": "beforeShellExecution", "command": "# Why: x\nrm -rf build"}"##).context.why == nil)
+        #expect(try action(##"{"hook_event_name": "beforeShellExecution", "command": "echo '# Why: x'"}"##).context.why == nil)
+    }
+
+    @Test("MCP tools: `MCP:server:tool` names the server, the input may come as a JSON string")
+    func mcp() throws {
+        let named = try action(#"{"hook_event_name": "beforeMCPExecution", "tool_name": "MCP:git:git_reset", "tool_input": "{\"repo_path\": \"/w\"}", "command": "uvx mcp-server-git"}"#)
+        #expect(named.input == .tool(ToolCall(server: "git", tool: "git_reset", arguments: j(#"{"repo_path": "/w"}"#))))
+        let bare = try action(#"{"hook_event_name": "beforeMCPExecution", "tool_name": "query", "tool_input": {"sql": "select 1"}, "url": "http://localhost:3000"}"#)
+        #expect(bare.input == .tool(ToolCall(server: nil, tool: "query", arguments: j(#"{"sql": "select 1"}"#))))
+    }
+
+    @Test("preToolUse of the editors becomes file changes; other tools are tool calls")
+    func edits() throws {
+        #expect(try action(#"{"hook_event_name": "preToolUse", "tool_name": "Write", "tool_input": {"path": "/w/a.txt", "contents": "x"}}"#).input
+                == .file(FileChange(path: "/w/a.txt", kind: .write, content: "x")))
+        #expect(try action(#"{"hook_event_name": "preToolUse", "tool_name": "StrReplace", "tool_input": {"file_path": "/w/a.txt", "old_string": "a", "new_string": "b"}}"#).input
+                == .file(FileChange(path: "/w/a.txt", kind: .edit, content: "b", replacedText: "a")))
+        #expect(try action(#"{"hook_event_name": "preToolUse", "tool_name": "Delete", "tool_input": {"path": "/w/a.txt"}}"#).input
+                == .file(FileChange(path: "/w/a.txt", kind: .delete)))
+        #expect(try action(#"{"hook_event_name": "preToolUse", "tool_name": "Shell", "tool_input": {"command": "ls"}}"#).input == .shell(ShellInput(command: "ls", shell: "bash")))
+        #expect(try action(#"{"hook_event_name": "preToolUse", "tool_name": "WebFetch", "tool_input": {"url": "https://x"}}"#).input
+                == .tool(ToolCall(server: nil, tool: "WebFetch", arguments: j(#"{"url": "https://x"}"#))))
+    }
+
+    @Test("malformed input says what is wrong", arguments: [
+        (#"{"hook_event_name": "beforeSubmitPrompt", "prompt": "hi"}"#, "answers beforeShellExecution, beforeMCPExecution, preToolUse only"),
+        (#"{"command": "ls"}"#, "`input.hook_event_name` is missing"),
+        (#"{"hook_event_name": "beforeShellExecution"}"#, "`input.command` is missing"),
+        (#"{"hook_event_name": "beforeMCPExecution", "tool_name": "t", "tool_input": "not json"}"#, "does not hold a JSON object"),
+        (#"{"hook_event_name": "preToolUse", "tool_name": "Write", "tool_input": {"contents": "x"}}"#, "names no file"),
+    ])
+    func malformed(payload: String, message: String) {
+        #expect { try action(payload) } throws: { "\($0)".contains(message) }
+    }
+
+    @Test("allow is exit 0; every refusal is exit 2 with permission deny, never ask")
+    func answers() throws {
+        func json(_ answer: HookAnswer) throws -> JSONValue { try JSONValue.parse(answer.stdout ?? "") }
+        let allowed = CursorHook.answer(Verdict(outcome: .allow, code: "allowed", message: "ok", tier: "autonomous"))
+        let allowedJSON = try json(allowed)
+        #expect(allowed.exitCode == 0 && allowed.stderr == nil && allowedJSON["permission"] == "allow")
+        var asking = Verdict(outcome: .allow, code: "supervised", message: "recorded", tier: "supervised")
+        asking.hooks.supervised = .ask
+        #expect(try json(CursorHook.answer(asking))["permission"] == "ask")
+        for verdict in [Verdict(outcome: .pending, code: "pending_approval", message: "approval request apr_1 is pending", tier: "gated", approvalID: "apr_1"),
+                        Verdict(outcome: .deny, code: "kill_switch", message: "killed by bob"), Verdict(outcome: .deny, code: "blocked", message: "no teardown")] {
+            let answer = CursorHook.answer(verdict)
+            #expect(answer.exitCode == 2 && answer.stderr == verdict.message + "\n")
+            #expect(try json(answer) == .object(["permission": "deny", "user_message": .string(verdict.message), "agent_message": .string(verdict.message)]))
+        }
     }
 }
