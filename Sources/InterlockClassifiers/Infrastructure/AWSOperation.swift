@@ -67,6 +67,9 @@ public enum AWSOperation {
         if let stopped = scalesToZero(service: service, key: key, parameters: parameters) {
             return [finding(.destructive, [], stopped)]
         }
+        if let shortened = shortensRetention(service: service, key: key, parameters: parameters) {
+            return [finding(.destructive, [.dataLoss], shortened)]
+        }
         // A change batch that deletes DNS records takes names off the internet.
         if service == "route53", key == "changeresourcerecordsets" {
             guard let changes = parameter(parameters, "ChangeBatch")?["Changes"]?.arrayValue else {
@@ -366,21 +369,43 @@ public enum AWSOperation {
 
     /// Arguments that scale a service to nothing (`UpdateService` with `DesiredCount` 0): as
     /// destructive as deleting it while it lasts, whatever the operation is called.
+    /// A whole-number parameter. The CLI's reading of `--name VALUE` takes names ending in `s` for
+    /// lists (`--reserved-concurrent-executions 0` arrives as `["0"]`), so one element counts.
+    static func integerParameter(_ parameters: JSONValue, _ name: String) -> Int? {
+        guard var value = parameter(parameters, name) else { return nil }
+        if case .array(let list) = value, list.count == 1 { value = list[0] }
+        if let integer = value.intValue { return Int(integer) }
+        return value.stringValue.flatMap { Int($0) }
+    }
+
     static func scalesToZero(service: String, key: String, parameters: JSONValue) -> String? {
-        func isZero(_ name: String) -> Bool { parameter(parameters, name)?.intValue == 0 }
+        func isZero(_ name: String) -> Bool { integerParameter(parameters, name) == 0 }
         switch (service, key) {
         case ("ecs", "updateservice") where isZero("DesiredCount"):
             return "`UpdateService` with `DesiredCount` 0 stops every task of the service"
         case ("autoscaling", "updateautoscalinggroup") where isZero("DesiredCapacity") || isZero("MaxSize"),
              ("autoscaling", "setdesiredcapacity") where isZero("DesiredCapacity"):
             return "the Auto Scaling group is scaled to zero instances"
+        case ("lambda", "putfunctionconcurrency") where isZero("ReservedConcurrentExecutions"):
+            return "`PutFunctionConcurrency` with 0 reserved executions throttles every invocation of the function"
+        case ("application-autoscaling", "registerscalabletarget") where isZero("MaxCapacity"):
+            return "the scalable target's maximum capacity is set to zero"
+        case ("eks", "updatenodegroupconfig"):
+            // `--scaling-config minSize=0,maxSize=0,desiredSize=0`; the API spells the keys in lower camel case.
+            guard let scaling = parameter(parameters, "ScalingConfig") else { return nil }
+            let zero = ["desiredSize", "DesiredSize", "maxSize", "MaxSize"].contains { scaling[$0]?.intValue == 0 }
+            return zero ? "the node group is scaled to zero nodes, which evicts every pod on it" : nil
         default:
             return nil
         }
     }
 
-    /// A top-level parameter by name, ignoring case: the CLI spells `DisableApiTermination` as
-    /// `--disable-api-termination`, and its capitalisation of acronyms differs from the API's.
+    /// A log retention shorter than 30 days: CloudWatch deletes the older events once it applies.
+    static func shortensRetention(service: String, key: String, parameters: JSONValue) -> String? {
+        guard service == "logs", key == "putretentionpolicy", let days = integerParameter(parameters, "RetentionInDays"), days < 30 else { return nil }
+        return "`PutRetentionPolicy` keeps \(days) day\(days == 1 ? "" : "s") of log events; older ones are deleted"
+    }
+
     /// The shell commands of an `ssm:SendCommand` that runs `AWS-RunShellScript`: the
     /// `commands` parameter, a list or one string (the CLI's shorthand may leave a JSON list as
     /// text). Nil for any other document, whose content decides what runs, or when the commands
@@ -404,6 +429,8 @@ public enum AWSOperation {
         return commands.isEmpty ? nil : commands
     }
 
+    /// A top-level parameter by name, ignoring case: the CLI spells `DisableApiTermination` as
+    /// `--disable-api-termination`, and its capitalisation of acronyms differs from the API's.
     static func parameter(_ parameters: JSONValue, _ name: String) -> JSONValue? {
         guard let object = parameters.objectValue, !object.isEmpty else { return nil }
         if let exact = object[name] { return exact }
