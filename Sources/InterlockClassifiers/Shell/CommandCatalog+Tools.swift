@@ -33,6 +33,8 @@ extension ShellAnalysis {
                 add("shell:\(name)", .read, "`\(name) \(sub) \(verb)` only reads")
             } else if verb == "exec" || verb == "run" {
                 classifyContainerCLI(name, [.known(verb)] + Array(rest.dropFirst()))
+            } else if sub == "service", verb == "scale" || verb == "update", Self.scalesServiceToZero(verb, Array(rest.dropFirst())) {
+                add("shell:\(name):service:scale_to_zero", .destructive, targets: targets, "`\(name) service \(verb)` sets a service's replicas to 0, which stops every task")
             } else {
                 add("shell:\(name):\(sub):\(verb)", .write, targets: targets, "`\(name) \(sub) \(verb)` changes container state")
             }
@@ -120,6 +122,18 @@ extension ShellAnalysis {
         default:
             add("shell:compose:\(verb)", .write, "`\(name) \(verb)` changes the project's containers")
         }
+    }
+
+    /// `docker service scale web=0` or `docker service update --replicas 0 web`.
+    static func scalesServiceToZero(_ verb: String, _ args: [Argument]) -> Bool {
+        if verb == "scale" {
+            return args.contains { argument in
+                guard let text = argument.value, let equals = text.lastIndex(of: "=") else { return false }
+                return Int(text[text.index(after: equals)...]) == 0
+            }
+        }
+        let options = CommandOptions(args, valued: ["--replicas", "--image", "--env-add", "--label-add", "--constraint-add", "--publish-add", "--mount-add", "--network-add", "--secret-add", "--config-add", "--limit-cpu", "--limit-memory", "--reserve-cpu", "--reserve-memory", "--update-parallelism", "--update-delay", "--rollback-parallelism", "--args", "--entrypoint", "--user", "-u", "--workdir", "-w", "--hostname", "--replicas-max-per-node"])
+        return options.value("--replicas").flatMap { Int($0) } == 0
     }
 
     // MARK: Network interfaces and routes
