@@ -34,10 +34,25 @@ import Testing
         #expect(tools.count == 12)
         for tool in tools {
             let facts = Self.classify("git", tool, ["repo_path": .string("/srv/repo")])
-            let expected: Effect = tool.annotations?.claimedEffect == .destructive ? .destructive : .unknown
+            // A declared destructive tool is believed, and so is a name that says it destroys (`git_reset`).
+            let expected: Effect = tool.annotations?.claimedEffect == .destructive || tool.name == "git_reset" ? .destructive : .unknown
             #expect(facts.effect == expected, "\(tool.name)")
             #expect(facts.operations.first == "mcp:git:\(tool.name)")
         }
+    }
+
+    /// Names, like annotations, are believed when they say worse, never when they say better.
+    @Test func aNameThatSaysItDestroysIsBelieved() {
+        for name in ["delete_repository", "dropTable", "kubectl-delete", "purge.cache", "RemoveUser", "reset_db"] {
+            #expect(Self.classify("x", Tool(name: name)).effect == .destructive, "\(name)")
+        }
+        for name in ["undelete_item", "deleted_items_list", "list_drops", "get_issue", "resetting_notes"] {
+            #expect(Self.classify("x", Tool(name: name)).effect == .unknown, "\(name)")
+        }
+        // A read-only claim from an untrusted server does not make a destroying name milder.
+        #expect(Self.classify("x", Tool(name: "delete_file", annotations: ToolAnnotations(readOnlyHint: true))).effect == .destructive)
+        // The policy's word and a trusted server's annotations still decide.
+        #expect(Self.classify("x", Tool(name: "delete_draft"), trust: MCPTrust(servers: ["x": .init(tools: ["delete_draft": .write])])).effect == .write)
     }
 
     @Test func trustedAnnotationsAreBelieved() throws {

@@ -35,6 +35,11 @@ public struct MCPToolClassifier: ActionClassifier {
         } else if let annotations = call.annotations, annotations.claimedEffect == .destructive {
             findings.append(Finding(operation: operation, effect: .destructive, targets: targets,
                                     reason: "`\(server)` declares `\(call.tool)` may destroy (believed: a server is trusted when it says worse)"))
+        } else if let verb = Self.destructiveVerb(inName: call.tool) {
+            // A name, like an annotation, is believed when it says worse: `delete_repository` is
+            // at least what it says, whatever else it may do.
+            findings.append(Finding(operation: operation, effect: .destructive, targets: targets, targetsComplete: false,
+                                    reason: "`\(server)/\(call.tool)` is named for what it destroys (`\(verb)`); an untrusted server's tool is believed when its name says worse"))
         } else {
             let claim = call.annotations.map { "; it claims to be \(Self.describe($0)), but `\(server)` is not a server the policy trusts" } ?? "; it declares no annotations"
             findings.append(Finding(operation: operation, effect: .unknown, targets: targets, targetsComplete: false,
@@ -43,6 +48,31 @@ public struct MCPToolClassifier: ActionClassifier {
         var facts = Classification(findings: findings)
         for inspected in inspectArguments(call.arguments, server: server, tool: call.tool) { facts = facts.merging(inspected) }
         return facts
+    }
+
+    static let destructiveVerbs: Set<String> = [
+        "delete", "drop", "remove", "rm", "destroy", "purge", "truncate", "terminate", "wipe", "erase", "reset", "revoke", "kill",
+        "uninstall", "deprovision", "teardown", "nuke", "unlink", "overwrite",
+    ]
+
+    /// The word of a tool's name (`delete_repository`, `dropTable`, `kubectl-delete`) that names a
+    /// destructive act, if one does.
+    static func destructiveVerb(inName name: String) -> String? {
+        var words: [String] = []
+        var current = ""
+        for character in name {
+            if character == "_" || character == "-" || character == "." || character == " " || character == "/" {
+                if !current.isEmpty { words.append(current.lowercased()) }
+                current = ""
+            } else if character.isUppercase, let last = current.last, last.isLowercase {
+                words.append(current.lowercased())
+                current = String(character)
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current.lowercased()) }
+        return words.first { destructiveVerbs.contains($0) }
     }
 
     static func describe(_ annotations: ToolAnnotations) -> String {
