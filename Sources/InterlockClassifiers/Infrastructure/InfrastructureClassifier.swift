@@ -18,6 +18,7 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
         case "terraform", "tofu", "terragrunt": return TerraformCommand.classify(invocation)
         case "pulumi", "cdk": return TerraformCommand.pulumiOrCDK(invocation)
         default:
+            if let found = CloudCLICommand.classify(invocation) ?? CloudCLICommand.ansibleAdHoc(invocation) { return found }
             let verb = words.filter { !$0.hasPrefix("-") }.prefix(2).joined(separator: " ")
             return [Finding(operation: "\(invocation.tool):unclassified", effect: .unknown, targetsComplete: false,
                             reason: "`\(invocation.tool) \(verb)` is not classified by this build; its effect is unknown")]

@@ -23,6 +23,24 @@ enum TerraformCommand {
         }
         let tool = invocation.tool
         let words = invocation.arguments.compactMap { $0 }
+        // `terragrunt run-all VERB` and `terragrunt run --all VERB` run VERB in every module below.
+        if tool == "terragrunt", let first = words.first(where: { !$0.hasPrefix("-") }), first == "run-all" || first == "run" && words.contains("--all") {
+            var inner = invocation
+            var dropped = false
+            inner.arguments = invocation.arguments.filter { argument in
+                guard !dropped, argument == first else { return argument != "--all" }
+                dropped = true
+                return false
+            }
+            inner.displays = inner.arguments.map { $0 ?? "?" }
+            return classify(inner).map { finding in
+                var every = finding
+                every.targetsComplete = false
+                every.blastRadius = .unknown
+                every.reason = "in every module below the working directory: " + finding.reason
+                return every
+            }
+        }
         // `-chdir=DIR` and other global options come first.
         let positional = words.filter { !$0.hasPrefix("-") }
         guard let verb = positional.first else {
