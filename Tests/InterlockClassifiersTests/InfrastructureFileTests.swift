@@ -96,7 +96,7 @@ import Testing
 /// what is left unread is unknown, never the milder verb.
 @Suite struct DocumentAllowanceTests {
     @Test func pastTheAllowanceADocumentIsUnknownNotAWrite() {
-        let padding = String(repeating: "kubectl patch deploy a -p 'spec: {paused: false}'; ", count: 8)
+        let padding = String(repeating: "kubectl patch deploy a -p 'spec: {paused: false}'; ", count: 4)
         let classifier = ShellClassifier()
         #expect(classifier.classify(commandLine: padding).effect == .write)
         let hidden = classifier.classify(commandLine: padding + "kubectl patch deploy web -p 'spec: {replicas: 0}'")

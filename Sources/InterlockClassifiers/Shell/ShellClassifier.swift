@@ -235,7 +235,8 @@ struct ShellAnalysis {
     /// YAML costs 0.2 to 0.4 µs a byte to read (Yams), so documents written on the line itself
     /// (`-p` patches, here-documents, `echo … |`) have 1,536 bytes between them, which keeps a
     /// 4 KiB line under a millisecond; documents from the disk (`-f FILE`, `< FILE`, `cat FILE |`,
-    /// `file://`) have 64 KiB, a few milliseconds; and at most eight commands a line have theirs read.
+    /// `file://`) have 64 KiB, a few milliseconds; and at most four commands a line have theirs read (a
+    /// document costs some 30 µs before its first byte).
     mutating func allowDocuments(of invocation: inout InfrastructureInvocation, stdin: StandardInput) -> Bool {
         documentReadsLeft -= 1
         lineDocumentBytesLeft -= invocation.inlineDocumentBytes
@@ -267,7 +268,7 @@ struct ShellAnalysis {
     }
 
     /// What `allowDocuments` may still read on this line.
-    var documentReadsLeft = 8
+    var documentReadsLeft = 4
     var lineDocumentBytesLeft = 1536
     var diskDocumentBytesLeft = 64 * 1024
 
