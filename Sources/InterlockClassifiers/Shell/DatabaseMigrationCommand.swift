@@ -192,7 +192,10 @@ enum DatabaseMigrationCommand {
         case "manage.py":
             guard let command = words.first, arguments.first != nil else { return nil }
             guard var found = djangoCommands[command] else { return nil }
-            if command == "migrate", words.count >= 3 {
+            if command == "migrate", arguments.contains(where: { $0 == nil }) {
+                // `migrate $APP zero`: a computed word shifts the ones after it.
+                found = Verb(effect: .unknown, what: "migrates to a target computed at run time, which may unapply migrations")
+            } else if command == "migrate", words.count >= 3 {
                 // `migrate APP zero` unapplies every migration of the app; `migrate APP 0003` may go back.
                 found = words[2] == "zero" ? drop("unapplies every migration of `\(words[1])`, dropping its tables")
                     : Verb(effect: .unknown, what: "moves `\(words[1])` to migration `\(words[2])`, which may unapply migrations")
