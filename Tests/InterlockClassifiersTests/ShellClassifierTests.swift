@@ -120,6 +120,8 @@ import Testing
         #expect(effect("gh api repos/o/r/issues -X GET -f per_page=100") == .read)
         #expect(effect("gh api repos/o/r/issues/1 --method=DELETE") == .destructive)
         #expect(effect("gh api repos/o/r/hooks -f url=https://collector.example") == .destructive)
+        #expect(effect("gh api -X \"$METHOD\" repos/o/r") == .unknown)
+        #expect(effect("gh api \"$ENDPOINT\"") == .unknown)
     }
 
     @Test func graphQLIsReadFromItsQuery() {

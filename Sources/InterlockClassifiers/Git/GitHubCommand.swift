@@ -175,8 +175,12 @@ public enum GitHubCommand {
     static func api(endpoint: String, flags: [String: String?], fields: [String]) -> [Finding] {
         let op = "gh:api"
         let sendsFields = ["-f", "--raw-field", "-F", "--field", "--input"].contains { flags[$0] != nil }
-        let method = ((flags["-X"] ?? flags["--method"]) ?? nil)?.uppercased() ?? (sendsFields ? "POST" : "GET")
         let target = endpoint.isEmpty ? [] : [endpoint]
+        let given = flags["-X"] ?? flags["--method"]
+        if case .some(.none) = given {
+            return [finding(op, .unknown, target, "`gh api` with a method computed at run time")]
+        }
+        let method = (given ?? nil)?.uppercased() ?? (sendsFields ? "POST" : "GET")
         if endpoint.isEmpty {
             return [finding(op, .unknown, [], "`gh api` without an endpoint")]
         }
