@@ -267,6 +267,14 @@ extension ShellAnalysis {
                 add(op + ":env:remove", .destructive, targets: Array(packages.dropFirst()), "`\(name) env \(action)` deletes an environment and what is installed in it")
                 return
             }
+            // Settings that name a program the tool runs later: npm's `script-shell`, `node-options`,
+            // `shell`, `editor`, `git`, `browser`, `viewer`; yarn's `yarnPath`; pip's, none.
+            if verb == "config", ["set", "put"].contains(action),
+               let key = texts.dropFirst(2).first(where: { !$0.hasPrefix("-") })?.split(separator: "=").first.map({ $0.lowercased() }),
+               ["script-shell", "node-options", "shell", "editor", "git", "browser", "viewer", "yarnpath", "onlybuiltdependencies"].contains(key) {
+                unknown(op + ":config", "`\(name) config set \(key)` names a program or options the tool runs later, unseen", opaque: true)
+                return
+            }
             if !["list", "ls", "get", "show", "info", "export", "dir", "verify", "path"].contains(action) {
                 add(op + ":\(verb)", .write, targets: Array(packages.dropFirst()), "`\(name) \(verb) \(action)` changes \(verb == "version" ? "the project's version (npm also commits and tags it)" : verb == "audit" ? "installed packages" : verb == "cache" ? "the package cache" : "settings or environments")")
                 return
