@@ -1,15 +1,15 @@
 import InterlockCore
 
 /// Cloud and platform CLIs whose command trees Interlock does not model (`gcloud`, `az`, `doctl`,
-/// `heroku`, `flyctl`, `vercel`, `rclone` …). Their effect stays `unknown`, except that a command
+/// `heroku`, `flyctl`, `vercel`, `rclone` …; not `mc`, which is also Midnight Commander). Their effect stays `unknown`, except that a command
 /// word naming a destructive act makes the invocation destructive: `gcloud compute instances
 /// delete`, `az group delete`, `heroku pg:reset`, `flyctl apps destroy`. The words only ever raise
 /// the effect; nothing here calls such a command a read or a write, since a group (`gcloud run`)
 /// and a verb cannot be told apart without the tool's command tree.
 enum CloudCLICommand {
     static let tools: Set<String> = [
-        "gcloud", "gsutil", "bq", "az", "eksctl", "doctl", "heroku", "flyctl", "fly", "vercel", "netlify", "railway", "render", "hcloud",
-        "linode-cli", "scw", "oci", "ibmcloud", "aliyun", "firebase", "wrangler", "serverless", "sls", "s3cmd", "rclone", "mc",
+        "gcloud", "gsutil", "bq", "az", "eksctl", "doctl", "heroku", "flyctl", "fly", "vercel", "netlify", "railway", "hcloud",
+        "linode-cli", "scw", "oci", "ibmcloud", "aliyun", "firebase", "wrangler", "serverless", "sls", "s3cmd", "rclone",
     ]
 
     static let destructiveVerbs: Set<String> = [
@@ -46,7 +46,6 @@ enum CloudCLICommand {
         let mirrorsWithDeletion = (tool == "rclone" && words.first == "sync")
             || (tool == "gsutil" && words.contains("rsync") && (flags.contains("-d") || flags.contains("--delete-unmatched-destination-objects")))
             || (tool == "s3cmd" && words.first == "sync" && flags.contains("--delete-removed"))
-            || (tool == "mc" && words.first == "mirror" && (flags.contains("--remove") || flags.contains("--overwrite")))
         if mirrorsWithDeletion, let verb = words.first {
             return [Finding(operation: "\(tool):\(verb)", effect: .destructive, targetsComplete: false, blastRadius: .unknown, categories: [.dataLoss],
                             reason: "`\(tool) \(verb)` makes the destination match the source, deleting what the source lacks")]
