@@ -8,7 +8,9 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
 
     public func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
         let words = invocation.arguments.compactMap { $0 }
-        if invocation.arguments.isEmpty || words.contains("--help") || words.contains("-h") || words == ["--version"] || words == ["version"] || words.last == "help" {
+        // A bare `vercel` deploys the project, and a bare `serverless` starts creating one.
+        let actsAlone = ["vercel", "serverless", "sls"].contains(invocation.tool)
+        if invocation.arguments.isEmpty && !actsAlone || words.contains("--help") || words.contains("-h") || words == ["--version"] || words == ["version"] || words.last == "help" {
             return [Finding(operation: "\(invocation.tool):help", effect: .read, reason: "`\(invocation.tool)` prints help or its version")]
         }
         switch invocation.tool {
