@@ -162,6 +162,8 @@ extension ShellAnalysis {
             }
             index += ["-n", "-netns", "--netns", "-f", "-family", "--family", "-l", "-loops", "-rc", "-rcvbuf"].contains(text) ? 2 : 1
         }
+        // An option that takes a value may end the line without one (`ip -n`).
+        index = min(index, args.count)
         let words = args[index...].map { $0.value }
         guard let object = words.first else {
             add(op, .read, "`ip` without an object prints usage")
