@@ -26,4 +26,13 @@ package struct DiskFileSystem: FileSystemView {
         else { return nil }
         return String(data: data, encoding: .utf8)
     }
+
+    /// Directories with more names than this are not listed; the classifier then says the
+    /// manifests they hold were not all read.
+    static let maximumDirectoryEntries = 512
+
+    package func entries(of directory: String) -> [String]? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory), names.count <= Self.maximumDirectoryEntries else { return nil }
+        return names.sorted()
+    }
 }

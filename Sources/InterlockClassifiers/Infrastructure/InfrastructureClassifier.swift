@@ -19,6 +19,7 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
         case "helm": return KubernetesCommand.helm(invocation)
         case "terraform", "tofu", "terragrunt": return TerraformCommand.classify(invocation)
         case "pulumi", "cdk": return TerraformCommand.pulumiOrCDK(invocation)
+        case "kustomize": return KustomizeCommand.classify(invocation)
         default:
             if let found = CloudCLICommand.classify(invocation) ?? CloudCLICommand.ansibleAdHoc(invocation) { return found }
             let verb = words.filter { !$0.hasPrefix("-") }.prefix(2).joined(separator: " ")

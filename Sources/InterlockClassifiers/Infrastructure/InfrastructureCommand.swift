@@ -20,14 +20,19 @@ public struct InfrastructureInvocation: Sendable, Hashable {
     /// document would decide, rather than read it. Reading YAML costs tens of microseconds, and a
     /// line of a hundred patches would otherwise cost milliseconds.
     public var documentsReadable: Bool
+    /// What kubectl's `-f DIRECTORY` and `-k KUSTOMIZATION` send, keyed by the name as written
+    /// (`-` when standard input is `kustomize build DIRECTORY`), for those the caller could read.
+    public var manifestSets: [String: ManifestSet]
 
-    public init(tool: String, arguments: [String?], displays: [String], environment: [String: String?] = [:], files: [String: String] = [:], documentsReadable: Bool = true) {
+    public init(tool: String, arguments: [String?], displays: [String], environment: [String: String?] = [:], files: [String: String] = [:],
+                documentsReadable: Bool = true, manifestSets: [String: ManifestSet] = [:]) {
         self.tool = tool
         self.arguments = arguments
         self.displays = displays
         self.environment = environment
         self.files = files
         self.documentsReadable = documentsReadable
+        self.manifestSets = manifestSets
     }
 
     /// Bytes of the documents written on the line itself: kubectl's `-p` patches and
@@ -52,7 +57,7 @@ public struct InfrastructureInvocation: Sendable, Hashable {
     /// Whether the invocation hands the tool a document to read: a named file, a kubectl patch, an
     /// AWS CLI parameter in JSON or YAML.
     public var carriesDocuments: Bool {
-        if !namedFiles.isEmpty { return true }
+        if !namedFiles.isEmpty || !kustomizations.isEmpty { return true }
         switch tool {
         case "kubectl", "oc":
             return arguments.contains { $0 == "-p" || $0 == "--patch" || $0?.hasPrefix("--patch=") == true || $0?.hasPrefix("-p=") == true }
@@ -90,6 +95,24 @@ public struct InfrastructureInvocation: Sendable, Hashable {
             }
         default:
             break
+        }
+        return names
+    }
+
+    /// Kustomization directories kubectl is handed with `-k`/`--kustomize`.
+    public var kustomizations: [String] {
+        guard tool == "kubectl" || tool == "oc" else { return [] }
+        var names: [String] = []
+        var index = 0
+        while index < arguments.count {
+            defer { index += 1 }
+            guard let argument = arguments[index] else { continue }
+            if argument == "-k" || argument == "--kustomize" {
+                if index + 1 < arguments.count, let name = arguments[index + 1] { names.append(name) }
+                index += 1
+            } else if let equals = argument.firstIndex(of: "="), ["-k", "--kustomize"].contains(argument[..<equals]) {
+                names.append(String(argument[argument.index(after: equals)...]))
+            }
         }
         return names
     }

@@ -2,7 +2,7 @@ import InterlockCore
 
 /// `kubectl`/`oc` and `helm` command lines.
 enum KubernetesCommand {
-    static let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-o", "--output", "-f", "--filename", "-c", "--container", "--field-selector", "--replicas", "--type", "-p", "--patch", "--patch-file", "--image", "--timeout", "--grace-period", "--revision", "--to-revision", "-s", "--server", "--token", "--as", "--kube-context", "--values", "--set", "--version", "--repo", "--wait-for", "--for"]
+    static let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-o", "--output", "-f", "--filename", "-k", "--kustomize", "-c", "--container", "--field-selector", "--replicas", "--type", "-p", "--patch", "--patch-file", "--image", "--timeout", "--grace-period", "--revision", "--to-revision", "-s", "--server", "--token", "--as", "--kube-context", "--values", "--set", "--version", "--repo", "--wait-for", "--for"]
 
     struct Parsed {
         var words: [String] = []
@@ -50,7 +50,7 @@ enum KubernetesCommand {
         }
         let op = "kubectl:\(verb)"
         let objects = Array(p.words.dropFirst())
-        let broad = p.flags.contains("--all") || p.flags.contains("-A") || p.flags.contains("--all-namespaces") || p.values["-l"] != nil || p.values["--selector"] != nil || p.values["--field-selector"] != nil || p.values["-f"] != nil || p.values["--filename"] != nil
+        let broad = p.flags.contains("--all") || p.flags.contains("-A") || p.flags.contains("--all-namespaces") || p.values["-l"] != nil || p.values["--selector"] != nil || p.values["--field-selector"] != nil || p.values["-f"] != nil || p.values["--filename"] != nil || p.values["-k"] != nil || p.values["--kustomize"] != nil
         let targets = objects.count >= 2 ? objects.dropFirst().map { "\(objects[0])/\($0)" } : objects
         if let dryRun = p.values["--dry-run"], dryRun != "none" {
             return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb) --dry-run` changes nothing")]
@@ -85,6 +85,8 @@ enum KubernetesCommand {
             if kinds.contains(where: { Self.dataKinds.contains($0) }) { categories.insert(.dataLoss) }
             return [Finding(operation: op, effect: .destructive, targets: targets, targetsComplete: complete, blastRadius: complete ? nil : .unknown, categories: categories,
                             reason: "`\(tool) delete` removes \(complete ? targets.joined(separator: ", ") : "every matching object")")]
+        case "kustomize":
+            return KustomizeCommand.build(flags: p.flags, tool: "\(tool) kustomize", operation: op)
         case "drain", "cordon", "taint":
             return [Finding(operation: op, effect: .destructive, targets: targets, reason: "`\(tool) \(verb)` takes nodes out of service or evicts their pods")]
         case "replace":
@@ -109,7 +111,7 @@ enum KubernetesCommand {
         case "exec", "debug", "attach", "run", "cp", "proxy", "port-forward":
             // What runs inside the container is unknown from here.
             return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, categories: verb == "exec" ? [.opaqueExecution] : [], reason: "`\(tool) \(verb)` runs or moves data inside the cluster")]
-        case "apply", "create", "patch", "label", "annotate", "set", "expose", "autoscale", "edit", "uncordon", "certificate", "kustomize":
+        case "apply", "create", "patch", "label", "annotate", "set", "expose", "autoscale", "edit", "uncordon", "certificate":
             let sub = objects.first ?? ""
             if ["create", "patch", "edit"].contains(verb), isAccessControl(sub) || (verb == "create" && sub == "token") {
                 return [Finding(operation: "\(op)_rbac", effect: .destructive, targets: targets, categories: [.permissionChange],
@@ -160,10 +162,21 @@ enum KubernetesCommand {
         var target: String { "\(kind.lowercased())/\(name ?? "?")" }
     }
 
-    /// The objects in the manifests named by `-f`/`--filename`; `complete` is false when some file
-    /// could not be read or parsed (a directory, a URL, a file the caller did not show) or an object
-    /// has no name. Nil when no manifest is named.
-    static func manifestObjects(_ invocation: InfrastructureInvocation) -> (objects: [ManifestObject], complete: Bool)? {
+    /// What the manifests an invocation names hold.
+    struct Manifests {
+        var objects: [ManifestObject] = []
+        /// False when some file could not be read or parsed (a URL, a file the caller did not
+        /// show, a remote base) or an object has no name.
+        var complete = true
+        /// Patches a kustomization applies.
+        var patches: [String] = []
+        /// Workloads a kustomization's `replicas:` sets to 0, as `kind/name` where the objects show the kind.
+        var scaledToZero: [String] = []
+    }
+
+    /// The objects in the manifests named by `-f`/`--filename` (files or directories) and
+    /// `-k`/`--kustomize`. Nil when no manifest is named.
+    static func manifestObjects(_ invocation: InfrastructureInvocation) -> Manifests? {
         var names: [String] = []
         var index = 0
         let arguments = invocation.arguments
@@ -177,51 +190,89 @@ enum KubernetesCommand {
                 names.append(String(argument[argument.index(after: argument.firstIndex(of: "=")!)...]))
             }
         }
+        names += invocation.kustomizations
         guard !names.isEmpty else { return nil }
-        guard invocation.documentsReadable else { return ([], false) }
-        var objects: [ManifestObject] = []
-        var complete = true
+        var manifests = Manifests()
+        guard invocation.documentsReadable else {
+            manifests.complete = false
+            return manifests
+        }
+        var generated: [String] = []
         for name in names {
-            guard let text = invocation.files[name], let documents = YAMLDocuments.parse(text) else {
-                complete = false
-                continue
+            var texts: [ManifestSet.File] = []
+            if let set = invocation.manifestSets[name] {
+                texts = set.files
+                manifests.complete = manifests.complete && set.complete
+                manifests.patches += set.patches
+                manifests.scaledToZero += set.scaledToZero
+                generated += set.generated
+            } else if let text = invocation.files[name] {
+                texts = [.init(text: text, namePrefix: "", nameSuffix: "")]
+            } else {
+                manifests.complete = false
             }
-            for document in documents {
-                // `kind: List` holds its objects under `items` (what `kubectl get -o yaml` prints).
-                let members = document["kind"]?.stringValue == "List" ? document["items"]?.arrayValue ?? [] : [document]
-                for member in members {
-                    guard case .object = member else { continue }
-                    guard let kind = member["kind"]?.stringValue else {
-                        complete = false
-                        continue
+            for file in texts {
+                guard let documents = YAMLDocuments.parse(file.text) else {
+                    manifests.complete = false
+                    continue
+                }
+                for document in documents {
+                    // `kind: List` holds its objects under `items` (what `kubectl get -o yaml` prints).
+                    let members = document["kind"]?.stringValue == "List" ? document["items"]?.arrayValue ?? [] : [document]
+                    for member in members {
+                        guard case .object = member else { continue }
+                        guard let kind = member["kind"]?.stringValue else {
+                            manifests.complete = false
+                            continue
+                        }
+                        var name = member["metadata"]?["name"]?.stringValue
+                        // kustomize's prefixes and suffixes rename every object but namespaces and definitions.
+                        if let given = name, kind != "Namespace", kind != "CustomResourceDefinition" { name = file.namePrefix + given + file.nameSuffix }
+                        let object = ManifestObject(kind: kind, name: name, document: member)
+                        if object.name == nil { manifests.complete = false }
+                        manifests.objects.append(object)
                     }
-                    let object = ManifestObject(kind: kind, name: member["metadata"]?["name"]?.stringValue, document: member)
-                    if object.name == nil { complete = false }
-                    objects.append(object)
                 }
             }
         }
-        return (objects, complete)
+        for target in generated {
+            let slash = target.firstIndex(of: "/")!
+            manifests.objects.append(ManifestObject(kind: String(target[..<slash]), name: String(target[target.index(after: slash)...]), document: .object([:])))
+        }
+        // A `replicas:` override names a workload the way kustomize finds it: by its name as written.
+        manifests.scaledToZero = manifests.scaledToZero.map { name in
+            manifests.objects.first { Self.workloadKinds.contains($0.kind.lowercased()) && ($0.document["metadata"]?["name"]?.stringValue == name || $0.name == name) }?.target ?? name
+        }
+        return manifests
     }
 
+    static let workloadKinds: Set<String> = ["deployment", "statefulset", "replicaset", "replicationcontroller"]
+
     /// What applying, creating or replacing these objects does, when their content says more than
-    /// the verb: an RBAC object changes who may do what, a workload with `replicas: 0` stops every
-    /// pod. Nil when no file could be read, and the verb alone speaks.
-    static func manifestFindings(_ manifests: (objects: [ManifestObject], complete: Bool), verb: String, tool: String) -> [Finding]? {
-        guard !manifests.objects.isEmpty else { return nil }
+    /// the verb: an RBAC object changes who may do what, a workload with `replicas: 0` (in the
+    /// manifest, a kustomization's patch or its `replicas:`) stops every pod. Nil when no
+    /// object could be read, and the verb alone speaks.
+    static func manifestFindings(_ manifests: Manifests, verb: String, tool: String) -> [Finding]? {
+        let patchedToZero = manifests.patches.contains(where: patchScalesToZero)
+        guard !manifests.objects.isEmpty || patchedToZero || !manifests.scaledToZero.isEmpty else { return nil }
         var findings: [Finding] = []
         let access = manifests.objects.filter { isAccessControl($0.kind) }
         if !access.isEmpty {
             findings.append(Finding(operation: "kubectl:\(verb)_rbac", effect: .destructive, targets: access.map(\.target), categories: [.permissionChange],
                                     reason: "the manifest `\(tool) \(verb)` reads holds \(access.map(\.target).joined(separator: ", ")), which changes who may do what in the cluster"))
         }
-        let stopped = manifests.objects.filter { ["deployment", "statefulset", "replicaset", "replicationcontroller"].contains($0.kind.lowercased()) && isZero($0.document["spec"]?["replicas"]) }
+        var stopped = manifests.objects.filter { workloadKinds.contains($0.kind.lowercased()) && isZero($0.document["spec"]?["replicas"]) }.map(\.target)
+        stopped += manifests.scaledToZero
         if !stopped.isEmpty {
-            findings.append(Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: stopped.map(\.target),
-                                    reason: "the manifest sets replicas to 0 for \(stopped.map(\.target).joined(separator: ", ")), which stops every pod"))
+            findings.append(Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: stopped,
+                                    reason: "the manifest sets replicas to 0 for \(stopped.joined(separator: ", ")), which stops every pod"))
+        }
+        if patchedToZero {
+            findings.append(Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targetsComplete: false,
+                                    reason: "a patch of the kustomization `\(tool) \(verb)` builds sets replicas to 0, which stops every pod of the workload it patches"))
         }
         findings.append(Finding(operation: "kubectl:\(verb)", effect: .write, targets: manifests.objects.map(\.target), targetsComplete: manifests.complete,
-                                reason: "`\(tool) \(verb)` creates or changes \(manifests.objects.map(\.target).joined(separator: ", "))\(manifests.complete ? "" : " and what the files it could not read hold")"))
+                                reason: "`\(tool) \(verb)` creates or changes \(manifests.objects.isEmpty ? "objects" : manifests.objects.map(\.target).joined(separator: ", "))\(manifests.complete ? "" : " and what the files it could not read hold")"))
         return findings
     }
 

@@ -728,7 +728,7 @@ extension ShellAnalysis {
             } else {
                 unknown("shell:\(name)", "`\(name)` runs `\(path)`, whose contents cannot be read here", opaque: true)
             }
-        case .pipe(let source):
+        case .pipe(let source), .kustomized(_, let source):
             unknown("shell:\(name)", "`\(name)` runs whatever `\(source)` prints; that code cannot be seen before it runs", opaque: true)
         case .piped(let text, let source):
             // The text is fixed, so what it does is known; running printed text as code stays

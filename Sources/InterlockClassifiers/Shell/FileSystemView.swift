@@ -8,6 +8,14 @@ public protocol FileSystemView: Sendable {
     func kind(of path: String) -> PathKind?
     /// The text of the file at an absolute path, or nil when it is missing, unreadable, not text or too large.
     func contents(of path: String) -> String?
+    /// The names in the directory at an absolute path, sorted; nil when the view cannot list it
+    /// (or it holds more names than a classifier should look through).
+    func entries(of directory: String) -> [String]?
+}
+
+extension FileSystemView {
+    /// Views that cannot list directories say so.
+    public func entries(of directory: String) -> [String]? { nil }
 }
 
 public enum PathKind: String, Sendable, Hashable {
@@ -38,6 +46,17 @@ public struct FixedFileSystem: FileSystemView {
     }
 
     public func contents(of path: String) -> String? { files[path] }
+
+    public func entries(of directory: String) -> [String]? {
+        guard kind(of: directory) == .directory else { return nil }
+        let prefix = directory == "/" ? "/" : directory + "/"
+        var names: Set<String> = []
+        for path in Array(files.keys) + Array(directories) where path.hasPrefix(prefix) {
+            // The first component below the directory: a file in it, or a directory in it.
+            if let name = path.dropFirst(prefix.count).split(separator: "/").first { names.insert(String(name)) }
+        }
+        return names.sorted()
+    }
 }
 
 /// Lexical path arithmetic: joins and removes `.` and `..` without touching the disk.

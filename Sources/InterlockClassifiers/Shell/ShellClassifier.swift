@@ -47,6 +47,9 @@ enum StandardInput {
     case file(String)
     /// A here-document or here-string with this text, or nil when the text is computed.
     case text(String?)
+    /// The previous command of a pipeline is `kustomize build DIRECTORY` (or `kubectl kustomize`),
+    /// which prints the manifests the kustomization in that directory builds.
+    case kustomized(directory: String, from: String)
 }
 
 /// One argument after the parser's quote removal and the analysis' variable substitution.
@@ -241,7 +244,13 @@ struct ShellAnalysis {
         documentReadsLeft -= 1
         lineDocumentBytesLeft -= invocation.inlineDocumentBytes
         guard documentReadsLeft >= 0, lineDocumentBytesLeft >= 0 else { return false }
-        for name in invocation.namedFiles where invocation.files[name] == nil {
+        let recursive = invocation.arguments.contains { $0 == "-R" || $0 == "--recursive" || $0 == "--recursive=true" }
+        for name in invocation.kustomizations where invocation.manifestSets[name] == nil {
+            guard let directory = existingPath(name) else { continue }
+            guard let set = loadManifests(from: directory, kustomization: true, recursive: false) else { return false }
+            invocation.manifestSets[name] = set
+        }
+        for name in invocation.namedFiles where invocation.files[name] == nil && invocation.manifestSets[name] == nil {
             var text: String?
             var fromLine = false
             if name == "-" {
@@ -249,8 +258,19 @@ struct ShellAnalysis {
                 case .text(let given): (text, fromLine) = (given, true)
                 case .piped(let given, _): (text, fromLine) = (given, true)
                 case .file(let path): text = contentsOfFile(named: .known(path))
+                case .kustomized(let directory, _):
+                    // `kustomize build DIR | kubectl apply -f -` sends what `kubectl apply -k DIR` would.
+                    guard let resolved = existingPath(directory) else { continue }
+                    guard let set = loadManifests(from: resolved, kustomization: true, recursive: false) else { return false }
+                    invocation.manifestSets[name] = set
+                    continue
                 case .inherited, .pipe: text = nil
                 }
+            } else if let directory = existingPath(name), fileSystem.kind(of: directory) == .directory {
+                // `-f DIRECTORY` sends every manifest file in it (and below it, with `-R`).
+                guard let set = loadManifests(from: directory, kustomization: false, recursive: recursive) else { return false }
+                invocation.manifestSets[name] = set
+                continue
             } else {
                 text = contentsOfFile(named: .known(name))
             }
@@ -265,6 +285,21 @@ struct ShellAnalysis {
             invocation.files[name] = text
         }
         return true
+    }
+
+    /// The absolute path a name given on the line resolves to, when it is fixed.
+    func existingPath(_ name: String) -> String? {
+        let resolved = resolvePath(name)
+        return resolved.hasPrefix("/") ? resolved : nil
+    }
+
+    /// The manifests of a directory or kustomization, read within the line's disk allowance;
+    /// nil when the allowance is spent.
+    mutating func loadManifests(from directory: String, kustomization: Bool, recursive: Bool) -> ManifestSet? {
+        var loader = ManifestLoader(fileSystem: fileSystem, bytesLeft: diskDocumentBytesLeft)
+        let set = kustomization ? loader.kustomization(directory) : loader.directory(directory, recursive: recursive)
+        diskDocumentBytesLeft = loader.spent ? -1 : loader.bytesLeft
+        return loader.spent ? nil : set
     }
 
     /// What `allowDocuments` may still read on this line.
@@ -292,6 +327,8 @@ struct ShellAnalysis {
                     if let path = catFile(commands[index - 1]) {
                         // `cat FILE | cmd` feeds cmd what `cmd < FILE` would.
                         stdin = .file(path)
+                    } else if let directory = kustomizeBuildDirectory(commands[index - 1]) {
+                        stdin = .kustomized(directory: directory, from: Self.name(of: commands[index - 1]))
                     } else if let text = knownOutput(of: commands[index - 1]) {
                         stdin = .piped(text, from: Self.name(of: commands[index - 1]))
                     }
@@ -341,6 +378,28 @@ struct ShellAnalysis {
         let file = expand(simple.words[1])
         guard file.isExact, let path = file.value, !path.hasPrefix("-") else { return nil }
         return path
+    }
+
+    /// The directory of `kustomize build DIRECTORY` or `kubectl kustomize DIRECTORY`, when that
+    /// is the whole command (no plugins, no output file) and the directory is fixed.
+    func kustomizeBuildDirectory(_ command: ShellCommand) -> String? {
+        guard case .simple(let simple) = command, simple.redirections.isEmpty, let tool = simple.words.first?.staticValue else { return nil }
+        var words: [String] = []
+        for word in simple.words.dropFirst() {
+            let argument = expand(word)
+            guard argument.isExact, let value = argument.value else { return nil }
+            words.append(value)
+        }
+        let rest: ArraySlice<String>
+        switch tool {
+        case "kustomize": rest = words.first == "build" ? words.dropFirst() : []
+        case "kubectl", "oc": rest = words.first == "kustomize" ? words.dropFirst() : []
+        default: return nil
+        }
+        // Options other than these change what is built or where it goes.
+        let operands = rest.filter { !$0.hasPrefix("-") }
+        guard rest.allSatisfy({ !$0.hasPrefix("-") || $0 == "--enable-helm" || $0.hasPrefix("--load-restrictor") }), operands.count <= 1 else { return nil }
+        return operands.first ?? "."
     }
 
     static func name(of command: ShellCommand) -> String {

@@ -1,0 +1,126 @@
+import InterlockClassifiers
+import InterlockCore
+import Testing
+
+/// Directories of manifests and kustomizations: what `kubectl -f DIR` and `-k DIR` send is read
+/// from the disk view, as a single manifest file is.
+@Suite struct KubernetesManifestTests {
+    static let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"
+    static let binding = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ops\n"
+
+    func classify(_ line: String, files: [String: String], directories: Set<String> = []) -> Classification {
+        var all = directories
+        // Every directory above a file exists.
+        for path in files.keys {
+            var parent = path
+            while let slash = parent.lastIndex(of: "/"), slash != parent.startIndex {
+                parent = String(parent[..<slash])
+                all.insert(parent)
+            }
+        }
+        let shell = ShellClassifier(fileSystem: FixedFileSystem(files: files, directories: all))
+        return shell.classify(commandLine: line, workingDirectory: "/w")
+    }
+
+    @Test func theFixedViewListsWhatIsDirectlyInADirectory() {
+        let view = FixedFileSystem(files: ["/a/x.yaml": "", "/a/b/y.yaml": "", "/ab/z": ""], directories: ["/a", "/a/b", "/a/c", "/ab"])
+        #expect(view.entries(of: "/a") == ["b", "c", "x.yaml"])
+        #expect(view.entries(of: "/a/b") == ["y.yaml"])
+        #expect(view.entries(of: "/missing") == nil)
+        #expect(OpaqueFileSystem().entries(of: "/a") == nil)
+    }
+
+    @Test func aDirectorySendsItsManifestFilesAndWithRecursionThoseBelow() {
+        let files = ["/w/k8s/web.yaml": Self.deployment, "/w/k8s/notes.txt": "kind: RoleBinding\n", "/w/k8s/rbac/binding.yml": Self.binding]
+        let flat = classify("kubectl apply -f k8s", files: files)
+        #expect(flat.effect == .write)
+        #expect(flat.targets == ["deployment/web"])
+        #expect(flat.targetsComplete)
+        let deep = classify("kubectl apply -R -f k8s/", files: files)
+        #expect(deep.effect == .destructive)
+        #expect(deep.categories.contains(.permissionChange))
+        #expect(Set(deep.targets) == ["deployment/web", "rolebinding/ops"])
+        // The same directory deleted names what it holds.
+        let deleted = classify("kubectl delete -f k8s", files: files)
+        #expect(deleted.effect == .destructive)
+        #expect(deleted.targets == ["deployment/web"])
+    }
+
+    @Test func aDirectoryTheViewCannotListLeavesTheTargetsIncomplete() {
+        let shell = ShellClassifier(fileSystem: OpaqueFileSystem())
+        let facts = shell.classify(commandLine: "kubectl apply -f k8s/", workingDirectory: "/w")
+        #expect(facts.effect == .write)
+        #expect(!facts.targetsComplete)
+        #expect(facts.blastRadius == .unknown)
+    }
+
+    @Test func kustomizationsAreReadThroughTheirBasesWithPrefixes() {
+        let files = [
+            "/w/base/kustomization.yaml": "nameSuffix: -v2\nresources: [deploy.yaml]\nsecretGenerator:\n- name: creds\n",
+            "/w/base/deploy.yaml": Self.deployment,
+            "/w/overlay/kustomization.yml": "namePrefix: prod-\nbases: [../base]\n",
+        ]
+        let facts = classify("kubectl apply -k overlay", files: files)
+        #expect(facts.effect == .write)
+        #expect(facts.targets == ["deployment/prod-web-v2", "secret/prod-creds-v2"])
+        #expect(facts.targetsComplete)
+    }
+
+    @Test func whatAKustomizationChangesDecidesTheEffect() {
+        let base = ["/w/base/kustomization.yaml": "resources: [deploy.yaml]\n", "/w/base/deploy.yaml": Self.deployment]
+        func overlay(_ text: String, extra: [String: String] = [:]) -> Classification {
+            classify("kubectl apply -k o", files: base.merging(["/w/o/kustomization.yaml": text]) { $1 }.merging(extra) { $1 })
+        }
+        let replicas = overlay("resources: [../base]\nreplicas:\n- name: web\n  count: 0\n")
+        #expect(replicas.effect == .destructive)
+        #expect(replicas.operations.contains("kubectl:scale_to_zero"))
+        #expect(replicas.targets.contains("deployment/web"))
+        #expect(overlay("resources: [../base]\nreplicas:\n- name: web\n  count: 2\n").effect == .write)
+        // Patches inline and in files, in the three forms kustomize takes.
+        #expect(overlay("resources: [../base]\npatches:\n- patch: '{\"spec\": {\"replicas\": 0}}'\n  target: {kind: Deployment}\n").effect == .destructive)
+        #expect(overlay("resources: [../base]\npatchesStrategicMerge:\n- stop.yaml\n", extra: ["/w/o/stop.yaml": "kind: Deployment\nmetadata: {name: web}\nspec: {replicas: 0}\n"]).effect == .destructive)
+        #expect(overlay("resources: [../base]\npatchesJson6902:\n- target: {kind: Deployment, name: web}\n  path: p.yaml\n", extra: ["/w/o/p.yaml": "- {op: replace, path: /spec/replicas, value: 0}\n"]).effect == .destructive)
+        #expect(overlay("resources: [../base]\npatchesStrategicMerge:\n- |-\n  kind: Deployment\n  metadata: {name: web}\n  spec: {replicas: 0}\n").effect == .destructive)
+        #expect(overlay("resources: [../base, rbac.yaml]\n", extra: ["/w/o/rbac.yaml": Self.binding]).categories.contains(.permissionChange))
+    }
+
+    @Test func whatCannotBeSeenLeavesTheTargetsIncomplete() {
+        for text in [
+            "resources: [https://example.com/base.yaml]\n", "resources: [github.com/org/repo//base?ref=v1]\n", "resources: [missing.yaml]\n",
+            "helmCharts: [{name: redis}]\n", "transformers: [t.yaml]\n", "resources: [.]\n", "not: [valid\n",
+        ] {
+            let facts = classify("kubectl apply -k o", files: ["/w/o/kustomization.yaml": text])
+            #expect(facts.effect == .write, "\(text)")
+            #expect(!facts.targetsComplete, "\(text)")
+        }
+        // No kustomization file at all.
+        #expect(!classify("kubectl apply -k o", files: ["/w/o/deploy.yaml": Self.deployment]).targetsComplete)
+    }
+
+    /// A kustomization tree larger than the allowance is not half-read: the apply is unknown.
+    @Test func pastTheAllowanceAKustomizationIsUnknown() {
+        var files = ["/w/o/kustomization.yaml": "resources:\n" + (0..<80).map { "- f\($0).yaml\n" }.joined()]
+        for index in 0..<80 { files["/w/o/f\(index).yaml"] = "kind: ConfigMap\nmetadata: {name: c\(index)}\n" }
+        let facts = classify("kubectl apply -k o", files: files)
+        #expect(facts.effect == .unknown)
+        var big = ["/w/o/kustomization.yaml": "resources: [a.yaml]\n"]
+        big["/w/o/a.yaml"] = "kind: ConfigMap\nmetadata: {name: c}\ndata: {x: \"" + String(repeating: "x", count: 70_000) + "\"}\n"
+        #expect(classify("kubectl apply -k o", files: big).effect == .unknown)
+    }
+
+    @Test func buildingAKustomizationIsAReadAndPipingItIsAnApply() {
+        let files = ["/w/o/kustomization.yaml": "resources: [rbac.yaml]\n", "/w/o/rbac.yaml": Self.binding]
+        #expect(classify("kustomize build o", files: files).effect == .read)
+        #expect(classify("kubectl kustomize o", files: files).effect == .read)
+        #expect(classify("kustomize build --enable-exec o", files: files).effect == .unknown)
+        let piped = classify("kustomize build o | kubectl apply -f -", files: files)
+        #expect(piped.effect == .destructive)
+        #expect(piped.categories.contains(.permissionChange))
+        // Options that change what is built leave the pipe unread.
+        let other = classify("kustomize build --output x o | kubectl apply -f -", files: files)
+        #expect(other.effect != .read)
+        #expect(!other.targetsComplete)
+        // A shell fed the build's output runs it: unknown, not an apply.
+        #expect(classify("kustomize build o | sh", files: files).effect == .unknown)
+    }
+}
