@@ -101,6 +101,11 @@ enum KubernetesCommand {
             if let replicas = p.values["--replicas"], Int(replicas) == 0 {
                 return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) scale --replicas=0` stops every pod")]
             }
+            if p.values["--replicas"].flatMap({ Int($0) }) == nil {
+                // `--replicas=$N`: the count is known only at run time, and 0 stops every pod.
+                return [Finding(operation: op, effect: .unknown, targets: targets,
+                                reason: "`\(tool) scale` to a replica count computed at run time, which may be 0 and stop every pod")]
+            }
             return [Finding(operation: op, effect: .write, targets: targets, reason: "scales workloads")]
         case "rollout":
             let sub = objects.first ?? ""
@@ -124,6 +129,12 @@ enum KubernetesCommand {
             if verb == "certificate", sub == "approve" {
                 return [Finding(operation: "kubectl:certificate_approve", effect: .destructive, targets: Array(objects.dropFirst()), categories: [.permissionChange],
                                 reason: "`\(tool) certificate approve` issues a certificate the cluster will trust as an identity")]
+            }
+            if verb == "edit" {
+                // An agent has no one at the editor: the change is whatever the editor it is
+                // given (`KUBE_EDITOR`, `EDITOR`) writes, which cannot be seen before it is made.
+                return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false,
+                                reason: "`\(tool) edit` changes the objects as the configured editor leaves them; the change cannot be seen before it is made")]
             }
             if verb == "patch" {
                 // The patch is given inline (`-p`) or in a file (`--patch-file`), as JSON or YAML.
