@@ -452,6 +452,13 @@ extension ShellAnalysis {
             if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
             if let file = options.value("-f", "--file", "--result-file", "-r") {
                 classifyWrite(to: .known(file), truncates: true, by: "`\(name)`", operation: op)
+            } else if name == "mongodump", let archive = options.value("--archive") {
+                classifyWrite(to: .known(archive), truncates: true, by: "`mongodump --archive`", operation: op)
+            } else if name == "mongodump", !options.has("--archive") {
+                // Without `--archive` mongodump writes one file per collection into a directory,
+                // `dump` unless `--out` names another, replacing files of the same names.
+                let directory = options.valueArguments("-o", "--out").last?.argument ?? .known("dump")
+                add(op, .write, targets: [directory], "`mongodump` writes its files into `\(directory.display)`, replacing those of the same names")
             } else {
                 add(op, .read, "`\(name)` exports data")
             }
