@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import InterlockAudit
@@ -229,6 +230,42 @@ struct GatewayServerTests {
         let byAgent = try InterlockBinary.run(["kill"], environment: ["INTERLOCK_SERVER": gateway.url, "INTERLOCK_TOKEN": p.agent])
         #expect(byAgent.status == 3)
         #expect(byAgent.stderr.contains("agent_forbidden"))
+    }
+
+    /// The store failing under a decision (here: another process holds SQLite's write lock past
+    /// the busy timeout) must read to the agent as "no", with nothing of the insides, and
+    /// leave no allow unrecorded; once the store is back, decisions are allowed and recorded again.
+    @Test("a store that cannot commit: the agent hears deny with a generic 500, nothing is allowed unrecorded, and the gateway recovers")
+    func storeFailureDenies() async throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let p = try principals(home: home)
+        let gateway = try GatewayProcess(home: home)
+        #expect(try await gateway.submit(shellAction("ls /srv/before"), token: p.agent).json["outcome"] == .string("allow"))
+
+        // A transaction left open across accesses is what holding the lock takes.
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let blocker = try DatabaseQueue(path: InterlockHome(directory: URL(fileURLWithPath: home)).databasePath, configuration: configuration)
+        try await blocker.writeWithoutTransaction { try $0.execute(sql: "BEGIN EXCLUSIVE") }
+        let refused = try await gateway.submit(shellAction("ls /srv/during"), token: p.agent)
+        try await blocker.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        #expect(refused.status == 500)
+        #expect(refused.json["outcome"] == .string("deny"))
+        #expect(refused.json["code"] == .string("internal_error"))
+        #expect(refused.json["error"]?["message"] == .string("internal error"))
+        #expect(!refused.text.lowercased().contains("sqlite") && !refused.text.contains(home))
+
+        #expect(try await gateway.submit(shellAction("ls /srv/after"), token: p.agent).json["outcome"] == .string("allow"))
+        gateway.stop()
+        // Every allow has its record; the refused action was allowed nowhere.
+        let log = try AuditLog(home: InterlockHome(directory: URL(fileURLWithPath: home)))
+        let decisions = try log.entries(from: 0, limit: 100).compactMap(\.entry).filter { $0.kind == .decision }
+        let allowed = decisions.filter { $0.outcome == "allow" }.map { $0.action ?? "" }
+        #expect(allowed.contains { $0.contains("/srv/before") } && allowed.contains { $0.contains("/srv/after") })
+        #expect(!allowed.contains { $0.contains("/srv/during") })
+        let verify = try InterlockBinary.run(["audit", "verify", "--home", home])
+        #expect(verify.status == 0, "\(verify.stderr)")
     }
 
     @Test("100 concurrent clients submit 10,000 actions: every one answered and recorded exactly once")
