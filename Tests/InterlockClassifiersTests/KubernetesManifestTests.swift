@@ -124,3 +124,36 @@ import Testing
         #expect(classify("kustomize build o | sh", files: files).effect == .unknown)
     }
 }
+
+extension KubernetesManifestTests {
+    /// A view that counts the questions it is asked: a recursive walk of a large tree, or a line of
+    /// a thousand `-f` names, is cut short by the line's allowance, and the apply is unknown.
+    final class CountingView: FileSystemView, @unchecked Sendable {
+        var questions = 0
+        func kind(of path: String) -> PathKind? {
+            questions += 1
+            return path.hasSuffix(".yaml") ? .file : .directory
+        }
+        func contents(of path: String) -> String? {
+            questions += 1
+            return nil
+        }
+        func entries(of directory: String) -> [String]? {
+            questions += 1
+            // Every directory holds 20 more and a file, without end.
+            return (0..<20).map { "d\($0)" } + ["x.yaml"]
+        }
+    }
+
+    @Test func aWalkOfTheWholeDiskIsCutShort() {
+        let view = CountingView()
+        let facts = ShellClassifier(fileSystem: view).classify(commandLine: "kubectl apply -R -f /", workingDirectory: "/w")
+        #expect(facts.effect == .unknown)
+        #expect(view.questions < 1200, "\(view.questions)")
+
+        let names = CountingView()
+        let many = "kubectl apply " + (0..<1500).map { "-f m\($0).yaml" }.joined(separator: " ")
+        #expect(ShellClassifier(fileSystem: names).classify(commandLine: many, workingDirectory: "/w").effect == .unknown)
+        #expect(names.questions < 2200, "\(names.questions)")
+    }
+}

@@ -34,13 +34,39 @@ struct ManifestLoader {
     /// Bytes of files still allowed; the caller's disk allowance for documents.
     var bytesLeft: Int
     /// Files still allowed: a kustomization tree of hundreds of files is not examined on a hook's time.
-    var filesLeft = 64
+    var filesLeft: Int
+    /// Questions to the view still allowed (what a path is, what a directory holds): `-R -f /`
+    /// must not walk the whole disk.
+    var probesLeft: Int
     /// Set when an allowance ran out: the caller then treats the documents as unread.
     private(set) var spent = false
 
-    init(fileSystem: any FileSystemView, bytesLeft: Int) {
+    init(fileSystem: any FileSystemView, bytesLeft: Int, filesLeft: Int = 64, probesLeft: Int = 1024) {
         self.fileSystem = fileSystem
         self.bytesLeft = bytesLeft
+        self.filesLeft = filesLeft
+        self.probesLeft = probesLeft
+    }
+
+    /// What is at a path, counted against the allowance; nil once it is spent.
+    private mutating func kind(of path: String) -> PathKind? {
+        probesLeft -= 1
+        guard probesLeft >= 0 else {
+            spent = true
+            return nil
+        }
+        return fileSystem.kind(of: path)
+    }
+
+    /// What a directory holds, counted against the allowance by its length.
+    private mutating func entries(of path: String) -> [String]? {
+        guard let names = fileSystem.entries(of: path) else { return nil }
+        probesLeft -= 1 + names.count / 16
+        guard probesLeft >= 0 else {
+            spent = true
+            return nil
+        }
+        return names
     }
 
     /// The manifests `kubectl -f DIRECTORY` sends: its `.json`, `.yaml` and `.yml` files, and
@@ -52,13 +78,13 @@ struct ManifestLoader {
     }
 
     private mutating func readDirectory(_ path: String, recursive: Bool, depth: Int, into set: inout ManifestSet) {
-        guard depth < Self.maximumDepth, let names = fileSystem.entries(of: path) else {
+        guard depth < Self.maximumDepth, let names = entries(of: path) else {
             set.complete = false
             return
         }
         for name in names where !spent {
             let member = Paths.join(path, name)
-            switch fileSystem.kind(of: member) {
+            switch kind(of: member) {
             case .directory?:
                 if recursive { readDirectory(member, recursive: true, depth: depth + 1, into: &set) }
             case .file?:
@@ -89,7 +115,7 @@ struct ManifestLoader {
         var found: String?
         for name in Self.kustomizationFileNames where !spent {
             let candidate = Paths.join(directory, name)
-            if fileSystem.kind(of: candidate) == .file {
+            if kind(of: candidate) == .file {
                 found = read(candidate)
                 break
             }
@@ -111,7 +137,7 @@ struct ManifestLoader {
                     continue
                 }
                 let path = Paths.join(directory, reference)
-                switch fileSystem.kind(of: path) {
+                switch kind(of: path) {
                 case .directory?:
                     readKustomization(path, prefix: prefix, suffix: suffix, depth: depth + 1, visiting: &visiting, into: &set)
                 case .file?:
@@ -126,7 +152,7 @@ struct ManifestLoader {
         for entry in fields["patchesStrategicMerge"]?.arrayValue ?? [] where !spent {
             guard let value = entry.stringValue else { continue }
             let path = Paths.join(directory, value)
-            if !value.contains("\n"), fileSystem.kind(of: path) == .file {
+            if !value.contains("\n"), kind(of: path) == .file {
                 if let text = read(path) { set.patches.append(text) } else { set.complete = false }
             } else if value.contains(":") {
                 set.patches.append(value)

@@ -251,6 +251,10 @@ struct ShellAnalysis {
             invocation.manifestSets[name] = set
         }
         for name in invocation.namedFiles where invocation.files[name] == nil && invocation.manifestSets[name] == nil {
+            // Each name costs the disk view a question or two: `-f a -f b …` a thousand times over
+            // must not cost a thousand of them.
+            manifestProbesLeft -= 1
+            guard manifestProbesLeft >= 0 else { return false }
             var text: String?
             var fromLine = false
             if name == "-" {
@@ -296,11 +300,17 @@ struct ShellAnalysis {
     /// The manifests of a directory or kustomization, read within the line's disk allowance;
     /// nil when the allowance is spent.
     mutating func loadManifests(from directory: String, kustomization: Bool, recursive: Bool) -> ManifestSet? {
-        var loader = ManifestLoader(fileSystem: fileSystem, bytesLeft: diskDocumentBytesLeft)
+        var loader = ManifestLoader(fileSystem: fileSystem, bytesLeft: diskDocumentBytesLeft, filesLeft: manifestFilesLeft, probesLeft: manifestProbesLeft)
         let set = kustomization ? loader.kustomization(directory) : loader.directory(directory, recursive: recursive)
-        diskDocumentBytesLeft = loader.spent ? -1 : loader.bytesLeft
+        (diskDocumentBytesLeft, manifestFilesLeft, manifestProbesLeft) = (loader.bytesLeft, loader.filesLeft, loader.probesLeft)
+        if loader.spent { diskDocumentBytesLeft = -1 }
         return loader.spent ? nil : set
     }
+
+    /// Manifest files and questions to the disk view that directories and kustomizations may
+    /// still take on this line, whatever number of `-k` and `-f` they come from.
+    var manifestFilesLeft = 64
+    var manifestProbesLeft = 1024
 
     /// What `allowDocuments` may still read on this line.
     var documentReadsLeft = 4
