@@ -2,7 +2,7 @@ import InterlockCore
 
 /// `kubectl`/`oc` and `helm` command lines.
 enum KubernetesCommand {
-    static let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-o", "--output", "-f", "--filename", "-k", "--kustomize", "-c", "--container", "--field-selector", "--replicas", "--type", "-p", "--patch", "--patch-file", "--image", "--timeout", "--grace-period", "--revision", "--to-revision", "-s", "--server", "--token", "--as", "--kube-context", "--values", "--set", "--version", "--repo", "--wait-for", "--for"]
+    static let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-o", "--output", "-f", "--filename", "-k", "--kustomize", "-c", "--container", "--field-selector", "--replicas", "--type", "-p", "--patch", "--patch-file", "--image", "--timeout", "--grace-period", "--revision", "--to-revision", "-s", "--server", "--token", "--as", "--kube-context", "--values", "--set", "--post-renderer", "--version", "--repo", "--wait-for", "--for"]
 
     struct Parsed {
         var words: [String] = []
@@ -315,6 +315,11 @@ enum KubernetesCommand {
         }
         let op = "helm:\(verb)"
         let release = Array(p.words.dropFirst().prefix(1))
+        // A post-renderer is a local program run over the rendered manifests, dry run or not.
+        if p.flags.contains("--post-renderer") {
+            return [Finding(operation: "helm:\(verb)_post_renderer", effect: .unknown, targets: release, targetsComplete: false, categories: [.opaqueExecution],
+                            reason: "`helm \(verb) --post-renderer` runs a local program over the rendered manifests, which can do anything and send anything to the cluster")]
+        }
         if p.flags.contains("--dry-run") { return [Finding(operation: op, effect: .read, targets: release, reason: "`helm \(verb) --dry-run` changes nothing")] }
         switch verb {
         case "uninstall", "delete", "del", "un":
@@ -326,12 +331,20 @@ enum KubernetesCommand {
                 return [Finding(operation: "helm:\(verb)_force", effect: .destructive, targets: release,
                                 reason: "`helm \(verb) --force` replaces changed resources by deleting and recreating them")]
             }
-            return [Finding(operation: op, effect: .write, targets: release, reason: "`helm \(verb)` deploys a release")]
+            // The release is one name, but its chart renders any number of objects (role bindings
+            // and replica counts among them), which Interlock does not render: the blast radius is
+            // not known.
+            return [Finding(operation: op, effect: .write, targets: release, targetsComplete: false,
+                            reason: "`helm \(verb)` deploys a release: the objects its chart renders, which are not examined here")]
         case "list", "ls", "status", "get", "history", "template", "show", "search", "lint", "env", "version", "verify", "diff":
             return [Finding(operation: op, effect: .read, targets: release, reason: "`helm \(verb)` only reads")]
         case "repo", "dependency", "dep", "plugin", "registry", "pull", "fetch", "package", "create", "push":
             let sub = p.words.dropFirst().first ?? ""
             if sub == "list" || sub == "ls" { return [Finding(operation: op, effect: .read, reason: "lists")] }
+            if verb == "plugin", sub == "install" || sub == "update" {
+                return [Finding(operation: "helm:plugin_\(sub)", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                                reason: "`helm plugin \(sub)` runs the plugin's install hook, a program from elsewhere")]
+            }
             return [Finding(operation: op, effect: .write, reason: "`helm \(verb) \(sub)` changes local charts or repositories")]
         case "test":
             return [Finding(operation: op, effect: .unknown, targets: release, targetsComplete: false, reason: "`helm test` runs the release's test pods")]
