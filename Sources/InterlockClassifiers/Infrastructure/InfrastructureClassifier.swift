@@ -207,6 +207,10 @@ enum AWSCommandLine {
         let flags = Set(arguments.compactMap { $0.0 }.filter { $0.hasPrefix("--") })
         let paths = arguments.filter { !($0.0?.hasPrefix("--") ?? false) }.map { $0.0 ?? $0.1 }
         let recursive = flags.contains("--recursive")
+        // `--dryrun` prints what rm, sync, cp and mv would do and does nothing.
+        if flags.contains("--dryrun"), ["rm", "sync", "cp", "mv"].contains(command) {
+            return [Finding(operation: "aws:s3:\(command)", effect: .read, targets: paths, reason: "`aws s3 \(command) --dryrun` only prints what it would do")]
+        }
         switch command {
         case "ls", "presign":
             return [Finding(operation: "aws:s3:\(command)", effect: .read, targets: paths, reason: "`aws s3 \(command)` only reads")]
@@ -224,7 +228,6 @@ enum AWSCommandLine {
             }
             return [Finding(operation: "aws:s3:sync", effect: .write, targets: Array(paths.suffix(1)), targetsComplete: false, reason: "`aws s3 sync` copies changed files, replacing them at the destination")]
         case "cp", "mv", "mb", "website":
-            if flags.contains("--dryrun") { return [Finding(operation: "aws:s3:\(command)", effect: .read, reason: "a dry run")] }
             return [Finding(operation: "aws:s3:\(command)", effect: .write, targets: Array(paths.suffix(1)), targetsComplete: !recursive,
                             reason: "`aws s3 \(command)` writes to \(paths.last ?? "?")")]
         default:
