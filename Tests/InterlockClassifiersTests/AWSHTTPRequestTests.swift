@@ -14,7 +14,7 @@ import Testing
 
     static func captured() throws -> [Captured] {
         var out: [Captured] = []
-        for name in ["aws-traffic-awscli.jsonl", "aws-traffic-boto3.jsonl", "aws-traffic-extra.jsonl"] {
+        for name in ["aws-traffic-awscli.jsonl", "aws-traffic-boto3.jsonl", "aws-traffic-extra.jsonl", "route53-botocore.jsonl"] {
             let text = try String(contentsOf: Corpus.url("aws-traffic/\(name)"), encoding: .utf8)
             for line in text.split(separator: "\n") {
                 let record = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -47,11 +47,46 @@ import Testing
         let expected = try InfrastructureCorpusTests.cases("aws-captured-operations.jsonl")
         var effects = Dictionary(uniqueKeysWithValues: expected.map { ("\($0.object["service"]!):\($0.object["operation"]!)", $0.effect) })
         effects["s3:ListObjectsV2"] = effects["s3:ListObjects"]
-        for item in try Self.captured() {
+        // Route 53's change batches differ by content, not name; `route53ChangeBatchesAreReadFromTheirXML` has them.
+        for item in try Self.captured() where item.client != "botocore-route53" {
             let decoded = item.request.decode()
             let facts = AWSOperation.classify(service: decoded.service, operation: decoded.operation ?? "?", parameters: decoded.parameters)
             #expect(Effect.worst(facts.map(\.effect)) == effects["\(item.service):\(item.operation)"], "\(item.client) \(item.service):\(item.operation)")
         }
+    }
+
+    /// Route 53 is REST-XML: the operation from the path, the change batch from the body, read as
+    /// XML the way the service reads it (botocore's own requests, Corpus/aws-traffic/route53-botocore.jsonl).
+    @Test func route53ChangeBatchesAreReadFromTheirXML() throws {
+        let requests = try Self.captured().filter { $0.client == "botocore-route53" }
+        #expect(requests.count == 9)
+        func effect(_ request: AWSHTTPRequest) -> Effect {
+            let decoded = request.decode()
+            return Effect.worst(AWSOperation.classify(service: decoded.service, operation: decoded.operation ?? "?", parameters: decoded.parameters).map(\.effect))
+        }
+        var seen: [String: [Effect]] = [:]
+        for item in requests { seen[item.operation, default: []].append(effect(item.request)) }
+        #expect(seen["ListHostedZones"] == [.read] && seen["GetHostedZone"] == [.read] && seen["ListResourceRecordSets"] == [.read] && seen["GetChange"] == [.read])
+        #expect(seen["CreateHostedZone"] == [.write])
+        #expect(seen["DeleteHostedZone"] == [.destructive] && seen["DeleteHealthCheck"] == [.destructive])
+        // An UPSERT is a write; a batch with a DELETE among its changes is destructive.
+        #expect(seen["ChangeResourceRecordSets"] == [.write, .destructive])
+
+        // The same UPSERT request with its body respelled: a DELETE hidden behind a character
+        // reference is still a DELETE, and XML outside the strict subset is unreadable: unknown.
+        let upsert = try #require(requests.first { $0.operation == "ChangeResourceRecordSets" && String(decoding: $0.request.body, as: UTF8.self).contains("UPSERT") })
+        func respelled(_ from: String, _ to: String) -> AWSHTTPRequest {
+            var request = upsert.request
+            request.body = Array(String(decoding: request.body, as: UTF8.self).replacing(from, with: to).utf8)
+            return request
+        }
+        #expect(effect(respelled("<Action>UPSERT</Action>", "<Action>DEL&#69;TE</Action>")) == .destructive)
+        #expect(effect(respelled("<Action>UPSERT</Action>", "<Action> delete </Action>")) == .destructive)
+        #expect(effect(respelled("<Action>UPSERT</Action>", "<Action><![CDATA[DELETE]]></Action>")) == .unknown)
+        #expect(effect(respelled("<Action>UPSERT</Action>", "<x:Action xmlns:x=\"https://route53.amazonaws.com/doc/2013-04-01/\">DELETE</x:Action>")) == .unknown)
+        #expect(effect(respelled("<Action>UPSERT</Action>", "<Action>RENAME</Action>")) == .unknown)
+        #expect(effect(respelled("<Action>UPSERT</Action>", "")) == .unknown)
+        #expect(effect(respelled("<Changes>", "<!DOCTYPE x><Changes>")) == .unknown)
     }
 
     @Test func queryParametersAndBatchDeletesBecomeTargets() throws {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import InterlockCore
+import InterlockSyntax
 
 /// An AWS API request as it arrives over HTTP, and what it asks for.
 ///
@@ -80,6 +81,9 @@ public struct AWSHTTPRequest: Sendable {
         let service = serviceHint ?? scope?.service ?? "s3"
         if service == "s3" {
             return decodeS3(region: region, bodyText: bodyText)
+        }
+        if service == "route53" {
+            return decodeRoute53(region: region, bodyText: bodyText)
         }
         return decodeRESTJSON(service: service, region: region, bodyText: bodyText)
     }
@@ -177,6 +181,25 @@ public struct AWSHTTPRequest: Sendable {
             ("POST", "/BeginTransaction", "BeginTransaction"), ("POST", "/CommitTransaction", "CommitTransaction"),
             ("POST", "/RollbackTransaction", "RollbackTransaction"),
         ],
+        // Route 53 (REST-XML; the SDKs strip `/hostedzone/` from zone ids, and a trailing `/` is not a segment).
+        "route53": [
+            ("GET", "/2013-04-01/hostedzone", "ListHostedZones"), ("POST", "/2013-04-01/hostedzone", "CreateHostedZone"),
+            ("GET", "/2013-04-01/hostedzone/{Id}", "GetHostedZone"), ("DELETE", "/2013-04-01/hostedzone/{Id}", "DeleteHostedZone"),
+            ("POST", "/2013-04-01/hostedzone/{Id}", "UpdateHostedZoneComment"),
+            ("GET", "/2013-04-01/hostedzone/{HostedZoneId}/rrset", "ListResourceRecordSets"),
+            ("POST", "/2013-04-01/hostedzone/{HostedZoneId}/rrset", "ChangeResourceRecordSets"),
+            ("POST", "/2013-04-01/hostedzone/{HostedZoneId}/associatevpc", "AssociateVPCWithHostedZone"),
+            ("POST", "/2013-04-01/hostedzone/{HostedZoneId}/disassociatevpc", "DisassociateVPCFromHostedZone"),
+            ("POST", "/2013-04-01/hostedzone/{HostedZoneId}/enable-dnssec", "EnableHostedZoneDNSSEC"),
+            ("POST", "/2013-04-01/hostedzone/{HostedZoneId}/disable-dnssec", "DisableHostedZoneDNSSEC"),
+            ("GET", "/2013-04-01/hostedzonecount", "GetHostedZoneCount"), ("GET", "/2013-04-01/hostedzonesbyname", "ListHostedZonesByName"),
+            ("GET", "/2013-04-01/change/{Id}", "GetChange"),
+            ("GET", "/2013-04-01/healthcheck", "ListHealthChecks"), ("POST", "/2013-04-01/healthcheck", "CreateHealthCheck"),
+            ("GET", "/2013-04-01/healthcheck/{HealthCheckId}", "GetHealthCheck"), ("POST", "/2013-04-01/healthcheck/{HealthCheckId}", "UpdateHealthCheck"),
+            ("DELETE", "/2013-04-01/healthcheck/{HealthCheckId}", "DeleteHealthCheck"),
+            ("GET", "/2013-04-01/tags/{ResourceType}/{ResourceId}", "ListTagsForResource"),
+            ("POST", "/2013-04-01/tags/{ResourceType}/{ResourceId}", "ChangeTagsForResource"),
+        ],
         "eks": [
             ("GET", "/clusters", "ListClusters"), ("POST", "/clusters", "CreateCluster"), ("GET", "/clusters/{name}", "DescribeCluster"),
             ("DELETE", "/clusters/{name}", "DeleteCluster"), ("GET", "/clusters/{clusterName}/node-groups", "ListNodegroups"),
@@ -200,6 +223,32 @@ public struct AWSHTTPRequest: Sendable {
             return Decoded(service: service, operation: operation, parameters: .object(parameters), region: region, protocolName: "rest-json")
         }
         return Decoded(service: service, operation: nil, parameters: .object(parameters), region: region, protocolName: "rest-json")
+    }
+
+    // MARK: Route 53 (REST-XML)
+
+    /// Route 53 names the operation by path and method, and a change batch travels as XML. The
+    /// batch is read with `StrictXML`; a body outside its subset leaves `ChangeBatch` out, and the
+    /// classifier then says the batch cannot be read.
+    func decodeRoute53(region: String?, bodyText: String) -> Decoded {
+        var decoded = decodeRESTJSON(service: "route53", region: region, bodyText: "")
+        decoded.protocolName = "rest-xml"
+        guard decoded.operation == "ChangeResourceRecordSets", case .object(var parameters) = decoded.parameters,
+              let document = StrictXML.parse(bodyText), document.root.name == "ChangeResourceRecordSetsRequest",
+              let batch = document.root.child("ChangeBatch"), let changes = batch.child("Changes") else { return decoded }
+        var list: [JSONValue] = []
+        for change in changes.children {
+            // Only `Change` elements belong in `Changes`; anything else is not a batch read here.
+            guard change.name == "Change" else { return decoded }
+            var set: [String: JSONValue] = [:]
+            for field in ["Name", "Type", "SetIdentifier"] {
+                if let value = change.child("ResourceRecordSet")?.child(field)?.text { set[field] = .string(value) }
+            }
+            list.append(.object(["Action": change.child("Action").map { .string($0.text) } ?? .null, "ResourceRecordSet": .object(set)]))
+        }
+        parameters["ChangeBatch"] = .object(["Changes": .array(list)])
+        decoded.parameters = .object(parameters)
+        return decoded
     }
 
     // MARK: Encodings

@@ -76,8 +76,14 @@ public enum AWSOperation {
                 return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false,
                                 reason: "`ChangeResourceRecordSets` with a change batch that cannot be read here, which may delete DNS records")]
             }
-            if changes.contains(where: { $0["Action"]?.stringValue?.uppercased() == "DELETE" }) {
+            let actions = changes.map { $0["Action"]?.stringValue.map { String($0.filter { !$0.isWhitespace }).uppercased() } }
+            if actions.contains("DELETE") {
                 return [finding(.destructive, [], "`ChangeResourceRecordSets` deletes DNS records")]
+            }
+            // CREATE and UPSERT are the other two; anything else is not a change this reads.
+            if actions.contains(where: { $0 != "CREATE" && $0 != "UPSERT" }) {
+                return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false,
+                                reason: "`ChangeResourceRecordSets` with a change whose action is not CREATE, UPSERT or DELETE")]
             }
         }
         // Protection switched off by an argument.
