@@ -12,7 +12,7 @@ public struct AWSErrorResponse: Sendable, Equatable {
     public enum Shape: String, Sendable {
         /// EC2's query protocol: `<Response><Errors><Error>…`.
         case ec2
-        /// Every other query service: `<ErrorResponse><Error><Type>…`.
+        /// Every other query service, and Route 53 and CloudFront: `<ErrorResponse><Error><Type>…`.
         case query
         /// `X-Amz-Target` JSON services: `{"__type": …}` with `X-Amzn-ErrorType`.
         case json
@@ -30,6 +30,8 @@ public struct AWSErrorResponse: Sendable, Equatable {
         let form = request.header("Content-Type")?.hasPrefix("application/x-www-form-urlencoded") == true
         let isQuery = form || request.queryItems.contains { $0.0 == "Action" }
         if isQuery { return service == "ec2" ? .ec2 : .query }
+        // Route 53 and CloudFront speak REST-XML and answer errors in the query services' document.
+        if service == "route53" || service == "cloudfront" { return .query }
         if service == nil || service == "s3" { return .restXML }
         return .restJSON
     }

@@ -170,6 +170,25 @@ stacks = operator_client("cloudformation", os.environ["PROD_MOTO"]).describe_sta
 expect(stacks[0]["StackStatus"] != "DELETE_COMPLETE", "the stack still exists")
 step("cloudformation delete-stack blocked")
 
+# --- DNS: Route 53 speaks REST-XML; its change batch is read from the XML body. Listing passes;
+# a batch that deletes the API's record is gated and the record stays. ---
+prod_dns = operator_client("route53", os.environ["PROD_MOTO"])
+zone = prod_dns.create_hosted_zone(Name="example.com", CallerReference="scenario")["HostedZone"]["Id"].split("/")[-1]
+api_record = {"Name": "api.example.com.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.1"}]}
+prod_dns.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": api_record}]})
+dns = agent_client("route53", PROD)
+names = [r["Name"] for r in dns.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]]
+expect("api.example.com." in names, f"list-resource-record-sets through the proxy sees the record: {names}")
+state_context(dns, "ChangeResourceRecordSets")
+code, message = refused(lambda: dns.change_resource_record_sets(
+    HostedZoneId=zone, ChangeBatch={"Comment": "routine", "Changes": [{"Action": "DELETE", "ResourceRecordSet": api_record}]}))
+expect(code == "AccessDenied" and "required (2 approvers)" in message, f"a DNS delete is gated: {code} {message}")
+dns_request = gateway("GET", "/v1/approvals/" + approval_id(message), APPROVERS[0])
+expect("deletes DNS records" in json.dumps(dns_request), f"the request says what the batch does: {dns_request}")
+names = [r["Name"] for r in prod_dns.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]]
+expect("api.example.com." in names, f"the record is still there: {names}")
+step("route53 delete in a change batch gated", approval=approval_id(message))
+
 # --- RDS delete without a final snapshot: gated. The CLI cannot state a rollback plan, so it is
 # told how; boto3 states it in X-Interlock headers and the request is filed. ---
 result = cli(PROD, "rds", "delete-db-instance", "--db-instance-identifier", "orders-db", "--skip-final-snapshot")
