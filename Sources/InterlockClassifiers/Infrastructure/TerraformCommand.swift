@@ -89,6 +89,39 @@ enum TerraformCommand {
         }
     }
 
+    /// The arguments with those `TF_CLI_ARGS` and `TF_CLI_ARGS_<verb>` add; nil when one is computed.
+    static func effectiveArguments(_ invocation: InfrastructureInvocation) -> [String]? {
+        guard !invocation.arguments.contains(where: { $0 == nil }) else { return nil }
+        var words = invocation.arguments.compactMap { $0 }
+        let verb = words.first { !$0.hasPrefix("-") } ?? ""
+        for key in ["TF_CLI_ARGS", "TF_CLI_ARGS_\(verb)"] {
+            guard let entry = invocation.environment[key] else { continue }
+            guard let value = entry else { return nil }
+            words += value.split(separator: " ").map(String.init)
+        }
+        return words
+    }
+
+    /// The plan file a `plan -destroy -out FILE` writes: a plan that deletes every resource,
+    /// which a later `apply FILE` on the same line carries out.
+    static func destroyPlanWritten(_ invocation: InfrastructureInvocation) -> String? {
+        guard ["terraform", "tofu", "terragrunt"].contains(invocation.tool), let words = effectiveArguments(invocation),
+              words.first(where: { !$0.hasPrefix("-") }) == "plan", words.contains(where: { $0 == "-destroy" || $0 == "--destroy" }) else { return nil }
+        for (index, word) in words.enumerated() {
+            if word.hasPrefix("-out=") { return String(word.dropFirst("-out=".count)) }
+            if word == "-out", index + 1 < words.count { return words[index + 1] }
+        }
+        return nil
+    }
+
+    /// The plan file an `apply FILE` applies.
+    static func planFileApplied(_ invocation: InfrastructureInvocation) -> String? {
+        guard ["terraform", "tofu", "terragrunt"].contains(invocation.tool), let words = effectiveArguments(invocation) else { return nil }
+        let positional = words.filter { !$0.hasPrefix("-") }
+        guard positional.first == "apply", positional.count >= 2 else { return nil }
+        return positional[1]
+    }
+
     static func pulumiOrCDK(_ invocation: InfrastructureInvocation) -> [Finding] {
         let tool = invocation.tool
         let positional = invocation.arguments.compactMap { $0 }.filter { !$0.hasPrefix("-") }

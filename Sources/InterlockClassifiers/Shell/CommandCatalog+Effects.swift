@@ -323,6 +323,14 @@ extension ShellAnalysis {
             for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
             let infrastructureFindings = infrastructure.classify(invocation)
             findings.append(contentsOf: infrastructureFindings)
+            // `terraform plan -destroy -out p && terraform apply p`: the incident in two steps.
+            // The plan file is binary, but this line wrote it, and says what it holds.
+            if let plan = TerraformCommand.destroyPlanWritten(invocation) {
+                destroyPlanFiles.insert(Self.planKey(resolvePath(plan)))
+            } else if let plan = TerraformCommand.planFileApplied(invocation), destroyPlanFiles.contains(Self.planKey(resolvePath(plan))) {
+                add(Finding(operation: "terraform:destroy", effect: .destructive, targets: [plan], targetsComplete: false, blastRadius: .unknown, categories: [.teardown],
+                            reason: "`\(name) apply \(plan)` applies the plan `\(name) plan -destroy` wrote earlier on this line, which deletes every resource the configuration manages"))
+            }
             if infrastructureFindings.contains(where: { $0.effect != .read }), let cost = infrastructure.estimatedCostUSD(invocation) {
                 estimatedCostUSD = (estimatedCostUSD ?? 0) + cost
             }

@@ -312,6 +312,17 @@ struct ShellAnalysis {
     var manifestFilesLeft = 64
     var manifestProbesLeft = 1024
 
+    /// Plan files a `terraform plan -destroy -out FILE` earlier on the line wrote.
+    var destroyPlanFiles: Set<String> = []
+
+    /// A plan file's name for comparison: resolved, and without `./` when there is no working
+    /// directory to resolve it against.
+    static func planKey(_ path: String) -> String {
+        var key = Substring(path)
+        while key.hasPrefix("./") { key = key.dropFirst(2) }
+        return String(key)
+    }
+
     /// What `allowDocuments` may still read on this line.
     var documentReadsLeft = 4
     var lineDocumentBytesLeft = 1536
