@@ -10,6 +10,7 @@ enum CloudCLICommand {
     static let tools: Set<String> = [
         "gcloud", "gsutil", "bq", "az", "eksctl", "doctl", "heroku", "flyctl", "fly", "vercel", "netlify", "railway", "hcloud",
         "linode-cli", "scw", "oci", "ibmcloud", "aliyun", "firebase", "wrangler", "serverless", "sls", "s3cmd", "rclone",
+        "sam", "cdktf", "copilot", "vault", "consul", "nomad", "etcdctl",
     ]
 
     static let destructiveVerbs: Set<String> = [

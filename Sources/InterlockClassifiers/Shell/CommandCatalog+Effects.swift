@@ -50,7 +50,7 @@ extension ShellAnalysis {
         "aws": .aws, "kubectl": .aws, "oc": .aws, "helm": .aws, "terraform": .aws, "tofu": .aws, "pulumi": .aws, "cdk": .aws, "gcloud": .aws, "az": .aws, "eksctl": .aws, "kustomize": .aws, "terragrunt": .aws, "ansible-playbook": .aws, "ansible": .aws,
         "gsutil": .aws, "bq": .aws, "doctl": .aws, "heroku": .aws, "flyctl": .aws, "fly": .aws, "vercel": .aws, "netlify": .aws, "railway": .aws,
         "hcloud": .aws, "linode-cli": .aws, "scw": .aws, "oci": .aws, "ibmcloud": .aws, "aliyun": .aws, "firebase": .aws, "wrangler": .aws, "serverless": .aws, "sls": .aws,
-        "s3cmd": .aws, "rclone": .aws,
+        "s3cmd": .aws, "rclone": .aws, "sam": .aws, "cdktf": .aws, "copilot": .aws, "vault": .aws, "consul": .aws, "nomad": .aws, "etcdctl": .aws,
         "curl": .curl,
         "ip": .ip, "ifconfig": .ip,
         "wget": .wget,
