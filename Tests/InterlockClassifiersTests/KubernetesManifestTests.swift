@@ -157,3 +157,16 @@ extension KubernetesManifestTests {
         #expect(names.questions < 2200, "\(names.questions)")
     }
 }
+
+extension KubernetesManifestTests {
+    /// What a pipeline feeds `replace -f -` or `apply -f -` cannot be read: the objects, and how
+    /// many, are not known, so the blast radius is not either (before, a replace counted as one).
+    @Test func objectsFromAPipelineHaveAnUnknownBlastRadius() {
+        for line in ["kubectl get deploy web -o yaml | sed 's/replicas: 3/replicas: 0/' | kubectl replace -f -",
+                     "kubectl get deploy web -o yaml | sed 's/replicas: 3/replicas: 0/' | kubectl apply -f -", "kubectl replace -f missing.yaml"] {
+            let facts = classify(line, files: [:])
+            #expect(facts.effect == .write, "\(line)")
+            #expect(facts.blastRadius == .unknown, "\(line)")
+        }
+    }
+}

@@ -96,7 +96,9 @@ enum KubernetesCommand {
                                 targetsComplete: manifests?.complete ?? true, reason: "`\(tool) replace --force` deletes and recreates objects")]
             }
             if let manifests, let findings = manifestFindings(manifests, verb: verb, tool: tool) { return findings }
-            return [Finding(operation: op, effect: .write, targets: targets, reason: "replaces objects")]
+            // Objects from files that could not be read (`-f -` fed by a pipeline, a missing file):
+            // which and how many is not known.
+            return [Finding(operation: op, effect: .write, targets: targets, targetsComplete: !broad, reason: "`\(tool) replace` replaces objects")]
         case "scale":
             if let replicas = p.values["--replicas"], Int(replicas) == 0 {
                 return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) scale --replicas=0` stops every pod")]
