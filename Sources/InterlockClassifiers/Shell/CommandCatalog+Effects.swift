@@ -309,6 +309,7 @@ extension ShellAnalysis {
             if invocation.carriesDocuments {
                 invocation.documentsReadable = allowDocuments(of: &invocation, stdin: stdin)
             }
+            if name == "kubectl" || name == "oc" || name == "helm" { classifyKubeconfigPlugins(args) }
             // `kubectl exec POD -- CMD` runs CMD in the pod: what CMD does is what happens, as for
             // `docker exec`. Without `--` (or without a command) the verb alone speaks.
             // The exec itself stays an operation of its own, so a policy can still name it.
@@ -362,6 +363,51 @@ extension ShellAnalysis {
     }
 
     /// The command `kubectl exec … POD -- CMD …` runs, when the line names one.
+    /// A kubeconfig's `exec` credential plugins run a command on the caller's machine on every
+    /// call. For a kubeconfig named on the line (`--kubeconfig FILE`, `KUBECONFIG=FILE`) the file
+    /// is read and each plugin's command classified as what this line runs; one computed at run
+    /// time, or past the line's document allowance, is unknown. (The default `~/.kube/config` is
+    /// not read here: writing it is what is unknown, `CodeThatRunsLater`.)
+    mutating func classifyKubeconfigPlugins(_ args: [Argument]) {
+        var paths: [Argument] = []
+        for (index, argument) in args.enumerated() {
+            if argument.value == "--kubeconfig", index + 1 < args.count { paths.append(args[index + 1]) }
+            if let text = argument.value, text.hasPrefix("--kubeconfig=") { paths.append(.known(String(text.dropFirst("--kubeconfig=".count)))) }
+            if argument.value == "--" { break }
+        }
+        if paths.isEmpty, let entry = commandEnvironment["KUBECONFIG"] ?? variables["KUBECONFIG"].map({ Optional($0) }) {
+            guard let list = entry else {
+                unknown("shell:kubeconfig", "`KUBECONFIG` is computed at run time; the credential plugins of the kubeconfig it names cannot be seen", opaque: true)
+                return
+            }
+            paths = list.split(separator: ":").map { .known(String($0)) }
+        }
+        for path in paths {
+            guard path.isExact else {
+                unknown("shell:kubeconfig", "the kubeconfig `\(path.display)` is named at run time; its credential plugins cannot be seen", opaque: true)
+                continue
+            }
+            documentReadsLeft -= 1
+            guard documentReadsLeft >= 0, let text = contentsOfFile(named: path) else { continue }
+            diskDocumentBytesLeft -= text.utf8.count
+            guard diskDocumentBytesLeft >= 0, let document = YAMLDocuments.parse(text)?.first else {
+                unknown("shell:kubeconfig", "the kubeconfig `\(path.display)` is past the line's allowance or not YAML; its credential plugins are not examined", opaque: true)
+                continue
+            }
+            for user in document["users"]?.arrayValue ?? [] {
+                guard let exec = user["user"]?["exec"], case .object = exec else { continue }
+                guard let command = exec["command"]?.stringValue else {
+                    unknown("shell:kubeconfig", "the kubeconfig `\(path.display)` has a credential plugin without a readable command", opaque: true)
+                    continue
+                }
+                let arguments = [Argument.known(command)] + (exec["args"]?.arrayValue ?? []).map { Argument.known($0.stringValue ?? "") }
+                add(Finding(operation: "kubectl:credential_plugin", effect: .read, targets: [command],
+                            reason: "the kubeconfig `\(path.display)` runs `\(command)` on every call; what it does is classified as that command"))
+                run(arguments, stdin: .inherited)
+            }
+        }
+    }
+
     static func kubectlExecCommand(_ args: [Argument]) -> (pod: Argument?, command: [Argument])? {
         // Global options before the verb take values: `--context prod`, `-n payments`.
         let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout"]
