@@ -16,6 +16,9 @@ public enum GitCommand {
             if text == "-c" || text == "--config-env" {
                 let setting = index + 1 < arguments.count ? arguments[index + 1] : nil
                 if let finding = configInjection(setting, display: index + 1 < displays.count ? displays[index + 1] : "?") { injected.append(finding) }
+            } else if text.hasPrefix("--config-env=") {
+                let setting = String(text.dropFirst("--config-env=".count))
+                if let finding = configInjection(setting, display: setting) { injected.append(finding) }
             }
             if text.hasPrefix("--exec-path=") || text.hasPrefix("--git-dir=") {
                 injected.append(Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`\(text)` makes git run programs or hooks from another place"))
@@ -26,6 +29,23 @@ public enum GitCommand {
             }
         }
         guard index < arguments.count else { return injected + [finding("git", .read, "`git` without a subcommand prints usage")] }
+        // `git clone -c key=value` writes the setting into the new repository before fetching,
+        // so a command key (`core.sshCommand`) runs during the clone and the rest on later calls.
+        if arguments[index] == "clone" {
+            var position = index + 1
+            while position < arguments.count {
+                defer { position += 1 }
+                guard let option = arguments[position] else { continue }
+                if option == "-c" || option == "--config" {
+                    let setting = position + 1 < arguments.count ? arguments[position + 1] : nil
+                    if let finding = configInjection(setting, display: position + 1 < displays.count ? displays[position + 1] : "?") { injected.append(finding) }
+                    position += 1
+                } else if option.hasPrefix("--config=") {
+                    let setting = String(option.dropFirst("--config=".count))
+                    if let finding = configInjection(setting, display: setting) { injected.append(finding) }
+                }
+            }
+        }
         var out = injected + classifySubcommand(arguments, displays: displays, at: index)
         // Options that run a program on either end of a transfer, and `ext::` remotes that run commands.
         let rest = arguments[(index + 1)...].compactMap { $0 }

@@ -570,6 +570,7 @@ struct ShellAnalysis {
         "GIT_CONFIG_PARAMETERS": .hidden, "GIT_CONFIG_COUNT": .hidden, "GIT_DIR": .hidden, "GIT_EXEC_PATH": .hidden, "SHELLOPTS": .hidden, "PS4": .hidden,
         "PSQLRC": .hidden, "PSQL_PAGER": .command, "PSQL_WATCH_PAGER": .command, "PSQL_EDITOR": .command, "PGOPTIONS": .serverSettings,
         "KUBE_EDITOR": .command, "KUBECTL_EXTERNAL_DIFF": .command, "AWS_CONFIG_FILE": .hidden,
+        "GIT_CONFIG_GLOBAL": .hidden, "GIT_CONFIG_SYSTEM": .hidden, "GIT_CONFIG": .hidden,
     ]
 
     mutating func noteEnvironmentVariable(_ name: String, _ value: String?) {
