@@ -571,11 +571,21 @@ struct ShellAnalysis {
         "PSQLRC": .hidden, "PSQL_PAGER": .command, "PSQL_WATCH_PAGER": .command, "PSQL_EDITOR": .command, "PGOPTIONS": .serverSettings,
         "KUBE_EDITOR": .command, "KUBECTL_EXTERNAL_DIFF": .command, "AWS_CONFIG_FILE": .hidden,
         "GIT_CONFIG_GLOBAL": .hidden, "GIT_CONFIG_SYSTEM": .hidden, "GIT_CONFIG": .hidden,
+        // JVM agents and .NET startup hooks load code into every program; glibc loads GCONV_PATH
+        // modules; Terraform's CLI configuration can swap a provider for a local binary.
+        "JAVA_TOOL_OPTIONS": .hidden, "_JAVA_OPTIONS": .hidden, "JDK_JAVA_OPTIONS": .hidden, "DOTNET_STARTUP_HOOKS": .hidden,
+        "RUBYLIB": .hidden, "NODE_PATH": .hidden, "PYTHONHOME": .hidden, "GCONV_PATH": .hidden, "TF_CLI_CONFIG_FILE": .hidden,
+        "NPM_CONFIG_SCRIPT_SHELL": .command, "NPM_CONFIG_NODE_OPTIONS": .hidden, "NPM_CONFIG_ONLOAD_SCRIPT": .hidden,
     ]
 
     mutating func noteEnvironmentVariable(_ name: String, _ value: String?) {
-        // Every variable below is upper case; most a line sets are not, and skip the lookups.
-        guard let first = name.utf8.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { return }
+        // npm reads its settings from `npm_config_*` in any case: `npm_config_script_shell=/tmp/x npm test`.
+        if let first = name.utf8.first, first == UInt8(ascii: "n") || first == UInt8(ascii: "N"), name.lowercased().hasPrefix("npm_config_"), name != name.uppercased() {
+            noteEnvironmentVariable(name.uppercased().replacing("-", with: "_"), value)
+            return
+        }
+        // Every variable below is upper case (or `_JAVA_OPTIONS`); most a line sets are not, and skip the lookups.
+        guard let first = name.utf8.first, first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") || first == UInt8(ascii: "_") else { return }
         if let kind = Self.codeVariables[name] {
             switch (kind, value) {
             case (.command, let text?) where !text.isEmpty:
