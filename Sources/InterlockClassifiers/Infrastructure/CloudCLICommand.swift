@@ -98,3 +98,59 @@ enum CloudCLICommand {
         }
     }
 }
+
+/// Kafka's administration scripts, whose verbs are options: `kafka-topics --delete --topic x`.
+enum KafkaAdminCommand {
+    static let tools: Set<String> = [
+        "kafka-topics", "kafka-topics.sh", "kafka-consumer-groups", "kafka-consumer-groups.sh", "kafka-configs", "kafka-configs.sh",
+        "kafka-acls", "kafka-acls.sh", "kafka-delete-records", "kafka-delete-records.sh",
+    ]
+
+    static func classify(_ invocation: InfrastructureInvocation) -> [Finding]? {
+        guard tools.contains(invocation.tool) else { return nil }
+        let tool = invocation.tool.hasSuffix(".sh") ? String(invocation.tool.dropLast(3)) : invocation.tool
+        let words = invocation.arguments.compactMap { $0 }
+        let flags = Set(words.filter { $0.hasPrefix("--") }.map { String($0.prefix { $0 != "=" }) })
+        let topic = invocation.option("--topic", "--group", "--entity-name").map { [$0] } ?? []
+        func finding(_ effect: Effect, _ suffix: String, _ reason: String, categories: Set<Category> = []) -> [Finding] {
+            // kafka-topics reads `--topic` as a regular expression (`orders.v1` also matches
+            // `ordersXv1`), so what it names is never a complete list.
+            [Finding(operation: "\(tool):\(suffix)", effect: effect, targets: topic, targetsComplete: effect == .read || !topic.isEmpty && tool != "kafka-topics",
+                     categories: categories, reason: reason)]
+        }
+        // A computed argument could be any verb.
+        if invocation.arguments.contains(where: { $0 == nil }) {
+            return [Finding(operation: "\(tool):dynamic", effect: .unknown, targetsComplete: false, reason: "`\(tool)` with arguments computed at run time")]
+        }
+        if tool == "kafka-delete-records" {
+            return finding(.destructive, "delete_records", "`kafka-delete-records` deletes messages from partitions", categories: [.dataLoss])
+        }
+        if tool == "kafka-acls" {
+            if flags.contains("--list") { return finding(.read, "list", "`kafka-acls --list` only reads") }
+            return finding(.destructive, "acl_change", "`kafka-acls` changes who may do what on the cluster", categories: [.permissionChange])
+        }
+        if flags.contains("--delete") {
+            return finding(.destructive, "delete", "`\(tool) --delete` deletes \(topic.isEmpty ? "what it matches" : topic.joined(separator: ", "))", categories: [.dataLoss])
+        }
+        if tool == "kafka-consumer-groups", flags.contains("--reset-offsets") {
+            if flags.contains("--execute") {
+                return finding(.destructive, "reset_offsets", "`kafka-consumer-groups --reset-offsets --execute` moves where consumers read from, skipping or replaying messages")
+            }
+            return finding(.read, "reset_offsets_plan", "`--reset-offsets` without `--execute` only prints the plan")
+        }
+        if tool == "kafka-configs", flags.contains("--alter") {
+            // `retention.ms` lowered deletes older messages on the broker's next pass.
+            if words.contains(where: { $0.contains("retention.ms") || $0.contains("retention.bytes") }) {
+                return finding(.destructive, "alter_retention", "`kafka-configs --alter` of retention deletes messages older or larger than the new limit", categories: [.dataLoss])
+            }
+            return finding(.write, "alter", "`kafka-configs --alter` changes configuration")
+        }
+        if flags.contains("--list") || flags.contains("--describe") || flags.contains("--version") || flags.contains("--help") {
+            return finding(.read, "describe", "`\(tool)` lists or describes")
+        }
+        if flags.contains("--create") || flags.contains("--alter") {
+            return finding(.write, flags.contains("--create") ? "create" : "alter", "`\(tool)` creates or changes topics")
+        }
+        return [Finding(operation: "\(tool):unclassified", effect: .unknown, targetsComplete: false, reason: "`\(tool)` without an action this reads")]
+    }
+}

@@ -51,6 +51,8 @@ extension ShellAnalysis {
         "gsutil": .aws, "bq": .aws, "doctl": .aws, "heroku": .aws, "flyctl": .aws, "fly": .aws, "vercel": .aws, "netlify": .aws, "railway": .aws,
         "hcloud": .aws, "linode-cli": .aws, "scw": .aws, "oci": .aws, "ibmcloud": .aws, "aliyun": .aws, "firebase": .aws, "wrangler": .aws, "serverless": .aws, "sls": .aws,
         "s3cmd": .aws, "rclone": .aws, "sam": .aws, "cdktf": .aws, "copilot": .aws, "vault": .aws, "consul": .aws, "nomad": .aws, "etcdctl": .aws,
+        "kafka-topics": .aws, "kafka-topics.sh": .aws, "kafka-consumer-groups": .aws, "kafka-consumer-groups.sh": .aws, "kafka-configs": .aws,
+        "kafka-configs.sh": .aws, "kafka-acls": .aws, "kafka-acls.sh": .aws, "kafka-delete-records": .aws, "kafka-delete-records.sh": .aws,
         "curl": .curl,
         "ip": .ip, "ifconfig": .ip,
         "wget": .wget,
