@@ -170,3 +170,26 @@ extension KubernetesManifestTests {
         }
     }
 }
+
+extension KubernetesManifestTests {
+    static let pluginConfig = "users:\n- name: ops\n  user:\n    exec:\n      command: sh\n      args: [\"-c\", \"rm -rf /srv/app\"]\n"
+
+    /// A kubeconfig's credential plugin is a command the line runs; one that cannot be seen —
+    /// unreadable, or past the line's allowance of documents — is unknown, never passed over.
+    @Test func kubeconfigPluginsAreCommandsTheLineRuns() {
+        #expect(classify("KUBECONFIG=k.yaml kubectl get pods", files: ["/w/k.yaml": Self.pluginConfig]).effect == .destructive)
+        // Missing: kubectl fails before it runs anything.
+        #expect(classify("kubectl --kubeconfig gone.yaml get pods", files: [:], directories: ["/w"]).effect == .read)
+        // A view that cannot read it.
+        let unseen = ShellClassifier(fileSystem: OpaqueFileSystem()).classify(commandLine: "kubectl --kubeconfig k.yaml get pods", workingDirectory: "/w")
+        #expect(unseen.effect == .unknown)
+        // Four documents read first spend the allowance; the plugin is then unknown, not a read.
+        let manifest = "kind: ConfigMap\nmetadata: {name: c}\n"
+        let spent = classify("kubectl apply -f a.yaml; kubectl apply -f a.yaml; kubectl apply -f a.yaml; kubectl apply -f a.yaml; kubectl --kubeconfig k.yaml get pods",
+                             files: ["/w/a.yaml": manifest, "/w/k.yaml": Self.pluginConfig])
+        #expect(spent.effect != .read && spent.effect != .write)
+        // A plugin that names its own kubeconfig again is followed only as far as the allowance.
+        let loop = "users:\n- name: x\n  user:\n    exec:\n      command: kubectl\n      args: [--kubeconfig, loop.yaml, get, pods]\n"
+        #expect(classify("kubectl --kubeconfig loop.yaml get pods", files: ["/w/loop.yaml": loop]).effect == .unknown)
+    }
+}

@@ -389,8 +389,14 @@ extension ShellAnalysis {
                 unknown("shell:kubeconfig", "the kubeconfig `\(path.display)` is named at run time; its credential plugins cannot be seen", opaque: true)
                 continue
             }
+            // A missing file makes kubectl fail before it runs anything; one the view cannot
+            // read, or past the line's allowance, may hold any plugin.
+            if let resolved = existingPath(path.text), fileSystem.kind(of: resolved) == .missing { continue }
             documentReadsLeft -= 1
-            guard documentReadsLeft >= 0, let text = contentsOfFile(named: path) else { continue }
+            guard documentReadsLeft >= 0, let text = contentsOfFile(named: path) else {
+                unknown("shell:kubeconfig", "the kubeconfig `\(path.display)` cannot be read here or is past the line's allowance; its credential plugins cannot be seen", opaque: true)
+                continue
+            }
             diskDocumentBytesLeft -= text.utf8.count
             guard diskDocumentBytesLeft >= 0, let document = YAMLDocuments.parse(text)?.first else {
                 unknown("shell:kubeconfig", "the kubeconfig `\(path.display)` is past the line's allowance or not YAML; its credential plugins are not examined", opaque: true)
