@@ -77,18 +77,7 @@ public struct InfrastructureInvocation: Sendable, Hashable {
         var names: [String] = []
         switch tool {
         case "kubectl", "oc":
-            var index = 0
-            while index < arguments.count {
-                defer { index += 1 }
-                guard let argument = arguments[index] else { continue }
-                if argument == "-f" || argument == "--filename" || argument == "--patch-file" {
-                    if index + 1 < arguments.count, let name = arguments[index + 1] { names.append(name) }
-                    index += 1
-                } else if let equals = argument.firstIndex(of: "="),
-                          ["-f", "--filename", "--patch-file"].contains(argument[..<equals]) {
-                    names.append(String(argument[argument.index(after: equals)...]))
-                }
-            }
+            names = values(of: ["-f", "--filename", "--patch-file"])
         case "aws":
             for argument in arguments {
                 if let argument, argument.hasPrefix("file://") { names.append(String(argument.dropFirst("file://".count))) }
@@ -102,19 +91,24 @@ public struct InfrastructureInvocation: Sendable, Hashable {
     /// Kustomization directories kubectl is handed with `-k`/`--kustomize`.
     public var kustomizations: [String] {
         guard tool == "kubectl" || tool == "oc" else { return [] }
-        var names: [String] = []
+        return values(of: ["-k", "--kustomize"])
+    }
+
+    /// Every fixed value of the named options, `--name value` or `--name=value`, in order.
+    func values(of names: [String]) -> [String] {
+        var found: [String] = []
         var index = 0
         while index < arguments.count {
             defer { index += 1 }
             guard let argument = arguments[index] else { continue }
-            if argument == "-k" || argument == "--kustomize" {
-                if index + 1 < arguments.count, let name = arguments[index + 1] { names.append(name) }
+            if names.contains(argument) {
+                if index + 1 < arguments.count, let value = arguments[index + 1] { found.append(value) }
                 index += 1
-            } else if let equals = argument.firstIndex(of: "="), ["-k", "--kustomize"].contains(argument[..<equals]) {
-                names.append(String(argument[argument.index(after: equals)...]))
+            } else if let equals = argument.firstIndex(of: "="), names.contains(String(argument[..<equals])) {
+                found.append(String(argument[argument.index(after: equals)...]))
             }
         }
-        return names
+        return found
     }
 
     /// The value of a `--name value` or `--name=value` option.

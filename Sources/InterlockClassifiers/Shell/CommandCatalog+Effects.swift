@@ -391,7 +391,7 @@ extension ShellAnalysis {
             }
             // A missing file makes kubectl fail before it runs anything; one the view cannot
             // read, or past the line's allowance, may hold any plugin.
-            if let resolved = existingPath(path.text), fileSystem.kind(of: resolved) == .missing { continue }
+            if pathKind(path) == .missing { continue }
             documentReadsLeft -= 1
             guard documentReadsLeft >= 0, let text = contentsOfFile(named: path) else {
                 unknown("shell:kubeconfig", "the kubeconfig `\(path.display)` cannot be read here or is past the line's allowance; its credential plugins cannot be seen", opaque: true)

@@ -722,8 +722,7 @@ extension ShellAnalysis {
         case .text(nil):
             unknown("shell:\(name)", "`\(name)` runs a here-document computed at run time", opaque: true)
         case .file(let path):
-            let resolved = resolvePath(path)
-            if resolved.hasPrefix("/"), let text = fileSystem.contents(of: resolved) {
+            if let text = contentsOfFile(named: .known(path)) {
                 analyze(&self, text)
             } else {
                 unknown("shell:\(name)", "`\(name)` runs `\(path)`, whose contents cannot be read here", opaque: true)

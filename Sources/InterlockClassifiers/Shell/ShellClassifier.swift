@@ -178,9 +178,7 @@ struct ShellAnalysis {
     }
 
     func pathKind(_ argument: Argument) -> PathKind? {
-        guard let value = argument.value, !argument.isPattern else { return nil }
-        let path = resolvePath(value)
-        guard path.hasPrefix("/") else { return nil }
+        guard let value = argument.value, !argument.isPattern, let path = absolutePath(value) else { return nil }
         return fileSystem.kind(of: path)
     }
 
@@ -227,7 +225,7 @@ struct ShellAnalysis {
     /// The text of the file `argument` names, through the view; nil when the name is computed at
     /// run time or a pattern, or the file cannot be read here.
     func contentsOfFile(named argument: Argument) -> String? {
-        guard let path = argument.value, !argument.isPattern, case let resolved = resolvePath(path), resolved.hasPrefix("/") else { return nil }
+        guard let path = argument.value, !argument.isPattern, let resolved = absolutePath(path) else { return nil }
         return fileSystem.contents(of: resolved)
     }
 
@@ -246,7 +244,7 @@ struct ShellAnalysis {
         guard documentReadsLeft >= 0, lineDocumentBytesLeft >= 0 else { return false }
         let recursive = invocation.arguments.contains { $0 == "-R" || $0 == "--recursive" || $0 == "--recursive=true" }
         for name in invocation.kustomizations where invocation.manifestSets[name] == nil {
-            guard let directory = existingPath(name) else { continue }
+            guard let directory = absolutePath(name) else { continue }
             guard let set = loadManifests(from: directory, kustomization: true, recursive: false) else { return false }
             invocation.manifestSets[name] = set
         }
@@ -264,13 +262,13 @@ struct ShellAnalysis {
                 case .file(let path): text = contentsOfFile(named: .known(path))
                 case .kustomized(let directory, _):
                     // `kustomize build DIR | kubectl apply -f -` sends what `kubectl apply -k DIR` would.
-                    guard let resolved = existingPath(directory) else { continue }
+                    guard let resolved = absolutePath(directory) else { continue }
                     guard let set = loadManifests(from: resolved, kustomization: true, recursive: false) else { return false }
                     invocation.manifestSets[name] = set
                     continue
                 case .inherited, .pipe: text = nil
                 }
-            } else if let directory = existingPath(name), fileSystem.kind(of: directory) == .directory {
+            } else if let directory = absolutePath(name), fileSystem.kind(of: directory) == .directory {
                 // `-f DIRECTORY` sends every manifest file in it (and below it, with `-R`).
                 guard let set = loadManifests(from: directory, kustomization: false, recursive: recursive) else { return false }
                 invocation.manifestSets[name] = set
@@ -291,8 +289,9 @@ struct ShellAnalysis {
         return true
     }
 
-    /// The absolute path a name given on the line resolves to, when it is fixed.
-    func existingPath(_ name: String) -> String? {
+    /// The absolute path a name given on the line resolves to; nil when it stays relative (no
+    /// working directory) or names no file (`~`, a URL), and the view cannot be asked about it.
+    func absolutePath(_ name: String) -> String? {
         let resolved = resolvePath(name)
         return resolved.hasPrefix("/") ? resolved : nil
     }
@@ -404,7 +403,9 @@ struct ShellAnalysis {
     /// The directory of `kustomize build DIRECTORY` or `kubectl kustomize DIRECTORY`, when that
     /// is the whole command (no plugins, no output file) and the directory is fixed.
     func kustomizeBuildDirectory(_ command: ShellCommand) -> String? {
-        guard case .simple(let simple) = command, simple.redirections.isEmpty, let tool = simple.words.first?.staticValue else { return nil }
+        // The tool first: this runs for every command a pipeline feeds, and expanding words is not free.
+        guard case .simple(let simple) = command, simple.redirections.isEmpty, let tool = simple.words.first?.staticValue,
+              ["kustomize", "kubectl", "oc"].contains(tool) else { return nil }
         var words: [String] = []
         for word in simple.words.dropFirst() {
             let argument = expand(word)
