@@ -13,13 +13,7 @@ public enum GitCommand {
         // Global options: `-C dir`, `-c key=value`, `--git-dir=...`, `--no-pager`, `-P`.
         while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
             defer { index += 1 }
-            if text == "-c" || text == "--config-env" {
-                let setting = index + 1 < arguments.count ? arguments[index + 1] : nil
-                if let finding = configInjection(setting, display: index + 1 < displays.count ? displays[index + 1] : "?") { injected.append(finding) }
-            } else if text.hasPrefix("--config-env=") {
-                let setting = String(text.dropFirst("--config-env=".count))
-                if let finding = configInjection(setting, display: setting) { injected.append(finding) }
-            }
+            if let finding = settingInjection(arguments, displays, at: index, options: ["-c", "--config-env"]) { injected.append(finding) }
             if text.hasPrefix("--exec-path=") || text.hasPrefix("--git-dir=") {
                 injected.append(Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`\(text)` makes git run programs or hooks from another place"))
             }
@@ -35,15 +29,9 @@ public enum GitCommand {
             var position = index + 1
             while position < arguments.count {
                 defer { position += 1 }
-                guard let option = arguments[position] else { continue }
-                if option == "-c" || option == "--config" {
-                    let setting = position + 1 < arguments.count ? arguments[position + 1] : nil
-                    if let finding = configInjection(setting, display: position + 1 < displays.count ? displays[position + 1] : "?") { injected.append(finding) }
-                    position += 1
-                } else if option.hasPrefix("--config=") {
-                    let setting = String(option.dropFirst("--config=".count))
-                    if let finding = configInjection(setting, display: setting) { injected.append(finding) }
-                }
+                if let finding = settingInjection(arguments, displays, at: position, options: ["-c", "--config"]) { injected.append(finding) }
+                // The setting is the next argument: step over it.
+                if let option = arguments[position], option == "-c" || option == "--config" { position += 1 }
             }
         }
         var out = injected + classifySubcommand(arguments, displays: displays, at: index)
@@ -115,6 +103,20 @@ public enum GitCommand {
             break
         }
         return []
+    }
+
+    /// What the setting at `index` does when the argument there is one of `options`, with its
+    /// value next (`-c key=value`) or attached (`--config-env=key=VAR`); nil otherwise.
+    static func settingInjection(_ arguments: [String?], _ displays: [String], at index: Int, options: [String]) -> Finding? {
+        guard let text = arguments[index] else { return nil }
+        if options.contains(text) {
+            return configInjection(index + 1 < arguments.count ? arguments[index + 1] : nil, display: index + 1 < displays.count ? displays[index + 1] : "?")
+        }
+        if let equals = text.firstIndex(of: "="), text.hasPrefix("--"), options.contains(String(text[..<equals])) {
+            let setting = String(text[text.index(after: equals)...])
+            return configInjection(setting, display: setting)
+        }
+        return nil
     }
 
     /// `-c key=value` settings that make git run a command.

@@ -5,20 +5,17 @@ enum TerraformCommand {
     static func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
         // `TF_CLI_ARGS` adds arguments to every command, `TF_CLI_ARGS_<verb>` to one.
         if !invocation.environment.isEmpty {
-            let verb = invocation.arguments.compactMap { $0 }.first { !$0.hasPrefix("-") } ?? ""
-            var injected: [String?] = []
-            for key in ["TF_CLI_ARGS", "TF_CLI_ARGS_\(verb)"] {
-                guard let entry = invocation.environment[key] else { continue }
-                guard let value = entry else {
-                    return [Finding(operation: "terraform:\(verb)", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
-                                    reason: "`\(key)` injects arguments computed at run time into `\(invocation.tool) \(verb)`")]
-                }
-                injected.append(contentsOf: value.split(separator: " ").map { String($0) })
+            let injected: [String]
+            switch injectedArguments(invocation) {
+            case .words(let words): injected = words
+            case .computed(let key, let verb):
+                return [Finding(operation: "terraform:\(verb)", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                                reason: "`\(key)` injects arguments computed at run time into `\(invocation.tool) \(verb)`")]
             }
             var expanded = invocation
             expanded.environment = [:]
             expanded.arguments.append(contentsOf: injected)
-            expanded.displays.append(contentsOf: injected.map { $0 ?? "?" })
+            expanded.displays.append(contentsOf: injected)
             return classify(expanded)
         }
         let tool = invocation.tool
@@ -89,17 +86,28 @@ enum TerraformCommand {
         }
     }
 
-    /// The arguments with those `TF_CLI_ARGS` and `TF_CLI_ARGS_<verb>` add; nil when one is computed.
-    static func effectiveArguments(_ invocation: InfrastructureInvocation) -> [String]? {
-        guard !invocation.arguments.contains(where: { $0 == nil }) else { return nil }
-        var words = invocation.arguments.compactMap { $0 }
-        let verb = words.first { !$0.hasPrefix("-") } ?? ""
+    enum Injected {
+        case words([String])
+        /// `key` is computed at run time, for the command `verb`.
+        case computed(key: String, verb: String)
+    }
+
+    /// What `TF_CLI_ARGS` and `TF_CLI_ARGS_<verb>` add to the command line.
+    static func injectedArguments(_ invocation: InfrastructureInvocation) -> Injected {
+        let verb = invocation.arguments.compactMap { $0 }.first { !$0.hasPrefix("-") } ?? ""
+        var injected: [String] = []
         for key in ["TF_CLI_ARGS", "TF_CLI_ARGS_\(verb)"] {
             guard let entry = invocation.environment[key] else { continue }
-            guard let value = entry else { return nil }
-            words += value.split(separator: " ").map(String.init)
+            guard let value = entry else { return .computed(key: key, verb: verb) }
+            injected += value.split(separator: " ").map(String.init)
         }
-        return words
+        return .words(injected)
+    }
+
+    /// The arguments with those `TF_CLI_ARGS` and `TF_CLI_ARGS_<verb>` add; nil when one is computed.
+    static func effectiveArguments(_ invocation: InfrastructureInvocation) -> [String]? {
+        guard !invocation.arguments.contains(where: { $0 == nil }), case .words(let injected) = injectedArguments(invocation) else { return nil }
+        return invocation.arguments.compactMap { $0 } + injected
     }
 
     /// The plan file a `plan -destroy -out FILE` writes: a plan that deletes every resource,
