@@ -210,7 +210,7 @@ enum KubernetesCommand {
             manifests.complete = false
             return manifests
         }
-        var generated: [String] = []
+        var generated: [ManifestSet.GeneratedObject] = []
         for name in names {
             var texts: [ManifestSet.File] = []
             if let set = invocation.manifestSets[name] {
@@ -248,9 +248,8 @@ enum KubernetesCommand {
                 }
             }
         }
-        for target in generated {
-            let slash = target.firstIndex(of: "/")!
-            manifests.objects.append(ManifestObject(kind: String(target[..<slash]), name: String(target[target.index(after: slash)...]), document: .object([:])))
+        for object in generated {
+            manifests.objects.append(ManifestObject(kind: object.kind, name: object.name, document: .object([:])))
         }
         // A `replicas:` override names a workload the way kustomize finds it: by its name as written.
         manifests.scaledToZero = manifests.scaledToZero.map { name in

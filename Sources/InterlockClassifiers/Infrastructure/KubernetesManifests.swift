@@ -17,8 +17,14 @@ public struct ManifestSet: Sendable, Hashable {
     public var patches: [String] = []
     /// Names of the workloads a kustomization's `replicas:` sets to 0.
     public var scaledToZero: [String] = []
-    /// Objects a kustomization generates (`configMapGenerator`, `secretGenerator`), as `kind/name`.
-    public var generated: [String] = []
+    /// An object a kustomization generates (`configMapGenerator`, `secretGenerator`).
+    public struct GeneratedObject: Sendable, Hashable {
+        public var kind: String
+        public var name: String
+    }
+
+    /// Objects the kustomization generates, named with its prefix and suffix.
+    public var generated: [GeneratedObject] = []
     /// False when some of what the directory or kustomization sends could not be read or
     /// examined: a remote base, a missing file, a chart or plugin that computes objects, a
     /// directory the view cannot list.
@@ -178,7 +184,7 @@ struct ManifestLoader {
         }
         for (key, kind) in [("configMapGenerator", "configmap"), ("secretGenerator", "secret")] {
             for entry in fields[key]?.arrayValue ?? [] {
-                if let name = entry["name"]?.stringValue { set.generated.append("\(kind)/\(prefix)\(name)\(suffix)") } else { set.complete = false }
+                if let name = entry["name"]?.stringValue { set.generated.append(.init(kind: kind, name: prefix + name + suffix)) } else { set.complete = false }
             }
         }
         // Charts, plugins and replacements compute objects or values the files do not show.
