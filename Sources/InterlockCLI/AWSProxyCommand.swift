@@ -68,7 +68,9 @@ struct AWSProxyCommand: AsyncParsableCommand {
         let log = try home.openLog()
         let gateway: Gateway
         do {
-            gateway = try Gateway(log: log, configuration: Gateway.Configuration(policy: policy, policyText: policyText, policySource: source))
+            var gatewayConfiguration = Gateway.Configuration(policy: policy, policyText: policyText, policySource: source)
+            gatewayConfiguration.guardedPaths = guardedPaths(home: home.home, policy: policySource.source)
+            gateway = try Gateway(log: log, configuration: gatewayConfiguration)
         } catch {
             throw OperationalFailure("cannot start the in-process gateway: \(error)")
         }

@@ -38,7 +38,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let (policy, policyText, policySourceName) = try policySource.loadWithSource()
         let (action, stated) = try action.makeAction()
-        let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy)
+        let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy, guarded: guardedPaths(home: home.home, policy: policySource.source))
         var decision = explanation.decision
         if record {
             // No decision without its audit record: if this fails, the error (exit 1) is the answer.
@@ -109,7 +109,7 @@ struct PlanCommand: ParsableCommand {
             let (action, stated) = try options.makeAction()
             guard case .plan(let input) = action.input else { throw InvalidInput("not a plan") }
             let analysis = try TerraformPlanAnalysis(plan: input.plan)
-            let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy)
+            let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy, guarded: guardedPaths(home: nil, policy: policySource.source))
             switch format {
             case .text:
                 print(analysis.summary)
@@ -138,7 +138,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let policy = try policySource.load()
         let (action, stated) = try action.makeAction()
-        let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy)
+        let (facts, explanation) = classifyAndDecide(action, statedFacts: stated, policy: policy, guarded: guardedPaths(home: nil, policy: policySource.source))
         switch format {
         case .text:
             print(DecisionReport.text(action: action, facts: facts, decision: explanation.decision))

@@ -60,7 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let gateway: Gateway
         do {
-            gateway = try Gateway(log: log, configuration: .init(policy: policy, policyText: text, policySource: source)) { [webhooks] event in
+            var configuration = Gateway.Configuration(policy: policy, policyText: text, policySource: source)
+            configuration.guardedPaths = guardedPaths(home: home.home, policy: policySource.source)
+            gateway = try Gateway(log: log, configuration: configuration) { [webhooks] event in
                 webhooks?.notify(event)
             }
         } catch {

@@ -13,9 +13,13 @@ public protocol ActionClassifier: Sendable {
 /// here, so that environment resolution does not depend on which family classifiers exist.
 public struct ClassifierSet: Sendable {
     public var classifiers: [any ActionClassifier]
+    /// Interlock's own files and the hosts' hook settings: whatever family an action is, a finding
+    /// that changes one of them says so (`GuardedPaths`).
+    public var guarded: GuardedPaths
 
-    public init(_ classifiers: [any ActionClassifier]) {
+    public init(_ classifiers: [any ActionClassifier], guarded: GuardedPaths = GuardedPaths()) {
         self.classifiers = classifiers
+        self.guarded = guarded
     }
 
     /// Every classifier this build has, with no view of the disk: what depends on files
@@ -24,12 +28,13 @@ public struct ClassifierSet: Sendable {
 
     /// Every classifier this build has, seeing files through `fileSystem` and believing the MCP
     /// servers `mcpTrust` names (from the policy).
-    public static func standard(fileSystem: any FileSystemView, mcpTrust: MCPTrust = MCPTrust()) -> ClassifierSet {
+    /// `guarded` names the Interlock home and policy file the edge runs with.
+    public static func standard(fileSystem: any FileSystemView, mcpTrust: MCPTrust = MCPTrust(), guarded: GuardedPaths = GuardedPaths()) -> ClassifierSet {
         let shell = ShellClassifier(fileSystem: fileSystem)
         return ClassifierSet([
             FileChangeClassifier(), shell, SQLClassifier(), AWSClassifier(), TerraformPlanClassifier(),
             MCPToolClassifier(trust: mcpTrust, shell: shell),
-        ])
+        ], guarded: guarded)
     }
 
     public func classify(_ action: Action) -> Classification {
@@ -46,7 +51,7 @@ public struct ClassifierSet: Sendable {
                 operation: "\(action.input.kind):unclassified",
                 reason: "no classifier in this build understands \(action.input.kind) input, so its effect is unknown")
         result.environmentFacts.merge(Self.inputEnvironmentFacts(action))
-        return result
+        return guarded.mark(result)
     }
 
     static func inputEnvironmentFacts(_ action: Action) -> EnvironmentFacts {

@@ -18,9 +18,18 @@ public struct Category: RawRepresentable, Sendable, Hashable, Comparable, Expres
     public static let historyRewrite: Category = "history_rewrite"
     /// Runs code or data whose content cannot be seen before it runs.
     public static let opaqueExecution: Category = "opaque_execution"
+    /// Acts on Interlock itself: approves, rejects, grants, mints or revokes tokens, lifts a kill
+    /// switch, or changes its store, signing key or the policy in force. Only humans do these;
+    /// every policy blocks them for agents (see `PolicyEvaluator`).
+    public static let interlockControl: Category = "interlock_control"
+    /// Changes a host's hook settings, through which the agent's host asks Interlock before each
+    /// tool call: changing them can switch the guard off.
+    public static let hookConfig: Category = "hook_config"
 
     /// Categories the policy language knows; others are rejected by the validator as likely typos.
-    public static let known: [Category] = [.teardown, .permissionChange, .dataLoss, .protectionOff, .historyRewrite, .opaqueExecution]
+    public static let known: [Category] = [
+        .teardown, .permissionChange, .dataLoss, .protectionOff, .historyRewrite, .opaqueExecution, .interlockControl, .hookConfig,
+    ]
 }
 
 /// How many resources an action touches.

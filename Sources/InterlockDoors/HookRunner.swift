@@ -148,6 +148,7 @@ package final class DoorDecider: Sendable {
     private let transport: GatewayTransport?
     private let local: (policy: Policy, text: String, source: String)?
     private let home: String?
+    private let policyOrigin: PolicyOrigin
     private let gateway = Mutex<Gateway?>(nil)
 
     package init(policy: PolicyOrigin, home: String?, client: ClientSettings, transport: GatewayTransport?) throws {
@@ -157,6 +158,7 @@ package final class DoorDecider: Sendable {
             throw OperationalFailure("a gateway is configured, and this program cannot reach one: run `interlock hook` instead")
         }
         self.home = home
+        self.policyOrigin = policy
         // With a gateway, its policy decides; the local one is not even read.
         self.local = remote == nil ? try policy.loadWithSource() : nil
     }
@@ -186,6 +188,7 @@ package final class DoorDecider: Sendable {
             var configuration = Gateway.Configuration(policy: local.policy, policyText: local.text, policySource: local.source)
             // Beside the agent, the door sees the scripts a command would run.
             configuration.fileSystem = DiskFileSystem()
+            configuration.guardedPaths = guardedPaths(home: home, policy: policyOrigin)
             let opened = try Gateway(log: log, configuration: configuration)
             cached = opened
             return opened

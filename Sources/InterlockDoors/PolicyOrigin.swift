@@ -1,5 +1,7 @@
 import Foundation
+import InterlockClassifiers
 import InterlockPolicy
+import InterlockStore
 
 /// Where the policy comes from: `--policy FILE`, else `INTERLOCK_POLICY`, else the built-in policy.
 package struct PolicyOrigin: Sendable {
@@ -58,4 +60,15 @@ package func parsePolicy(text: String, file path: String) throws -> Policy {
     } catch {
         throw InvalidInput(diagnostics: error.errors.map(\.description))
     }
+}
+
+/// Interlock's home and the policy file in force, as the classifiers should know them: an agent
+/// changing either is acting on Interlock itself (`GuardedPaths`).
+package func guardedPaths(home: String?, policy: PolicyOrigin) -> GuardedPaths {
+    let directory = InterlockHome.resolve(explicit: home).directory.standardizedFileURL.path
+    var policyFile: String?
+    if let path = policy.resolvedPath, path != BuiltinPolicy.name, path != "-" {
+        policyFile = URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+    return GuardedPaths(interlockHome: directory, policyFile: policyFile)
 }

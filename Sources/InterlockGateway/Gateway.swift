@@ -28,6 +28,7 @@ public final class Gateway: Sendable {
     private let activityStore: ActivityStore
     private let loaded: Mutex<LoadedPolicy>
     private let fileSystem: any FileSystemView
+    private let guardedPaths: GuardedPaths
     private let memory: Mutex<ActivityMemory>
     private let cache: Mutex<StoreCache>
     private let notify: @Sendable (GatewayEvent) -> Void
@@ -46,6 +47,8 @@ public final class Gateway: Sendable {
         /// What classifiers may read to see what will run (scripts named by a command). A gateway
         /// serving remote agents cannot see their disks; a hook running beside the agent can.
         public var fileSystem: any FileSystemView = UnseenFileSystem()
+        /// Interlock's home and policy file as the classifiers should know them (`GuardedPaths`).
+        public var guardedPaths = GuardedPaths()
 
         public init(policy: Policy, policyText: String, policySource: String) {
             self.policy = policy
@@ -65,7 +68,9 @@ public final class Gateway: Sendable {
         self.consumeWindowSeconds = configuration.consumeWindowSeconds
         self.refreshMicros = configuration.refreshMilliseconds * 1000
         self.fileSystem = configuration.fileSystem
-        let policy = LoadedPolicy(configuration.policy, text: configuration.policyText, source: configuration.policySource, fileSystem: configuration.fileSystem)
+        self.guardedPaths = configuration.guardedPaths
+        let policy = LoadedPolicy(configuration.policy, text: configuration.policyText, source: configuration.policySource, fileSystem: configuration.fileSystem,
+                                  guarded: configuration.guardedPaths)
         self.loaded = Mutex(policy)
         self.memory = Mutex(ActivityMemory())
         self.cache = Mutex(StoreCache())
@@ -311,7 +316,7 @@ public final class Gateway: Sendable {
 
     /// Replaces the policy in force; the next decision uses it. Recorded as `policy.loaded`.
     public func replacePolicy(_ policy: Policy, text: String, source: String, by principal: String) throws {
-        let next = LoadedPolicy(policy, text: text, source: source, fileSystem: fileSystem)
+        let next = LoadedPolicy(policy, text: text, source: source, fileSystem: fileSystem, guarded: guardedPaths)
         try log.recordPolicyLoad(hash: next.hash, source: source, principal: principal)
         loaded.withLock { $0 = next }
     }
@@ -485,10 +490,10 @@ struct LoadedPolicy: Sendable {
     var hash: [UInt8]
     var source: String
 
-    init(_ policy: Policy, text: String, source: String, fileSystem: any FileSystemView) {
+    init(_ policy: Policy, text: String, source: String, fileSystem: any FileSystemView, guarded: GuardedPaths) {
         self.policy = policy
         self.evaluator = PolicyEvaluator(policy: policy)
-        self.classifiers = ClassifierSet.standard(fileSystem: fileSystem, mcpTrust: policy.mcpTrust)
+        self.classifiers = ClassifierSet.standard(fileSystem: fileSystem, mcpTrust: policy.mcpTrust, guarded: guarded)
         self.hash = AuditRecord.policyHash(text)
         self.source = source
     }

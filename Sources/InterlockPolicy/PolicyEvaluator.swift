@@ -171,7 +171,28 @@ public struct PolicyEvaluator: Sendable {
     private static let applies: UInt8 = 1
     private static let appliesUndecided: UInt8 = 2
 
+    /// The rule no policy can leave out: an agent acting on Interlock's own controls (approving,
+    /// granting, minting tokens, lifting a kill switch, changing its store, key or policy) is
+    /// blocked in every environment. Agents and humans are different principals, whoever launched
+    /// the agent; a policy that said otherwise would let an agent approve itself.
+    public static let interlockControlRule = "interlock-control"
+
     private func decide(_ action: Action, facts: Classification, usage: UsageSnapshot, resolution: Resolution) -> Decision {
+        var decision = decideByPolicy(action, facts: facts, usage: usage, resolution: resolution)
+        guard facts.categories.contains(.interlockControl) else { return decision }
+        decision.reasons.insert(.ruleMatched(id: Self.interlockControlRule, tier: .blocked), at: min(1, decision.reasons.count))
+        decision.matchedRules.insert(Self.interlockControlRule, at: 0)
+        guard decision.tier != .blocked else { return decision }
+        decision.tier = .blocked
+        decision.decidedBy = .rule(Self.interlockControlRule)
+        decision.approval = nil
+        decision.missingContext = []
+        decision.message = "Interlock: agents may not act on Interlock itself (approvals, grants, tokens, the kill switch, "
+            + "its store, signing key or policy). A human does this from their own terminal or the console."
+        return decision
+    }
+
+    private func decideByPolicy(_ action: Action, facts: Classification, usage: UsageSnapshot, resolution: Resolution) -> Decision {
         guard !resolution.indices.isEmpty else {
             return Decision(
                 tier: .blocked, environment: policy.defaultEnvironment, decidedBy: .defaultDeny(environment: policy.defaultEnvironment),

@@ -8,7 +8,7 @@ extension ShellAnalysis {
     /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
     /// against every name in turn.
     enum CataloguedCommand {
-        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip
+        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip, interlock
     }
 
     static let cataloguedCommands: [String: CataloguedCommand] = [
@@ -54,6 +54,7 @@ extension ShellAnalysis {
         "kafka-topics": .aws, "kafka-topics.sh": .aws, "kafka-consumer-groups": .aws, "kafka-consumer-groups.sh": .aws, "kafka-configs": .aws,
         "kafka-configs.sh": .aws, "kafka-acls": .aws, "kafka-acls.sh": .aws, "kafka-delete-records": .aws, "kafka-delete-records.sh": .aws,
         "curl": .curl,
+        "interlock": .interlock, "interlock-hook": .interlock,
         "ip": .ip, "ifconfig": .ip,
         "wget": .wget,
         "nc": .nc, "ncat": .nc, "netcat": .nc, "socat": .nc, "telnet": .nc, "ftp": .nc, "sftp": .nc, "lftp": .nc, "tftp": .nc,
@@ -300,6 +301,8 @@ extension ShellAnalysis {
             findings.append(contentsOf: GitHubCommand.classify(args.map(\.value), displays: args.map(\.display)))
 
         // MARK: Infrastructure
+        case .interlock:
+            findings.append(contentsOf: InterlockCommandLine.classify(tool: name, args.map(\.value)))
         case .aws:
             // Tools read some of their arguments from the environment (`TF_CLI_ARGS`, `TF_CLI_ARGS_apply`).
             var environment: [String: String?] = [:]
@@ -354,6 +357,10 @@ extension ShellAnalysis {
         case .swift:
             if name == "swift", let sub = args.first?.value, ["run", "test", "package"].contains(sub) || !sub.hasPrefix("-") && sub != "build" {
                 unknown(op, "`swift \(sub)` runs project code")
+                // `swift run interlock approvals approve …` from Interlock's own checkout.
+                if sub == "run", let product = args.firstIndex(where: { $0.value.map(InterlockCommandLine.tools.contains) ?? false }) {
+                    findings.append(contentsOf: InterlockCommandLine.classify(tool: args[product].value!, args[(product + 1)...].map(\.value)))
+                }
             } else {
                 add(op, .write, "`\(name)` compiles, writing build products")
             }
@@ -480,6 +487,11 @@ extension ShellAnalysis {
             destination = sources.removeLast()
         }
         noteCodeThatRunsLater([destination], operation: op, intoDirectory: intoDirectory || sources.count > 1 || pathKind(destination) == .directory)
+        // A move takes its sources away from where they were: `mv .claude/settings.json /tmp`
+        // switches a host's hooks off as surely as deleting the file.
+        if !copy {
+            add(op, .write, targets: sources, "`\(name)` takes \(Self.list(sources)) away from where \(sources.count == 1 ? "it was" : "they were")")
+        }
         if options.has("-n", "--no-clobber") || options.value("--update") == "none" {
             add(op, .write, targets: [destination], "\(verb) \(Self.list(sources)) to `\(destination.text)` without replacing existing files")
             return
@@ -923,6 +935,7 @@ extension ShellAnalysis {
         } else {
             add(op, .read, targets: [], "fetches \(Self.list(urls))")
         }
+        if findings.last?.effect != .read { noteHumanEndpoints(urls, client: "wget") }
         for setting in options.allValues("-e", "--execute") {
             let name = String((setting.split(separator: "=").first ?? "").filter { !" \t_-".contains($0) }).lowercased()
             if !Self.harmlessWgetSettings.contains(name) {
@@ -951,6 +964,14 @@ extension ShellAnalysis {
 
     // MARK: curl
 
+    /// A request to one of Interlock's human endpoints (`InterlockCommandLine.humanEndpointFinding`).
+    /// A computed URL could be one of them too, but is no different from any computed URL.
+    mutating func noteHumanEndpoints(_ urls: [Argument], client: String) {
+        for url in urls {
+            if let value = url.value, let finding = InterlockCommandLine.humanEndpointFinding(url: value, client: client) { add(finding) }
+        }
+    }
+
     mutating func classifyCurl(_ args: [Argument]) {
         let options = CommandOptions(args, valued: [
             "-X", "--request", "-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--json", "-F", "--form", "-T", "--upload-file",
@@ -972,6 +993,7 @@ extension ShellAnalysis {
         } else {
             add("shell:curl", .read, targets: [], "fetches \(Self.list(urls))")
         }
+        if findings.last?.effect != .read { noteHumanEndpoints(urls, client: "curl") }
         if let output = options.value("-o", "--output"), output != "-" {
             classifyWrite(to: .known(output), truncates: true, by: "`curl -o`", operation: "shell:curl")
         } else if options.has("-O", "--remote-name", "--remote-name-all") {

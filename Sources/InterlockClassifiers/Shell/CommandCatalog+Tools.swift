@@ -381,6 +381,13 @@ extension ShellAnalysis {
             let options = CommandOptions(args, valued: ["-cmd", "-init", "-separator", "-nullvalue", "-newline", "-mmap", "-vfs", "-pagecache", "-lookaside", "-maxsize"])
             var commands = options.allValues("-cmd")
             let statements = options.operands.dropFirst()
+            // The database file is what changes: a policy (and `GuardedPaths`) can name it.
+            let before = findings.count
+            defer {
+                if let database = options.operands.first, let worst = findings[before...].map(\.effect).max(), worst != .read {
+                    add(op + ":database", worst, targets: [database], "`\(name)` changes the database file `\(database.text)`")
+                }
+            }
             commands.append(contentsOf: statements.compactMap(\.value))
             if statements.contains(where: { $0.value == nil }) {
                 unknown(op, "`\(name)` runs SQL computed at run time", opaque: true)

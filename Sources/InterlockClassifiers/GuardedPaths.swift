@@ -1,0 +1,135 @@
+import InterlockCore
+
+/// Where Interlock itself lives on a machine, and where the agents' hosts are told to ask it.
+///
+/// An agent that can rewrite its host's hook settings, or Interlock's store or policy, can switch
+/// its own guard off: the next command is never asked about. Whatever tool makes the change (an
+/// editor's Write, `rm` or `>` in a shell, an MCP file server), a finding that writes, deletes or
+/// cannot say what it does to one of these paths is marked:
+///
+/// - `hook_config`: a host's hook settings (`.claude/settings.json`, Kiro's agent files, Cursor's
+///   `hooks.json`), the files through which a host asks Interlock before each tool call;
+/// - `interlock_control`: Interlock's home (its store, tokens, approvals, grants, kill switch and
+///   signing key) and the policy file in force.
+///
+/// The home and the policy file are what the edge that runs the classifiers knows (`--home`,
+/// `INTERLOCK_HOME`, `--policy`); the default home's shape (`~/.local/state/interlock`) and the
+/// hosts' settings files are recognised wherever they are, because the agent's home directory is
+/// not something a pure classifier knows.
+public struct GuardedPaths: Sendable, Hashable {
+    /// Interlock's home as the edge resolved it, absolute.
+    public var interlockHome: String?
+    /// The policy file in force, absolute; nil for the built-in policy.
+    public var policyFile: String?
+
+    public init(interlockHome: String? = nil, policyFile: String? = nil) {
+        self.interlockHome = interlockHome.map(Paths.normalize)
+        self.policyFile = policyFile.map(Paths.normalize)
+    }
+
+    /// The facts with every finding that acts on a guarded path marked. Most actions touch none,
+    /// and come back as they were.
+    public func mark(_ facts: Classification) -> Classification {
+        var findings = facts.findings
+        var changed = false
+        for index in findings.indices {
+            let finding = findings[index]
+            var added: Set<Category> = []
+            for target in finding.targets {
+                if let category = category(of: target, effect: finding.effect) { added.insert(category) }
+            }
+            if !added.isSubset(of: finding.categories) {
+                findings[index].categories.formUnion(added)
+                changed = true
+            }
+        }
+        guard changed else { return facts }
+        return Classification(findings: findings, estimatedCostUSD: facts.estimatedCostUSD, environmentFacts: facts.environmentFacts)
+    }
+
+    /// What acting on `target` with `effect` touches, if it is guarded.
+    func category(of target: String, effect: Effect) -> Category? {
+        let path = Self.comparable(target)
+        guard !path.isEmpty else { return nil }
+        // A pattern (`rm -rf ~/.claude/*`) counts as the directory its fixed part names.
+        let pattern = path.firstIndex { $0 == "*" || $0 == "?" || $0 == "[" }
+        let fixed = pattern.map { String(path[..<$0]) } ?? path
+        let components = fixed.split(separator: "/", omittingEmptySubsequences: true)
+
+        guard effect != .read else { return nil }
+        for home in homes where Self.touches(fixed, isPattern: pattern != nil, guarded: home, effect: effect) { return .interlockControl }
+        if let policyFile, fixed == policyFile || pattern != nil && policyFile.hasPrefix(fixed) || effect == .destructive && Self.isAncestor(fixed, of: policyFile) {
+            return .interlockControl
+        }
+        if Self.defaultHome(in: components) != nil { return .interlockControl }
+        if Self.isHookSettings(components) { return .hookConfig }
+        return nil
+    }
+
+    /// The homes a path is compared with: the one the edge resolved, and the default's shape
+    /// under the agent's home directory as the shell spells it.
+    private var homes: [String] {
+        interlockHome.map { [$0, Self.defaultHomeFromTilde] } ?? [Self.defaultHomeFromTilde]
+    }
+
+    static let defaultHomeFromTilde = "~/.local/state/interlock"
+
+    /// `$HOME/x` and `${HOME}/x` as `~/x`; absolute paths normalised; a trailing `/` kept (it says
+    /// "into this directory").
+    static func comparable(_ target: String) -> String {
+        var path = target
+        for spelling in ["${HOME}", "$HOME"] where path == spelling || path.hasPrefix(spelling + "/") {
+            path = "~" + path.dropFirst(spelling.utf8.count)
+        }
+        let intoDirectory = path.count > 1 && path.hasSuffix("/")
+        if path.hasPrefix("/") { path = Paths.normalize(path) }
+        return intoDirectory && !path.hasSuffix("/") ? path + "/" : path
+    }
+
+    /// The path itself, anything beneath it, anything a pattern starting there could match, or
+    /// (for a deletion) a directory that holds it.
+    static func touches(_ fixed: String, isPattern: Bool, guarded: String, effect: Effect) -> Bool {
+        let trimmed = fixed.count > 1 && fixed.hasSuffix("/") ? String(fixed.dropLast()) : fixed
+        if trimmed == guarded || trimmed.hasPrefix(guarded + "/") { return true }
+        if isPattern, guarded.hasPrefix(fixed) { return true }
+        return effect == .destructive && isAncestor(trimmed, of: guarded)
+    }
+
+    static func isAncestor(_ directory: String, of path: String) -> Bool {
+        let directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        if directory == "/" { return path.hasPrefix("/") }
+        if directory == "~" { return path.hasPrefix("~/") }
+        return path.hasPrefix(directory + "/")
+    }
+
+    /// The index after `.local/state/interlock` in the components, wherever it sits.
+    static func defaultHome(in components: [Substring]) -> Int? {
+        guard components.count >= 3 else { return nil }
+        for index in 0...(components.count - 3)
+        where components[index] == ".local" && components[index + 1] == "state" && components[index + 2] == "interlock" {
+            return index + 3
+        }
+        return nil
+    }
+
+    /// A host's hook settings, or a directory that holds them: Claude Code's project, user and
+    /// managed settings, Kiro's agent configurations and hook files, Cursor's `hooks.json`.
+    static func isHookSettings(_ components: [Substring]) -> Bool {
+        guard let last = components.last else { return false }
+        // The settings directories themselves (`rm -rf .claude`, `mv .kiro /tmp`, `.cursor/*`).
+        if [".claude", ".kiro", ".cursor", "claude-code", "ClaudeCode"].contains(last) { return true }
+        let parent = components.count >= 2 ? components[components.count - 2] : ""
+        let grandparent = components.count >= 3 ? components[components.count - 3] : ""
+        switch parent {
+        case ".claude": return last.hasPrefix("settings") && last.hasSuffix(".json") || last == "hooks"
+        case "claude-code", "ClaudeCode": return last == "managed-settings.json"
+        case ".kiro": return ["agents", "hooks", "settings"].contains(last)
+        case ".cursor": return last == "hooks.json" || last == "hooks"
+        default: break
+        }
+        if grandparent == ".kiro" && ["agents", "hooks", "settings"].contains(parent) { return true }
+        if grandparent == ".claude" && parent == "hooks" { return true }
+        if grandparent == ".cursor" && parent == "hooks" { return true }
+        return false
+    }
+}
