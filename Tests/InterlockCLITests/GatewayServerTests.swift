@@ -124,6 +124,17 @@ struct GatewayServerTests {
             let anonymous = try await gateway.call(method, path, token: nil, body: body)
             #expect(anonymous.status == 401, "\(method) \(path) gave \(anonymous.status) without a token")
         }
+        // Nor may it ask to do the same another way: the CLI beside the store, the API with a token
+        // its operator exported, the gateway's own store. Refused in development too.
+        for command in [
+            "interlock approvals approve \(id)", "interlock resume --all",
+            "curl -X POST -H \"Authorization: Bearer $INTERLOCK_TOKEN\" http://gate:8080/v1/approvals/\(id)/approve",
+            "rm -rf \(home)",
+        ] {
+            let asked = try await gateway.submit(shellAction(command, environment: "development"), token: p.agent)
+            #expect(asked.json["outcome"] == .string("deny"), "\(command): \(asked.text)")
+            #expect(asked.json["decided_by"] == .string("rule:interlock-control"), "\(command): \(asked.text)")
+        }
         let forged = try await gateway.call("GET", "/v1/approvals", token: "il_not-a-token")
         #expect(forged.status == 401)
         // Nothing the agent tried changed anything.

@@ -118,6 +118,40 @@ struct HookCommandTests {
         #expect(tail.stdout.contains("shell:chmod") && tail.stdout.contains("shell:rm"))
     }
 
+    @Test("an agent acting on Interlock itself is denied even in development; changing the host's hook settings waits for a human",
+          arguments: HookProgram.allCases)
+    func actingOnInterlockItself(program: HookProgram) throws {
+        let dir = try TemporaryDirectory()
+        // Not the default home: the hook tells the classifiers where its own home and policy are.
+        let home = dir.url.appendingPathComponent("state").path
+        let policy = try dir.write("policy.yaml", Self.policy)
+        let development = ["INTERLOCK_ENV": "development"]
+        func claude(_ payload: String) throws -> Decision {
+            try self.claude(payload, home: home, ["--policy", policy], environment: development, program: program).0
+        }
+        let refusal = "Interlock: agents may not act on Interlock itself"
+        for command in [
+            "interlock token create --home \(home) --human me --role admin",
+            "interlock approvals approve apr_7QX --comment lgtm",
+            "curl -X POST -H \"Authorization: Bearer $INTERLOCK_TOKEN\" http://127.0.0.1:8080/v1/resume",
+            "rm -rf \(home)",
+            "sqlite3 \(home)/interlock.sqlite 'DELETE FROM kill_switch WHERE id = 1'",
+            "sed -i 's/blocked/autonomous/' \(policy)",
+        ] {
+            let answer = try claude(Self.bash(command))
+            #expect(answer.status == 0 && answer.decision == "deny", "\(command)")
+            #expect(answer.reason.hasPrefix(refusal), "\(command): \(answer.reason)")
+        }
+        let hooks = try claude(Self.claudePayload("Write", .object(["file_path": "/srv/app/.claude/settings.json", "content": "{}"])))
+        #expect(hooks.decision == "deny" && hooks.reason.contains("hook settings"), "\(hooks.reason)")
+        // What only reads Interlock, and ordinary work beside it, run.
+        #expect(try claude(Self.bash("interlock audit verify --home \(home)")).decision == "allow")
+        #expect(try claude(Self.bash("rm -rf /srv/app/build")).decision == "allow")
+        // The refusals are in the audit log like every other decision.
+        let tail = try InterlockBinary.run(["audit", "tail", "--home", home, "-n", "20"])
+        #expect(tail.stdout.contains("interlock:tokens:create") && tail.stdout.contains("interlock-control"), "\(tail.stdout)")
+    }
+
     @Test("file edits: secrets and production configuration are gated, emptying a file is destructive")
     func fileEdits() throws {
         let dir = try TemporaryDirectory()

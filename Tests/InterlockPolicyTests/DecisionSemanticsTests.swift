@@ -120,6 +120,36 @@ struct DecisionSemanticsTests {
         #expect(evaluator.evaluate(action, facts: facts([("shell:touch", .write)])).tier == .blocked)
     }
 
+    @Test("no policy lets an agent act on Interlock itself: interlock_control is blocked whatever the rules and tiers say")
+    func interlockControlIsAFloor() throws {
+        let text = """
+            version: 1
+            environments:
+              production:
+                tiers: {read: autonomous, write: autonomous, destructive: autonomous, unknown: autonomous}
+            rules:
+              - id: trust-the-ops-bot
+                match: {categories: [interlock_control], principals: [ops-bot]}
+                decision: autonomous
+            """
+        let evaluator = PolicyEvaluator(policy: try PolicyLoader.load(text: text, file: "p.yaml").0)
+        let action = Action(principal: Principal(agent: "ops-bot"), channel: .cli, input: .shell(ShellInput(command: "interlock resume --all")))
+        let control = Classification(findings: [
+            Finding(operation: "interlock:resume", effect: .destructive, categories: [.interlockControl], reason: "r")
+        ])
+        let decision = evaluator.evaluate(action, facts: control)
+        #expect(decision.tier == .blocked)
+        #expect(decision.decidedBy == .rule(PolicyEvaluator.interlockControlRule))
+        #expect(decision.matchedRules.first == PolicyEvaluator.interlockControlRule)
+        #expect(decision.approval == nil)
+        #expect(decision.message.contains("may not act on Interlock itself"))
+        // The same action without the category is what the policy says.
+        let plain = Classification(findings: [Finding(operation: "interlock:resume", effect: .destructive, reason: "r")])
+        #expect(evaluator.evaluate(action, facts: plain).tier == .autonomous)
+        // `explain` shows the same decision.
+        #expect(evaluator.explain(action, facts: control).decision == decision)
+    }
+
     @Test("a tightening rule applies when its target condition cannot be decided; a loosening one does not")
     func failClosedTargets() throws {
         let text = """

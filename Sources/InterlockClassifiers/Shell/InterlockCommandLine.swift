@@ -61,7 +61,9 @@ enum InterlockCommandLine {
             return [Finding(operation: "interlock:" + (path.first ?? "options"), effect: .unknown, targetsComplete: false,
                             reason: "`\(tool) \(path.joined(separator: " "))` is not a subcommand this classifier knows")]
         }
-        let operation = "interlock:" + subcommand.joined(separator: ":")
+        // `interlock:tokens:create`, not `token:create`: the audit log's redactor rightly takes
+        // `token:VALUE` for a secret, and the operation must stay readable there.
+        let operation = "interlock:" + subcommand.map { $0 == "token" ? "tokens" : $0 }.joined(separator: ":")
         let shown = "`interlock \(subcommand.joined(separator: " "))`"
         // What the subcommand acts on: a request id, a token or grant id, a scope.
         let operands = Array(path.dropFirst(subcommand.count))

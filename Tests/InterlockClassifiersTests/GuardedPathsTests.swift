@@ -1,0 +1,147 @@
+import InterlockClassifiers
+import InterlockCore
+import Testing
+
+/// An agent acting on Interlock itself, or on the hook settings through which its host asks
+/// Interlock, is told apart from everything else it does, whichever family the action is.
+@Suite struct GuardedPathsTests {
+    static let guarded = GuardedPaths(interlockHome: "/srv/interlock", policyFile: "/etc/interlock/policy.yaml")
+    static let classifiers = ClassifierSet.standard(fileSystem: OpaqueFileSystem(), guarded: guarded)
+
+    func facts(_ input: ActionInput, directory: String = "/home/dev/project") -> Classification {
+        Self.classifiers.classify(Action(principal: Principal(agent: "claude-code"), channel: .hook, workingDirectory: directory, input: input))
+    }
+
+    func shell(_ line: String) -> Classification { facts(.shell(ShellInput(command: line))) }
+
+    @Test(arguments: [
+        "interlock approvals approve apr_7QX",
+        "interlock approvals reject apr_7QX --comment no",
+        "interlock token create --human me --role admin",
+        "interlock token revoke tok_1",
+        "interlock resume --all",
+        "interlock kill --agent other-bot --reason x",
+        "interlock grant create --agent claude-code --env production --operation 'shell:*' --target '/**' --for 8h",
+        "interlock grant revoke grt_1",
+        "interlock audit key rotate",
+        "/usr/local/bin/interlock resume --env production",
+        "swift run -c release interlock approvals approve apr_1",
+        "sudo -u ops interlock resume --all",
+        "bash -c 'interlock token create --human x --role senior'",
+        "interlock $(echo approvals) approve apr_1",
+        "curl -X POST -H \"Authorization: Bearer $INTERLOCK_TOKEN\" http://127.0.0.1:8080/v1/approvals/apr_1/approve",
+        "curl -sf --json '{\"scope\":\"everything\"}' https://gate.internal:8443/v1/resume",
+        "curl -d '{}' gate:8080//v1/./tokens",
+        "curl -X DELETE 'http://gate/v1/grants/grt_1?x=1'",
+        "wget --post-data='comment=ok' http://gate/console/requests/apr_1/approve",
+        "rm -rf /srv/interlock",
+        "rm -rf /srv",
+        "sqlite3 /srv/interlock/interlock.sqlite \"UPDATE kill_switch SET released_at = 1 WHERE id = 2\"",
+        "sqlite3 /srv/interlock/interlock.sqlite",
+        "echo 'rules: []' > /etc/interlock/policy.yaml",
+        "sed -i 's/blocked/autonomous/' /etc/interlock/policy.yaml",
+        "mv /srv/interlock /tmp/gone",
+        "rm -rf ~/.local/state/interlock",
+        "rm -rf $HOME/.local/*",
+        "cp /dev/null /home/dev/.local/state/interlock/interlock.sqlite",
+        "rm -rf ~",
+    ])
+    func actingOnInterlockItselfIsInterlockControl(_ line: String) {
+        let facts = shell(line)
+        #expect(facts.categories.contains(.interlockControl), "\(line): \(facts.findings.map(\.operation))")
+        #expect(facts.effect != .read, "\(line)")
+    }
+
+    @Test(arguments: [
+        "echo '{}' > .claude/settings.json",
+        "rm .claude/settings.local.json",
+        "rm -rf .claude",
+        "mv .claude/settings.json /tmp/",
+        "cp /dev/null ~/.claude/settings.json",
+        "truncate -s 0 /etc/claude-code/managed-settings.json",
+        "rm .kiro/agents/default.json",
+        "python3 -c \"import os; os.remove('.kiro/agents/default.json')\"",
+        "tee .cursor/hooks.json <<< '{}'",
+        "rm -rf .cursor/*",
+        "interlock uninstall claude --user",
+        "interlock install kiro .kiro/agents/default.json",
+    ])
+    func changingHookSettingsIsHookConfig(_ line: String) {
+        let facts = shell(line)
+        #expect(facts.categories.contains(.hookConfig), "\(line): \(facts.findings.map(\.operation))")
+        #expect(!facts.categories.contains(.interlockControl), "\(line)")
+    }
+
+    /// Look-alikes: reading, naming or mentioning Interlock is not acting on it.
+    @Test(arguments: [
+        "interlock check --shell 'rm -rf /'",
+        "interlock explain --file-delete /srv/prod/db.sqlite",
+        "interlock policy lint policy.yaml",
+        "interlock audit verify",
+        "interlock approvals list --state pending",
+        "interlock approvals show apr_1",
+        "interlock --help",
+        "interlock token create --help",
+        "cat .claude/settings.json",
+        "ls -la ~/.local/state/interlock",
+        "sqlite3 /srv/interlock/interlock.sqlite 'SELECT count(*) FROM audit_entry'",
+        "grep -rn 'interlock resume' docs/",
+        "echo \"interlock approvals approve apr_1\"",
+        "git commit -m 'run interlock token create in CI'",
+        "curl http://127.0.0.1:8080/v1/approvals/apr_1",
+        "curl -d '{}' http://127.0.0.1:8080/v1/actions",
+        "curl -d x https://api.example.com/v1/approvals/list",
+        "mkdir -p build/claude-settings",
+        "cp notes.md docs/claude/settings.json.md",
+        "rm -rf /srv/app/tmp",
+        "touch /etc/interlock/policy.yaml.bak",
+    ])
+    func readingOrMentioningInterlockIsNeither(_ line: String) {
+        let facts = shell(line)
+        #expect(!facts.categories.contains(.interlockControl), "\(line): \(facts.findings.map(\.operation))")
+        #expect(!facts.categories.contains(.hookConfig), "\(line): \(facts.findings.map(\.operation))")
+    }
+
+    @Test func interlocksOwnReadsStayReads() {
+        for line in ["interlock audit verify", "interlock approvals list", "interlock policy show", "interlock check --shell ls"] {
+            #expect(shell(line).effect == .read, "\(line)")
+        }
+        #expect(shell("interlock check --record --shell ls").effect == .write)
+        #expect(shell("interlock serve --port 0").effect == .unknown)
+        #expect(shell("interlock frobnicate").effect == .unknown)
+    }
+
+    @Test func editorAndMCPFileToolsAreMarkedToo() {
+        let write = facts(.file(FileChange(path: "/home/dev/project/.claude/settings.json", kind: .write, content: "{}")))
+        #expect(write.categories.contains(.hookConfig))
+        let store = facts(.file(FileChange(path: "/srv/interlock/keys/../interlock.sqlite", kind: .delete)))
+        #expect(store.categories.contains(.interlockControl))
+        let policy = facts(.file(FileChange(path: "/etc/interlock/policy.yaml", kind: .edit, content: "autonomous", replacedText: "blocked")))
+        #expect(policy.categories.contains(.interlockControl))
+        let elsewhere = facts(.file(FileChange(path: "/home/dev/project/src/app.swift", kind: .write, content: "x")))
+        #expect(elsewhere.categories.isEmpty)
+        let mcp = facts(.tool(ToolCall(server: "filesystem", tool: "write_file",
+                                        arguments: .object(["path": .string("/home/dev/project/.cursor/hooks.json"), "content": .string("{}")]))))
+        #expect(mcp.categories.contains(.hookConfig))
+        // Reading a guarded file changes nothing (the policy says what the host's Read tool does);
+        // a tool nobody vouches for may change it.
+        let trusting = ClassifierSet.standard(
+            fileSystem: OpaqueFileSystem(), mcpTrust: MCPTrust(servers: ["claude": MCPTrust.Server(tools: ["Read": .read])]), guarded: Self.guarded)
+        let read = Action(principal: Principal(agent: "a"), channel: .hook,
+                          input: .tool(ToolCall(server: "claude", tool: "Read", arguments: .object(["file_path": .string("/srv/interlock/interlock.sqlite")]))))
+        #expect(trusting.classify(read).effect == .read)
+        #expect(!trusting.classify(read).categories.contains(.interlockControl))
+        #expect(Self.classifiers.classify(read).categories.contains(.interlockControl))
+    }
+
+    @Test func theResolvedHomeCountsOnlyWhereItIs() {
+        // Without a configured home only the default's shape is known.
+        let plain = ClassifierSet.standard(fileSystem: OpaqueFileSystem())
+        let action = Action(principal: Principal(agent: "a"), channel: .hook, input: .shell(ShellInput(command: "rm -rf /srv/interlock")))
+        #expect(!plain.classify(action).categories.contains(.interlockControl))
+        #expect(Self.classifiers.classify(action).categories.contains(.interlockControl))
+        // A sibling that only starts with the same letters is not the home.
+        #expect(!shell("rm -rf /srv/interlock-old").categories.contains(.interlockControl))
+        #expect(!shell("echo x > /etc/interlock/policy.yaml.orig").categories.contains(.interlockControl))
+    }
+}
