@@ -45,6 +45,7 @@ import Testing
         "rm -rf $HOME/.local/*",
         "cp /dev/null /home/dev/.local/state/interlock/interlock.sqlite",
         "rm -rf ~",
+        "cd $HOME && rm -rf .local/state/interlock",
     ])
     func actingOnInterlockItselfIsInterlockControl(_ line: String) {
         let facts = shell(line)
@@ -65,6 +66,12 @@ import Testing
         "rm -rf .cursor/*",
         "interlock uninstall claude --user",
         "interlock install kiro .kiro/agents/default.json",
+        "cd ~/.claude && rm settings.json",
+        "cd ~ && cd .claude && echo '{}' > settings.local.json",
+        "cd \"${HOME}/.claude\" && rm settings.json",
+        "perl -pi -e 's/interlock hook/true/' ~/.claude/settings.json",
+        "ruby -i -pe 'gsub(/interlock/, \"true\")' .cursor/hooks.json",
+        "jq 'del(.hooks)' .claude/settings.json > /tmp/s && mv /tmp/s .claude/settings.json",
     ])
     func changingHookSettingsIsHookConfig(_ line: String) {
         let facts = shell(line)
@@ -95,6 +102,9 @@ import Testing
         "cp notes.md docs/claude/settings.json.md",
         "rm -rf /srv/app/tmp",
         "touch /etc/interlock/policy.yaml.bak",
+        "cd ~/.claude && cd /tmp && rm settings.json",
+        "cd ~/project && rm -rf build",
+        "perl -i -pe 's/a/b/' notes/claude.txt",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {
         let facts = shell(line)

@@ -196,9 +196,12 @@ extension ShellAnalysis {
             // Later relative paths resolve against the new directory.
             if let target = args.last(where: { $0.value.map { !$0.hasPrefix("-") } ?? true }) {
                 if let value = target.value, !target.isPattern, !value.hasPrefix("~") {
+                    let base = homeRelativeDirectory
                     workingDirectory = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix("/") ? Paths.normalize(value) : nil)
+                    homeRelativeDirectory = workingDirectory == nil && !value.hasPrefix("/") ? base.map { $0 + "/" + value } : nil
                 } else {
                     workingDirectory = nil
+                    homeRelativeDirectory = Self.homeRelative(target)
                 }
             }
             add(op, .read, "changes the working directory")
@@ -746,13 +749,19 @@ extension ShellAnalysis {
         var code: String?
         var codeIsDynamic = false
         var script: Argument?
+        // `perl -pi -e CODE FILE…`, `ruby -i.bak -pe CODE FILE…`: the files are rewritten in place.
+        var editsInPlace = false
         var iterator = args[...]
         while let argument = iterator.popFirst() {
             guard let text = argument.value else {
                 if script == nil { codeIsDynamic = true }
                 break
             }
-            if Self.interpreterCodeFlags.contains(text) || (language == .perl && text.hasPrefix("-") && (text.hasSuffix("e") || text.hasSuffix("E")) && !text.hasPrefix("--")) {
+            if language == .perl || language == .ruby, text.hasPrefix("-"), !text.hasPrefix("--"),
+               text.dropFirst().prefix(while: { $0.isLetter && $0 != "M" && $0 != "I" && $0 != "e" && $0 != "E" }).contains("i") || text.hasPrefix("-i") {
+                editsInPlace = true
+            }
+            if Self.interpreterCodeFlags.contains(text) || ((language == .perl || language == .ruby) && text.hasPrefix("-") && (text.hasSuffix("e") || language == .perl && text.hasSuffix("E")) && !text.hasPrefix("--")) {
                 guard let next = iterator.popFirst() else { break }
                 if let value = next.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
                 continue
@@ -776,6 +785,10 @@ extension ShellAnalysis {
         }
         if let code {
             classifyInterpreterCode(code, language: language, name: name, origin: "the code given to `\(name)`")
+            if editsInPlace {
+                let files = (script.map { [$0] } ?? []) + iterator.filter { !($0.value?.hasPrefix("-") ?? false) }
+                add("shell:\(name)", .write, targets: files, "`\(name) -i` rewrites \(Self.list(files)) in place")
+            }
             return
         }
         if let script {
@@ -856,5 +869,23 @@ extension ShellAnalysis {
             }
         }
         if !acted { add("shell:find", .read, "`find` without actions only lists") }
+    }
+}
+
+extension ShellAnalysis {
+    /// `~`, `~/x`, `$HOME/x` or `${HOME}/x` as `~…`, when nothing else in the word is computed;
+    /// nil for anything else (`~bob`, `$DIR`, a pattern).
+    static func homeRelative(_ argument: Argument) -> String? {
+        let text = argument.value ?? argument.display
+        // A leading tilde makes a word a pattern; globs and braces make it many places.
+        guard !text.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" || $0 == "{" && !text.hasPrefix("${HOME}") }) else { return nil }
+        if text == "~" || text.hasPrefix("~/") { return text }
+        for spelling in ["${HOME}", "$HOME"] where text == spelling || text.hasPrefix(spelling + "/") {
+            let rest = text.dropFirst(spelling.utf8.count)
+            // Anything computed after the home directory makes the place unknown.
+            guard argument.value != nil || !rest.contains("$") && !rest.contains("`") else { return nil }
+            return "~" + rest
+        }
+        return nil
     }
 }

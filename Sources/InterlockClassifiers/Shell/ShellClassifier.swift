@@ -85,6 +85,10 @@ struct ShellAnalysis {
     let fileSystem: any FileSystemView
     let infrastructure: any InfrastructureCommandClassifier
     var workingDirectory: String?
+    /// Where `cd ~/x` or `cd $HOME/x` left the line, spelled from the home directory, which a pure
+    /// classifier does not know: relative targets after it are `~/x/target`, so that a policy or
+    /// `GuardedPaths` still sees `cd ~/.claude && rm settings.json` for what it removes.
+    var homeRelativeDirectory: String?
     var findings: [Finding] = []
     var environmentFacts = EnvironmentFacts()
     /// What the commands that start billed resources will cost (`AWSCost`), summed.
@@ -174,6 +178,7 @@ struct ShellAnalysis {
         guard !path.isEmpty, !path.hasPrefix("-") else { return path }
         if path.hasPrefix("/") { return Paths.normalize(path) }
         if path.containsASCII("://") || path.hasPrefix("~") { return path }
+        if workingDirectory == nil, let base = homeRelativeDirectory { return base + "/" + path }
         return Paths.join(workingDirectory, path)
     }
 
@@ -783,10 +788,10 @@ struct ShellAnalysis {
     /// Classifies what runs on another host or inside a container, where this line's working
     /// directory means nothing: relative targets stay as written.
     mutating func elsewhere(_ body: (inout ShellAnalysis) -> Void) {
-        let savedDirectory = workingDirectory
-        workingDirectory = nil
+        let savedDirectory = (workingDirectory, homeRelativeDirectory)
+        (workingDirectory, homeRelativeDirectory) = (nil, nil)
         body(&self)
-        workingDirectory = savedDirectory
+        (workingDirectory, homeRelativeDirectory) = savedDirectory
     }
 
     static let systemBinaryDirectories: Set<String> = [
