@@ -57,9 +57,11 @@ public struct GuardedPaths: Sendable, Hashable {
         let components = fixed.split(separator: "/", omittingEmptySubsequences: true)
 
         guard effect != .read else { return nil }
-        for home in homes where Self.touches(fixed, isPattern: pattern != nil, guarded: home, effect: effect) { return .interlockControl }
-        if let policyFile, fixed == policyFile || pattern != nil && policyFile.hasPrefix(fixed) || effect == .destructive && Self.isAncestor(fixed, of: policyFile) {
-            return .interlockControl
+        // Where a path is compared with a place: only when it says where it is. A relative
+        // pattern (`rm *.log`) is only ever matched by shape below.
+        if fixed.hasPrefix("/") || fixed.hasPrefix("~") {
+            for home in homes where Self.touches(fixed, isPattern: pattern != nil, guarded: home, effect: effect) { return .interlockControl }
+            if let policyFile, Self.touches(fixed, isPattern: pattern != nil, guarded: policyFile, effect: effect) { return .interlockControl }
         }
         if Self.defaultHome(in: components) != nil { return .interlockControl }
         if Self.isHookSettings(components) { return .hookConfig }
@@ -97,6 +99,7 @@ public struct GuardedPaths: Sendable, Hashable {
 
     static func isAncestor(_ directory: String, of path: String) -> Bool {
         let directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        guard !directory.isEmpty else { return false }
         if directory == "/" { return path.hasPrefix("/") }
         if directory == "~" { return path.hasPrefix("~/") }
         return path.hasPrefix(directory + "/")

@@ -46,6 +46,7 @@ import Testing
         "cp /dev/null /home/dev/.local/state/interlock/interlock.sqlite",
         "rm -rf ~",
         "cd $HOME && rm -rf .local/state/interlock",
+        "rm -rf /srv/*", "rm -rf ~/.local/*", "rm -rf /etc/interlock/*.yaml",
     ])
     func actingOnInterlockItselfIsInterlockControl(_ line: String) {
         let facts = shell(line)
@@ -105,6 +106,9 @@ import Testing
         "cd ~/.claude && cd /tmp && rm settings.json",
         "cd ~/project && rm -rf build",
         "perl -i -pe 's/a/b/' notes/claude.txt",
+        // Relative patterns say nothing about where they are: no prefix of a home is in them.
+        "rm *.log", "rm -rf *", "rm -rf build/*", "cp *.txt backup/", "chmod 644 src/*.swift", "echo x > out.txt",
+        "rm -rf /var/tmp/*", "rm -rf /srv/interlock-old/*",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {
         let facts = shell(line)
