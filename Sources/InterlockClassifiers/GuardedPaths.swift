@@ -49,29 +49,30 @@ public struct GuardedPaths: Sendable, Hashable {
 
     /// What acting on `target` with `effect` touches, if it is guarded.
     func category(of target: String, effect: Effect) -> Category? {
+        guard effect != .read else { return nil }
         let path = Self.comparable(target)
         guard !path.isEmpty else { return nil }
         // A pattern (`rm -rf ~/.claude/*`) counts as the directory its fixed part names.
         let pattern = path.firstIndex { $0 == "*" || $0 == "?" || $0 == "[" }
         let fixed = pattern.map { String(path[..<$0]) } ?? path
-        let components = fixed.split(separator: "/", omittingEmptySubsequences: true)
-
-        guard effect != .read else { return nil }
         // Where a path is compared with a place: only when it says where it is. A relative
-        // pattern (`rm *.log`) is only ever matched by shape below.
+        // pattern (`rm *.log`) is only ever matched by shape below. The default home is compared
+        // as the shell spells it from the agent's home directory.
         if fixed.hasPrefix("/") || fixed.hasPrefix("~") {
-            for home in homes where Self.touches(fixed, isPattern: pattern != nil, guarded: home, effect: effect) { return .interlockControl }
-            if let policyFile, Self.touches(fixed, isPattern: pattern != nil, guarded: policyFile, effect: effect) { return .interlockControl }
+            let isPattern = pattern != nil
+            if let interlockHome, Self.touches(fixed, isPattern: isPattern, guarded: interlockHome, effect: effect) { return .interlockControl }
+            if Self.touches(fixed, isPattern: isPattern, guarded: Self.defaultHomeFromTilde, effect: effect) { return .interlockControl }
+            if let policyFile, Self.touches(fixed, isPattern: isPattern, guarded: policyFile, effect: effect) { return .interlockControl }
         }
+        // Every shape below names one of these; most targets name none and are done here
+        // without splitting them into components.
+        guard fixed.containsASCII("interlock") || fixed.containsASCII("laude") || fixed.containsASCII(".kiro") || fixed.containsASCII(".cursor") else {
+            return nil
+        }
+        let components = fixed.split(separator: "/", omittingEmptySubsequences: true)
         if Self.defaultHome(in: components) != nil { return .interlockControl }
         if Self.isHookSettings(components) { return .hookConfig }
         return nil
-    }
-
-    /// The homes a path is compared with: the one the edge resolved, and the default's shape
-    /// under the agent's home directory as the shell spells it.
-    private var homes: [String] {
-        interlockHome.map { [$0, Self.defaultHomeFromTilde] } ?? [Self.defaultHomeFromTilde]
     }
 
     static let defaultHomeFromTilde = "~/.local/state/interlock"
