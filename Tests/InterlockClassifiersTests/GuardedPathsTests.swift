@@ -122,6 +122,9 @@ import Testing
         }
         #expect(shell("interlock check --record --shell ls").effect == .write)
         #expect(shell("interlock serve --port 0").effect == .unknown)
+        #expect(shell("interlock approvals approve apr_1 --help").effect == .read)
+        // After `--` the words are the upstream server's: the proxy runs.
+        #expect(shell("interlock mcp-proxy --server fs -- npx server-filesystem --help").effect == .unknown)
         #expect(shell("interlock frobnicate").effect == .unknown)
     }
 

@@ -36,7 +36,9 @@ enum InterlockCommandLine {
     /// `arguments` are the words after the command name; nil where a word is computed at run time.
     static func classify(tool: String, _ arguments: [String?]) -> [Finding] {
         let words = tool == "interlock-hook" ? ["hook"] + arguments : arguments
-        if words.contains(where: { $0 == "--help" || $0 == "-h" || $0 == "--version" }) || words.first == "help" || words.isEmpty {
+        // Help is asked before `--`; after it the words are another program's (`mcp-proxy -- SERVER --help`).
+        let own = words.prefix { $0 != "--" }
+        if own.contains(where: { $0 == "--help" || $0 == "-h" || $0 == "--version" }) || words.first == "help" || words.isEmpty {
             return [Finding(operation: "interlock:help", effect: .read, reason: "`\(tool)` prints its usage or version")]
         }
         // The subcommand path is the words before the first option; a computed word there could
