@@ -11,6 +11,15 @@ import Testing
         #expect(facts.blastRadius == .unknown)
     }
 
+    /// A URL without a scheme is a URL to curl and wget, and a policy's URL targets must match it
+    /// as written, not as a file beside the working directory.
+    @Test func requestTargetsAreURLsAsWritten() {
+        let curl = classifier.classify(commandLine: "curl -d x api.internal:8080/v1/jobs; curl -X DELETE https://api.internal/v1/jobs/7", workingDirectory: "/home/dev")
+        #expect(curl.targets == ["api.internal:8080/v1/jobs", "https://api.internal/v1/jobs/7"])
+        let wget = classifier.classify(commandLine: "wget --post-data=x api.internal/v1/jobs", workingDirectory: "/home/dev")
+        #expect(wget.targets == ["api.internal/v1/jobs"])
+    }
+
     @Test func environmentFactsComeFromTheCommandLine() {
         let facts = classifier.classify(commandLine: "ssh ops@prod-web-1 uptime; psql -h db1.prod.internal -c 'select 1'; kubectl --context prod-eu -n payments get pods; AWS_REGION=eu-west-1 aws s3 ls")
         #expect(facts.environmentFacts[.host] == ["prod-web-1"])

@@ -929,9 +929,9 @@ extension ShellAnalysis {
         let urls = options.operands
         let sendsData = options.has("--post-data", "--post-file", "--body-data", "--body-file")
         if let method = options.value("--method")?.uppercased(), method == "DELETE" {
-            add(op, .destructive, targets: urls, "sends an HTTP DELETE to \(Self.list(urls))")
+            addRequest(op, .destructive, to: urls, "sends an HTTP DELETE to \(Self.list(urls))")
         } else if sendsData || options.value("--method").map({ !["GET", "HEAD", "OPTIONS"].contains($0.uppercased()) }) == true {
-            add(op, .write, targets: urls, "sends data to \(Self.list(urls))")
+            addRequest(op, .write, to: urls, "sends data to \(Self.list(urls))")
         } else {
             add(op, .read, targets: [], "fetches \(Self.list(urls))")
         }
@@ -964,6 +964,12 @@ extension ShellAnalysis {
 
     // MARK: curl
 
+    /// An HTTP request's finding, its URLs the targets as written: `host/path` without a scheme
+    /// is a URL to curl and wget, not a file beside the working directory.
+    mutating func addRequest(_ operation: String, _ effect: Effect, to urls: [Argument], _ reason: String) {
+        add(Finding(operation: operation, effect: effect, targets: urls.map(\.text), targetsComplete: urls.allSatisfy(\.isExact), reason: reason))
+    }
+
     /// A request to one of Interlock's human endpoints (`InterlockCommandLine.humanEndpointFinding`).
     /// A computed URL could be one of them too, but is no different from any computed URL.
     mutating func noteHumanEndpoints(_ urls: [Argument], client: String) {
@@ -983,11 +989,11 @@ extension ShellAnalysis {
         let urls = options.operands + options.allValues("--url").map { .known($0) }
         let method = options.value("-X", "--request")?.uppercased()
         if method == "DELETE" {
-            add("shell:curl:delete", .destructive, targets: urls, "sends an HTTP DELETE to \(Self.list(urls))")
+            addRequest("shell:curl:delete", .destructive, to: urls, "sends an HTTP DELETE to \(Self.list(urls))")
         } else if let method, ["PUT", "POST", "PATCH"].contains(method) || options.has("-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--json", "-F", "--form", "-T", "--upload-file", "--form-string") {
-            add("shell:curl:send", .write, targets: urls, "sends data to \(Self.list(urls)) with \(method)")
+            addRequest("shell:curl:send", .write, to: urls, "sends data to \(Self.list(urls)) with \(method)")
         } else if options.has("-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--json", "-F", "--form", "-T", "--upload-file", "--form-string") {
-            add("shell:curl:send", .write, targets: urls, "sends data to \(Self.list(urls))")
+            addRequest("shell:curl:send", .write, to: urls, "sends data to \(Self.list(urls))")
         } else if let method, !["GET", "HEAD", "OPTIONS"].contains(method) {
             unknown("shell:curl", "sends an HTTP \(method) to \(Self.list(urls))")
         } else {
