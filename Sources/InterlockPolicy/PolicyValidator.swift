@@ -66,6 +66,14 @@ enum PolicyValidator {
             }
         }
 
+        // The evaluator blocks interlock_control whatever a rule says (`PolicyEvaluator.interlockControlRule`).
+        for rule in policy.rules where rule.decision < .blocked && rule.match.categories?.contains(.interlockControl) == true {
+            out.append(
+                PolicyDiagnostic(
+                    .warning, rule.location,
+                    "rule `\(rule.id)` decides \(rule.decision) for `interlock_control`, which is blocked for agents whatever the policy says",
+                    hint: "an agent never approves, grants, mints tokens or lifts a kill switch; a human does that from their own terminal"))
+        }
         for rule in policy.rules where rule.decision == .blocked && rule.message == nil {
             out.append(PolicyDiagnostic(.warning, rule.location, "blocked rule `\(rule.id)` has no `message`", hint: "tell the agent what to do instead"))
         }

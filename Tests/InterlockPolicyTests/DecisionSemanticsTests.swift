@@ -132,7 +132,11 @@ struct DecisionSemanticsTests {
                 match: {categories: [interlock_control], principals: [ops-bot]}
                 decision: autonomous
             """
-        let evaluator = PolicyEvaluator(policy: try PolicyLoader.load(text: text, file: "p.yaml").0)
+        let (policy, diagnostics) = try PolicyLoader.load(text: text, file: "p.yaml")
+        // The author is told the rule cannot do what it says.
+        #expect(diagnostics.map(\.description).contains { $0.hasPrefix("p.yaml:6:5: warning: rule `trust-the-ops-bot` decides autonomous for `interlock_control`") },
+                "\(diagnostics)")
+        let evaluator = PolicyEvaluator(policy: policy)
         let action = Action(principal: Principal(agent: "ops-bot"), channel: .cli, input: .shell(ShellInput(command: "interlock resume --all")))
         let control = Classification(findings: [
             Finding(operation: "interlock:resume", effect: .destructive, categories: [.interlockControl], reason: "r")
