@@ -1,7 +1,7 @@
 // Release-build benchmarks. Run: swift run -c release InterlockBenchmarks policy|classifiers
 //
 // `policy`: evaluates 1,000,000 pre-classified actions against Benchmarks/policy-50-rules.yaml
-// (50 rules of its own on top of the built-in policy's 8, 3 environments with matchers, limits)
+// (49 rules of its own on top of the built-in policy's 8, 3 environments with matchers, limits)
 // and prints decisions per second and the latency distribution of single decisions.
 import Foundation
 import Histogram
