@@ -74,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.publicURL = publicURL
         options.sweepIntervalSeconds = max(1, sweepInterval)
         let reloader: (@Sendable () throws -> (Policy, String, String))?
-        if let path = policySource.resolvedPath, path != BuiltinPolicy.name, path != "-" {
+        if let path = policySource.source.file {
             reloader = { let text = try readText(path); return (try parsePolicy(text: text, file: path), text, path) }
         } else {
             reloader = nil

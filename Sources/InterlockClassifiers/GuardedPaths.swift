@@ -80,10 +80,7 @@ public struct GuardedPaths: Sendable, Hashable {
     /// `$HOME/x` and `${HOME}/x` as `~/x`; absolute paths normalised; a trailing `/` kept (it says
     /// "into this directory").
     static func comparable(_ target: String) -> String {
-        var path = target
-        for spelling in ["${HOME}", "$HOME"] where path == spelling || path.hasPrefix(spelling + "/") {
-            path = "~" + path.dropFirst(spelling.utf8.count)
-        }
+        var path = Paths.tildeSpelling(target) ?? target
         let intoDirectory = path.count > 1 && path.hasSuffix("/")
         if path.hasPrefix("/") { path = Paths.normalize(path) }
         return intoDirectory && !path.hasSuffix("/") ? path + "/" : path

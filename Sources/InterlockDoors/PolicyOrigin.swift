@@ -17,6 +17,13 @@ package struct PolicyOrigin: Sendable {
         return nil
     }
 
+    /// The file the policy is read from; nil for the built-in policy and for standard input,
+    /// which cannot be read again or changed under the process.
+    package var file: String? {
+        guard let path = resolvedPath, path != BuiltinPolicy.name, path != "-" else { return nil }
+        return path
+    }
+
     /// Loads the policy, printing warnings to stderr. Invalid policies throw `InvalidInput` with
     /// every error, one per line.
     package func load() throws -> Policy {
@@ -66,9 +73,6 @@ package func parsePolicy(text: String, file path: String) throws -> Policy {
 /// changing either is acting on Interlock itself (`GuardedPaths`).
 package func guardedPaths(home: String?, policy: PolicyOrigin) -> GuardedPaths {
     let directory = InterlockHome.resolve(explicit: home).directory.standardizedFileURL.path
-    var policyFile: String?
-    if let path = policy.resolvedPath, path != BuiltinPolicy.name, path != "-" {
-        policyFile = URL(fileURLWithPath: path).standardizedFileURL.path
-    }
+    let policyFile = policy.file.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
     return GuardedPaths(interlockHome: directory, policyFile: policyFile)
 }

@@ -198,7 +198,7 @@ extension ShellAnalysis {
                 if let value = target.value, !target.isPattern, !value.hasPrefix("~") {
                     let base = homeRelativeDirectory
                     workingDirectory = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix("/") ? Paths.normalize(value) : nil)
-                    homeRelativeDirectory = workingDirectory == nil && !value.hasPrefix("/") ? base.map { $0 + "/" + value } : nil
+                    homeRelativeDirectory = workingDirectory == nil ? base.map { $0 + "/" + value } : nil
                 } else {
                     workingDirectory = nil
                     homeRelativeDirectory = Self.homeRelative(target)
@@ -757,11 +757,12 @@ extension ShellAnalysis {
                 if script == nil { codeIsDynamic = true }
                 break
             }
-            if language == .perl || language == .ruby, text.hasPrefix("-"), !text.hasPrefix("--"),
-               text.dropFirst().prefix(while: { $0.isLetter && $0 != "M" && $0 != "I" && $0 != "e" && $0 != "E" }).contains("i") || text.hasPrefix("-i") {
+            // Perl and Ruby cluster single-letter options (`-pi`, `-lne`).
+            let clustered = (language == .perl || language == .ruby) && text.hasPrefix("-") && !text.hasPrefix("--")
+            if clustered, text.hasPrefix("-i") || text.dropFirst().prefix(while: { $0.isLetter && $0 != "M" && $0 != "I" && $0 != "e" && $0 != "E" }).contains("i") {
                 editsInPlace = true
             }
-            if Self.interpreterCodeFlags.contains(text) || ((language == .perl || language == .ruby) && text.hasPrefix("-") && (text.hasSuffix("e") || language == .perl && text.hasSuffix("E")) && !text.hasPrefix("--")) {
+            if Self.interpreterCodeFlags.contains(text) || clustered && (text.hasSuffix("e") || language == .perl && text.hasSuffix("E")) {
                 guard let next = iterator.popFirst() else { break }
                 if let value = next.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
                 continue
@@ -880,12 +881,10 @@ extension ShellAnalysis {
         // A leading tilde makes a word a pattern; globs and braces make it many places.
         guard !text.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" || $0 == "{" && !text.hasPrefix("${HOME}") }) else { return nil }
         if text == "~" || text.hasPrefix("~/") { return text }
-        for spelling in ["${HOME}", "$HOME"] where text == spelling || text.hasPrefix(spelling + "/") {
-            let rest = text.dropFirst(spelling.utf8.count)
-            // Anything computed after the home directory makes the place unknown.
-            guard argument.value != nil || !rest.contains("$") && !rest.contains("`") else { return nil }
-            return "~" + rest
-        }
-        return nil
+        guard let spelled = Paths.tildeSpelling(text) else { return nil }
+        // Anything computed after the home directory makes the place unknown.
+        let rest = spelled.dropFirst()
+        guard argument.value != nil || !rest.contains("$") && !rest.contains("`") else { return nil }
+        return spelled
     }
 }

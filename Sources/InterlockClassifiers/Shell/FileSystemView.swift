@@ -61,6 +61,15 @@ public struct FixedFileSystem: FileSystemView {
 
 /// Lexical path arithmetic: joins and removes `.` and `..` without touching the disk.
 enum Paths {
+    /// `$HOME/x` or `${HOME}/x` spelled `~/x`, the one spelling of the home directory a pure
+    /// classifier can compare (it does not know what `$HOME` holds); nil for other paths.
+    static func tildeSpelling(_ path: String) -> String? {
+        for variable in ["${HOME}", "$HOME"] where path == variable || path.hasPrefix(variable + "/") {
+            return "~" + path.dropFirst(variable.utf8.count)
+        }
+        return nil
+    }
+
     static func join(_ base: String?, _ path: String) -> String {
         if path.hasPrefix("/") { return normalize(path) }
         guard let base, base.hasPrefix("/") else { return path }
