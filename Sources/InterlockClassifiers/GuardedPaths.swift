@@ -7,24 +7,35 @@ import InterlockCore
 /// editor's Write, `rm` or `>` in a shell, an MCP file server), a finding that writes, deletes or
 /// cannot say what it does to one of these paths is marked:
 ///
-/// - `hook_config`: a host's hook settings (`.claude/settings.json`, Kiro's agent files, Cursor's
-///   `hooks.json`), the files through which a host asks Interlock before each tool call;
+/// - `hook_config`: how a host is wired to Interlock: its hook settings (`.claude/settings.json`,
+///   Kiro's agent files, Cursor's `hooks.json`), through which it asks Interlock before each tool
+///   call, and its MCP server configuration (`.mcp.json`, `.cursor/mcp.json`, `~/.claude.json` …),
+///   which says whether a server is reached through `interlock mcp-proxy` or directly;
 /// - `interlock_control`: Interlock's home (its store, tokens, approvals, grants, kill switch and
-///   signing key) and the policy file in force.
+///   signing key), the policy file in force, the client settings that tell hooks which gateway
+///   to ask (`~/.config/interlock/client.json`: pointed at a server of the agent's own, every
+///   answer would be "allow"), and the executables the hosts run (replaced by `/bin/true`, or
+///   made unrunnable — Claude Code proceeds when a hook cannot start — nothing is asked).
 ///
-/// The home and the policy file are what the edge that runs the classifiers knows (`--home`,
-/// `INTERLOCK_HOME`, `--policy`); the default home's shape (`~/.local/state/interlock`) and the
-/// hosts' settings files are recognised wherever they are, because the agent's home directory is
-/// not something a pure classifier knows.
+/// The home, the policy file, the client settings and the executables are what the edge that
+/// runs the classifiers knows (`--home`, `INTERLOCK_HOME`, `--policy`, `INTERLOCK_CONFIG`, its
+/// own path); their default shapes (`~/.local/state/interlock`, `~/.config/interlock`, a
+/// program named `interlock-hook`, or `interlock` in a `bin` directory) and the hosts' settings
+/// files are recognised wherever they are, because the agent's home directory is not something a
+/// pure classifier knows.
 public struct GuardedPaths: Sendable, Hashable {
     /// Interlock's home as the edge resolved it, absolute.
     public var interlockHome: String?
     /// The policy file in force, absolute; nil for the built-in policy.
     public var policyFile: String?
+    /// Interlock's other files as the edge resolved them, absolute: the client settings file and
+    /// the programs a host runs as its hook.
+    public var interlockFiles: [String]
 
-    public init(interlockHome: String? = nil, policyFile: String? = nil) {
+    public init(interlockHome: String? = nil, policyFile: String? = nil, interlockFiles: [String] = []) {
         self.interlockHome = interlockHome.map(Paths.normalize)
         self.policyFile = policyFile.map(Paths.normalize)
+        self.interlockFiles = interlockFiles.map(Paths.normalize)
     }
 
     /// The facts with every finding that acts on a guarded path marked. Most actions touch none,
@@ -63,19 +74,49 @@ public struct GuardedPaths: Sendable, Hashable {
             if let interlockHome, Self.touches(fixed, isPattern: isPattern, guarded: interlockHome, effect: effect) { return .interlockControl }
             if Self.touches(fixed, isPattern: isPattern, guarded: Self.defaultHomeFromTilde, effect: effect) { return .interlockControl }
             if let policyFile, Self.touches(fixed, isPattern: isPattern, guarded: policyFile, effect: effect) { return .interlockControl }
+            if Self.touches(fixed, isPattern: isPattern, guarded: Self.defaultClientSettingsFromTilde, effect: effect) { return .interlockControl }
+            for file in interlockFiles where Self.touches(fixed, isPattern: isPattern, guarded: file, effect: effect) { return .interlockControl }
         }
         // Every shape below names one of these; most targets name none and are done here
         // without splitting them into components.
-        guard fixed.containsASCII("interlock") || fixed.containsASCII("laude") || fixed.containsASCII(".kiro") || fixed.containsASCII(".cursor") else {
+        guard fixed.containsASCII("interlock") || fixed.containsASCII("laude") || fixed.containsASCII(".kiro")
+            || fixed.containsASCII(".cursor") || fixed.containsASCII("mcp") else {
             return nil
         }
         let components = fixed.split(separator: "/", omittingEmptySubsequences: true)
-        if Self.defaultHome(in: components) != nil { return .interlockControl }
-        if Self.isHookSettings(components) { return .hookConfig }
+        if Self.isInterlocksOwn(components) { return .interlockControl }
+        if Self.isHookSettings(components) || Self.isMCPConfiguration(components) { return .hookConfig }
         return nil
     }
 
     static let defaultHomeFromTilde = "~/.local/state/interlock"
+    static let defaultClientSettingsFromTilde = "~/.config/interlock"
+
+    /// Interlock's files by their default shapes: the home (`.local/state/interlock/…`), the
+    /// client settings (`.config/interlock/…`), and its programs where hosts find them: any
+    /// `interlock-hook`, and `interlock` in a `bin` directory (a source folder of that name is
+    /// not one).
+    static func isInterlocksOwn(_ components: [Substring]) -> Bool {
+        if defaultHome(in: components) != nil { return true }
+        if components.count >= 2 {
+            for index in 0...(components.count - 2) where components[index] == ".config" && components[index + 1] == "interlock" {
+                return true
+            }
+        }
+        guard let last = components.last else { return false }
+        if last == "interlock-hook" { return true }
+        return last == "interlock" && components.count >= 2 && components[components.count - 2] == "bin"
+    }
+
+    /// A host's MCP server configuration: Claude Code's project `.mcp.json` and user
+    /// `~/.claude.json`, Claude Desktop's `claude_desktop_config.json`, Cursor's and VS Code's
+    /// `mcp.json` (Kiro's `.kiro/settings/mcp.json` is under its settings directory).
+    static func isMCPConfiguration(_ components: [Substring]) -> Bool {
+        guard let last = components.last else { return false }
+        if last == ".mcp.json" || last == ".claude.json" || last == "claude_desktop_config.json" { return true }
+        let parent = components.count >= 2 ? components[components.count - 2] : ""
+        return last == "mcp.json" && (parent == ".cursor" || parent == ".vscode")
+    }
 
     /// `$HOME/x` and `${HOME}/x` as `~/x`; absolute paths normalised; a trailing `/` kept (it says
     /// "into this directory").

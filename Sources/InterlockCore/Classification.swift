@@ -19,11 +19,12 @@ public struct Category: RawRepresentable, Sendable, Hashable, Comparable, Expres
     /// Runs code or data whose content cannot be seen before it runs.
     public static let opaqueExecution: Category = "opaque_execution"
     /// Acts on Interlock itself: approves, rejects, grants, mints or revokes tokens, lifts a kill
-    /// switch, or changes its store, signing key or the policy in force. Only humans do these;
-    /// every policy blocks them for agents (see `PolicyEvaluator`).
+    /// switch, or changes its store, signing key, the policy in force, the client settings that
+    /// name the gateway, or the programs hosts run as hooks. Only humans do these; every policy
+    /// blocks them for agents (see `PolicyEvaluator`).
     public static let interlockControl: Category = "interlock_control"
-    /// Changes a host's hook settings, through which the agent's host asks Interlock before each
-    /// tool call: changing them can switch the guard off.
+    /// Changes a host's hook settings or MCP server configuration, through which the agent's host
+    /// asks Interlock before each tool call: changing them can switch the guard off.
     public static let hookConfig: Category = "hook_config"
 
     /// Categories the policy language knows; others are rejected by the validator as likely typos.

@@ -50,19 +50,24 @@ package struct ClientSettings: Sendable {
         return resolved
     }
 
-    private func configFile() throws -> JSONValue? {
-        let explicit = config ?? environmentVariable("INTERLOCK_CONFIG").flatMap { $0.isEmpty ? nil : $0 }
-        let path: String
-        if let explicit {
-            path = explicit
-        } else if let xdg = environmentVariable("XDG_CONFIG_HOME"), !xdg.isEmpty {
-            path = xdg + "/interlock/client.json"
-        } else {
-            path = (environmentVariable("HOME").flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) + "/.config/interlock/client.json"
+    /// The client settings file: `--config`, else `INTERLOCK_CONFIG`, else
+    /// `$XDG_CONFIG_HOME/interlock/client.json`, else `~/.config/interlock/client.json`; and
+    /// whether it was named explicitly (then it must exist).
+    package func configPath() -> (path: String, explicit: Bool) {
+        if let explicit = config ?? environmentVariable("INTERLOCK_CONFIG").flatMap({ $0.isEmpty ? nil : $0 }) {
+            return (explicit, true)
         }
+        if let xdg = environmentVariable("XDG_CONFIG_HOME"), !xdg.isEmpty {
+            return (xdg + "/interlock/client.json", false)
+        }
+        return ((environmentVariable("HOME").flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) + "/.config/interlock/client.json", false)
+    }
+
+    private func configFile() throws -> JSONValue? {
+        let (path, explicit) = configPath()
         // Most machines have no config file: ask the file system once, cheaply, before reading.
-        guard explicit != nil || access(path, F_OK) == 0, let data = FileManager.default.contents(atPath: path) else {
-            if explicit != nil { throw OperationalFailure("cannot read the client config `\(path)`") }
+        guard explicit || access(path, F_OK) == 0, let data = FileManager.default.contents(atPath: path) else {
+            if explicit { throw OperationalFailure("cannot read the client config `\(path)`") }
             return nil
         }
         let json: JSONValue

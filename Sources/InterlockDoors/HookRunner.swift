@@ -149,10 +149,12 @@ package final class DoorDecider: Sendable {
     private let local: (policy: Policy, text: String, source: String)?
     private let home: String?
     private let policyOrigin: PolicyOrigin
+    private let client: ClientSettings
     private let gateway = Mutex<Gateway?>(nil)
 
     package init(policy: PolicyOrigin, home: String?, client: ClientSettings, transport: GatewayTransport?) throws {
         self.remote = try client.resolve()
+        self.client = client
         self.transport = transport
         if remote != nil, transport == nil {
             throw OperationalFailure("a gateway is configured, and this program cannot reach one: run `interlock hook` instead")
@@ -188,7 +190,7 @@ package final class DoorDecider: Sendable {
             var configuration = Gateway.Configuration(policy: local.policy, policyText: local.text, policySource: local.source)
             // Beside the agent, the door sees the scripts a command would run.
             configuration.fileSystem = DiskFileSystem()
-            configuration.guardedPaths = guardedPaths(home: home, policy: policyOrigin)
+            configuration.guardedPaths = guardedPaths(home: home, policy: policyOrigin, client: client)
             let opened = try Gateway(log: log, configuration: configuration)
             cached = opened
             return opened

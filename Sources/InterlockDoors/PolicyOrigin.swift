@@ -69,10 +69,30 @@ package func parsePolicy(text: String, file path: String) throws -> Policy {
     }
 }
 
-/// Interlock's home and the policy file in force, as the classifiers should know them: an agent
-/// changing either is acting on Interlock itself (`GuardedPaths`).
-package func guardedPaths(home: String?, policy: PolicyOrigin) -> GuardedPaths {
+/// Interlock's home, the policy file in force, the client settings and this program, as the
+/// classifiers should know them: an agent changing any of them is acting on Interlock itself
+/// (`GuardedPaths`).
+package func guardedPaths(home: String?, policy: PolicyOrigin, client: ClientSettings = ClientSettings()) -> GuardedPaths {
     let directory = InterlockHome.resolve(explicit: home).directory.standardizedFileURL.path
     let policyFile = policy.file.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-    return GuardedPaths(interlockHome: directory, policyFile: policyFile)
+    let settings = URL(fileURLWithPath: client.configPath().path).standardizedFileURL.path
+    return GuardedPaths(interlockHome: directory, policyFile: policyFile, interlockFiles: [settings] + interlockExecutables())
+}
+
+/// This program and its siblings, as a host would run them: `interlock-hook` hands calls for a
+/// gateway to the `interlock` beside it, and a host's hook command names one or the other by
+/// the path `install` wrote, or through a symbolic link to it.
+package func interlockExecutables() -> [String] {
+    var programs: [String] = []
+    func addWithSiblings(_ path: String) {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let folder = url.deletingLastPathComponent()
+        for candidate in [url.path, folder.appendingPathComponent("interlock").path, folder.appendingPathComponent("interlock-hook").path]
+        where !programs.contains(candidate) {
+            programs.append(candidate)
+        }
+    }
+    if let invoked = CommandLine.arguments.first, invoked.hasPrefix("/") { addWithSiblings(invoked) }
+    if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { addWithSiblings(resolved) }
+    return programs
 }

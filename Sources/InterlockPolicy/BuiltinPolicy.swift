@@ -118,13 +118,14 @@ public enum BuiltinPolicy {
               human approval.
 
           - id: hook-settings
-            description: Changing the hook settings through which an agent's host asks Interlock.
+            description: Changing the hook or MCP server settings through which an agent's host asks Interlock.
             match:
               categories: [hook_config]
             decision: gated
             message: >-
-              Interlock: this changes the hook settings through which the agent's host asks Interlock
-              before each tool call, and needs human approval in every environment.
+              Interlock: this changes the hook settings or MCP server configuration through which the
+              agent's host asks Interlock before each tool call, and needs human approval in every
+              environment.
 
           - id: opaque-execution
             description: Running code whose content cannot be read first (curl | sh, eval of decoded data).

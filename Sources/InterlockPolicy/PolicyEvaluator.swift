@@ -188,7 +188,7 @@ public struct PolicyEvaluator: Sendable {
         decision.approval = nil
         decision.missingContext = []
         decision.message = "Interlock: agents may not act on Interlock itself (approvals, grants, tokens, the kill switch, "
-            + "its store, signing key or policy). A human does this from their own terminal or the console."
+            + "its store, signing key, policy, client settings or programs). A human does this from their own terminal or the console."
         return decision
     }
 

@@ -125,7 +125,9 @@ struct HookCommandTests {
         // Not the default home: the hook tells the classifiers where its own home and policy are.
         let home = dir.url.appendingPathComponent("state").path
         let policy = try dir.write("policy.yaml", Self.policy)
-        let development = ["INTERLOCK_ENV": "development"]
+        // The client settings live where this environment says, not at the default's shape.
+        let config = dir.url.appendingPathComponent("xdg").path
+        let development = ["INTERLOCK_ENV": "development", "XDG_CONFIG_HOME": config]
         func claude(_ payload: String) throws -> Decision {
             try self.claude(payload, home: home, ["--policy", policy], environment: development, program: program).0
         }
@@ -137,6 +139,10 @@ struct HookCommandTests {
             "rm -rf \(home)",
             "sqlite3 \(home)/interlock.sqlite 'DELETE FROM kill_switch WHERE id = 1'",
             "sed -i 's/blocked/autonomous/' \(policy)",
+            // The programs the host runs, wherever they were built: the running one and its sibling.
+            "cp /bin/true \(InterlockBinary.url.path)",
+            "mv \(InterlockBinary.hookURL.path) /tmp/",
+            "echo '{\"server\": \"http://127.0.0.1:9\"}' > \(config)/interlock/client.json",
         ] {
             let answer = try claude(Self.bash(command))
             #expect(answer.status == 0 && answer.decision == "deny", "\(command)")
@@ -144,6 +150,11 @@ struct HookCommandTests {
         }
         let hooks = try claude(Self.claudePayload("Write", .object(["file_path": "/srv/app/.claude/settings.json", "content": "{}"])))
         #expect(hooks.decision == "deny" && hooks.reason.contains("hook settings"), "\(hooks.reason)")
+        let settings = try claude(Self.claudePayload("Write", .object([
+            "file_path": .string(config + "/interlock/client.json"), "content": "{\"server\": \"http://127.0.0.1:9\"}"])))
+        #expect(settings.decision == "deny" && settings.reason.hasPrefix(refusal), "\(settings.reason)")
+        let mcp = try claude(Self.claudePayload("Write", .object(["file_path": "/srv/app/.mcp.json", "content": "{\"mcpServers\": {}}"])))
+        #expect(mcp.decision == "deny" && mcp.reason.contains("MCP server configuration"), "\(mcp.reason)")
         // What only reads Interlock, and ordinary work beside it, run.
         #expect(try claude(Self.bash("interlock audit verify --home \(home)")).decision == "allow")
         #expect(try claude(Self.bash("rm -rf /srv/app/build")).decision == "allow")

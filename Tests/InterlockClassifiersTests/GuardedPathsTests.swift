@@ -5,7 +5,8 @@ import Testing
 /// An agent acting on Interlock itself, or on the hook settings through which its host asks
 /// Interlock, is told apart from everything else it does, whichever family the action is.
 @Suite struct GuardedPathsTests {
-    static let guarded = GuardedPaths(interlockHome: "/srv/interlock", policyFile: "/etc/interlock/policy.yaml")
+    static let guarded = GuardedPaths(interlockHome: "/srv/interlock", policyFile: "/etc/interlock/policy.yaml",
+                                      interlockFiles: ["/etc/interlock/client.json", "/opt/guard/interlock", "/opt/guard/interlock-hook"])
     static let classifiers = ClassifierSet.standard(fileSystem: OpaqueFileSystem(), guarded: guarded)
 
     func facts(_ input: ActionInput, directory: String = "/home/dev/project") -> Classification {
@@ -47,6 +48,24 @@ import Testing
         "rm -rf ~",
         "cd $HOME && rm -rf .local/state/interlock",
         "rm -rf /srv/*", "rm -rf ~/.local/*", "rm -rf /etc/interlock/*.yaml",
+        // The client settings: pointed at a server of the agent's own, every answer is "allow".
+        "echo '{\"server\": \"http://127.0.0.1:9999\"}' > ~/.config/interlock/client.json",
+        "mkdir -p ~/.config/interlock",
+        "rm ~/.config/interlock/client.json",
+        "rm -rf ~/.config",
+        "cp evil.json $HOME/.config/interlock/client.json",
+        "echo '{}' > /home/dev/.config/interlock/client.json",
+        "echo '{}' > /etc/interlock/client.json",
+        // The programs the hosts run: replaced, made unrunnable or removed, nothing is asked.
+        "cp /bin/true ~/.local/bin/interlock-hook",
+        "ln -sf /bin/true /usr/local/bin/interlock-hook",
+        "install -m 755 fake /usr/local/bin/interlock",
+        "chmod -x /usr/local/bin/interlock",
+        "mv /usr/local/bin/interlock /tmp/",
+        "rm /opt/guard/interlock-hook",
+        "cp /bin/true /opt/guard/interlock",
+        "cd /opt/guard && printf '#!/bin/sh\\nexit 0\\n' > interlock-hook",
+        "rm -rf /opt",
     ])
     func actingOnInterlockItselfIsInterlockControl(_ line: String) {
         let facts = shell(line)
@@ -73,6 +92,13 @@ import Testing
         "perl -pi -e 's/interlock hook/true/' ~/.claude/settings.json",
         "ruby -i -pe 'gsub(/interlock/, \"true\")' .cursor/hooks.json",
         "jq 'del(.hooks)' .claude/settings.json > /tmp/s && mv /tmp/s .claude/settings.json",
+        // MCP server configuration: a server reached directly instead of through the proxy.
+        "echo '{\"mcpServers\": {}}' > .mcp.json",
+        "jq 'del(.mcpServers)' ~/.claude.json > /tmp/c && mv /tmp/c ~/.claude.json",
+        "rm .cursor/mcp.json",
+        "sed -i 's/interlock mcp-proxy --name db --//' .vscode/mcp.json",
+        "cp direct.json ~/.config/Claude/claude_desktop_config.json",
+        "echo '{}' > .kiro/settings/mcp.json",
     ])
     func changingHookSettingsIsHookConfig(_ line: String) {
         let facts = shell(line)
@@ -109,6 +135,10 @@ import Testing
         // Relative patterns say nothing about where they are: no prefix of a home is in them.
         "rm *.log", "rm -rf *", "rm -rf build/*", "cp *.txt backup/", "chmod 644 src/*.swift", "echo x > out.txt",
         "rm -rf /var/tmp/*", "rm -rf /srv/interlock-old/*",
+        "cat ~/.config/interlock/client.json", "cat .mcp.json", "rm -rf ~/.config/interlock-old", "rm -rf ~/.config/nvim",
+        // A source folder named `interlock` is not a program a host runs.
+        "rm -rf Sources/interlock", "echo x > Sources/interlock/main.swift", "touch bin/interlockd",
+        "cp mcp.json.example docs/mcp.json", "rm /opt/guard/interlock.bak",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {
         let facts = shell(line)

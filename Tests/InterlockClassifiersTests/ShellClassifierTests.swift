@@ -20,6 +20,27 @@ import Testing
         #expect(wget.targets == ["api.internal/v1/jobs"])
     }
 
+    /// Options are each program's own: `mkdir -p` takes no value (it once swallowed the directory),
+    /// and GNU chmod's mode may start with `-` (`chmod -x FILE` once named no file).
+    @Test func optionsAreEachProgramsOwn() {
+        let cases: [(String, [String])] = [
+            ("mkdir -p /srv/app/new", ["/srv/app/new"]),
+            ("mkdir -pm 700 /srv/a /srv/b", ["/srv/a", "/srv/b"]),
+            ("touch -d yesterday /srv/stamp", ["/srv/stamp"]),
+            ("mknod /srv/pipe p", ["/srv/pipe"]),
+            ("chmod -x /usr/local/bin/tool", ["/usr/local/bin/tool"]),
+            ("chmod -w,+r /srv/a /srv/b", ["/srv/a", "/srv/b"]),
+            ("chmod -R -rwx /srv/app", ["/srv/app"]),
+            ("chmod -v 644 /srv/a", ["/srv/a"]),
+            ("chmod --reference=/srv/a /srv/b", ["/srv/b"]),
+        ]
+        for (line, targets) in cases {
+            #expect(classifier.classify(commandLine: line).targets == targets, "\(line)")
+        }
+        #expect(classifier.classify(commandLine: "chmod -R -x /srv/app").effect == .destructive)
+        #expect(classifier.classify(commandLine: "chmod -w,+s /srv/tool").effect == .destructive)
+    }
+
     @Test func environmentFactsComeFromTheCommandLine() {
         let facts = classifier.classify(commandLine: "ssh ops@prod-web-1 uptime; psql -h db1.prod.internal -c 'select 1'; kubectl --context prod-eu -n payments get pods; AWS_REGION=eu-west-1 aws s3 ls")
         #expect(facts.environmentFacts[.host] == ["prod-web-1"])

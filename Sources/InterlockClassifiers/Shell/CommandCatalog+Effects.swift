@@ -132,8 +132,16 @@ extension ShellAnalysis {
                 add(op, .write, targets: [link], "`ln` creates the link `\(link.text)`")
             }
         case .touch:
-            let options = CommandOptions(args, valued: ["-m", "--mode", "-d", "--date", "-r", "--reference", "-t", "-p", "--tmpdir", "--suffix"])
-            add(op, .write, targets: name == "mktemp" ? [] : options.operands, "`\(name)` creates \(Self.list(options.operands))")
+            // Each program's own options that take a value: `mkdir -p` takes none, `mktemp -p` does.
+            let valued: [StaticString] = switch name {
+            case "touch": ["-d", "--date", "-r", "--reference", "-t"]
+            case "mktemp": ["-p", "--tmpdir", "--suffix"]
+            default: ["-m", "--mode"]
+            }
+            let options = CommandOptions(args, valued: valued)
+            // `mknod NAME TYPE MAJOR MINOR` creates one file.
+            let created = name == "mktemp" ? [] : name == "mknod" ? Array(options.operands.prefix(1)) : options.operands
+            add(op, .write, targets: created, name == "mktemp" ? "`mktemp` creates a new temporary file or directory" : "`\(name)` creates \(Self.list(created))")
         case .tee:
             let options = CommandOptions(args, valued: ["--output-error"])
             if options.operands.isEmpty {
@@ -204,13 +212,19 @@ extension ShellAnalysis {
 
         // MARK: Permissions and accounts
         case .chmod:
-            let options = CommandOptions(args, valued: ["--reference", "--from"])
+            // `chmod -x FILE`, `chmod -w,+r FILE`: a mode that starts with `-` is the mode, not
+            // options, and every operand is then a file.
+            let dashMode = name == "chmod" ? Self.dashModeIndex(args) : nil
+            var rest = args
+            if let dashMode { rest.remove(at: dashMode) }
+            let options = CommandOptions(rest, valued: ["--reference", "--from"])
             let operands = options.operands
-            let files = Array(operands.dropFirst(options.value("--reference") == nil ? 1 : 0))
+            let files = Array(operands.dropFirst(options.value("--reference") == nil && dashMode == nil ? 1 : 0))
+            let mode = dashMode.map { args[$0].value } ?? operands.first?.value
             if options.has("-R", "--recursive") {
                 add(op, .destructive, targets: files, blastRadius: .unknown, categories: [.permissionChange],
                     "`\(name) -R` changes permissions of \(Self.list(files)) and everything below")
-            } else if name == "chmod", let mode = operands.first?.value, Self.setsUserOrGroupID(mode) {
+            } else if name == "chmod", let mode, Self.setsUserOrGroupID(mode) {
                 add(op, .destructive, targets: files, categories: [.permissionChange],
                     "`chmod \(mode)` makes \(Self.list(files)) run with its owner's or group's rights, whoever starts it")
             } else {
@@ -450,6 +464,20 @@ extension ShellAnalysis {
 
     /// Whether a chmod mode sets the setuid or setgid bit: symbolic (`u+s`, `g=s`, `+s`,
     /// `a+rws`) or octal with a leading 4, 2 or 6 in four digits (`4755`, `2755`).
+    /// Where GNU chmod's mode is written as if it were options (`-x`, `-w,+r`, `-rwx`): the first
+    /// word before `--` that starts with `-` and a permission letter, operator or digit. `-R`,
+    /// `-c`, `-f`, `-v` and long options are options.
+    static func dashModeIndex(_ args: [Argument]) -> Int? {
+        for index in args.indices {
+            guard let text = args[index].value else { continue }
+            if text == "--" { return nil }
+            let bytes = Array(text.utf8)
+            guard bytes.count > 1, bytes[0] == UInt8(ascii: "-"), bytes[1] != UInt8(ascii: "-") else { continue }
+            if bytes.dropFirst().allSatisfy({ "rwxXstugoa,+-=01234567".utf8.contains($0) }) { return index }
+        }
+        return nil
+    }
+
     static func setsUserOrGroupID(_ mode: String) -> Bool {
         if let octal = Int(mode, radix: 8), mode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }) {
             return octal & 0o6000 != 0
