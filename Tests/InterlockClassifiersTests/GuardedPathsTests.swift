@@ -66,6 +66,11 @@ import Testing
         "cp /bin/true /opt/guard/interlock",
         "cd /opt/guard && printf '#!/bin/sh\\nexit 0\\n' > interlock-hook",
         "rm -rf /opt",
+        // Interpreter code is not understood, but the paths it spells out are where it acts.
+        "python3 -c \"open('/home/dev/.config/interlock/client.json', 'w').write('{}')\"",
+        "python3 -c \"import pathlib; (pathlib.Path.home() / '.config/interlock/client.json').write_text('{}')\"",
+        "perl -e 'open(my $f, \">\", \"/usr/local/bin/interlock-hook\"); print $f \"exit 0\"'",
+        "python3 - <<'EOF'\nimport sqlite3\nsqlite3.connect('/srv/interlock/interlock.sqlite').execute('DELETE FROM kill_switch')\nEOF",
     ])
     func actingOnInterlockItselfIsInterlockControl(_ line: String) {
         let facts = shell(line)
@@ -99,6 +104,8 @@ import Testing
         "sed -i 's/interlock mcp-proxy --name db --//' .vscode/mcp.json",
         "cp direct.json ~/.config/Claude/claude_desktop_config.json",
         "echo '{}' > .kiro/settings/mcp.json",
+        "node -e \"require('fs').writeFileSync('.claude/settings.json', '{}')\"",
+        "ruby -e 'File.write(\".mcp.json\", \"{}\")'",
     ])
     func changingHookSettingsIsHookConfig(_ line: String) {
         let facts = shell(line)
@@ -139,6 +146,7 @@ import Testing
         // A source folder named `interlock` is not a program a host runs.
         "rm -rf Sources/interlock", "echo x > Sources/interlock/main.swift", "touch bin/interlockd",
         "cp mcp.json.example docs/mcp.json", "rm /opt/guard/interlock.bak",
+        "python3 -c \"import json; print(json.load(open('data/interlock.json')))\"", "node -e \"console.log('~/.claude is where settings live')\"",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {
         let facts = shell(line)

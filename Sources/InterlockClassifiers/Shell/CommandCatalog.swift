@@ -818,7 +818,12 @@ extension ShellAnalysis {
                 unknown("shell:\(name):\(process.api)", "\(origin) starts processes through `\(process.api)` with a command computed at run time", opaque: true)
             }
         }
-        add("shell:\(name)", .unknown, "\(origin) is \(language.displayName) code; beyond file removal and process calls its effect is unknown")
+        // What the code does is not known, but the paths it spells out are where it is likely to
+        // act: as targets (never the complete list; grants never cover an unknown effect), the
+        // policy's target rules and Interlock's own guard see `open('.claude/settings.json', 'w')`.
+        let named = scan.namedPaths.isEmpty ? [] : scan.namedPaths.map(Argument.known) + [.runtime("<paths computed in the code>")]
+        add("shell:\(name)", .unknown, targets: named,
+            "\(origin) is \(language.displayName) code; beyond file removal and process calls its effect is unknown")
     }
 
     // MARK: find

@@ -45,7 +45,12 @@ enum InterpreterCode {
     struct Scan {
         var removals: [Removal] = []
         var processCalls: [ProcessCall] = []
+        /// String literals spelled like paths (`'/etc/x'`, `"~/.config/app"`, `'.claude/settings.json'`),
+        /// at most `maximumNamedPaths`, in order, without repeats.
+        var namedPaths: [String] = []
     }
+
+    static let maximumNamedPaths = 16
 
     /// Dotted call names that delete files or directories, per language (last components suffice:
     /// `shutil.rmtree`, `os.remove`, `fs.rmSync`, `FileUtils.rm_rf`).
@@ -89,6 +94,9 @@ enum InterpreterCode {
                 result.processCalls.append(ProcessCall(api: qualified(tokens, index), command: argument))
             }
         }
+        for token in tokens where result.namedPaths.count < maximumNamedPaths {
+            if case .string(let value) = token, isPathLike(value), !result.namedPaths.contains(value) { result.namedPaths.append(value) }
+        }
         // Perl/Ruby backticks and `%x{}` run shell commands.
         if language == .perl || language == .ruby || language == .javascript && code.containsASCII("execSync`") {
             for token in tokens {
@@ -96,6 +104,22 @@ enum InterpreterCode {
             }
         }
         return result
+    }
+
+    /// A literal that reads as a file path: one word, not a URL, absolute, from the home
+    /// directory, relative with a directory, or a dot file.
+    static func isPathLike(_ text: String) -> Bool {
+        guard let first = text.utf8.first, text.utf8.count <= 1024 else { return false }
+        var hasSlash = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): return false
+            case UInt8(ascii: "/"): hasSlash = true
+            default: break
+            }
+        }
+        if text.containsASCII("://") { return false }
+        return hasSlash || first == UInt8(ascii: "~") || first == UInt8(ascii: ".") && text.utf8.count > 1
     }
 
     /// Names of the functions and methods `code` calls (for MongoDB shell code and similar).
