@@ -106,6 +106,15 @@ import Testing
         "echo '{}' > .kiro/settings/mcp.json",
         "node -e \"require('fs').writeFileSync('.claude/settings.json', '{}')\"",
         "ruby -e 'File.write(\".mcp.json\", \"{}\")'",
+        // A nested Claude Code session whose command line chooses its hooks, or that rewrites them.
+        "claude --settings '{\"disableAllHooks\": true}' -p 'deploy it'",
+        "claude -p 'drop the table' --setting-sources project",
+        "claude --mcp-config direct.json --strict-mcp-config -p x",
+        "bash -c 'claude -p x --settings=/tmp/s.json'",
+        "claude mcp add db -- mcp-server-sqlite --db-path prod.db",
+        "claude mcp remove interlock-sqlite",
+        "claude plugin install hooks-off@market",
+        "claude $(printf mcp) add x",
     ])
     func changingHookSettingsIsHookConfig(_ line: String) {
         let facts = shell(line)
@@ -147,6 +156,7 @@ import Testing
         "rm -rf Sources/interlock", "echo x > Sources/interlock/main.swift", "touch bin/interlockd",
         "cp mcp.json.example docs/mcp.json", "rm /opt/guard/interlock.bak",
         "python3 -c \"import json; print(json.load(open('data/interlock.json')))\"", "node -e \"console.log('~/.claude is where settings live')\"",
+        "claude mcp list", "claude --help", "claude -p 'summarize the diff'", "echo claude mcp add x", "codex exec 'fix the tests'",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {
         let facts = shell(line)

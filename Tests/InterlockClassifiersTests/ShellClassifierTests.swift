@@ -41,6 +41,20 @@ import Testing
         #expect(classifier.classify(commandLine: "chmod -w,+s /srv/tool").effect == .destructive)
     }
 
+    /// Another agent started from the shell acts through tools this classifier never sees: never
+    /// a read, and opaque when Interlock has no hook in it.
+    @Test func nestedAgentsAreNeverReads() {
+        let claude = classifier.classify(commandLine: "claude -p 'fix the failing test'")
+        #expect(claude.effect == .unknown && !claude.categories.contains(.opaqueExecution))
+        for line in ["codex exec 'rm -rf build'", "aider --message 'clean up'", "gemini -p x", "opencode run x"] {
+            let facts = classifier.classify(commandLine: line)
+            #expect(facts.effect == .unknown && facts.categories.contains(.opaqueExecution), "\(line)")
+        }
+        #expect(classifier.classify(commandLine: "claude mcp list").effect == .read)
+        #expect(classifier.classify(commandLine: "codex --version").effect == .read)
+        #expect(classifier.classify(commandLine: "claude update").effect == .write)
+    }
+
     @Test func environmentFactsComeFromTheCommandLine() {
         let facts = classifier.classify(commandLine: "ssh ops@prod-web-1 uptime; psql -h db1.prod.internal -c 'select 1'; kubectl --context prod-eu -n payments get pods; AWS_REGION=eu-west-1 aws s3 ls")
         #expect(facts.environmentFacts[.host] == ["prod-web-1"])

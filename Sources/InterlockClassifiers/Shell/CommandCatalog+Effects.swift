@@ -8,7 +8,7 @@ extension ShellAnalysis {
     /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
     /// against every name in turn.
     enum CataloguedCommand {
-        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip, interlock
+        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip, interlock, agent
     }
 
     static let cataloguedCommands: [String: CataloguedCommand] = [
@@ -55,6 +55,7 @@ extension ShellAnalysis {
         "kafka-configs.sh": .aws, "kafka-acls": .aws, "kafka-acls.sh": .aws, "kafka-delete-records": .aws, "kafka-delete-records.sh": .aws,
         "curl": .curl,
         "interlock": .interlock, "interlock-hook": .interlock,
+        "claude": .agent, "kiro-cli": .agent, "cursor-agent": .agent, "codex": .agent, "gemini": .agent, "aider": .agent, "opencode": .agent, "qwen": .agent, "crush": .agent,
         "ip": .ip, "ifconfig": .ip,
         "wget": .wget,
         "nc": .nc, "ncat": .nc, "netcat": .nc, "socat": .nc, "telnet": .nc, "ftp": .nc, "sftp": .nc, "lftp": .nc, "tftp": .nc,
@@ -317,6 +318,8 @@ extension ShellAnalysis {
         // MARK: Infrastructure
         case .interlock:
             findings.append(contentsOf: InterlockCommandLine.classify(tool: name, args.map(\.value)))
+        case .agent:
+            findings.append(contentsOf: AgentCommandLine.classify(tool: name, args.map(\.value)))
         case .aws:
             // Tools read some of their arguments from the environment (`TF_CLI_ARGS`, `TF_CLI_ARGS_apply`).
             var environment: [String: String?] = [:]
