@@ -26,10 +26,16 @@ public struct Category: RawRepresentable, Sendable, Hashable, Comparable, Expres
     /// Changes a host's hook settings or MCP server configuration, through which the agent's host
     /// asks Interlock before each tool call: changing them can switch the guard off.
     public static let hookConfig: Category = "hook_config"
+    /// Hands credentials to the caller: temporary AWS keys (`sts:GetSessionToken`,
+    /// `AssumeRole`), new access keys, registry or database tokens, stored secrets. Through the
+    /// AWS proxy the proxy's own credentials would sign the call and the agent would hold what
+    /// comes back, usable without Interlock.
+    public static let credentialIssue: Category = "credential_issue"
 
     /// Categories the policy language knows; others are rejected by the validator as likely typos.
     public static let known: [Category] = [
         .teardown, .permissionChange, .dataLoss, .protectionOff, .historyRewrite, .opaqueExecution, .interlockControl, .hookConfig,
+        .credentialIssue,
     ]
 }
 

@@ -127,6 +127,26 @@ public enum BuiltinPolicy {
               agent's host asks Interlock before each tool call, and needs human approval in every
               environment.
 
+          - id: production-credentials
+            description: Production credentials handed to an agent (temporary keys, new access keys, registry and database passwords, secrets).
+            match:
+              environments: [production]
+              categories: [credential_issue]
+            decision: blocked
+            message: >-
+              Interlock: this would hand production credentials to the agent, which could then act
+              without Interlock. Credentials for production never reach an agent; a human fetches
+              them, or the agent acts through Interlock's proxies, which hold them.
+
+          - id: credentials
+            description: Credentials handed to an agent outside production.
+            match:
+              categories: [credential_issue]
+            decision: gated
+            message: >-
+              Interlock: this hands credentials to the agent, which could then act without Interlock,
+              and needs human approval.
+
           - id: opaque-execution
             description: Running code whose content cannot be read first (curl | sh, eval of decoded data).
             match:

@@ -208,6 +208,19 @@ attached = operator_client("iam", os.environ["PROD_MOTO"]).list_attached_role_po
 expect(attached == [], f"nothing was attached: {attached}")
 step("iam attach-role-policy AdministratorAccess gated")
 
+# --- Credentials never reach the agent through the proxy: GetSessionToken, signed with the
+# proxy's own production keys, would return temporary keys that work without Interlock. STS
+# itself passes (GetCallerIdentity); what would hand out credentials is blocked. ---
+sts = agent_client("sts", PROD)
+identity = sts.get_caller_identity()
+expect("Account" in identity, f"get-caller-identity passes through the proxy: {identity}")
+code, message = refused(lambda: sts.get_session_token())
+expect(code == "AccessDenied" and "production credentials" in message, f"get-session-token is blocked: {code} {message}")
+result = cli(PROD, "ecr", "get-login-password")
+expect(result.returncode != 0 and "AccessDenied" in result.stderr and "production credentials" in result.stderr,
+       f"ecr get-login-password is blocked: {result.stderr}")
+step("sts get-session-token and ecr get-login-password blocked, get-caller-identity passes")
+
 # --- A day of a GPU instance costs more than the built-in production cost limit: the proxy prices
 # the launch from its parameters and it waits for a human; nothing is launched. ---
 before = len([i for r in prod_ec2.describe_instances()["Reservations"] for i in r["Instances"]])

@@ -30,7 +30,7 @@ struct AWSProxyEndToEndTests {
         }
     }
 
-    @Test("reads pass; terminate, RDS, IAM and Route 53 delete calls are gated, stack deletion blocked; two approvals pass one identical call; forged, stale and altered requests refused; what reaches AWS is signed with the upstream's keys only",
+    @Test("reads pass; terminate, RDS, IAM and Route 53 delete calls are gated, stack deletion and calls that would hand the agent credentials blocked; two approvals pass one identical call; forged, stale and altered requests refused; what reaches AWS is signed with the upstream's keys only",
           .enabled(if: venv != nil || ProcessInfo.processInfo.environment["CI"] == "true"))
     func scenario() async throws {
         guard let venv = Self.venv else { throw HarnessError("INTERLOCK_AWS_VENV must name the AWS virtual environment (.ci/run makes it)") }

@@ -75,6 +75,10 @@ import Testing
             if facts.effect != item.effect {
                 Issue.record("infrastructure.jsonl:\(item.line) \(item.label): expected \(item.effect), got \(facts.effect): \(facts.findings.map { "\($0.operation): \($0.reason)" })")
             }
+            // `categories`: each must be among the facts' categories.
+            for category in item.object["categories"] as? [String] ?? [] where !facts.categories.contains(Category(rawValue: category)) {
+                Issue.record("infrastructure.jsonl:\(item.line) \(item.label): expected category \(category), got \(facts.categories.map(\.rawValue).sorted())")
+            }
             // `cost_usd`: the first day's cost the classifier estimates; null for none.
             if let expected = item.object["cost_usd"] {
                 let want = (expected as? NSNumber)?.doubleValue

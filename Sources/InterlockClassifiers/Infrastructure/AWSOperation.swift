@@ -60,6 +60,11 @@ public enum AWSOperation {
             return [finding(effect, categories, "`SendCommand` runs `AWS-RunShellScript` on \(radius == .unknown ? "every instance its targets match" : "the instances named"); what it does is what its commands do", radius: radius)]
                 + commandFindings
         }
+        // SecureString parameters are secrets: decrypted, they reach the caller.
+        if service == "ssm", ["getparameter", "getparameters", "getparametersbypath", "getparameterhistory"].contains(key),
+           parameter(parameters, "WithDecryption")?.boolValue == true {
+            return [finding(.read, [.credentialIssue], "`\(operation)` with WithDecryption returns SecureString values, secrets, to the caller")]
+        }
         // Names that lie, by service and operation.
         if let special = specialCases[service]?[key] {
             return [finding(special.effect, special.categories, special.reason)]
@@ -312,10 +317,17 @@ public enum AWSOperation {
         ],
         "ecr": [
             "setrepositorypolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`SetRepositoryPolicy` changes who may pull or push images"),
+            "getauthorizationtoken": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetAuthorizationToken` returns a registry password that can push images"),
+            "getloginpassword": Special(effect: .destructive, categories: [.credentialIssue], reason: "`get-login-password` returns a registry password that can push images"),
+        ],
+        "ecr-public": [
+            "getauthorizationtoken": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetAuthorizationToken` returns a registry password that can push images"),
+            "getloginpassword": Special(effect: .destructive, categories: [.credentialIssue], reason: "`get-login-password` returns a registry password that can push images"),
         ],
         "secretsmanager": [
             "putresourcepolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`PutResourcePolicy` changes who may read the secret"),
-            "getsecretvalue": Special(effect: .read, categories: [], reason: "`GetSecretValue` reads a secret"),
+            "getsecretvalue": Special(effect: .read, categories: [.credentialIssue], reason: "`GetSecretValue` returns a stored secret to the caller"),
+            "batchgetsecretvalue": Special(effect: .read, categories: [.credentialIssue], reason: "`BatchGetSecretValue` returns stored secrets to the caller"),
         ],
         "ec2": [
             "authorizesecuritygroupingress": Special(effect: .destructive, categories: [.permissionChange], reason: "`AuthorizeSecurityGroupIngress` opens network access"),
@@ -323,6 +335,7 @@ public enum AWSOperation {
             "modifysnapshotattribute": Special(effect: .destructive, categories: [.permissionChange], reason: "`ModifySnapshotAttribute` can share a snapshot with other accounts"),
             "modifyimageattribute": Special(effect: .destructive, categories: [.permissionChange], reason: "`ModifyImageAttribute` can share an image with other accounts"),
             "runinstances": Special(effect: .write, categories: [], reason: "`RunInstances` launches instances (cost)"),
+            "getpassworddata": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetPasswordData` returns the instance's administrator password to the caller"),
         ],
         "rds": [
             "modifydbsnapshotattribute": Special(effect: .destructive, categories: [.permissionChange], reason: "`ModifyDBSnapshotAttribute` can share a snapshot with other accounts"),
@@ -337,7 +350,43 @@ public enum AWSOperation {
         ],
         "sts": [
             "getcalleridentity": Special(effect: .read, categories: [], reason: "`GetCallerIdentity` only reads"),
-            "assumerole": Special(effect: .destructive, categories: [.permissionChange], reason: "`AssumeRole` obtains another role's credentials"),
+            "assumerole": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`AssumeRole` returns another role's credentials to the caller"),
+            "assumerolewithsaml": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`AssumeRoleWithSAML` returns a role's credentials to the caller"),
+            "assumerolewithwebidentity": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`AssumeRoleWithWebIdentity` returns a role's credentials to the caller"),
+            "assumeroot": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`AssumeRoot` returns root credentials of a member account to the caller"),
+            "getsessiontoken": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetSessionToken` returns temporary credentials of the signer to the caller, usable without the proxy"),
+            "getfederationtoken": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetFederationToken` returns temporary credentials of the signer to the caller, usable without the proxy"),
+        ],
+        "iam": [
+            "createaccesskey": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`CreateAccessKey` returns a new long-term access key to the caller"),
+            "createloginprofile": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`CreateLoginProfile` sets a console password the caller chooses"),
+            "updateloginprofile": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`UpdateLoginProfile` sets a console password the caller chooses"),
+            "createservicespecificcredential": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`CreateServiceSpecificCredential` returns a new password to the caller"),
+            "resetservicespecificcredential": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`ResetServiceSpecificCredential` returns a new password to the caller"),
+        ],
+        "sso": [
+            "getrolecredentials": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetRoleCredentials` returns a role's credentials to the caller"),
+        ],
+        "cognito-identity": [
+            "getcredentialsforidentity": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetCredentialsForIdentity` returns AWS credentials to the caller"),
+            "getopenidtokenfordeveloperidentity": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetOpenIdTokenForDeveloperIdentity` returns a token that can be exchanged for credentials"),
+        ],
+        "codeartifact": [
+            "getauthorizationtoken": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetAuthorizationToken` returns a token that can publish packages"),
+        ],
+        "redshift": [
+            "getclustercredentials": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetClusterCredentials` returns a database password to the caller"),
+            "getclustercredentialswithiam": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetClusterCredentialsWithIAM` returns a database password to the caller"),
+        ],
+        "redshift-serverless": [
+            "getcredentials": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetCredentials` returns a database password to the caller"),
+        ],
+        "lightsail": [
+            "getinstanceaccessdetails": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetInstanceAccessDetails` returns a key or password to log in to the instance"),
+        ],
+        "ec2-instance-connect": [
+            "sendsshpublickey": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`SendSSHPublicKey` lets the caller's key log in to the instance"),
+            "sendserialconsolesshpublickey": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`SendSerialConsoleSSHPublicKey` lets the caller's key reach the instance's console"),
         ],
         "dynamodb": [
             "batchwriteitem": Special(effect: .destructive, categories: [.dataLoss], reason: "`BatchWriteItem` can put and delete items"),
@@ -367,9 +416,6 @@ public enum AWSOperation {
         ],
         "batch": [
             "submitjob": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`SubmitJob` runs the job definition's command"),
-        ],
-        "ec2-instance-connect": [
-            "sendsshpublickey": Special(effect: .destructive, categories: [.permissionChange], reason: "`SendSSHPublicKey` lets the key's holder log in to the instance"),
         ],
     ]
 

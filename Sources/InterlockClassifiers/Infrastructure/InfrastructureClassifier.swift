@@ -91,7 +91,7 @@ enum AWSCommandLine {
         }
         if service == "s3" { return s3(command, arguments) }
         if service == "configure" { return [Finding(operation: "aws:configure", effect: .write, reason: "`aws configure` changes stored credentials and settings")] }
-        if command == "wait" || command == "help" || (service == "logs" && command == "tail") || (service == "ecr" && command == "get-login-password") || arguments.contains(where: { $0.0 == "--generate-cli-skeleton" }) {
+        if command == "wait" || command == "help" || (service == "logs" && command == "tail") || arguments.contains(where: { $0.0 == "--generate-cli-skeleton" }) {
             return [Finding(operation: "aws:\(service):\(command)", effect: .read, reason: "`aws \(service) \(command)` only waits or prints")]
         }
         if !invocation.documentsReadable, invocation.carriesDocuments {
