@@ -62,6 +62,9 @@ import Testing
         #expect(facts.environmentFacts[.kubeContext] == ["prod-eu"])
         #expect(facts.environmentFacts[.kubeNamespace] == ["payments"])
         #expect(facts.environmentFacts[.awsRegion] == ["eu-west-1"])
+        // A short option glued to its value, as kubectl and helm read it.
+        #expect(classifier.classify(commandLine: "kubectl -nkube-system delete pod x").environmentFacts[.kubeNamespace] == ["kube-system"])
+        #expect(classifier.classify(commandLine: "helm -n=payments uninstall web").environmentFacts[.kubeNamespace] == ["payments"])
         let framework = classifier.classify(commandLine: "RAILS_ENV=production DATABASE_URL=postgres://app:secret@db1.prod.internal:5432/app bin/rails db:migrate")
         #expect(framework.environmentFacts[.appEnvironment] == ["production"])
         #expect(framework.environmentFacts[.databaseHost] == ["db1.prod.internal"])

@@ -37,7 +37,7 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
         switch invocation.tool {
         case "kubectl", "oc", "helm":
             if let context = invocation.option("--context", "--kube-context") { facts.append((.kubeContext, context)) }
-            if let namespace = invocation.option("-n", "--namespace") { facts.append((.kubeNamespace, namespace)) }
+            if let namespace = invocation.option("-n", "--namespace") ?? invocation.gluedShortOption("-n") { facts.append((.kubeNamespace, namespace)) }
         case "aws":
             if let region = invocation.option("--region") { facts.append((.awsRegion, region)) }
             let arns = invocation.arguments.compactMap { $0 }.filter { $0.hasPrefix("arn:") }.map(JSONValue.string)

@@ -122,6 +122,17 @@ public struct InfrastructureInvocation: Sendable, Hashable {
         }
         return nil
     }
+
+    /// A one-letter option glued to its value, as kubectl's and helm's flag parser reads it
+    /// (`-nprod`, `-n=prod`).
+    public func gluedShortOption(_ name: String) -> String? {
+        for argument in arguments {
+            guard let argument, argument.hasPrefix(name), !argument.hasPrefix("--"), argument.utf8.count > name.utf8.count else { continue }
+            let glued = argument.dropFirst(name.count)
+            return String(glued.hasPrefix("=") ? glued.dropFirst() : glued)
+        }
+        return nil
+    }
 }
 
 /// Classifies infrastructure CLIs for the shell classifier (`InfrastructureClassifier` is the

@@ -22,6 +22,16 @@ enum KubernetesCommand {
                 continue
             }
             if text == "--" { break }
+            // A short option glued to its value, as pflag reads it: `-oyaml`, `-o=json`,
+            // `-ojsonpath={.data}`, `-nprod`.
+            if !text.hasPrefix("--"), text.utf8.count > 2, text.hasPrefix("-"), valued.contains(String(text.prefix(2))) {
+                let name = String(text.prefix(2))
+                let glued = text.dropFirst(2)
+                parsed.flags.insert(name)
+                parsed.values[name] = String(glued.hasPrefix("=") ? glued.dropFirst() : glued)
+                index += 1
+                continue
+            }
             if text.hasPrefix("-") {
                 if let equals = text.firstIndex(of: "=") {
                     let name = String(text[..<equals])
@@ -62,6 +72,14 @@ enum KubernetesCommand {
         }
         switch verb {
         case "get", "describe", "logs", "top", "explain", "diff", "version", "api-resources", "api-versions", "cluster-info", "events", "wait":
+            // Secrets printed in full (`-o yaml`, `json`, `jsonpath=…`, templates) hand their values,
+            // the cluster's credentials, to the caller; the default table shows names only.
+            let output = (p.values["-o"] ?? p.values["--output"] ?? "").lowercased()
+            let namesSecrets = objects.first.map { $0.lowercased().split(separator: ",").contains { $0.hasPrefix("secret") } } ?? false
+            if verb == "get", namesSecrets, !output.isEmpty, !["name", "wide"].contains(output) {
+                return [Finding(operation: "kubectl:get_secret", effect: .read, targets: targets, categories: [.credentialIssue],
+                                reason: "`\(tool) get secret -o \(output)` prints the secrets' values")]
+            }
             return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb)` only reads")]
         case "auth":
             return [Finding(operation: op, effect: objects.first == "can-i" || objects.first == "whoami" ? .read : .write, reason: "`\(tool) auth \(objects.first ?? "")`")]
@@ -121,7 +139,9 @@ enum KubernetesCommand {
         case "apply", "create", "patch", "label", "annotate", "set", "expose", "autoscale", "edit", "uncordon", "certificate":
             let sub = objects.first ?? ""
             if ["create", "patch", "edit"].contains(verb), isAccessControl(sub) || (verb == "create" && sub == "token") {
-                return [Finding(operation: "\(op)_rbac", effect: .destructive, targets: targets, categories: [.permissionChange],
+                // `create token` returns a service account's bearer token to the caller.
+                return [Finding(operation: "\(op)_rbac", effect: .destructive, targets: targets,
+                                categories: verb == "create" && sub == "token" ? [.permissionChange, .credentialIssue] : [.permissionChange],
                                 reason: "`\(tool) \(verb) \(sub)` changes who may do what in the cluster")]
             }
             if verb == "set", sub == "subject" || sub == "serviceaccount" || sub == "sa" {
