@@ -41,6 +41,16 @@ import Testing
         #expect(classifier.classify(commandLine: "chmod -w,+s /srv/tool").effect == .destructive)
     }
 
+    /// `rsync --delete` removes at the destination only, and a `host:path` is on another machine.
+    @Test func remoteCopiesNameWhatTheyChange() {
+        let delete = classifier.classify(commandLine: "rsync -av --delete-after ./ prod:/var/www/", workingDirectory: "/home/dev/site")
+        #expect(delete.targets == ["prod:/var/www/"] && delete.effect == .destructive)
+        let moved = classifier.classify(commandLine: "rsync -a --remove-source-files out/ /backup/", workingDirectory: "/home/dev")
+        #expect(moved.targets == ["/backup", "/home/dev/out"])
+        #expect(classifier.classify(commandLine: "scp app.tar deploy@web1:/srv/").targets == ["deploy@web1:/srv/"])
+        #expect(classifier.classify(commandLine: "rm a:b", workingDirectory: "/srv/app").targets == ["/srv/app/a:b"])
+    }
+
     /// Another agent started from the shell acts through tools this classifier never sees: never
     /// a read, and opaque when Interlock has no hook in it.
     @Test func nestedAgentsAreNeverReads() {

@@ -114,9 +114,18 @@ extension ShellAnalysis {
             let options = CommandOptions(args, valued: ["-e", "--rsh", "-i", "-P", "-o", "-F", "-l", "-c", "-J", "-S", "--exclude", "--include",
                                                         "--filter", "-f", "--exclude-from", "--include-from", "--files-from", "--backup-dir",
                                                         "--suffix", "--chmod", "--chown", "--rsync-path", "--log-file", "--password-file", "-T"])
-            let destination = options.operands.last.map { [$0] } ?? []
+            // `host:path` and `user@host:path` are on another machine: named as written, never
+            // resolved against the working directory.
+            let operands = options.operands.map { argument -> Argument in
+                guard let value = argument.value, let colon = value.firstIndex(of: ":"), colon != value.startIndex,
+                      !value[..<colon].contains("/") else { return argument }
+                return .runtime(value)
+            }
+            let destination = operands.last.map { [$0] } ?? []
             if options.flags.contains(where: { $0.hasPrefix("--delete") || $0 == "--remove-source-files" }) {
-                add(op, .destructive, targets: destination + options.operands.dropLast(), blastRadius: .unknown, categories: [.dataLoss],
+                // `--delete` removes at the destination only; the sources lose files only with `--remove-source-files`.
+                let changed = destination + (options.has("--remove-source-files") ? Array(operands.dropLast()) : [])
+                add(op, .destructive, targets: changed, blastRadius: .unknown, categories: [.dataLoss],
                     "`\(name)` with `--delete` removes files at \(Self.list(destination)) that the source lacks")
             } else if options.has("-n", "--dry-run", "--list-only") {
                 add(op, .read, "a dry run")
