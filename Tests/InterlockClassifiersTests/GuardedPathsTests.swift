@@ -115,6 +115,10 @@ import Testing
         "claude mcp remove interlock-sqlite",
         "claude plugin install hooks-off@market",
         "claude $(printf mcp) add x",
+        // Git puts the settings back as committed, or moves them away.
+        "git checkout -- .claude/settings.json",
+        "git restore --source HEAD~3 .mcp.json",
+        "git mv .claude/settings.json .claude/settings.json.off",
     ])
     func changingHookSettingsIsHookConfig(_ line: String) {
         let facts = shell(line)
@@ -156,6 +160,7 @@ import Testing
         "rm -rf Sources/interlock", "echo x > Sources/interlock/main.swift", "touch bin/interlockd",
         "cp mcp.json.example docs/mcp.json", "rm /opt/guard/interlock.bak",
         "python3 -c \"import json; print(json.load(open('data/interlock.json')))\"", "node -e \"console.log('~/.claude is where settings live')\"",
+        "git checkout main", "git restore --staged .claude/settings.json", "git diff .claude/settings.json",
         "claude mcp list", "claude --help", "claude -p 'summarize the diff'", "echo claude mcp add x", "codex exec 'fix the tests'",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {

@@ -150,6 +150,8 @@ public enum GitCommand {
             flags.contains { $0.count >= 2 && !$0.hasPrefix("--") && $0.dropFirst().contains(letter) }
         }
         let operands = words.filter { !$0.hasPrefix("-") }
+        // The paths a path-form command acts on: what follows `--` when it is there.
+        let afterSeparator = words.firstIndex(of: "--").map { Array(words[(words.index(after: $0))...]) }
 
         switch sub {
         case "status", "log", "diff", "show", "blame", "annotate", "ls-files", "ls-tree", "rev-parse", "describe", "shortlog", "grep",
@@ -218,7 +220,8 @@ public enum GitCommand {
         case "checkout":
             let pathForm = rest.contains("--") || operands.contains(".") || operands.contains { $0.hasPrefix(":/") }
             if has("--force") || hasShort("f") || (pathForm && !hasShort("b") && !hasShort("B")) {
-                return [finding("git:checkout_discard", .destructive, categories: [.dataLoss], "`git checkout` over paths discards their uncommitted changes")]
+                let paths = afterSeparator ?? operands.filter { $0 == "." || $0.hasPrefix(":/") }
+                return [finding("git:checkout_discard", .destructive, targets: paths, categories: [.dataLoss], "`git checkout` over paths discards their uncommitted changes")]
             }
             if hasShort("B") {
                 return [finding("git:checkout_reset_branch", .destructive, targets: Array(operands.prefix(1)), categories: [.dataLoss], "`git checkout -B` resets an existing branch to the start point, dropping the commits only it held")]
@@ -228,7 +231,16 @@ public enum GitCommand {
             if (has("--staged") || hasShort("S")) && !(has("--worktree") || hasShort("W")) {
                 return [finding("git:restore", .write, "`git restore --staged` only unstages")]
             }
-            return [finding("git:restore", .destructive, categories: [.dataLoss], "`git restore` discards uncommitted changes")]
+            // The operands are paths, except the value of `-s`/`--source`.
+            var paths: [String] = []
+            var skipValue = false
+            for word in afterSeparator ?? words {
+                if skipValue { skipValue = false; continue }
+                if afterSeparator == nil, word == "-s" || word == "--source" { skipValue = true; continue }
+                if afterSeparator == nil, word.hasPrefix("-") { continue }
+                paths.append(word)
+            }
+            return [finding("git:restore", .destructive, targets: paths, categories: [.dataLoss], "`git restore` discards uncommitted changes")]
         case "switch":
             if has("--discard-changes") || has("--force") || hasShort("f") {
                 return [finding("git:switch_discard", .destructive, categories: [.dataLoss], "`git switch --discard-changes` throws away local changes")]
@@ -284,6 +296,9 @@ public enum GitCommand {
         case "update-ref":
             if has("-d") || has("--stdin") { return [finding("git:update_ref", .destructive, targets: operands, categories: [.historyRewrite], "`git update-ref` deletes or rewrites refs directly")] }
             return [finding("git:update_ref", .destructive, targets: operands, categories: [.historyRewrite], "`git update-ref` points a ref anywhere, bypassing safety checks")]
+        case "mv":
+            // The sources leave their place: moving hook settings away switches the hooks off.
+            return [finding("git:mv", .write, targets: afterSeparator ?? operands, "`git mv` moves or renames tracked files")]
         case "rm":
             if has("--cached") && !(has("--force") || hasShort("f")) { return [finding("git:rm", .write, targets: operands, "`git rm --cached` stops tracking files")] }
             if has("--force") || hasShort("f") { return [finding("git:rm", .destructive, targets: operands, categories: [.dataLoss], "`git rm -f` deletes files with uncommitted changes")] }
@@ -328,7 +343,7 @@ public enum GitCommand {
             if operands.first == "log" || operands.first == "visualize" || operands.first == "view" { return [finding("git:bisect", .read, "shows the bisect state")] }
             if operands.first == "run" { return [Finding(operation: "git:bisect_run", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git bisect run` runs a command at each step")] }
             return [finding("git:bisect", .write, "moves through history")]
-        case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "clone", "mv", "apply", "am",
+        case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "clone", "apply", "am",
             "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
             if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
             // `git rebase -x CMD` / `--exec CMD` runs CMD after each commit it replays.
