@@ -51,6 +51,35 @@ import Testing
         #expect(classifier.classify(commandLine: "rm a:b", workingDirectory: "/srv/app").targets == ["/srv/app/a:b"])
     }
 
+    /// A patch edits the files it names inside itself.
+    @Test func patchesNameTheFilesTheyChange() {
+        let diff = """
+        diff --git a/.claude/settings.json b/.claude/settings.json
+        --- a/.claude/settings.json
+        +++ b/.claude/settings.json
+        @@ -1 +1 @@
+        -{"hooks": {"PreToolUse": []}}
+        +{}
+        --- a/old.txt
+        +++ /dev/null
+        @@ -1 +0,0 @@
+        -x
+        """
+        let patches = ShellClassifier(fileSystem: FixedFileSystem(files: ["/srv/app/fix.diff": diff], directories: ["/srv", "/srv/app"]))
+        for line in ["git apply fix.diff", "patch -p1 < fix.diff", "patch -p1 -i fix.diff", "cat fix.diff | git apply", "git am fix.diff"] {
+            let facts = patches.classify(commandLine: line, workingDirectory: "/srv/app")
+            #expect(facts.targets.contains("/srv/app/.claude/settings.json") && facts.targets.contains("/srv/app/old.txt"), "\(line): \(facts.targets)")
+        }
+        let unread = patches.classify(commandLine: "patch -p1 < missing.diff", workingDirectory: "/srv/app")
+        #expect(unread.findings.contains { !$0.targetsComplete })
+        #expect(patches.classify(commandLine: "patch --dry-run -p1 < fix.diff", workingDirectory: "/srv/app").effect == .read)
+        #expect(patches.classify(commandLine: "patch notes.txt fix.diff", workingDirectory: "/srv/app").targets == ["/srv/app/notes.txt"])
+        // Through the whole classifier set, the settings are marked.
+        let set = ClassifierSet.standard(fileSystem: FixedFileSystem(files: ["/srv/app/fix.diff": diff], directories: ["/srv", "/srv/app"]))
+        let action = Action(principal: Principal(agent: "a"), channel: .hook, workingDirectory: "/srv/app", input: .shell(ShellInput(command: "git apply fix.diff")))
+        #expect(set.classify(action).categories.contains(.hookConfig))
+    }
+
     /// Another agent started from the shell acts through tools this classifier never sees: never
     /// a read, and opaque when Interlock has no hook in it.
     @Test func nestedAgentsAreNeverReads() {

@@ -208,6 +208,8 @@ extension ShellAnalysis {
                 // A module file from anywhere: its code runs in the kernel. (`modprobe` loads the
                 // system's own modules by name.)
                 unknown(op, "`insmod` loads a kernel module from a file: its code runs in the kernel", opaque: true)
+            } else if name == "patch" {
+                classifyPatchCommand(args, stdin: stdin)
             } else if name == "ssh-copy-id" {
                 add(op, .destructive, targets: options.operands, categories: [.permissionChange], "`ssh-copy-id` adds a key to the remote account's authorized_keys, so its holder may log in")
             } else {
@@ -319,6 +321,9 @@ extension ShellAnalysis {
                     classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
                 }
                 classifyGitHooks(sub, rest, in: directory)
+                if sub == "apply" || sub == "am" {
+                    classifyGitPatch(sub, rest, stdin: stdin)
+                }
             }
 
         case .gh:
