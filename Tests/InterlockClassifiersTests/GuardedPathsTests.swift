@@ -119,6 +119,12 @@ import Testing
         "git checkout -- .claude/settings.json",
         "git restore --source HEAD~3 .mcp.json",
         "git mv .claude/settings.json .claude/settings.json.off",
+        // Other writers: sponge, editors given the file, a copy that lands a `.claude` directory.
+        "jq 'del(.hooks)' .claude/settings.json | sponge .claude/settings.json",
+        "vim -c ':%d' -c ':wq' .claude/settings.json",
+        "ex -sc '%d|x' .claude/settings.json",
+        "cp -r /tmp/evil/.claude .",
+        "cp /tmp/evil/.mcp.json /tmp/evil/README.md ./",
     ])
     func changingHookSettingsIsHookConfig(_ line: String) {
         let facts = shell(line)
@@ -161,6 +167,7 @@ import Testing
         "cp mcp.json.example docs/mcp.json", "rm /opt/guard/interlock.bak",
         "python3 -c \"import json; print(json.load(open('data/interlock.json')))\"", "node -e \"console.log('~/.claude is where settings live')\"",
         "git checkout main", "git restore --staged .claude/settings.json", "git diff .claude/settings.json",
+        "cp a.txt b.txt /srv/", "vim notes.md", "jq . data.json | sponge data.json",
         "claude mcp list", "claude --help", "claude -p 'summarize the diff'", "echo claude mcp add x", "codex exec 'fix the tests'",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {

@@ -23,7 +23,7 @@ extension ShellAnalysis {
         "scp": .scp, "rsync": .scp,
         "ln": .ln,
         "touch": .touch, "mkdir": .touch, "mktemp": .touch, "mkfifo": .touch, "mknod": .touch,
-        "tee": .tee,
+        "tee": .tee, "sponge": .tee,
         "sort": .sort,
         "sed": .sed, "gsed": .sed,
         "awk": .awk, "gawk": .awk, "mawk": .awk, "nawk": .awk,
@@ -155,9 +155,9 @@ extension ShellAnalysis {
         case .tee:
             let options = CommandOptions(args, valued: ["--output-error"])
             if options.operands.isEmpty {
-                add(op, .read, "`tee` without files copies input to output")
+                add(op, .read, "`\(name)` without files copies input to output")
             }
-            for file in options.operands { classifyWrite(to: file, truncates: !options.has("-a", "--append"), by: "`tee`", operation: op) }
+            for file in options.operands { classifyWrite(to: file, truncates: !options.has("-a", "--append"), by: "`\(name)`", operation: op) }
         case .sort:
             let options = CommandOptions(args, valued: ["-o", "--output", "-k", "--key", "-t", "--field-separator", "-S", "--buffer-size", "-T",
                                                         "--temporary-directory", "--parallel", "--batch-size", "--files0-from", "--sort", "--random-source", "--compress-program"])
@@ -396,6 +396,16 @@ extension ShellAnalysis {
                 add(op, .write, "`\(name)` compiles, writing build products")
             }
         case .vi:
+            // An editor changes the files it is given, and whatever its commands open.
+            if ["vi", "vim", "nvim", "nano", "emacs", "pico", "ed", "ex", "code", "subl"].contains(name) {
+                let options = CommandOptions(args, valued: ["-c", "--cmd", "-S", "-u", "-U", "-i", "-T", "-w", "-W", "-t", "-q", "-r", "--eval", "-l", "--load", "-f", "--funcall"])
+                let files = options.operands.filter { !($0.value?.hasPrefix("+") ?? false) }
+                if !files.isEmpty {
+                    add(op, .unknown, targets: files + [.runtime("<other files its commands open>")],
+                        "`\(name)` edits \(Self.list(files)), and its commands may do anything; its effect is unknown")
+                    return
+                }
+            }
             unknown(op, "`\(name)` is interactive or opens another program; its effect is unknown")
         default:
             unknown(op, "`\(name)` is not a command Interlock knows; its effect is unknown")
@@ -530,6 +540,8 @@ extension ShellAnalysis {
                 return
             }
             destination = sources.removeLast()
+            // `.`, `..` and a trailing `/` are directories whatever the file system says.
+            if let value = destination.value, value == "." || value == ".." || value.hasSuffix("/") || value.hasSuffix("/.") { intoDirectory = true }
         }
         noteCodeThatRunsLater([destination], operation: op, intoDirectory: intoDirectory || sources.count > 1 || pathKind(destination) == .directory)
         // A move takes its sources away from where they were: `mv .claude/settings.json /tmp`
@@ -545,6 +557,8 @@ extension ShellAnalysis {
         if destinationKind == .directory || intoDirectory || sources.count > 1 {
             // Sources land inside the directory; each replaces a file of the same name there.
             var overwrites: [Argument] = []
+            // Where each source lands, new or not: `cp -r evil/.claude .` writes `./.claude`.
+            var fresh: [Argument] = []
             var undecided = destinationKind == nil && !intoDirectory
             for source in sources {
                 guard let value = source.value, !source.isPattern, let base = destination.value else {
@@ -554,16 +568,17 @@ extension ShellAnalysis {
                 let inside = Argument.known((base.hasSuffix("/") ? base : base + "/") + Paths.basename(value))
                 switch pathKind(inside) {
                 case .file?, .directory?: overwrites.append(inside)
-                case .missing?: break
-                case nil: undecided = true
+                case .missing?: fresh.append(inside)
+                case nil: undecided = true; fresh.append(inside)
                 }
             }
             if !overwrites.isEmpty {
                 add(op, .destructive, targets: overwrites, categories: [.dataLoss], "\(verb) over existing \(Self.list(overwrites))")
+                if !fresh.isEmpty { add(op, .write, targets: fresh, "\(verb) new \(Self.list(fresh)) into `\(destination.text)`") }
             } else if undecided {
-                add(op, .unknown, targets: [destination], "\(verb) into `\(destination.text)`, where files of the same name may be replaced")
+                add(op, .unknown, targets: [destination] + fresh, "\(verb) into `\(destination.text)`, where files of the same name may be replaced")
             } else {
-                add(op, .write, targets: [destination], "\(verb) \(Self.list(sources)) into `\(destination.text)`")
+                add(op, .write, targets: [destination] + fresh, "\(verb) \(Self.list(sources)) into `\(destination.text)`")
             }
             return
         }
@@ -573,7 +588,12 @@ extension ShellAnalysis {
         case .missing?:
             add(op, .write, targets: [destination], "\(verb) \(Self.list(sources)) to the new path `\(destination.text)`")
         default:
-            add(op, .unknown, targets: [destination], "\(verb) \(Self.list(sources)) to `\(destination.text)`, which may exist and would be replaced")
+            // Not known whether it is a directory: the source may land inside it.
+            var possible = [destination]
+            if let base = destination.value, let source = sources.first?.value, sources.first?.isPattern == false {
+                possible.append(.known(base + "/" + Paths.basename(source)))
+            }
+            add(op, .unknown, targets: possible, "\(verb) \(Self.list(sources)) to `\(destination.text)`, which may exist and would be replaced")
         }
     }
 
