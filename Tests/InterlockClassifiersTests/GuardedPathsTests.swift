@@ -71,6 +71,9 @@ import Testing
         "python3 -c \"import pathlib; (pathlib.Path.home() / '.config/interlock/client.json').write_text('{}')\"",
         "perl -e 'open(my $f, \">\", \"/usr/local/bin/interlock-hook\"); print $f \"exit 0\"'",
         "python3 - <<'EOF'\nimport sqlite3\nsqlite3.connect('/srv/interlock/interlock.sqlite').execute('DELETE FROM kill_switch')\nEOF",
+        // Another HTTP client than curl or wget, in code, sending to a human endpoint.
+        "python3 -c \"import requests, os; requests.post('http://127.0.0.1:8421/v1/resume', headers={'Authorization': 'Bearer ' + os.environ['INTERLOCK_TOKEN']})\"",
+        "node -e \"fetch('http://gate:8421/v1/approvals/apr_1/approve', {method: 'POST'})\"",
     ])
     func actingOnInterlockItselfIsInterlockControl(_ line: String) {
         let facts = shell(line)
@@ -168,6 +171,7 @@ import Testing
         "python3 -c \"import json; print(json.load(open('data/interlock.json')))\"", "node -e \"console.log('~/.claude is where settings live')\"",
         "git checkout main", "git restore --staged .claude/settings.json", "git diff .claude/settings.json",
         "cp a.txt b.txt /srv/", "vim notes.md", "jq . data.json | sponge data.json",
+        "python3 -c \"import requests; print(requests.get('https://api.example.com/v1/items').json())\"",
         "claude mcp list", "claude --help", "claude -p 'summarize the diff'", "echo claude mcp add x", "codex exec 'fix the tests'",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {

@@ -821,6 +821,11 @@ extension ShellAnalysis {
         // What the code does is not known, but the paths it spells out are where it is likely to
         // act: as targets (never the complete list; grants never cover an unknown effect), the
         // policy's target rules and Interlock's own guard see `open('.claude/settings.json', 'w')`.
+        // Code that names one of the gateway's human endpoints (`requests.post(".../v1/resume")`)
+        // is doing what `curl -X POST` to it does, whatever client library it uses.
+        for url in scan.urls {
+            if let finding = InterlockCommandLine.humanEndpointFinding(url: url, client: name) { add(finding) }
+        }
         let named = scan.namedPaths.isEmpty ? [] : scan.namedPaths.map(Argument.known) + [.runtime("<paths computed in the code>")]
         add("shell:\(name)", .unknown, targets: named,
             "\(origin) is \(language.displayName) code; beyond file removal and process calls its effect is unknown")

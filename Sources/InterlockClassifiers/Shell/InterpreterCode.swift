@@ -48,6 +48,8 @@ enum InterpreterCode {
         /// String literals spelled like paths (`'/etc/x'`, `"~/.config/app"`, `'.claude/settings.json'`),
         /// at most `maximumNamedPaths`, in order, without repeats.
         var namedPaths: [String] = []
+        /// String literals that are URLs (`http://127.0.0.1:8421/v1/resume`), at most `maximumNamedPaths`.
+        var urls: [String] = []
     }
 
     static let maximumNamedPaths = 16
@@ -94,8 +96,10 @@ enum InterpreterCode {
                 result.processCalls.append(ProcessCall(api: qualified(tokens, index), command: argument))
             }
         }
-        for token in tokens where result.namedPaths.count < maximumNamedPaths {
-            if case .string(let value) = token, isPathLike(value), !result.namedPaths.contains(value) { result.namedPaths.append(value) }
+        for token in tokens {
+            guard case .string(let value) = token else { continue }
+            if result.namedPaths.count < maximumNamedPaths, isPathLike(value), !result.namedPaths.contains(value) { result.namedPaths.append(value) }
+            if result.urls.count < maximumNamedPaths, value.containsASCII("://"), !result.urls.contains(value) { result.urls.append(value) }
         }
         // Perl/Ruby backticks and `%x{}` run shell commands.
         if language == .perl || language == .ruby || language == .javascript && code.containsASCII("execSync`") {
