@@ -74,6 +74,9 @@ import Testing
         // Another HTTP client than curl or wget, in code, sending to a human endpoint.
         "python3 -c \"import requests, os; requests.post('http://127.0.0.1:8421/v1/resume', headers={'Authorization': 'Bearer ' + os.environ['INTERLOCK_TOKEN']})\"",
         "node -e \"fetch('http://gate:8421/v1/approvals/apr_1/approve', {method: 'POST'})\"",
+        "http POST :8421/v1/resume \"Authorization:Bearer $INTERLOCK_TOKEN\"",
+        "xh post http://gate/v1/kill scope=all",
+        "https -A bearer -a \"$T\" gate/v1/approvals/apr_1/approve comment=ok",
     ])
     func actingOnInterlockItselfIsInterlockControl(_ line: String) {
         let facts = shell(line)
@@ -171,6 +174,7 @@ import Testing
         "python3 -c \"import json; print(json.load(open('data/interlock.json')))\"", "node -e \"console.log('~/.claude is where settings live')\"",
         "git checkout main", "git restore --staged .claude/settings.json", "git diff .claude/settings.json",
         "cp a.txt b.txt /srv/", "vim notes.md", "jq . data.json | sponge data.json",
+        "http :8421/v1/approvals", "http GET gate/v1/grants", "http api.example.com/items name=x",
         "python3 -c \"import requests; print(requests.get('https://api.example.com/v1/items').json())\"",
         "claude mcp list", "claude --help", "claude -p 'summarize the diff'", "echo claude mcp add x", "codex exec 'fix the tests'",
     ])

@@ -8,7 +8,7 @@ extension ShellAnalysis {
     /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
     /// against every name in turn.
     enum CataloguedCommand {
-        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip, interlock, agent
+        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip, interlock, agent, httpie
     }
 
     static let cataloguedCommands: [String: CataloguedCommand] = [
@@ -54,6 +54,7 @@ extension ShellAnalysis {
         "kafka-topics": .aws, "kafka-topics.sh": .aws, "kafka-consumer-groups": .aws, "kafka-consumer-groups.sh": .aws, "kafka-configs": .aws,
         "kafka-configs.sh": .aws, "kafka-acls": .aws, "kafka-acls.sh": .aws, "kafka-delete-records": .aws, "kafka-delete-records.sh": .aws,
         "curl": .curl,
+        "http": .httpie, "https": .httpie, "xh": .httpie, "xhs": .httpie,
         "interlock": .interlock, "interlock-hook": .interlock,
         "claude": .agent, "kiro-cli": .agent, "cursor-agent": .agent, "codex": .agent, "gemini": .agent, "aider": .agent, "opencode": .agent, "qwen": .agent, "crush": .agent,
         "ip": .ip, "ifconfig": .ip,
@@ -334,6 +335,8 @@ extension ShellAnalysis {
             findings.append(contentsOf: InterlockCommandLine.classify(tool: name, args.map(\.value)))
         case .agent:
             findings.append(contentsOf: AgentCommandLine.classify(tool: name, args.map(\.value)))
+        case .httpie:
+            classifyHTTPie(name, args)
         case .aws:
             // Tools read some of their arguments from the environment (`TF_CLI_ARGS`, `TF_CLI_ARGS_apply`).
             var environment: [String: String?] = [:]
@@ -1069,6 +1072,50 @@ extension ShellAnalysis {
             classifyWrite(to: .known(output), truncates: true, by: "`curl -o`", operation: "shell:curl")
         } else if options.has("-O", "--remote-name", "--remote-name-all") {
             add("shell:curl", .write, "`curl -O` saves the download under its remote name")
+        }
+    }
+
+    /// HTTPie (`http`, `https`) and xh: `http [METHOD] URL [ITEM …]`. Without a method, request
+    /// items that carry data (`name=value`, `name:=json`, `@file`) make it a POST, as HTTPie does.
+    mutating func classifyHTTPie(_ name: String, _ args: [Argument]) {
+        let options = CommandOptions(args, valued: [
+            "-a", "--auth", "-A", "--auth-type", "--session", "--session-read-only", "-o", "--output", "--verify", "--cert", "--cert-key",
+            "--proxy", "--timeout", "--pretty", "-s", "--style", "-p", "--print", "--max-redirects", "--default-scheme", "--boundary",
+            "--format-options", "--ssl", "--ciphers", "--response-charset", "--response-mime", "--raw", "--bearer",
+        ])
+        var positional = options.operands
+        let methods: Set<String> = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+        var method = positional.first?.value.map { $0.uppercased() }.flatMap { methods.contains($0) ? $0 : nil }
+        if method != nil { positional.removeFirst() }
+        guard let url = positional.first else {
+            unknown("shell:\(name)", "`\(name)` without a URL")
+            return
+        }
+        let items = positional.dropFirst()
+        // `=`, `:=`, `=@`, `:=@` data fields and `@file` bodies; `:` headers and `==` query items are not data.
+        let sendsData = options.has("--raw") || items.contains { item in
+            guard let text = item.value else { return true }
+            if text.hasPrefix("@") { return true }
+            guard let equals = text.firstIndex(of: "=") else { return false }
+            return !text[equals...].hasPrefix("==") && !text[..<equals].contains(":") || text[..<equals].hasSuffix(":")
+        }
+        if method == nil { method = sendsData ? "POST" : "GET" }
+        let op = "shell:\(name)"
+        switch method {
+        case "DELETE": addRequest(op + ":delete", .destructive, to: [url], "sends an HTTP DELETE to `\(url.text)`")
+        case "GET", "HEAD", "OPTIONS": add(op, .read, targets: [], "fetches `\(url.text)`")
+        default: addRequest(op + ":send", .write, to: [url], "sends data to `\(url.text)` with \(method ?? "POST")")
+        }
+        if method != "GET" && method != "HEAD" && method != "OPTIONS" {
+            // HTTPie's `:8421/v1/resume` is localhost.
+            if let text = url.value, text.hasPrefix(":") {
+                noteHumanEndpoints([.known("http://localhost" + text)], client: name)
+            } else {
+                noteHumanEndpoints([url], client: name)
+            }
+        }
+        if let output = options.value("-o", "--output"), output != "-" {
+            classifyWrite(to: .known(output), truncates: true, by: "`\(name) -o`", operation: op)
         }
     }
 }
