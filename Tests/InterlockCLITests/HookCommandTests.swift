@@ -132,6 +132,7 @@ struct HookCommandTests {
             try self.claude(payload, home: home, ["--policy", policy], environment: development, program: program).0
         }
         let refusal = "Interlock: agents may not act on Interlock itself"
+        let running = program == .interlock ? InterlockBinary.url : InterlockBinary.hookURL
         for command in [
             "interlock token create --home \(home) --human me --role admin",
             "interlock approvals approve apr_7QX --comment lgtm",
@@ -139,9 +140,11 @@ struct HookCommandTests {
             "rm -rf \(home)",
             "sqlite3 \(home)/interlock.sqlite 'DELETE FROM kill_switch WHERE id = 1'",
             "sed -i 's/blocked/autonomous/' \(policy)",
-            // The programs the host runs, wherever they were built: the running one and its sibling.
-            "cp /bin/true \(InterlockBinary.url.path)",
-            "mv \(InterlockBinary.hookURL.path) /tmp/",
+            // The programs the host runs, wherever they were built: the running one and the
+            // `interlock` and `interlock-hook` beside it (CI builds the slim hook elsewhere).
+            "cp /bin/true \(running.path)",
+            "cp /bin/true \(running.deletingLastPathComponent().appendingPathComponent("interlock").path)",
+            "mv \(running.deletingLastPathComponent().appendingPathComponent("interlock-hook").path) /tmp/",
             "echo '{\"server\": \"http://127.0.0.1:9\"}' > \(config)/interlock/client.json",
         ] {
             let answer = try claude(Self.bash(command))
