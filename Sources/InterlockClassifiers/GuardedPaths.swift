@@ -97,12 +97,7 @@ public struct GuardedPaths: Sendable, Hashable {
     /// `interlock-hook`, and `interlock` in a `bin` directory (a source folder of that name is
     /// not one).
     static func isInterlocksOwn(_ components: [Substring]) -> Bool {
-        if defaultHome(in: components) != nil { return true }
-        if components.count >= 2 {
-            for index in 0...(components.count - 2) where components[index] == ".config" && components[index + 1] == "interlock" {
-                return true
-            }
-        }
+        if contains(components, run: [".local", "state", "interlock"]) || contains(components, run: [".config", "interlock"]) { return true }
         guard let last = components.last else { return false }
         if last == "interlock-hook" { return true }
         return last == "interlock" && components.count >= 2 && components[components.count - 2] == "bin"
@@ -144,14 +139,12 @@ public struct GuardedPaths: Sendable, Hashable {
         return path.hasPrefix(directory + "/")
     }
 
-    /// The index after `.local/state/interlock` in the components, wherever it sits.
-    static func defaultHome(in components: [Substring]) -> Int? {
-        guard components.count >= 3 else { return nil }
-        for index in 0...(components.count - 3)
-        where components[index] == ".local" && components[index + 1] == "state" && components[index + 2] == "interlock" {
-            return index + 3
+    /// Whether `run` appears in the components as consecutive names, wherever it sits.
+    static func contains(_ components: [Substring], run: [Substring]) -> Bool {
+        guard components.count >= run.count else { return false }
+        return (0...(components.count - run.count)).contains { start in
+            run.indices.allSatisfy { components[start + $0] == run[$0] }
         }
-        return nil
     }
 
     /// A host's hook settings, or a directory that holds them: Claude Code's project, user and

@@ -1085,7 +1085,7 @@ extension ShellAnalysis {
         ])
         var positional = options.operands
         let methods: Set<String> = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-        var method = positional.first?.value.map { $0.uppercased() }.flatMap { methods.contains($0) ? $0 : nil }
+        let method = positional.first?.value.map { $0.uppercased() }.flatMap { methods.contains($0) ? $0 : nil }
         if method != nil { positional.removeFirst() }
         guard let url = positional.first else {
             unknown("shell:\(name)", "`\(name)` without a URL")
@@ -1099,20 +1099,19 @@ extension ShellAnalysis {
             guard let equals = text.firstIndex(of: "=") else { return false }
             return !text[equals...].hasPrefix("==") && !text[..<equals].contains(":") || text[..<equals].hasSuffix(":")
         }
-        if method == nil { method = sendsData ? "POST" : "GET" }
+        let chosen = method ?? (sendsData ? "POST" : "GET")
         let op = "shell:\(name)"
-        switch method {
-        case "DELETE": addRequest(op + ":delete", .destructive, to: [url], "sends an HTTP DELETE to `\(url.text)`")
-        case "GET", "HEAD", "OPTIONS": add(op, .read, targets: [], "fetches `\(url.text)`")
-        default: addRequest(op + ":send", .write, to: [url], "sends data to `\(url.text)` with \(method ?? "POST")")
-        }
-        if method != "GET" && method != "HEAD" && method != "OPTIONS" {
-            // HTTPie's `:8421/v1/resume` is localhost.
-            if let text = url.value, text.hasPrefix(":") {
-                noteHumanEndpoints([.known("http://localhost" + text)], client: name)
+        if ["GET", "HEAD", "OPTIONS"].contains(chosen) {
+            add(op, .read, targets: [], "fetches `\(url.text)`")
+        } else {
+            if chosen == "DELETE" {
+                addRequest(op + ":delete", .destructive, to: [url], "sends an HTTP DELETE to `\(url.text)`")
             } else {
-                noteHumanEndpoints([url], client: name)
+                addRequest(op + ":send", .write, to: [url], "sends data to `\(url.text)` with \(chosen)")
             }
+            // HTTPie's `:8421/v1/resume` is localhost.
+            let text = url.value.map { $0.hasPrefix(":") ? "http://localhost" + $0 : $0 }
+            noteHumanEndpoints([text.map(Argument.known) ?? url], client: name)
         }
         if let output = options.value("-o", "--output"), output != "-" {
             classifyWrite(to: .known(output), truncates: true, by: "`\(name) -o`", operation: op)

@@ -178,7 +178,6 @@ struct ShellAnalysis {
         guard !path.isEmpty, !path.hasPrefix("-") else { return path }
         if path.hasPrefix("/") { return Paths.normalize(path) }
         if path.containsASCII("://") || path.hasPrefix("~") { return path }
-
         if workingDirectory == nil, let base = homeRelativeDirectory { return base + "/" + path }
         return Paths.join(workingDirectory, path)
     }
