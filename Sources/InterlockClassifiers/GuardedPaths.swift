@@ -47,7 +47,7 @@ public struct GuardedPaths: Sendable, Hashable {
             let finding = findings[index]
             var added: Set<Category> = []
             for target in finding.targets {
-                if let category = category(of: target, effect: finding.effect) { added.insert(category) }
+                if let category = category(of: target, effect: finding.effect, reachesBeneath: finding.reachesBeneathTargets) { added.insert(category) }
             }
             if !added.isSubset(of: finding.categories) {
                 findings[index].categories.formUnion(added)
@@ -58,8 +58,10 @@ public struct GuardedPaths: Sendable, Hashable {
         return Classification(findings: findings, estimatedCostUSD: facts.estimatedCostUSD, environmentFacts: facts.environmentFacts)
     }
 
-    /// What acting on `target` with `effect` touches, if it is guarded.
-    func category(of target: String, effect: Effect) -> Category? {
+    /// What acting on `target` with `effect` touches, if it is guarded. A deletion, or an action
+    /// that `reachesBeneath` (an archive extracted into a directory, a directory's contents
+    /// copied, a recursive change), touches what lies in a directory it names as well.
+    func category(of target: String, effect: Effect, reachesBeneath: Bool = false) -> Category? {
         guard effect != .read else { return nil }
         let path = Self.comparable(target)
         guard !path.isEmpty else { return nil }
@@ -71,11 +73,12 @@ public struct GuardedPaths: Sendable, Hashable {
         // as the shell spells it from the agent's home directory.
         if fixed.hasPrefix("/") || fixed.hasPrefix("~") {
             let isPattern = pattern != nil
-            if let interlockHome, Self.touches(fixed, isPattern: isPattern, guarded: interlockHome, effect: effect) { return .interlockControl }
-            if Self.touches(fixed, isPattern: isPattern, guarded: Self.defaultHomeFromTilde, effect: effect) { return .interlockControl }
-            if let policyFile, Self.touches(fixed, isPattern: isPattern, guarded: policyFile, effect: effect) { return .interlockControl }
-            if Self.touches(fixed, isPattern: isPattern, guarded: Self.defaultClientSettingsFromTilde, effect: effect) { return .interlockControl }
-            for file in interlockFiles where Self.touches(fixed, isPattern: isPattern, guarded: file, effect: effect) { return .interlockControl }
+            let beneath = effect == .destructive || reachesBeneath
+            if let interlockHome, Self.touches(fixed, isPattern: isPattern, guarded: interlockHome, beneath: beneath) { return .interlockControl }
+            if Self.touches(fixed, isPattern: isPattern, guarded: Self.defaultHomeFromTilde, beneath: beneath) { return .interlockControl }
+            if let policyFile, Self.touches(fixed, isPattern: isPattern, guarded: policyFile, beneath: beneath) { return .interlockControl }
+            if Self.touches(fixed, isPattern: isPattern, guarded: Self.defaultClientSettingsFromTilde, beneath: beneath) { return .interlockControl }
+            for file in interlockFiles where Self.touches(fixed, isPattern: isPattern, guarded: file, beneath: beneath) { return .interlockControl }
         }
         // Every shape below names one of these; most targets name none and are done here
         // without splitting them into components.
@@ -119,16 +122,21 @@ public struct GuardedPaths: Sendable, Hashable {
         var path = Paths.tildeSpelling(target) ?? target
         let intoDirectory = path.count > 1 && path.hasSuffix("/")
         if path.hasPrefix("/") { path = Paths.normalize(path) }
+        // `~/.`, `~/x/..`: the home directory's paths are normalised below it.
+        if path.hasPrefix("~/"), path.contains("/.") || path.contains("//") {
+            let below = Paths.normalize(String(path.dropFirst()))
+            path = below == "/" ? "~" : "~" + below
+        }
         return intoDirectory && !path.hasSuffix("/") ? path + "/" : path
     }
 
     /// The path itself, anything beneath it, anything a pattern starting there could match, or
-    /// (for a deletion) a directory that holds it.
-    static func touches(_ fixed: String, isPattern: Bool, guarded: String, effect: Effect) -> Bool {
+    /// (for an action that reaches `beneath` its target) a directory that holds it.
+    static func touches(_ fixed: String, isPattern: Bool, guarded: String, beneath: Bool) -> Bool {
         let trimmed = fixed.count > 1 && fixed.hasSuffix("/") ? String(fixed.dropLast()) : fixed
         if trimmed == guarded || trimmed.hasPrefix(guarded + "/") { return true }
         if isPattern, guarded.hasPrefix(fixed) { return true }
-        return effect == .destructive && isAncestor(trimmed, of: guarded)
+        return beneath && isAncestor(trimmed, of: guarded)
     }
 
     static func isAncestor(_ directory: String, of path: String) -> Bool {

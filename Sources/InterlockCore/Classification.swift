@@ -154,10 +154,14 @@ public struct Finding: Sendable, Hashable {
     public var blastRadius: BlastRadius
     public var categories: Set<Category>
     public var reason: String
+    /// True when the operation acts on what lies beneath its targets as well as on them: a
+    /// recursive change, an archive extracted into a directory, a directory's contents copied
+    /// there. Whatever is kept in such a directory is touched without being named.
+    public var reachesBeneathTargets: Bool
 
     public init(
         operation: String, effect: Effect, targets: [String] = [], targetsComplete: Bool = true,
-        blastRadius: BlastRadius? = nil, categories: Set<Category> = [], reason: String
+        blastRadius: BlastRadius? = nil, categories: Set<Category> = [], reason: String, reachesBeneathTargets: Bool = false
     ) {
         self.operation = operation
         self.effect = effect
@@ -166,6 +170,7 @@ public struct Finding: Sendable, Hashable {
         self.blastRadius = blastRadius ?? (targetsComplete ? .count(targets.count) : .unknown)
         self.categories = categories
         self.reason = reason
+        self.reachesBeneathTargets = reachesBeneathTargets
     }
 }
 

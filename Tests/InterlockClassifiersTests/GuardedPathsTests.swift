@@ -77,6 +77,18 @@ import Testing
         "http POST :8421/v1/resume \"Authorization:Bearer $INTERLOCK_TOKEN\"",
         "xh post http://gate/v1/kill scope=all",
         "https -A bearer -a \"$T\" gate/v1/approvals/apr_1/approve comment=ok",
+        // Whatever an archive or a directory holds, landed where Interlock's files are kept.
+        "rsync -a evil/ ~/",
+        "rsync -a dots/ ~/.config/",
+        "rsync -a dots/.config ~/",
+        "unzip payload.zip -d ~",
+        "tar -xf payload.tar -C ~",
+        "tar -xzf payload.tgz -C $HOME/.config",
+        "7z x payload.7z -o/opt",
+        "cp -r evil/. ~",
+        "cp -r dots/.config ~/",
+        "cp -a dots/interlock ~/.config",
+        "chmod -R a-x /opt",
         // A repository checked out over the client settings, with `-C` moving first.
         "git clone https://example.com/evil/cfg.git ~/.config/interlock",
         "git -C ~/.config clone https://example.com/evil/interlock.git",
@@ -187,6 +199,8 @@ import Testing
         "cp a.txt b.txt /srv/", "vim notes.md", "jq . data.json | sponge data.json",
         "http :8421/v1/approvals", "http GET gate/v1/grants", "http api.example.com/items name=x",
         "python3 -c \"import requests; print(requests.get('https://api.example.com/v1/items').json())\"",
+        "rsync notes.txt ~/", "mkdir -p ~/.config", "cp -r project ~/", "cp -r nvim ~/.config", "tar -xzf release.tgz -C /tmp/build",
+        "unzip bundle.zip -d /tmp/out", "chmod -R 755 build", "7z x bundle.7z -o/tmp/out", "rsync -a site/ /srv/www/",
         "git clone https://github.com/anthropics/claude-code.git", "git clone https://example.com/x/app.git claude-notes",
         "git clone https://example.com/team/.claude-templates.git", "git worktree add ../review main", "git submodule add https://example.com/lib vendor/lib",
         "claude mcp list", "claude --help", "claude -p 'summarize the diff'", "echo claude mcp add x", "codex exec 'fix the tests'",
@@ -230,6 +244,31 @@ import Testing
         #expect(trusting.classify(read).effect == .read)
         #expect(!trusting.classify(read).categories.contains(.interlockControl))
         #expect(Self.classifiers.classify(read).categories.contains(.interlockControl))
+    }
+
+    /// An archive extracted, or a directory's contents copied, into a project's top directory
+    /// reaches its hook settings without naming them: the view says they are there.
+    @Test func extractingIntoAProjectReachesItsHookSettings() {
+        let view = FixedFileSystem(files: ["/home/dev/project/.claude/settings.json": "{}", "/home/dev/plain/README.md": "x"],
+                                   directories: ["/home/dev", "/home/dev/project", "/home/dev/project/.claude", "/home/dev/plain"])
+        let classifiers = ClassifierSet.standard(fileSystem: view, guarded: Self.guarded)
+        func facts(_ line: String, in directory: String) -> Classification {
+            classifiers.classify(Action(principal: Principal(agent: "claude-code"), channel: .hook, workingDirectory: directory,
+                                        input: .shell(ShellInput(command: line))))
+        }
+        #expect(facts("unzip payload.zip -d /home/dev/project", in: "/tmp").categories.contains(.hookConfig))
+        for line in ["tar -xzf payload.tgz", "unzip payload.zip", "7z x payload.7z", "rsync -a /tmp/evil/ .", "cp -r /tmp/evil/. .",
+                     "chmod -R a-w ."] {
+            let marked = facts(line, in: "/home/dev/project")
+            #expect(marked.categories.contains(.hookConfig), "\(line): \(marked.targets)")
+            #expect(marked.targets.contains("/home/dev/project/.claude"), "\(line): \(marked.targets)")
+            let plain = facts(line, in: "/home/dev/plain")
+            #expect(!plain.categories.contains(.hookConfig), "\(line): \(plain.targets)")
+        }
+        // Copying one file into the project, or a directory beside the settings, reaches nothing beneath.
+        for line in ["cp notes.md /home/dev/project/", "cp -r /tmp/docs /home/dev/project/", "rsync notes.md ."] {
+            #expect(!facts(line, in: "/home/dev/project").categories.contains(.hookConfig), "\(line)")
+        }
     }
 
     @Test func theResolvedHomeCountsOnlyWhereItIs() {

@@ -131,7 +131,10 @@ extension ShellAnalysis {
             } else if options.has("-n", "--dry-run", "--list-only") {
                 add(op, .read, "a dry run")
             } else {
-                add(op, .write, targets: destination, "`\(name)` copies files to \(Self.list(destination)), replacing ones that differ")
+                // A recursive copy lands whatever the source directory holds.
+                let recursive = options.has("-r", "--recursive", "-a", "--archive")
+                add(op, .write, targets: destination, blastRadius: recursive ? .unknown : nil,
+                    "`\(name)` copies files to \(Self.list(destination)), replacing ones that differ")
             }
         case .ln:
             let options = CommandOptions(args, valued: ["-t", "--target-directory", "-S", "--suffix"])
@@ -185,10 +188,11 @@ extension ShellAnalysis {
             if options.has("-l", "-t", "-v", "-Z", "-z", "-p", "-c") {
                 add(op, .read, "`unzip` lists or tests the archive")
             } else if options.has("-o") {
-                add(op, .destructive, targets: options.value("-d").map { [.known($0)] } ?? [.known(".")], blastRadius: .unknown, categories: [.dataLoss],
+                add(op, .destructive, targets: [options.valueArguments("-d").last?.argument ?? .known(".")], blastRadius: .unknown, categories: [.dataLoss],
                     "`unzip -o` overwrites existing files without asking")
             } else {
-                add(op, .write, targets: options.value("-d").map { [.known($0)] } ?? [.known(".")], "`unzip` extracts files")
+                add(op, .write, targets: [options.valueArguments("-d").last?.argument ?? .known(".")], blastRadius: .unknown,
+                    "`unzip` extracts files, asking before it replaces one")
             }
         case .zip:
             // `zip -TT CMD` runs CMD to test the archive; the archive is still written below.
@@ -211,6 +215,8 @@ extension ShellAnalysis {
                 unknown(op, "`insmod` loads a kernel module from a file: its code runs in the kernel", opaque: true)
             } else if name == "patch" {
                 classifyPatchCommand(args, stdin: stdin)
+            } else if name == "7z" || name == "7za" {
+                classify7z(name, args)
             } else if name == "ssh-copy-id" {
                 add(op, .destructive, targets: options.operands, categories: [.permissionChange], "`ssh-copy-id` adds a key to the remote account's authorized_keys, so its holder may log in")
             } else {
@@ -543,8 +549,10 @@ extension ShellAnalysis {
                 return
             }
             destination = sources.removeLast()
-            // `.`, `..` and a trailing `/` are directories whatever the file system says.
-            if let value = destination.value, value == "." || value == ".." || value.hasSuffix("/") || value.hasSuffix("/.") { intoDirectory = true }
+            // `.`, `..`, the home directory and a trailing `/` are directories whatever the file
+            // system says.
+            if let value = destination.value, value == "." || value == ".." || value == "~" || value == "$HOME" || value == "${HOME}"
+                || value.hasSuffix("/") || value.hasSuffix("/.") { intoDirectory = true }
         }
         noteCodeThatRunsLater([destination], operation: op, intoDirectory: intoDirectory || sources.count > 1 || pathKind(destination) == .directory)
         // A move takes its sources away from where they were: `mv .claude/settings.json /tmp`
@@ -575,28 +583,48 @@ extension ShellAnalysis {
                 case nil: undecided = true; fresh.append(inside)
                 }
             }
+            // A directory copied lands with everything in it, merged into one of the same name
+            // (`cp -r dots/.config ~/`, `cp -r evil/. ~`): its landing place is reached beneath,
+            // the directory it lands in is not.
+            let landsTrees = copy && options.has("-r", "-R", "-a", "--recursive", "--archive") && !fresh.isEmpty
             if !overwrites.isEmpty {
-                add(op, .destructive, targets: overwrites, categories: [.dataLoss], "\(verb) over existing \(Self.list(overwrites))")
+                add(op, .destructive, targets: overwrites, blastRadius: copy && options.has("-r", "-R", "-a", "--recursive", "--archive") ? .unknown : nil,
+                    categories: [.dataLoss], "\(verb) over existing \(Self.list(overwrites))")
                 if !fresh.isEmpty { add(op, .write, targets: fresh, "\(verb) new \(Self.list(fresh)) into `\(destination.text)`") }
             } else if undecided {
-                add(op, .unknown, targets: [destination] + fresh, "\(verb) into `\(destination.text)`, where files of the same name may be replaced")
+                if landsTrees {
+                    add(op, .unknown, targets: [destination], "\(verb) into `\(destination.text)`, where files of the same name may be replaced")
+                    add(op, .unknown, targets: fresh, blastRadius: .unknown, "\(verb) \(Self.list(fresh)) with whatever they hold, merged with what is there")
+                } else {
+                    add(op, .unknown, targets: [destination] + fresh, "\(verb) into `\(destination.text)`, where files of the same name may be replaced")
+                }
             } else {
                 add(op, .write, targets: [destination] + fresh, "\(verb) \(Self.list(sources)) into `\(destination.text)`")
             }
             return
         }
+        // Copied recursively, a directory lands with everything in it.
+        let recursive = copy && options.has("-r", "-R", "-a", "--recursive", "--archive")
         switch destinationKind {
         case .file?:
             add(op, .destructive, targets: [destination], categories: [.dataLoss], "\(verb) \(Self.list(sources)) over the existing file `\(destination.text)`")
         case .missing?:
-            add(op, .write, targets: [destination], "\(verb) \(Self.list(sources)) to the new path `\(destination.text)`")
+            add(op, .write, targets: [destination], blastRadius: recursive ? .unknown : nil, "\(verb) \(Self.list(sources)) to the new path `\(destination.text)`")
         default:
-            // Not known whether it is a directory: the source may land inside it.
-            var possible = [destination]
-            if let base = destination.value, let source = sources.first?.value, sources.first?.isPattern == false {
-                possible.append(.known(base + "/" + Paths.basename(source)))
+            // Not known whether it is a directory: the source may land inside it, and copied
+            // recursively it lands there with everything in it. (Were the destination missing, it
+            // would become the copy; a destination the view cannot see is taken to be there.)
+            guard let base = destination.value, let source = sources.first?.value, sources.first?.isPattern == false else {
+                add(op, .unknown, targets: [destination], "\(verb) \(Self.list(sources)) to `\(destination.text)`, which may exist and would be replaced")
+                return
             }
-            add(op, .unknown, targets: possible, "\(verb) \(Self.list(sources)) to `\(destination.text)`, which may exist and would be replaced")
+            let inside = Argument.known(base + "/" + Paths.basename(source))
+            if recursive {
+                add(op, .unknown, targets: [destination], "\(verb) \(Self.list(sources)) to `\(destination.text)`, which may exist and would be replaced")
+                add(op, .unknown, targets: [inside], blastRadius: .unknown, "\(verb) `\(source)` with whatever it holds into `\(destination.text)`, merged with what is there")
+            } else {
+                add(op, .unknown, targets: [destination, inside], "\(verb) \(Self.list(sources)) to `\(destination.text)`, which may exist and would be replaced")
+            }
         }
     }
 
@@ -801,6 +829,38 @@ extension ShellAnalysis {
         return invocation
     }
 
+    // MARK: 7-Zip
+
+    /// `7z COMMAND [SWITCHES] ARCHIVE [FILES]`: `x`/`e` extract into `-oDIR` (or here), `a`/`u`/`d`/`rn`
+    /// change the archive, `l`/`t`/`h`/`i` read. Extraction asks before replacing a file unless
+    /// `-y` or `-aoa` answers for it.
+    mutating func classify7z(_ name: String, _ args: [Argument]) {
+        let op = "shell:\(name)"
+        let operands = args.filter { $0.value?.hasPrefix("-") != true }
+        let switches = args.compactMap(\.value).filter { $0.hasPrefix("-") }
+        guard let command = operands.first?.value else {
+            unknown(op, "the `\(name)` command is computed at run time or missing")
+            return
+        }
+        let archive = operands.dropFirst().first.map { [$0] } ?? []
+        switch command {
+        case "x", "e":
+            let directory = switches.last { $0.hasPrefix("-o") && $0.count > 2 }.map { Argument.known(String($0.dropFirst(2))) } ?? .known(".")
+            if switches.contains("-y") || switches.contains("-aoa") {
+                add(op, .destructive, targets: [directory], blastRadius: .unknown, categories: [.dataLoss],
+                    "`\(name) \(command)` with `-y`/`-aoa` replaces existing files under `\(directory.text)` without asking")
+            } else {
+                add(op, .write, targets: [directory], blastRadius: .unknown, "`\(name) \(command)` extracts files under `\(directory.text)`")
+            }
+        case "a", "u", "d", "rn":
+            add(op, .write, targets: archive, "`\(name) \(command)` changes the archive")
+        case "l", "t", "h", "i", "b":
+            add(op, .read, "`\(name) \(command)` reads")
+        default:
+            unknown(op, "`\(name) \(command)` is not catalogued")
+        }
+    }
+
     // MARK: tar
 
     mutating func classifyTar(_ name: String, _ args: [Argument]) {
@@ -810,7 +870,8 @@ extension ShellAnalysis {
             arguments[0] = .known("-" + first)
         }
         let options = CommandOptions(arguments, valued: ["-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from", "--exclude", "-b", "-H", "--format", "-I", "--use-compress-program", "--transform", "--strip-components", "-g", "--listed-incremental", "--owner", "--group", "--mode", "--mtime", "-N", "--newer"])
-        let directory = options.value("-C", "--directory").map { Argument.known($0) } ?? .known(".")
+        // A value the shell computes (`-C "$HOME/.config"`) stays computed: it is not a path beside the working directory.
+        let directory = options.valueArguments("-C", "--directory").last?.argument ?? .known(".")
         if options.has("--remove-files") {
             add("shell:\(name)", .destructive, targets: options.operands, categories: [.dataLoss], "`tar --remove-files` deletes the files it archives")
         }

@@ -149,9 +149,22 @@ struct ShellAnalysis {
                 resolved.append(target.display)
             }
         }
+        // An extent said to be unknown is a scope, not a count: a recursive change, an archive
+        // extracted, contents copied. It reaches a project's hook settings in a directory it
+        // names, though it does not name them: the view says whether they are there, and then
+        // they are named.
+        let reachesBeneath = effect != .read && blastRadius == .unknown
+        if reachesBeneath {
+            for index in resolved.indices where index < targets.count && targets[index].isExact && resolved[index].hasPrefix("/") {
+                for settings in Self.projectHookSettings {
+                    let path = resolved[index] == "/" ? "/" + settings : resolved[index] + "/" + settings
+                    if let kind = fileSystem.kind(of: path), kind != .missing { resolved.append(path) }
+                }
+            }
+        }
         let finding = Finding(
             operation: operation, effect: effect, targets: resolved, targetsComplete: complete,
-            blastRadius: blastRadius, categories: categories, reason: reason)
+            blastRadius: blastRadius, categories: categories, reason: reason, reachesBeneathTargets: reachesBeneath)
         // A fact already stated says nothing new: `x=$(y); x=$(y); ...` or a loop body written
         // out many times states each once. Repeats come one after another, so the last few
         // findings are all that need comparing.
@@ -165,6 +178,9 @@ struct ShellAnalysis {
         for earlier in findings.suffix(Self.repeatWindow) where earlier == finding { return }
         findings.append(finding)
     }
+
+    /// What, in a project's top directory, wires its host to Interlock (`GuardedPaths`).
+    static let projectHookSettings = [".claude", ".kiro", ".cursor", ".mcp.json"]
 
     /// How many of the latest findings a new one is compared with before it is added.
     static let repeatWindow = 4
