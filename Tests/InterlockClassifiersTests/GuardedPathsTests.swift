@@ -142,6 +142,7 @@ import Testing
         "git checkout -- .claude/settings.json",
         "git restore --source HEAD~3 .mcp.json",
         "git mv .claude/settings.json .claude/settings.json.off",
+        "git checkout-index -f -- .claude/settings.json",
         // Other writers: sponge, editors given the file, a copy that lands a `.claude` directory.
         "jq 'del(.hooks)' .claude/settings.json | sponge .claude/settings.json",
         "vim -c ':%d' -c ':wq' .claude/settings.json",

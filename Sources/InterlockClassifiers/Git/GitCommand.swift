@@ -361,6 +361,17 @@ public enum GitCommand {
             if operands.first == "log" || operands.first == "visualize" || operands.first == "view" { return [finding("git:bisect", .read, "shows the bisect state")] }
             if operands.first == "run" { return [Finding(operation: "git:bisect_run", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git bisect run` runs a command at each step")] }
             return [finding("git:bisect", .write, "moves through history")]
+        case "checkout-index":
+            // Writes the index's copy of the named files (all of them with `-a`) into the work
+            // tree; `-f` replaces files that are there. `--prefix` writes them elsewhere.
+            let paths = afterSeparator ?? operands
+            let replaces = has("--force") || hasShort("f")
+            if has("--all") || hasShort("a") || has("--stdin") {
+                return [Finding(operation: "git:checkout_index", effect: replaces ? .destructive : .write, targetsComplete: false,
+                                categories: replaces ? [.dataLoss] : [], reason: "`git checkout-index` writes the index's copy of every file\(replaces ? ", replacing what is there" : "")")]
+            }
+            return [finding("git:checkout_index", replaces ? .destructive : .write, targets: paths, categories: replaces ? [.dataLoss] : [],
+                            "`git checkout-index` writes the index's copy of \(paths.isEmpty ? "nothing" : paths.map { "`\($0)`" }.joined(separator: ", "))\(replaces ? ", replacing what is there" : "")")]
         case "clone":
             // A template's hooks are copied into the new repository, and `post-checkout` runs
             // before the clone returns.
@@ -375,7 +386,7 @@ public enum GitCommand {
             return [Finding(operation: "git:clone", effect: .write, targets: directory.map { [inDirectory($0)] } ?? [],
                             targetsComplete: directory != nil, reason: "`git clone` creates a repository and its files")]
         case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "apply", "am",
-            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "checkout-index", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
+            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
             if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
             // `git rebase -x CMD` / `--exec CMD` runs CMD after each commit it replays.
             if sub == "rebase", has("--exec") || flags.contains(where: { flag in
