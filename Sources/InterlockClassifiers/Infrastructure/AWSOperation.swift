@@ -304,7 +304,9 @@ public enum AWSOperation {
             "schedulekeydeletion": Special(effect: .destructive, categories: [.dataLoss], reason: "`ScheduleKeyDeletion` deletes the key; data encrypted with it becomes unreadable"),
             "disablekey": Special(effect: .destructive, categories: [.dataLoss], reason: "`DisableKey` makes data encrypted with the key unreadable until re-enabled"),
             "encrypt": Special(effect: .read, categories: [], reason: "`Encrypt` only transforms data"),
-            "decrypt": Special(effect: .read, categories: [], reason: "`Decrypt` only transforms data"),
+            // What is encrypted with a key is often a secret (SOPS files, encrypted environment
+            // values): its plaintext goes to the caller, as `GetSecretValue`'s does.
+            "decrypt": Special(effect: .read, categories: [.credentialIssue], reason: "`Decrypt` returns the plaintext of what was encrypted, often a secret, to the caller"),
             "generatedatakey": Special(effect: .read, categories: [], reason: "`GenerateDataKey` only returns key material"),
         ],
         "sqs": [
@@ -350,6 +352,7 @@ public enum AWSOperation {
         ],
         "sts": [
             "getcalleridentity": Special(effect: .read, categories: [], reason: "`GetCallerIdentity` only reads"),
+            "decodeauthorizationmessage": Special(effect: .read, categories: [], reason: "`DecodeAuthorizationMessage` only explains why a request was denied"),
             "assumerole": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`AssumeRole` returns another role's credentials to the caller"),
             "assumerolewithsaml": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`AssumeRoleWithSAML` returns a role's credentials to the caller"),
             "assumerolewithwebidentity": Special(effect: .destructive, categories: [.permissionChange, .credentialIssue], reason: "`AssumeRoleWithWebIdentity` returns a role's credentials to the caller"),
