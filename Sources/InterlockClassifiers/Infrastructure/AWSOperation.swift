@@ -472,7 +472,15 @@ public enum AWSOperation {
         switch given {
         case .array(let list): values = list
         case .string(let text):
-            if text.hasPrefix("["), case .array(let list)? = try? JSONValue.parse(text) { values = list } else { values = [.string(text)] }
+            if text.hasPrefix("["), case .array(let list)? = try? JSONValue.parse(text) {
+                values = list
+            } else if text.hasPrefix("["), text.hasSuffix("]") {
+                // The CLI's shorthand list, `commands=[rm -rf /srv,ls]` once the shell has taken
+                // its quotes away: items split at commas outside quotes.
+                values = shorthandList(text.dropFirst().dropLast()).map(JSONValue.string)
+            } else {
+                values = [.string(text)]
+            }
         default: return nil
         }
         var commands: [String] = []
@@ -482,6 +490,31 @@ public enum AWSOperation {
             commands.append(text)
         }
         return commands.isEmpty ? nil : commands
+    }
+
+    /// The items of a shorthand list's inside, split at commas outside `"…"` and `'…'`, which
+    /// are taken away (the AWS CLI's shorthand syntax).
+    static func shorthandList(_ inside: Substring) -> [String] {
+        var items: [String] = []
+        var current = ""
+        var quote: Character?
+        func trimmed(_ text: String) -> String {
+            String(text.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        }
+        for character in inside {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "," {
+                items.append(trimmed(current))
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        items.append(trimmed(current))
+        return items
     }
 
     /// A top-level parameter by name, ignoring case: the CLI spells `DisableApiTermination` as

@@ -188,18 +188,49 @@ enum AWSCommandLine {
         }
         guard text.contains("="), !text.contains("://"), let first = text.first, first.isLetter else { return nil }
         var object: [String: JSONValue] = [:]
-        for pair in text.split(separator: ",") {
+        for pair in topLevelPairs(text) {
             guard let equals = pair.firstIndex(of: "=") else { return nil }
             let name = String(pair[..<equals])
-            let value = String(pair[pair.index(after: equals)...])
+            let value = pair[pair.index(after: equals)...]
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
-            switch value.lowercased() {
+            if value.hasPrefix("["), value.hasSuffix("]") {
+                // `commands=[ls,uptime]`: a list, its items split at commas outside quotes.
+                object[name] = .array(AWSOperation.shorthandList(value.dropFirst().dropLast()).map(JSONValue.string))
+                continue
+            }
+            let plain = String(value)
+            switch plain.lowercased() {
             case "true": object[name] = .bool(true)
             case "false": object[name] = .bool(false)
-            default: object[name] = Double(value).map { JSONValue.number($0) } ?? .string(value)
+            default: object[name] = Double(plain).map { JSONValue.number($0) } ?? .string(plain)
             }
         }
         return .object(object)
+    }
+
+    /// `Key=a,Values=[b,c]` split into its pairs: at commas outside brackets, braces and quotes.
+    static func topLevelPairs(_ text: String) -> [Substring] {
+        var pairs: [Substring] = []
+        var depth = 0
+        var quote: Character?
+        var start = text.startIndex
+        for index in text.indices {
+            let character = text[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "[" || character == "{" {
+                depth += 1
+            } else if character == "]" || character == "}" {
+                depth = max(0, depth - 1)
+            } else if character == ",", depth == 0 {
+                pairs.append(text[start..<index])
+                start = text.index(after: index)
+            }
+        }
+        pairs.append(text[start...])
+        return pairs
     }
 
     /// The high-level `aws s3` commands.
