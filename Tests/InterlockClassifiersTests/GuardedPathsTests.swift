@@ -85,6 +85,7 @@ import Testing
         "tar -xf payload.tar -C ~",
         "tar -xzf payload.tgz -C $HOME/.config",
         "7z x payload.7z -o/opt",
+        "7z x payload.7z -o$HOME/.config",
         "cp -r evil/. ~",
         "cp -r dots/.config ~/",
         "cp -a dots/interlock ~/.config",

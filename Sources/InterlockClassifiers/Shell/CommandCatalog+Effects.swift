@@ -836,8 +836,9 @@ extension ShellAnalysis {
     /// `-y` or `-aoa` answers for it.
     mutating func classify7z(_ name: String, _ args: [Argument]) {
         let op = "shell:\(name)"
-        let operands = args.filter { $0.value?.hasPrefix("-") != true }
-        let switches = args.compactMap(\.value).filter { $0.hasPrefix("-") }
+        // A switch computed at run time (`-o"$DIR"`) is still a switch, by how it is written.
+        let operands = args.filter { !$0.display.hasPrefix("-") }
+        let switches = args.filter { $0.display.hasPrefix("-") }
         guard let command = operands.first?.value else {
             unknown(op, "the `\(name)` command is computed at run time or missing")
             return
@@ -845,8 +846,10 @@ extension ShellAnalysis {
         let archive = operands.dropFirst().first.map { [$0] } ?? []
         switch command {
         case "x", "e":
-            let directory = switches.last { $0.hasPrefix("-o") && $0.count > 2 }.map { Argument.known(String($0.dropFirst(2))) } ?? .known(".")
-            if switches.contains("-y") || switches.contains("-aoa") {
+            let directory = switches.last { $0.display.hasPrefix("-o") && $0.display.count > 2 }.map { output in
+                output.value.map { Argument.known(String($0.dropFirst(2))) } ?? .runtime(String(output.display.dropFirst(2)))
+            } ?? .known(".")
+            if switches.contains(where: { $0.value == "-y" || $0.value == "-aoa" }) {
                 add(op, .destructive, targets: [directory], blastRadius: .unknown, categories: [.dataLoss],
                     "`\(name) \(command)` with `-y`/`-aoa` replaces existing files under `\(directory.text)` without asking")
             } else {
