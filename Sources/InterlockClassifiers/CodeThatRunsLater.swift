@@ -77,6 +77,12 @@ enum CodeThatRunsLater {
                 || [".circleci", ".buildkite", ".tekton", ".woodpecker"].contains(component) {
                 return runsInCI()
             }
+            // Claude Code runs the `!` lines of a command or skill when it is loaded (the model
+            // loads skills itself), and a subagent's or plugin's hooks on its events: shell
+            // commands run by the host, not through a tool call Interlock is asked about.
+            if component == ".claude" && ["commands", "skills", "agents", "plugins"].contains(next) && (index + 2 < components.count || intoDirectory) {
+                return runsLater("`\(path)` is a Claude Code command, skill, subagent or plugin: the shell commands it holds (`!` lines, hooks) are run by the host when it is used, not through a tool call")
+            }
             if component == ".config" && next == "systemd" {
                 return runsLater("`\(path)` defines a service the system runs")
             }

@@ -14,7 +14,8 @@ import Testing
         for path in ["/home/dev/.ssh/known_hosts", "/home/dev/.aws/cli/cache/x.json", "/home/dev/project/config", "/usr/share/doc/x/README",
                      "/home/dev/project/bin/run", "/home/dev/project/lib/site.pth.txt", "/home/dev/.local/share/x",
                      "/home/dev/project/.github/dependabot.yml", "/home/dev/project/.github/ISSUE_TEMPLATE/bug.yml", "/home/dev/project/.gitlab/issue_templates/bug.md",
-                     "/home/dev/project/k8s/deploy.yaml", "/home/dev/project/docs/workflows/ci.yml"] {
+                     "/home/dev/project/k8s/deploy.yaml", "/home/dev/project/docs/workflows/ci.yml",
+                     "/home/dev/project/docs/claude/commands/deploy.md", "/home/dev/project/.claude/CLAUDE.md", "/home/dev/project/CLAUDE.md"] {
             #expect(facts(path).effect == .write, "\(path)")
         }
     }
@@ -29,7 +30,10 @@ import Testing
                      // CI/CD pipelines run once pushed, with credentials the agent never holds.
                      "/home/dev/project/.github/workflows/deploy.yml", "/home/dev/project/.github/actions/setup/action.yml", "/home/dev/project/.gitlab-ci.yml",
                      "/home/dev/project/.gitlab/ci/deploy.yml", "/home/dev/project/Jenkinsfile", "/home/dev/project/.circleci/config.yml",
-                     "/home/dev/project/azure-pipelines.yml", "/home/dev/project/buildspec.yml", "/home/dev/project/.buildkite/pipeline.yml"] {
+                     "/home/dev/project/azure-pipelines.yml", "/home/dev/project/buildspec.yml", "/home/dev/project/.buildkite/pipeline.yml",
+                     // Claude Code runs a command's or skill's `!` lines, and a subagent's or plugin's hooks, itself.
+                     "/home/dev/project/.claude/commands/deploy.md", "/home/dev/project/.claude/skills/release/SKILL.md",
+                     "/home/dev/.claude/agents/reviewer.md", "/home/dev/.claude/plugins/market/tools/hooks/hooks.json"] {
             let result = facts(path)
             #expect(result.effect == .unknown, "\(path)")
             #expect(result.categories.contains(.opaqueExecution), "\(path)")
