@@ -83,6 +83,15 @@ enum CodeThatRunsLater {
             if component == ".claude" && ["commands", "skills", "agents", "plugins"].contains(next) && (index + 2 < components.count || intoDirectory) {
                 return runsLater("`\(path)` is a Claude Code command, skill, subagent or plugin: the shell commands it holds (`!` lines, hooks) are run by the host when it is used, not through a tool call")
             }
+            // Editors run a workspace's tasks (one marked `runOn: folderOpen` as soon as the
+            // folder is opened, in VS Code and Cursor alike), and a dev container's lifecycle
+            // commands run when it is built or started.
+            if component == ".vscode" && next == "tasks.json" && index + 2 == components.count {
+                return runsLater("`\(path)` defines the workspace's tasks: the editor runs them, one marked `runOn: folderOpen` as soon as the folder is opened")
+            }
+            if component == ".devcontainer" && name.hasSuffix(".json") {
+                return runsLater("`\(path)` is a dev container definition: its `initializeCommand`, `postCreateCommand` and `postStartCommand` run when the container is built or started")
+            }
             if component == ".config" && next == "systemd" {
                 return runsLater("`\(path)` defines a service the system runs")
             }
@@ -110,6 +119,9 @@ enum CodeThatRunsLater {
             }
             if shellStartupFiles.contains(String(name)) { return runsLater("`\(path)` runs in every new shell") }
             if toolStartupFiles.contains(String(name)) { return runsLater("`\(path)` is read by a tool when it starts and can make it run commands") }
+            if name == ".devcontainer.json" {
+                return runsLater("`\(path)` is a dev container definition: its `initializeCommand`, `postCreateCommand` and `postStartCommand` run when the container is built or started")
+            }
         }
         // Python runs `import` lines of `.pth` files, and `sitecustomize`/`usercustomize`, at every start.
         if name.hasSuffix(".pth") || name == "sitecustomize.py" || name == "usercustomize.py",

@@ -15,7 +15,8 @@ import Testing
                      "/home/dev/project/bin/run", "/home/dev/project/lib/site.pth.txt", "/home/dev/.local/share/x",
                      "/home/dev/project/.github/dependabot.yml", "/home/dev/project/.github/ISSUE_TEMPLATE/bug.yml", "/home/dev/project/.gitlab/issue_templates/bug.md",
                      "/home/dev/project/k8s/deploy.yaml", "/home/dev/project/docs/workflows/ci.yml",
-                     "/home/dev/project/docs/claude/commands/deploy.md", "/home/dev/project/.claude/CLAUDE.md", "/home/dev/project/CLAUDE.md"] {
+                     "/home/dev/project/docs/claude/commands/deploy.md", "/home/dev/project/.claude/CLAUDE.md", "/home/dev/project/CLAUDE.md",
+                     "/home/dev/project/.vscode/settings.json", "/home/dev/project/.vscode/extensions.json", "/home/dev/project/.devcontainer/Dockerfile"] {
             #expect(facts(path).effect == .write, "\(path)")
         }
     }
@@ -33,7 +34,10 @@ import Testing
                      "/home/dev/project/azure-pipelines.yml", "/home/dev/project/buildspec.yml", "/home/dev/project/.buildkite/pipeline.yml",
                      // Claude Code runs a command's or skill's `!` lines, and a subagent's or plugin's hooks, itself.
                      "/home/dev/project/.claude/commands/deploy.md", "/home/dev/project/.claude/skills/release/SKILL.md",
-                     "/home/dev/.claude/agents/reviewer.md", "/home/dev/.claude/plugins/market/tools/hooks/hooks.json"] {
+                     "/home/dev/.claude/agents/reviewer.md", "/home/dev/.claude/plugins/market/tools/hooks/hooks.json",
+                     // Editors run workspace tasks (at folder open, if marked so); dev containers run their lifecycle commands.
+                     "/home/dev/project/.vscode/tasks.json", "/home/dev/project/.devcontainer/devcontainer.json",
+                     "/home/dev/project/.devcontainer/python/devcontainer.json", "/home/dev/project/.devcontainer.json"] {
             let result = facts(path)
             #expect(result.effect == .unknown, "\(path)")
             #expect(result.categories.contains(.opaqueExecution), "\(path)")
