@@ -54,6 +54,9 @@ enum CodeThatRunsLater {
         }
         // CI/CD: the service runs these from the repository once they are pushed, with the secrets
         // and deployment credentials the agent never holds.
+        func devContainer() -> Finding {
+            runsLater("`\(path)` is a dev container definition: its `initializeCommand`, `postCreateCommand` and `postStartCommand` run when the container is built or started")
+        }
         func runsInCI() -> Finding {
             runsLater("`\(path)` defines a CI/CD pipeline, which runs once pushed, with the repository's secrets and deployment credentials")
         }
@@ -90,7 +93,7 @@ enum CodeThatRunsLater {
                 return runsLater("`\(path)` defines the workspace's tasks: the editor runs them, one marked `runOn: folderOpen` as soon as the folder is opened")
             }
             if component == ".devcontainer" && name.hasSuffix(".json") {
-                return runsLater("`\(path)` is a dev container definition: its `initializeCommand`, `postCreateCommand` and `postStartCommand` run when the container is built or started")
+                return devContainer()
             }
             if component == ".config" && next == "systemd" {
                 return runsLater("`\(path)` defines a service the system runs")
@@ -120,7 +123,7 @@ enum CodeThatRunsLater {
             if shellStartupFiles.contains(String(name)) { return runsLater("`\(path)` runs in every new shell") }
             if toolStartupFiles.contains(String(name)) { return runsLater("`\(path)` is read by a tool when it starts and can make it run commands") }
             if name == ".devcontainer.json" {
-                return runsLater("`\(path)` is a dev container definition: its `initializeCommand`, `postCreateCommand` and `postStartCommand` run when the container is built or started")
+                return devContainer()
             }
         }
         // Python runs `import` lines of `.pth` files, and `sitecustomize`/`usercustomize`, at every start.

@@ -537,6 +537,8 @@ extension ShellAnalysis {
         let op = "shell:" + name
         let options = CommandOptions(args, valued: ["-t", "--target-directory", "-S", "--suffix", "--backup", "--reflink", "--sparse", "-m", "--mode", "-o", "--owner", "-g", "--group", "--preserve", "--no-preserve", "--update"])
         let verb = copy ? "copies" : "moves"
+        // Copied recursively, a directory lands with everything in it.
+        let recursive = copy && options.has("-r", "-R", "-a", "--recursive", "--archive")
         var sources = options.operands
         let destination: Argument
         var intoDirectory = false
@@ -586,9 +588,9 @@ extension ShellAnalysis {
             // A directory copied lands with everything in it, merged into one of the same name
             // (`cp -r dots/.config ~/`, `cp -r evil/. ~`): its landing place is reached beneath,
             // the directory it lands in is not.
-            let landsTrees = copy && options.has("-r", "-R", "-a", "--recursive", "--archive") && !fresh.isEmpty
+            let landsTrees = recursive && !fresh.isEmpty
             if !overwrites.isEmpty {
-                add(op, .destructive, targets: overwrites, blastRadius: copy && options.has("-r", "-R", "-a", "--recursive", "--archive") ? .unknown : nil,
+                add(op, .destructive, targets: overwrites, blastRadius: recursive ? .unknown : nil,
                     categories: [.dataLoss], "\(verb) over existing \(Self.list(overwrites))")
                 if !fresh.isEmpty { add(op, .write, targets: fresh, "\(verb) new \(Self.list(fresh)) into `\(destination.text)`") }
             } else if undecided {
@@ -603,8 +605,6 @@ extension ShellAnalysis {
             }
             return
         }
-        // Copied recursively, a directory lands with everything in it.
-        let recursive = copy && options.has("-r", "-R", "-a", "--recursive", "--archive")
         switch destinationKind {
         case .file?:
             add(op, .destructive, targets: [destination], categories: [.dataLoss], "\(verb) \(Self.list(sources)) over the existing file `\(destination.text)`")

@@ -155,7 +155,8 @@ struct ShellAnalysis {
         // they are named.
         let reachesBeneath = effect != .read && blastRadius == .unknown
         if reachesBeneath {
-            for index in resolved.indices where index < targets.count && targets[index].isExact && resolved[index].hasPrefix("/") {
+            // `resolved` matches `targets` one to one until the first path is appended.
+            for index in targets.indices where targets[index].isExact && resolved[index].hasPrefix("/") {
                 for settings in Self.projectHookSettings {
                     let path = resolved[index] == "/" ? "/" + settings : resolved[index] + "/" + settings
                     if let kind = fileSystem.kind(of: path), kind != .missing { resolved.append(path) }
