@@ -269,6 +269,17 @@ do {
         let facts = shell.classify(commandLine: text)
         let t2 = clock.now
         print("shell: parse \(t0.duration(to: t1)), classify \(t1.duration(to: t2)), \(facts.findings.count) findings, effect \(facts.effect)")
+        if repeats >= 1000 {
+            // The mean over the repeats: single runs of a line of a few microseconds are noise.
+            var sink = 0
+            let t3 = clock.now
+            for _ in 0..<repeats { sink &+= (try? ShellParser.parse(text))?.pipelines.count ?? 0 }
+            let t4 = clock.now
+            for _ in 0..<repeats { sink &+= shell.classify(commandLine: text).findings.count }
+            let t5 = clock.now
+            let perRun = { (d: Duration) in String(format: "%.2f µs", (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(repeats)) }
+            print("shell, mean of \(repeats): parse \(perRun(t3.duration(to: t4))), parse and classify \(perRun(t4.duration(to: t5)))" + (sink == 42 ? " " : ""))
+        }
         for dialect in SQLDialect.allCases where ProcessInfo.processInfo.environment["INTERLOCK_BENCH_SHELL_ONLY"] == nil {
             for _ in 0..<repeats { _ = SQLClassifier.findings(for: text, dialect: dialect) }
             let t3 = clock.now
