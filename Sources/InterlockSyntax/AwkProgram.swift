@@ -12,11 +12,18 @@ public struct AwkProgramEffects: Sendable, Hashable {
     public var usesIndirection = false
     /// Output redirections of `print` and `printf`, in order.
     public var outputFiles: [AwkOutputFile] = []
+    /// The program is seen to print every record: it ends with a pattern-less rule whose action
+    /// prints `$0` as its last statement (`{…; print}`), or with the pattern `1`, and nothing in it
+    /// skips records or stops early (`next`, `nextfile`, `exit`, `getline`). What matters when
+    /// gawk edits a file in place, keeping only what the program prints. Other programs may print
+    /// every record too; this reader does not tell.
+    public var printsEveryRecord = false
 
-    public init(runsCommands: Bool = false, usesIndirection: Bool = false, outputFiles: [AwkOutputFile] = []) {
+    public init(runsCommands: Bool = false, usesIndirection: Bool = false, outputFiles: [AwkOutputFile] = [], printsEveryRecord: Bool = false) {
         self.runsCommands = runsCommands
         self.usesIndirection = usesIndirection
         self.outputFiles = outputFiles
+        self.printsEveryRecord = printsEveryRecord
     }
 }
 
@@ -49,7 +56,7 @@ public enum AwkProgram {
         case word(String)
         /// A string constant; nil when it holds an escape other than `\\`, `\"` and `\/`.
         case string(String?)
-        case number
+        case number(String)
         case regex
         /// A newline that ends a statement (awk ignores one after `,`, `{`, `&&`, `||`, `do`, `else`).
         case newline
@@ -104,7 +111,70 @@ public enum AwkProgram {
                 break
             }
         }
+        effects.printsEveryRecord = printsEveryRecord(tokens)
         return effects
+    }
+
+    /// See `AwkProgramEffects.printsEveryRecord`: the idioms `{…; print}`, `{print $0}` and `1`
+    /// as the program's last item.
+    static func printsEveryRecord(_ tokens: [Token]) -> Bool {
+        for token in tokens {
+            if case .word(let word) = token, word == "next" || word == "nextfile" || word == "exit" || word == "getline" { return false }
+        }
+        func endsStatement(_ index: Int) -> Bool {
+            index >= tokens.count || tokens[index] == .symbol(";") || tokens[index] == .symbol("}") || tokens[index] == .newline
+        }
+        var depth = 0
+        var atItemStart = true
+        var blockIsUnconditional = false
+        var printsInLastItem = false
+        /// `BEGIN`, `END` and their file-wise kin: their actions do not run per record, so an
+        /// `END` block after the printing rule leaves it the last that matters.
+        var inSpecialItem = false
+        for index in tokens.indices {
+            let token = tokens[index]
+            switch token {
+            case .symbol("{"):
+                if depth == 0 {
+                    blockIsUnconditional = atItemStart
+                    if atItemStart { inSpecialItem = false }
+                    if !inSpecialItem { printsInLastItem = false }
+                }
+                depth += 1
+                atItemStart = false
+                continue
+            case .symbol("}"):
+                depth = max(0, depth - 1)
+                if depth == 0 { atItemStart = true }
+                continue
+            case .symbol(";"), .newline:
+                if depth == 0 { atItemStart = true }
+                continue
+            case .number(let text) where depth == 0 && atItemStart:
+                // A constant pattern alone: true unless it is zero.
+                inSpecialItem = false
+                printsInLastItem = endsStatement(index + 1) && (Double(text).map { $0 != 0 } ?? false)
+            case .word("BEGIN"), .word("END"), .word("BEGINFILE"), .word("ENDFILE"):
+                if depth == 0 && atItemStart { inSpecialItem = true }
+            case .word("print") where depth == 1 && blockIsUnconditional:
+                // A statement of its own (not the body of an `if` or a loop), printing `$0` to
+                // standard output: `print` or `print $0`, nothing after it in the statement.
+                let previous = index > 0 ? tokens[index - 1] : .newline
+                guard previous == .symbol("{") || previous == .symbol(";") || previous == .newline else { break }
+                if endsStatement(index + 1) {
+                    printsInLastItem = true
+                } else if index + 2 < tokens.count, tokens[index + 1] == .symbol("$"), tokens[index + 2] == .number("0"), endsStatement(index + 3) {
+                    printsInLastItem = true
+                }
+            default:
+                if depth == 0 && atItemStart {
+                    inSpecialItem = false
+                    printsInLastItem = false
+                }
+            }
+            if depth == 0 { atItemStart = false }
+        }
+        return printsInLastItem
     }
 
     struct Lexer {
@@ -199,6 +269,7 @@ public enum AwkProgram {
         }
 
         mutating func readNumber() {
+            let start = index
             while let byte = peek(index) {
                 if Self.isWordByte(byte) || byte == UInt8(ascii: ".") {
                     index += 1
@@ -210,7 +281,7 @@ public enum AwkProgram {
                     break
                 }
             }
-            tokens.append(.number)
+            tokens.append(.number(String(decoding: bytes[start..<index], as: UTF8.self)))
         }
 
         /// A string constant, its value when the only escapes are `\\`, `\"` and `\/`.

@@ -11,11 +11,28 @@ public struct SedScriptEffects: Sendable, Hashable {
     public var writtenFiles: [String] = []
     /// `r` or `R`: the script reads a file into the output.
     public var readsFiles = false
+    /// Whether the script drops text from its output, which matters when sed edits a file in place.
+    public var removal = TextRemoval.none
+    /// The script's first line is `#n`, which makes sed print only what the script prints (as `-n` does).
+    public var quiet = false
 
-    public init(runsCommands: Bool = false, writtenFiles: [String] = [], readsFiles: Bool = false) {
+    /// How much of its input a script may leave out of its output.
+    public enum TextRemoval: Int, Sendable, Hashable, Comparable {
+        case none
+        /// Text on the lines an address picks: `/debug/d`, `5d`, `s/ *$//`.
+        case addressed
+        /// Possibly every line: `d` with no address, `$!d`, `1,$d`, `q`, `s/.*//`.
+        case possiblyAll
+
+        public static func < (a: TextRemoval, b: TextRemoval) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public init(runsCommands: Bool = false, writtenFiles: [String] = [], readsFiles: Bool = false, removal: TextRemoval = .none, quiet: Bool = false) {
         self.runsCommands = runsCommands
         self.writtenFiles = writtenFiles
         self.readsFiles = readsFiles
+        self.removal = removal
+        self.quiet = quiet
     }
 }
 
@@ -29,8 +46,41 @@ public enum SedScript {
     /// Reads a whole script (the `-e` pieces and `-f` files joined by newlines, as sed joins them).
     public static func effects(of script: String) throws(SedScriptError) -> SedScriptEffects {
         var reader = Reader(bytes: Array(script.utf8))
+        // `#n` alone on the first line is the script's own `-n` (POSIX; GNU sed reads it so too).
+        reader.effects.quiet = script.utf8.starts(with: "#n".utf8) && (script.utf8.count == 2 || script.utf8.dropFirst(2).first == 0x0A)
         try reader.readScript()
         return reader.effects
+    }
+
+    /// What an address picks, as far as removal is concerned.
+    enum Address {
+        case line(Int)
+        case last
+        case step(first: Int, step: Int)
+        /// `/regex/`; `matchesEveryLine` when the expression matches any line (`^`, `.*`, or empty,
+        /// which repeats the last expression used and so may be any).
+        case pattern(matchesEveryLine: Bool)
+        /// The `+N` or `~N` end of a range.
+        case relative
+    }
+
+    /// Whether the addresses of a command pick only some lines. A negated address picks all but
+    /// some, which is taken as all; so are ranges from the first line to the last and a step of 1.
+    static func restricts(_ first: Address?, _ second: Address?, negated: Bool) -> Bool {
+        guard let first, !negated else { return false }
+        guard let second else {
+            switch first {
+            case .line, .last, .relative: return true
+            case .step(_, let step): return step != 1
+            case .pattern(let everyLine): return !everyLine
+            }
+        }
+        switch (first, second) {
+        case (.line(let n), .last) where n <= 1: return false
+        case (.pattern(true), .last): return false
+        case (.step(let n, _), .last) where n <= 1: return false
+        default: return true
+        }
     }
 
     struct Reader {
@@ -40,6 +90,12 @@ public enum SedScript {
         var blockDepth = 0
         var labels: Set<[UInt8]> = []
         var jumps: [(label: [UInt8], offset: Int)] = []
+        /// For each open `{`: whether it, or a block around it, runs only on the lines its address picks.
+        var restrictedBlocks: [Bool] = []
+
+        mutating func noteRemoval(restricted: Bool) {
+            effects.removal = max(effects.removal, restricted ? .addressed : .possiblyAll)
+        }
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -77,8 +133,11 @@ public enum SedScript {
 
         mutating func readCommand() throws(SedScriptError) {
             var addresses = 0
-            if try readAddress() {
+            var firstAddress: Address?
+            var secondAddress: Address?
+            if let address = try readAddress() {
                 addresses = 1
+                firstAddress = address
                 skipBlanks()
                 if current == UInt8(ascii: ",") {
                     addresses = 2
@@ -86,17 +145,23 @@ public enum SedScript {
                     skipBlanks()
                     if current == UInt8(ascii: "+") || current == UInt8(ascii: "~") {
                         index += 1
-                        guard readDigits() else { throw failure("expected a number after `+` or `~` in an address") }
-                    } else if try !readAddress() {
+                        guard readNumber() != nil else { throw failure("expected a number after `+` or `~` in an address") }
+                        secondAddress = .relative
+                    } else if let address = try readAddress() {
+                        secondAddress = address
+                    } else {
                         throw failure("expected a second address after `,`")
                     }
                 }
             }
             skipBlanks()
+            var negated = false
             while current == UInt8(ascii: "!") {
                 index += 1
+                negated = true
                 skipBlanks()
             }
+            let restricted = (restrictedBlocks.last ?? false) || SedScript.restricts(firstAddress, secondAddress, negated: negated)
             guard let letter = current else { throw failure("missing command") }
             index += 1
             if addresses > 0, letter == UInt8(ascii: ":") || letter == UInt8(ascii: "}") || letter == UInt8(ascii: "#") {
@@ -108,10 +173,12 @@ public enum SedScript {
             switch letter {
             case UInt8(ascii: "{"):
                 blockDepth += 1
+                restrictedBlocks.append(restricted)
                 return
             case UInt8(ascii: "}"):
                 blockDepth -= 1
                 guard blockDepth >= 0 else { throw failure("unexpected `}`") }
+                restrictedBlocks.removeLast()
             case UInt8(ascii: "#"):
                 skipToEndOfLine()
                 return
@@ -128,6 +195,9 @@ public enum SedScript {
                 _ = readLabel()
                 return
             case UInt8(ascii: "a"), UInt8(ascii: "i"), UInt8(ascii: "c"):
+                // `c` on every line puts one text in place of the whole input; on lines an
+                // address picks it is an edit like `s`.
+                if letter == UInt8(ascii: "c"), !restricted { noteRemoval(restricted: false) }
                 skipBlanks()
                 // GNU sed takes `a` before a newline as empty text, but refuses one that ends the script.
                 guard current != nil else { throw failure("`a`, `i` and `c` need text") }
@@ -147,17 +217,25 @@ public enum SedScript {
                 skipText()
                 return
             case UInt8(ascii: "s"):
-                if try readSubstitution() == .tookTheRestOfTheLine { return }
+                if try readSubstitution(restricted: restricted) == .tookTheRestOfTheLine { return }
             case UInt8(ascii: "y"):
                 let delimiter = try readDelimiter()
                 try skipDelimited(by: delimiter)
                 try skipDelimited(by: delimiter)
-            case UInt8(ascii: "l"), UInt8(ascii: "L"), UInt8(ascii: "q"), UInt8(ascii: "Q"):
+            case UInt8(ascii: "q"), UInt8(ascii: "Q"):
+                // Quitting leaves every later line out, wherever it happens.
+                noteRemoval(restricted: false)
                 skipBlanks()
-                _ = readDigits()
-            case UInt8(ascii: "="), UInt8(ascii: "d"), UInt8(ascii: "D"), UInt8(ascii: "g"), UInt8(ascii: "G"), UInt8(ascii: "h"),
-                 UInt8(ascii: "H"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "p"), UInt8(ascii: "P"), UInt8(ascii: "x"),
-                 UInt8(ascii: "z"), UInt8(ascii: "F"):
+                _ = readNumber()
+            case UInt8(ascii: "l"), UInt8(ascii: "L"):
+                skipBlanks()
+                _ = readNumber()
+            case UInt8(ascii: "d"), UInt8(ascii: "D"), UInt8(ascii: "z"), UInt8(ascii: "g"), UInt8(ascii: "x"):
+                // Deleting the line, emptying it, or putting the hold space (empty until something
+                // is held) in its place.
+                noteRemoval(restricted: restricted)
+            case UInt8(ascii: "="), UInt8(ascii: "G"), UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "n"), UInt8(ascii: "N"),
+                 UInt8(ascii: "p"), UInt8(ascii: "P"), UInt8(ascii: "F"):
                 break
             default:
                 index -= 1
@@ -176,19 +254,19 @@ public enum SedScript {
             }
         }
 
-        /// A line number, `first~step`, `$`, `/regex/` or `\cregexc` with its `I`/`M` flags. False when there is none.
-        mutating func readAddress() throws(SedScriptError) -> Bool {
-            guard let byte = current else { return false }
+        /// A line number, `first~step`, `$`, `/regex/` or `\cregexc` with its `I`/`M` flags; nil when there is none.
+        mutating func readAddress() throws(SedScriptError) -> Address? {
+            guard let byte = current else { return nil }
             if byte == UInt8(ascii: "$") {
                 index += 1
-                return true
+                return .last
             }
-            if readDigits() {
+            if let line = readNumber() {
                 if current == UInt8(ascii: "~") {
                     index += 1
-                    _ = readDigits()
+                    return .step(first: line, step: readNumber() ?? 0)
                 }
-                return true
+                return .line(line)
             }
             let delimiter: UInt8
             if byte == UInt8(ascii: "/") {
@@ -200,17 +278,48 @@ public enum SedScript {
                 delimiter = custom
                 index += 1
             } else {
-                return false
+                return nil
             }
-            try skipRegularExpression(endingWith: delimiter)
+            let expression = try readRegularExpression(endingWith: delimiter)
             while let flag = current, flag == UInt8(ascii: "I") || flag == UInt8(ascii: "M") { index += 1 }
-            return true
+            return .pattern(matchesEveryLine: Self.matchesEveryLine(expression))
         }
 
-        mutating func readDigits() -> Bool {
-            let start = index
-            while let byte = current, byte >= 0x30, byte <= 0x39 { index += 1 }
-            return index > start
+        /// Expressions that match every line, the empty one (the last expression used) included.
+        /// Others are taken to pick some lines; `/./` (every line with text) is among them.
+        static func matchesEveryLine(_ expression: ArraySlice<UInt8>) -> Bool {
+            var rest = expression
+            if rest.first == UInt8(ascii: "^") { rest = rest.dropFirst() }
+            if rest.last == UInt8(ascii: "$"), rest.dropLast().last != UInt8(ascii: "\\") { rest = rest.dropLast() }
+            // What is left matches the empty string wherever it stands: nothing, or any run of `.*`.
+            while rest.starts(with: ".*".utf8) { rest = rest.dropFirst(2) }
+            return rest.isEmpty
+        }
+
+        /// Whether a replacement puts back what was matched: `&` or a group (`\1`…`\9`).
+        static func refersToTheMatch(_ replacement: ArraySlice<UInt8>) -> Bool {
+            var escaped = false
+            for byte in replacement {
+                if escaped {
+                    if byte >= 0x30, byte <= 0x39 { return true }
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "&") {
+                    return true
+                }
+            }
+            return false
+        }
+
+        /// A decimal number (saturating: only its size matters), or nil when there are no digits.
+        mutating func readNumber() -> Int? {
+            var number: Int?
+            while let byte = current, byte >= 0x30, byte <= 0x39 {
+                number = min((number ?? 0) &* 10 &+ Int(byte - 0x30), 1 << 40)
+                index += 1
+            }
+            return number
         }
 
         mutating func readDelimiter() throws(SedScriptError) -> UInt8 {
@@ -219,10 +328,12 @@ public enum SedScript {
             return delimiter
         }
 
-        /// Skips a regular expression to just past the `delimiter` that ends it. In a bracket
+        /// Reads a regular expression to just past the `delimiter` that ends it and returns it
+        /// without the delimiter. In a bracket
         /// expression the delimiter and a backslash are ordinary characters (`/[/\]/` is one
         /// expression), as GNU sed reads them.
-        mutating func skipRegularExpression(endingWith delimiter: UInt8) throws(SedScriptError) {
+        mutating func readRegularExpression(endingWith delimiter: UInt8) throws(SedScriptError) -> ArraySlice<UInt8> {
+            let start = index
             while let byte = current {
                 switch byte {
                 case UInt8(ascii: "\\"):
@@ -235,7 +346,7 @@ public enum SedScript {
                     throw failure("unterminated expression")
                 default:
                     index += 1
-                    if byte == delimiter { return }
+                    if byte == delimiter { return bytes[start..<(index - 1)] }
                 }
             }
             throw failure("unterminated expression")
@@ -289,10 +400,20 @@ public enum SedScript {
         enum SubstitutionEnd { case atFlags, tookTheRestOfTheLine }
 
         /// `s<d>regex<d>replacement<d>flags`. Flag `e` runs the result; `w FILE` takes the rest of the line.
-        mutating func readSubstitution() throws(SedScriptError) -> SubstitutionEnd {
+        /// An empty replacement removes what the expression matches: all of every line for `.*`.
+        mutating func readSubstitution(restricted: Bool) throws(SedScriptError) -> SubstitutionEnd {
             let delimiter = try readDelimiter()
-            try skipRegularExpression(endingWith: delimiter)
+            let expression = try readRegularExpression(endingWith: delimiter)
+            let replacementStart = index
             try skipDelimited(by: delimiter)
+            let replacement = bytes[replacementStart..<(index - 1)]
+            let wholeLine = !restricted && Self.matchesEveryLine(expression)
+            if replacement.isEmpty {
+                noteRemoval(restricted: !wholeLine)
+            } else if wholeLine, !Self.refersToTheMatch(replacement) {
+                // Every line replaced by the same text (`s/.*/x/`): nothing of the input is left.
+                noteRemoval(restricted: false)
+            }
             while let flag = current {
                 switch flag {
                 case UInt8(ascii: "g"), UInt8(ascii: "p"), UInt8(ascii: "i"), UInt8(ascii: "I"), UInt8(ascii: "m"), UInt8(ascii: "M"),

@@ -222,6 +222,30 @@ import Testing
         }
     }
 
+    /// `sed -i` writes back only what its script prints: a script that deletes lines (or prints
+    /// only some, with `-n`) removes text from the file like an editor edit that puts nothing in
+    /// place of what it removes. `-i` takes its backup suffix attached, so the letters after it
+    /// are never options (`-i.eh` is not `-e h`).
+    @Test func inPlaceSedEditsThatRemoveTextAreDestructive() {
+        let cases: [(String, Effect, Set<InterlockCore.Category>)] = [
+            ("sed -i d app.conf", .destructive, [.dataLoss]),
+            ("sed -ni '/keep/p' app.conf", .destructive, [.dataLoss]),
+            ("sed -i -e '#n' -e '/keep/p' app.conf", .destructive, [.dataLoss]),
+            ("sed -i '/^#/d' app.conf", .destructive, []),
+            ("sed --in-place=/tmp/backups/* '/^#/d' app.conf", .destructive, []),
+            ("sed -i.bak '/^#/d' app.conf", .write, []),
+            ("sed -i~ d app.conf", .write, []),
+            ("sed -i.eh 's/a/b/' app.conf", .write, []),
+            ("sed -i 's/a/b/' app.conf", .write, []),
+        ]
+        for (line, effect, categories) in cases {
+            let facts = classifier.classify(commandLine: line)
+            #expect(facts.effect == effect, "\(line)")
+            #expect(facts.categories == categories, "\(line)")
+            #expect(facts.targets == ["app.conf"], "\(line)")
+        }
+    }
+
     @Test func sqlFromShellKeepsItsTargets() {
         let facts = classifier.classify(commandLine: #"psql -c "DROP TABLE IF EXISTS billing.invoices, audit CASCADE""#)
         #expect(facts.operations == ["sql:drop_table"])

@@ -78,6 +78,61 @@ import Testing
         return Set(try FileManager.default.contentsOfDirectory(atPath: directory.path))
     }
 
+    /// What awk prints of `input` given on standard input (nil when it fails).
+    static func output(of program: String, input: String) throws -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(awk))
+        process.arguments = [program]
+        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"]
+        let standardInput = Pipe()
+        let standardOutput = Pipe()
+        process.standardInput = standardInput
+        process.standardOutput = standardOutput
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        standardInput.fileHandleForWriting.write(Data(input.utf8))
+        try standardInput.fileHandleForWriting.close()
+        let printed = standardOutput.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: printed, as: UTF8.self) : nil
+    }
+
+    /// gawk's `-i inplace` keeps only what the program prints, so a program said to print every
+    /// record must print every line of its input whole. (Programs here end: none loops.)
+    @Test func programsSaidToPrintEveryRecordDo() async throws {
+        let lines = ["first a", "ab", "b", "", "x", "zz", "a/b", "last a"]
+        let input = lines.joined(separator: "\n") + "\n"
+        #expect(try Self.output(of: "NR % 2", input: input) == "first a\nb\nx\na/b\n", "the oracle runs awk")
+        let item = Gen.element(of: [
+            "{print}", "{ print $0 }", "{ print; }", "{ n++; print }", "1", "0", "2", "/a/", "!/^$/", "NR > 5", "{ if (NR > 2) print }",
+            "/x/ { next }", "{ sub(/q/, \"q\") }", "{ x = 1 }", "END { print \"done\" }", "BEGIN { n = 0 }", "{ print $1 }",
+            "NR == 3 { exit }", "{ getline }", "NR == 4 { getline; print }", "{ print > \"/dev/stderr\" }", "{ print\n}",
+        ]).map { $0! }
+        let separator = Gen.element(of: ["; ", "\n", " "]).map { $0! }
+        let program = zip(item.array(of: 1...3), separator).map { items, separator in items.joined(separator: separator) }
+        var recognised = 0
+        await propertyCheck(count: 150, input: program) { program in
+            guard let effects = try? AwkProgram.effects(of: program), effects.printsEveryRecord,
+                  let printed = try Self.output(of: program, input: input) else { return }
+            recognised += 1
+            let printedLines = Set(printed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            let lost = lines.filter { !printedLines.contains($0) }
+            #expect(lost.isEmpty, "program: \(program.debugDescription) lost \(lost)")
+        }
+        #expect(recognised > 0, "no generated program was recognised as printing every record")
+    }
+
+    @Test func printingEveryRecordIsRecognisedInItsIdioms() throws {
+        for program in ["{print}", "{ print $0 }", "{ gsub(/a/, \"b\"); print }", "{ gsub(/a/, \"b\") } 1", "BEGIN { FS = \":\" } { $2 = \"x\"; print }",
+                        "{ sub(/a/, \"b\") }\n1\nEND { print NR > \"/dev/stderr\" }"] {
+            #expect(try AwkProgram.effects(of: program).printsEveryRecord, "\(program)")
+        }
+        for program in ["/keep/", "NR > 5", "0", "{ if (x) print }", "/x/ { next } 1", "{ print $1 }", "{ print > \"out\" }", "END { print }",
+                        "{ while ((getline line) > 0) n++ } 1", "{ for (i = 0; i < NR % 2; i++) print }"] {
+            #expect(try !AwkProgram.effects(of: program).printsEveryRecord, "\(program)")
+        }
+    }
+
     @Test func theOracleReallyRunsAwk() throws {
         #expect(try Self.filesCreated(by: #"BEGIN { print "x" > "made"; system("touch ran") }"#) == ["made", "ran"])
     }

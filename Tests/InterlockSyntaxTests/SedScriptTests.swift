@@ -9,8 +9,25 @@ import Testing
 @Suite struct SedScriptTests {
     @Test func printingScriptsDoNothingElse() throws {
         for script in ["p", "1,10p", "s/rm -rf/echo/", "$!N;P;D", "/start/,/end/{s/a/b/g;p}", ":a;N;$!ba;s/\\n/ /g", "y/abc/xyz/", "1~2d", "0,/x/s//y/", "a\\\nappended text", "i inserted; text", "s/a/b/2p", "l 40", "q5"] {
-            #expect(try SedScript.effects(of: script) == SedScriptEffects(), "\(script)")
+            let effects = try SedScript.effects(of: script)
+            #expect(!effects.runsCommands && effects.writtenFiles.isEmpty && !effects.readsFiles, "\(script)")
         }
+    }
+
+    @Test func scriptsThatLeaveTextOutSayHowMuch() throws {
+        func removal(_ script: String) throws -> SedScriptEffects.TextRemoval { try SedScript.effects(of: script).removal }
+        for script in ["s/a/b/", "p", "1i #!/bin/sh", "$a extra", "/^version=/c version=2", "s/.*/[&]/", "s/\\(.*\\)/\\1;/", "y/abc/xyz/", "h;G", "=", "N;P"] {
+            #expect(try removal(script) == .none, "\(script)")
+        }
+        for script in ["/^#/d", "5d", "2,4d", "$d", "/./d", "2~2d", "0,/x/d", "s/ *$//", "s/debug//g", "1,+3d", "/a/{s/x/y/;d}", "$!N;/x/D", "/a/,$d", "3z"] {
+            #expect(try removal(script) == .addressed, "\(script)")
+        }
+        for script in ["d", "1,$d", "$!d", "/x/!d", "0~1d", "/^/d", "/.*/d", "//d", "s/.*//", "s/^.*$//", "s/.*/gone/", "c\\\nall", "10q", "Q", "z", "x", "g", "/a/p;d", "{s/a/b/;d}", "$!{d}"] {
+            #expect(try removal(script) == .possiblyAll, "\(script)")
+        }
+        #expect(try SedScript.effects(of: "#n\n/keep/p").quiet)
+        #expect(try !SedScript.effects(of: "#nope\np").quiet)
+        #expect(try !SedScript.effects(of: "p\n#n").quiet)
     }
 
     @Test func writesAndCommandsAreFound() throws {
@@ -64,6 +81,82 @@ import Testing
         process.waitUntilExit()
         let created = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         return SedRun(exitStatus: process.terminationStatus, standardError: String(decoding: message, as: UTF8.self), createdFiles: Set(created))
+    }
+
+    /// Runs sed on `input` (standard input, no `-n`) and returns what it prints, or nil when sed
+    /// fails or runs past two seconds (`:a;b a` loops, and `D` restarts a cycle without reading
+    /// input, so `G;D` never ends). The child is killed with SIGKILL: a process started from a
+    /// test thread inherits a signal mask that may block `timeout`'s alarm and sed's SIGTERM.
+    static func output(ofSed script: String, input: String) throws -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(sed))
+        process.arguments = ["--sandbox", "-e", script]
+        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"]
+        let standardInput = Pipe()
+        let standardOutput = Pipe()
+        process.standardInput = standardInput
+        process.standardOutput = standardOutput
+        process.standardError = FileHandle.nullDevice
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
+        try process.run()
+        standardInput.fileHandleForWriting.write(Data(input.utf8))
+        try standardInput.fileHandleForWriting.close()
+        // The input and what a finite script prints of it fit in the pipe's buffer, so sed ends
+        // without anyone reading; a looping one is killed.
+        if ended.wait(timeout: .now() + 2) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            ended.wait()
+            return nil
+        }
+        let printed = standardOutput.fileHandleForReading.readDataToEndOfFile()
+        return process.terminationStatus == 0 ? String(decoding: printed, as: UTF8.self) : nil
+    }
+
+    /// Lines no generated address can pick all of: line 6 is even, not the first or last, and has
+    /// none of the letters the expressions look for.
+    static let sampleInput = ["first a", "ab", "b", "", "x", "zz", "a/b", "y/", "qq", "rr", "ss", "last a"].joined(separator: "\n") + "\n"
+
+    @Test func removalAgreesWithWhatSedPrints() async throws {
+        let output = try Self.output(ofSed: "2~2d", input: Self.sampleInput)
+        #expect(output == "first a\nb\nx\na/b\nqq\nss\n", "the oracle runs sed: \(output.debugDescription)")
+
+        let address = Gen.element(of: ["", "", "1", "$", "2,5", "/a/", "\\,x,", "1~2", "/a/I,+3", "0,/b/", "3!", "/[/]/", "2,~4 ", "/a\\/b/", "/^/", "/.*/", "1,$", "$!", "0~1"]).map { $0! }
+        let command = Gen.element(of: [
+            "p", "d", "n", "=", "q", "q5", "Q", "l 10", "h", "g", "G", "x", "z", "F", "N", "D", "P",
+            // Substitutions that change a line without removing text (`s/a/b/`, `c` on some lines)
+            // would lose input lines from the output too: only ones that remove, or change
+            // nothing, are generated.
+            "s/a//", "s/.*//", "s/^//", "s/a/&/", "s/^.*$/\\0/", "s/x*//g",
+            "a text", "i hello", "y/ab/ab/", ":lab", "b lab", "b", "t", "{p}", "{ p; d }", "{ s/a//; }",
+        ]).map { $0! }
+        let separator = Gen.element(of: [";", "\n", " ; "]).map { $0! }
+        let script = zip(zip(address, command).map { $0 + $1 }.array(of: 1...4), separator).map { commands, separator in
+            commands.joined(separator: separator)
+        }
+        let inputLines = Self.sampleInput.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+
+        await propertyCheck(count: 200, input: script) { script in
+            guard let effects = try? SedScript.effects(of: script), let printed = try Self.output(ofSed: script, input: Self.sampleInput) else { return }
+            let printedLines = Set(printed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            let lost = inputLines.filter { !printedLines.contains($0) }
+            switch effects.removal {
+            case .none:
+                // Said to remove nothing: every line of the input is printed whole.
+                #expect(lost.isEmpty, "script: \(script.debugDescription) lost \(lost)")
+            case .addressed:
+                // Said to remove only what addresses pick: line 6 is printed whole. Checked for
+                // one command alone: with `n` or `N` before it, line 6 may share the pattern space
+                // of a line it picks, and with a deletion before it, a range whose end is `+N` or
+                // an expression may not see its end and run on to the last line (which is why
+                // `addressed` is still destructive).
+                if !script.contains(";"), !script.contains("\n") {
+                    #expect(!lost.contains("zz"), "script: \(script.debugDescription) lost \(lost)")
+                }
+            case .possiblyAll:
+                break
+            }
+        }
     }
 
     @Test func theOracleReallyRunsSed() throws {

@@ -630,9 +630,68 @@ extension ShellAnalysis {
 
     // MARK: sed and awk
 
+    /// How sed is asked to run: `-i` takes its backup suffix only when attached (`-i.bak`,
+    /// `--in-place=.bak`), so the letters after it are not options; `arguments` has them cut off.
+    struct SedMode {
+        var arguments: [Argument] = []
+        var inPlace = false
+        var backupSuffix: String?
+        /// `-n`: only what the script prints is output, so in place every other line is removed.
+        var quiet = false
+    }
+
+    static func sedMode(_ args: [Argument]) -> SedMode {
+        var mode = SedMode()
+        mode.arguments.reserveCapacity(args.count)
+        var takesNextAsValue = false
+        var optionsEnded = false
+        for argument in args {
+            guard !optionsEnded, !takesNextAsValue, let text = argument.value, text.utf8.count > 1, text.utf8.first == UInt8(ascii: "-") else {
+                takesNextAsValue = false
+                mode.arguments.append(argument)
+                continue
+            }
+            if text == "--" {
+                optionsEnded = true
+            } else if text.hasPrefix("--") {
+                let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+                switch name {
+                case "--in-place":
+                    mode.inPlace = true
+                    if let equals = text.firstIndex(of: "=") { mode.backupSuffix = String(text[text.index(after: equals)...]) }
+                case "--quiet", "--silent": mode.quiet = true
+                case "--expression", "--file", "--line-length": takesNextAsValue = !text.contains("=")
+                default: break
+                }
+            } else {
+                var kept = "-"
+                for letter in text.dropFirst() {
+                    kept.append(letter)
+                    if letter == "i" {
+                        mode.inPlace = true
+                        let suffix = text.dropFirst(kept.count)
+                        if !suffix.isEmpty { mode.backupSuffix = String(suffix) }
+                        break
+                    }
+                    if letter == "n" { mode.quiet = true }
+                    if letter == "e" || letter == "f" || letter == "l" {
+                        takesNextAsValue = kept.count == text.count
+                        kept = text
+                        break
+                    }
+                }
+                mode.arguments.append(kept == text ? argument : .known(kept))
+                continue
+            }
+            mode.arguments.append(argument)
+        }
+        return mode
+    }
+
     mutating func classifySed(_ name: String, _ args: [Argument]) {
         let op = "shell:\(name)"
-        let options = CommandOptions(args, valued: ["-e", "--expression", "-f", "--file", "-l", "--line-length"])
+        let mode = Self.sedMode(args)
+        let options = CommandOptions(mode.arguments, valued: ["-e", "--expression", "-f", "--file", "-l", "--line-length"])
         var files = options.operands
         var sources = options.valueArguments("-e", "--expression", "-f", "--file")
         if sources.isEmpty, !files.isEmpty { sources = [("-e", files.removeFirst())] }
@@ -658,9 +717,24 @@ extension ShellAnalysis {
                 classifyWrite(to: .known(file), truncates: true, by: "the `\(name)` script's `w`", operation: op)
             }
         }
-        if options.flags.contains(where: { $0 == "-i" || $0.hasPrefix("--in-place") }) {
+        if mode.inPlace {
             noteCodeThatRunsLater(files, operation: op)
-            add(op, .write, targets: files, "`\(name) -i` edits \(Self.list(files)) in place")
+            let removal = mode.quiet || effects.quiet ? .possiblyAll : effects.removal
+            // A backup beside each file (a suffix without `/`) keeps what the edit removes.
+            if removal != .none, let suffix = mode.backupSuffix, !suffix.isEmpty, !suffix.contains("/") {
+                add(op, .write, targets: files, "`\(name) -i\(suffix)` edits \(Self.list(files)) in place and keeps each original with the suffix `\(suffix)`")
+                return
+            }
+            switch removal {
+            case .possiblyAll:
+                add(op, .destructive, targets: files, categories: [.dataLoss],
+                    "`\(name) -i` may remove every line of \(Self.list(files)): "
+                        + (mode.quiet || effects.quiet ? "with `-n` only what the script prints is kept" : "the script deletes, empties or stops without an address that limits it"))
+            case .addressed:
+                add(op, .destructive, targets: files, "`\(name) -i` removes text from \(Self.list(files)) and puts nothing in its place")
+            case .none:
+                add(op, .write, targets: files, "`\(name) -i` edits \(Self.list(files)) in place")
+            }
         } else {
             add(op, .read, "`\(name)` prints")
         }
@@ -718,7 +792,14 @@ extension ShellAnalysis {
         if invocation.editsInPlace {
             let files = invocation.operands.filter { !($0.value?.contains("=") ?? false) }
             noteCodeThatRunsLater(files, operation: op)
-            add(op, .write, targets: files, "`\(name) -i inplace` edits \(Self.list(files)) in place")
+            // The file is replaced by what the program prints: a filter (`/keep/`, `NR > 5`)
+            // removes every line it does not print.
+            if effects.printsEveryRecord {
+                add(op, .write, targets: files, "`\(name) -i inplace` edits \(Self.list(files)) in place")
+            } else {
+                add(op, .destructive, targets: files,
+                    "`\(name) -i inplace` replaces \(Self.list(files)) with what the program prints, and it is not seen to print every line")
+            }
         } else if findings.count == findingsBefore {
             add(op, .read, "`\(name)` prints")
         }
