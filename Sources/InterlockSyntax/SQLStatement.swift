@@ -62,7 +62,8 @@ public struct SQLStatement: Sendable, Hashable {
         public static let loggingOff = Flags(rawValue: 1 << 13)
         /// Later statements of the session skip integrity checks: `SET foreign_key_checks = 0`.
         public static let checksOff = Flags(rawValue: 1 << 14)
-        /// `ALTER TABLE ... ENGINE = BLACKHOLE`: the table's rows are discarded.
+        /// `ALTER TABLE ... ENGINE = BLACKHOLE`: the table's rows are discarded; `CREATE RULE ... ON
+        /// INSERT|UPDATE|DELETE ... DO INSTEAD`: later changes of that kind are.
         public static let discardsRows = Flags(rawValue: 1 << 15)
         /// A column's type changes (`ALTER COLUMN c TYPE`, MySQL `MODIFY`/`CHANGE`, `CONVERT TO
         /// CHARACTER SET`): values are converted, possibly with loss, and the table rewritten.
@@ -70,6 +71,12 @@ public struct SQLStatement: Sendable, Hashable {
         /// A table or column gets a new name (`RENAME TO`, `RENAME COLUMN`, MySQL `RENAME TABLE` and
         /// `CHANGE old new`): whatever still uses the old name fails.
         public static let renamesInUse = Flags(rawValue: 1 << 17)
+        /// `ALTER TABLE ... ENABLE|FORCE ROW LEVEL SECURITY`: which rows each role may see or change
+        /// is now up to the table's policies (with none, nothing, for every role but the owner).
+        public static let rowSecurityOn = Flags(rawValue: 1 << 18)
+        /// `ALTER TABLE ... DISABLE ROW LEVEL SECURITY`, `NO FORCE ROW LEVEL SECURITY`: the table's
+        /// policies stop limiting roles (all of them, or the owner) to some rows.
+        public static let rowSecurityOff = Flags(rawValue: 1 << 19)
     }
 
     /// Functions the statement calls that are neither known read-only built-ins nor known side
@@ -696,11 +703,19 @@ private struct StatementReader {
         case "type": return make("create_type", topLevelWord("enum", from: i) != nil ? "CreateEnumStmt" : "CompositeTypeStmt", targets: targets)
         case "domain": return make("create_domain", "CreateDomainStmt", targets: targets)
         case "policy": return make("create_policy", "CreatePolicyStmt", targets: targets)
-        case "rule": return make("create_rule", "RuleStmt", targets: targets, flags: bodyFlags(from: i))
+        case "rule":
+            // `CREATE RULE r AS ON INSERT TO t DO INSTEAD …`: the rule's action, or nothing, takes
+            // the place of every later change of that kind to `t`.
+            var flags = bodyFlags(from: i)
+            if let on = topLevelWord("on", from: i), let event = word(at: on + 1), isWord("to", at: on + 2) {
+                if let (table, _) = qualifiedName(at: on + 3) { targets.append(table) }
+                if ["insert", "update", "delete"].contains(event), topLevelWord("instead", from: on) != nil { flags.insert(.discardsRows) }
+            }
+            return make("create_rule", "RuleStmt", targets: targets, flags: flags)
         case "publication": return make("create_publication", "CreatePublicationStmt", targets: targets)
         case "subscription": return make("create_subscription", "CreateSubscriptionStmt", targets: targets)
         case "tablespace": return make("create_tablespace", "CreateTableSpaceStmt", targets: targets)
-        case "event_trigger": return make("create_trigger", "CreateEventTrigStmt", targets: targets)
+        case "event_trigger": return make("create_trigger", "CreateEventTrigStmt", targets: targets, flags: bodyFlags(from: i))
         case "user_mapping": return make("create_user_mapping", "CreateUserMappingStmt", targets: targets)
         default: return make("create_" + (object.isEmpty ? "object" : object), nil, targets: targets)
         }
@@ -822,6 +837,13 @@ private struct StatementReader {
                 }
             }
             if depth == 0, isWord("set", at: j), isWord("unlogged", at: j + 1) { flags.insert(.loggingOff) }
+            if depth == 0, isWord("row", at: j + 1), isWord("level", at: j + 2) {
+                if isWord("disable", at: j) || isWord("force", at: j) && isWord("no", at: j - 1) {
+                    flags.insert(.rowSecurityOff)
+                } else if isWord("enable", at: j) || isWord("force", at: j) {
+                    flags.insert(.rowSecurityOn)
+                }
+            }
             // Clauses start after the table's name and after each top-level comma; a word elsewhere
             // (`ADD COLUMN modify INT`) is a name, not a clause.
             if depth == 0, object == "table", j == after || j > after && isSymbol(",", at: j - 1) {

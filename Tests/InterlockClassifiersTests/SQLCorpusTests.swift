@@ -37,6 +37,25 @@ import Testing
         }
     }
 
+    /// Statements that change what later statements do: a rule `DO INSTEAD` on writes discards
+    /// them (and names the table it rewrites), row-level security decides who sees which rows.
+    @Test func rulesAndRowSecurityCarryTheirCategories() throws {
+        let cases: [(String, Effect, Set<InterlockCore.Category>, [String])] = [
+            ("CREATE RULE r AS ON INSERT TO app.orders DO INSTEAD NOTHING", .destructive, [.dataLoss], ["r", "app.orders"]),
+            ("CREATE RULE r AS ON INSERT TO orders DO ALSO NOTIFY orders", .write, [], ["r", "orders"]),
+            ("CREATE RULE r AS ON SELECT TO v DO INSTEAD SELECT 1", .write, [], ["r", "v"]),
+            ("ALTER TABLE accounts ENABLE ROW LEVEL SECURITY", .destructive, [.permissionChange], ["accounts"]),
+            ("ALTER TABLE accounts DISABLE ROW LEVEL SECURITY", .destructive, [.permissionChange], ["accounts"]),
+            ("ALTER TABLE accounts NO FORCE ROW LEVEL SECURITY", .destructive, [.permissionChange], ["accounts"]),
+        ]
+        for (sql, effect, categories, targets) in cases {
+            let facts = SQLClassifier.findings(for: sql, dialect: .postgresql)
+            #expect(facts.effect == effect, "\(sql)")
+            #expect(facts.categories == categories, "\(sql)")
+            #expect(facts.targets == targets, "\(sql)")
+        }
+    }
+
     /// Statement splitting and statement kinds agree with PostgreSQL's own parser on every
     /// PostgreSQL case (`sql-postgres.jsonl`, written by `scripts/sql_differential.py` with pglast).
     @Test func agreesWithPostgres() throws {

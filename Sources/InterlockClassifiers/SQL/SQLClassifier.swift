@@ -176,6 +176,10 @@ public struct SQLClassifier: ActionClassifier {
                 add(.destructive, [.protectionOff], "changes to\(named) stop reaching the log, replicas or triggers (`SET UNLOGGED`, or a setting such as `session_replication_role` for every later session)")
             } else if statement.flags.contains(.ownerChange) {
                 add(.destructive, [.permissionChange], "`OWNER TO` hands\(named) and every right over it to another role")
+            } else if statement.flags.contains(.rowSecurityOff) {
+                add(.destructive, [.permissionChange], "turns off row-level security for\(named): its policies no longer limit which rows roles see and change")
+            } else if statement.flags.contains(.rowSecurityOn) {
+                add(.destructive, [.permissionChange], "turns on row-level security for\(named): every role but the owner now sees and changes only the rows a policy allows, and with no policy none")
             } else if statement.flags.contains(.dropsPart) {
                 add(.destructive, [.dataLoss], "`ALTER` drops or disables part of\(named)")
             } else if statement.flags.contains(.global) {
@@ -191,6 +195,8 @@ public struct SQLClassifier: ActionClassifier {
             if statement.flags.contains(.nativeCode) {
                 out.append(Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, categories: [.opaqueExecution],
                                    reason: "defines a routine in native code (`SONAME`, `LANGUAGE C`) that the database server loads into itself"))
+            } else if statement.flags.contains(.discardsRows) {
+                add(.destructive, [.dataLoss], "the rule puts its own action, or nothing, in place of every later change of its kind to\(named): those changes are discarded")
             } else if statement.flags.contains(.bodyDestroys) {
                 add(.destructive, [], "defines a routine or trigger whose body deletes, drops or changes permissions when it runs")
             } else {
