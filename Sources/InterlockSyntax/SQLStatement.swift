@@ -77,6 +77,10 @@ public struct SQLStatement: Sendable, Hashable {
         /// `ALTER TABLE ... DISABLE ROW LEVEL SECURITY`, `NO FORCE ROW LEVEL SECURITY`: the table's
         /// policies stop limiting roles (all of them, or the owner) to some rows.
         public static let rowSecurityOff = Flags(rawValue: 1 << 19)
+        /// `INSERT … SELECT` that replaces or updates the rows it collides with (`REPLACE`,
+        /// `ON DUPLICATE KEY UPDATE`, `ON CONFLICT DO UPDATE`): as many existing rows as the query
+        /// returns can be overwritten.
+        public static let overwritesFromQuery = Flags(rawValue: 1 << 20)
     }
 
     /// Functions the statement calls that are neither known read-only built-ins nor known side
@@ -245,7 +249,9 @@ private struct StatementReader {
             if let into = topLevelWord("into", from: 1), let (name, _) = qualifiedName(at: into + 1) { targets = [name] }
             let kind = first == "replace" ? "replace" : "insert"
             var flags: SQLStatement.Flags = []
-            if first == "replace" || isWord("or", at: 1) && isWord("replace", at: 2) { flags.insert(.dropsPart) }
+            let replaces = first == "replace" || isWord("or", at: 1) && isWord("replace", at: 2)
+            if replaces { flags.insert(.dropsPart) }
+            if replaces || updatesOnConflict(), rowsComeFromAQuery() { flags.insert(.overwritesFromQuery) }
             return make(kind, "InsertStmt", targets: targets, flags: flags, functionsFrom: 1)
         case .update?: return readUpdate()
         case .delete?:
@@ -698,6 +704,8 @@ private struct StatementReader {
             if dialect != .postgresql, topLevelWord("soname", from: i) != nil { flags.insert(.nativeCode) }
             return make("create_" + object, object == "aggregate_function" ? nil : "CreateFunctionStmt", targets: targets, flags: flags)
         case "trigger": return make("create_trigger", "CreateTrigStmt", targets: targets, flags: bodyFlags(from: i))
+        // MySQL's scheduled events run their `DO` body on the schedule, with no one there.
+        case "event": return make("create_event", nil, targets: targets, flags: bodyFlags(from: i))
         case "extension": return make("create_extension", "CreateExtensionStmt", targets: targets)
         case "sequence": return make("create_sequence", "CreateSeqStmt", targets: targets)
         case "type": return make("create_type", topLevelWord("enum", from: i) != nil ? "CreateEnumStmt" : "CompositeTypeStmt", targets: targets)
@@ -719,6 +727,39 @@ private struct StatementReader {
         case "user_mapping": return make("create_user_mapping", "CreateUserMappingStmt", targets: targets)
         default: return make("create_" + (object.isEmpty ? "object" : object), nil, targets: targets)
         }
+    }
+
+    /// `ON DUPLICATE KEY UPDATE` (MySQL) or `ON CONFLICT … DO UPDATE` (PostgreSQL, SQLite): rows
+    /// already there are changed when a new one collides with them.
+    func updatesOnConflict() -> Bool {
+        if let duplicate = topLevelWord("duplicate", from: 1), isWord("key", at: duplicate + 1), isWord("update", at: duplicate + 2) { return true }
+        if let conflict = topLevelWord("conflict", from: 1), let doWord = topLevelWord("do", from: conflict), isWord("update", at: doWord + 1) { return true }
+        return false
+    }
+
+    /// Whether an INSERT's rows come from a query (`SELECT`, `WITH`, `TABLE`), so that how many
+    /// there are, and so how many existing rows they can collide with, is not in the statement.
+    /// The first of the words that start a source decides: `VALUES`, MySQL's `SET`, `DEFAULT
+    /// VALUES` are rows written out; a later `VALUES(col)` in an update clause is not the source.
+    func rowsComeFromAQuery() -> Bool {
+        var depth = 0
+        for index in 1..<tokens.count {
+            let token = tokens[index]
+            if token.kind == .symbol {
+                // `INSERT INTO t (SELECT …)`: a query in parentheses, not a column list.
+                if token.text == "(", depth == 0, isWord("select", at: index + 1) || isWord("with", at: index + 1) { return true }
+                if token.text == "(" { depth += 1 } else if token.text == ")" { depth -= 1 }
+                continue
+            }
+            guard depth == 0, token.kind == .word else { continue }
+            switch token.text {
+            case "values", "value", "default", "set": return false
+            case "select", "with", "table": return true
+            case "on": return false
+            default: continue
+            }
+        }
+        return false
     }
 
     /// Flags for a routine or trigger body: whether the statements in it destroy when they run.
@@ -897,6 +938,8 @@ private struct StatementReader {
         }
         if object == "system" { flags.insert(.global) }
         if changesOwner { flags.insert(.ownerChange) }
+        // `ALTER EVENT e DO …` gives the event a new body.
+        if object == "event", let body = topLevelWord("do", from: after) { flags.formUnion(bodyFlags(from: body + 1)) }
         let kind = "alter_" + (object.isEmpty ? "object" : object)
         return make(kind, dialect == .postgresql && ["system", "default_privileges", "role", "user", "group", "database", "table", "index", "view",
                                                     "materialized_view", "sequence", "foreign_table", "function", "procedure", "routine", "extension",

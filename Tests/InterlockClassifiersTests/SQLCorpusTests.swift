@@ -56,6 +56,32 @@ import Testing
         }
     }
 
+    /// An upsert whose rows come from a query can overwrite as many existing rows as the query
+    /// returns; one whose rows are written out touches those rows only. The source is the first
+    /// of `VALUES`/`SET`/`SELECT`/`WITH` in the statement, so `VALUES(col)` in the update clause
+    /// of an `INSERT … SELECT` does not make it a list of rows.
+    @Test func upsertsFromAQueryOverwriteUnboundedRows() throws {
+        let cases: [(String, SQLDialect, Effect)] = [
+            ("INSERT INTO t SELECT * FROM s ON DUPLICATE KEY UPDATE a = VALUES(a)", .mysql, .destructive),
+            ("INSERT INTO t (a) VALUES (1) ON DUPLICATE KEY UPDATE a = (SELECT max(a) FROM s)", .mysql, .write),
+            ("INSERT INTO t SET a = 1 ON DUPLICATE KEY UPDATE a = 2", .mysql, .write),
+            ("REPLACE INTO t SELECT * FROM s", .mysql, .destructive),
+            ("REPLACE INTO t VALUES (1)", .mysql, .write),
+            ("INSERT INTO t (SELECT * FROM s) ON CONFLICT (id) DO UPDATE SET a = 0", .postgresql, .destructive),
+            ("WITH x AS (SELECT * FROM s) INSERT INTO t SELECT * FROM x ON CONFLICT (id) DO UPDATE SET a = 0", .postgresql, .destructive),
+            ("INSERT INTO t SELECT * FROM s ON CONFLICT (id) DO NOTHING", .postgresql, .write),
+            ("INSERT INTO t DEFAULT VALUES ON CONFLICT (id) DO UPDATE SET a = 0", .postgresql, .write),
+            ("INSERT OR REPLACE INTO t SELECT * FROM s", .sqlite, .destructive),
+            ("INSERT INTO t SELECT * FROM s", .sqlite, .write),
+        ]
+        for (sql, dialect, effect) in cases {
+            let facts = SQLClassifier.findings(for: sql, dialect: dialect)
+            #expect(facts.effect == effect, "\(sql)")
+            #expect(facts.targets.contains("t"), "\(sql)")
+            #expect(facts.categories.contains(.dataLoss) == (effect == .destructive), "\(sql)")
+        }
+    }
+
     /// Statement splitting and statement kinds agree with PostgreSQL's own parser on every
     /// PostgreSQL case (`sql-postgres.jsonl`, written by `scripts/sql_differential.py` with pglast).
     @Test func agreesWithPostgres() throws {

@@ -63,7 +63,7 @@ public struct SQLClassifier: ActionClassifier {
         "alter_user": .permissions, "alter_group": .permissions, "reassign_owned": .permissions,
         "alter_default_privileges": .permissions, "create_user_mapping": .permissions, "create_policy": .permissions,
         "alter_policy": .permissions, "create_function": .routine, "create_procedure": .routine, "create_aggregate_function": .routine,
-        "set_password": .permissions, "set_default_role": .permissions, "create_trigger": .routine,
+        "set_password": .permissions, "set_default_role": .permissions, "create_trigger": .routine, "create_event": .routine,
         "create_rule": .routine, "copy": .copy, "load_data": .loadData, "do": .opaque, "call": .opaque, "execute": .opaque,
         "load": .opaque, "prepare_dynamic": .opaque, "prepare": .prepare, "declare": .declare, "vacuum": .maintenance,
         "analyze": .maintenance, "reindex": .maintenance, "cluster": .maintenance, "checkpoint": .maintenance,
@@ -135,14 +135,16 @@ public struct SQLClassifier: ActionClassifier {
                 add(.read, [], "`EXPLAIN` only plans the statement")
             }
             return out
-        case .insert?:
-            if statement.flags.contains(.dropsPart) {
+        case .insert?, .replace?:
+            if statement.flags.contains(.overwritesFromQuery) {
+                add(.destructive, [.dataLoss], "inserts the rows of a query into\(named), replacing or updating every existing row one of them collides with: as many as the query returns", radius: .unknown)
+            } else if kind == "replace" {
+                add(.write, [], "`REPLACE` inserts rows, deleting conflicting ones in\(named)")
+            } else if statement.flags.contains(.dropsPart) {
                 add(.write, [], "`INSERT OR REPLACE` inserts rows, replacing conflicting ones in\(named)")
             } else {
                 add(.write, [], "inserts rows into\(named)")
             }
-        case .replace?:
-            add(.write, [], "`REPLACE` inserts rows, deleting conflicting ones in\(named)")
         case .update?:
             switch statement.whereClause {
             case .restricting: add(.write, [], "updates rows of\(named) that match its WHERE clause")
@@ -188,6 +190,8 @@ public struct SQLClassifier: ActionClassifier {
                 add(.destructive, [.dataLoss], "changes a column's type in\(named): stored values are converted, which can lose precision or text (MySQL truncates outside strict mode), and the table is rewritten under an exclusive lock")
             } else if statement.flags.contains(.renamesInUse) {
                 add(.destructive, [], "renames\(named) or one of its columns: every query and program still using the old name fails")
+            } else if statement.flags.contains(.bodyDestroys) {
+                add(.destructive, [], "gives\(named) a body that deletes, drops or changes permissions when it runs")
             } else {
                 add(.write, [], "changes the definition of\(named)")
             }
