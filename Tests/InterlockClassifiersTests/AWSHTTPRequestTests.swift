@@ -99,6 +99,33 @@ import Testing
         #expect(batchFacts.first?.targets == ["harness-bucket/dir/obj2.txt"])
     }
 
+    /// The query protocol flattens structures into dotted names; they are nested again, so a
+    /// protection switched off through the AWS proxy (`DisableApiTermination.Value=false`, as
+    /// boto3 sends `DisableApiTermination={'Value': False}`) reads as it does from the CLI.
+    @Test func queryNamesNestAsTheAPIModelsThem() throws {
+        func decoded(_ service: String, _ body: String) -> AWSHTTPRequest.Decoded {
+            AWSHTTPRequest(method: "POST", target: "/", headers: [
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Host": "\(service).us-east-1.amazonaws.com",
+                "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/\(service)/aws4_request, SignedHeaders=host, Signature=0",
+            ], body: Array(body.utf8)).decode()
+        }
+        func facts(_ request: AWSHTTPRequest.Decoded) -> Classification {
+            Classification(findings: AWSOperation.classify(service: request.service, operation: request.operation ?? "", parameters: request.parameters))
+        }
+        let protectionOff = decoded("ec2", "Action=ModifyInstanceAttribute&Version=2016-11-15&InstanceId=i-1&DisableApiTermination.Value=false")
+        #expect(protectionOff.parameters == .object(["InstanceId": .string("i-1"), "DisableApiTermination": .object(["Value": .bool(false)])]))
+        #expect(facts(protectionOff).effect == .destructive && facts(protectionOff).categories == [.protectionOff])
+        let userData = decoded("ec2", "Action=ModifyInstanceAttribute&Version=2016-11-15&InstanceId=i-1&UserData.Value=IyEvYmluL3No")
+        #expect(facts(userData).effect == .unknown && facts(userData).categories == [.opaqueExecution])
+        let filtered = decoded("ec2", "Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=tag%3AEnv&Filter.1.Value.1=prod&Filter.1.Value.2=staging&InstanceId.1=i-1")
+        #expect(filtered.parameters == .object([
+            "Filter": .array([.object(["Name": .string("tag:Env"), "Value": .array([.string("prod"), .string("staging")])])]),
+            "InstanceId": .array([.string("i-1")]),
+        ]))
+        let attached = decoded("iam", "Action=CreateRole&Version=2010-05-08&RoleName=r&Tags.member.1.Key=team&Tags.member.1.Value=a")
+        #expect(attached.parameters == .object(["RoleName": .string("r"), "Tags": .array([.object(["Key": .string("team"), "Value": .string("a")])])]))
+    }
+
     @Test func subresourcesNameTheirOperations() {
         func op(_ method: String, _ target: String, _ body: String = "") -> String? {
             AWSHTTPRequest(method: method, target: target, headers: ["Host": "s3.amazonaws.com"], body: Array(body.utf8)).decode(serviceHint: "s3").operation

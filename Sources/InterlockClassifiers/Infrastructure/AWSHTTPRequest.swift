@@ -257,25 +257,49 @@ public struct AWSHTTPRequest: Sendable {
 
     static func formDecode(_ text: String) -> [(String, String)] { PercentEncoding.decodePairs(text, plusIsSpace: true) }
 
-    /// `InstanceId.1=i-1&InstanceId.2=i-2&Filter.1.Name=x` → `InstanceId: [i-1, i-2]`, `Filter: [{Name: x}]`.
+    /// The query protocol's flattened names, nested again the way the API models them:
+    /// `InstanceId.1=i-1&InstanceId.2=i-2` → `InstanceId: [i-1, i-2]`, `Filter.1.Name=x` →
+    /// `Filter: [{Name: x}]`, `DisableApiTermination.Value=false` → `DisableApiTermination:
+    /// {Value: false}` (as boto3 and the CLI send EC2's attribute values), and the `member` step of
+    /// the other query services' lists (`PolicyArns.member.1=arn`) is passed over. A value outside
+    /// any list that reads as a Boolean or a number becomes one; values in lists stay text.
     static func queryParameters(_ fields: [(String, String)]) -> JSONValue {
-        var object: [String: JSONValue] = [:]
-        var lists: [String: [Int: [String: JSONValue]]] = [:]
-        var scalarsInLists: [String: [Int: String]] = [:]
-        for (name, value) in fields {
-            let parts = name.split(separator: ".").map(String.init)
-            if parts.count >= 2, let index = Int(parts[1]) {
-                if parts.count == 2 {
-                    scalarsInLists[parts[0], default: [:]][index] = value
-                } else {
-                    lists[parts[0], default: [:]][index, default: [:]][parts[2...].joined(separator: ".")] = .string(value)
-                }
-            } else {
-                object[name] = value == "true" ? .bool(true) : value == "false" ? .bool(false) : (Double(value).map { JSONValue.number($0) } ?? .string(value))
+        final class Node {
+            var text: String?
+            var children: [String: Node] = [:]
+            func child(_ name: String) -> Node {
+                if let existing = children[name] { return existing }
+                let node = Node()
+                children[name] = node
+                return node
             }
         }
-        for (name, items) in scalarsInLists { object[name] = .array(items.keys.sorted().map { .string(items[$0]!) }) }
-        for (name, items) in lists { object[name] = .array(items.keys.sorted().map { .object(items[$0]!) }) }
+        let root = Node()
+        for (name, value) in fields {
+            var node = root
+            for segment in name.split(separator: ".", omittingEmptySubsequences: false) where segment != "member" || node === root {
+                node = node.child(String(segment))
+            }
+            node.text = value
+        }
+        func scalar(_ text: String, inList: Bool) -> JSONValue {
+            if inList { return .string(text) }
+            return text == "true" ? .bool(true) : text == "false" ? .bool(false) : (Double(text).map { JSONValue.number($0) } ?? .string(text))
+        }
+        func value(of node: Node, inList: Bool) -> JSONValue {
+            if node.children.isEmpty { return scalar(node.text ?? "", inList: inList) }
+            if node.children.keys.allSatisfy({ Int($0) != nil }) {
+                let items = node.children.sorted { Int($0.key)! < Int($1.key)! }
+                return .array(items.map { value(of: $0.value, inList: true) })
+            }
+            var members: [String: JSONValue] = [:]
+            for (name, child) in node.children { members[name] = value(of: child, inList: inList) }
+            // A name given both a value and members keeps the value too, under "".
+            if let text = node.text { members[""] = scalar(text, inList: inList) }
+            return .object(members)
+        }
+        var object: [String: JSONValue] = [:]
+        for (name, child) in root.children { object[name] = value(of: child, inList: false) }
         return .object(object)
     }
 

@@ -65,6 +65,11 @@ public enum AWSOperation {
            parameter(parameters, "WithDecryption")?.boolValue == true {
             return [finding(.read, [.credentialIssue], "`\(operation)` with WithDecryption returns SecureString values, secrets, to the caller")]
         }
+        // New user data for an instance: cloud-init runs it as root when the instance boots, and
+        // a boot script (`#cloud-boothook`, per-boot parts) runs on every boot, not only the first.
+        if service == "ec2", key == "modifyinstanceattribute", parameter(parameters, "UserData") != nil || parameter(parameters, "Attribute")?.stringValue == "userData" {
+            return [finding(.unknown, [.opaqueExecution], "`ModifyInstanceAttribute` replaces the instance's user data, which runs as root when the instance boots")]
+        }
         // Names that lie, by service and operation.
         if let special = specialCases[service]?[key] {
             return [finding(special.effect, special.categories, special.reason)]
