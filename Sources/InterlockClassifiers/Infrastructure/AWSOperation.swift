@@ -70,6 +70,11 @@ public enum AWSOperation {
         if service == "ec2", key == "modifyinstanceattribute", parameter(parameters, "UserData") != nil || parameter(parameters, "Attribute")?.stringValue == "userData" {
             return [finding(.unknown, [.opaqueExecution], "`ModifyInstanceAttribute` replaces the instance's user data, which runs as root when the instance boots")]
         }
+        // Protection switched off by an argument, whatever the operation is otherwise taken to do
+        // (`UpdateTerminationProtection` is a write until its argument says off).
+        if let protection = protectionOff(service: service, key: key, parameters: parameters) {
+            return [finding(.destructive, [.protectionOff], protection)]
+        }
         // Names that lie, by service and operation.
         if let special = specialCases[service]?[key] {
             return [finding(special.effect, special.categories, special.reason)]
@@ -95,10 +100,6 @@ public enum AWSOperation {
                 return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false,
                                 reason: "`ChangeResourceRecordSets` with a change whose action is not CREATE, UPSERT or DELETE")]
             }
-        }
-        // Protection switched off by an argument.
-        if let protection = protectionOff(service: service, key: key, parameters: parameters) {
-            return [finding(.destructive, [.protectionOff], protection)]
         }
         // Who may do what: every change in these services is a permission change.
         if permissionServices.contains(service) {
@@ -567,6 +568,16 @@ public enum AWSOperation {
         }
         if isFalse("DeletionProtection") || isFalse("DeletionProtectionEnabled") { return "`\(key)` turns deletion protection off" }
         if isFalse("DisableApiTermination") && key.hasPrefix("modify") { return "`\(key)` turns termination protection off" }
+        if isFalse("DisableApiStop") && key.hasPrefix("modify") { return "`\(key)` turns stop protection off" }
+        // Load balancers keep theirs among key-value attributes (`deletion_protection.enabled`).
+        // The CLI's shorthand gives one attribute as a structure, several as a list.
+        if service == "elasticloadbalancing", key == "modifyloadbalancerattributes", let attributes = parameter(parameters, "Attributes"),
+           (attributes.arrayValue ?? [attributes]).contains(where: {
+               $0["Key"]?.stringValue == "deletion_protection.enabled" && ($0["Value"]?.stringValue?.lowercased() == "false" || $0["Value"]?.boolValue == false)
+           })
+        {
+            return "`ModifyLoadBalancerAttributes` turns the load balancer's deletion protection off"
+        }
         if isFalse("EnableTerminationProtection") { return "turns stack termination protection off" }
         if let retention = parameter(parameters, "BackupRetentionPeriod")?.doubleValue, retention == 0 { return "`\(key)` sets backup retention to 0, turning automated backups off" }
         if service == "s3", key == "putbucketversioning", parameter(parameters, "VersioningConfiguration")?["Status"]?.stringValue == "Suspended" {

@@ -173,7 +173,9 @@ enum AWSCommandLine {
             } else if values.count == 1, !key.hasSuffix("s") {
                 parameters[key] = values[0].stringValue.flatMap { Double($0) }.map { JSONValue.number($0) } ?? values[0]
             } else {
-                parameters[key] = .array(values)
+                // A list of structures in shorthand (`--attributes Key=a,Value=1 Key=b,Value=2`),
+                // each read as the CLI reads it; plain values stay text.
+                parameters[key] = .array(values.map { value in value.stringValue.flatMap(shorthand) ?? value })
             }
             if dynamic { parameters[key] = .string("*") }
         }
