@@ -161,9 +161,25 @@ enum KubernetesCommand {
             if verb == "patch" {
                 // The patch is given inline (`-p`) or in a file (`--patch-file`), as JSON or YAML.
                 let patch = p.values["-p"] ?? p.values["--patch"] ?? p.values["--patch-file"].flatMap { invocation.files[$0] }
-                if let patch, patchScalesToZero(patch) {
-                    return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) patch` sets replicas to 0, which stops every pod")]
+                // kubectl reads patches as YAML, of which JSON is a part: `-p 'spec: {replicas: 0}'`.
+                if let patch, let document = YAMLDocuments.parse(patch)?.first {
+                    if patchDocument(document, sets: ["spec", "replicas"], to: isZero) {
+                        return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) patch` sets replicas to 0, which stops every pod")]
+                    }
+                    if patchDocument(document, sets: ["spec", "persistentVolumeReclaimPolicy"], to: { $0?.stringValue?.lowercased() == "delete" }) {
+                        return [Finding(operation: "kubectl:reclaim_delete", effect: .destructive, targets: targets, categories: [.protectionOff],
+                                        reason: "`\(tool) patch` sets the volume's reclaim policy to Delete: when its claim is deleted, the volume and its data are deleted with it")]
+                    }
                 }
+            }
+            // Pod Security Admission is a namespace's labels: `enforce=privileged`, or the label
+            // removed (`enforce-`), lets any pod run there, host access included.
+            if verb == "label", objects.contains(where: { word in
+                word.hasPrefix("pod-security.kubernetes.io/enforce") && !word.hasPrefix("pod-security.kubernetes.io/enforce-version")
+                    && (word.hasSuffix("=privileged") || word.hasSuffix("-"))
+            }) {
+                return [Finding(operation: "kubectl:pod_security_off", effect: .destructive, targets: targets, categories: [.protectionOff],
+                                reason: "`\(tool) label` turns the namespace's pod security enforcement off: any pod, privileged and with host access, may run there")]
             }
             if verb == "apply", p.flags.contains("--prune") {
                 return [Finding(operation: "kubectl:apply_prune", effect: .destructive, targets: targets, targetsComplete: false, blastRadius: .unknown, reason: "`apply --prune` deletes objects missing from the files")]
@@ -318,13 +334,22 @@ enum KubernetesCommand {
     /// (`{"spec":{"replicas":0}}`) or a JSON patch (`[{"op":"replace","path":"/spec/replicas","value":0}]`).
     static func patchScalesToZero(_ text: String) -> Bool {
         // kubectl reads patches as YAML, of which JSON is a part: `-p 'spec: {replicas: 0}'`.
-        guard let patch = YAMLDocuments.parse(text)?.first else { return false }
-        if let operations = patch.arrayValue {
+        guard let document = YAMLDocuments.parse(text)?.first else { return false }
+        return patchDocument(document, sets: ["spec", "replicas"], to: isZero)
+    }
+
+    /// Whether a patch sets the field at `path` to a value `matches` accepts: a merge or strategic
+    /// patch by its keys, a JSON patch by an `add` or `replace` of `/path/to/field`.
+    static func patchDocument(_ document: JSONValue, sets path: [String], to matches: (JSONValue?) -> Bool) -> Bool {
+        if let operations = document.arrayValue {
+            let pointer = "/" + path.joined(separator: "/")
             return operations.contains { operation in
-                ["replace", "add"].contains(operation["op"]?.stringValue ?? "") && operation["path"]?.stringValue == "/spec/replicas" && isZero(operation["value"])
+                ["replace", "add"].contains(operation["op"]?.stringValue ?? "") && operation["path"]?.stringValue == pointer && matches(operation["value"])
             }
         }
-        return isZero(patch["spec"]?["replicas"])
+        var value: JSONValue? = document
+        for key in path { value = value?[key] }
+        return value != nil && matches(value)
     }
 
     static func isZero(_ value: JSONValue?) -> Bool { value == .int(0) || value == .string("0") || value == .double(0) }
