@@ -18,12 +18,17 @@ public struct AwkProgramEffects: Sendable, Hashable {
     /// gawk edits a file in place, keeping only what the program prints. Other programs may print
     /// every record too; this reader does not tell.
     public var printsEveryRecord = false
+    /// The program removes text from records it prints: `sub`/`gsub`/`gensub` with an empty
+    /// replacement, or a field or the record assigned the empty string (`$3 = ""`). In place, that
+    /// is an edit that puts nothing where the text was.
+    public var removesText = false
 
-    public init(runsCommands: Bool = false, usesIndirection: Bool = false, outputFiles: [AwkOutputFile] = [], printsEveryRecord: Bool = false) {
+    public init(runsCommands: Bool = false, usesIndirection: Bool = false, outputFiles: [AwkOutputFile] = [], printsEveryRecord: Bool = false, removesText: Bool = false) {
         self.runsCommands = runsCommands
         self.usesIndirection = usesIndirection
         self.outputFiles = outputFiles
         self.printsEveryRecord = printsEveryRecord
+        self.removesText = removesText
     }
 }
 
@@ -112,7 +117,39 @@ public enum AwkProgram {
             }
         }
         effects.printsEveryRecord = printsEveryRecord(tokens)
+        effects.removesText = removesText(tokens)
         return effects
+    }
+
+    /// See `AwkProgramEffects.removesText`.
+    static func removesText(_ tokens: [Token]) -> Bool {
+        for index in tokens.indices {
+            switch tokens[index] {
+            case .word("sub"), .word("gsub"), .word("gensub"):
+                // The replacement is the second argument: after the first top-level comma.
+                guard index + 1 < tokens.count, tokens[index + 1] == .symbol("(") else { continue }
+                var depth = 0
+                var argument = index + 2
+                while argument < tokens.count {
+                    if tokens[argument] == .symbol("(") || tokens[argument] == .symbol("[") { depth += 1 }
+                    if tokens[argument] == .symbol(")") || tokens[argument] == .symbol("]") {
+                        if depth == 0 { break }
+                        depth -= 1
+                    }
+                    if depth == 0, tokens[argument] == .symbol(",") {
+                        if argument + 1 < tokens.count, tokens[argument + 1] == .string("") { return true }
+                        break
+                    }
+                    argument += 1
+                }
+            case .symbol("="):
+                // `$N = ""` or `$0 = ""`: the `$` and its operand just before.
+                if index + 1 < tokens.count, tokens[index + 1] == .string(""), index >= 2, tokens[index - 2] == .symbol("$") { return true }
+            default:
+                continue
+            }
+        }
+        return false
     }
 
     /// See `AwkProgramEffects.printsEveryRecord`: the idioms `{…; print}`, `{print $0}` and `1`

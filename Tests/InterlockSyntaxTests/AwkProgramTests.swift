@@ -133,6 +133,15 @@ import Testing
         }
     }
 
+    @Test func programsThatRemoveTextAreFound() throws {
+        for program in ["{ gsub(/\\r/, \"\") } 1", "{ $3 = \"\"; print }", "{ $0 = \"\" } 1", "{ sub(/x/, \"\", $2); print }", "{ gensub(/a(b)/, \"\", \"g\") } 1"] {
+            #expect(try AwkProgram.effects(of: program).removesText, "\(program)")
+        }
+        for program in ["{ gsub(/a/, \"b\") } 1", "{ if ($1 == \"\") n++ } 1", "{ x = \"\" } 1", "{ sub(/x/, f(\"\")) } 1", "{ print \"\" }"] {
+            #expect(try !AwkProgram.effects(of: program).removesText, "\(program)")
+        }
+    }
+
     @Test func theOracleReallyRunsAwk() throws {
         #expect(try Self.filesCreated(by: #"BEGIN { print "x" > "made"; system("touch ran") }"#) == ["made", "ran"])
     }

@@ -794,8 +794,10 @@ extension ShellAnalysis {
             noteCodeThatRunsLater(files, operation: op)
             // The file is replaced by what the program prints: a filter (`/keep/`, `NR > 5`)
             // removes every line it does not print.
-            if effects.printsEveryRecord {
+            if effects.printsEveryRecord && !effects.removesText {
                 add(op, .write, targets: files, "`\(name) -i inplace` edits \(Self.list(files)) in place")
+            } else if effects.printsEveryRecord {
+                add(op, .destructive, targets: files, "`\(name) -i inplace` removes text from \(Self.list(files)) and puts nothing in its place")
             } else {
                 add(op, .destructive, targets: files,
                     "`\(name) -i inplace` replaces \(Self.list(files)) with what the program prints, and it is not seen to print every line")
