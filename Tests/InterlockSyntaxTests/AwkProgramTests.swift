@@ -78,23 +78,9 @@ import Testing
         return Set(try FileManager.default.contentsOfDirectory(atPath: directory.path))
     }
 
-    /// What awk prints of `input` given on standard input (nil when it fails).
+    /// What awk prints of `input` given on standard input; nil when it fails or loops.
     static func output(of program: String, input: String) throws -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(awk))
-        process.arguments = [program]
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"]
-        let standardInput = Pipe()
-        let standardOutput = Pipe()
-        process.standardInput = standardInput
-        process.standardOutput = standardOutput
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        standardInput.fileHandleForWriting.write(Data(input.utf8))
-        try standardInput.fileHandleForWriting.close()
-        let printed = standardOutput.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: printed, as: UTF8.self) : nil
+        try filterOutput(try #require(awk), [program], input: input)
     }
 
     /// gawk's `-i inplace` keeps only what the program prints, so a program said to print every

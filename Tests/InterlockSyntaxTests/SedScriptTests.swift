@@ -83,34 +83,9 @@ import Testing
         return SedRun(exitStatus: process.terminationStatus, standardError: String(decoding: message, as: UTF8.self), createdFiles: Set(created))
     }
 
-    /// Runs sed on `input` (standard input, no `-n`) and returns what it prints, or nil when sed
-    /// fails or runs past two seconds (`:a;b a` loops, and `D` restarts a cycle without reading
-    /// input, so `G;D` never ends). The child is killed with SIGKILL: a process started from a
-    /// test thread inherits a signal mask that may block `timeout`'s alarm and sed's SIGTERM.
+    /// What sed prints of `input` (standard input, no `-n`, `--sandbox`); nil when it fails or loops.
     static func output(ofSed script: String, input: String) throws -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(sed))
-        process.arguments = ["--sandbox", "-e", script]
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"]
-        let standardInput = Pipe()
-        let standardOutput = Pipe()
-        process.standardInput = standardInput
-        process.standardOutput = standardOutput
-        process.standardError = FileHandle.nullDevice
-        let ended = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in ended.signal() }
-        try process.run()
-        standardInput.fileHandleForWriting.write(Data(input.utf8))
-        try standardInput.fileHandleForWriting.close()
-        // The input and what a finite script prints of it fit in the pipe's buffer, so sed ends
-        // without anyone reading; a looping one is killed.
-        if ended.wait(timeout: .now() + 2) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            ended.wait()
-            return nil
-        }
-        let printed = standardOutput.fileHandleForReading.readDataToEndOfFile()
-        return process.terminationStatus == 0 ? String(decoding: printed, as: UTF8.self) : nil
+        try filterOutput(try #require(sed), ["--sandbox", "-e", script], input: input)
     }
 
     /// Lines no generated address can pick all of: line 6 is even, not the first or last, and has

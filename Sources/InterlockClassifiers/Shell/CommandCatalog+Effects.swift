@@ -719,7 +719,9 @@ extension ShellAnalysis {
         }
         if mode.inPlace {
             noteCodeThatRunsLater(files, operation: op)
-            let removal = mode.quiet || effects.quiet ? .possiblyAll : effects.removal
+            // With `-n` (or `#n`) only what the script prints is kept.
+            let printsOnlyWhatItIsTold = mode.quiet || effects.quiet
+            let removal = printsOnlyWhatItIsTold ? .possiblyAll : effects.removal
             // A backup beside each file (a suffix without `/`) keeps what the edit removes.
             if removal != .none, let suffix = mode.backupSuffix, !suffix.isEmpty, !suffix.contains("/") {
                 add(op, .write, targets: files, "`\(name) -i\(suffix)` edits \(Self.list(files)) in place and keeps each original with the suffix `\(suffix)`")
@@ -729,7 +731,7 @@ extension ShellAnalysis {
             case .possiblyAll:
                 add(op, .destructive, targets: files, categories: [.dataLoss],
                     "`\(name) -i` may remove every line of \(Self.list(files)): "
-                        + (mode.quiet || effects.quiet ? "with `-n` only what the script prints is kept" : "the script deletes, empties or stops without an address that limits it"))
+                        + (printsOnlyWhatItIsTold ? "with `-n` only what the script prints is kept" : "the script deletes, empties or stops without an address that limits it"))
             case .addressed:
                 add(op, .destructive, targets: files, "`\(name) -i` removes text from \(Self.list(files)) and puts nothing in its place")
             case .none:
