@@ -44,7 +44,7 @@ enum CodeThatRunsLater {
     /// the path's components are walked once, and most paths are answered by their first bytes.
     static func finding(forWriteTo path: String, operation: String) -> Finding? {
         guard mayBeSpecial(path) else { return nil }
-        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        let components = path.pieces(between: "/")
         guard let name = components.last else { return nil }
         func runsLater(_ reason: String) -> Finding {
             Finding(operation: operation, effect: .unknown, targets: [path], targetsComplete: false, categories: [.opaqueExecution], reason: reason)

@@ -45,9 +45,9 @@ public struct FileChangeClassifier: ActionClassifier {
     /// A configuration file whose path names production (`deploy/prod/values.yaml`,
     /// `config/production.json`, `terraform/prd.tfvars`), or one under `/etc`.
     static func productionConfigReason(_ path: String) -> String? {
-        let components = path.split(separator: "/").map { $0.lowercased() }
+        let components = path.pieces(between: "/").map { $0.lowercased() }
         guard let name = components.last else { return nil }
-        let ext = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!) : ""
+        let ext = name.pieces(between: ".").count > 1 ? String(name.pieces(between: ".").last!) : ""
         if path.hasPrefix("/etc/") { return "`\(path)` is system configuration" }
         guard configExtensions.contains(ext) || name.hasPrefix(".env") else { return nil }
         let words = components.flatMap { $0.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) }
@@ -58,7 +58,7 @@ public struct FileChangeClassifier: ActionClassifier {
     }
 
     static func secretReason(_ path: String) -> String? {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = path.pieces(between: "/").last.map(String.init) ?? path
         if name == ".env" || name.hasPrefix(".env.") { return "`\(name)` usually holds secrets" }
         if ["id_rsa", "id_ed25519", "id_ecdsa", "credentials", ".netrc", ".pgpass"].contains(name) { return "`\(name)` holds credentials" }
         if name.hasSuffix(".pem") || name.hasSuffix(".key") { return "`\(name)` looks like a private key" }

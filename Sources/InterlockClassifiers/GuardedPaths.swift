@@ -71,7 +71,7 @@ public struct GuardedPaths: Sendable, Hashable {
         // Where a path is compared with a place: only when it says where it is. A relative
         // pattern (`rm *.log`) is only ever matched by shape below. The default home is compared
         // as the shell spells it from the agent's home directory.
-        if fixed.hasPrefix("/") || fixed.hasPrefix("~") {
+        if fixed.hasPrefix(ascii: "/") || fixed.hasPrefix(ascii: "~") {
             let isPattern = pattern != nil
             let beneath = effect == .destructive || reachesBeneath
             if let interlockHome, Self.touches(fixed, isPattern: isPattern, guarded: interlockHome, beneath: beneath) { return .interlockControl }
@@ -86,7 +86,7 @@ public struct GuardedPaths: Sendable, Hashable {
             || fixed.containsASCII(".cursor") || fixed.containsASCII("mcp") else {
             return nil
         }
-        let components = fixed.split(separator: "/", omittingEmptySubsequences: true)
+        let components = fixed.pieces(between: "/")
         if Self.isInterlocksOwn(components) { return .interlockControl }
         if Self.isHookSettings(components) || Self.isMCPConfiguration(components) { return .hookConfig }
         return nil
@@ -121,7 +121,7 @@ public struct GuardedPaths: Sendable, Hashable {
     static func comparable(_ target: String) -> String {
         var path = Paths.tildeSpelling(target) ?? target
         let intoDirectory = path.count > 1 && path.hasSuffix("/")
-        if path.hasPrefix("/") { path = Paths.normalize(path) }
+        if path.hasPrefix(ascii: "/") { path = Paths.normalize(path) }
         // `~/.`, `~/x/..`: the home directory's paths are normalised below it.
         if path.hasPrefix("~/"), path.contains("/.") || path.contains("//") {
             let below = Paths.normalize(String(path.dropFirst()))
@@ -142,7 +142,7 @@ public struct GuardedPaths: Sendable, Hashable {
     static func isAncestor(_ directory: String, of path: String) -> Bool {
         let directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         guard !directory.isEmpty else { return false }
-        if directory == "/" { return path.hasPrefix("/") }
+        if directory == "/" { return path.hasPrefix(ascii: "/") }
         if directory == "~" { return path.hasPrefix("~/") }
         return path.hasPrefix(directory + "/")
     }

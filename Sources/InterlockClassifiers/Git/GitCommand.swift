@@ -11,7 +11,7 @@ public enum GitCommand {
         var index = 0
         var injected: [Finding] = []
         // Global options: `-C dir`, `-c key=value`, `--git-dir=...`, `--no-pager`, `-P`.
-        while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
+        while index < arguments.count, let text = arguments[index], text.hasPrefix(ascii: "-") {
             defer { index += 1 }
             if let finding = settingInjection(arguments, displays, at: index, options: ["-c", "--config-env"]) { injected.append(finding) }
             if text.hasPrefix("--exec-path=") || text.hasPrefix("--git-dir=") {
@@ -50,7 +50,7 @@ public enum GitCommand {
     public static func invocation(_ arguments: [String?]) -> (subcommand: String, rest: [String], directory: String?)? {
         var index = 0
         var directory: String?
-        while index < arguments.count, let text = arguments[index], text.hasPrefix("-") {
+        while index < arguments.count, let text = arguments[index], text.hasPrefix(ascii: "-") {
             if text == "-C", index + 1 < arguments.count { directory = arguments[index + 1] ?? directory }
             index += globalOptionsWithValues.contains(text) ? 2 : 1
         }
@@ -97,7 +97,7 @@ public enum GitCommand {
                 if word.hasPrefix("-o"), word.count > 2 { return [String(word.dropFirst(2))] }
             }
         case "bundle":
-            let operands = rest.filter { !$0.hasPrefix("-") }
+            let operands = rest.filter { !$0.hasPrefix(ascii: "-") }
             if operands.first == "create", operands.count > 1 { return [operands[1]] }
         default:
             break
@@ -141,7 +141,7 @@ public enum GitCommand {
         }
         let rest = Array(arguments[(index + 1)...])
         let words = rest.compactMap { $0 }
-        let flags = Set(words.filter { $0.hasPrefix("-") })
+        let flags = Set(words.filter { $0.hasPrefix(ascii: "-") })
         func has(_ names: String...) -> Bool {
             names.contains { name in flags.contains(name) || flags.contains { $0.hasPrefix(name + "=") } }
         }
@@ -149,13 +149,13 @@ public enum GitCommand {
         func hasShort(_ letter: Character) -> Bool {
             flags.contains { $0.count >= 2 && !$0.hasPrefix("--") && $0.dropFirst().contains(letter) }
         }
-        let operands = words.filter { !$0.hasPrefix("-") }
+        let operands = words.filter { !$0.hasPrefix(ascii: "-") }
         // Where a path operand lands: under the directory `-C` moves to, when there is one.
         let globalDirectory = invocation(arguments)?.directory
         func inDirectory(_ path: String) -> String {
-            guard let globalDirectory, !path.hasPrefix("/"), !path.hasPrefix("~") else { return path }
+            guard let globalDirectory, !path.hasPrefix(ascii: "/"), !path.hasPrefix(ascii: "~") else { return path }
             let joined = globalDirectory.hasSuffix("/") ? globalDirectory + path : globalDirectory + "/" + path
-            return joined.hasPrefix("/") ? Paths.normalize(joined) : joined
+            return joined.hasPrefix(ascii: "/") ? Paths.normalize(joined) : joined
         }
         // The paths a path-form command acts on: what follows `--` when it is there.
         let afterSeparator = words.firstIndex(of: "--").map { Array(words[(words.index(after: $0))...]) }
@@ -190,8 +190,8 @@ public enum GitCommand {
         case "push":
             let forceFlags = has("--force") || hasShort("f")
             let lease = has("--force-with-lease") || has("--force-if-includes")
-            let deleting = has("--delete") || hasShort("d") || operands.dropFirst().contains { $0.hasPrefix(":") && $0.count > 1 }
-            let plusRefspec = operands.dropFirst().contains { $0.hasPrefix("+") }
+            let deleting = has("--delete") || hasShort("d") || operands.dropFirst().contains { $0.hasPrefix(ascii: ":") && $0.count > 1 }
+            let plusRefspec = operands.dropFirst().contains { $0.hasPrefix(ascii: "+") }
             let targets = Array(operands.prefix(3))
             if has("--dry-run") || hasShort("n") {
                 return [finding("git:push", .read, "`git push --dry-run` only reports")]
@@ -244,7 +244,7 @@ public enum GitCommand {
             for word in afterSeparator ?? words {
                 if skipValue { skipValue = false; continue }
                 if afterSeparator == nil, word == "-s" || word == "--source" { skipValue = true; continue }
-                if afterSeparator == nil, word.hasPrefix("-") { continue }
+                if afterSeparator == nil, word.hasPrefix(ascii: "-") { continue }
                 paths.append(word)
             }
             return [finding("git:restore", .destructive, targets: paths, categories: [.dataLoss], "`git restore` discards uncommitted changes")]
@@ -390,7 +390,7 @@ public enum GitCommand {
             if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
             // `git rebase -x CMD` / `--exec CMD` runs CMD after each commit it replays.
             if sub == "rebase", has("--exec") || flags.contains(where: { flag in
-                guard flag.hasPrefix("-"), !flag.hasPrefix("--"), let x = flag.dropFirst().firstIndex(of: "x") else { return false }
+                guard flag.hasPrefix(ascii: "-"), !flag.hasPrefix("--"), let x = flag.dropFirst().firstIndex(of: "x") else { return false }
                 return flag[flag.index(after: flag.startIndex)..<x].allSatisfy { "iqvnfmrk".contains($0) }
             }) {
                 return [Finding(operation: "git:rebase_exec", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
@@ -423,7 +423,7 @@ public enum GitCommand {
             guard let word = words[index] else { return nil }
             index += 1
             if !optionsEnded, word == "--" { optionsEnded = true; continue }
-            if !optionsEnded, word.hasPrefix("-"), word.count > 1 {
+            if !optionsEnded, word.hasPrefix(ascii: "-"), word.count > 1 {
                 if valued.contains(word) { index += 1 }
                 continue
             }

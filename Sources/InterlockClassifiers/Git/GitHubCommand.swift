@@ -38,7 +38,7 @@ public enum GitHubCommand {
                 words += arguments[(index + 1)...].map { $0 ?? "" }
                 break
             }
-            if argument.hasPrefix("-"), argument.count > 1 {
+            if argument.hasPrefix(ascii: "-"), argument.count > 1 {
                 if let equals = argument.firstIndex(of: "="), argument.hasPrefix("--") {
                     flags[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
                 } else if valuedOptions.contains(argument), index + 1 < arguments.count {
@@ -196,8 +196,8 @@ public enum GitHubCommand {
             }
             return [finding(op, .write, target, "a GraphQL mutation changes data on GitHub")]
         }
-        let path = endpoint.split(separator: "?").first.map { $0.lowercased() } ?? ""
-        let segments = path.split(separator: "/").map(String.init)
+        let path = endpoint.pieces(between: "?").first.map { $0.lowercased() } ?? ""
+        let segments = path.pieces(between: "/").map(String.init)
         let accessSegments: Set<String> = ["collaborators", "members", "memberships", "teams", "keys", "hooks", "invitations", "permissions", "secrets", "outside_collaborators", "installations"]
         switch method {
         case "GET", "HEAD":

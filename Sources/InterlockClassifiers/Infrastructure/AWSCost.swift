@@ -72,7 +72,7 @@ public enum AWSCost {
     private static func integer(_ parameters: JSONValue, _ name: String) -> Int? {
         guard let value = AWSOperation.parameter(parameters, name) else { return nil }
         if let n = value.intValue { return Int(clamping: n) }
-        return value.stringValue.flatMap { Int($0.split(separator: ":").last ?? "") }
+        return value.stringValue.flatMap { Int($0.pieces(between: ":").last ?? "") }
     }
 
     private static func isTrue(_ value: JSONValue) -> Bool {

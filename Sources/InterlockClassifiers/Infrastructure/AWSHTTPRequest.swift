@@ -53,7 +53,7 @@ public struct AWSHTTPRequest: Sendable {
         } else if let presigned = query.first(where: { $0.0 == "X-Amz-Credential" })?.1 {
             credential = presigned
         }
-        guard let parts = credential?.split(separator: "/"), parts.count >= 5 else { return nil }
+        guard let parts = credential?.pieces(between: "/"), parts.count >= 5 else { return nil }
         return (String(parts[parts.count - 2]), String(parts[parts.count - 3]))
     }
 
@@ -208,15 +208,15 @@ public struct AWSHTTPRequest: Sendable {
     ]
 
     func decodeRESTJSON(service: String, region: String?, bodyText: String) -> Decoded {
-        let segments = path.split(separator: "/").map { Self.percentDecode(String($0)) }
+        let segments = path.pieces(between: "/").map { Self.percentDecode(String($0)) }
         var parameters = (try? JSONValue.parse(bodyText))?.objectValue ?? [:]
         for (method, pattern, operation) in Self.restRoutes[service] ?? [] where method == self.method {
-            let parts = pattern.split(separator: "/").map(String.init)
+            let parts = pattern.pieces(between: "/").map(String.init)
             guard parts.count == segments.count else { continue }
             var captured: [String: JSONValue] = [:]
             var matches = true
             for (part, segment) in zip(parts, segments) {
-                if part.hasPrefix("{") { captured[String(part.dropFirst().dropLast())] = .string(segment) } else if part != segment { matches = false; break }
+                if part.hasPrefix(ascii: "{") { captured[String(part.dropFirst().dropLast())] = .string(segment) } else if part != segment { matches = false; break }
             }
             guard matches else { continue }
             parameters.merge(captured) { _, new in new }

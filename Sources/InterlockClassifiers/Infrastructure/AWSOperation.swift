@@ -478,9 +478,9 @@ public enum AWSOperation {
         switch given {
         case .array(let list): values = list
         case .string(let text):
-            if text.hasPrefix("["), case .array(let list)? = try? JSONValue.parse(text) {
+            if text.hasPrefix(ascii: "["), case .array(let list)? = try? JSONValue.parse(text) {
                 values = list
-            } else if text.hasPrefix("["), text.hasSuffix("]") {
+            } else if text.hasPrefix(ascii: "["), text.hasSuffix("]") {
                 // The CLI's shorthand list, `commands=[rm -rf /srv,ls]` once the shell has taken
                 // its quotes away: items split at commas outside quotes.
                 values = shorthandList(text.dropFirst().dropLast()).map(JSONValue.string)

@@ -28,8 +28,8 @@ enum CloudCLICommand {
             guard let argument else { continue }
             if argument == "--" { break }
             if argument == "0" || argument.hasSuffix("=0") { zeroValue = true }
-            if argument.hasPrefix("-") { continue }
-            words.append(contentsOf: argument.lowercased().split(separator: ":").map(String.init))
+            if argument.hasPrefix(ascii: "-") { continue }
+            words.append(contentsOf: argument.lowercased().pieces(between: ":").map(String.init))
         }
         // The operation names the command words up to the verb (`gcloud:compute:instances:delete`),
         // not the names and values after it, so that a policy can match it.
@@ -43,7 +43,7 @@ enum CloudCLICommand {
                             reason: "`\(tool) … \(words[index])` to zero stops everything it runs")]
         }
         // Copies that delete at the destination what the source lacks.
-        let flags = Set(invocation.arguments.compactMap { $0 }.filter { $0.hasPrefix("-") })
+        let flags = Set(invocation.arguments.compactMap { $0 }.filter { $0.hasPrefix(ascii: "-") })
         let mirrorsWithDeletion = (tool == "rclone" && words.first == "sync")
             || (tool == "gsutil" && words.contains("rsync") && (flags.contains("-d") || flags.contains("--delete-unmatched-destination-objects")))
             || (tool == "s3cmd" && words.first == "sync" && flags.contains("--delete-removed"))
@@ -80,7 +80,7 @@ enum CloudCLICommand {
                 if argument.hasPrefix("--args=") { moduleArguments = .some(String(argument.dropFirst("--args=".count))) }
             }
         }
-        let name = module.split(separator: ".").last.map(String.init) ?? module
+        let name = module.pieces(between: ".").last.map(String.init) ?? module
         switch name {
         case "ping", "setup", "gather_facts":
             return [Finding(operation: "ansible:\(name)", effect: .read, targetsComplete: false, blastRadius: .unknown, reason: "`ansible -m \(name)` only reads")]

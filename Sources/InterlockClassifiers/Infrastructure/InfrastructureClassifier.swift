@@ -22,7 +22,7 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
         case "kustomize": return KustomizeCommand.classify(invocation)
         default:
             if let found = CloudCLICommand.classify(invocation) ?? CloudCLICommand.ansibleAdHoc(invocation) ?? KafkaAdminCommand.classify(invocation) { return found }
-            let verb = words.filter { !$0.hasPrefix("-") }.prefix(2).joined(separator: " ")
+            let verb = words.filter { !$0.hasPrefix(ascii: "-") }.prefix(2).joined(separator: " ")
             return [Finding(operation: "\(invocation.tool):unclassified", effect: .unknown, targetsComplete: false,
                             reason: "`\(invocation.tool) \(verb)` is not classified by this build; its effect is unknown")]
         }
@@ -185,7 +185,7 @@ enum AWSCommandLine {
     /// A parameter value in the CLI's shorthand syntax (`Status=Suspended`, `Key=a,Value=b`) or
     /// JSON (`{"Status": "Suspended"}`), or nil when it is a plain value.
     static func shorthand(_ text: String) -> JSONValue? {
-        if text.hasPrefix("{") || text.hasPrefix("[") {
+        if text.hasPrefix(ascii: "{") || text.hasPrefix(ascii: "[") {
             return try? JSONValue.parse(text)
         }
         guard text.contains("="), !text.contains("://"), let first = text.first, first.isLetter else { return nil }
@@ -195,7 +195,7 @@ enum AWSCommandLine {
             let name = String(pair[..<equals])
             let value = pair[pair.index(after: equals)...]
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
-            if value.hasPrefix("["), value.hasSuffix("]") {
+            if value.hasPrefix(ascii: "["), value.hasSuffix("]") {
                 // `commands=[ls,uptime]`: a list, its items split at commas outside quotes.
                 object[name] = .array(AWSOperation.shorthandList(value.dropFirst().dropLast()).map(JSONValue.string))
                 continue

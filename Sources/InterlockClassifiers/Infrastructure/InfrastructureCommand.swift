@@ -40,15 +40,15 @@ public struct InfrastructureInvocation: Sendable, Hashable {
     public var inlineDocumentBytes: Int {
         var total = 0
         var index = 0
+        let valued = tool == "aws" ? ["--cli-input-json", "--cli-input-yaml"] : ["-p", "--patch"]
         while index < arguments.count {
             defer { index += 1 }
             guard let argument = arguments[index] else { continue }
-            let valued = tool == "aws" ? ["--cli-input-json", "--cli-input-yaml"] : ["-p", "--patch"]
             if valued.contains(argument), index + 1 < arguments.count {
                 if let value = arguments[index + 1], !value.hasPrefix("file://") { total += value.utf8.count }
                 index += 1
-            } else if let equals = argument.firstIndex(of: "="), valued.contains(String(argument[..<equals])) {
-                total += argument.utf8.count - argument.utf8.distance(from: argument.startIndex, to: equals) - 1
+            } else if let (name, value) = Self.nameAndValue(argument), valued.contains(where: { $0 == name }) {
+                total += value.utf8.count
             }
         }
         return total
@@ -104,11 +104,19 @@ public struct InfrastructureInvocation: Sendable, Hashable {
             if names.contains(argument) {
                 if index + 1 < arguments.count, let value = arguments[index + 1] { found.append(value) }
                 index += 1
-            } else if let equals = argument.firstIndex(of: "="), names.contains(String(argument[..<equals])) {
-                found.append(String(argument[argument.index(after: equals)...]))
+            } else if let (name, value) = Self.nameAndValue(argument), names.contains(where: { $0 == name }) {
+                found.append(String(value))
             }
         }
         return found
+    }
+
+    /// An option written `-name=value` or `--name=value`, split at its first `=`; nil for any
+    /// other argument. Scans bytes: these run for every argument of every infrastructure command.
+    static func nameAndValue(_ argument: String) -> (name: Substring, value: Substring)? {
+        let bytes = argument.utf8
+        guard bytes.first == UInt8(ascii: "-"), let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+        return (argument[..<equals], argument[bytes.index(after: equals)...])
     }
 
     /// The value of a `--name value` or `--name=value` option.
@@ -129,7 +137,7 @@ public struct InfrastructureInvocation: Sendable, Hashable {
         for argument in arguments {
             guard let argument, argument.hasPrefix(name), !argument.hasPrefix("--"), argument.utf8.count > name.utf8.count else { continue }
             let glued = argument.dropFirst(name.count)
-            return String(glued.hasPrefix("=") ? glued.dropFirst() : glued)
+            return String(glued.hasPrefix(ascii: "=") ? glued.dropFirst() : glued)
         }
         return nil
     }

@@ -24,15 +24,15 @@ enum KubernetesCommand {
             if text == "--" { break }
             // A short option glued to its value, as pflag reads it: `-oyaml`, `-o=json`,
             // `-ojsonpath={.data}`, `-nprod`.
-            if !text.hasPrefix("--"), text.utf8.count > 2, text.hasPrefix("-"), valued.contains(String(text.prefix(2))) {
+            if !text.hasPrefix("--"), text.utf8.count > 2, text.hasPrefix(ascii: "-"), valued.contains(String(text.prefix(2))) {
                 let name = String(text.prefix(2))
                 let glued = text.dropFirst(2)
                 parsed.flags.insert(name)
-                parsed.values[name] = String(glued.hasPrefix("=") ? glued.dropFirst() : glued)
+                parsed.values[name] = String(glued.hasPrefix(ascii: "=") ? glued.dropFirst() : glued)
                 index += 1
                 continue
             }
-            if text.hasPrefix("-") {
+            if text.hasPrefix(ascii: "-") {
                 if let equals = text.firstIndex(of: "=") {
                     let name = String(text[..<equals])
                     parsed.flags.insert(name)
@@ -75,7 +75,7 @@ enum KubernetesCommand {
             // Secrets printed in full (`-o yaml`, `json`, `jsonpath=…`, templates) hand their values,
             // the cluster's credentials, to the caller; the default table shows names only.
             let output = (p.values["-o"] ?? p.values["--output"] ?? "").lowercased()
-            let namesSecrets = objects.first.map { $0.lowercased().split(separator: ",").contains { $0.hasPrefix("secret") } } ?? false
+            let namesSecrets = objects.first.map { $0.lowercased().pieces(between: ",").contains { $0.hasPrefix("secret") } } ?? false
             if verb == "get", namesSecrets, !output.isEmpty, !["name", "wide"].contains(output) {
                 return [Finding(operation: "kubectl:get_secret", effect: .read, targets: targets, categories: [.credentialIssue],
                                 reason: "`\(tool) get secret -o \(output)` prints the secrets' values")]
@@ -326,7 +326,7 @@ enum KubernetesCommand {
 
     /// RBAC objects: whoever changes them changes who may do what.
     static func isAccessControl(_ object: String) -> Bool {
-        let kind = object.split(separator: "/").first.map { $0.split(separator: ".").first.map(String.init) ?? "" } ?? ""
+        let kind = object.pieces(between: "/").first.map { $0.pieces(between: ".").first.map(String.init) ?? "" } ?? ""
         return ["clusterrolebinding", "clusterrolebindings", "rolebinding", "rolebindings", "clusterrole", "clusterroles", "role", "roles"].contains(kind.lowercased())
     }
 

@@ -226,7 +226,7 @@ enum KustomizeCommand {
     static func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
         let words = invocation.arguments.compactMap { $0 }
         let flags = Set(words.filter { $0.hasPrefix("--") }.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
-        guard let sub = invocation.arguments.first(where: { $0?.hasPrefix("-") != true }) ?? nil else {
+        guard let sub = invocation.arguments.first(where: { $0?.hasPrefix(ascii: "-") != true }) ?? nil else {
             return [Finding(operation: "kustomize:unclassified", effect: .unknown, targetsComplete: false, reason: "`kustomize` with a computed or missing subcommand")]
         }
         switch sub {

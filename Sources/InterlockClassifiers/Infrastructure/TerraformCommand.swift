@@ -21,7 +21,7 @@ enum TerraformCommand {
         let tool = invocation.tool
         let words = invocation.arguments.compactMap { $0 }
         // `terragrunt run-all VERB` and `terragrunt run --all VERB` run VERB in every module below.
-        if tool == "terragrunt", let first = words.first(where: { !$0.hasPrefix("-") }), first == "run-all" || first == "run" && words.contains("--all") {
+        if tool == "terragrunt", let first = words.first(where: { !$0.hasPrefix(ascii: "-") }), first == "run-all" || first == "run" && words.contains("--all") {
             var inner = invocation
             var dropped = false
             inner.arguments = invocation.arguments.filter { argument in
@@ -39,12 +39,12 @@ enum TerraformCommand {
             }
         }
         // `-chdir=DIR` and other global options come first.
-        let positional = words.filter { !$0.hasPrefix("-") }
+        let positional = words.filter { !$0.hasPrefix(ascii: "-") }
         guard let verb = positional.first else {
             return [Finding(operation: "terraform:unclassified", effect: .unknown, targetsComplete: false, reason: "`\(tool)` with a computed or missing subcommand")]
         }
         let op = "terraform:\(verb)"
-        let flags = words.filter { $0.hasPrefix("-") }
+        let flags = words.filter { $0.hasPrefix(ascii: "-") }
         func has(_ name: String) -> Bool { flags.contains { $0 == name || $0.hasPrefix(name + "=") } }
         let replaced = flags.filter { $0.hasPrefix("-replace=") }.map { String($0.dropFirst("-replace=".count)) }
         switch verb {
@@ -94,12 +94,12 @@ enum TerraformCommand {
 
     /// What `TF_CLI_ARGS` and `TF_CLI_ARGS_<verb>` add to the command line.
     static func injectedArguments(_ invocation: InfrastructureInvocation) -> Injected {
-        let verb = invocation.arguments.compactMap { $0 }.first { !$0.hasPrefix("-") } ?? ""
+        let verb = invocation.arguments.compactMap { $0 }.first { !$0.hasPrefix(ascii: "-") } ?? ""
         var injected: [String] = []
         for key in ["TF_CLI_ARGS", "TF_CLI_ARGS_\(verb)"] {
             guard let entry = invocation.environment[key] else { continue }
             guard let value = entry else { return .computed(key: key, verb: verb) }
-            injected += value.split(separator: " ").map(String.init)
+            injected += value.pieces(between: " ").map(String.init)
         }
         return .words(injected)
     }
@@ -114,7 +114,7 @@ enum TerraformCommand {
     /// which a later `apply FILE` on the same line carries out.
     static func destroyPlanWritten(_ invocation: InfrastructureInvocation) -> String? {
         guard ["terraform", "tofu", "terragrunt"].contains(invocation.tool), let words = effectiveArguments(invocation),
-              words.first(where: { !$0.hasPrefix("-") }) == "plan", words.contains(where: { $0 == "-destroy" || $0 == "--destroy" }) else { return nil }
+              words.first(where: { !$0.hasPrefix(ascii: "-") }) == "plan", words.contains(where: { $0 == "-destroy" || $0 == "--destroy" }) else { return nil }
         for (index, word) in words.enumerated() {
             if word.hasPrefix("-out=") { return String(word.dropFirst("-out=".count)) }
             if word == "-out", index + 1 < words.count { return words[index + 1] }
@@ -125,14 +125,14 @@ enum TerraformCommand {
     /// The plan file an `apply FILE` applies.
     static func planFileApplied(_ invocation: InfrastructureInvocation) -> String? {
         guard ["terraform", "tofu", "terragrunt"].contains(invocation.tool), let words = effectiveArguments(invocation) else { return nil }
-        let positional = words.filter { !$0.hasPrefix("-") }
+        let positional = words.filter { !$0.hasPrefix(ascii: "-") }
         guard positional.first == "apply", positional.count >= 2 else { return nil }
         return positional[1]
     }
 
     static func pulumiOrCDK(_ invocation: InfrastructureInvocation) -> [Finding] {
         let tool = invocation.tool
-        let positional = invocation.arguments.compactMap { $0 }.filter { !$0.hasPrefix("-") }
+        let positional = invocation.arguments.compactMap { $0 }.filter { !$0.hasPrefix(ascii: "-") }
         let verb = positional.first ?? ""
         let op = "\(tool):\(verb)"
         switch verb {

@@ -53,7 +53,7 @@ enum AgentCommandLine {
             }
             index += 1
             if word == "--" { positional.append(contentsOf: arguments[index...].compactMap { $0 }); break }
-            if word.hasPrefix("-") {
+            if word.hasPrefix(ascii: "-") {
                 let name = word.split(separator: "=", maxSplits: 1).first.map(String.init) ?? word
                 if claudeSettingsOptions.contains(name) { choosesSettings.append(name) }
                 if claudeValuedOptions.contains(name), !word.contains("=") { index += 1 }

@@ -101,7 +101,7 @@ extension ShellAnalysis {
             add("shell:mkfs", .destructive, targets: options.operands, blastRadius: .unknown, categories: [.dataLoss], "`\(name)` formats \(Self.list(options.operands)), erasing it")
         case .zfs:
             if let sub = args.first?.value, ["destroy", "rollback", "labelclear"].contains(sub) {
-                add(op + ":" + sub, .destructive, targets: Array(args.dropFirst().filter { !($0.value ?? "").hasPrefix("-") }), categories: [.dataLoss], "`\(name) \(sub)` destroys data")
+                add(op + ":" + sub, .destructive, targets: Array(args.dropFirst().filter { !($0.value ?? "").hasPrefix(ascii: "-") }), categories: [.dataLoss], "`\(name) \(sub)` destroys data")
             } else if let sub = args.first?.value, ["list", "get", "status", "iostat", "history"].contains(sub) {
                 add(op, .read, "`\(name) \(sub)` only reads")
             } else {
@@ -223,7 +223,7 @@ extension ShellAnalysis {
                 add(op, .write, targets: options.operands, "`\(name)` changes files or system state")
             }
         case .chattr:
-            if args.contains(where: { $0.value?.hasPrefix("-") == true && $0.value!.containsASCII("i") || $0.value == "-a" }) {
+            if args.contains(where: { $0.value?.hasPrefix(ascii: "-") == true && $0.value!.containsASCII("i") || $0.value == "-a" }) {
                 add(op, .destructive, targets: Array(args.dropFirst()), categories: [.protectionOff], "`chattr -i` removes a file's immutability")
             } else {
                 add(op, .write, targets: Array(args.dropFirst()), "`chattr` changes file attributes")
@@ -395,7 +395,7 @@ extension ShellAnalysis {
         case .make:
             unknown(op, "`\(name)` runs project-defined code whose effect is unknown")
         case .swift:
-            if name == "swift", let sub = args.first?.value, ["run", "test", "package"].contains(sub) || !sub.hasPrefix("-") && sub != "build" {
+            if name == "swift", let sub = args.first?.value, ["run", "test", "package"].contains(sub) || !sub.hasPrefix(ascii: "-") && sub != "build" {
                 unknown(op, "`swift \(sub)` runs project code")
                 // `swift run interlock approvals approve …` from Interlock's own checkout.
                 if sub == "run", let product = args.firstIndex(where: { $0.value.map(InterlockCommandLine.tools.contains) ?? false }) {
@@ -408,7 +408,7 @@ extension ShellAnalysis {
             // An editor changes the files it is given, and whatever its commands open.
             if ["vi", "vim", "nvim", "nano", "emacs", "pico", "ed", "ex", "code", "subl"].contains(name) {
                 let options = CommandOptions(args, valued: ["-c", "--cmd", "-S", "-u", "-U", "-i", "-T", "-w", "-W", "-t", "-q", "-r", "--eval", "-l", "--load", "-f", "--funcall"])
-                let files = options.operands.filter { !($0.value?.hasPrefix("+") ?? false) }
+                let files = options.operands.filter { !($0.value?.hasPrefix(ascii: "+") ?? false) }
                 if !files.isEmpty {
                     add(op, .unknown, targets: files + [.runtime("<other files its commands open>")],
                         "`\(name)` edits \(Self.list(files)), and its commands may do anything; its effect is unknown")
@@ -439,7 +439,7 @@ extension ShellAnalysis {
                 unknown("shell:kubeconfig", "`KUBECONFIG` is computed at run time; the credential plugins of the kubeconfig it names cannot be seen", opaque: true)
                 return
             }
-            paths = list.split(separator: ":").map { .known(String($0)) }
+            paths = list.pieces(between: ":").map { .known(String($0)) }
         }
         for path in paths {
             guard path.isExact else {
@@ -477,7 +477,7 @@ extension ShellAnalysis {
         // Global options before the verb take values: `--context prod`, `-n payments`.
         let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout"]
         var index = 0
-        while index < args.count, let text = args[index].value, text.hasPrefix("-") {
+        while index < args.count, let text = args[index].value, text.hasPrefix(ascii: "-") {
             index += valued.contains(text) ? 2 : 1
         }
         guard index < args.count, args[index].value == "exec",
@@ -488,7 +488,7 @@ extension ShellAnalysis {
         var position = index + 1
         while position < separator {
             let text = args[position].value ?? ""
-            if text.hasPrefix("-") {
+            if text.hasPrefix(ascii: "-") {
                 position += execValued.contains(text) ? 2 : 1
                 continue
             }
@@ -519,7 +519,7 @@ extension ShellAnalysis {
             return octal & 0o6000 != 0
         }
         // Symbolic clauses, comma-separated: who, then operators with permission letters.
-        return mode.split(separator: ",").contains { clause in
+        return mode.pieces(between: ",").contains { clause in
             guard let op = clause.firstIndex(where: { $0 == "+" || $0 == "=" }) else { return false }
             return clause[op...].contains("s")
         }
@@ -835,7 +835,7 @@ extension ShellAnalysis {
         var pieces: [String] = []
         var hasProgramOption = false
         var remaining = args[...]
-        while let argument = remaining.first, let text = argument.value, text.hasPrefix("-"), text != "-" {
+        while let argument = remaining.first, let text = argument.value, text.hasPrefix(ascii: "-"), text != "-" {
             remaining.removeFirst()
             if text == "--" { break }
             // Each option as its short letter and the value attached to it (`-fFILE`, `--file=FILE`).
@@ -879,7 +879,7 @@ extension ShellAnalysis {
                         unknown(op, "`\(name) -l` loads the compiled extension `\(value.display)`", opaque: true)
                         return nil
                     case "W":
-                        let setting = value.value?.split(separator: "=").first ?? ""
+                        let setting = value.value?.pieces(between: "=").first ?? ""
                         if setting == "sandbox" {
                             invocation.isSandboxed = true
                         } else if !Self.harmlessAwkSettings.contains(String(setting)) {
@@ -922,8 +922,8 @@ extension ShellAnalysis {
     mutating func classify7z(_ name: String, _ args: [Argument]) {
         let op = "shell:\(name)"
         // A switch computed at run time (`-o"$DIR"`) is still a switch, by how it is written.
-        let operands = args.filter { !$0.display.hasPrefix("-") }
-        let switches = args.filter { $0.display.hasPrefix("-") }
+        let operands = args.filter { !$0.display.hasPrefix(ascii: "-") }
+        let switches = args.filter { $0.display.hasPrefix(ascii: "-") }
         guard let command = operands.first?.value else {
             unknown(op, "the `\(name)` command is computed at run time or missing")
             return
@@ -954,7 +954,7 @@ extension ShellAnalysis {
     mutating func classifyTar(_ name: String, _ args: [Argument]) {
         var arguments = args
         // Old-style first argument without a dash: `tar xzf file`.
-        if let first = arguments.first?.value, !first.hasPrefix("-"), first.allSatisfy({ $0.isLetter }) {
+        if let first = arguments.first?.value, !first.hasPrefix(ascii: "-"), first.allSatisfy({ $0.isLetter }) {
             arguments[0] = .known("-" + first)
         }
         let options = CommandOptions(arguments, valued: ["-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from", "--exclude", "-b", "-H", "--format", "-I", "--use-compress-program", "--transform", "--strip-components", "-g", "--listed-incremental", "--owner", "--group", "--mode", "--mtime", "-N", "--newer"])
@@ -1014,7 +1014,7 @@ extension ShellAnalysis {
         let op = "shell:" + name
         switch name {
         case "ufw":
-            let verb = texts.first { !$0.hasPrefix("-") } ?? "status"
+            let verb = texts.first { !$0.hasPrefix(ascii: "-") } ?? "status"
             if ["disable", "reset", "delete"].contains(verb) {
                 add(op, .destructive, categories: verb == "delete" ? [] : [.protectionOff], "`ufw \(verb)` removes firewall protection")
             } else if ["status", "show", "version"].contains(verb) {
@@ -1059,7 +1059,7 @@ extension ShellAnalysis {
     mutating func classifyGitHooks(_ sub: String, _ rest: [String], in directory: String?) {
         let hooks = GitCommand.hooks(runBy: sub, arguments: rest)
         guard !hooks.isEmpty else { return }
-        guard var current = directory.map(resolvePath) ?? workingDirectory.map(Paths.normalize), current.hasPrefix("/") else { return }
+        guard var current = directory.map(resolvePath) ?? workingDirectory.map(Paths.normalize), current.hasPrefix(ascii: "/") else { return }
         // The repository is the nearest directory upwards that holds `.git`.
         var gitDirectory: String?
         for _ in 0..<64 {
@@ -1093,7 +1093,7 @@ extension ShellAnalysis {
                 break
             case .path(let path):
                 // A relative `core.hooksPath` (husky's `.husky/_`) is taken from the top of the work tree.
-                hooksDirectory = path.hasPrefix("/") ? Paths.normalize(path) : Paths.join(current, path)
+                hooksDirectory = path.hasPrefix(ascii: "/") ? Paths.normalize(path) : Paths.join(current, path)
             case .unreadable:
                 unknown("git:hooks", "the repository's configuration sets `core.hooksPath` in a way this reader cannot follow (an include, `~`), so which hooks git runs is unknown", opaque: true)
                 return
@@ -1127,7 +1127,7 @@ extension ShellAnalysis {
             var value = line[line.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
             while let last = value.last, last == " " || last == "\t" { value = value.dropLast() }
             if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
-            found = value.isEmpty || value.hasPrefix("~") || value.contains("\\") || value.contains(";") || value.contains("#") ? .unreadable : .path(String(value))
+            found = value.isEmpty || value.hasPrefix(ascii: "~") || value.contains("\\") || value.contains(";") || value.contains("#") ? .unreadable : .path(String(value))
         }
         return found
     }
@@ -1154,7 +1154,7 @@ extension ShellAnalysis {
         }
         if findings.last?.effect != .read { noteHumanEndpoints(urls, client: "wget") }
         for setting in options.allValues("-e", "--execute") {
-            let name = String((setting.split(separator: "=").first ?? "").filter { !" \t_-".contains($0) }).lowercased()
+            let name = String((setting.pieces(between: "=").first ?? "").filter { !" \t_-".contains($0) }).lowercased()
             if !Self.harmlessWgetSettings.contains(name) {
                 unknown(op, "`wget -e \(setting)` changes a wgetrc setting, which can decide what it writes or runs")
             }
@@ -1244,7 +1244,7 @@ extension ShellAnalysis {
         // `=`, `:=`, `=@`, `:=@` data fields and `@file` bodies; `:` headers and `==` query items are not data.
         let sendsData = options.has("--raw") || items.contains { item in
             guard let text = item.value else { return true }
-            if text.hasPrefix("@") { return true }
+            if text.hasPrefix(ascii: "@") { return true }
             guard let equals = text.firstIndex(of: "=") else { return false }
             return !text[equals...].hasPrefix("==") && !text[..<equals].contains(":") || text[..<equals].hasSuffix(":")
         }
@@ -1259,7 +1259,7 @@ extension ShellAnalysis {
                 addRequest(op + ":send", .write, to: [url], "sends data to `\(url.text)` with \(chosen)")
             }
             // HTTPie's `:8421/v1/resume` is localhost.
-            let text = url.value.map { $0.hasPrefix(":") ? "http://localhost" + $0 : $0 }
+            let text = url.value.map { $0.hasPrefix(ascii: ":") ? "http://localhost" + $0 : $0 }
             noteHumanEndpoints([text.map(Argument.known) ?? url], client: name)
         }
         if let output = options.value("-o", "--output"), output != "-" {

@@ -143,7 +143,7 @@ extension ShellAnalysis {
     mutating func classifyNetworkInterfaces(_ name: String, _ args: [Argument], stdin: StandardInput) {
         let op = "shell:" + name
         if name == "ifconfig" {
-            let operands = args.filter { $0.value.map { !$0.hasPrefix("-") } ?? true }
+            let operands = args.filter { $0.value.map { !$0.hasPrefix(ascii: "-") } ?? true }
             if operands.count <= 1 {
                 add(op, .read, "`ifconfig` shows interfaces")
             } else if operands.contains(where: { $0.value == "down" }) {
@@ -155,7 +155,7 @@ extension ShellAnalysis {
         }
         // Global options first; `-b FILE` and `-batch` run commands from a file.
         var index = 0
-        while index < args.count, let text = args[index].value, text.hasPrefix("-") {
+        while index < args.count, let text = args[index].value, text.hasPrefix(ascii: "-") {
             if ["-b", "-batch", "--batch"].contains(text) {
                 unknown(op, "`ip -batch` runs the commands a file holds", opaque: true)
                 return
@@ -262,7 +262,7 @@ extension ShellAnalysis {
         }
         // Verbs that only read by themselves and change things with a second word:
         // `conda env remove`, `npm config set`, `npm audit fix`, `npm version patch`.
-        let second = texts.dropFirst().first { !$0.hasPrefix("-") }
+        let second = texts.dropFirst().first { !$0.hasPrefix(ascii: "-") }
         if ["env", "config", "audit", "version", "cache"].contains(verb), second != nil || options.has("--add", "--append", "--prepend", "--remove", "--remove-key", "--set", "--fix") {
             let action = second ?? ""
             if verb == "env", ["remove", "rm", "delete"].contains(action) {
@@ -272,7 +272,7 @@ extension ShellAnalysis {
             // Settings that name a program the tool runs later: npm's `script-shell`, `node-options`,
             // `shell`, `editor`, `git`, `browser`, `viewer`; yarn's `yarnPath`; pip's, none.
             if verb == "config", ["set", "put"].contains(action),
-               let key = texts.dropFirst(2).first(where: { !$0.hasPrefix("-") })?.split(separator: "=").first.map({ $0.lowercased() }),
+               let key = texts.dropFirst(2).first(where: { !$0.hasPrefix(ascii: "-") })?.pieces(between: "=").first.map({ $0.lowercased() }),
                ["script-shell", "node-options", "shell", "editor", "git", "browser", "viewer", "yarnpath", "onlybuiltdependencies"].contains(key) {
                 unknown(op + ":config", "`\(name) config set \(key)` names a program or options the tool runs later, unseen", opaque: true)
                 return
@@ -293,7 +293,7 @@ extension ShellAnalysis {
         }
         if ["pip", "pip3", "uv"].contains(name), verb == "install" {
             let local = options.allValues("-e", "--editable") + packages.compactMap(\.value).filter { path in
-                (path.hasPrefix(".") || path.hasPrefix("/") || path.hasPrefix("file:")) && !path.hasSuffix(".whl")
+                (path.hasPrefix(ascii: ".") || path.hasPrefix(ascii: "/") || path.hasPrefix("file:")) && !path.hasSuffix(".whl")
             }
             if let project = local.first {
                 unknown(op + ":install", "`\(name) install \(project)` builds a local project, running its setup code", opaque: true)
@@ -317,8 +317,8 @@ extension ShellAnalysis {
     mutating func classifyLifecycleScripts(_ name: String, in directory: String) {
         let op = "shell:\(name)"
         let path = resolvePath(directory == "." ? "package.json" : directory + "/package.json")
-        guard path.hasPrefix("/"), fileSystem.kind(of: path) != .missing else {
-            if !path.hasPrefix("/") { unknown(op, "`\(name) install` runs the scripts of a `package.json` whose place is not known here", opaque: true) }
+        guard path.hasPrefix(ascii: "/"), fileSystem.kind(of: path) != .missing else {
+            if !path.hasPrefix(ascii: "/") { unknown(op, "`\(name) install` runs the scripts of a `package.json` whose place is not known here", opaque: true) }
             return
         }
         guard let text = fileSystem.contents(of: path) else {
@@ -397,7 +397,7 @@ extension ShellAnalysis {
             var sqlCommands: [String] = []
             for command in commands {
                 let trimmed = command.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
-                if trimmed.hasPrefix(".") {
+                if trimmed.hasPrefix(ascii: ".") {
                     classifySqliteDotCommand(String(trimmed), client: name)
                 } else {
                     sqlCommands.append(command)
@@ -561,7 +561,7 @@ extension ShellAnalysis {
             let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
             return host.isEmpty ? nil : String(host)
         }
-        for field in text.split(separator: " ") where field.hasPrefix("host=") {
+        for field in text.pieces(between: " ") where field.hasPrefix("host=") {
             return String(field.dropFirst(5))
         }
         return nil
@@ -628,7 +628,7 @@ extension ShellAnalysis {
     /// Where a client sends query output: after `|` into a command, which runs whatever the output
     /// says if it is a shell; otherwise into a file, replacing it. `what` names the command.
     mutating func classifyClientOutput(_ target: String, by what: String, operation op: String) {
-        if target.hasPrefix("|") {
+        if target.hasPrefix(ascii: "|") {
             unknown(op, "\(what) with `|` feeds query output to a command, which runs whatever that output says if it is a shell", opaque: true)
             analyzeText(String(target.dropFirst()), origin: "the command \(what) writes to")
         } else {
@@ -677,10 +677,10 @@ extension ShellAnalysis {
             analyzeText(String(rest), origin: "the `\(client) .\(name)` command")
         case "output", "once", "log", "trace", "iotrace", "backup", "save", "clone":
             // `.output |cmd` pipes every later result into a command, which runs them if it is a shell.
-            let target = rest.hasPrefix("'") || rest.hasPrefix("\"") ? String(rest.dropFirst().dropLast()) : String(rest)
+            let target = rest.hasPrefix(ascii: "'") || rest.hasPrefix("\"") ? String(rest.dropFirst().dropLast()) : String(rest)
             if target.isEmpty || target == "stdout" || target == "stderr" || target == "off" {
                 add(op, .read, "`\(client) .\(name)` sends output to the terminal")
-            } else if target.hasPrefix("-") {
+            } else if target.hasPrefix(ascii: "-") {
                 unknown(op, "`\(client) .\(name) \(target)` opens the output in another program", opaque: true)
             } else {
                 classifyClientOutput(target, by: "`\(client) .\(name)`", operation: op)
@@ -749,9 +749,9 @@ extension ShellAnalysis {
         case "g", "gx", "o", "out", "w", "write", "s":
             // Output to a file or, after `|`, into a command.
             if arguments.isEmpty {
-                add(op, .read, name.hasPrefix("g") ? "psql `\\\(name)` runs the query it holds" : "psql `\\\(name)` without a target only prints")
+                add(op, .read, name.hasPrefix(ascii: "g") ? "psql `\\\(name)` runs the query it holds" : "psql `\\\(name)` without a target only prints")
             } else {
-                let target = arguments.hasPrefix("'") ? String(arguments.dropFirst().dropLast()) : arguments
+                let target = arguments.hasPrefix(ascii: "'") ? String(arguments.dropFirst().dropLast()) : arguments
                 classifyClientOutput(target, by: "psql `\\\(name)`", operation: op)
             }
         case "gexec":
@@ -767,7 +767,7 @@ extension ShellAnalysis {
         case "setenv":
             unknown(op, "psql `\\setenv` sets an environment variable the pager, editor and shell commands psql runs read", opaque: true)
         default:
-            if Self.psqlReadOnlyMetaCommands.contains(name) || name.hasPrefix("d") {
+            if Self.psqlReadOnlyMetaCommands.contains(name) || name.hasPrefix(ascii: "d") {
                 add(op, .read, "a psql meta-command that only describes or sets display options")
             } else {
                 unknown(op, "psql `\\\(name)` is not a meta-command Interlock knows; its effect is unknown")

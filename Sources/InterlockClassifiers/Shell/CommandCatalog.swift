@@ -164,7 +164,7 @@ extension ShellAnalysis {
             analyzeScriptFile(file, runner: "`\(name)`")
         case .trap:
             // `trap 'commands' SIGNAL`: the commands run later, in this shell.
-            if let handler = args.first?.value, args.count >= 2, handler != "-", !handler.hasPrefix("-") {
+            if let handler = args.first?.value, args.count >= 2, handler != "-", !handler.hasPrefix(ascii: "-") {
                 analyzeText(handler, origin: "the `trap` handler")
             } else {
                 add(op, .read, "lists or resets signal handlers")
@@ -180,7 +180,7 @@ extension ShellAnalysis {
                 // A value computed at run time (`export LD_PRELOAD=$HOME/x.so`) still names its
                 // variable in the word as written.
                 let text = argument.value ?? argument.display
-                guard let equals = text.firstIndex(of: "="), !text.hasPrefix("-") else { continue }
+                guard let equals = text.firstIndex(of: "="), !text.hasPrefix(ascii: "-") else { continue }
                 let variable = String(text[..<equals])
                 guard argument.value != nil else {
                     variables[variable] = nil
@@ -194,10 +194,10 @@ extension ShellAnalysis {
             add(op, .read, "sets shell variables")
         case .cd:
             // Later relative paths resolve against the new directory.
-            if let target = args.last(where: { $0.value.map { !$0.hasPrefix("-") } ?? true }) {
-                if let value = target.value, !target.isPattern, !value.hasPrefix("~") {
+            if let target = args.last(where: { $0.value.map { !$0.hasPrefix(ascii: "-") } ?? true }) {
+                if let value = target.value, !target.isPattern, !value.hasPrefix(ascii: "~") {
                     let base = homeRelativeDirectory
-                    workingDirectory = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix("/") ? Paths.normalize(value) : nil)
+                    workingDirectory = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix(ascii: "/") ? Paths.normalize(value) : nil)
                     homeRelativeDirectory = workingDirectory == nil ? base.map { $0 + "/" + value } : nil
                 } else {
                     workingDirectory = nil
@@ -321,7 +321,7 @@ extension ShellAnalysis {
             return
         }
         var rest = options.operands[...]
-        while let first = rest.first, let text = first.value, let equals = text.firstIndex(of: "="), !text.hasPrefix("=") {
+        while let first = rest.first, let text = first.value, let equals = text.firstIndex(of: "="), !text.hasPrefix(ascii: "=") {
             noteEnvironmentVariable(String(text[..<equals]), String(text[text.index(after: equals)...]))
             commandEnvironment[String(text[..<equals])] = String(text[text.index(after: equals)...])
             rest = rest.dropFirst()
@@ -446,8 +446,8 @@ extension ShellAnalysis {
                 if ["--rcfile", "--init-file"].contains(text) { _ = iterator.popFirst() }
                 continue
             }
-            if (text.hasPrefix("-") || text.hasPrefix("+")) && text.count > 1 {
-                if text.containsASCII("c") && text.hasPrefix("-") { commandString = true }
+            if (text.hasPrefix(ascii: "-") || text.hasPrefix(ascii: "+")) && text.count > 1 {
+                if text.containsASCII("c") && text.hasPrefix(ascii: "-") { commandString = true }
                 if text.containsASCII("o") || text.containsASCII("O") { _ = iterator.popFirst() }
                 continue
             }
@@ -488,7 +488,7 @@ extension ShellAnalysis {
     /// Whether a pager argument is a start-up command (`+CMD`) that does more than move or search
     /// (`+G`, `+100`, `+/error`): `!`, `|`, `s FILE`, `:e` and the rest act outside the pager.
     static func isPagerCommandActingOutside(_ word: some StringProtocol) -> Bool {
-        word.hasPrefix("+") && !onlyMovesThePager(word)
+        word.hasPrefix(ascii: "+") && !onlyMovesThePager(word)
     }
 
     static func onlyMovesThePager(_ text: some StringProtocol) -> Bool {
@@ -612,7 +612,7 @@ extension ShellAnalysis {
                 unknown(op, "the `dc` program runs shell commands (`!`)", opaque: true)
                 return true
             }
-            if !args.contains(where: { !($0.value?.hasPrefix("-") ?? false) }) {
+            if !args.contains(where: { !($0.value?.hasPrefix(ascii: "-") ?? false) }) {
                 runProgramFromStandardInput(name, stdin: stdin) { analysis, text in
                     if text.containsASCII("!") {
                         analysis.unknown(op, "the `dc` program runs shell commands (`!`)", opaque: true)
@@ -679,13 +679,13 @@ extension ShellAnalysis {
         case "npx", "bunx", "pnpx":
             var remaining = args
             while let option = remaining.first?.value, ["-y", "--yes", "--no", "-q", "--quiet", "--no-install"].contains(option) { remaining = remaining.dropFirst() }
-            guard let tool = remaining.first?.value, !tool.hasPrefix("-") else { return nil }
-            let bare = tool.split(separator: "@").first.map(String.init) ?? tool
+            guard let tool = remaining.first?.value, !tool.hasPrefix(ascii: "-") else { return nil }
+            let bare = tool.pieces(between: "@").first.map(String.init) ?? tool
             return migrationInvocation(bare, remaining.dropFirst(), depth: depth + 1)
         case "pnpm", "yarn", "bun", "npm":
             if let first, ["exec", "x", "dlx"].contains(first), let tool = rest.first?.value {
                 let skipped = tool == "--" ? rest.dropFirst() : rest
-                guard let named = skipped.first?.value, !named.hasPrefix("-") else { return nil }
+                guard let named = skipped.first?.value, !named.hasPrefix(ascii: "-") else { return nil }
                 return migrationInvocation(named, skipped.dropFirst(), depth: depth + 1)
             }
             // `pnpm prisma …` and `yarn prisma …` run the project's binary of that name.
@@ -695,7 +695,7 @@ extension ShellAnalysis {
             guard first == "exec", let tool = rest.first?.value else { return nil }
             return migrationInvocation(tool, rest.dropFirst(), depth: depth + 1)
         case "poetry", "pipenv", "pdm", "hatch", "uv", "rye":
-            guard first == "run", let tool = rest.first?.value, !tool.hasPrefix("-") else { return nil }
+            guard first == "run", let tool = rest.first?.value, !tool.hasPrefix(ascii: "-") else { return nil }
             return migrationInvocation(tool, rest.dropFirst(), depth: depth + 1)
         case "python", "python3", "py":
             if first == "-m", let module = rest.first?.value, module == "alembic" || module == "django" {
@@ -758,7 +758,7 @@ extension ShellAnalysis {
                 break
             }
             // Perl and Ruby cluster single-letter options (`-pi`, `-lne`).
-            let clustered = (language == .perl || language == .ruby) && text.hasPrefix("-") && !text.hasPrefix("--")
+            let clustered = (language == .perl || language == .ruby) && text.hasPrefix(ascii: "-") && !text.hasPrefix("--")
             if clustered, text.hasPrefix("-i") || text.dropFirst().prefix(while: { $0.isLetter && $0 != "M" && $0 != "I" && $0 != "e" && $0 != "E" }).contains("i") {
                 editsInPlace = true
             }
@@ -776,7 +776,7 @@ extension ShellAnalysis {
                 add("shell:\(name)", .read, "prints the interpreter version")
                 return
             }
-            if text.hasPrefix("-") { continue }
+            if text.hasPrefix(ascii: "-") { continue }
             script = argument
             break
         }
@@ -787,7 +787,7 @@ extension ShellAnalysis {
         if let code {
             classifyInterpreterCode(code, language: language, name: name, origin: "the code given to `\(name)`")
             if editsInPlace {
-                let files = (script.map { [$0] } ?? []) + iterator.filter { !($0.value?.hasPrefix("-") ?? false) }
+                let files = (script.map { [$0] } ?? []) + iterator.filter { !($0.value?.hasPrefix(ascii: "-") ?? false) }
                 add("shell:\(name)", .write, targets: files, "`\(name) -i` rewrites \(Self.list(files)) in place")
             }
             return
@@ -842,7 +842,7 @@ extension ShellAnalysis {
         }
         while index < args.count {
             let text = args[index].value ?? ""
-            if text.hasPrefix("-") || text == "(" || text == "!" || text == "," { break }
+            if text.hasPrefix(ascii: "-") || text == "(" || text == "!" || text == "," { break }
             roots.append(args[index])
             index += 1
         }

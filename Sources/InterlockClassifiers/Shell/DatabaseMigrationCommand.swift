@@ -165,8 +165,8 @@ enum DatabaseMigrationCommand {
     /// Facts for `tool arguments…`, or nil when the verb is not one listed (or computed at run time).
     static func classify(tool rawTool: String, _ arguments: [String?]) -> [Finding]? {
         let tool = aliases[rawTool] ?? rawTool
-        let words = arguments.compactMap { $0 }.filter { !$0.hasPrefix("-") || $0 == "-T" || $0 == "--tasks" || $0 == "-P" }
-        let flags = Set(arguments.compactMap { $0 }.filter { $0.hasPrefix("-") }.map { $0.split(separator: "=").first.map(String.init) ?? $0 })
+        let words = arguments.compactMap { $0 }.filter { !$0.hasPrefix(ascii: "-") || $0 == "-T" || $0 == "--tasks" || $0 == "-P" }
+        let flags = Set(arguments.compactMap { $0 }.filter { $0.hasPrefix(ascii: "-") }.map { $0.pieces(between: "=").first.map(String.init) ?? $0 })
         // Operations name the tool and the verb, without spaces: `shell:prisma:migrate_reset`.
         let op = "shell:" + (operationNames[tool] ?? tool)
         func finding(_ verb: String, _ found: Verb) -> Finding {

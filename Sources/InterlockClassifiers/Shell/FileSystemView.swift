@@ -53,7 +53,7 @@ public struct FixedFileSystem: FileSystemView {
         var names: Set<String> = []
         for path in Array(files.keys) + Array(directories) where path.hasPrefix(prefix) {
             // The first component below the directory: a file in it, or a directory in it.
-            if let name = path.dropFirst(prefix.count).split(separator: "/").first { names.insert(String(name)) }
+            if let name = path.dropFirst(prefix.count).pieces(between: "/").first { names.insert(String(name)) }
         }
         return names.sorted()
     }
@@ -71,44 +71,52 @@ enum Paths {
     }
 
     static func join(_ base: String?, _ path: String) -> String {
-        if path.hasPrefix("/") { return normalize(path) }
-        guard let base, base.hasPrefix("/") else { return path }
+        if path.hasPrefix(ascii: "/") { return normalize(path) }
+        guard let base, base.hasPrefix(ascii: "/") else { return path }
         return normalize(base + "/" + path)
     }
 
     static func normalize(_ path: String) -> String {
-        guard path.hasPrefix("/") else { return path }
+        guard path.hasPrefix(ascii: "/") else { return path }
         // Most paths are already normal; only `//`, `/.` and a trailing `/` need the full walk.
-        var previousWasSlash = false
-        var needsWork = false
-        for byte in path.utf8 {
-            if previousWasSlash && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) {
-                needsWork = true
-                break
+        func isNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var previousWasSlash = false
+            for byte in bytes {
+                if previousWasSlash && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) { return false }
+                previousWasSlash = byte == UInt8(ascii: "/")
             }
-            previousWasSlash = byte == UInt8(ascii: "/")
+            return !(previousWasSlash && bytes.count > 1)
         }
-        if !needsWork && !(previousWasSlash && path.utf8.count > 1) { return path }
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." {
+        if path.utf8.withContiguousStorageIfAvailable(isNormal) ?? Array(path.utf8).withUnsafeBufferPointer(isNormal) { return path }
+        // Bytes, not characters: `/` and `.` are ASCII, and splitting a String by Character
+        // costs a grapheme walk per byte.
+        let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
+        var parts: [Substring.UTF8View] = []
+        for part in path.utf8.split(separator: slash) {
+            if part.count == 1 && part.first == dot { continue }
+            if part.count == 2 && part.first == dot && part.last == dot {
                 if !parts.isEmpty { parts.removeLast() }
                 continue
             }
             parts.append(part)
         }
-        return "/" + parts.joined(separator: "/")
+        var normal: [UInt8] = []
+        normal.reserveCapacity(path.utf8.count)
+        for part in parts {
+            normal.append(slash)
+            normal.append(contentsOf: part)
+        }
+        return normal.isEmpty ? "/" : String(decoding: normal, as: UTF8.self)
     }
 
     /// The directory holding an absolute path: `/a/b` → `/a`, `/a` → `/`.
     static func dirname(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex else { return "/" }
         return String(path[..<slash])
     }
 
     static func basename(_ path: String) -> String {
-        let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
-        return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+        let trimmed = path.utf8.last == UInt8(ascii: "/") && path.utf8.count > 1 ? String(path.dropLast()) : path
+        return trimmed.pieces(between: "/").last.map(String.init) ?? trimmed
     }
 }

@@ -49,7 +49,7 @@ enum InterlockCommandLine {
                 return [Finding(operation: "interlock:dynamic", effect: .unknown, targetsComplete: false, categories: [.interlockControl],
                                 reason: "`\(tool)` with a subcommand computed at run time could approve, grant or lift a kill switch")]
             }
-            if word.hasPrefix("-") { break }
+            if word.hasPrefix(ascii: "-") { break }
             path.append(word)
         }
         var matched: (path: [String], kind: Kind)?
@@ -115,7 +115,7 @@ enum InterlockCommandLine {
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         let path = rest[slash...].prefix { $0 != "?" && $0 != "#" }
         // Empty and `.` segments are what a lenient router would skip.
-        let segments = path.split(separator: "/").filter { $0 != "." }.map { $0.lowercased() }
+        let segments = path.pieces(between: "/").filter { $0 != "." }.map { $0.lowercased() }
         let matches = humanEndpoints.contains { pattern in
             pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0 == "*" || $0 == $1 }
         }

@@ -75,7 +75,7 @@ extension ShellAnalysis {
         var patches: [Argument] = []
         for word in rest {
             if word.hasPrefix("-p"), let n = Int(word.dropFirst(2)) { strip = n; continue }
-            if word.hasPrefix("-") { continue }
+            if word.hasPrefix(ascii: "-") { continue }
             patches.append(word.isEmpty ? .runtime("<computed>") : .known(word))
         }
         classifyPatch(operation: "git:\(subcommand)", tool: "git \(subcommand)", patchFiles: patches, stdin: stdin, strip: strip)

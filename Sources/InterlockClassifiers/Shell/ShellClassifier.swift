@@ -156,7 +156,7 @@ struct ShellAnalysis {
         let reachesBeneath = effect != .read && blastRadius == .unknown
         if reachesBeneath {
             // `resolved` matches `targets` one to one until the first path is appended.
-            for index in targets.indices where targets[index].isExact && resolved[index].hasPrefix("/") {
+            for index in targets.indices where targets[index].isExact && resolved[index].hasPrefix(ascii: "/") {
                 for settings in Self.projectHookSettings {
                     let path = resolved[index] == "/" ? "/" + settings : resolved[index] + "/" + settings
                     if let kind = fileSystem.kind(of: path), kind != .missing { resolved.append(path) }
@@ -192,9 +192,9 @@ struct ShellAnalysis {
 
     /// A path as the command will see it: relative paths against the working directory.
     func resolvePath(_ path: String) -> String {
-        guard !path.isEmpty, !path.hasPrefix("-") else { return path }
-        if path.hasPrefix("/") { return Paths.normalize(path) }
-        if path.containsASCII("://") || path.hasPrefix("~") { return path }
+        guard !path.isEmpty, !path.hasPrefix(ascii: "-") else { return path }
+        if path.hasPrefix(ascii: "/") { return Paths.normalize(path) }
+        if path.containsASCII("://") || path.hasPrefix(ascii: "~") { return path }
         if workingDirectory == nil, let base = homeRelativeDirectory { return base + "/" + path }
         return Paths.join(workingDirectory, path)
     }
@@ -315,7 +315,7 @@ struct ShellAnalysis {
     /// working directory) or names no file (`~`, a URL), and the view cannot be asked about it.
     func absolutePath(_ name: String) -> String? {
         let resolved = resolvePath(name)
-        return resolved.hasPrefix("/") ? resolved : nil
+        return resolved.hasPrefix(ascii: "/") ? resolved : nil
     }
 
     /// The manifests of a directory or kustomization, read within the line's disk allowance;
@@ -392,7 +392,7 @@ struct ShellAnalysis {
         case "echo":
             var words = values[...]
             if words.first == "-n" { words = words.dropFirst() }
-            if words.first?.hasPrefix("-") == true { return nil }
+            if words.first?.hasPrefix(ascii: "-") == true { return nil }
             return words.joined(separator: " ") + "\n"
         case "printf":
             guard values.count == 1, let format = values.first, !format.containsASCII("%"), !format.containsASCII("\\") else { return nil }
@@ -418,7 +418,7 @@ struct ShellAnalysis {
         guard case .simple(let simple) = command, simple.words.count == 2, simple.redirections.isEmpty, simple.assignments.isEmpty,
               simple.words[0].staticValue == "cat" else { return nil }
         let file = expand(simple.words[1])
-        guard file.isExact, let path = file.value, !path.hasPrefix("-") else { return nil }
+        guard file.isExact, let path = file.value, !path.hasPrefix(ascii: "-") else { return nil }
         return path
     }
 
@@ -441,8 +441,8 @@ struct ShellAnalysis {
         default: return nil
         }
         // Options other than these change what is built or where it goes.
-        let operands = rest.filter { !$0.hasPrefix("-") }
-        guard rest.allSatisfy({ !$0.hasPrefix("-") || $0 == "--enable-helm" || $0.hasPrefix("--load-restrictor") }), operands.count <= 1 else { return nil }
+        let operands = rest.filter { !$0.hasPrefix(ascii: "-") }
+        guard rest.allSatisfy({ !$0.hasPrefix(ascii: "-") || $0 == "--enable-helm" || $0.hasPrefix("--load-restrictor") }), operands.count <= 1 else { return nil }
         return operands.first ?? "."
     }
 
@@ -613,14 +613,14 @@ struct ShellAnalysis {
             switch (kind, value) {
             case (.command, let text?) where !text.isEmpty:
                 // A pager or editor set to a fixed command: classify that command.
-                let command = text.hasPrefix("|") ? String(text.dropFirst()) : text
+                let command = text.hasPrefix(ascii: "|") ? String(text.dropFirst()) : text
                 analyzeText(command, origin: "the command `\(name)` names")
             case (.command, _):
                 unknown("shell:env_\(name.lowercased())", "`\(name)` names a command computed at run time, which the next program runs", opaque: true)
             case (.hidden, _):
                 unknown("shell:env_\(name.lowercased())", "`\(name)` makes programs load code the command line does not show", opaque: true)
             case (.pagerOptions, let text?):
-                if text.split(separator: " ").contains(where: Self.isPagerCommandActingOutside) {
+                if text.pieces(between: " ").contains(where: Self.isPagerCommandActingOutside) {
                     unknown("shell:env_\(name.lowercased())", "`\(name)` gives the pager a start-up command, which can run shell commands", opaque: true)
                 }
             case (.searchPath, _):
@@ -825,7 +825,7 @@ struct ShellAnalysis {
 extension String {
     var trimmingSlashes: String {
         var s = self
-        while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
+        while s.utf8.count > 1 && s.utf8.last == UInt8(ascii: "/") { s.removeLast() }
         return s
     }
 
@@ -853,5 +853,33 @@ extension String {
         }
         if let found = utf8.withContiguousStorageIfAvailable(search) { return found }
         return Array(utf8).withUnsafeBufferPointer(search)
+    }
+}
+
+extension StringProtocol {
+    /// Whether the text starts with an ASCII character, read from its first byte: the standard
+    /// `hasPrefix` compares grapheme clusters, and option and path tests ask it of every argument.
+    func hasPrefix(ascii character: Unicode.Scalar) -> Bool {
+        utf8.first == UInt8(character.value)
+    }
+
+    /// The text's pieces between occurrences of an ASCII separator, empty pieces left out, found
+    /// byte by byte: `split(separator: Character)` walks grapheme clusters, several times the
+    /// cost, and paths and option names are split on every command that names them.
+    func pieces(between separator: Unicode.Scalar) -> [SubSequence] {
+        precondition(separator.isASCII)
+        let byte = UInt8(separator.value)
+        var pieces: [SubSequence] = []
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == byte {
+                if index != start { pieces.append(self[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { pieces.append(self[start..<utf8.endIndex]) }
+        return pieces
     }
 }
