@@ -85,6 +85,20 @@ import Testing
         #expect(shell.effect == .destructive)
     }
 
+    /// A list of statements or command lines is read item by item, and the AWS API server's
+    /// `call_aws` hands its `cli_command` to the shell classifier, which reads `aws …` lines.
+    @Test func listsOfStatementsAndAWSCommandLinesAreInspected() {
+        let trusting = MCPTrust(servers: ["pg": .init(tools: ["run": .read]), "aws": .init(tools: ["call_aws": .read])])
+        let statements = Self.classify("pg", Tool(name: "run"), ["statements": .array([.string("SELECT 1"), .string("DROP TABLE users")])], trust: trusting)
+        #expect(statements.effect == .destructive)
+        #expect(statements.operations.contains("sql:drop_table"))
+        #expect(Self.classify("pg", Tool(name: "run"), ["statements": .array([.string("SELECT 1"), .string("SELECT 2")])], trust: trusting).effect == .read)
+        let bucket = Self.classify("aws", Tool(name: "call_aws"), ["cli_command": .string("aws s3 rb s3://prod-data --force")], trust: trusting)
+        #expect(bucket.effect == .destructive)
+        #expect(bucket.operations.contains("aws:s3:rb"), "\(bucket.operations)")
+        #expect(Self.classify("aws", Tool(name: "call_aws"), ["cli_command": .string("aws s3 ls s3://prod-data")], trust: trusting).effect == .read)
+    }
+
     @Test func pathsBecomeTargets() throws {
         let facts = Self.classify("git", Tool(name: "git_add"), ["repo_path": .string("/srv/repo"), "files": .array([.string("a.txt"), .string("b.txt")])])
         #expect(Set(facts.targets) == ["/srv/repo", "a.txt", "b.txt"])

@@ -85,12 +85,21 @@ public struct MCPToolClassifier: ActionClassifier {
         var out: [Classification] = []
         guard let object = arguments.objectValue else { return out }
         for key in object.keys.sorted() {
-            guard let text = object[key]?.stringValue, !text.isEmpty else { continue }
+            // One text, or a list of them (`"statements": ["…", "…"]`, `"commands": […]`): each is run.
+            let texts: [String]
+            switch object[key] {
+            case .string(let text)?: texts = [text]
+            case .array(let items)?: texts = items.compactMap(\.stringValue)
+            default: continue
+            }
             let name = key.lowercased()
-            if ["query", "sql", "statement", "statements"].contains(name) || (name.hasSuffix("_query") || name.hasSuffix("_sql")) {
-                out.append(SQLClassifier.findings(for: text, dialect: nil))
-            } else if ["command", "cmd", "script", "shell", "commandline", "command_line"].contains(name) {
-                out.append(shell.classify(commandLine: text))
+            for text in texts where !text.isEmpty {
+                if ["query", "queries", "sql", "statement", "statements"].contains(name) || (name.hasSuffix("_query") || name.hasSuffix("_sql")) {
+                    out.append(SQLClassifier.findings(for: text, dialect: nil))
+                } else if ["command", "commands", "cmd", "script", "shell", "commandline", "command_line", "cli_command"].contains(name) {
+                    // `cli_command`: the AWS API MCP server's `call_aws` runs an `aws …` command line.
+                    out.append(shell.classify(commandLine: text))
+                }
             }
         }
         return out
