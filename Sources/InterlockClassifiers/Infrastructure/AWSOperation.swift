@@ -115,8 +115,9 @@ public enum AWSOperation {
             var categories: Set<Category> = []
             if teardownOperations.contains(key) { categories.insert(.teardown) }
             if dataLossOperations.contains(where: { key.hasPrefix($0) }) { categories.insert(.dataLoss) }
-            if parameter(parameters, "SkipFinalSnapshot")?.boolValue == true { categories.insert(.dataLoss) }
-            return [finding(.destructive, categories, "`\(operation)` deletes, stops or detaches resources\(parameter(parameters, "SkipFinalSnapshot")?.boolValue == true ? " without a final snapshot" : "")")]
+            let noFinalSnapshot = booleanValue(parameter(parameters, "SkipFinalSnapshot")) == true
+            if noFinalSnapshot { categories.insert(.dataLoss) }
+            return [finding(.destructive, categories, "`\(operation)` deletes, stops or detaches resources\(noFinalSnapshot ? " without a final snapshot" : "")")]
         default:
             return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, reason: "`\(service):\(operation)` is not an operation Interlock can classify by name; its effect is unknown")]
         }
@@ -327,6 +328,7 @@ public enum AWSOperation {
             "setrepositorypolicy": Special(effect: .destructive, categories: [.permissionChange], reason: "`SetRepositoryPolicy` changes who may pull or push images"),
             "getauthorizationtoken": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetAuthorizationToken` returns a registry password that can push images"),
             "getloginpassword": Special(effect: .destructive, categories: [.credentialIssue], reason: "`get-login-password` returns a registry password that can push images"),
+            "putlifecyclepolicy": Special(effect: .destructive, categories: [.dataLoss], reason: "`PutLifecyclePolicy` can expire (delete) the repository's images on a schedule, those running deployments pull included"),
         ],
         "ecr-public": [
             "getauthorizationtoken": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetAuthorizationToken` returns a registry password that can push images"),
@@ -432,10 +434,32 @@ public enum AWSOperation {
     /// destructive as deleting it while it lasts, whatever the operation is called.
     /// A whole-number parameter. The CLI's reading of `--name VALUE` takes names ending in `s` for
     /// lists (`--reserved-concurrent-executions 0` arrives as `["0"]`), so one element counts.
+    /// A Boolean as the doors deliver it: JSON `true`/`false` (the JSON protocols, the proxy's
+    /// reading of the query protocol), or text (`--param Name=false`, a model's `"false"` in
+    /// Kiro's AWS tool), in any case.
+    static func booleanValue(_ value: JSONValue?) -> Bool? {
+        guard let value else { return nil }
+        if let flag = value.boolValue { return flag }
+        switch value.stringValue?.lowercased() {
+        case "true"?: return true
+        case "false"?: return false
+        default: return nil
+        }
+    }
+
+    /// A text parameter, read as `integerParameter` reads numbers (`--http-tokens optional`
+    /// arrives as `["optional"]`).
+    static func textParameter(_ parameters: JSONValue, _ name: String) -> String? {
+        guard var value = parameter(parameters, name) else { return nil }
+        if case .array(let list) = value, list.count == 1 { value = list[0] }
+        return value.stringValue
+    }
+
     static func integerParameter(_ parameters: JSONValue, _ name: String) -> Int? {
         guard var value = parameter(parameters, name) else { return nil }
         if case .array(let list) = value, list.count == 1 { value = list[0] }
         if let integer = value.intValue { return Int(integer) }
+        if let number = value.doubleValue { return Int(exactly: number) }
         return value.stringValue.flatMap { Int($0) }
     }
 
@@ -454,7 +478,7 @@ public enum AWSOperation {
         case ("eks", "updatenodegroupconfig"):
             // `--scaling-config minSize=0,maxSize=0,desiredSize=0`; the API spells the keys in lower camel case.
             guard let scaling = parameter(parameters, "ScalingConfig") else { return nil }
-            let zero = ["desiredSize", "DesiredSize", "maxSize", "MaxSize"].contains { scaling[$0]?.intValue == 0 }
+            let zero = ["desiredSize", "DesiredSize", "maxSize", "MaxSize"].contains { scaling[$0]?.intValue == 0 || scaling[$0]?.stringValue.flatMap({ Int($0) }) == 0 }
             return zero ? "the node group is scaled to zero nodes, which evicts every pod on it" : nil
         default:
             return nil
@@ -561,8 +585,8 @@ public enum AWSOperation {
     static func protectionOff(service: String, key: String, parameters: JSONValue) -> String? {
         func isFalse(_ name: String) -> Bool {
             if let value = parameter(parameters, name) {
-                if value.boolValue == false { return true }
-                if let object = value.objectValue, object["Value"]?.boolValue == false { return true }
+                if booleanValue(value) == false { return true }
+                if let object = value.objectValue, booleanValue(object["Value"]) == false { return true }
             }
             return false
         }
@@ -573,17 +597,23 @@ public enum AWSOperation {
         // The CLI's shorthand gives one attribute as a structure, several as a list.
         if service == "elasticloadbalancing", key == "modifyloadbalancerattributes", let attributes = parameter(parameters, "Attributes"),
            (attributes.arrayValue ?? [attributes]).contains(where: {
-               $0["Key"]?.stringValue == "deletion_protection.enabled" && ($0["Value"]?.stringValue?.lowercased() == "false" || $0["Value"]?.boolValue == false)
+               $0["Key"]?.stringValue == "deletion_protection.enabled" && booleanValue($0["Value"]) == false
            })
         {
             return "`ModifyLoadBalancerAttributes` turns the load balancer's deletion protection off"
         }
         if isFalse("EnableTerminationProtection") { return "turns stack termination protection off" }
-        if let retention = parameter(parameters, "BackupRetentionPeriod")?.doubleValue, retention == 0 { return "`\(key)` sets backup retention to 0, turning automated backups off" }
+        if integerParameter(parameters, "BackupRetentionPeriod") == 0 { return "`\(key)` sets backup retention to 0, turning automated backups off" }
+        // IMDSv1 answers any request from the instance, so a server-side request forgery can read
+        // the instance role's credentials; requiring tokens (IMDSv2) is the protection.
+        if service == "ec2", key == "modifyinstancemetadataoptions" || key == "modifyinstancemetadatadefaults",
+           textParameter(parameters, "HttpTokens")?.lowercased() == "optional" {
+            return "`\(key == "modifyinstancemetadataoptions" ? "ModifyInstanceMetadataOptions" : "ModifyInstanceMetadataDefaults")` makes metadata tokens optional (IMDSv1), so a request forgery on the instance can read its role's credentials"
+        }
         if service == "s3", key == "putbucketversioning", parameter(parameters, "VersioningConfiguration")?["Status"]?.stringValue == "Suspended" {
             return "`PutBucketVersioning` suspends versioning: overwritten and deleted objects can no longer be recovered"
         }
-        if service == "dynamodb", key == "updatecontinuousbackups", parameter(parameters, "PointInTimeRecoverySpecification")?["PointInTimeRecoveryEnabled"]?.boolValue == false {
+        if service == "dynamodb", key == "updatecontinuousbackups", booleanValue(parameter(parameters, "PointInTimeRecoverySpecification")?["PointInTimeRecoveryEnabled"]) == false {
             return "turns point-in-time recovery off"
         }
         return nil
