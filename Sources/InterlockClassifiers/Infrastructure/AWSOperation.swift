@@ -75,6 +75,9 @@ public enum AWSOperation {
         if let protection = protectionOff(service: service, key: key, parameters: parameters) {
             return [finding(.destructive, [.protectionOff], protection)]
         }
+        if let (opened, categories) = opensAccess(service: service, key: key, parameters: parameters) {
+            return [finding(.destructive, categories, opened)]
+        }
         // Names that lie, by service and operation.
         if let special = specialCases[service]?[key] {
             return [finding(special.effect, special.categories, special.reason)]
@@ -226,8 +229,10 @@ public enum AWSOperation {
         String(name.lowercased().unicodeScalars.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") })
     }
 
-    static let readPrefixes = ["describe", "list", "get", "head", "query", "scan", "search", "lookup", "batchget", "select", "check", "validate", "estimate", "preview", "simulate", "detect", "test", "verify", "view", "export", "download", "filter", "poll", "receive"]
-    static let writePrefixes = ["create", "put", "tag", "untag", "start", "run", "update", "modify", "set", "add", "associate", "attach", "register", "enable", "import", "copy", "upload", "send", "publish", "invoke", "apply", "allocate", "request", "restore", "reboot", "batchwrite", "batchput", "batchupdate", "change", "accept", "confirm", "complete", "increase", "decrease", "rotate", "resume", "retry", "signal", "execute", "deploy", "promote", "failover", "authorize", "grant", "assume", "initiate", "activate", "reset", "write", "append", "replace", "recover", "rebuild", "continue", "notify", "subscribe", "move", "transfer", "renew", "provision", "upgrade", "attach", "label", "reserve", "purchase", "redeploy", "replicate", "override", "configure", "merge", "submit"]
+    static let readPrefixes = ["describe", "list", "get", "head", "query", "scan", "search", "lookup", "batchget", "select", "check", "validate", "estimate", "preview", "simulate", "detect", "test", "verify", "view", "download", "filter", "poll", "receive"]
+    // `export…` copies data out (a table or an image to a bucket, possibly another account's):
+    // a write, not a read.
+    static let writePrefixes = ["export", "create", "put", "tag", "untag", "start", "run", "update", "modify", "set", "add", "associate", "attach", "register", "enable", "import", "copy", "upload", "send", "publish", "invoke", "apply", "allocate", "request", "restore", "reboot", "batchwrite", "batchput", "batchupdate", "change", "accept", "confirm", "complete", "increase", "decrease", "rotate", "resume", "retry", "signal", "execute", "deploy", "promote", "failover", "authorize", "grant", "assume", "initiate", "activate", "reset", "write", "append", "replace", "recover", "rebuild", "continue", "notify", "subscribe", "move", "transfer", "renew", "provision", "upgrade", "attach", "label", "reserve", "purchase", "redeploy", "replicate", "override", "configure", "merge", "submit"]
     static let destructivePrefixes = ["delete", "batchdelete", "terminate", "remove", "purge", "deregister", "revoke", "detach", "disassociate", "stop", "disable", "release", "deactivate", "withdraw", "abort", "cancel", "empty", "destroy", "drop", "flush", "clear", "wipe", "unassign", "unsubscribe", "deprovision", "decommission", "unregister", "uninstall", "unlink", "reject", "unset", "discard", "expire", "shutdown", "unpeer", "evict", "kill"]
 
     static func verbEffect(_ key: String) -> Effect? {
@@ -357,6 +362,22 @@ public enum AWSOperation {
             "createchangeset": Special(effect: .read, categories: [], reason: "`CreateChangeSet` only previews changes"),
             "setstackpolicy": Special(effect: .destructive, categories: [.protectionOff], reason: "`SetStackPolicy` changes which resources updates may replace"),
             "updateterminationprotection": Special(effect: .write, categories: [], reason: "`UpdateTerminationProtection` changes termination protection"),
+            "testtype": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`TestType` runs an extension's contract tests in the account, which create, change and delete real resources"),
+        ],
+        // `Test…` calls that are not tests: each does the real thing, or runs code defined elsewhere.
+        "elasticache": [
+            "testfailover": Special(effect: .destructive, categories: [], reason: "`TestFailover` fails the primary node over for real: writes stop until a replica is promoted and clients reconnect"),
+            "testmigration": Special(effect: .write, categories: [], reason: "`TestMigration` starts replicating from the endpoints it is given"),
+        ],
+        "apigateway": [
+            "testinvokemethod": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`TestInvokeMethod` calls the method's integration for real: its backend does whatever the method does"),
+            "testinvokeauthorizer": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`TestInvokeAuthorizer` runs the authorizer's code"),
+        ],
+        "iot": [
+            "testinvokeauthorizer": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`TestInvokeAuthorizer` runs the authorizer's Lambda function"),
+        ],
+        "acm": [
+            "exportcertificate": Special(effect: .destructive, categories: [.credentialIssue], reason: "`ExportCertificate` returns the certificate's private key to the caller"),
         ],
         "sts": [
             "getcalleridentity": Special(effect: .read, categories: [], reason: "`GetCallerIdentity` only reads"),
@@ -418,6 +439,7 @@ public enum AWSOperation {
         "states": [
             "startexecution": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartExecution` runs a state machine's steps"),
             "startsyncexecution": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartSyncExecution` runs a state machine's steps"),
+            "teststate": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`TestState` runs the state it is given, calling its service integration for real"),
         ],
         "codebuild": [
             "startbuild": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartBuild` runs the project's build commands"),
@@ -603,6 +625,17 @@ public enum AWSOperation {
             return "`ModifyLoadBalancerAttributes` turns the load balancer's deletion protection off"
         }
         if isFalse("EnableTerminationProtection") { return "turns stack termination protection off" }
+        if integerParameter(parameters, "SnapshotRetentionLimit") == 0, key.hasPrefix("modify") {
+            return "`\(key)` sets snapshot retention to 0, turning automatic snapshots off"
+        }
+        if service == "efs", key == "putbackuppolicy", parameter(parameters, "BackupPolicy")?["Status"]?.stringValue?.uppercased() == "DISABLED" {
+            return "`PutBackupPolicy` turns the file system's automatic backups off"
+        }
+        if service == "ec2", key == "modifyinstanceattribute",
+           (parameter(parameters, "InstanceInitiatedShutdownBehavior")?["Value"] ?? parameter(parameters, "InstanceInitiatedShutdownBehavior"))?.stringValue?.lowercased() == "terminate"
+            || textParameter(parameters, "Attribute") == "instanceInitiatedShutdownBehavior" && textParameter(parameters, "Value")?.lowercased() == "terminate" {
+            return "`ModifyInstanceAttribute` makes a shutdown from inside the instance terminate it, deleting its instance-store data and any volumes set to be deleted"
+        }
         if integerParameter(parameters, "BackupRetentionPeriod") == 0 { return "`\(key)` sets backup retention to 0, turning automated backups off" }
         // IMDSv1 answers any request from the instance, so a server-side request forgery can read
         // the instance role's credentials; requiring tokens (IMDSv2) is the protection.
@@ -615,6 +648,37 @@ public enum AWSOperation {
         }
         if service == "dynamodb", key == "updatecontinuousbackups", booleanValue(parameter(parameters, "PointInTimeRecoverySpecification")?["PointInTimeRecoveryEnabled"]) == false {
             return "turns point-in-time recovery off"
+        }
+        return nil
+    }
+
+    /// Arguments that open a resource to more callers than before, or hand the caller a
+    /// credential, whatever the operation is otherwise taken to do.
+    static func opensAccess(service: String, key: String, parameters: JSONValue) -> (String, Set<Category>)? {
+        if booleanValue(parameter(parameters, "PubliclyAccessible")) == true {
+            return ("`\(key)` makes the database reachable from the internet", [.permissionChange])
+        }
+        // RDS, Aurora, DocumentDB, Neptune, Redshift: whoever sets the master password knows it,
+        // and every client holding the old one is locked out.
+        if parameter(parameters, "MasterUserPassword") != nil, key.hasPrefix("modify") {
+            return ("`\(key)` sets the database's master password: the caller learns it, and clients using the old one are locked out", [.credentialIssue, .permissionChange])
+        }
+        if service == "lambda", key == "createfunctionurlconfig" || key == "updatefunctionurlconfig",
+           textParameter(parameters, "AuthType")?.uppercased() == "NONE" {
+            return ("the function URL takes no authentication: anyone who finds it can invoke the function", [.permissionChange])
+        }
+        if service == "eks", key == "updateclusterconfig",
+           booleanValue(parameter(parameters, "ResourcesVpcConfig")?["endpointPublicAccess"]) == true {
+            return ("`UpdateClusterConfig` opens the cluster's API endpoint to the internet", [.permissionChange])
+        }
+        if service == "ec2", key == "modifyinstanceattribute", parameter(parameters, "Groups") != nil || textParameter(parameters, "Attribute") == "groupSet" {
+            return ("`ModifyInstanceAttribute` replaces the instance's security groups, which decide what traffic reaches it", [.permissionChange])
+        }
+        if service == "ec2", key == "createnetworkaclentry" || key == "replacenetworkaclentry" {
+            return ("`\(key == "createnetworkaclentry" ? "CreateNetworkAclEntry" : "ReplaceNetworkAclEntry")` changes which traffic the subnets admit", [.permissionChange])
+        }
+        if service == "ec2", key == "modifyvpcendpoint", parameter(parameters, "PolicyDocument") != nil || booleanValue(parameter(parameters, "ResetPolicy")) == true {
+            return ("`ModifyVpcEndpoint` changes the endpoint's policy, which decides what may be reached through it", [.permissionChange])
         }
         return nil
     }
