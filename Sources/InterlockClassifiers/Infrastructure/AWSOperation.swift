@@ -663,6 +663,31 @@ public enum AWSOperation {
         if parameter(parameters, "MasterUserPassword") != nil, key.hasPrefix("modify") {
             return ("`\(key)` sets the database's master password: the caller learns it, and clients using the old one are locked out", [.credentialIssue, .permissionChange])
         }
+        // A stored credential overwritten with a value the caller chose: the caller knows the
+        // production secret from then on, and whatever used the old one stops working.
+        let setsCredential: Bool
+        switch (service, key) {
+        case ("secretsmanager", "putsecretvalue"), ("secretsmanager", "updatesecret"):
+            setsCredential = parameter(parameters, "SecretString") != nil || parameter(parameters, "SecretBinary") != nil
+        case ("ssm", "putparameter"):
+            setsCredential = textParameter(parameters, "Type") == "SecureString" && booleanValue(parameter(parameters, "Overwrite")) == true
+        case ("elasticache", "modifyuser"), ("memorydb", "updateuser"):
+            setsCredential = parameter(parameters, "Passwords") != nil || parameter(parameters, "AuthenticationMode")?["Passwords"] != nil
+        case ("mq", "updateuser"):
+            setsCredential = parameter(parameters, "Password") != nil
+        case ("opensearch", "updatedomainconfig"), ("es", "updateelasticsearchdomainconfig"):
+            setsCredential = parameter(parameters, "AdvancedSecurityOptions")?["MasterUserOptions"]?["MasterUserPassword"] != nil
+        default:
+            setsCredential = false
+        }
+        if setsCredential {
+            return ("`\(key)` overwrites a stored credential with a value the caller chose: the caller learns it, and what used the old one stops working", [.credentialIssue])
+        }
+        // Resource policies, by whatever name the service gives them: who else may use the resource.
+        if isResourcePolicyChange(key) || service == "sns" && key == "settopicattributes" && textParameter(parameters, "AttributeName") == "Policy"
+            || service == "sqs" && key == "setqueueattributes" && parameter(parameters, "Attributes")?["Policy"] != nil {
+            return ("`\(key)` changes the resource's policy, which decides who else may use it", [.permissionChange])
+        }
         if service == "lambda", key == "createfunctionurlconfig" || key == "updatefunctionurlconfig",
            textParameter(parameters, "AuthType")?.uppercased() == "NONE" {
             return ("the function URL takes no authentication: anyone who finds it can invoke the function", [.permissionChange])
@@ -681,6 +706,18 @@ public enum AWSOperation {
             return ("`ModifyVpcEndpoint` changes the endpoint's policy, which decides what may be reached through it", [.permissionChange])
         }
         return nil
+    }
+
+    /// `PutResourcePolicy` (CloudWatch Logs, DynamoDB, Kinesis, Glue, CodeBuild …),
+    /// `PutPermission`/`AddPermission` (EventBridge, SNS, SQS), `ModifyDocumentPermission` (SSM
+    /// documents shared), `Update…Permissions` (QuickSight), `SetVaultAccessPolicy`,
+    /// `PutBackupVaultAccessPolicy`, `PutFileSystemPolicy`, `PutAccessPointPolicy`,
+    /// `PutRegistryPolicy`, CodeArtifact's `Put…PermissionsPolicy`.
+    static func isResourcePolicyChange(_ key: String) -> Bool {
+        guard key.hasPrefix("put") || key.hasPrefix("set") || key.hasPrefix("add") || key.hasPrefix("update") || key.hasPrefix("modify") else { return false }
+        return key.hasSuffix("resourcepolicy") || key.hasSuffix("accesspolicy") || key.hasSuffix("permissionspolicy")
+            || key.hasSuffix("permission") || key.hasSuffix("permissions")
+            || ["putfilesystempolicy", "putaccesspointpolicy", "putmultiregionaccesspointpolicy", "putregistrypolicy"].contains(key)
     }
 
     static let teardownOperations: Set<String> = [
