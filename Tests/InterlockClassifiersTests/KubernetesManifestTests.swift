@@ -46,6 +46,19 @@ import Testing
         #expect(deleted.targets == ["deployment/web"])
     }
 
+    /// A service made reachable from outside the cluster is a change of who may reach it,
+    /// through a manifest as through `expose` or `patch`; an internal one is an ordinary write.
+    @Test func aServiceOpenedOutsideTheClusterIsAPermissionChange() {
+        let service = { (type: String) in "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  type: \(type)\n  ports: [{port: 5432}]\n" }
+        let opened = classify("kubectl apply -f svc.yaml", files: ["/w/svc.yaml": service("LoadBalancer")])
+        #expect(opened.effect == .destructive)
+        #expect(opened.categories.contains(.permissionChange))
+        #expect(opened.operations.contains("kubectl:expose_outside"))
+        #expect(classify("kubectl apply -f svc.yaml", files: ["/w/svc.yaml": service("NodePort")]).effect == .destructive)
+        let insideOnly = classify("kubectl apply -f svc.yaml", files: ["/w/svc.yaml": service("ClusterIP")])
+        #expect(insideOnly.effect == .write)
+    }
+
     @Test func aDirectoryTheViewCannotListLeavesTheTargetsIncomplete() {
         let shell = ShellClassifier(fileSystem: OpaqueFileSystem())
         let facts = shell.classify(commandLine: "kubectl apply -f k8s/", workingDirectory: "/w")

@@ -166,6 +166,10 @@ enum KubernetesCommand {
                     if patchDocument(document, sets: ["spec", "replicas"], to: isZero) {
                         return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) patch` sets replicas to 0, which stops every pod")]
                     }
+                    if patchDocument(document, sets: ["spec", "type"], to: { isExposedServiceType($0?.stringValue) }) {
+                        return [Finding(operation: "kubectl:expose_outside", effect: .destructive, targets: targets, categories: [.permissionChange],
+                                        reason: "`\(tool) patch` makes the service a \(Self.exposedTypeName(document)), reachable from outside the cluster")]
+                    }
                     if patchDocument(document, sets: ["spec", "persistentVolumeReclaimPolicy"], to: { $0?.stringValue?.lowercased() == "delete" }) {
                         return [Finding(operation: "kubectl:reclaim_delete", effect: .destructive, targets: targets, categories: [.protectionOff],
                                         reason: "`\(tool) patch` sets the volume's reclaim policy to Delete: when its claim is deleted, the volume and its data are deleted with it")]
@@ -180,6 +184,17 @@ enum KubernetesCommand {
             }) {
                 return [Finding(operation: "kubectl:pod_security_off", effect: .destructive, targets: targets, categories: [.protectionOff],
                                 reason: "`\(tool) label` turns the namespace's pod security enforcement off: any pod, privileged and with host access, may run there")]
+            }
+            // A service reachable from outside the cluster: a load balancer (on a cloud, from the
+            // internet) or a port on every node.
+            let exposedBy: String? = switch verb {
+            case "expose": (p.values["--type"]).flatMap { isExposedServiceType($0) ? $0 : nil }
+            case "create" where sub == "service" || sub == "svc": objects.dropFirst().first.flatMap { isExposedServiceType($0) ? $0 : nil }
+            default: nil
+            }
+            if let exposedBy {
+                return [Finding(operation: "kubectl:expose_outside", effect: .destructive, targets: targets, categories: [.permissionChange],
+                                reason: "`\(tool) \(verb)` creates a \(exposedBy) service, reachable from outside the cluster")]
             }
             if verb == "apply", p.flags.contains("--prune") {
                 return [Finding(operation: "kubectl:apply_prune", effect: .destructive, targets: targets, targetsComplete: false, blastRadius: .unknown, reason: "`apply --prune` deletes objects missing from the files")]
@@ -309,6 +324,11 @@ enum KubernetesCommand {
             findings.append(Finding(operation: "kubectl:\(verb)_rbac", effect: .destructive, targets: access.map(\.target), categories: [.permissionChange],
                                     reason: "the manifest `\(tool) \(verb)` reads holds \(access.map(\.target).joined(separator: ", ")), which changes who may do what in the cluster"))
         }
+        let exposed = manifests.objects.filter { ["service", "svc"].contains($0.kind.lowercased()) && isExposedServiceType($0.document["spec"]?["type"]?.stringValue) }
+        if !exposed.isEmpty {
+            findings.append(Finding(operation: "kubectl:expose_outside", effect: .destructive, targets: exposed.map(\.target), categories: [.permissionChange],
+                                    reason: "the manifest makes \(exposed.map(\.target).joined(separator: ", ")) reachable from outside the cluster (a load balancer or a port on every node)"))
+        }
         var stopped = manifests.objects.filter { workloadKinds.contains($0.kind.lowercased()) && isZero($0.document["spec"]?["replicas"]) }.map(\.target)
         stopped += manifests.scaledToZero
         if !stopped.isEmpty {
@@ -322,6 +342,20 @@ enum KubernetesCommand {
         findings.append(Finding(operation: "kubectl:\(verb)", effect: .write, targets: manifests.objects.map(\.target), targetsComplete: manifests.complete,
                                 reason: "`\(tool) \(verb)` creates or changes \(manifests.objects.isEmpty ? "objects" : manifests.objects.map(\.target).joined(separator: ", "))\(manifests.complete ? "" : " and what the files it could not read hold")"))
         return findings
+    }
+
+    /// `LoadBalancer` and `NodePort` services are reachable from outside the cluster.
+    static func isExposedServiceType(_ type: String?) -> Bool {
+        guard let type = type?.lowercased() else { return false }
+        return type == "loadbalancer" || type == "nodeport"
+    }
+
+    static func exposedTypeName(_ patch: JSONValue) -> String {
+        var type = patch["spec"]?["type"]?.stringValue
+        if type == nil, let operations = patch.arrayValue {
+            type = operations.first { $0["path"]?.stringValue == "/spec/type" }?["value"]?.stringValue
+        }
+        return type ?? "LoadBalancer or NodePort"
     }
 
     /// RBAC objects: whoever changes them changes who may do what.
