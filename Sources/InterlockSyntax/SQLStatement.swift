@@ -81,6 +81,12 @@ public struct SQLStatement: Sendable, Hashable {
         /// `ON DUPLICATE KEY UPDATE`, `ON CONFLICT DO UPDATE`): as many existing rows as the query
         /// returns can be overwritten.
         public static let overwritesFromQuery = Flags(rawValue: 1 << 20)
+        /// `ALTER SEQUENCE … RESTART`: the numbers it hands out start over, so the next inserts
+        /// collide with existing keys (or, without a unique key, duplicate them).
+        public static let restartsSequence = Flags(rawValue: 1 << 21)
+        /// `ALTER DATABASE … CONNECTION LIMIT 0` or `ALLOW_CONNECTIONS false`: no new session may
+        /// connect, the applications' included.
+        public static let refusesConnections = Flags(rawValue: 1 << 22)
     }
 
     /// Functions the statement calls that are neither known read-only built-ins nor known side
@@ -918,6 +924,23 @@ private struct StatementReader {
             j += 1
         }
         let renames = topLevelWord("rename", from: after) != nil
+        // What queries and programs name by name: renamed, each of them fails. (Tables were read
+        // clause by clause above; indexes, constraints, roles and policies are not named by queries
+        // or are permission matters.)
+        if renames, ["database", "schema", "view", "materialized_view", "sequence", "function", "procedure", "routine", "type", "foreign_table"].contains(object) {
+            flags.insert(.renamesInUse)
+        }
+        if object == "sequence", topLevelWord("restart", from: after) != nil { flags.insert(.restartsSequence) }
+        if object == "database" {
+            if let limit = topLevelWord("limit", from: after), isWord("connection", at: limit - 1) {
+                let value = isSymbol("=", at: limit + 1) ? limit + 2 : limit + 1
+                if value < tokens.count, tokens[value].text == "0" { flags.insert(.refusesConnections) }
+            }
+            if let allow = topLevelWord("allow_connections", from: after) {
+                let value = isSymbol("=", at: allow + 1) ? allow + 2 : allow + 1
+                if value < tokens.count, ["false", "off", "0", "no"].contains(tokens[value].text.lowercased()) { flags.insert(.refusesConnections) }
+            }
+        }
         let changesOwner = topLevelWord("owner", from: after).map { isWord("to", at: $0 + 1) } ?? false
         let node: String
         switch object {

@@ -189,7 +189,11 @@ public struct SQLClassifier: ActionClassifier {
             } else if statement.flags.contains(.changesType) {
                 add(.destructive, [.dataLoss], "changes a column's type in\(named): stored values are converted, which can lose precision or text (MySQL truncates outside strict mode), and the table is rewritten under an exclusive lock")
             } else if statement.flags.contains(.renamesInUse) {
-                add(.destructive, [], "renames\(named) or one of its columns: every query and program still using the old name fails")
+                add(.destructive, [], "renames\(named)\(kind == "alter_table" ? " or one of its columns" : ""): every query and program still using the old name fails")
+            } else if statement.flags.contains(.restartsSequence) {
+                add(.destructive, [], "restarts the sequence\(named): the numbers it hands out start over, so new rows collide with (or duplicate) the keys of existing ones")
+            } else if statement.flags.contains(.refusesConnections) {
+                add(.destructive, [], "lets no new session connect to\(named), the applications' included")
             } else if statement.flags.contains(.bodyDestroys) {
                 add(.destructive, [], "gives\(named) a body that deletes, drops or changes permissions when it runs")
             } else {
@@ -214,7 +218,9 @@ public struct SQLClassifier: ActionClassifier {
             } else if statement.flags.contains(.loadsRows) {
                 add(.write, [], "loads rows into\(named)")
             } else if statement.flags.contains(.serverFile) {
-                add(.write, [], "writes a file on the database server")
+                // PostgreSQL's `COPY … TO 'file'` creates or truncates the file, whatever it held:
+                // a data file, `pg_hba.conf`, `postgresql.auto.conf`.
+                add(.destructive, [], "`COPY … TO` a file on the database server replaces that file's contents, whatever it held (data files and configuration included)")
             } else {
                 add(.read, [], "copies rows out")
             }
