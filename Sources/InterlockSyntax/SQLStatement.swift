@@ -87,6 +87,8 @@ public struct SQLStatement: Sendable, Hashable {
         /// `ALTER DATABASE … CONNECTION LIMIT 0` or `ALLOW_CONNECTIONS false`: no new session may
         /// connect, the applications' included.
         public static let refusesConnections = Flags(rawValue: 1 << 22)
+        /// MySQL `ALTER TABLE … ENGINE = MEMORY`: the rows live only in memory from then on.
+        public static let volatileStorage = Flags(rawValue: 1 << 23)
     }
 
     /// Functions the statement calls that are neither known read-only built-ins nor known side
@@ -687,10 +689,12 @@ private struct StatementReader {
         if let (name, _) = qualifiedName(at: i) { targets = [name] }
         switch object {
         case "table":
+            // MariaDB's `CREATE OR REPLACE TABLE` drops the table it replaces, rows and all.
+            let replaces: SQLStatement.Flags = objectWords.contains("replace") ? [.discardsRows] : []
             if topLevelWord("as", from: i) != nil {
-                return make("create_table", "CreateTableAsStmt", targets: targets)
+                return make("create_table", "CreateTableAsStmt", targets: targets, flags: replaces)
             }
-            return make("create_table", "CreateStmt", targets: targets)
+            return make("create_table", "CreateStmt", targets: targets, flags: replaces)
         case "materialized_view": return make("create_view", "CreateTableAsStmt", targets: targets)
         case "view": return make("create_view", "ViewStmt", targets: targets)
         case "index":
@@ -879,8 +883,12 @@ private struct StatementReader {
             }
             if depth == 0, isWord("engine", at: j) {
                 let value = isSymbol("=", at: j + 1) ? j + 2 : j + 1
-                if value < tokens.count, [.word, .string, .quotedIdentifier].contains(tokens[value].kind), tokens[value].text.lowercased() == "blackhole" {
-                    flags.insert(.discardsRows)
+                if value < tokens.count, [.word, .string, .quotedIdentifier].contains(tokens[value].kind) {
+                    switch tokens[value].text.lowercased() {
+                    case "blackhole": flags.insert(.discardsRows)
+                    case "memory", "heap": flags.insert(.volatileStorage)
+                    default: break
+                    }
                 }
             }
             if depth == 0, isWord("set", at: j), isWord("unlogged", at: j + 1) { flags.insert(.loggingOff) }

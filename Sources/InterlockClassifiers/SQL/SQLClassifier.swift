@@ -115,7 +115,9 @@ public struct SQLClassifier: ActionClassifier {
             if statement.flags.contains(.loggingOff) {
                 add(.destructive, [.protectionOff], "`SET` turns off the binary log, the query log or triggers for this session: its later changes escape replicas, point-in-time recovery, audit triggers or foreign-key actions")
             } else if statement.flags.contains(.global) {
-                add(.write, [], "`SET GLOBAL` changes the server's settings")
+                // As `ALTER SYSTEM` is: `read_only = ON`, `max_connections = 1` or
+                // `offline_mode = ON` stop the applications at once.
+                add(.destructive, [], "`SET GLOBAL`/`PERSIST` changes the running server's settings for every session: `read_only`, `max_connections` or `offline_mode` can stop the applications")
             } else if statement.flags.contains(.checksOff) {
                 add(.write, [], "`SET` turns off foreign-key or unique checks for this session's later statements")
             } else {
@@ -174,6 +176,8 @@ public struct SQLClassifier: ActionClassifier {
         case .alter?:
             if statement.flags.contains(.discardsRows) {
                 add(.destructive, [.dataLoss], "`ENGINE = BLACKHOLE` discards every row of\(named)", radius: .unknown)
+            } else if statement.flags.contains(.volatileStorage) {
+                add(.destructive, [.protectionOff], "`ENGINE = MEMORY` keeps the rows of\(named) in memory only: every one is lost when the server restarts")
             } else if statement.flags.contains(.loggingOff) {
                 add(.destructive, [.protectionOff], "changes to\(named) stop reaching the log, replicas or triggers (`SET UNLOGGED`, or a setting such as `session_replication_role` for every later session)")
             } else if statement.flags.contains(.ownerChange) {
@@ -211,7 +215,11 @@ public struct SQLClassifier: ActionClassifier {
                 add(.write, [], "defines\(named)")
             }
         case .create?:
-            add(.write, [], "creates\(named.isEmpty ? " an object" : named)")
+            if statement.flags.contains(.discardsRows) {
+                add(.destructive, [.dataLoss], "`CREATE OR REPLACE TABLE` drops\(named.isEmpty ? " the table" : named) first, rows and all", radius: .unknown)
+            } else {
+                add(.write, [], "creates\(named.isEmpty ? " an object" : named)")
+            }
         case .copy?:
             if statement.flags.contains(.runsProgram) {
                 out.append(Finding(operation: "sql:copy_program", effect: .unknown, targets: targets, targetsComplete: false, categories: [.opaqueExecution], reason: "`COPY ... PROGRAM` runs a shell command on the database server"))
