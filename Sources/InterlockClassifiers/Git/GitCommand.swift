@@ -396,6 +396,21 @@ public enum GitCommand {
                 return [Finding(operation: "git:rebase_exec", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
                                 reason: "`git rebase -x` runs a shell command after each commit it replays")]
             }
+            // `git fetch origin +main:main` (or `--force` with a refspec) moves a local branch to
+            // what the remote holds, as `git branch -f` does: commits only it held are dropped.
+            if sub == "fetch" {
+                let forced = has("--force") || hasShort("f")
+                let overwritten = operands.dropFirst().compactMap { refspec -> String? in
+                    guard refspec.hasPrefix(ascii: "+") || forced, let colon = refspec.firstIndex(of: ":") else { return nil }
+                    let destination = String(refspec[refspec.index(after: colon)...])
+                    guard !destination.isEmpty, !destination.hasPrefix("refs/remotes/") else { return nil }
+                    return destination
+                }
+                if !overwritten.isEmpty {
+                    return [finding("git:fetch_force", .destructive, targets: overwritten, categories: [.dataLoss],
+                                    "`git fetch` force-updates the local \(overwritten.map { "`\($0)`" }.joined(separator: ", ")) to the remote's, dropping the commits only it held")]
+                }
+            }
             if sub == "fetch", has("--prune") || hasShort("p") {
                 return [finding("git:fetch", .write, "`git fetch --prune` updates and removes stale remote-tracking branches")]
             }
