@@ -369,6 +369,7 @@ extension ShellAnalysis {
             for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }
             let infrastructureFindings = infrastructure.classify(invocation)
             findings.append(contentsOf: infrastructureFindings)
+            if name == "terraform" || name == "tofu" { classifyTerraformPrograms(name, invocation) }
             // `terraform plan -destroy -out p && terraform apply p`: the incident in two steps.
             // The plan file is binary, but this line wrote it, and says what it holds.
             if let plan = TerraformCommand.destroyPlanWritten(invocation) {

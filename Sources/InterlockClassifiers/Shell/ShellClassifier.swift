@@ -344,6 +344,37 @@ struct ShellAnalysis {
         return String(key)
     }
 
+    /// Terraform configurations read on this line, each of up to 2 MiB (`TerraformConfiguration`).
+    var terraformConfigurationsLeft = 2
+
+    /// `terraform plan` reads every data source, and an `external` one runs a program: the plan
+    /// is as much of a read as the configuration lets it be. Apply, refresh and import read them
+    /// too. Nothing is added when the configuration holds no such source, or when the view cannot
+    /// see the directory (a gateway deciding for another machine).
+    mutating func classifyTerraformPrograms(_ tool: String, _ invocation: InfrastructureInvocation) {
+        let words = invocation.arguments.compactMap { $0 }
+        guard let verb = words.first(where: { !$0.hasPrefix(ascii: "-") }), ["plan", "apply", "refresh", "import"].contains(verb) else { return }
+        let chdir = words.last { $0.hasPrefix("-chdir=") }.map { String($0.dropFirst("-chdir=".count)) }
+        guard let root = absolutePath(chdir ?? ".") else { return }
+        let op = "terraform:external_program"
+        terraformConfigurationsLeft -= 1
+        guard terraformConfigurationsLeft >= 0 else {
+            add(Finding(operation: op, effect: .unknown, targets: [root], targetsComplete: false, categories: [.opaqueExecution],
+                        reason: "the line runs more Terraform configurations than are read for one line; whether `\(tool) \(verb)` runs programs (`external` data sources) is unknown"))
+            return
+        }
+        switch TerraformConfiguration.externalPrograms(root: root, fileSystem: fileSystem) {
+        case .none, .unseen:
+            return
+        case .external(let sources):
+            add(Finding(operation: op, effect: .unknown, targets: [root], targetsComplete: false, categories: [.opaqueExecution],
+                        reason: "`\(tool) \(verb)` runs the programs the configuration's `external` data sources name (\(sources.prefix(3).joined(separator: ", "))\(sources.count > 3 ? ", …" : ""))"))
+        case .unreadable(let why):
+            add(Finding(operation: op, effect: .unknown, targets: [root], targetsComplete: false, categories: [.opaqueExecution],
+                        reason: "whether `\(tool) \(verb)` runs programs (`external` data sources) cannot be told: \(why)"))
+        }
+    }
+
     /// What `allowDocuments` may still read on this line.
     var documentReadsLeft = 4
     var lineDocumentBytesLeft = 1536
