@@ -61,6 +61,8 @@ public enum HCLBlocks {
         var index = 0
         var line = 1
         var peeked: Token?
+        /// Templates open inside strings inside templates: `"${"${…}"}"` recurses once per level.
+        var templateNesting = 0
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -275,6 +277,9 @@ public enum HCLBlocks {
 
         /// Skips a template's interpolation up to its closing `}`, strings inside it included.
         mutating func template() throws(HCLSyntaxError) {
+            templateNesting += 1
+            defer { templateNesting -= 1 }
+            guard templateNesting < HCLBlocks.maximumDepth else { throw error("templates nest more than \(HCLBlocks.maximumDepth) deep") }
             var depth = 1
             while index < bytes.count {
                 let byte = bytes[index]

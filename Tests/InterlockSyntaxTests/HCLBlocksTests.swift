@@ -89,6 +89,17 @@ struct HCLBlocksTests {
         }
     }
 
+    /// Any text of HCL's significant characters is read or refused, never crashes.
+    @Test("property: arbitrary input is parsed or refused")
+    func arbitraryInputIsParsedOrRefused() async {
+        let pieces = Gen.element(of: ["{", "}", "\"", "${", "%{", "$${", "<<EOT\n", "EOT\n", "<<-X\n", "#", "//", "/*", "*/", "\n", "=", "==", "(", ")", "[", "]", "a", "data", "\\", " ", "é"]).map { $0! }
+        await propertyCheck(count: 3000, input: pieces.array(of: 0...40)) { parts in
+            _ = try? HCLBlocks.parse(parts.joined())
+        }
+        let nestedTemplates = String(repeating: "\"${", count: 5_000)
+        #expect(throws: HCLSyntaxError.self) { try HCLBlocks.parse("a = " + nestedTemplates) }
+    }
+
     @Test func deepNestingIsRefusedNotFollowed() {
         let deep = String(repeating: "a {\n", count: 10_000) + String(repeating: "}\n", count: 10_000)
         #expect(throws: HCLSyntaxError.self) { try HCLBlocks.parse(deep) }
