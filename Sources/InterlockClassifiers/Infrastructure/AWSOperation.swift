@@ -452,10 +452,6 @@ public enum AWSOperation {
         ],
     ]
 
-    /// Arguments that scale a service to nothing (`UpdateService` with `DesiredCount` 0): as
-    /// destructive as deleting it while it lasts, whatever the operation is called.
-    /// A whole-number parameter. The CLI's reading of `--name VALUE` takes names ending in `s` for
-    /// lists (`--reserved-concurrent-executions 0` arrives as `["0"]`), so one element counts.
     /// A Boolean as the doors deliver it: JSON `true`/`false` (the JSON protocols, the proxy's
     /// reading of the query protocol), or text (`--param Name=false`, a model's `"false"` in
     /// Kiro's AWS tool), in any case.
@@ -477,6 +473,8 @@ public enum AWSOperation {
         return value.stringValue
     }
 
+    /// A whole-number parameter. The CLI's reading of `--name VALUE` takes names ending in `s` for
+    /// lists (`--reserved-concurrent-executions 0` arrives as `["0"]`), so one element counts.
     static func integerParameter(_ parameters: JSONValue, _ name: String) -> Int? {
         guard var value = parameter(parameters, name) else { return nil }
         if case .array(let list) = value, list.count == 1 { value = list[0] }
@@ -485,6 +483,8 @@ public enum AWSOperation {
         return value.stringValue.flatMap { Int($0) }
     }
 
+    /// Arguments that scale a service to nothing (`UpdateService` with `DesiredCount` 0): as
+    /// destructive as deleting it while it lasts, whatever the operation is called.
     static func scalesToZero(service: String, key: String, parameters: JSONValue) -> String? {
         func isZero(_ name: String) -> Bool { integerParameter(parameters, name) == 0 }
         switch (service, key) {
@@ -710,11 +710,11 @@ public enum AWSOperation {
 
     /// `PutResourcePolicy` (CloudWatch Logs, DynamoDB, Kinesis, Glue, CodeBuild …),
     /// `PutPermission`/`AddPermission` (EventBridge, SNS, SQS), `ModifyDocumentPermission` (SSM
-    /// documents shared), `Update…Permissions` (QuickSight), `SetVaultAccessPolicy`,
-    /// `PutBackupVaultAccessPolicy`, `PutFileSystemPolicy`, `PutAccessPointPolicy`,
-    /// `PutRegistryPolicy`, CodeArtifact's `Put…PermissionsPolicy`.
+    /// documents shared), `Update…Permissions` (QuickSight), `GrantPermissions` (Lake Formation),
+    /// `SetVaultAccessPolicy`, `PutBackupVaultAccessPolicy`, `PutFileSystemPolicy`,
+    /// `PutAccessPointPolicy`, `PutRegistryPolicy`, CodeArtifact's `Put…PermissionsPolicy`.
     static func isResourcePolicyChange(_ key: String) -> Bool {
-        guard key.hasPrefix("put") || key.hasPrefix("set") || key.hasPrefix("add") || key.hasPrefix("update") || key.hasPrefix("modify") else { return false }
+        guard key.hasPrefix("put") || key.hasPrefix("set") || key.hasPrefix("add") || key.hasPrefix("update") || key.hasPrefix("modify") || key.hasPrefix("grant") else { return false }
         return key.hasSuffix("resourcepolicy") || key.hasSuffix("accesspolicy") || key.hasSuffix("permissionspolicy")
             || key.hasSuffix("permission") || key.hasSuffix("permissions")
             || ["putfilesystempolicy", "putaccesspointpolicy", "putmultiregionaccesspointpolicy", "putregistrypolicy"].contains(key)
