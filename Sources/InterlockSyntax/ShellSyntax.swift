@@ -196,15 +196,19 @@ public struct ShellWord: Sendable, Hashable {
     /// The word after quote removal, when it has no expansion: what the command receives.
     /// Brace expansion and globbing are not performed; `hasPattern` says whether they could apply.
     public var staticValue: String? {
-        // Most words are one piece of text: that text, without building a copy.
-        if parts.count == 1 {
-            switch parts[0] {
+        switch storage {
+        case .one(let part):
+            // Most words are one piece of text: that text, without building a copy.
+            switch part {
             case .literal(let text), .quoted(let text): return text
-            default: break
+            default:
+                var out = ""
+                return Self.appendStatic(CollectionOfOne(part), to: &out) ? out : nil
             }
+        case .many(let parts):
+            var out = ""
+            return Self.appendStatic(parts, to: &out) ? out : nil
         }
-        var out = ""
-        return Self.appendStatic(parts, to: &out) ? out : nil
     }
 
     private static func appendStatic(_ parts: some Collection<ShellWordPart>, to out: inout String) -> Bool {
@@ -227,14 +231,24 @@ public struct ShellWord: Sendable, Hashable {
     /// Whether unquoted glob characters, brace expansion or a leading tilde can turn the word into
     /// other words or other paths at run time.
     public var hasPattern: Bool {
-        for (index, part) in parts.enumerated() {
-            guard case .literal(let text) = part else { continue }
-            if index == 0 && text.utf8.first == UInt8(ascii: "~") { return true }
-            let found = text.utf8.withContiguousStorageIfAvailable(Self.hasPatternCharacters)
-                ?? Array(text.utf8).withUnsafeBufferPointer(Self.hasPatternCharacters)
-            if found { return true }
+        switch storage {
+        case .one(let part):
+            // Most words: one piece, read in place without walking a collection of pieces.
+            guard case .literal(let text) = part else { return false }
+            return Self.literalHasPattern(text, first: true)
+        case .many(let parts):
+            for index in parts.indices {
+                guard case .literal(let text) = parts[index] else { continue }
+                if Self.literalHasPattern(text, first: index == 0) { return true }
+            }
+            return false
         }
-        return false
+    }
+
+    private static func literalHasPattern(_ text: String, first: Bool) -> Bool {
+        if first && text.utf8.first == UInt8(ascii: "~") { return true }
+        return text.utf8.withContiguousStorageIfAvailable(hasPatternCharacters)
+            ?? Array(text.utf8).withUnsafeBufferPointer(hasPatternCharacters)
     }
 
     private static func hasPatternCharacters(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
