@@ -500,7 +500,8 @@ public enum AWSOperation {
         case ("eks", "updatenodegroupconfig"):
             // `--scaling-config minSize=0,maxSize=0,desiredSize=0`; the API spells the keys in lower camel case.
             guard let scaling = parameter(parameters, "ScalingConfig") else { return nil }
-            let zero = ["desiredSize", "DesiredSize", "maxSize", "MaxSize"].contains { scaling[$0]?.intValue == 0 || scaling[$0]?.stringValue.flatMap({ Int($0) }) == 0 }
+            // Looked up as parameters are: any capitalisation, numbers or their text.
+            let zero = ["desiredSize", "maxSize"].contains { integerParameter(scaling, $0) == 0 }
             return zero ? "the node group is scaled to zero nodes, which evicts every pod on it" : nil
         default:
             return nil
@@ -631,8 +632,9 @@ public enum AWSOperation {
         if service == "efs", key == "putbackuppolicy", parameter(parameters, "BackupPolicy")?["Status"]?.stringValue?.uppercased() == "DISABLED" {
             return "`PutBackupPolicy` turns the file system's automatic backups off"
         }
+        let shutdownBehavior = parameter(parameters, "InstanceInitiatedShutdownBehavior")
         if service == "ec2", key == "modifyinstanceattribute",
-           (parameter(parameters, "InstanceInitiatedShutdownBehavior")?["Value"] ?? parameter(parameters, "InstanceInitiatedShutdownBehavior"))?.stringValue?.lowercased() == "terminate"
+           (shutdownBehavior?["Value"] ?? shutdownBehavior)?.stringValue?.lowercased() == "terminate"
             || textParameter(parameters, "Attribute") == "instanceInitiatedShutdownBehavior" && textParameter(parameters, "Value")?.lowercased() == "terminate" {
             return "`ModifyInstanceAttribute` makes a shutdown from inside the instance terminate it, deleting its instance-store data and any volumes set to be deleted"
         }

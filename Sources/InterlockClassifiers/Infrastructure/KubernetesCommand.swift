@@ -166,9 +166,14 @@ enum KubernetesCommand {
                     if patchDocument(document, sets: ["spec", "replicas"], to: isZero) {
                         return [Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targets: targets, reason: "`\(tool) patch` sets replicas to 0, which stops every pod")]
                     }
-                    if patchDocument(document, sets: ["spec", "type"], to: { isExposedServiceType($0?.stringValue) }) {
+                    var exposedType = ""
+                    if patchDocument(document, sets: ["spec", "type"], to: { value in
+                        guard let type = value?.stringValue, isExposedServiceType(type) else { return false }
+                        exposedType = type
+                        return true
+                    }) {
                         return [Finding(operation: "kubectl:expose_outside", effect: .destructive, targets: targets, categories: [.permissionChange],
-                                        reason: "`\(tool) patch` makes the service a \(Self.exposedTypeName(document)), reachable from outside the cluster")]
+                                        reason: "`\(tool) patch` makes the service a \(exposedType), reachable from outside the cluster")]
                     }
                     if patchDocument(document, sets: ["spec", "persistentVolumeReclaimPolicy"], to: { $0?.stringValue?.lowercased() == "delete" }) {
                         return [Finding(operation: "kubectl:reclaim_delete", effect: .destructive, targets: targets, categories: [.protectionOff],
@@ -348,14 +353,6 @@ enum KubernetesCommand {
     static func isExposedServiceType(_ type: String?) -> Bool {
         guard let type = type?.lowercased() else { return false }
         return type == "loadbalancer" || type == "nodeport"
-    }
-
-    static func exposedTypeName(_ patch: JSONValue) -> String {
-        var type = patch["spec"]?["type"]?.stringValue
-        if type == nil, let operations = patch.arrayValue {
-            type = operations.first { $0["path"]?.stringValue == "/spec/type" }?["value"]?.stringValue
-        }
-        return type ?? "LoadBalancer or NodePort"
     }
 
     /// RBAC objects: whoever changes them changes who may do what.

@@ -352,7 +352,8 @@ struct ShellAnalysis {
     /// too. Nothing is added when the configuration holds no such source, or when the view cannot
     /// see the directory (a gateway deciding for another machine).
     mutating func classifyTerraformPrograms(_ tool: String, _ invocation: InfrastructureInvocation) {
-        let words = invocation.arguments.compactMap { $0 }
+        // With what `TF_CLI_ARGS` adds, as `TerraformCommand` reads the line.
+        let words = TerraformCommand.effectiveArguments(invocation) ?? invocation.arguments.compactMap { $0 }
         guard let verb = words.first(where: { !$0.hasPrefix(ascii: "-") }), ["plan", "apply", "refresh", "import"].contains(verb) else { return }
         let chdir = words.last { $0.hasPrefix("-chdir=") }.map { String($0.dropFirst("-chdir=".count)) }
         guard let root = absolutePath(chdir ?? ".") else { return }
