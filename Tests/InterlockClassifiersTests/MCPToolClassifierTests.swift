@@ -99,6 +99,42 @@ import Testing
         #expect(Self.classify("aws", Tool(name: "call_aws"), ["cli_command": .string("aws s3 ls s3://prod-data")], trust: trusting).effect == .read)
     }
 
+    /// A deletion through an MCP tool carries what it takes, as the same deletion through a shell
+    /// does: a namespace or project torn down is `teardown` (blocked in production by the built-in
+    /// policy, as `kubectl delete ns prod` is), a database or volume `data_loss`.
+    @Test func deletionsCarryWhatTheyTake() {
+        let cases: [(String, String, [String: JSONValue], Set<InterlockCore.Category>)] = [
+            ("kubernetes", "namespaces_delete", ["name": .string("prod")], [.teardown]),
+            ("kubernetes", "resources_delete", ["kind": .string("Namespace"), "name": .string("prod")], [.teardown]),
+            ("kubernetes", "resources_delete", ["kind": .string("PersistentVolumeClaim"), "name": .string("data")], [.dataLoss]),
+            ("kubernetes", "kubectl_delete", ["resourceType": .string("namespace"), "name": .string("prod")], [.teardown]),
+            ("gcp", "deleteProject", ["projectId": .string("shop-prod")], [.teardown]),
+            ("terraform", "destroy", [:], [.teardown]),
+            ("github", "delete_repository", ["owner": .string("o"), "repo": .string("r")], [.teardown, .dataLoss]),
+            ("postgres", "drop_database", ["name": .string("prod")], [.teardown, .dataLoss]),
+            ("db", "delete_table", ["table": .string("users")], [.dataLoss]),
+            // The object is what is deleted: a variable of an environment, a member of a project.
+            ("vercel", "delete_environment_variable", ["key": .string("X")], []),
+            ("gcp", "delete_project_member", ["member": .string("x")], []),
+            ("registry", "delete_repository", ["name": .string("images")], [.dataLoss]),
+            ("fs", "delete_file", ["path": .string("/srv/x")], []),
+        ]
+        for (server, tool, arguments, categories) in cases {
+            let facts = Self.classify(server, Tool(name: tool), arguments)
+            #expect(facts.effect == .destructive, "\(server)/\(tool)")
+            #expect(facts.categories == categories, "\(server)/\(tool): \(facts.categories)")
+        }
+    }
+
+    /// A tool named for a CLI may take the command without the program's name; it is read both
+    /// ways and the worse stands.
+    @Test func aCommandForACLIToolIsReadAsThatCLIs() {
+        let facts = Self.classify("kubernetes", Tool(name: "kubectl"), ["command": .string("delete ns/prod")])
+        #expect(facts.effect == .destructive)
+        #expect(facts.categories.contains(.teardown), "\(facts.categories)")
+        #expect(facts.operations.contains("kubectl:delete"), "\(facts.operations)")
+    }
+
     @Test func pathsBecomeTargets() throws {
         let facts = Self.classify("git", Tool(name: "git_add"), ["repo_path": .string("/srv/repo"), "files": .array([.string("a.txt"), .string("b.txt")])])
         #expect(Set(facts.targets) == ["/srv/repo", "a.txt", "b.txt"])

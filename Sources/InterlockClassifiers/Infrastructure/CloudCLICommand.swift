@@ -25,42 +25,24 @@ enum CloudCLICommand {
     /// delete` or `gsutil rm` lose data as `rds:DeleteDBInstance` and `s3:DeleteObject` do.
     static func categories(tool: String, words: [String], verbAt index: Int) -> Set<Category> {
         let verb = words[index]
-        // The nouns: the command words before the verb (`gcloud container clusters delete`), or the
-        // one after it when the verb comes first (`eksctl delete cluster`). Names and option
-        // values come later and are not read as nouns.
-        var nouns = Array(words[..<index])
-        if index == 0, words.count > 1 { nouns.append(words[1]) }
+        // The object: the command word just before the verb (`gcloud container clusters delete`),
+        // or the one after it when the verb comes first (`eksctl delete cluster`); the words
+        // before it qualify it. Names and option values come later and are not read as nouns.
+        let object = index > 0 ? words[index - 1] : words.count > 1 ? words[1] : nil
+        let qualifiers = words[..<max(index - 1, 0)]
         var categories: Set<Category> = []
-        if deletionVerbs.contains(verb) {
-            if nouns.contains(where: teardownNouns.contains) { categories.insert(.teardown) }
-            if nouns.contains(where: dataLossNouns.contains) || objectStores.contains(tool) { categories.insert(.dataLoss) }
+        if DeletedThings.deletionVerbs.contains(verb) {
+            categories = DeletedThings.categories(object: object, qualifiers: qualifiers)
+            if objectStores.contains(tool) { categories.insert(.dataLoss) }
             // `serverless remove`, `sam delete` and `cdktf destroy` delete the whole deployed stack.
             if index == 0, stackTools.contains(tool) { categories.insert(.teardown) }
         }
         if ["purge", "wipe", "truncate", "drop", "rb"].contains(verb) { categories.insert(.dataLoss) }
-        if verb == "reset", nouns.contains(where: dataLossNouns.contains) { categories.insert(.dataLoss) }
+        if verb == "reset" { categories.formUnion(DeletedThings.categories(object: object, qualifiers: qualifiers).intersection([.dataLoss])) }
         // `vault secrets disable` revokes the engine's leases and deletes everything stored in it.
-        if tool == "vault", verb == "disable", nouns.contains("secrets") { categories.insert(.dataLoss) }
+        if tool == "vault", verb == "disable", object == "secrets" { categories.insert(.dataLoss) }
         return categories
     }
-
-    /// Verbs that delete what they name (not those that stop, detach or disable it).
-    static let deletionVerbs: Set<String> = ["delete", "destroy", "remove", "rm", "del", "terminate", "purge", "deprovision", "uninstall", "wipe"]
-
-    /// What holds a whole environment: a project, resource group, cluster, app, stack, network.
-    static let teardownNouns: Set<String> = [
-        "project", "projects", "group", "groups", "cluster", "clusters", "aks", "nodegroup", "nodegroups", "node-pools", "nodepool",
-        "nodepools", "app", "apps", "webapp", "functionapp", "containerapp", "environment", "environments", "env", "envs", "stack",
-        "stacks", "service", "services", "svc", "site", "sites", "network", "networks", "vpc", "vpcs",
-    ]
-
-    /// What holds data that a deletion loses: databases, disks, buckets, secrets, machines.
-    static let dataLossNouns: Set<String> = [
-        "sql", "database", "databases", "db", "dbs", "postgres", "mysql", "redis", "cosmosdb", "spanner", "bigtable", "firestore",
-        "filestore", "d1", "r2", "kv", "pg", "addons", "disk", "disks", "volume", "volumes", "snapshot", "snapshots", "backup",
-        "backups", "bucket", "buckets", "storage", "table", "tables", "dataset", "datasets", "secret", "secrets", "keyvault", "keys",
-        "topics", "queue", "queues", "instance", "instances", "vm", "vms", "server", "servers", "droplet", "droplets",
-    ]
 
     /// Tools whose deletions are always of stored objects.
     static let objectStores: Set<String> = ["gsutil", "s3cmd", "rclone", "bq", "etcdctl"]

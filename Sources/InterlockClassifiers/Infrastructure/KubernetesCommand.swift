@@ -75,7 +75,7 @@ enum KubernetesCommand {
             // Secrets printed in full (`-o yaml`, `json`, `jsonpath=…`, templates) hand their values,
             // the cluster's credentials, to the caller; the default table shows names only.
             let output = (p.values["-o"] ?? p.values["--output"] ?? "").lowercased()
-            let namesSecrets = objects.first.map { $0.lowercased().pieces(between: ",").contains { $0.hasPrefix("secret") } } ?? false
+            let namesSecrets = Self.objectKinds(objects).contains { $0.hasPrefix("secret") }
             if verb == "get", namesSecrets, !output.isEmpty, !["name", "wide"].contains(output) {
                 return [Finding(operation: "kubectl:get_secret", effect: .read, targets: targets, categories: [.credentialIssue],
                                 reason: "`\(tool) get secret -o \(output)` prints the secrets' values")]
@@ -92,14 +92,17 @@ enum KubernetesCommand {
             var categories: Set<Category> = []
             var targets = targets
             var complete = !broad && !p.dynamic
-            var kinds = objects.first.map { [$0] } ?? []
+            var kinds = Self.objectKinds(objects)
             if let manifests = manifestObjects(invocation), !manifests.objects.isEmpty {
                 // `delete -f FILE`: the objects the files name, when every file could be read.
                 targets += manifests.objects.map(\.target)
                 kinds += manifests.objects.map { $0.kind.lowercased() }
                 complete = manifests.complete && !p.dynamic && p.values["-l"] == nil && p.values["--selector"] == nil && !p.flags.contains("--all")
             }
-            if kinds.contains(where: { ["namespace", "namespaces", "ns"].contains($0) }) { categories.insert(.teardown) }
+            // An OpenShift project is a namespace.
+            if kinds.contains(where: { ["namespace", "namespaces", "ns", "project", "projects"].contains($0) }) { categories.insert(.teardown) }
+            // `delete all --all` empties the namespace of every workload, as `helm uninstall` does a release.
+            if objects.first == "all", p.flags.contains("--all") || p.flags.contains("-A") || p.flags.contains("--all-namespaces") { categories.insert(.teardown) }
             if kinds.contains(where: { Self.dataKinds.contains($0) }) { categories.insert(.dataLoss) }
             return [Finding(operation: op, effect: .destructive, targets: targets, targetsComplete: complete, blastRadius: complete ? nil : .unknown, categories: categories,
                             reason: "`\(tool) delete` removes \(complete ? targets.joined(separator: ", ") : "every matching object")")]
@@ -216,6 +219,27 @@ enum KubernetesCommand {
 
     /// Kinds whose deletion loses data: volumes and their claims, stateful sets' storage,
     /// secrets, and custom resource definitions (deleting one deletes every object of its kind).
+    /// The kinds a command's object words name, however they are spelled: `ns prod`, `ns/prod`,
+    /// `namespace,pvc prod`, `Namespace prod`, `statefulsets.apps db` (kind and API group). The
+    /// first word is a kind or a list of them; any word with a slash names its kind before it.
+    static func objectKinds(_ objects: [String]) -> [String] {
+        var kinds: [String] = []
+        for (index, word) in objects.enumerated() {
+            guard let slash = word.firstIndex(of: "/") else {
+                if index == 0 { kinds += word.pieces(between: ",").map { kindName($0) } }
+                continue
+            }
+            kinds.append(kindName(word[..<slash]))
+        }
+        return kinds
+    }
+
+    /// `StatefulSets.apps` → `statefulsets`: the kind without its API group, lowercased.
+    static func kindName(_ text: Substring) -> String {
+        let name = text.firstIndex(of: ".").map { text[..<$0] } ?? text
+        return name.lowercased()
+    }
+
     static let dataKinds: Set<String> = [
         "pvc", "persistentvolumeclaim", "persistentvolumeclaims", "pv", "persistentvolume", "persistentvolumes", "statefulset", "statefulsets", "sts",
         "secret", "secrets", "crd", "crds", "customresourcedefinition", "customresourcedefinitions",

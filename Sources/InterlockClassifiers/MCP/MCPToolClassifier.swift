@@ -45,6 +45,9 @@ public struct MCPToolClassifier: ActionClassifier {
             findings.append(Finding(operation: operation, effect: .unknown, targets: targets, targetsComplete: false,
                                     reason: "`\(server)/\(call.tool)` is an MCP tool whose effect Interlock cannot see\(claim)"))
         }
+        if findings[0].effect == .destructive {
+            findings[0].categories = Self.categories(server: server, tool: call.tool, arguments: call.arguments)
+        }
         var facts = Classification(findings: findings)
         for inspected in inspectArguments(call.arguments, server: server, tool: call.tool) { facts = facts.merging(inspected) }
         return facts
@@ -58,6 +61,12 @@ public struct MCPToolClassifier: ActionClassifier {
     /// The word of a tool's name (`delete_repository`, `dropTable`, `kubectl-delete`) that names a
     /// destructive act, if one does.
     static func destructiveVerb(inName name: String) -> String? {
+        nameWords(name).first { destructiveVerbs.contains($0) }
+    }
+
+    /// A name's words, lowercased: `delete_repository`, `dropTable`, `kubectl-delete`,
+    /// `PersistentVolumeClaim`.
+    static func nameWords(_ name: String) -> [String] {
         var words: [String] = []
         var current = ""
         for character in name {
@@ -72,8 +81,45 @@ public struct MCPToolClassifier: ActionClassifier {
             }
         }
         if !current.isEmpty { words.append(current.lowercased()) }
-        return words.first { destructiveVerbs.contains($0) }
+        return words
     }
+
+    /// What a destructive tool call takes with it, from the nouns of its name and of the kind of
+    /// object its arguments name: `delete_namespace`, `resources_delete` with `"kind": "Namespace"`,
+    /// a Terraform server's `destroy`. The same vocabulary as the cloud CLIs' (`DeletedThings`), so
+    /// an environment torn down through an MCP server is the same fact as through a shell.
+    static func categories(server: String, tool: String, arguments: JSONValue) -> Set<Category> {
+        let words = nameWords(tool)
+        guard let verbIndex = words.firstIndex(where: DeletedThings.deletionVerbs.contains) else { return [] }
+        // The object is the name's last word (`delete_environment_variable` deletes a variable),
+        // or the one before the verb when the verb ends the name (`namespaces_delete`).
+        let object = verbIndex < words.count - 1 ? words.last : verbIndex > 0 ? words[verbIndex - 1] : nil
+        var qualifiers = words.enumerated().filter { $0.offset != verbIndex }.map(\.element)
+        var categories = DeletedThings.categories(object: object, qualifiers: qualifiers)
+        // A generic tool names the kind in its arguments: `"kind": "Namespace"`.
+        if let members = arguments.objectValue {
+            for key in members.keys.sorted() where kindKeys.contains(key.lowercased()) {
+                guard let kind = members[key]?.stringValue else { continue }
+                let name = kind.lowercased().split(separator: ".").first.map(String.init) ?? ""
+                qualifiers = nameWords(kind)
+                categories.formUnion(DeletedThings.categories(object: name, qualifiers: qualifiers))
+            }
+        }
+        let serverWords = nameWords(server)
+        if words.contains("destroy"), serverWords.contains(where: ["terraform", "tofu", "opentofu", "pulumi", "cdk", "cloudformation"].contains) {
+            categories.insert(.teardown)
+        }
+        // A repository on a Git host goes with its issues, pull requests and wiki, as `gh repo
+        // delete` says; elsewhere (a container registry's) it is data only.
+        if let object, ["repository", "repositories", "repo", "repos"].contains(object),
+           serverWords.contains(where: ["github", "gitlab", "bitbucket", "gitea", "forgejo"].contains) {
+            categories.insert(.teardown)
+        }
+        return categories
+    }
+
+    /// Argument names that say what kind of object a generic tool acts on.
+    static let kindKeys: Set<String> = ["kind", "type", "resource", "resourcetype", "resource_type", "resourcekind", "resource_kind", "objecttype", "object_type"]
 
     static func describe(_ annotations: ToolAnnotations) -> String {
         if annotations.readOnlyHint == true { return "read-only" }
@@ -99,11 +145,23 @@ public struct MCPToolClassifier: ActionClassifier {
                 } else if ["command", "commands", "cmd", "script", "shell", "commandline", "command_line", "cli_command"].contains(name) {
                     // `cli_command`: the AWS API MCP server's `call_aws` runs an `aws …` command line.
                     out.append(shell.classify(commandLine: text))
+                    // A tool named for a CLI (`kubectl`, `helm_run`) may take the command without the
+                    // program's name (`delete ns/prod`): read it both ways, and the worse stands.
+                    if let program = Self.programNamed(server: server, tool: tool), text.split(whereSeparator: \.isWhitespace).first.map(String.init) != program {
+                        out.append(shell.classify(commandLine: program + " " + text))
+                    }
                 }
             }
         }
         return out
     }
+
+    /// The command-line program a tool or its server is named for, if any.
+    static func programNamed(server: String, tool: String) -> String? {
+        (nameWords(tool) + nameWords(server)).first { programsTakingCommands.contains($0) }
+    }
+
+    static let programsTakingCommands: Set<String> = ["kubectl", "oc", "helm", "aws", "gcloud", "az", "terraform", "tofu", "git", "gh", "docker", "psql"]
 
     /// Paths, URLs and names of things acted on.
     static func targets(_ arguments: JSONValue) -> [String] {

@@ -26,7 +26,13 @@ extension ShellAnalysis {
             let verb = object
             let targets = CommandOptions(Array(rest.dropFirst()), valued: ["-f", "--filter", "--format"]).operands
             if ["rm", "remove", "prune", "kill", "stop", "leave", "destroy", "reset", "rmi", "delete"].contains(verb) {
-                let categories: Set<Category> = sub == "volume" || sub == "system" ? [.dataLoss] : []
+                // The same act as its short spelling (`docker container rm` is `docker rm`), and as
+                // its Kubernetes counterpart: a removed stack is every service it deployed.
+                var categories: Set<Category> = []
+                if ["volume", "system", "secret"].contains(sub) || ["container", "image"].contains(sub) && ["rm", "remove", "rmi", "delete", "prune"].contains(verb) {
+                    categories.insert(.dataLoss)
+                }
+                if sub == "stack", ["rm", "remove", "delete", "destroy"].contains(verb) { categories.insert(.teardown) }
                 add("shell:\(name):\(sub):\(verb)", .destructive, targets: targets, blastRadius: verb == "prune" ? .unknown : nil, categories: categories,
                     "`\(name) \(sub) \(verb)` removes \(verb == "prune" ? "every unused \(sub == "system" ? "container, image, network and volume" : sub)" : Self.list(targets))")
             } else if ["ls", "list", "inspect", "df", "info", "events", "ps", "logs", "history", "top", "port", "diff", "stats", "show", "exists"].contains(verb) {
