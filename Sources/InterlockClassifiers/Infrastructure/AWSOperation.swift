@@ -117,7 +117,9 @@ public enum AWSOperation {
         case .destructive?:
             var categories: Set<Category> = []
             if teardownOperations.contains(key) { categories.insert(.teardown) }
-            if dataLossOperations.contains(where: { key.hasPrefix($0) }) { categories.insert(.dataLoss) }
+            if dataLossOperations.contains(where: { key.hasPrefix($0) }) || dataLossExactOperations.contains(key) { categories.insert(.dataLoss) }
+            // Stack instances removed from their set with `RetainStacks` keep their stacks.
+            if key == "deletestackinstances", booleanValue(parameter(parameters, "RetainStacks")) == true { categories = [] }
             let noFinalSnapshot = booleanValue(parameter(parameters, "SkipFinalSnapshot")) == true
             if noFinalSnapshot { categories.insert(.dataLoss) }
             return [finding(.destructive, categories, "`\(operation)` deletes, stops or detaches resources\(noFinalSnapshot ? " without a final snapshot" : "")")]
@@ -351,6 +353,12 @@ public enum AWSOperation {
             "modifyimageattribute": Special(effect: .destructive, categories: [.permissionChange], reason: "`ModifyImageAttribute` can share an image with other accounts"),
             "runinstances": Special(effect: .write, categories: [], reason: "`RunInstances` launches instances (cost)"),
             "getpassworddata": Special(effect: .destructive, categories: [.credentialIssue], reason: "`GetPasswordData` returns the instance's administrator password to the caller"),
+        ],
+        "organizations": [
+            "closeaccount": Special(effect: .destructive, categories: [.teardown, .dataLoss, .permissionChange],
+                                    reason: "`CloseAccount` closes a member account: everything in it stops, and is deleted when the 90 days to reopen it pass"),
+            "removeaccountfromorganization": Special(effect: .destructive, categories: [.permissionChange, .protectionOff],
+                                                     reason: "`RemoveAccountFromOrganization` takes the account out from under the organization's policies"),
         ],
         "rds": [
             "modifydbsnapshotattribute": Special(effect: .destructive, categories: [.permissionChange], reason: "`ModifyDBSnapshotAttribute` can share a snapshot with other accounts"),
@@ -725,11 +733,22 @@ public enum AWSOperation {
     static let teardownOperations: Set<String> = [
         "deletestack", "deletecluster", "deletedbcluster", "deleteenvironment", "deletevpc", "deletestackset", "deleteapplication",
         "deletenodegroup", "deleteservice", "deletedomain", "deletehostedzone", "deletereplicationgroup", "deletecachecluster",
+        // An environment, app, cluster or provisioned product by another name, and the stacks of
+        // a stack set in its accounts.
+        "terminateenvironment", "deleteapp", "terminatejobflows", "terminateprovisionedproduct", "deletestackinstances",
+        "deleterestapi", "deleteapi", "deletegraphqlapi", "deletedatabase", "deleterelationaldatabase", "deletekeyspace",
     ]
     static let dataLossOperations = [
         "deletedbinstance", "deletedbcluster", "deletetable", "deletebucket", "deleteobject", "deletevolume", "deletefilesystem",
         "deletesnapshot", "deletedbsnapshot", "deletebackup", "deletesecret", "deletequeue", "deletestream", "deletelog", "terminateinstances",
         "deleteitem", "deletecluster", "deleterepository", "deleteimage", "deletehostedzone", "deletekey", "deleteindex",
+    ]
+    /// Whole names, where a prefix would take in more (`DeleteDomainName` is an API's custom
+    /// domain, `DeleteGraphqlApi` no graph database).
+    static let dataLossExactOperations: Set<String> = [
+        "deletedatabase", "deleterelationaldatabase", "deletekeyspace", "deletecollection", "deletedomain", "deleteledger",
+        "deletereplicationgroup", "deletecachecluster", "deleterecoverypoint", "deletearchive", "deletefilecache", "deletegraph",
+        "purgequeue", "terminatejobflows", "deletedisk", "deletedisksnapshot", "deletestackinstances",
     ]
 
     /// Account ids named by ARNs in the parameters (`arn:aws:iam::123456789012:role/x`): the

@@ -2,9 +2,10 @@ import InterlockClassifiers
 import InterlockCore
 import Testing
 
-/// Cloud CLIs whose command trees are not modelled still say what a deletion takes with it, and
-/// only that: the corpus checks the categories a deletion must carry, these the ones it must not.
-@Suite struct CloudCLICommandTests {
+/// What a deletion takes with it (`teardown`, `data_loss`), and only that: the corpus checks the
+/// categories a deletion must carry, these also the ones it must not. Cloud CLIs whose command
+/// trees are not modelled are read by their words; AWS calls by name and parameters.
+@Suite struct DeletionCategoryTests {
     let classifier = ShellClassifier()
 
     @Test(arguments: [
@@ -50,5 +51,16 @@ import Testing
     func otherActsLoseNoData(commandLine: String) {
         let facts = classifier.classify(commandLine: commandLine)
         #expect(!facts.categories.contains(.dataLoss), "\(commandLine): \(facts.categories)")
+    }
+
+    /// Stack instances removed from their stack set with `RetainStacks` keep their stacks.
+    @Test func retainedStackInstancesAreNoTeardown() {
+        func categories(retain: Bool) -> Set<InterlockCore.Category> {
+            let findings = AWSOperation.classify(service: "cloudformation", operation: "DeleteStackInstances",
+                                                 parameters: .object(["StackSetName": .string("baseline"), "RetainStacks": .bool(retain)]))
+            return Classification(findings: findings).categories
+        }
+        #expect(categories(retain: false).contains(.teardown))
+        #expect(categories(retain: true).isEmpty)
     }
 }
