@@ -130,14 +130,66 @@ enum TerraformCommand {
         return positional[1]
     }
 
+    /// Options of `pulumi` and `cdk` that take the next word as their value (global ones such as
+    /// `--cwd` may come before the verb: `pulumi -C infra destroy`).
+    static let pulumiValuedOptions: Set<String> = [
+        "-C", "--cwd", "-s", "--stack", "--color", "-v", "--verbose", "--tracing", "--config-file", "-m", "--message", "-p", "--parallel",
+        "-c", "--config", "-t", "--target", "--replace", "--target-replace", "-x", "--exclude", "--profiling", "--secrets-provider",
+        "--policy-pack", "--policy-pack-config", "--plan", "--exec-kind", "--exec-agent", "--suppress-permalink",
+    ]
+    static let cdkValuedOptions: Set<String> = [
+        "-a", "--app", "-c", "--context", "--profile", "-r", "--role-arn", "-o", "--output", "-p", "--plugin", "--ca-bundle-path",
+        "--toolkit-stack-name", "--require-approval", "--parameters", "-O", "--outputs-file", "--notification-arns", "-t", "--tags",
+        "-m", "--method", "--change-set-name", "--concurrency", "--asset-parallelism", "-E", "--build-exclude", "--proxy", "--build",
+    ]
+
+    /// The words that are not options or option values, and the values given to `names`.
+    static func pulumiOrCDKWords(_ invocation: InfrastructureInvocation, values names: Set<String>) -> (positional: [String], values: [String], computed: Bool) {
+        let valued = invocation.tool == "pulumi" ? pulumiValuedOptions : cdkValuedOptions
+        var positional: [String] = [], values: [String] = [], computed = false
+        var index = 0
+        let arguments = invocation.arguments
+        while index < arguments.count {
+            defer { index += 1 }
+            guard let argument = arguments[index] else { computed = true; continue }
+            if argument == "--" { break }
+            guard argument.hasPrefix(ascii: "-") else { positional.append(argument); continue }
+            if let (name, value) = InfrastructureInvocation.nameAndValue(argument) {
+                if names.contains(String(name)) { values.append(String(value)) }
+            } else if valued.contains(argument) {
+                index += 1
+                if names.contains(argument) {
+                    if index < arguments.count, let value = arguments[index] { values.append(value) } else { computed = true }
+                }
+            }
+        }
+        return (positional, values, computed)
+    }
+
     static func pulumiOrCDK(_ invocation: InfrastructureInvocation) -> [Finding] {
         let tool = invocation.tool
-        let positional = invocation.arguments.compactMap { $0 }.filter { !$0.hasPrefix(ascii: "-") }
+        let words = pulumiOrCDKWords(invocation, values: ["--replace", "--target-replace"])
+        let positional = words.positional
         let verb = positional.first ?? ""
         let op = "\(tool):\(verb)"
+        // A computed word before the verb could be the verb.
+        if invocation.arguments.prefix(while: { $0 != verb }).contains(where: { $0 == nil }) {
+            return [Finding(operation: "\(tool):dynamic", effect: .unknown, targetsComplete: false, blastRadius: .unknown, reason: "`\(tool)` with words computed at run time")]
+        }
         switch verb {
-        case "destroy":
-            return [Finding(operation: "\(tool):destroy", effect: .destructive, targetsComplete: false, blastRadius: .unknown, categories: [.teardown], reason: "`\(tool) destroy` deletes every resource of the stack")]
+        case "destroy", "down", "dn":
+            if tool == "pulumi", invocation.arguments.contains("--preview-only") {
+                return [Finding(operation: "pulumi:destroy_preview", effect: .read, reason: "`pulumi destroy --preview-only` only shows what would be deleted")]
+            }
+            return [Finding(operation: "\(tool):destroy", effect: .destructive, targetsComplete: false, blastRadius: .unknown, categories: [.teardown], reason: "`\(tool) \(verb)` deletes every resource of the stack")]
+        case "up" where tool == "pulumi" && words.computed, "update" where tool == "pulumi" && words.computed:
+            return [Finding(operation: "pulumi:\(verb)", effect: .unknown, targetsComplete: false, blastRadius: .unknown,
+                            reason: "`pulumi \(verb)` with a word computed at run time, which may be `--replace`")]
+        case "up" where tool == "pulumi" && !words.values.isEmpty, "update" where tool == "pulumi" && !words.values.isEmpty:
+            // `--replace URN` / `--target-replace URN` delete and recreate the resource, as
+            // Terraform's `-replace` does.
+            return [Finding(operation: "pulumi:replace", effect: .destructive, targets: words.values, categories: [.dataLoss],
+                            reason: "`pulumi \(verb) --replace` destroys and recreates \(words.values.joined(separator: ", "))")]
         case "up", "deploy", "update", "refresh", "import", "bootstrap":
             return [Finding(operation: op, effect: .write, targetsComplete: false, blastRadius: .unknown, reason: "`\(tool) \(verb)` changes infrastructure")]
         case "preview", "diff", "synth", "synthesize", "ls", "list", "whoami", "about", "doctor", "version", "config", "logs", "context", "docs", "metadata", "notices":
