@@ -22,6 +22,28 @@ import Testing
         return shell.classify(commandLine: line, workingDirectory: "/w")
     }
 
+    /// One object has one name however it is written, on the command line, in a manifest or
+    /// through an MCP tool: the delete-then-recreate check and a policy's targets compare names.
+    @Test func objectsHaveOneName() {
+        let cases: [(String, [String])] = [
+            ("kubectl delete ns prod", ["namespace/prod"]),
+            ("kubectl delete ns/prod", ["namespace/prod"]),
+            ("kubectl create namespace prod", ["namespace/prod"]),
+            ("kubectl delete deploy,svc web -n prod", ["deployment/web", "service/web"]),
+            ("kubectl create deployment web --image=nginx", ["deployment/web"]),
+            ("kubectl delete statefulsets.apps/db", ["statefulset/db"]),
+            ("kubectl delete -f ns.yaml", ["namespace/prod"]),
+        ]
+        for (line, targets) in cases {
+            let facts = classify(line, files: ["/w/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n"])
+            #expect(facts.targets == targets, "\(line): \(facts.targets)")
+        }
+        let mcp = ClassifierSet.standard(fileSystem: OpaqueFileSystem()).classify(Action(
+            principal: Principal(agent: "t"), channel: .mcp,
+            input: .tool(ToolCall(server: "kubernetes", tool: "resources_delete", arguments: .object(["kind": .string("Namespace"), "name": .string("prod")])))))
+        #expect(mcp.targets.contains("namespace/prod"), "\(mcp.targets)")
+    }
+
     @Test func theFixedViewListsWhatIsDirectlyInADirectory() {
         let view = FixedFileSystem(files: ["/a/x.yaml": "", "/a/b/y.yaml": "", "/ab/z": ""], directories: ["/a", "/a/b", "/a/c", "/ab"])
         #expect(view.entries(of: "/a") == ["b", "c", "x.yaml"])

@@ -20,6 +20,36 @@ import Testing
         #expect(wget.targets == ["api.internal/v1/jobs"])
     }
 
+    /// What a command names that is not a file is a target as written, never a path under the
+    /// working directory: `systemctl stop nginx` run in /srv/app once had the target
+    /// `/srv/app/nginx`, which a grant for `/srv/app/**` would have taken in (and an approver
+    /// would have been shown).
+    @Test func namesAreNotPaths() {
+        let cases: [(String, [String])] = [
+            ("systemctl stop nginx", ["nginx"]),
+            ("service nginx stop", ["nginx"]),
+            ("kill 1234", ["1234"]),
+            ("pkill -f web", ["web"]),
+            ("userdel bob", ["bob"]),
+            ("apt-get remove -y nginx", ["nginx"]),
+            ("pip uninstall -y requests", ["requests"]),
+            ("npm uninstall lodash", ["lodash"]),
+            ("docker volume rm pgdata", ["pgdata"]),
+            ("docker rm -f web", ["web"]),
+            ("docker rmi web:1", ["web:1"]),
+            ("dropdb shop", ["shop"]),
+            ("redis-cli del session:1", ["session:1"]),
+            ("zfs destroy tank/prod", ["tank/prod"]),
+            // Files stay files.
+            ("setfacl -m u:bob:rw data.db", ["/srv/app/data.db"]),
+            ("rm -r build", ["/srv/app/build"]),
+        ]
+        for (line, targets) in cases {
+            let facts = classifier.classify(commandLine: line, workingDirectory: "/srv/app")
+            #expect(facts.targets == targets, "\(line): \(facts.targets)")
+        }
+    }
+
     /// Options are each program's own: `mkdir -p` takes no value (it once swallowed the directory),
     /// and GNU chmod's mode may start with `-` (`chmod -x FILE` once named no file).
     @Test func optionsAreEachProgramsOwn() {

@@ -261,6 +261,10 @@ struct GatewayAnomalyTests {
         // The same through a shell: a file removed and written again.
         #expect(try await gateway.decide(shell("rm /srv/app/config.yaml")).outcome == .allow)
         #expect(try await gateway.decide(shell("touch /srv/app/config.yaml")).outcome == .pending)
+        // However the object is spelled: deleted as `ns/web`, recreated as `namespace web`.
+        #expect(try await gateway.decide(shell("kubectl delete ns/web")).outcome == .allow)
+        let namespace = try await gateway.decide(shell("kubectl create namespace web"))
+        #expect(namespace.anomalies.map(\.kind) == [.deleteRecreate], "\(namespace.message)")
     }
 
     @Test("a burst of destructive requests: past the count in the window, the next one is escalated")

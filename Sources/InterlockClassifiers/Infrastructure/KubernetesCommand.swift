@@ -61,7 +61,7 @@ enum KubernetesCommand {
         let op = "kubectl:\(verb)"
         let objects = Array(p.words.dropFirst())
         let broad = p.flags.contains("--all") || p.flags.contains("-A") || p.flags.contains("--all-namespaces") || p.values["-l"] != nil || p.values["--selector"] != nil || p.values["--field-selector"] != nil || p.values["-f"] != nil || p.values["--filename"] != nil || p.values["-k"] != nil || p.values["--kustomize"] != nil
-        let targets = objects.count >= 2 ? objects.dropFirst().map { "\(objects[0])/\($0)" } : objects
+        let targets = Self.objectTargets(objects)
         if let dryRun = p.values["--dry-run"], dryRun != "none" {
             return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb) --dry-run` changes nothing")]
         }
@@ -234,11 +234,48 @@ enum KubernetesCommand {
         return kinds
     }
 
-    /// `StatefulSets.apps` → `statefulsets`: the kind without its API group, lowercased.
-    static func kindName(_ text: Substring) -> String {
-        let name = text.firstIndex(of: ".").map { text[..<$0] } ?? text
-        return name.lowercased()
+    /// `StatefulSets.apps`, `sts` → `statefulset`: the kind without its API group, lowercased,
+    /// singular and unabbreviated, so that one object has one name whichever way it was written
+    /// (a policy's targets and the delete-then-recreate check compare names).
+    static func kindName(_ text: some StringProtocol) -> String {
+        let name = (text.firstIndex(of: ".").map { text[..<$0] } ?? text[...]).lowercased()
+        return kindAliases[name] ?? name
     }
+
+    /// The objects a command's words name, as `kind/name`: `ns prod` and `namespace/prod` are both
+    /// `namespace/prod`; `deploy,svc web` is `deployment/web` and `service/web`. A lone kind
+    /// (`get pods`) stays as written.
+    static func objectTargets(_ objects: [String]) -> [String] {
+        guard let first = objects.first else { return [] }
+        if first.contains("/") {
+            return objects.map { word in
+                guard let slash = word.firstIndex(of: "/") else { return word }
+                return kindName(word[..<slash]) + word[slash...]
+            }
+        }
+        guard objects.count >= 2 else { return objects }
+        var targets: [String] = []
+        for kind in first.pieces(between: ",") {
+            for name in objects.dropFirst() { targets.append(kindName(kind) + "/" + name) }
+        }
+        return targets
+    }
+
+    static let kindAliases: [String: String] = [
+        "ns": "namespace", "namespaces": "namespace", "deploy": "deployment", "deployments": "deployment", "svc": "service",
+        "services": "service", "po": "pod", "pods": "pod", "pvc": "persistentvolumeclaim", "persistentvolumeclaims": "persistentvolumeclaim",
+        "pv": "persistentvolume", "persistentvolumes": "persistentvolume", "sts": "statefulset", "statefulsets": "statefulset",
+        "cm": "configmap", "configmaps": "configmap", "ds": "daemonset", "daemonsets": "daemonset", "rs": "replicaset",
+        "replicasets": "replicaset", "rc": "replicationcontroller", "replicationcontrollers": "replicationcontroller", "cj": "cronjob",
+        "cronjobs": "cronjob", "jobs": "job", "ing": "ingress", "ingresses": "ingress", "sa": "serviceaccount",
+        "serviceaccounts": "serviceaccount", "no": "node", "nodes": "node", "crd": "customresourcedefinition",
+        "crds": "customresourcedefinition", "customresourcedefinitions": "customresourcedefinition", "secrets": "secret",
+        "roles": "role", "rolebindings": "rolebinding", "clusterroles": "clusterrole", "clusterrolebindings": "clusterrolebinding",
+        "hpa": "horizontalpodautoscaler", "horizontalpodautoscalers": "horizontalpodautoscaler", "netpol": "networkpolicy",
+        "networkpolicies": "networkpolicy", "pdb": "poddisruptionbudget", "poddisruptionbudgets": "poddisruptionbudget",
+        "sc": "storageclass", "storageclasses": "storageclass", "ep": "endpoints", "quota": "resourcequota",
+        "resourcequotas": "resourcequota", "limits": "limitrange", "limitranges": "limitrange", "projects": "project",
+    ]
 
     static let dataKinds: Set<String> = [
         "pvc", "persistentvolumeclaim", "persistentvolumeclaims", "pv", "persistentvolume", "persistentvolumes", "statefulset", "statefulsets", "sts",
@@ -252,7 +289,7 @@ enum KubernetesCommand {
         var document: JSONValue
 
         /// `kind/name` as kubectl writes it (`deployment/web`).
-        var target: String { "\(kind.lowercased())/\(name ?? "?")" }
+        var target: String { "\(KubernetesCommand.kindName(kind))/\(name ?? "?")" }
     }
 
     /// What the manifests an invocation names hold.

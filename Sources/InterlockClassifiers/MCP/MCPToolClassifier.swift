@@ -178,6 +178,12 @@ public struct MCPToolClassifier: ActionClassifier {
             default: break
             }
         }
+        // A Kubernetes object named by kind and name is written as kubectl's targets are
+        // (`namespace/prod`), so a policy's targets and the delete-then-recreate check see the
+        // same object through either door.
+        if let kind = object["kind"]?.stringValue, let name = object["name"]?.stringValue, !kind.isEmpty, !name.isEmpty {
+            out.append(KubernetesCommand.kindName(kind) + "/" + name)
+        }
         return out
     }
 }

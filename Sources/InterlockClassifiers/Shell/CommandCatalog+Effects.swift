@@ -101,7 +101,7 @@ extension ShellAnalysis {
             add("shell:mkfs", .destructive, targets: options.operands, blastRadius: .unknown, categories: [.dataLoss], "`\(name)` formats \(Self.list(options.operands)), erasing it")
         case .zfs:
             if let sub = args.first?.value, ["destroy", "rollback", "labelclear"].contains(sub) {
-                add(op + ":" + sub, .destructive, targets: Array(args.dropFirst().filter { !($0.value ?? "").hasPrefix(ascii: "-") }), categories: [.dataLoss], "`\(name) \(sub)` destroys data")
+                add(op + ":" + sub, .destructive, names: Array(args.dropFirst().filter { !($0.value ?? "").hasPrefix(ascii: "-") }), categories: [.dataLoss], "`\(name) \(sub)` destroys data")
             } else if let sub = args.first?.value, ["list", "get", "status", "iostat", "history"].contains(sub) {
                 add(op, .read, "`\(name) \(sub)` only reads")
             } else {
@@ -256,8 +256,13 @@ extension ShellAnalysis {
                 return
             }
             let destroys = ["userdel", "groupdel", "deluser", "delgroup"].contains(name)
-            add(op, .destructive, targets: options.operands, categories: destroys ? [.permissionChange, .dataLoss] : [.permissionChange],
-                "`\(name)` changes accounts, groups or permissions")
+            // setfacl's operands are files; the others name users and groups.
+            if name == "setfacl" {
+                add(op, .destructive, targets: options.operands, categories: [.permissionChange], "`setfacl` changes who may use \(Self.list(options.operands))")
+            } else {
+                add(op, .destructive, names: options.operands, categories: destroys ? [.permissionChange, .dataLoss] : [.permissionChange],
+                    "`\(name)` changes accounts, groups or permissions")
+            }
         case .getfacl:
             add(op, .read, "`\(name)` only reads")
 
@@ -269,8 +274,8 @@ extension ShellAnalysis {
             let action = options.operands.count >= 2 ? options.operands[1].text : (options.has("--status-all") ? "status" : "")
             let unit = options.operands.first.map { [$0] } ?? []
             switch action {
-            case "stop", "disable", "force-stop", "kill", "uninstall": add(op + ":" + action, .destructive, targets: unit, "stops the service \(Self.list(unit))")
-            case "start", "restart", "reload", "force-reload", "try-restart", "condrestart", "enable": add(op + ":" + action, .write, targets: unit, "`service \(action)` \(Self.list(unit))")
+            case "stop", "disable", "force-stop", "kill", "uninstall": add(op + ":" + action, .destructive, names: unit, "stops the service \(Self.list(unit))")
+            case "start", "restart", "reload", "force-reload", "try-restart", "condrestart", "enable": add(op + ":" + action, .write, names: unit, "`service \(action)` \(Self.list(unit))")
             case "status", "": add(op, .read, "shows service status")
             default: unknown(op, "`service ... \(action)` is not catalogued")
             }
@@ -279,7 +284,7 @@ extension ShellAnalysis {
                 add(op, .read, "`\(name)` lists signals or tests a process")
             } else {
                 let options = CommandOptions(args, valued: ["-s", "--signal", "-u", "-U", "-g", "-G", "-t", "-P", "-n"])
-                add(op, .destructive, targets: options.operands, "`\(name)` terminates processes \(Self.list(options.operands))")
+                add(op, .destructive, names: options.operands, "`\(name)` terminates processes \(Self.list(options.operands))")
             }
         case .shutdown:
             if name == "shutdown", args.contains(where: { $0.value == "-c" }) {
@@ -996,11 +1001,11 @@ extension ShellAnalysis {
         let units = Array(options.operands.dropFirst())
         switch verb {
         case "stop", "disable", "mask", "kill", "isolate", "poweroff", "reboot", "halt", "rescue", "emergency", "kexec", "suspend", "hibernate", "clean", "freeze", "soft-reboot":
-            add("shell:systemctl:\(verb)", .destructive, targets: units, categories: ["poweroff", "reboot", "halt", "kexec", "soft-reboot"].contains(verb) ? [.teardown] : [],
+            add("shell:systemctl:\(verb)", .destructive, names: units, categories: ["poweroff", "reboot", "halt", "kexec", "soft-reboot"].contains(verb) ? [.teardown] : [],
                 "`systemctl \(verb)` \(units.isEmpty ? "stops the machine's services" : "stops or disables \(Self.list(units))")")
         case "start", "restart", "try-restart", "reload", "reload-or-restart", "try-reload-or-restart", "enable", "unmask", "daemon-reload",
             "daemon-reexec", "edit", "set-property", "link", "preset", "preset-all", "revert", "reenable", "reset-failed", "thaw", "set-default", "import-environment", "set-environment", "unset-environment":
-            add("shell:systemctl:\(verb)", .write, targets: units, "`systemctl \(verb)` \(Self.list(units))")
+            add("shell:systemctl:\(verb)", .write, names: units, "`systemctl \(verb)` \(Self.list(units))")
         case "status", "show", "cat", "help", "is-active", "is-enabled", "is-failed", "is-system-running", "get-default", "show-environment", "list-dependencies":
             add("shell:systemctl", .read, "`systemctl \(verb)` only reads")
         default:

@@ -21,7 +21,7 @@ extension ShellAnalysis {
             classifyCompose(name + " compose", rest)
         case "rm", "rmi", "kill", "stop":
             let targets = CommandOptions(rest, valued: ["-s", "--signal", "-t", "--time"]).operands
-            add(op, .destructive, targets: targets, categories: sub == "rm" || sub == "rmi" ? [.dataLoss] : [], "`\(name) \(sub)` removes or stops \(Self.list(targets))")
+            add(op, .destructive, names: targets, categories: sub == "rm" || sub == "rmi" ? [.dataLoss] : [], "`\(name) \(sub)` removes or stops \(Self.list(targets))")
         case "container", "image", "volume", "network", "system", "builder", "buildx", "secret", "config", "service", "stack", "node", "plugin", "context", "swarm", "pod", "machine", "manifest":
             let verb = object
             let targets = CommandOptions(Array(rest.dropFirst()), valued: ["-f", "--filter", "--format"]).operands
@@ -33,16 +33,16 @@ extension ShellAnalysis {
                     categories.insert(.dataLoss)
                 }
                 if sub == "stack", ["rm", "remove", "delete", "destroy"].contains(verb) { categories.insert(.teardown) }
-                add("shell:\(name):\(sub):\(verb)", .destructive, targets: targets, blastRadius: verb == "prune" ? .unknown : nil, categories: categories,
+                add("shell:\(name):\(sub):\(verb)", .destructive, names: targets, blastRadius: verb == "prune" ? .unknown : nil, categories: categories,
                     "`\(name) \(sub) \(verb)` removes \(verb == "prune" ? "every unused \(sub == "system" ? "container, image, network and volume" : sub)" : Self.list(targets))")
             } else if ["ls", "list", "inspect", "df", "info", "events", "ps", "logs", "history", "top", "port", "diff", "stats", "show", "exists"].contains(verb) {
                 add("shell:\(name)", .read, "`\(name) \(sub) \(verb)` only reads")
             } else if verb == "exec" || verb == "run" {
                 classifyContainerCLI(name, [.known(verb)] + Array(rest.dropFirst()))
             } else if sub == "service", verb == "scale" || verb == "update", Self.scalesServiceToZero(verb, Array(rest.dropFirst())) {
-                add("shell:\(name):service:scale_to_zero", .destructive, targets: targets, "`\(name) service \(verb)` sets a service's replicas to 0, which stops every task")
+                add("shell:\(name):service:scale_to_zero", .destructive, names: targets, "`\(name) service \(verb)` sets a service's replicas to 0, which stops every task")
             } else {
-                add("shell:\(name):\(sub):\(verb)", .write, targets: targets, "`\(name) \(sub) \(verb)` changes container state")
+                add("shell:\(name):\(sub):\(verb)", .write, names: targets, "`\(name) \(sub) \(verb)` changes container state")
             }
         case "exec":
             let execOptions = CommandOptions(rest, valued: ["-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys"], stopAtOperand: true)
@@ -75,7 +75,7 @@ extension ShellAnalysis {
             if paths.count == 2, let destination = paths[1].value, !destination.contains(":") {
                 classifyWrite(to: paths[1], truncates: true, by: "`\(name) cp`", operation: op)
             } else {
-                add(op, .write, targets: paths.suffix(1), "`\(name) cp` copies files into a container")
+                add(op, .write, names: Array(paths.suffix(1)), "`\(name) cp` copies files into a container")
             }
         case "save", "export":
             if let file = CommandOptions(rest, valued: ["-o", "--output"]).value("-o", "--output") {
@@ -107,7 +107,7 @@ extension ShellAnalysis {
             add("shell:compose:down", .destructive, blastRadius: .unknown, categories: volumes ? [.teardown, .dataLoss] : [.teardown],
                 "`\(name) down` removes the project's containers and networks\(volumes ? " and its volumes, with their data" : "")")
         case "rm", "kill", "stop":
-            add("shell:compose:\(verb)", .destructive, targets: rest.operands, categories: rest.has("-v", "--volumes") ? [.dataLoss] : [], "`\(name) \(verb)` stops or removes services")
+            add("shell:compose:\(verb)", .destructive, names: rest.operands, categories: rest.has("-v", "--volumes") ? [.dataLoss] : [], "`\(name) \(verb)` stops or removes services")
         case "up" where rest.has("-V", "--renew-anon-volumes"), "create" where rest.has("-V", "--renew-anon-volumes"):
             add("shell:compose:\(verb)", .destructive, categories: [.dataLoss], "`\(name) \(verb) --renew-anon-volumes` recreates the services' anonymous volumes empty")
         case "up" where rest.has("--remove-orphans"):
@@ -231,9 +231,9 @@ extension ShellAnalysis {
         let packages = Array(options.operands.dropFirst())
         if name == "dpkg" {
             if options.has("-r", "--remove", "-P", "--purge") {
-                add(op + ":remove", .destructive, targets: options.operands, "`dpkg` removes packages \(Self.list(options.operands))")
+                add(op + ":remove", .destructive, names: options.operands, "`dpkg` removes packages \(Self.list(options.operands))")
             } else if options.has("-i", "--install", "--configure", "--unpack") {
-                add(op + ":install", .write, targets: options.operands, "`dpkg` installs packages")
+                add(op + ":install", .write, names: options.operands, "`dpkg` installs packages")
             } else {
                 add(op, .read, "`dpkg` queries packages")
             }
@@ -241,11 +241,11 @@ extension ShellAnalysis {
         }
         if name == "pacman" {
             if options.flags.contains(where: { $0 == "-R" || $0 == "--remove" }) {
-                add(op + ":remove", .destructive, targets: options.operands, "`pacman -R` removes packages")
+                add(op + ":remove", .destructive, names: options.operands, "`pacman -R` removes packages")
             } else if options.has("-Q", "--query", "-F", "--files", "-Ss", "-Si") || (options.has("-S") && options.has("-s", "-i")) {
                 add(op, .read, "`pacman` queries packages")
             } else {
-                add(op + ":install", .write, targets: options.operands, "`pacman` installs or upgrades packages")
+                add(op + ":install", .write, names: options.operands, "`pacman` installs or upgrades packages")
             }
             return
         }
@@ -260,7 +260,7 @@ extension ShellAnalysis {
         if name == "cargo" {
             switch verb {
             case "build", "check", "fetch", "install", "update", "add", "new", "init", "doc", "package", "clean", "fmt", "clippy": add(op + ":" + verb, .write, "`cargo \(verb)` writes build products or manifests")
-            case "uninstall", "remove", "rm", "yank": add(op + ":" + verb, .destructive, targets: packages, "`cargo \(verb)` removes \(Self.list(packages))")
+            case "uninstall", "remove", "rm", "yank": add(op + ":" + verb, .destructive, names: packages, "`cargo \(verb)` removes \(Self.list(packages))")
             case "tree", "metadata", "search", "version", "--version", "-V", "verify-project", "locate-project", "pkgid": add(op, .read, "`cargo \(verb)` only reads")
             default: unknown(op, "`cargo \(verb)` runs project code")
             }
@@ -272,7 +272,7 @@ extension ShellAnalysis {
         if ["env", "config", "audit", "version", "cache"].contains(verb), second != nil || options.has("--add", "--append", "--prepend", "--remove", "--remove-key", "--set", "--fix") {
             let action = second ?? ""
             if verb == "env", ["remove", "rm", "delete"].contains(action) {
-                add(op + ":env:remove", .destructive, targets: Array(packages.dropFirst()), "`\(name) env \(action)` deletes an environment and what is installed in it")
+                add(op + ":env:remove", .destructive, names: Array(packages.dropFirst()), "`\(name) env \(action)` deletes an environment and what is installed in it")
                 return
             }
             // Settings that name a program the tool runs later: npm's `script-shell`, `node-options`,
@@ -284,7 +284,7 @@ extension ShellAnalysis {
                 return
             }
             if !["list", "ls", "get", "show", "info", "export", "dir", "verify", "path"].contains(action) {
-                add(op + ":\(verb)", .write, targets: Array(packages.dropFirst()), "`\(name) \(verb) \(action)` changes \(verb == "version" ? "the project's version (npm also commits and tags it)" : verb == "audit" ? "installed packages" : verb == "cache" ? "the package cache" : "settings or environments")")
+                add(op + ":\(verb)", .write, names: Array(packages.dropFirst()), "`\(name) \(verb) \(action)` changes \(verb == "version" ? "the project's version (npm also commits and tags it)" : verb == "audit" ? "installed packages" : verb == "cache" ? "the package cache" : "settings or environments")")
                 return
             }
         }
@@ -305,14 +305,16 @@ extension ShellAnalysis {
                 unknown(op + ":install", "`\(name) install \(project)` builds a local project, running its setup code", opaque: true)
             }
         }
+        // Options after the verb (`apt-get remove -y nginx`) are not packages.
+        let named = packages.filter { !($0.value?.hasPrefix(ascii: "-") ?? false) }
         if Self.packageRemoveVerbs.contains(verb) {
-            add(op + ":remove", .destructive, targets: packages, "`\(name) \(verb)` removes packages \(Self.list(packages))")
+            add(op + ":remove", .destructive, names: named, "`\(name) \(verb)` removes packages \(Self.list(named))")
         } else if Self.packageReadVerbs.contains(verb) || verb.isEmpty && (options.has("--version", "-v", "-V", "--help", "-h")) {
             add(op, .read, "`\(name) \(verb)` only reads")
         } else if ["run", "run-script", "test", "t", "start", "exec", "x", "dlx", "restart", "create"].contains(verb) && ["npm", "pnpm", "yarn", "poetry", "uv", "pipx", "composer", "conda", "mamba"].contains(name) {
             unknown(op + ":" + verb, "`\(name) \(verb)` runs project scripts whose effect is unknown")
         } else if ["install", "i", "add", "ci", "update", "upgrade", "up", "dist-upgrade", "full-upgrade", "reinstall", "sync", "lock", "build", "publish", "link", "tap", "refresh", "fetch", "download", "makecache", "clean", "autoclean", "prune", "dedupe", "rebuild", "init", "new", "cache", "pack", "set", "pin", "hold", "unhold", "mark", "venv", "tool", "inject", "ensurepath", "self", "global", "workspace", "import", "export"].contains(verb) || verb.isEmpty {
-            add(op + ":" + (verb.isEmpty ? "install" : verb), .write, targets: packages, "`\(name) \(verb)` installs or updates software")
+            add(op + ":" + (verb.isEmpty ? "install" : verb), .write, names: named, "`\(name) \(verb)` installs or updates software")
         } else {
             unknown(op, "`\(name) \(verb)` is not catalogued")
         }
@@ -454,12 +456,12 @@ extension ShellAnalysis {
         case "dropdb", "dropuser":
             let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "--maintenance-db"])
             if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
-            add(op, .destructive, targets: options.operands, categories: name == "dropdb" ? [.dataLoss, .teardown] : [.permissionChange],
+            add(op, .destructive, names: options.operands, categories: name == "dropdb" ? [.dataLoss, .teardown] : [.permissionChange],
                 "`\(name)` drops \(Self.list(options.operands))")
         case "createdb", "createuser":
             let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "-O", "--owner", "-T", "--template", "-E", "-c", "-g", "--role"])
             if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
-            add(op, name == "createuser" ? .destructive : .write, targets: options.operands, categories: name == "createuser" ? [.permissionChange] : [], "`\(name)` creates \(Self.list(options.operands))")
+            add(op, name == "createuser" ? .destructive : .write, names: options.operands, categories: name == "createuser" ? [.permissionChange] : [], "`\(name)` creates \(Self.list(options.operands))")
         case "pg_dump", "pg_dumpall", "mysqldump", "mongodump":
             let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "-u", "--user", "-f", "--file", "-d", "--dbname", "-t", "--table", "-n", "--schema", "-F", "--format", "-o", "--out", "--result-file", "-r", "--db", "-c", "--collection"])
             if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
@@ -479,11 +481,11 @@ extension ShellAnalysis {
             let options = CommandOptions(args, valued: ["-h", "--host", "-p", "--port", "-U", "--username", "-d", "--dbname", "-n", "-t", "-j", "-f", "--file", "--db", "-c", "--collection", "--nsInclude"])
             if let host = options.value("-h", "--host") { environmentFacts.add(.databaseHost, host) }
             if options.has("-c", "--clean", "--drop") {
-                add(op, .destructive, targets: options.value("-d", "--dbname", "--db").map { [.known($0)] } ?? [], categories: [.dataLoss], "`\(name) --clean` drops objects before restoring")
+                add(op, .destructive, names: options.value("-d", "--dbname", "--db").map { [.known($0)] } ?? [], categories: [.dataLoss], "`\(name) --clean` drops objects before restoring")
             } else if options.has("-l", "--list") || name == "pg_restore" && options.value("-d", "--dbname") == nil && options.value("-f", "--file") != nil {
                 add(op, .read, "lists or converts an archive")
             } else {
-                add(op, .write, targets: options.value("-d", "--dbname", "--db").map { [.known($0)] } ?? [], "`\(name)` loads data")
+                add(op, .write, names: options.value("-d", "--dbname", "--db").map { [.known($0)] } ?? [], "`\(name)` loads data")
             }
         case "mysqladmin":
             let verbs = CommandOptions(args, valued: ["-h", "--host", "-P", "--port", "-u", "--user"]).operands.compactMap(\.value)
@@ -519,9 +521,9 @@ extension ShellAnalysis {
         } else if verb == "MODULE", sub == "LOAD" || sub == "LOADEX" {
             unknown(verbOp, "`redis-cli MODULE LOAD` loads native code into the Redis server", opaque: true)
         } else if ["FLUSHALL", "FLUSHDB", "DEL", "UNLINK", "SHUTDOWN", "SWAPDB", "GETDEL", "HDEL", "LREM", "SREM", "ZREM", "EXPIRE", "PEXPIRE", "LTRIM", "XDEL", "XTRIM", "SCRIPT", "FUNCTION", "RESTORE", "MIGRATE", "DEBUG", "REPLICAOF", "SLAVEOF", "FAILOVER", "CLUSTER"].contains(verb) {
-            add(verbOp, .destructive, targets: arguments, categories: verb.hasPrefix("FLUSH") ? [.dataLoss] : [], "`redis-cli \(verb)` deletes or reconfigures data")
+            add(verbOp, .destructive, names: arguments, categories: verb.hasPrefix("FLUSH") ? [.dataLoss] : [], "`redis-cli \(verb)` deletes or reconfigures data")
         } else if verb == "RENAME" || (verb == "COPY" && arguments.contains { $0.value?.uppercased() == "REPLACE" }) {
-            add(verbOp, .destructive, targets: arguments, categories: [.dataLoss], "`redis-cli \(verb)` replaces the destination key if it exists")
+            add(verbOp, .destructive, names: arguments, categories: [.dataLoss], "`redis-cli \(verb)` replaces the destination key if it exists")
         } else if verb == "ACL" {
             if ["LIST", "USERS", "WHOAMI", "GETUSER", "CAT", "LOG", "GENPASS", "DRYRUN", "HELP"].contains(sub) {
                 add(op, .read, "`redis-cli ACL \(sub)` only reads")

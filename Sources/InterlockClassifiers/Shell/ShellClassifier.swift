@@ -137,13 +137,27 @@ struct ShellAnalysis {
 
     mutating func add(_ operation: String, _ effect: Effect, targets: [Argument] = [], blastRadius: BlastRadius? = nil,
                       categories: Set<Category> = [], _ reason: String) {
+        add(operation, effect, targets, arePaths: true, blastRadius: blastRadius, categories: categories, reason)
+    }
+
+    /// Adds a finding about things a command names that are not files — services, processes,
+    /// users, packages, containers, databases, keys — which are targets as written: `systemctl
+    /// stop nginx` stops `nginx`, not `/srv/app/nginx`, and a grant or rule for paths under the
+    /// working directory must not take it in.
+    mutating func add(_ operation: String, _ effect: Effect, names: [Argument], blastRadius: BlastRadius? = nil,
+                      categories: Set<Category> = [], _ reason: String) {
+        add(operation, effect, names, arePaths: false, blastRadius: blastRadius, categories: categories, reason)
+    }
+
+    private mutating func add(_ operation: String, _ effect: Effect, _ targets: [Argument], arePaths: Bool, blastRadius: BlastRadius?,
+                              categories: Set<Category>, _ reason: String) {
         let complete = targets.allSatisfy(\.isExact)
         // Loops rather than closures here and below: a closure that calls a method of this struct
         // captures a copy of the whole analysis state, which this hot path cannot afford.
         var resolved: [String] = []
         resolved.reserveCapacity(targets.count)
         for target in targets {
-            if let value = target.value, !target.isPattern {
+            if arePaths, let value = target.value, !target.isPattern {
                 resolved.append(resolvePath(value))
             } else {
                 resolved.append(target.display)
@@ -153,7 +167,7 @@ struct ShellAnalysis {
         // extracted, contents copied. It reaches a project's hook settings in a directory it
         // names, though it does not name them: the view says whether they are there, and then
         // they are named.
-        let reachesBeneath = effect != .read && blastRadius == .unknown
+        let reachesBeneath = arePaths && effect != .read && blastRadius == .unknown
         if reachesBeneath {
             // `resolved` matches `targets` one to one until the first path is appended.
             for index in targets.indices where targets[index].isExact && resolved[index].hasPrefix(ascii: "/") {
