@@ -40,6 +40,8 @@ import Testing
             ("dropdb shop", ["shop"]),
             ("redis-cli del session:1", ["session:1"]),
             ("zfs destroy tank/prod", ["tank/prod"]),
+            ("modprobe -r nvidia", ["nvidia"]),
+            ("ssh-copy-id bob@prod", ["bob@prod"]),
             // Files stay files.
             ("setfacl -m u:bob:rw data.db", ["/srv/app/data.db"]),
             ("rm -r build", ["/srv/app/build"]),

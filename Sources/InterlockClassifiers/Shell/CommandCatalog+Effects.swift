@@ -11,6 +11,9 @@ extension ShellAnalysis {
         case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip, interlock, agent, httpie
     }
 
+    /// Tools of the `.zip` family whose operands are not files.
+    static let systemSettingTools: Set<String> = ["hostname", "timedatectl", "localectl", "hostnamectl", "sysctl", "modprobe", "rmmod", "locale-gen", "update-alternatives", "at", "batch"]
+
     static let cataloguedCommands: [String: CataloguedCommand] = [
         "rm": .rm, "grm": .rm,
         "rmdir": .rmdir, "unlink": .rmdir, "shred": .rmdir, "srm": .rmdir, "wipe": .rmdir,
@@ -218,7 +221,10 @@ extension ShellAnalysis {
             } else if name == "7z" || name == "7za" {
                 classify7z(name, args)
             } else if name == "ssh-copy-id" {
-                add(op, .destructive, targets: options.operands, categories: [.permissionChange], "`ssh-copy-id` adds a key to the remote account's authorized_keys, so its holder may log in")
+                add(op, .destructive, names: options.operands, categories: [.permissionChange], "`ssh-copy-id` adds a key to the remote account's authorized_keys, so its holder may log in")
+            } else if Self.systemSettingTools.contains(name) {
+                // Settings, modules, names and times, not files.
+                add(op, .write, names: options.operands, "`\(name)` changes system state")
             } else {
                 add(op, .write, targets: options.operands, "`\(name)` changes files or system state")
             }
