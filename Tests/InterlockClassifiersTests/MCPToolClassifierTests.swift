@@ -135,6 +135,23 @@ import Testing
         #expect(facts.operations.contains("kubectl:delete"), "\(facts.operations)")
     }
 
+    /// A host's Read tool, Kiro's `fs_read` (paths nested in its operations) or a file server's
+    /// `read_file` given a credentials file hands the agent what it holds.
+    @Test func credentialFilesNamedAreCredentialsIssued() {
+        let cases: [(String, String, JSONValue)] = [
+            ("claude", "Read", .object(["file_path": .string("/home/dev/.aws/credentials")])),
+            ("kiro", "fs_read", .object(["operations": .array([.object(["mode": .string("Line"), "path": .string("/root/.ssh/id_ed25519")])])])),
+            ("filesystem", "read_multiple_files", .object(["paths": .array([.string("/srv/a"), .string("/home/u/.docker/config.json")])])),
+        ]
+        for (server, tool, arguments) in cases {
+            let facts = ClassifierSet.standard(fileSystem: OpaqueFileSystem()).classify(Action(
+                principal: Principal(agent: "t"), channel: .mcp, input: .tool(ToolCall(server: server, tool: tool, arguments: arguments))))
+            #expect(facts.categories.contains(.credentialIssue), "\(server)/\(tool): \(facts.categories)")
+        }
+        let plain = Self.classify("claude", Tool(name: "Read"), ["file_path": .string("/home/dev/src/main.py")])
+        #expect(!plain.categories.contains(.credentialIssue))
+    }
+
     @Test func pathsBecomeTargets() throws {
         let facts = Self.classify("git", Tool(name: "git_add"), ["repo_path": .string("/srv/repo"), "files": .array([.string("a.txt"), .string("b.txt")])])
         #expect(Set(facts.targets) == ["/srv/repo", "a.txt", "b.txt"])

@@ -48,6 +48,14 @@ public struct MCPToolClassifier: ActionClassifier {
         if findings[0].effect == .destructive {
             findings[0].categories = Self.categories(server: server, tool: call.tool, arguments: call.arguments)
         }
+        // A credentials file named by a path argument: a host's Read tool, a file server's
+        // `read_file`, any tool that takes the file reads it to the agent (writes to it are the
+        // editors' `file:secret`).
+        for target in Self.namedFiles(call.arguments) {
+            guard let reason = CredentialFiles.reason(target) else { continue }
+            findings.append(Finding(operation: "\(operation):credentials", effect: .read, targets: [target], categories: [.credentialIssue],
+                                    reason: "`\(server)/\(call.tool)` is given `\(target)`: \(reason), which the agent then holds"))
+        }
         var facts = Classification(findings: findings)
         for inspected in inspectArguments(call.arguments, server: server, tool: call.tool) { facts = facts.merging(inspected) }
         return facts
@@ -153,6 +161,29 @@ public struct MCPToolClassifier: ActionClassifier {
                 }
             }
         }
+        return out
+    }
+
+    /// Every file an argument names, at any depth (Kiro's `fs_read` takes `{"operations":
+    /// [{"mode": "Line", "path": …}]}`): values of keys that name paths or files, and `file://` URIs.
+    static func namedFiles(_ arguments: JSONValue) -> [String] {
+        var out: [String] = []
+        func visit(_ value: JSONValue, key: String, depth: Int) {
+            guard depth < 8 else { return }
+            switch value {
+            case .string(let text):
+                if key.hasSuffix("path") || key.hasSuffix("paths") || key == "file" || key == "files" || key == "filename" || key == "uri" || key == "url" {
+                    out.append(text.hasPrefix("file://") ? String(text.dropFirst(7)) : text)
+                }
+            case .array(let items):
+                for item in items { visit(item, key: key, depth: depth + 1) }
+            case .object(let members):
+                for name in members.keys.sorted() { visit(members[name]!, key: name.lowercased(), depth: depth + 1) }
+            default:
+                break
+            }
+        }
+        visit(arguments, key: "", depth: 0)
         return out
     }
 

@@ -216,9 +216,37 @@ extension ShellAnalysis {
                 runInterpreter("python3", args, stdin: stdin)
             } else if let entry, entry.readOnly {
                 if !entry.sideEffectOptions || !classifySideEffectOptions(name, args, stdin: stdin) { add(op, .read, entry.readReason) }
+                if Self.credentialReaders.contains(name) { noteCredentialReads(args, by: name) }
             } else {
+                if Self.credentialReaders.contains(name) { noteCredentialReads(args, by: name) }
                 classifyCatalogued(name, args, stdin: stdin, entry?.catalogued)
             }
+        }
+    }
+
+    /// Commands that print, copy, pack or send the contents of the files they are given (not
+    /// those that only name them, list them or hash them: `ls`, `stat`, `echo`, `sha256sum`).
+    static let credentialReaders: Set<String> = [
+        "cat", "tac", "nl", "grep", "egrep", "fgrep", "rg", "ag", "ack", "head", "tail", "less", "more", "most", "diff", "comm", "uniq",
+        "cut", "paste", "join", "fold", "fmt", "expand", "unexpand", "column", "rev", "jq", "base64", "base32", "xxd", "od", "hexdump",
+        "strings", "zcat", "bzcat", "xzcat", "zgrep", "zless", "zmore", "bat", "batcat", "csvlook", "look", "iconv",
+        "cp", "scp", "rsync", "tar", "zip", "7z", "curl", "wget", "http", "nc", "ncat", "socat", "gpg", "openssl", "sed", "awk", "gawk",
+        "sort", "tee", "xclip", "pbcopy", "yq", "vi", "vim", "nvim", "nano", "emacs",
+    ]
+
+    /// A credentials file among a command's operands (`cat ~/.aws/credentials`, `scp ~/.ssh/id_rsa
+    /// host:`, `curl -d @$HOME/.netrc`): its contents reach the agent, or leave with it.
+    mutating func noteCredentialReads(_ args: [Argument], by name: String) {
+        for argument in args {
+            var text = argument.value ?? argument.display
+            // `-d @file`, `--data-binary=@file`, `-i~/.ssh/id_rsa`: the path inside the option.
+            if let at = text.utf8.firstIndex(of: UInt8(ascii: "@")), text.hasPrefix(ascii: "-") || text.hasPrefix(ascii: "@") {
+                text = String(text[text.index(after: at)...])
+            }
+            guard let reason = CredentialFiles.reason(text) else { continue }
+            let target = argument.value.map { resolvePath($0) } ?? argument.display
+            add(Finding(operation: "shell:read_credentials", effect: .read, targets: [target], targetsComplete: argument.isExact,
+                        categories: [.credentialIssue], reason: "`\(name)` reads `\(argument.display)`: \(reason), which the agent then holds"))
         }
     }
 

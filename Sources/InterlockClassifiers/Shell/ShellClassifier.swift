@@ -731,7 +731,11 @@ struct ShellAnalysis {
         for redirection in redirections {
             walkSubstitutions(redirection.target)
             if let body = redirection.hereDocument { walkSubstitutions(body) }
-            guard redirection.op.writes else { continue }
+            guard redirection.op.writes else {
+                // `< ~/.aws/credentials`: whatever reads standard input reads the file.
+                if redirection.op == .input { noteCredentialReads([expand(redirection.target)], by: "<") }
+                continue
+            }
             let target = expand(redirection.target)
             if redirection.op == .duplicateOutput, let value = target.value, value == "-" || value.allSatisfy(\.isNumber) { continue }
             classifyWrite(to: target, truncates: redirection.op.truncates || redirection.op == .duplicateOutput, by: "`\(redirection.op.rawValue)`")
