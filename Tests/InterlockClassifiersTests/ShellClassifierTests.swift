@@ -77,6 +77,18 @@ import Testing
         }
     }
 
+    /// Subcommands that print a stored credential issue it; their neighbours that print
+    /// settings do not.
+    @Test func onlyTheSubcommandsThatPrintCredentialsIssueThem() {
+        for line in ["aws configure get region", "aws configure list", "kubectl config view", "gh auth status", "heroku config:set X=1 -a shop", "gcloud auth list"] {
+            let facts = classifier.classify(commandLine: line)
+            #expect(!facts.categories.contains(.credentialIssue), "\(line): \(facts.categories)")
+        }
+        for line in ["aws configure get aws_secret_access_key", "kubectl config view --flatten", "vault read secret/prod/db"] {
+            #expect(classifier.classify(commandLine: line).categories.contains(.credentialIssue), "\(line)")
+        }
+    }
+
     /// Options are each program's own: `mkdir -p` takes no value (it once swallowed the directory),
     /// and GNU chmod's mode may start with `-` (`chmod -x FILE` once named no file).
     @Test func optionsAreEachProgramsOwn() {

@@ -107,7 +107,7 @@ public enum GitHubCommand {
         case ("auth", "login"), ("auth", "logout"), ("auth", "refresh"), ("auth", "switch"):
             return [finding(op, .destructive, targets, categories: [.permissionChange], "`gh auth \(command)` changes the credentials and scopes `gh` acts with")]
         case ("auth", "token"):
-            return [finding(op, .unknown, targets, "`gh auth token` prints the stored GitHub token to whoever runs it")]
+            return [finding(op, .read, targets, categories: [.credentialIssue], "`gh auth token` prints the stored GitHub token to the agent")]
         case ("auth", "setup-git"):
             return [finding(op, .write, targets, "`gh auth setup-git` makes git use `gh` as its credential helper")]
 

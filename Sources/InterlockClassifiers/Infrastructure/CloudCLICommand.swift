@@ -44,6 +44,38 @@ enum CloudCLICommand {
         return categories
     }
 
+    /// Subcommands that print a credential: access tokens, stored secrets. The index is the
+    /// word the operation is named through.
+    static func credentialIssue(tool: String, words: [String]) -> (Int, String)? {
+        func at(_ word: String) -> Int? { words.firstIndex(of: word) }
+        switch tool {
+        case "gcloud":
+            if let i = at("print-access-token") ?? at("print-identity-token") ?? at("print-refresh-token") { return (i, "an access token") }
+            if words.first == "secrets", let i = at("access") { return (i, "a secret's value") }
+        case "az":
+            if let i = at("get-access-token") { return (i, "an access token") }
+            if words.contains("keyvault"), words.contains("secret"), let i = at("show") ?? at("download") { return (i, "a Key Vault secret") }
+            if let i = at("list-keys") ?? at("keys"), words.contains("storage") || words.contains("cosmosdb") || words.contains("redis") { return (i, "account keys") }
+        case "heroku":
+            if words.starts(with: ["auth", "token"]) { return (1, "the Heroku API token") }
+            // `heroku config` and `config:get` (not `config:set`/`unset`; the app's name may follow).
+            if words.first == "config", words.count == 1 || !["set", "unset", "add", "remove", "edit", "push"].contains(words[1]) {
+                return (0, "the app's config vars, its secrets among them")
+            }
+        case "vault":
+            if words.first == "read" { return (0, "a secret") }
+            if words.first == "kv", words.count > 1, words[1] == "get" { return (1, "a secret") }
+            if words.starts(with: ["token", "create"]) { return (1, "a new Vault token") }
+        case "doctl":
+            if words.starts(with: ["kubernetes", "cluster", "kubeconfig", "show"]) { return (3, "the cluster's kubeconfig and its token") }
+        case "firebase":
+            if let i = at("login:ci") ?? at("ci") { return (i, "a CI token") }
+        default:
+            break
+        }
+        return nil
+    }
+
     /// Tools whose deletions are always of stored objects.
     static let objectStores: Set<String> = ["gsutil", "s3cmd", "rclone", "bq", "etcdctl"]
 
@@ -62,6 +94,10 @@ enum CloudCLICommand {
             if argument == "0" || argument.hasSuffix("=0") { zeroValue = true }
             if argument.hasPrefix(ascii: "-") { continue }
             words.append(contentsOf: argument.lowercased().pieces(between: ":").map(String.init))
+        }
+        if let (index, what) = credentialIssue(tool: tool, words: words) {
+            return [Finding(operation: operation(through: index), effect: .read, targetsComplete: false, categories: [.credentialIssue],
+                            reason: "`\(tool) \(words[...index].joined(separator: " "))` prints \(what) to the agent")]
         }
         // The operation names the command words up to the verb (`gcloud:compute:instances:delete`),
         // not the names and values after it, so that a policy can match it.

@@ -90,7 +90,16 @@ enum AWSCommandLine {
             return [Finding(operation: "aws:unclassified", effect: .unknown, targetsComplete: false, reason: "the `aws` command is incomplete or computed at run time")]
         }
         if service == "s3" { return s3(command, arguments) }
-        if service == "configure" { return [Finding(operation: "aws:configure", effect: .write, reason: "`aws configure` changes stored credentials and settings")] }
+        if service == "configure" {
+            // `configure get aws_secret_access_key` and `export-credentials` print the stored keys;
+            // `get region` and `list` print settings.
+            let names = arguments.compactMap { $0.0 }.map { $0.lowercased() }
+            if command == "export-credentials" || command == "get" && names.contains(where: { $0.contains("secret") || $0.contains("session_token") || $0.contains("access_key") }) {
+                return [Finding(operation: "aws:configure:\(command)", effect: .read, categories: [.credentialIssue], reason: "`aws configure \(command)` prints the stored AWS credentials to the agent")]
+            }
+            if ["get", "list", "list-profiles"].contains(command) { return [Finding(operation: "aws:configure:\(command)", effect: .read, reason: "`aws configure \(command)` prints settings")] }
+            return [Finding(operation: "aws:configure", effect: .write, reason: "`aws configure` changes stored credentials and settings")]
+        }
         if command == "wait" || command == "help" || (service == "logs" && command == "tail") || arguments.contains(where: { $0.0 == "--generate-cli-skeleton" }) {
             return [Finding(operation: "aws:\(service):\(command)", effect: .read, reason: "`aws \(service) \(command)` only waits or prints")]
         }

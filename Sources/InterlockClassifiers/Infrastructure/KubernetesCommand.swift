@@ -85,6 +85,10 @@ enum KubernetesCommand {
             return [Finding(operation: op, effect: objects.first == "can-i" || objects.first == "whoami" ? .read : .write, reason: "`\(tool) auth \(objects.first ?? "")`")]
         case "config":
             let sub = objects.first ?? ""
+            // `view --raw` (or `--flatten`) prints the tokens and client keys `view` redacts.
+            if sub == "view", p.flags.contains("--raw") || p.flags.contains("--flatten") {
+                return [Finding(operation: "kubectl:config_view_raw", effect: .read, categories: [.credentialIssue], reason: "`\(tool) config view --raw` prints the kubeconfig's tokens and client keys")]
+            }
             if ["view", "get-contexts", "current-context", "get-clusters", "get-users"].contains(sub) { return [Finding(operation: op, effect: .read, reason: "reads kubeconfig")] }
             if sub.hasPrefix("delete") || sub == "unset" { return [Finding(operation: "kubectl:config", effect: .write, reason: "removes kubeconfig entries")] }
             return [Finding(operation: "kubectl:config", effect: .write, reason: "`\(tool) config \(sub)` changes kubeconfig")]
