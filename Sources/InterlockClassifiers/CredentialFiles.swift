@@ -11,12 +11,23 @@ import InterlockCore
 /// `$HOME/.aws/credentials`). `.env` files are not here: reading them is what agents do all day
 /// in development, and edits to them are flagged as secret files (`FileChangeClassifier`).
 enum CredentialFiles {
-    /// Why `path` holds credentials, or nil.
-    static func reason(_ path: String) -> String? {
-        let components = path.pieces(between: "/")
-        guard let name = components.last, !name.isEmpty else { return nil }
+    /// Why `path` holds credentials, or nil. With `directories`, also the directories that hold
+    /// them and globs inside those (`grep -r key ~/.aws`, `cat ~/.ssh/*`): for a reader that
+    /// takes a directory's files, not one that lists their names.
+    static func reason(_ path: String, directories: Bool = false) -> String? {
+        let components = path.pieces(between: "/").filter { !$0.isEmpty }
+        guard let name = components.last else { return nil }
         let parent = components.count >= 2 ? components[components.count - 2] : ""
         let grandparent = components.count >= 3 ? components[components.count - 3] : ""
+        if directories {
+            if credentialDirectories.contains(String(name)) || parent == ".config" && ["gcloud", "gh"].contains(name) {
+                return "`\(name)` holds credentials files"
+            }
+            if name.contains("*") || name.contains("?") || name.contains("["),
+               credentialDirectories.contains(String(parent)) || grandparent == ".config" && ["gcloud", "gh"].contains(parent) {
+                return "`\(parent)/\(name)` takes in credentials files"
+            }
+        }
         switch name {
         case ".netrc", "_netrc", ".pgpass", ".my.cnf", ".git-credentials", ".vault-token", ".pypirc", ".npmrc", "credentials.tfrc.json":
             return "`\(name)` holds passwords or tokens"
@@ -53,4 +64,7 @@ enum CredentialFiles {
         }
         return nil
     }
+
+    /// Directories whose files are credentials (most of them, or the ones that matter).
+    static let credentialDirectories: Set<String> = [".aws", ".ssh", ".kube", ".docker", ".gnupg", ".azure", ".password-store"]
 }

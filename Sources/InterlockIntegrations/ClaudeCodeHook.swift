@@ -10,7 +10,9 @@ import InterlockPolicy
 public enum ClaudeCodeHook {
     /// The tool names the installed matcher covers. Other tools reach the hook only when an
     /// administrator widens the matcher; they are decided as tools of the `claude` server.
-    public static let matcher = "Bash|PowerShell|Write|Edit|NotebookEdit|mcp__.*"
+    /// `Read` and `Grep` are covered because they are how a credentials file (`~/.aws/credentials`,
+    /// a kubeconfig, an SSH key) would reach the agent; any other read is allowed at once.
+    public static let matcher = "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|mcp__.*"
 
     /// The action a `PreToolUse` payload proposes.
     public static func action(payload: JSONValue, identity: DoorIdentity) throws -> Action {

@@ -185,6 +185,20 @@ struct HookCommandTests {
         #expect(emptied.decision == "deny")
     }
 
+    @Test("reads: an ordinary file is read at once; a credentials file or directory, by Read, Grep or cat, is refused")
+    func credentialReads() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let (plain, _) = try claude(Self.claudePayload("Read", .object(["file_path": "/srv/app/src/main.swift"])), home: home)
+        #expect(plain.decision == "allow")
+        let (keys, _) = try claude(Self.claudePayload("Read", .object(["file_path": "/home/dev/.aws/credentials"])), home: home)
+        #expect(keys.decision == "deny" && keys.reason.contains("credentials"), "\(keys.reason)")
+        let (grep, _) = try claude(Self.claudePayload("Grep", .object(["pattern": "token", "path": "/home/dev/.kube"])), home: home)
+        #expect(grep.decision == "deny")
+        let (cat, _) = try claude(Self.bash("cat ~/.ssh/id_ed25519"), home: home)
+        #expect(cat.decision == "deny")
+    }
+
     @Test("fail closed: each failure exits 2 with one line on stderr, never 1", arguments: [
         ("malformed stdin", "{\"tool_name\": ", [String](), [String: String]()),
         ("not an object", "[1, 2]", [], [:]),
@@ -387,7 +401,7 @@ struct HookCommandTests {
         let groups = installed["hooks"]?["PreToolUse"]?.arrayValue ?? []
         #expect(groups.count == 2)
         #expect(groups.last == .object([
-            "matcher": "Bash|PowerShell|Write|Edit|NotebookEdit|mcp__.*",
+            "matcher": "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|mcp__.*",
             "hooks": .array([.object(["type": "command", "command": "/usr/local/bin/interlock hook claude --env production", "timeout": .int(10)])]),
         ]))
         let second = try InterlockBinary.run(["install", "claude", "--settings", settings, "--program", "/usr/local/bin/interlock", "--env", "production"])

@@ -150,6 +150,12 @@ import Testing
         }
         let plain = Self.classify("claude", Tool(name: "Read"), ["file_path": .string("/home/dev/src/main.py")])
         #expect(!plain.categories.contains(.credentialIssue))
+        // A search through a credentials directory reads its files; a listing only names them,
+        // and a web page's path is not a file.
+        #expect(Self.classify("claude", Tool(name: "Grep"), ["pattern": .string("key"), "path": .string("/home/dev/.aws")]).categories.contains(.credentialIssue))
+        #expect(!Self.classify("claude", Tool(name: "LS"), ["path": .string("/home/dev/.ssh")]).categories.contains(.credentialIssue))
+        #expect(!Self.classify("claude", Tool(name: "Glob"), ["pattern": .string("*"), "path": .string("/home/dev/.ssh")]).categories.contains(.credentialIssue))
+        #expect(!Self.classify("claude", Tool(name: "WebFetch"), ["url": .string("https://example.com/.aws/credentials")]).categories.contains(.credentialIssue))
     }
 
     @Test func pathsBecomeTargets() throws {

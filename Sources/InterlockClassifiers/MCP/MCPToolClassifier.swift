@@ -51,8 +51,11 @@ public struct MCPToolClassifier: ActionClassifier {
         // A credentials file named by a path argument: a host's Read tool, a file server's
         // `read_file`, any tool that takes the file reads it to the agent (writes to it are the
         // editors' `file:secret`).
+        // A search through file contents takes a directory's files; a listing only their names.
+        let readsDirectories = Self.nameWords(call.tool).contains { ["grep", "read", "cat", "search", "copy", "upload", "send"].contains($0) }
+            && !Self.nameWords(call.tool).contains { ["list", "ls", "glob", "tree"].contains($0) }
         for target in Self.namedFiles(call.arguments) {
-            guard let reason = CredentialFiles.reason(target) else { continue }
+            guard let reason = CredentialFiles.reason(target, directories: readsDirectories) else { continue }
             findings.append(Finding(operation: "\(operation):credentials", effect: .read, targets: [target], categories: [.credentialIssue],
                                     reason: "`\(server)/\(call.tool)` is given `\(target)`: \(reason), which the agent then holds"))
         }
@@ -165,15 +168,18 @@ public struct MCPToolClassifier: ActionClassifier {
     }
 
     /// Every file an argument names, at any depth (Kiro's `fs_read` takes `{"operations":
-    /// [{"mode": "Line", "path": …}]}`): values of keys that name paths or files, and `file://` URIs.
+    /// [{"mode": "Line", "path": …}]}`): values of keys that name paths or files, and `file://` URIs
+    /// (not other URLs: a web page's path is not a file here).
     static func namedFiles(_ arguments: JSONValue) -> [String] {
         var out: [String] = []
         func visit(_ value: JSONValue, key: String, depth: Int) {
             guard depth < 8 else { return }
             switch value {
             case .string(let text):
-                if key.hasSuffix("path") || key.hasSuffix("paths") || key == "file" || key == "files" || key == "filename" || key == "uri" || key == "url" {
-                    out.append(text.hasPrefix("file://") ? String(text.dropFirst(7)) : text)
+                if key.hasSuffix("path") || key.hasSuffix("paths") || key == "file" || key == "files" || key == "filename" {
+                    out.append(text)
+                } else if (key == "uri" || key == "url"), text.hasPrefix("file://") {
+                    out.append(String(text.dropFirst(7)))
                 }
             case .array(let items):
                 for item in items { visit(item, key: key, depth: depth + 1) }

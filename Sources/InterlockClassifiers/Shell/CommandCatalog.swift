@@ -243,7 +243,7 @@ extension ShellAnalysis {
             if let at = text.utf8.firstIndex(of: UInt8(ascii: "@")), text.hasPrefix(ascii: "-") || text.hasPrefix(ascii: "@") {
                 text = String(text[text.index(after: at)...])
             }
-            guard let reason = CredentialFiles.reason(text) else { continue }
+            guard let reason = CredentialFiles.reason(text, directories: true) else { continue }
             let target = argument.value.map { resolvePath($0) } ?? argument.display
             add(Finding(operation: "shell:read_credentials", effect: .read, targets: [target], targetsComplete: argument.isExact,
                         categories: [.credentialIssue], reason: "`\(name)` reads `\(argument.display)`: \(reason), which the agent then holds"))
