@@ -15,6 +15,10 @@ enum CredentialFiles {
     /// them and globs inside those (`grep -r key ~/.aws`, `cat ~/.ssh/*`): for a reader that
     /// takes a directory's files, not one that lists their names.
     static func reason(_ path: String, directories: Bool = false) -> String? {
+        // Every path here has a component that starts with a dot (`~/.aws/…`, `.netrc`,
+        // `~/.config/gh/…`) or is `/etc/shadow`: most words a reader is given (`-r`, a pattern,
+        // `src/main.c`) are passed over without being split.
+        guard path.utf8.first == UInt8(ascii: ".") || path.containsASCII("/.") || path.hasSuffix("shadow") else { return nil }
         let components = path.pieces(between: "/").filter { !$0.isEmpty }
         guard let name = components.last else { return nil }
         let parent = components.count >= 2 ? components[components.count - 2] : ""
