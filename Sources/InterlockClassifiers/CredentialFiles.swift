@@ -55,6 +55,12 @@ enum CredentialFiles {
             if ["credentials.db", "access_tokens.db", "application_default_credentials.json"].contains(name) { return "gcloud's `\(name)` holds Google Cloud credentials" }
         case ".azure":
             if ["accessTokens.json", "msal_token_cache.json", "msal_token_cache.bin", "service_principal_entries.json"].contains(name) { return "the Azure CLI's `\(name)` holds Azure tokens" }
+        case "interlock":
+            // A human who approves from this machine keeps a human's gateway token here: read by
+            // the agent, it would approve the agent's own requests.
+            if name == "client.json" { return "Interlock's client settings hold a gateway token, a human approver's where one approves from this machine" }
+        case "keys":
+            if name == "audit-signing.key" { return "Interlock's audit signing key signs the log's checkpoints" }
         case "cache":
             // The AWS CLI's cached SSO and assumed-role session credentials.
             if grandparent == "sso" || grandparent == "cli", components.count >= 4, components[components.count - 4] == ".aws" {
