@@ -89,6 +89,9 @@ public struct SQLStatement: Sendable, Hashable {
         public static let refusesConnections = Flags(rawValue: 1 << 22)
         /// MySQL `ALTER TABLE … ENGINE = MEMORY`: the rows live only in memory from then on.
         public static let volatileStorage = Flags(rawValue: 1 << 23)
+        /// The statement names a catalog table that holds credentials, anywhere in it (a subquery,
+        /// a CTE, a join): PostgreSQL's `pg_authid`, `pg_shadow`, user mappings; MySQL's `mysql.user`.
+        public static let namesCredentials = Flags(rawValue: 1 << 24)
     }
 
     /// Functions the statement calls that are neither known read-only built-ins nor known side
@@ -205,6 +208,7 @@ private struct StatementReader {
     func make(_ kind: String, _ node: String?, targets: [String] = [], where whereClause: SQLStatement.WhereClause = .absent,
               inner: [SQLStatement] = [], flags: SQLStatement.Flags = [], functionsFrom callsStart: Int? = nil) -> SQLStatement {
         var flags = flags
+        if namesCredentialTable() { flags.insert(.namesCredentials) }
         var unknownFunctions: [String] = []
         if let callsStart {
             let calls = functionCalls(from: callsStart)
@@ -213,6 +217,22 @@ private struct StatementReader {
         }
         return SQLStatement(kind: kind, postgresNode: dialect == .postgresql ? node : nil, offset: offset, targets: targets,
                             whereClause: whereClause, inner: inner, flags: flags, unknownFunctions: unknownFunctions)
+    }
+
+    /// Whether any identifier of the statement is a catalog table that holds credentials. Only
+    /// identifiers count, never string literals or comments.
+    func namesCredentialTable() -> Bool {
+        for (i, token) in tokens.enumerated() where token.kind == .word || token.kind == .quotedIdentifier {
+            let bytes = token.text.utf8
+            guard bytes.count >= 4, bytes.count <= 16, let first = bytes.first, first | 0x20 == UInt8(ascii: "p") || first | 0x20 == UInt8(ascii: "m") else { continue }
+            let name = token.text.lowercased()
+            if ["pg_authid", "pg_shadow", "pg_user_mapping", "pg_user_mappings"].contains(name) { return true }
+            if name == "mysql", isSymbol(".", at: i + 1), i + 2 < tokens.count,
+               ["user", "global_priv"].contains(tokens[i + 2].text.lowercased()) {
+                return true
+            }
+        }
+        return false
     }
 
     /// What a statement's first word makes it; other first words are not SQL Interlock reads.
@@ -522,6 +542,8 @@ private struct StatementReader {
         var main = SQLStatement.analyze(Array(tokens[i...]), dialect: dialect)
         main.offset = offset
         main.inner.append(contentsOf: inner)
+        // The common table expressions are read by the main statement.
+        if namesCredentialTable() { main.flags.insert(.namesCredentials) }
         return main
     }
 

@@ -56,6 +56,31 @@ import Testing
         }
     }
 
+    /// Reading a catalog table that holds credentials hands them to the caller, wherever in the
+    /// statement the table is named; the name in a string, a comment or a plain `EXPLAIN` is not
+    /// a read of it.
+    @Test func catalogCredentialsReadAreCredentialsIssued() {
+        let issued: [(String, SQLDialect)] = [
+            ("SELECT usename, passwd FROM pg_shadow", .postgresql),
+            ("SELECT * FROM (SELECT rolpassword FROM pg_authid) x", .postgresql),
+            ("WITH a AS (SELECT * FROM pg_catalog.pg_authid) SELECT * FROM a", .postgresql),
+            ("COPY pg_authid TO STDOUT", .postgresql),
+            ("SELECT srvname, umoptions FROM pg_user_mappings", .postgresql),
+            ("SELECT user, authentication_string FROM mysql.user", .mysql),
+            ("SELECT * FROM `mysql`.`global_priv`", .mysql),
+        ]
+        for (sql, dialect) in issued {
+            #expect(SQLClassifier.findings(for: sql, dialect: dialect).categories.contains(.credentialIssue), "\(sql)")
+        }
+        let notIssued: [(String, SQLDialect)] = [
+            ("SELECT 'pg_authid' AS name", .postgresql), ("SELECT * FROM users -- pg_authid", .postgresql),
+            ("EXPLAIN SELECT * FROM pg_authid", .postgresql), ("SELECT * FROM user", .mysql), ("SELECT * FROM app.user", .mysql),
+        ]
+        for (sql, dialect) in notIssued {
+            #expect(!SQLClassifier.findings(for: sql, dialect: dialect).categories.contains(.credentialIssue), "\(sql)")
+        }
+    }
+
     /// An upsert whose rows come from a query can overwrite as many existing rows as the query
     /// returns; one whose rows are written out touches those rows only. The source is the first
     /// of `VALUES`/`SET`/`SELECT`/`WITH` in the statement, so `VALUES(col)` in the update clause

@@ -98,6 +98,11 @@ public struct SQLClassifier: ActionClassifier {
             out.append(Finding(operation: "sql:unknown_function", effect: .unknown, targets: targets, targetsComplete: false, categories: [.opaqueExecution],
                                reason: "the statement calls `\(function)`\(others), which is not a known built-in; a user-defined function may change data"))
         }
+        // Whatever else the statement does, what it reads from these reaches the caller.
+        if statement.flags.contains(.namesCredentials), Self.group(of: kind) != .explain || statement.flags.contains(.explainRuns) {
+            out.append(Finding(operation: "sql:read_credentials", effect: .read, targets: targets, categories: [.credentialIssue],
+                               reason: "the statement reads a catalog table that holds the server's password hashes or the passwords it uses elsewhere (`pg_authid`, `pg_shadow`, user mappings, `mysql.user`)"))
+        }
         switch Self.group(of: kind) {
         case .select?:
             if statement.flags.contains(.sideEffectFunction) {
