@@ -11,7 +11,7 @@ import Synchronization
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook",
-        abstract: "Answer a host's tool hook: Claude Code PreToolUse, Kiro preToolUse, Cursor beforeShellExecution/beforeMCPExecution/preToolUse.",
+        abstract: "Answer a host's tool hook: Claude Code PreToolUse, Kiro preToolUse, Cursor beforeShellExecution/beforeMCPExecution/beforeReadFile/preToolUse.",
         discussion: """
             Reads the host's JSON on stdin, decides by policy (standalone: the local policy and store; with \
             --server: a running gateway) and answers in the host's protocol. Fails closed: malformed input, \
@@ -46,7 +46,7 @@ struct HookCommand: ParsableCommand {
 extension HookCommand {
     struct Cursor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cursor beforeShellExecution, beforeMCPExecution and preToolUse hook (docs/integrations.md).",
+            abstract: "Cursor beforeShellExecution, beforeMCPExecution, beforeReadFile and preToolUse hook (docs/integrations.md).",
             discussion: "Exit 0 with {\"permission\": \"allow\"} (or \"ask\" when the policy wants a person to confirm a supervised action); exit 2 with {\"permission\": \"deny\"} and the reason on stderr when refused, pending approval or undecidable.")
         @OptionGroup var options: HookOptions
 

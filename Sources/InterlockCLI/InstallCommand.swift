@@ -212,7 +212,7 @@ extension InstallCommand {
             }
             if change.changed { try SettingsFile.write(change.settings, to: path) }
             print(change.changed ? "installed the Interlock hook in \(path)" : "the Interlock hook is already installed in \(path)")
-            print("events: beforeShellExecution, beforeMCPExecution" + (edits ? ", preToolUse (\(CursorHook.editTools.joined(separator: ", ")))" : ""))
+            print("events: beforeShellExecution, beforeMCPExecution, beforeReadFile" + (edits ? ", preToolUse (\(CursorHook.editTools.joined(separator: ", ")))" : ""))
             print("command: \(command)")
         }
     }

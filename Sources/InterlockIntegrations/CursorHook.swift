@@ -1,15 +1,15 @@
 import InterlockCore
 import InterlockPolicy
 
-/// Cursor's agent hooks (docs/integrations.md): `beforeShellExecution`, `beforeMCPExecution` and,
-/// for file edits, `preToolUse`. The answer is `{"permission": "allow" | "deny" | "ask", …}`.
+/// Cursor's agent hooks (docs/integrations.md): `beforeShellExecution`, `beforeMCPExecution`,
+/// `beforeReadFile` and, for file edits, `preToolUse`. The answer is `{"permission": "allow" | "deny" | "ask", …}`.
 ///
 /// Cursor treats exit 2 as "deny" and any other failure as an error that lets the call run unless
 /// the hook is registered with `failClosed: true` (which `interlock install cursor` does). So every
 /// refusal here is exit 2 with the decision JSON as well, and every failure is exit 2.
 public enum CursorHook {
     /// The events the hook answers. Others (prompts, reads, after-the-fact events) are refused.
-    public static let events = ["beforeShellExecution", "beforeMCPExecution", "preToolUse"]
+    public static let events = ["beforeShellExecution", "beforeMCPExecution", "beforeReadFile", "preToolUse"]
 
     /// The tools whose `preToolUse` `interlock install cursor --edits` registers: Cursor's editors.
     public static let editTools = ["Write", "StrReplace", "MultiStrReplace", "Edit", "Delete", "EditNotebook"]
@@ -30,6 +30,17 @@ public enum CursorHook {
         case "beforeMCPExecution":
             let name = try HookJSON.requireString(root, "tool_name", in: "input")
             input = .tool(try toolCall(name: name, rawInput: root["tool_input"]))
+        case "beforeReadFile":
+            // The file the agent is about to be given, and any attached to the prompt: a Read of
+            // the `cursor` server, which the built-in policy takes as a read unless a file holds
+            // credentials. The content Cursor sends along is left out of the action (and so of
+            // the audit log).
+            let path = try HookJSON.requireString(root, "file_path", in: "input")
+            var paths: [JSONValue] = [.string(path)]
+            for attachment in root["attachments"]?.arrayValue ?? [] {
+                if let attached = attachment["file_path"]?.stringValue ?? attachment["filePath"]?.stringValue { paths.append(.string(attached)) }
+            }
+            input = .tool(ToolCall(server: "cursor", tool: "Read", arguments: .object(["file_path": .string(path), "paths": .array(paths)])))
         case "preToolUse":
             let name = try HookJSON.requireString(root, "tool_name", in: "input")
             let toolInput = try arguments(root["tool_input"])

@@ -93,15 +93,15 @@ public enum HookInstaller {
         return Change(settings: .object(root), changed: true)
     }
 
-    /// Cursor's `hooks.json` (`version: 1`): the hook for `beforeShellExecution` and
-    /// `beforeMCPExecution`, and with `edits` for `preToolUse` of Cursor's file editors, each with
+    /// Cursor's `hooks.json` (`version: 1`): the hook for `beforeShellExecution`,
+    /// `beforeMCPExecution` and `beforeReadFile` (a credentials file read is refused), and with `edits` for `preToolUse` of Cursor's file editors, each with
     /// `failClosed: true` so that a hook that fails or times out blocks instead of letting the call run.
     public static func installCursor(into config: JSONValue, command: String, edits: Bool) throws -> Change {
         var root = try object(config, "the hooks file")
         if root["version"] == nil { root["version"] = .int(1) }
         var hooks = try object(root["hooks"] ?? .object([:]), "`hooks`")
         var changed = false
-        var events: [(String, [String?])] = [("beforeShellExecution", [nil]), ("beforeMCPExecution", [nil])]
+        var events: [(String, [String?])] = [("beforeShellExecution", [nil]), ("beforeMCPExecution", [nil]), ("beforeReadFile", [nil])]
         events.append(("preToolUse", edits ? CursorHook.editTools : []))
         for (event, matchers) in events {
             let list = try array(hooks[event] ?? .array([]), "`hooks.\(event)`")

@@ -165,6 +165,8 @@ public enum BuiltinPolicy {
               tools: {Read: read, Glob: read, Grep: read, LS: read, NotebookRead: read, WebSearch: read, WebFetch: read, TodoWrite: read}
             kiro:
               tools: {read: read, fs_read: read, introspect: read, todo_list: read}
+            cursor:
+              tools: {Read: read}
 
         limits:
           - id: production-blast-radius

@@ -321,6 +321,11 @@ struct HookCommandTests {
         #expect(env.status == 2 && envJSON["permission"] == "deny", "\(env.stdout)")
         let (notes, notesJSON) = try run(#"{"hook_event_name": "preToolUse", "conversation_id": "c", "tool_name": "Write", "tool_input": {"path": "/srv/app/NOTES.md", "contents": "hello"}}"#)
         #expect(notes.status == 0 && notesJSON["permission"] == "allow", "\(notes.stdout)")
+        // Reads: an ordinary file at once, a credentials file refused.
+        let (source, sourceJSON) = try run(#"{"hook_event_name": "beforeReadFile", "conversation_id": "c", "file_path": "/srv/app/main.ts", "content": "x"}"#)
+        #expect(source.status == 0 && sourceJSON["permission"] == "allow", "\(source.stdout)")
+        let (keys, keysJSON) = try run(#"{"hook_event_name": "beforeReadFile", "conversation_id": "c", "file_path": "/home/dev/.aws/credentials", "content": "[default]"}"#)
+        #expect(keys.status == 2 && keysJSON["permission"] == "deny", "\(keys.stdout)")
         #expect(try InterlockBinary.run(["kill", "--home", home, "--reason", "stop"]).status == 0)
         let (killed, killedJSON) = try run(Self.cursorShell("ls"))
         #expect(killed.status == 2 && killedJSON["permission"] == "deny" && killed.stderr.contains("kill switch"))
@@ -337,6 +342,7 @@ struct HookCommandTests {
         let ours: JSONValue = .object(["command": "interlock hook cursor", "failClosed": .bool(true)])
         #expect(installed["hooks"]?["beforeShellExecution"] == .array([.object(["command": "./audit.sh"]), ours]))
         #expect(installed["hooks"]?["beforeMCPExecution"] == .array([ours]))
+        #expect(installed["hooks"]?["beforeReadFile"] == .array([ours]))
         #expect(installed["hooks"]?["preToolUse"]?.arrayValue?.compactMap { $0["matcher"]?.stringValue } == ["Write", "StrReplace", "MultiStrReplace", "Edit", "Delete", "EditNotebook"])
         #expect(installed["hooks"]?["afterFileEdit"] == original["hooks"]?["afterFileEdit"])
         // Installed without --edits, the file edits' entries go.

@@ -214,6 +214,12 @@ struct CursorHookTests {
         #expect(bare.input == .tool(ToolCall(server: nil, tool: "query", arguments: j(#"{"sql": "select 1"}"#))))
     }
 
+    @Test("beforeReadFile is a Read of the cursor server naming the file and the attached ones, without their content")
+    func reads() throws {
+        let read = try action(#"{"hook_event_name": "beforeReadFile", "file_path": "/w/.env", "content": "API_KEY=secret", "attachments": [{"type": "file", "filePath": "/w/.cursorrules"}]}"#)
+        #expect(read.input == .tool(ToolCall(server: "cursor", tool: "Read", arguments: j(#"{"file_path": "/w/.env", "paths": ["/w/.env", "/w/.cursorrules"]}"#))))
+    }
+
     @Test("preToolUse of the editors becomes file changes; other tools are tool calls")
     func edits() throws {
         #expect(try action(#"{"hook_event_name": "preToolUse", "tool_name": "Write", "tool_input": {"path": "/w/a.txt", "contents": "x"}}"#).input
@@ -228,7 +234,8 @@ struct CursorHookTests {
     }
 
     @Test("malformed input says what is wrong", arguments: [
-        (#"{"hook_event_name": "beforeSubmitPrompt", "prompt": "hi"}"#, "answers beforeShellExecution, beforeMCPExecution, preToolUse only"),
+        (#"{"hook_event_name": "beforeSubmitPrompt", "prompt": "hi"}"#, "answers beforeShellExecution, beforeMCPExecution, beforeReadFile, preToolUse only"),
+        (#"{"hook_event_name": "beforeReadFile", "content": "x"}"#, "`input.file_path` is missing"),
         (#"{"command": "ls"}"#, "`input.hook_event_name` is missing"),
         (#"{"hook_event_name": "beforeShellExecution"}"#, "`input.command` is missing"),
         (#"{"hook_event_name": "beforeMCPExecution", "tool_name": "t", "tool_input": "not json"}"#, "does not hold a JSON object"),
