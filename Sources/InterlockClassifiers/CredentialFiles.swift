@@ -18,7 +18,7 @@ enum CredentialFiles {
         // Every path here has a component that starts with a dot (`~/.aws/…`, `.netrc`,
         // `~/.config/gh/…`) or is `/etc/shadow`: most words a reader is given (`-r`, a pattern,
         // `src/main.c`) are passed over without being split.
-        guard path.utf8.first == UInt8(ascii: ".") || path.containsASCII("/.") || path.hasSuffix("shadow") else { return nil }
+        guard mayName(path) else { return nil }
         let components = path.pieces(between: "/").filter { !$0.isEmpty }
         guard let name = components.last else { return nil }
         let parent = components.count >= 2 ? components[components.count - 2] : ""
@@ -73,6 +73,25 @@ enum CredentialFiles {
         // fixtures are full of them, and refusing every read of one in development would teach
         // people to switch the guard off. Where one is a credential, a policy names its path.
         return nil
+    }
+
+    /// One pass over the bytes: a component that starts with a dot and is not `.` or `..`
+    /// (`.aws`, not `./x`), or a name ending in `shadow`.
+    static func mayName(_ path: String) -> Bool {
+        var componentStart = true
+        var dotStartsComponent = false
+        var last: UInt8 = 0
+        for byte in path.utf8 {
+            if dotStartsComponent {
+                if byte != UInt8(ascii: "/"), byte != UInt8(ascii: ".") { return true }
+                dotStartsComponent = false
+            } else if componentStart, byte == UInt8(ascii: ".") {
+                dotStartsComponent = true
+            }
+            componentStart = byte == UInt8(ascii: "/")
+            last = byte
+        }
+        return last == UInt8(ascii: "w") && path.utf8.count >= 6 && path.hasSuffix("shadow")
     }
 
     /// Directories whose files are credentials (most of them, or the ones that matter).

@@ -46,6 +46,8 @@ extension ShellAnalysis {
         var sideEffectOptions = false
         /// Whether the command is a schema-migration tool or a runner that may start one (`migrationInvocation`).
         var mayRunMigrationTool = false
+        /// Whether the command prints, copies or sends the contents of the files it is given (`credentialReaders`).
+        var readsFileContents = false
 
         init(name: String) {
             operation = "shell:" + name
@@ -63,6 +65,7 @@ extension ShellAnalysis {
         for name in commandsWithCommandOptions { entries[name, default: CommandEntry(name: name)].optionsMayHideCommands = true }
         for name in commandsWithSideEffectOptions { entries[name, default: CommandEntry(name: name)].sideEffectOptions = true }
         for name in migrationRunners.union(DatabaseMigrationCommand.toolNames) { entries[name, default: CommandEntry(name: name)].mayRunMigrationTool = true }
+        for name in credentialReaders { entries[name, default: CommandEntry(name: name)].readsFileContents = true }
         return entries
     }()
 
@@ -216,9 +219,9 @@ extension ShellAnalysis {
                 runInterpreter("python3", args, stdin: stdin)
             } else if let entry, entry.readOnly {
                 if !entry.sideEffectOptions || !classifySideEffectOptions(name, args, stdin: stdin) { add(op, .read, entry.readReason) }
-                if Self.credentialReaders.contains(name) { noteCredentialReads(args, by: name) }
+                if entry.readsFileContents { noteCredentialReads(args, by: name) }
             } else {
-                if Self.credentialReaders.contains(name) { noteCredentialReads(args, by: name) }
+                if entry?.readsFileContents == true { noteCredentialReads(args, by: name) }
                 classifyCatalogued(name, args, stdin: stdin, entry?.catalogued)
             }
         }
@@ -239,8 +242,8 @@ extension ShellAnalysis {
     mutating func noteCredentialReads(_ args: [Argument], by name: String) {
         for argument in args {
             var text = argument.value ?? argument.display
-            // `-d @file`, `--data-binary=@file`, `-i~/.ssh/id_rsa`: the path inside the option.
-            if let at = text.utf8.firstIndex(of: UInt8(ascii: "@")), text.hasPrefix(ascii: "-") || text.hasPrefix(ascii: "@") {
+            // `-d @file`, `--data-binary=@file`: the path inside the option.
+            if let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "@"), let at = text.utf8.firstIndex(of: UInt8(ascii: "@")) {
                 text = String(text[text.index(after: at)...])
             }
             guard let reason = CredentialFiles.reason(text, directories: true) else { continue }
