@@ -19,61 +19,58 @@ enum CredentialFiles {
         // `~/.config/gh/…`) or is `/etc/shadow`: most words a reader is given (`-r`, a pattern,
         // `src/main.c`) are passed over without being split.
         guard mayName(path) else { return nil }
-        let components = path.pieces(between: "/").filter { !$0.isEmpty }
+        let components = path.pieces(between: "/").filter { !$0.isEmpty }.map(String.init)
         guard let name = components.last else { return nil }
         let parent = components.count >= 2 ? components[components.count - 2] : ""
         let grandparent = components.count >= 3 ? components[components.count - 3] : ""
         if directories {
-            if credentialDirectories.contains(String(name)) || parent == ".config" && ["gcloud", "gh"].contains(name) {
+            if credentialDirectories.contains(name) || parent == ".config" && (name == "gcloud" || name == "gh") {
                 return "`\(name)` holds credentials files"
             }
-            if name.contains("*") || name.contains("?") || name.contains("["),
-               credentialDirectories.contains(String(parent)) || grandparent == ".config" && ["gcloud", "gh"].contains(parent) {
+            if name.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }),
+               credentialDirectories.contains(parent) || grandparent == ".config" && (parent == "gcloud" || parent == "gh") {
                 return "`\(parent)/\(name)` takes in credentials files"
             }
         }
-        switch name {
-        case ".netrc", "_netrc", ".pgpass", ".my.cnf", ".git-credentials", ".vault-token", ".pypirc", ".npmrc", "credentials.tfrc.json":
-            return "`\(name)` holds passwords or tokens"
-        case "shadow", "gshadow" where parent == "etc":
-            return "`/etc/\(name)` holds the machine's password hashes"
-        default:
-            break
-        }
-        switch parent {
-        case ".aws":
-            if name == "credentials" { return "`~/.aws/credentials` holds AWS access keys" }
-        case ".ssh":
-            if name.hasPrefix("id_"), !name.hasSuffix(".pub") { return "`~/.ssh/\(name)` is an SSH private key" }
-        case ".kube":
-            if name == "config" { return "a kubeconfig holds cluster tokens and client keys" }
-        case ".docker":
-            if name == "config.json" { return "`~/.docker/config.json` holds registry logins" }
-        case "gh":
-            if name == "hosts.yml" { return "`gh`'s `hosts.yml` holds GitHub tokens" }
-        case "gcloud":
-            if ["credentials.db", "access_tokens.db", "application_default_credentials.json"].contains(name) { return "gcloud's `\(name)` holds Google Cloud credentials" }
-        case ".azure":
-            if ["accessTokens.json", "msal_token_cache.json", "msal_token_cache.bin", "service_principal_entries.json"].contains(name) { return "the Azure CLI's `\(name)` holds Azure tokens" }
-        case "interlock":
-            // A human who approves from this machine keeps a human's gateway token here: read by
-            // the agent, it would approve the agent's own requests.
-            if name == "client.json" { return "Interlock's client settings hold a gateway token, a human approver's where one approves from this machine" }
-        case "keys":
-            if name == "audit-signing.key" { return "Interlock's audit signing key signs the log's checkpoints" }
-        case "cache":
-            // The AWS CLI's cached SSO and assumed-role session credentials.
-            if grandparent == "sso" || grandparent == "cli", components.count >= 4, components[components.count - 4] == ".aws" {
-                return "`~/.aws/\(grandparent)/cache` holds AWS session credentials"
-            }
-        default:
-            break
+        if let what = byName[name] { return "`\(name)` \(what)" }
+        if let what = byParentAndName[parent + "/" + name] { return what }
+        if parent == ".ssh", name.hasPrefix("id_"), !name.hasSuffix(".pub") { return "`~/.ssh/\(name)` is an SSH private key" }
+        if parent == "etc", name == "shadow" || name == "gshadow" { return "`/etc/\(name)` holds the machine's password hashes" }
+        // The AWS CLI's cached SSO and assumed-role session credentials.
+        if parent == "cache", grandparent == "sso" || grandparent == "cli", components.count >= 4, components[components.count - 4] == ".aws" {
+            return "`~/.aws/\(grandparent)/cache` holds AWS session credentials"
         }
         // Keys by extension alone (`server.key`, `*.p12`) are left out: a repository's test
         // fixtures are full of them, and refusing every read of one in development would teach
         // people to switch the guard off. Where one is a credential, a policy names its path.
         return nil
     }
+
+    /// Files that hold credentials wherever they are.
+    static let byName: [String: String] = [
+        ".netrc": "holds passwords for the hosts it names", "_netrc": "holds passwords for the hosts it names",
+        ".pgpass": "holds PostgreSQL passwords", ".my.cnf": "may hold a MySQL password", ".git-credentials": "holds Git passwords and tokens",
+        ".vault-token": "holds a Vault token", ".pypirc": "holds package index passwords", ".npmrc": "may hold registry tokens",
+        "credentials.tfrc.json": "holds Terraform Cloud tokens",
+    ]
+
+    /// Files that hold credentials in their directory (`parent/name`).
+    static let byParentAndName: [String: String] = [
+        ".aws/credentials": "`~/.aws/credentials` holds AWS access keys",
+        ".kube/config": "a kubeconfig holds cluster tokens and client keys",
+        ".docker/config.json": "`~/.docker/config.json` holds registry logins",
+        "gh/hosts.yml": "`gh`'s `hosts.yml` holds GitHub tokens",
+        "gcloud/credentials.db": "gcloud's `credentials.db` holds Google Cloud credentials",
+        "gcloud/access_tokens.db": "gcloud's `access_tokens.db` holds Google Cloud access tokens",
+        "gcloud/application_default_credentials.json": "gcloud's application default credentials",
+        ".azure/accessTokens.json": "the Azure CLI's token cache", ".azure/msal_token_cache.json": "the Azure CLI's token cache",
+        ".azure/msal_token_cache.bin": "the Azure CLI's token cache", ".azure/service_principal_entries.json": "the Azure CLI's service principal secrets",
+        // A human who approves from this machine keeps a human's gateway token here: read by the
+        // agent, it would approve the agent's own requests.
+        "interlock/client.json": "Interlock's client settings hold a gateway token, a human approver's where one approves from this machine",
+        "keys/audit-signing.key": "Interlock's audit signing key signs the log's checkpoints",
+    ]
+
 
     /// One pass over the bytes: a component that starts with a dot and is not `.` or `..`
     /// (`.aws`, not `./x`), or a name ending in `shadow`.

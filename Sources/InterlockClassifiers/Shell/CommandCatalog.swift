@@ -246,7 +246,7 @@ extension ShellAnalysis {
             if let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "@"), let at = text.utf8.firstIndex(of: UInt8(ascii: "@")) {
                 text = String(text[text.index(after: at)...])
             }
-            guard let reason = CredentialFiles.reason(text, directories: true) else { continue }
+            guard CredentialFiles.mayName(text), let reason = CredentialFiles.reason(text, directories: true) else { continue }
             let target = argument.value.map { resolvePath($0) } ?? argument.display
             add(Finding(operation: "shell:read_credentials", effect: .read, targets: [target], targetsComplete: argument.isExact,
                         categories: [.credentialIssue], reason: "`\(name)` reads `\(argument.display)`: \(reason), which the agent then holds"))
