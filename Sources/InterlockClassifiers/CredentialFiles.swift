@@ -75,10 +75,15 @@ enum CredentialFiles {
     /// One pass over the bytes: a component that starts with a dot and is not `.` or `..`
     /// (`.aws`, not `./x`), or a name ending in `shadow`.
     static func mayName(_ path: String) -> Bool {
+        // Over the contiguous bytes when the string has them (native strings do), else a copy.
+        path.utf8.withContiguousStorageIfAvailable(mayName(bytes:)) ?? mayName(bytes: Array(path.utf8))
+    }
+
+    static func mayName(bytes: some Collection<UInt8>) -> Bool {
         var componentStart = true
         var dotStartsComponent = false
         var last: UInt8 = 0
-        for byte in path.utf8 {
+        for byte in bytes {
             if dotStartsComponent {
                 if byte != UInt8(ascii: "/"), byte != UInt8(ascii: ".") { return true }
                 dotStartsComponent = false
@@ -88,8 +93,9 @@ enum CredentialFiles {
             componentStart = byte == UInt8(ascii: "/")
             last = byte
         }
-        return last == UInt8(ascii: "w") && path.utf8.count >= 6 && path.hasSuffix("shadow")
+        return last == UInt8(ascii: "w") && bytes.count >= 6 && bytes.reversed().starts(with: "wodahs".utf8)
     }
+
 
     /// Directories whose files are credentials (most of them, or the ones that matter).
     static let credentialDirectories: Set<String> = [".aws", ".ssh", ".kube", ".docker", ".gnupg", ".azure", ".password-store"]
