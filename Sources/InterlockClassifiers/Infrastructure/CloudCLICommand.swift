@@ -84,6 +84,8 @@ enum CloudCLICommand {
 
     static func classify(_ invocation: InfrastructureInvocation) -> [Finding]? {
         let tool = invocation.tool
+        guard tools.contains(tool) || remoteShellTools.contains(tool) else { return nil }
+        if let remote = remoteCommand(invocation) { return remote }
         guard tools.contains(tool) else { return nil }
         // Command words: before `--` (what follows is a command for somewhere else), not options.
         var words: [String] = []
@@ -121,6 +123,88 @@ enum CloudCLICommand {
                             reason: "`\(tool) \(verb)` makes the destination match the source, deleting what the source lacks")]
         }
         return nil
+    }
+
+    /// Tools whose subcommands run a command line on a machine or container of theirs.
+    static let remoteShellTools: Set<String> = ["gcloud", "heroku", "fly", "flyctl", "az", "doctl"]
+
+    /// A command line a cloud CLI runs remotely, classified as that command line, as `ssh HOST
+    /// CMD` is: `gcloud compute ssh VM --command CMD` (or `-- CMD`), `heroku run CMD` (a one-off
+    /// dyno with the app's config, its database URL among it), `fly ssh console -C CMD`, `az vm
+    /// run-command invoke --scripts …`, `doctl compute ssh --ssh-command CMD`. An interactive
+    /// session, or a command computed at run time, is `unknown`: whatever is typed there runs.
+    static func remoteCommand(_ invocation: InfrastructureInvocation) -> [Finding]? {
+        let tool = invocation.tool
+        let arguments = invocation.arguments
+        let words = arguments.prefix { $0 != "--" }.compactMap { $0 }.filter { !$0.hasPrefix(ascii: "-") }.map { $0.lowercased() }
+        func value(_ names: String...) -> String?? {
+            for (index, argument) in arguments.enumerated() {
+                guard let argument else { continue }
+                for name in names {
+                    if argument == name { return index + 1 < arguments.count ? .some(arguments[index + 1]) : .some(nil) }
+                    if argument.hasPrefix(name + "=") { return .some(String(argument.dropFirst(name.count + 1))) }
+                }
+            }
+            return .none
+        }
+        var place: String
+        var command: String??
+        switch tool {
+        case "gcloud" where words.contains("ssh"):
+            place = "on the VM over SSH"
+            if let given = value("--command") {
+                command = given
+            } else if let dashes = arguments.firstIndex(of: "--") {
+                let rest = arguments[(dashes + 1)...]
+                command = rest.contains(where: { $0 == nil }) ? .some(nil) : rest.isEmpty ? .none : .some(rest.compactMap { $0 }.joined(separator: " "))
+            }
+        case "heroku" where words.first.map { $0 == "run" || $0.hasPrefix("run:") } == true:
+            place = "in a one-off dyno with the app's config (its database URL among it)"
+            // The command: the words after `run`, less heroku's own options and their values.
+            let valued: Set<String> = ["-a", "--app", "-r", "--remote", "-s", "--size", "-e", "--env", "--type"]
+            var parts: [String] = []
+            var computed = false
+            var index = (arguments.firstIndex { $0?.lowercased().hasPrefix("run") == true } ?? arguments.count) + 1
+            while index < arguments.count {
+                defer { index += 1 }
+                guard let argument = arguments[index] else { computed = true; continue }
+                if argument == "--" { continue }
+                if valued.contains(argument) { index += 1; continue }
+                if valued.contains(where: { argument.hasPrefix($0 + "=") }) || ["-x", "--exit-code", "--no-tty", "--no-notify"].contains(argument) { continue }
+                parts.append(argument)
+            }
+            command = computed ? .some(nil) : parts.isEmpty ? .none : .some(parts.joined(separator: " "))
+        case "fly" where words.starts(with: ["ssh", "console"]), "flyctl" where words.starts(with: ["ssh", "console"]):
+            place = "in the app's machine over SSH"
+            command = value("-C", "--command")
+        case "az" where words.starts(with: ["vm", "run-command"]) && (words.contains("invoke") || words.contains("create")):
+            place = "on the VM as root (Run Command)"
+            // `--scripts` takes every word up to the next option.
+            if let start = arguments.firstIndex(of: "--scripts") {
+                let rest = arguments[(start + 1)...].prefix { $0?.hasPrefix(ascii: "-") != true }
+                command = rest.contains(where: { $0 == nil }) ? .some(nil) : .some(rest.compactMap { $0 }.joined(separator: "\n"))
+            } else {
+                command = .some(nil)
+            }
+        case "doctl" where words.starts(with: ["compute", "ssh"]):
+            place = "on the droplet over SSH"
+            command = value("--ssh-command")
+        default:
+            return nil
+        }
+        let operation = "\(tool):remote_command"
+        guard case .some(let given) = command else {
+            return [Finding(operation: operation, effect: .unknown, targetsComplete: false, blastRadius: .unknown, categories: [.opaqueExecution],
+                            reason: "`\(tool)` opens an interactive session \(place): whatever is typed there runs")]
+        }
+        guard let commandLine = given else {
+            return [Finding(operation: operation, effect: .unknown, targetsComplete: false, blastRadius: .unknown, categories: [.opaqueExecution],
+                            reason: "`\(tool)` runs a command computed at run time \(place)")]
+        }
+        // A remote machine: nothing of this disk is known there.
+        let facts = ShellClassifier().classify(commandLine: commandLine)
+        return [Finding(operation: operation, effect: facts.effect, targetsComplete: false, blastRadius: .unknown, categories: facts.categories,
+                        reason: "`\(tool)` runs `\(commandLine)` \(place)")] + facts.findings
     }
 
     /// `ansible PATTERN -m MODULE -a ARGS`: the command and shell modules run ARGS as a command
