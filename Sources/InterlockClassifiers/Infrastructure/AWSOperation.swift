@@ -46,6 +46,13 @@ public enum AWSOperation {
             return [finding(effect, categories, "`\(operation)` runs SQL; what it does is what its statements do")] + statementFindings
         }
 
+        // A command run in a task's container (ECS Exec): what it does is what the command does.
+        // Without one it is the interactive shell the agent then types into: unknown.
+        if service == "ecs", key == "executecommand", let command = textParameter(parameters, "command"), !command.isEmpty {
+            let facts = ShellClassifier().classify(commandLine: command)
+            return [finding(facts.effect, facts.categories, "`ExecuteCommand` runs `\(command)` in the task's container")] + facts.findings
+        }
+
         // Shell commands sent to instances: what they do is what the commands do, on every
         // instance the call targets.
         if service == "ssm", key == "sendcommand", let commands = shellCommands(parameters) {
