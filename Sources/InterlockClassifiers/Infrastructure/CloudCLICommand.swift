@@ -131,7 +131,8 @@ enum CloudCLICommand {
     /// A command line a cloud CLI runs remotely, classified as that command line, as `ssh HOST
     /// CMD` is: `gcloud compute ssh VM --command CMD` (or `-- CMD`), `heroku run CMD` (a one-off
     /// dyno with the app's config, its database URL among it), `fly ssh console -C CMD`, `az vm
-    /// run-command invoke --scripts …`, `doctl compute ssh --ssh-command CMD`. An interactive
+    /// run-command invoke --scripts …`, `az aks command invoke --command CMD`, `doctl compute ssh
+    /// --ssh-command CMD`. An interactive
     /// session, or a command computed at run time, is `unknown`: whatever is typed there runs.
     static func remoteCommand(_ invocation: InfrastructureInvocation) -> [Finding]? {
         let tool = invocation.tool
@@ -186,6 +187,10 @@ enum CloudCLICommand {
             } else {
                 command = .some(nil)
             }
+        case "az" where words.starts(with: ["aks", "command", "invoke"]):
+            // `kubectl …` and the like, run inside the cluster's network with its admin credentials.
+            place = "against the AKS cluster (`aks command invoke`)"
+            command = value("--command", "-c")
         case "doctl" where words.starts(with: ["compute", "ssh"]):
             place = "on the droplet over SSH"
             command = value("--ssh-command")
