@@ -132,8 +132,9 @@ enum CloudCLICommand {
     /// CMD` is: `gcloud compute ssh VM --command CMD` (or `-- CMD`), `heroku run CMD` (a one-off
     /// dyno with the app's config, its database URL among it), `fly ssh console -C CMD`, `az vm
     /// run-command invoke --scripts …`, `az aks command invoke --command CMD`, `doctl compute ssh
-    /// --ssh-command CMD`. An interactive
-    /// session, or a command computed at run time, is `unknown`: whatever is typed there runs.
+    /// --ssh-command CMD`. Words after `--` are joined with spaces, as ssh joins them for the
+    /// remote shell to read again. An interactive session, or a command computed at run time, is
+    /// `unknown`: whatever is typed there runs.
     static func remoteCommand(_ invocation: InfrastructureInvocation) -> [Finding]? {
         let tool = invocation.tool
         let arguments = invocation.arguments
