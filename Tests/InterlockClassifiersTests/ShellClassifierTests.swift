@@ -84,7 +84,8 @@ import Testing
     /// Subcommands that print a stored credential issue it; their neighbours that print
     /// settings do not.
     @Test func onlyTheSubcommandsThatPrintCredentialsIssueThem() {
-        for line in ["aws configure get region", "aws configure list", "kubectl config view", "gh auth status", "heroku config:set X=1 -a shop", "gcloud auth list"] {
+        for line in ["aws configure get region", "aws configure list", "kubectl config view", "gh auth status", "heroku config:set X=1 -a shop", "gcloud auth list",
+                     "terraform output", "terraform show", "terraform show -json tfplan", "terraform state list", "pulumi stack export", "pulumi config set x y"] {
             let facts = classifier.classify(commandLine: line)
             #expect(!facts.categories.contains(.credentialIssue), "\(line): \(facts.categories)")
         }

@@ -48,7 +48,14 @@ enum TerraformCommand {
         func has(_ name: String) -> Bool { flags.contains { $0 == name || $0.hasPrefix(name + "=") } }
         let replaced = flags.filter { $0.hasPrefix("-replace=") }.map { String($0.dropFirst("-replace=".count)) }
         switch verb {
-        case "plan", "show", "validate", "output", "version", "providers", "graph", "console", "metadata":
+        // The state holds every secret the configuration handles (database passwords, keys):
+        // `output -json`/`-raw` and `show -json` print sensitive values in plain text, and the
+        // console evaluates `nonsensitive(…)` of anything in it. `show -json PLANFILE` is left a
+        // read: it is how a plan reaches Interlock's plan analysis (`interlock check --plan -`).
+        case "output" where has("-json") || has("-raw"), "show" where has("-json") && positional.count < 2, "console":
+            return [Finding(operation: op, effect: .read, categories: [.credentialIssue],
+                            reason: "`\(tool) \(verb)\(verb == "console" ? "" : has("-json") ? " -json" : " -raw")` prints the state's sensitive values, its secrets among them, in plain text")]
+        case "plan", "show", "validate", "output", "version", "providers", "graph", "metadata":
             return [Finding(operation: op, effect: .read, reason: "`\(tool) \(verb)` changes no infrastructure")]
         case "fmt":
             return [Finding(operation: op, effect: has("-check") ? .read : .write, reason: has("-check") ? "checks formatting" : "rewrites configuration files")]
@@ -71,7 +78,8 @@ enum TerraformCommand {
             return [Finding(operation: "terraform:force_unlock", effect: .destructive, reason: "`force-unlock` removes the state lock another run may hold")]
         case "state":
             let sub = positional.dropFirst().first ?? ""
-            if ["list", "show", "pull"].contains(sub) { return [Finding(operation: op, effect: .read, reason: "reads state")] }
+            if sub == "pull" { return [Finding(operation: "terraform:state_pull", effect: .read, categories: [.credentialIssue], reason: "`state pull` prints the raw state, every secret in it in plain text")] }
+            if ["list", "show"].contains(sub) { return [Finding(operation: op, effect: .read, reason: "reads state (sensitive values masked)")] }
             if ["rm", "mv", "push", "replace-provider"].contains(sub) {
                 return [Finding(operation: "terraform:state_\(sub.replacing("-", with: "_"))", effect: .destructive, targets: Array(positional.dropFirst(2)), reason: "`state \(sub)` rewrites what Terraform believes exists")]
             }
@@ -175,6 +183,11 @@ enum TerraformCommand {
         // A computed word before the verb could be the verb.
         if invocation.arguments.prefix(while: { $0 != verb }).contains(where: { $0 == nil }) {
             return [Finding(operation: "\(tool):dynamic", effect: .unknown, targetsComplete: false, blastRadius: .unknown, reason: "`\(tool)` with words computed at run time")]
+        }
+        // Secrets decrypted to the caller: `--show-secrets` on any command, and `config get`.
+        if tool == "pulumi", invocation.arguments.contains("--show-secrets") || verb == "config" && positional.dropFirst().first == "get" {
+            return [Finding(operation: "pulumi:show_secrets", effect: .read, categories: [.credentialIssue],
+                            reason: "`pulumi \(positional.prefix(2).joined(separator: " "))` prints the stack's secrets decrypted")]
         }
         switch verb {
         case "destroy", "down", "dn":
