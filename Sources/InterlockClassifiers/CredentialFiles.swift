@@ -36,6 +36,7 @@ enum CredentialFiles {
         if let what = byParentAndName[parent + "/" + name] { return what }
         if parent == ".ssh", name.hasPrefix("id_"), !name.hasSuffix(".pub") { return "`~/.ssh/\(name)` is an SSH private key" }
         if parent == "etc", name == "shadow" || name == "gshadow" { return "`/etc/\(name)` holds the machine's password hashes" }
+        if parent == "serviceaccount", name == "token" { return "a pod's service account token acts on the cluster as that account" }
         // The AWS CLI's cached SSO and assumed-role session credentials.
         if parent == "cache", grandparent == "sso" || grandparent == "cli", components.count >= 4, components[components.count - 4] == ".aws" {
             return "`~/.aws/\(grandparent)/cache` holds AWS session credentials"
@@ -73,7 +74,7 @@ enum CredentialFiles {
 
 
     /// One pass over the bytes: a component that starts with a dot and is not `.` or `..`
-    /// (`.aws`, not `./x`), or a name ending in `shadow`.
+    /// (`.aws`, not `./x`), or a path ending in `shadow` or `serviceaccount/token`.
     static func mayName(_ path: String) -> Bool {
         // Over the contiguous bytes when the string has them (native strings do), else a copy.
         path.utf8.withContiguousStorageIfAvailable(mayName(bytes:)) ?? mayName(bytes: Array(path.utf8))
@@ -94,6 +95,7 @@ enum CredentialFiles {
             last = byte
         }
         return last == UInt8(ascii: "w") && bytes.count >= 6 && bytes.reversed().starts(with: "wodahs".utf8)
+            || last == UInt8(ascii: "n") && bytes.count >= 20 && bytes.reversed().starts(with: "nekot/tnuoccaecivres".utf8)
     }
 
 

@@ -37,15 +37,15 @@ struct PathsPropertyTests {
             let dotted = path.split(separator: "/", omittingEmptySubsequences: false).contains { component in
                 component.count >= 2 && component.first == "." && component.dropFirst().first != "."
             }
-            return dotted || path.hasSuffix("shadow")
+            return dotted || path.hasSuffix("shadow") || path.hasSuffix("serviceaccount/token")
         }
-        let pieces = Gen.element(of: ["/", ".", "..", "a", "aws", ".aws", "~", "shadow", "w", ".x", "..y", "é", "-"]).map { $0! }
+        let pieces = Gen.element(of: ["/", ".", "..", "a", "aws", ".aws", "~", "shadow", "w", ".x", "..y", "é", "-", "serviceaccount", "token", "n"]).map { $0! }
         await propertyCheck(count: 2000, input: pieces.array(of: 0...8)) { parts in
             let path = parts.joined()
             #expect(CredentialFiles.mayName(path) == reference(path), "\(path)")
         }
         // The files the full reading names all pass it.
-        for path in ["~/.aws/credentials", "/etc/shadow", ".netrc", "/home/u/.ssh/id_rsa"] { #expect(CredentialFiles.mayName(path), "\(path)") }
+        for path in ["~/.aws/credentials", "/etc/shadow", ".netrc", "/home/u/.ssh/id_rsa", "/var/run/secrets/kubernetes.io/serviceaccount/token"] { #expect(CredentialFiles.mayName(path), "\(path)") }
     }
 
     @Test("hand cases: what stays and what goes")
