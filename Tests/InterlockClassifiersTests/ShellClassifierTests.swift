@@ -86,7 +86,8 @@ import Testing
     /// settings do not.
     @Test func onlyTheSubcommandsThatPrintCredentialsIssueThem() {
         for line in ["aws configure get region", "aws configure list", "kubectl config view", "gh auth status", "heroku config:set X=1 -a shop", "gcloud auth list",
-                     "terraform output", "terraform show", "terraform show -json tfplan", "terraform state list", "pulumi stack export", "pulumi config set x y"] {
+                     "terraform output", "terraform show", "terraform show -json tfplan", "terraform state list", "pulumi stack export", "pulumi config set x y",
+                     "git config --list", "git config --get credential.helper", "git credential approve"] {
             let facts = classifier.classify(commandLine: line)
             #expect(!facts.categories.contains(.credentialIssue), "\(line): \(facts.categories)")
         }

@@ -339,8 +339,22 @@ public enum GitCommand {
                 return [Finding(operation: "git:submodule_foreach", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git submodule foreach` runs a shell command in every submodule")]
             }
             return [finding("git:submodule", .write, "updates submodules")]
+        case "credential", "credential-store", "credential-cache", "credential-osxkeychain", "credential-manager", "credential-libsecret", "credential-wincred":
+            // `git credential fill` (a helper's `get`) prints the stored password or token for the
+            // host described on its input; `approve`/`reject` (`store`/`erase`) change the store.
+            let action = operands.first ?? ""
+            if action == "fill" || action == "get" {
+                return [finding("git:credential_fill", .read, categories: [.credentialIssue], "`git \(sub) \(action)` prints the stored password or token for a host")]
+            }
+            if ["approve", "reject", "store", "erase"].contains(action) { return [finding("git:credential", .write, "`git \(sub) \(action)` changes stored credentials")] }
+            return [Finding(operation: "git:credential", effect: .unknown, targetsComplete: false, reason: "`git \(sub)` without an action this reads")]
         case "config":
             if has("--get") || has("--get-all") || has("--get-regexp") || has("--list") || hasShort("l") || operands.first == "get" || operands.first == "list" || (operands.count == 1 && !has("--unset") && !has("--unset-all") && !has("--remove-section")) {
+                // `http.<url>.extraheader` is where CI checkouts keep the token they push with.
+                // (`--list` shows it too, but agents list configuration all day for other reasons.)
+                if operands.contains(where: { $0.lowercased().hasSuffix("extraheader") }) || has("--get-regexp") && operands.contains(where: { $0.lowercased().contains("http") }) {
+                    return [finding("git:config", .read, categories: [.credentialIssue], "`git config` prints configuration that may hold an HTTP authorization header (a CI checkout's token)")]
+                }
                 return [finding("git:config", .read, "reads configuration")]
             }
             if let key = operands.first, key.hasPrefix("alias.") || key.hasPrefix("core.hooksPath") || key.hasPrefix("core.sshCommand") || key == "core.pager" || key == "core.editor" || key.hasPrefix("core.fsmonitor") {
