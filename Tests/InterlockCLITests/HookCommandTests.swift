@@ -257,8 +257,9 @@ struct HookCommandTests {
         process.standardError = err
         process.standardOutput = out
         let started = Date()
+        _ = InterlockBinary.ignoreBrokenPipes
         try process.run()
-        input.fileHandleForWriting.write(Data(#"{"tool_name": "Bash", "#.utf8))
+        try? input.fileHandleForWriting.write(contentsOf: Data(#"{"tool_name": "Bash", "#.utf8))
         process.waitUntilExit()
         let elapsed = Date().timeIntervalSince(started)
         try input.fileHandleForWriting.close()
