@@ -15,7 +15,7 @@ extension ShellAnalysis {
     static let systemSettingTools: Set<String> = ["hostname", "timedatectl", "localectl", "hostnamectl", "sysctl", "modprobe", "rmmod", "locale-gen", "update-alternatives", "at", "batch"]
 
     static let cataloguedCommands: [String: CataloguedCommand] = [
-        "rm": .rm, "grm": .rm,
+        "rm": .rm, "grm": .rm, "rimraf": .rm,
         "rmdir": .rmdir, "unlink": .rmdir, "shred": .rmdir, "srm": .rmdir, "wipe": .rmdir,
         "truncate": .truncate,
         "dd": .dd,
@@ -75,9 +75,9 @@ extension ShellAnalysis {
         // MARK: Deletion and overwrite
         case .rm:
             let options = CommandOptions(args, valued: ["--interactive"])
-            let recursive = options.has("-r", "-R", "--recursive")
+            let recursive = name == "rimraf" || options.has("-r", "-R", "--recursive")
             add(op, .destructive, targets: options.operands, blastRadius: recursive ? .unknown : nil, categories: [.dataLoss],
-                "`rm\(recursive ? " -r" : "")` deletes \(Self.list(options.operands))\(recursive ? " and everything below" : "")")
+                "`\(name)\(recursive && name != "rimraf" ? " -r" : "")` deletes \(Self.list(options.operands))\(recursive ? " and everything below" : "")")
         case .rmdir:
             let options = CommandOptions(args, valued: ["-n", "--iterations", "-s", "--size", "--random-source"])
             add(op, .destructive, targets: options.operands, categories: [.dataLoss], "`\(name)` destroys \(Self.list(options.operands))")
@@ -322,7 +322,7 @@ extension ShellAnalysis {
 
         // MARK: Packages
         case .apt:
-            classifyPackageManager(name, args)
+            classifyPackageManager(name, args, stdin: stdin)
 
         // MARK: Databases
         case .psql:
@@ -406,6 +406,7 @@ extension ShellAnalysis {
         // MARK: Running other programs
         case .make:
             unknown(op, "`\(name)` runs project-defined code whose effect is unknown")
+            if let runner = CommandRunner.projectPrograms[name] { _ = runThroughRunner(name, runner, args, stdin: stdin) }
         case .swift:
             if name == "swift", let sub = args.first?.value, ["run", "test", "package"].contains(sub) || !sub.hasPrefix(ascii: "-") && sub != "build" {
                 unknown(op, "`swift \(sub)` runs project code")

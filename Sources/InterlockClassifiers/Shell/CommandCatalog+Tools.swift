@@ -219,7 +219,7 @@ extension ShellAnalysis {
     static let packageReadVerbs: Set<String> = ["list", "ls", "la", "ll", "show", "search", "info", "policy", "depends", "rdepends", "view", "outdated", "freeze",
                                                 "check", "doctor", "why", "explain", "audit", "help", "config", "env", "version", "vet", "madison", "showpkg", "query", "q", "provides", "whoowns", "deps", "tree", "home", "bugs", "docs", "leaves", "uses", "desc", "--version"]
 
-    mutating func classifyPackageManager(_ name: String, _ args: [Argument]) {
+    mutating func classifyPackageManager(_ name: String, _ args: [Argument], stdin: StandardInput) {
         var arguments = args
         if name == "uv" || name == "pipx" {
             if arguments.first?.value == "pip" { arguments.removeFirst() }
@@ -313,6 +313,8 @@ extension ShellAnalysis {
             add(op, .read, "`\(name) \(verb)` only reads")
         } else if ["run", "run-script", "test", "t", "start", "exec", "x", "dlx", "restart", "create"].contains(verb) && ["npm", "pnpm", "yarn", "poetry", "uv", "pipx", "composer", "conda", "mamba"].contains(name) {
             unknown(op + ":" + verb, "`\(name) \(verb)` runs project scripts whose effect is unknown")
+            // The program it runs is still seen: a teardown through `uv run` is still a teardown.
+            if let runner = CommandRunner.projectPrograms["\(name) \(verb)"] { _ = runThroughRunner(name, runner, packages, stdin: stdin) }
         } else if ["install", "i", "add", "ci", "update", "upgrade", "up", "dist-upgrade", "full-upgrade", "reinstall", "sync", "lock", "build", "publish", "link", "tap", "refresh", "fetch", "download", "makecache", "clean", "autoclean", "prune", "dedupe", "rebuild", "init", "new", "cache", "pack", "set", "pin", "hold", "unhold", "mark", "venv", "tool", "inject", "ensurepath", "self", "global", "workspace", "import", "export"].contains(verb) || verb.isEmpty {
             add(op + ":" + (verb.isEmpty ? "install" : verb), .write, names: named, "`\(name) \(verb)` installs or updates software")
         } else {

@@ -27,7 +27,7 @@ extension ShellAnalysis {
     /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
     /// against every name in turn.
     enum DispatchedCommand {
-        case sudo, suCommand, env, nice, xargs, parallel, watch, ssh, eval, source, trap, alias, export, cd, find, sh, python
+        case sudo, suCommand, env, nice, xargs, parallel, watch, ssh, eval, source, trap, alias, export, cd, find, sh, python, runner
     }
 
     /// What the catalog's tables say about one command name, found with one lookup instead of one
@@ -60,6 +60,7 @@ extension ShellAnalysis {
     static let commandEntries: [String: CommandEntry] = {
         var entries: [String: CommandEntry] = [:]
         for (name, command) in dispatchedCommands { entries[name, default: CommandEntry(name: name)].dispatched = command }
+        for name in Set(CommandRunner.table.keys).union(SecretStoreCommand.tools).union(["tmux", "screen", "salt", "salt-ssh", "salt-call"]) { entries[name, default: CommandEntry(name: name)].dispatched = .runner }
         for name in readOnlyCommands { entries[name, default: CommandEntry(name: name)].readOnly = true }
         for (name, command) in cataloguedCommands { entries[name, default: CommandEntry(name: name)].catalogued = command }
         for name in commandsWithCommandOptions { entries[name, default: CommandEntry(name: name)].optionsMayHideCommands = true }
@@ -119,6 +120,17 @@ extension ShellAnalysis {
             runEnv(args, stdin: stdin)
         case .nice:
             runWrapper(name, args, stdin: stdin)
+        case .runner:
+            switch name {
+            case "tmux": return runTmux(args)
+            case "screen": return runScreen(args)
+            case "salt", "salt-ssh", "salt-call": return runSalt(name, args)
+            default: break
+            }
+            // A secret manager's own commands first (`envchain --set NS VAR` is not `envchain NS CMD`).
+            let ownCommand = SecretStoreCommand.tools.contains(name) && SecretStoreCommand.classify(tool: name, args.map(\.value)) != nil
+            if !ownCommand, let runner = CommandRunner.table[name], runThroughRunner(name, runner, args, stdin: stdin) { return }
+            classifyRunnerOwnCommand(name, args, stdin: stdin, catalogued: entry?.catalogued)
         case .xargs:
             let options = CommandOptions(
                 args, valued: ["-I", "-i", "-n", "-P", "-L", "-l", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-procs", "--max-lines",
