@@ -155,4 +155,26 @@ import Testing
         // Not in the tables: unknown, never a read.
         #expect(classifier.classify(commandLine: "op plugin init aws").effect == .unknown)
     }
+
+    /// `npm run NAME` (and `test`, `start`, `yarn NAME`, `pnpm run NAME`) runs the project's
+    /// script of that name with its hooks: each is classified as the command line it is, so a
+    /// script the agent just wrote is judged by what it says, not by the name it was given.
+    @Test func packageScriptsAreTheCommandLinesTheySay() {
+        let manifest = #"{"name": "shop", "scripts": {"predeploy": "npm run build", "deploy": "terraform destroy -auto-approve", "test": "jest", "reset": "prisma migrate reset --force", "lint": "eslint ."}}"#
+        let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: ["/srv/app/package.json": manifest, "/srv/web/package.json": "not json"],
+                                                                     directories: ["/srv", "/srv/app", "/srv/web"]))
+        for line in ["npm run deploy", "yarn deploy", "yarn run deploy", "pnpm run deploy", "npm run-script deploy --if-present", "npm --prefix /srv/app run deploy"] {
+            let facts = classifier.classify(commandLine: line, workingDirectory: line.contains("--prefix") ? "/tmp" : "/srv/app")
+            #expect(facts.operations.contains("terraform:destroy"), "\(line): \(facts.operations)")
+            #expect(facts.categories.contains(.teardown), "\(line): \(facts.categories)")
+        }
+        #expect(classifier.classify(commandLine: "npm run reset", workingDirectory: "/srv/app").categories.contains(.dataLoss))
+        // Other scripts are not taken in; a project runner stays unknown at least.
+        let lint = classifier.classify(commandLine: "npm run lint", workingDirectory: "/srv/app")
+        #expect(lint.effect == .unknown)
+        #expect(!lint.operations.contains("terraform:destroy"))
+        // A manifest that is not JSON runs nothing (npm refuses it); one whose place is not known is opaque.
+        #expect(!classifier.classify(commandLine: "npm run deploy", workingDirectory: "/srv/web").categories.contains(.teardown))
+        #expect(classifier.classify(commandLine: "npm run deploy").categories.contains(.opaqueExecution))
+    }
 }

@@ -158,6 +158,35 @@ import Testing
         #expect(!Self.classify("claude", Tool(name: "WebFetch"), ["url": .string("https://example.com/.aws/credentials")]).categories.contains(.credentialIssue))
     }
 
+    /// A tool named for returning a secret, any getter of a secret manager's server, and a tool
+    /// that mints a credential hand it to the agent, even from a server the policy trusts to say
+    /// its tools only read; a listing, metadata and names that merely contain the word do not.
+    @Test func toolsThatReturnSecretsIssueThem() {
+        let trusted = MCPTrust(servers: ["aws-secrets": MCPTrust.Server(trustAnnotations: true)])
+        let readOnly = ToolAnnotations(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false)
+        let issued: [(String, String)] = [
+            ("vault", "read_secret"), ("hashicorp-vault", "kv_get"), ("onepassword", "get_item"), ("1password", "item_get"), ("doppler", "secrets_get"),
+            ("aws-secrets", "get_secret_value"), ("bitwarden", "get_password"), ("keys", "getApiKey"), ("sentry", "create_api_key"),
+            ("github", "create_personal_access_token"), ("cloud", "fetch_credentials"), ("k8s", "get_kubeconfig"),
+        ]
+        for (server, tool) in issued {
+            let facts = Self.classify(server, Tool(name: tool, annotations: readOnly), trust: trusted)
+            #expect(facts.categories.contains(.credentialIssue), "\(server)/\(tool): \(facts.categories)")
+            #expect(facts.operations.contains("mcp:\(server):\(tool):secret"), "\(server)/\(tool): \(facts.operations)")
+        }
+        // Believed annotations still decide the effect: a read that hands over a secret.
+        #expect(Self.classify("aws-secrets", Tool(name: "get_secret_value", annotations: readOnly), trust: trusted).effect == .read)
+        let notIssued: [(String, String)] = [
+            ("vault", "list_secrets"), ("vault", "describe_secret"), ("vault", "kv_list"), ("github", "get_secret_scanning_alert"),
+            ("github", "list_secret_scanning_alerts"), ("github", "get_me"), ("jira", "get_issue"), ("redis", "get_key"), ("filesystem", "read_file"),
+            ("stripe", "get_balance"), ("git", "git_show"),
+        ]
+        for (server, tool) in notIssued {
+            let facts = Self.classify(server, Tool(name: tool))
+            #expect(!facts.categories.contains(.credentialIssue), "\(server)/\(tool): \(facts.categories)")
+        }
+    }
+
     @Test func pathsBecomeTargets() throws {
         let facts = Self.classify("git", Tool(name: "git_add"), ["repo_path": .string("/srv/repo"), "files": .array([.string("a.txt"), .string("b.txt")])])
         #expect(Set(facts.targets) == ["/srv/repo", "a.txt", "b.txt"])

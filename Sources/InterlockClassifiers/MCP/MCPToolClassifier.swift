@@ -59,9 +59,54 @@ public struct MCPToolClassifier: ActionClassifier {
             findings.append(Finding(operation: "\(operation):credentials", effect: .read, targets: [target], categories: [.credentialIssue],
                                     reason: "`\(server)/\(call.tool)` is given `\(target)`: \(reason), which the agent then holds"))
         }
+        if let what = Self.revealedSecret(server: server, tool: call.tool) {
+            findings.append(Finding(operation: "\(operation):secret", effect: .read, targets: targets, targetsComplete: false, categories: [.credentialIssue],
+                                    reason: "`\(server)/\(call.tool)` returns \(what), which the agent then holds"))
+        }
         var facts = Classification(findings: findings)
         for inspected in inspectArguments(call.arguments, server: server, tool: call.tool) { facts = facts.merging(inspected) }
         return facts
+    }
+
+    /// Verbs of tools that hand over what they name, and of those that mint a new credential.
+    static let revealingVerbs: Set<String> = ["get", "read", "reveal", "show", "fetch", "retrieve", "access", "export", "decrypt", "view", "print",
+                                              "copy", "download", "lookup", "unseal", "inject", "dump", "load"]
+    static let issuingVerbs: Set<String> = ["create", "generate", "issue", "mint", "new", "rotate"]
+    static let secretNouns: Set<String> = ["secret", "secrets", "password", "passwords", "passphrase", "credential", "credentials", "apikey",
+                                           "otp", "totp", "mnemonic", "seed", "kubeconfig", "dsn"]
+    /// Nouns that are secrets with the right qualifier: an access `key`, a secret's `value`.
+    static let qualifiedSecretNouns: Set<String> = ["key", "keys", "token", "tokens", "value", "values", "data", "string", "payload", "plaintext", "item", "items"]
+    static let secretQualifiers: Set<String> = ["secret", "secrets", "password", "api", "access", "private", "signing", "auth", "session", "bearer",
+                                                "credential", "credentials", "personal", "service", "vault"]
+    /// Servers that are secret managers: what their tools get is a secret.
+    static let secretManagerWords: Set<String> = ["vault", "1password", "onepassword", "op", "bitwarden", "lastpass", "doppler", "infisical", "keeper",
+                                                  "passbolt", "secrets", "secretsmanager", "sops", "keychain", "keyring", "akeyless", "conjur", "berglas"]
+
+    /// What a tool hands to the agent when its name says it returns or mints a secret:
+    /// `get_secret`, `read_password`, `secrets_get`, `get_secret_value`, `get_api_key`,
+    /// `create_access_token`, and any getter of a secret manager's server (`vault/kv_get`,
+    /// `1password/get_item`). The object is the name's last word, or the one before a final
+    /// verb, so `get_secret_scanning_alert` gets an alert; listings and metadata are not secrets.
+    static func revealedSecret(server: String, tool: String) -> String? {
+        let words = nameWords(tool)
+        guard let verbIndex = words.lastIndex(where: { revealingVerbs.contains($0) || issuingVerbs.contains($0) }),
+              !words.contains(where: { ["list", "search", "metadata", "describe", "info", "history", "versions", "scanning", "policy", "policies"].contains($0) })
+        else { return nil }
+        let verb = words[verbIndex]
+        let object = verbIndex < words.count - 1 ? words.last : verbIndex > 0 ? words[verbIndex - 1] : nil
+        let qualifiers = Set(words.enumerated().filter { $0.offset != verbIndex && $0.element != object }.map(\.element))
+        let fromSecretManager = nameWords(server).contains(where: secretManagerWords.contains)
+        guard let object else {
+            return fromSecretManager && revealingVerbs.contains(verb) ? "what the secret manager `\(server)` stores" : nil
+        }
+        let namesSecret = secretNouns.contains(object)
+            || qualifiedSecretNouns.contains(object) && (!qualifiers.isDisjoint(with: secretQualifiers) || fromSecretManager)
+            || ["token", "tokens", "key", "keys"].contains(object) && issuingVerbs.contains(verb)
+        if issuingVerbs.contains(verb) {
+            return namesSecret && ["token", "tokens", "key", "keys", "credential", "credentials", "password", "apikey"].contains(object) ? "a new credential" : nil
+        }
+        if namesSecret { return "a stored secret (`\(object)`)" }
+        return fromSecretManager ? "what the secret manager `\(server)` stores" : nil
     }
 
     static let destructiveVerbs: Set<String> = [

@@ -315,30 +315,45 @@ extension ShellAnalysis {
             unknown(op + ":" + verb, "`\(name) \(verb)` runs project scripts whose effect is unknown")
             // The program it runs is still seen: a teardown through `uv run` is still a teardown.
             if let runner = CommandRunner.projectPrograms["\(name) \(verb)"] { _ = runThroughRunner(name, runner, packages, stdin: stdin) }
+            if ["npm", "pnpm", "yarn"].contains(name), let scripts = Self.packageScriptsRun(name, verb: verb, packages) {
+                classifyPackageScripts(name, scripts, in: options.value("--prefix", "-C", "--cwd") ?? ".", verb: verb)
+            }
         } else if ["install", "i", "add", "ci", "update", "upgrade", "up", "dist-upgrade", "full-upgrade", "reinstall", "sync", "lock", "build", "publish", "link", "tap", "refresh", "fetch", "download", "makecache", "clean", "autoclean", "prune", "dedupe", "rebuild", "init", "new", "cache", "pack", "set", "pin", "hold", "unhold", "mark", "venv", "tool", "inject", "ensurepath", "self", "global", "workspace", "import", "export"].contains(verb) || verb.isEmpty {
             add(op + ":" + (verb.isEmpty ? "install" : verb), .write, names: named, "`\(name) \(verb)` installs or updates software")
         } else {
             unknown(op, "`\(name) \(verb)` is not catalogued")
+            // `yarn deploy` and `pnpm deploy-prod` run the script of that name when there is one.
+            if name == "yarn" || name == "pnpm", !verb.isEmpty {
+                classifyPackageScripts(name, ["pre" + verb, verb, "post" + verb], in: options.value("--cwd", "-C", "--dir") ?? ".", verb: verb)
+            }
         }
     }
 
     /// The scripts `npm install` (and pnpm, yarn) runs from the project's own `package.json`:
     /// classified as the command lines they are; unknown when the manifest cannot be read.
     mutating func classifyLifecycleScripts(_ name: String, in directory: String) {
+        classifyPackageScripts(name, Self.installLifecycleScripts, in: directory, verb: "install")
+    }
+
+    /// Scripts of a `package.json` that `NAME VERB` runs (`npm run deploy` runs `predeploy`,
+    /// `deploy` and `postdeploy`), each classified as the command line it is: a script the agent
+    /// just wrote is judged by what it says. A manifest that cannot be read is unknown; one
+    /// that does not exist, or is not a JSON object, runs nothing.
+    mutating func classifyPackageScripts(_ name: String, _ scripts: [String], in directory: String, verb: String) {
         let op = "shell:\(name)"
         let path = resolvePath(directory == "." ? "package.json" : directory + "/package.json")
         guard path.hasPrefix(ascii: "/"), fileSystem.kind(of: path) != .missing else {
-            if !path.hasPrefix(ascii: "/") { unknown(op, "`\(name) install` runs the scripts of a `package.json` whose place is not known here", opaque: true) }
+            if !path.hasPrefix(ascii: "/") { unknown(op, "`\(name) \(verb)` runs the scripts of a `package.json` whose place is not known here", opaque: true) }
             return
         }
         guard let text = fileSystem.contents(of: path) else {
-            unknown(op, "`\(name) install` runs the install scripts of `\(path)`, which cannot be read here", opaque: true)
+            unknown(op, "`\(name) \(verb)` runs scripts of `\(path)`, which cannot be read here", opaque: true)
             return
         }
         // npm refuses a manifest that is not a JSON object, and runs nothing.
         guard let manifest = (try? JSONValue.parse(text))?.objectValue else { return }
         let table = manifest["scripts"]?.objectValue ?? [:]
-        for hook in Self.installLifecycleScripts {
+        for hook in scripts {
             guard let script = table[hook] else { continue }
             guard let command = script.stringValue else {
                 unknown(op, "the `\(hook)` script of `\(path)` is not a command line", opaque: true)
@@ -346,6 +361,23 @@ extension ShellAnalysis {
             }
             analyzeSourceText(command, origin: "the `\(hook)` script of `\(path)`")
         }
+    }
+
+    /// The scripts of `package.json` that `npm run NAME` (and `test`, `start`, `stop`,
+    /// `restart`; pnpm, yarn and bun alike) runs, with the hooks around them: npm runs `preNAME`
+    /// and `postNAME`; the others may not, and counting them only ever raises the effect.
+    static func packageScriptsRun(_ name: String, verb: String, _ rest: [Argument]) -> [String]? {
+        let script: String
+        switch verb {
+        case "run", "run-script", "rum", "urn":
+            guard let named = rest.first(where: { !($0.value?.hasPrefix(ascii: "-") ?? true) })?.value else { return nil }
+            script = named
+        case "test", "t", "tst": script = "test"
+        case "start", "stop": script = verb
+        case "restart": return ["prestop", "stop", "poststop", "prerestart", "restart", "postrestart", "prestart", "start", "poststart"]
+        default: return nil
+        }
+        return ["pre" + script, script, "post" + script]
     }
 
     /// What npm runs of the project's own scripts when it installs the project.
