@@ -8,6 +8,11 @@
 public struct AwkProgramEffects: Sendable, Hashable {
     /// `system()`, or a pipe to or from a command: `print | "cmd"`, `"cmd" | getline`, gawk's `|&`.
     public var runsCommands = false
+    /// The command lines it runs, each written as one string constant (`system("make clean")`,
+    /// `print | "sort -u"`, `"date" | getline`), in order.
+    public var commandLines: [String] = []
+    /// Some command it runs is built at run time (`system("rm " $1)`), so `commandLines` is not all.
+    public var computesCommands = false
     /// gawk's `@include`, `@load` and indirect calls `@name()` (which reach `system` too).
     public var usesIndirection = false
     /// Output redirections of `print` and `printf`, in order.
@@ -79,10 +84,20 @@ public enum AwkProgram {
             switch token {
             case .word("system"):
                 effects.runsCommands = true
+                if index + 2 < tokens.count, tokens[index] == .symbol("("), case .string(let command?) = tokens[index + 1], tokens[index + 2] == .symbol(")") {
+                    effects.commandLines.append(command)
+                } else {
+                    effects.computesCommands = true
+                }
             case .word("print"), .word("printf"):
                 printDepth = 0
             case .symbol("|"), .symbol("|&"):
                 effects.runsCommands = true
+                if let command = constantCommand(aroundPipeAt: index - 1, tokens) {
+                    effects.commandLines.append(command)
+                } else {
+                    effects.computesCommands = true
+                }
             case .symbol("@"):
                 if index < tokens.count, tokens[index] == .word("namespace") { break }
                 effects.usesIndirection = true
@@ -119,6 +134,20 @@ public enum AwkProgram {
         effects.printsEveryRecord = printsEveryRecord(tokens)
         effects.removesText = removesText(tokens)
         return effects
+    }
+
+    /// The command of a pipe when one string constant is all of it: `print … | "cmd"` (the string
+    /// ends the statement) or `"cmd" | getline` (the string is the whole left operand).
+    static func constantCommand(aroundPipeAt pipe: Int, _ tokens: [Token]) -> String? {
+        let ends: [Token] = [.symbol(";"), .symbol("}"), .newline]
+        if pipe + 1 < tokens.count, case .string(let command?) = tokens[pipe + 1], pipe + 2 == tokens.count || ends.contains(tokens[pipe + 2]) {
+            return command
+        }
+        if pipe >= 1, case .string(let command?) = tokens[pipe - 1], pipe + 1 < tokens.count, tokens[pipe + 1] == .word("getline") {
+            let starts: [Token] = [.symbol("("), .symbol(";"), .symbol("{"), .symbol("}"), .symbol("&&"), .symbol("||"), .symbol("!"), .newline]
+            if pipe == 1 || starts.contains(tokens[pipe - 2]) { return command }
+        }
+        return nil
     }
 
     /// See `AwkProgramEffects.removesText`.

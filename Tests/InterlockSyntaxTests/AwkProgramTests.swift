@@ -40,6 +40,14 @@ import Testing
         ] {
             #expect(try AwkProgram.effects(of: program).runsCommands, "\(program)")
         }
+        // Commands written as one string constant are named; any other is built at run time.
+        #expect(try AwkProgram.effects(of: "BEGIN{system(\"rm -rf /srv\")}").commandLines == ["rm -rf /srv"])
+        #expect(try AwkProgram.effects(of: "{print | \"sort -u\"}").commandLines == ["sort -u"])
+        #expect(try AwkProgram.effects(of: "BEGIN{while ((\"date\" | getline d) > 0) print d}").commandLines == ["date"])
+        for program in ["{system(\"rm -rf \" $1)}", "{c = \"rm\"; system(c)}", "{print | (\"s\" \"h\")}", "{x \"date\" | getline}"] {
+            let effects = try AwkProgram.effects(of: program)
+            #expect(effects.computesCommands, "\(program): \(effects.commandLines)")
+        }
         #expect(try AwkProgram.effects(of: "BEGIN{f=\"system\"; @f(\"rm -rf /\")}").usesIndirection)
         #expect(try AwkProgram.effects(of: "@load \"filefuncs\"\nBEGIN{}").usesIndirection)
         #expect(try !AwkProgram.effects(of: "@namespace \"x\"\nBEGIN{}").usesIndirection)
@@ -138,6 +146,7 @@ import Testing
             #"system("touch ran1")"#, #"print "a" | "touch ran2""#, #""touch ran3" | getline x"#, #"x = (1 > 2)"#,
             #"print (1 > 2)"#, #"x = "system(\"touch no\")""#, #"if ("a" ~ /x|y/) print "b""#, #"n = 4 / 2 / 1"#,
             #"print "a" > ("out" "5")"#, #"close("out1")"#, #"x = 1 # system("touch no2")"#, #"print 1,"#,
+            #"system("touch " "ran4")"#, #"c = "touch ran5"; system(c)"#, #"print "a" | ("touch " "ran6")"#,
         ]).map { $0! }
         let separator = Gen.element(of: ["; ", "\n", " ; "]).map { $0! }
         let program = zip(statement.array(of: 1...4), separator).map { statements, separator in
@@ -148,6 +157,11 @@ import Testing
             guard let effects = try? AwkProgram.effects(of: program) else { return }
             if created.contains(where: { $0.hasPrefix("ran") }) {
                 #expect(effects.runsCommands, "program: \(program.debugDescription) ran a command")
+            }
+            // Each command it ran is one the reader names, or the reader says some are built at run time.
+            for file in created where file.hasPrefix("ran") {
+                #expect(effects.computesCommands || effects.commandLines.contains("touch \(file)"),
+                        "program: \(program.debugDescription) ran `touch \(file)`; found \(effects.commandLines)")
             }
             for file in created where !file.hasPrefix("ran") {
                 #expect(effects.outputFiles.contains { $0.path == file || $0.path == nil }, "program: \(program.debugDescription) wrote \(file)")

@@ -790,8 +790,13 @@ extension ShellAnalysis {
         }
         // gawk's `--sandbox` refuses `system()`, pipes and output redirections when the program reaches them.
         if !invocation.isSandboxed {
-            if effects.runsCommands {
-                unknown(op, "the `\(name)` program runs commands (`system()` or a pipe)", opaque: true)
+            // Commands written as one string constant are the command lines they say; one built at
+            // run time is opaque.
+            if effects.computesCommands {
+                unknown(op, "the `\(name)` program runs commands built at run time (`system()` or a pipe)", opaque: true)
+            }
+            for command in effects.commandLines {
+                analyzeText(command, origin: "the command the `\(name)` program runs")
             }
             for output in effects.outputFiles {
                 guard let path = output.path else {
