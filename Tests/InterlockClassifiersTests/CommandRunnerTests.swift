@@ -127,7 +127,8 @@ import Testing
             "gopass show -o prod/db", "pass -c prod/db", "bw get password prod-db", "bw list items", "bw unlock --raw", "lpass show --password prod-db",
             "security find-generic-password -s aws -w", "secret-tool lookup service aws", "ansible-vault view group_vars/prod.yml",
             "age -d -i key.txt secrets.age", "kubeseal --recovery-unseal --recovery-private-key key.pem", "infisical export --env=prod",
-            "berglas access sm://shop/db", "dotenvx get DB_PASSWORD", "envchain --list --show-value aws",
+            "berglas access sm://shop/db", "dotenvx get DB_PASSWORD", "envchain --list --show-value aws", "gpg -d secrets.json.gpg",
+            "gpg --export-secret-keys --armor ops@example.com",
             // Secrets a runner put in the environment of a program that prints its environment.
             "aws-vault exec prod -- env", "op run -- printenv", "envchain aws env", "sops exec-env s.yaml env", "doppler run -- printenv DB_PASSWORD",
         ]
@@ -143,6 +144,7 @@ import Testing
             ("envchain --set aws AWS_SECRET_ACCESS_KEY", .write), ("op item create --category login", .write),
             ("pass rm prod/db", .destructive), ("op item delete db", .destructive), ("chamber delete shop key", .destructive),
             ("security delete-generic-password -s aws", .destructive), ("secret-tool clear service aws", .destructive),
+            ("gpg --list-keys", .read), ("gpg -e -r ops@example.com backup.tar", .write), ("gpg --delete-secret-keys ABCD", .destructive),
             ("op run -- env FOO=1 node server.js", .unknown), ("aws-vault exec prod -- aws s3 ls", .read),
         ]
         for (line, effect) in notIssued {

@@ -127,6 +127,7 @@ extension ShellAnalysis {
             case "salt", "salt-ssh", "salt-call": return runSalt(name, args)
             default: break
             }
+            if entry?.readsFileContents == true { noteCredentialReads(args, by: name) }
             // A secret manager's own commands first (`envchain --set NS VAR` is not `envchain NS CMD`).
             let ownCommand = SecretStoreCommand.tools.contains(name) && SecretStoreCommand.classify(tool: name, args.map(\.value)) != nil
             if !ownCommand, let runner = CommandRunner.table[name], runThroughRunner(name, runner, args, stdin: stdin) { return }

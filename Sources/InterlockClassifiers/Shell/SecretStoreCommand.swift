@@ -18,7 +18,7 @@ enum SecretStoreCommand {
 
     static let tools: Set<String> = [
         "aws-vault", "op", "doppler", "chamber", "infisical", "berglas", "dotenvx", "envchain", "sops", "pass", "gopass", "bw", "lpass",
-        "security", "secret-tool", "ansible-vault", "age", "rage", "kubeseal",
+        "security", "secret-tool", "ansible-vault", "age", "rage", "kubeseal", "gpg", "gpg2",
     ]
 
     /// What `tool` does with `arguments`, and the words that name it for the operation; nil
@@ -169,6 +169,19 @@ enum SecretStoreCommand {
             }
         case "age", "rage":
             return has("-d", "--decrypt") ? (["decrypt"], .reveals("the decrypted file")) : nil
+        case "gpg", "gpg2":
+            if has("-d", "--decrypt", "--decrypt-files") { return (["decrypt"], .reveals("the decrypted file")) }
+            if has("--export-secret-keys", "--export-secret-subkeys") { return (["export-secret-keys"], .reveals("private keys")) }
+            if has("--delete-keys", "--delete-key", "--delete-secret-keys", "--delete-secret-key", "--delete-secret-and-public-key") { return (["delete-keys"], .deletes) }
+            if has("-k", "-K", "--list-keys", "--list-public-keys", "--list-secret-keys", "--list-sigs", "--check-sigs", "--fingerprint", "--verify", "--list-packets", "--version", "--export") {
+                return (["list"], .read)
+            }
+            if has("-e", "--encrypt", "-c", "--symmetric", "-s", "--sign", "--clearsign", "--clear-sign", "-b", "--detach-sign", "--import", "--recv-keys",
+                   "--gen-key", "--generate-key", "--full-generate-key", "--full-gen-key", "--quick-gen-key", "--quick-generate-key", "--edit-key", "--sign-key",
+                   "--lsign-key", "--gen-revoke", "--generate-revocation", "--refresh-keys", "--import-ownertrust", "--update-trustdb") {
+                return (["sign-or-encrypt"], .write)
+            }
+            return nil
         case "kubeseal":
             return has("--recovery-unseal") ? (["recovery-unseal"], .reveals("sealed secrets decrypted with the controller's private key")) : nil
         default:
