@@ -179,4 +179,26 @@ import Testing
         #expect(!classifier.classify(commandLine: "npm run deploy", workingDirectory: "/srv/web").categories.contains(.teardown))
         #expect(classifier.classify(commandLine: "npm run deploy").categories.contains(.opaqueExecution))
     }
+
+    /// `make TARGET` runs the Makefile's recipes for it and its prerequisites: each line is
+    /// classified as what it says, in the Makefile's directory; a dry run runs nothing.
+    @Test func makeRecipesAreTheCommandLinesTheySay() {
+        let makefile = "ENV ?= prod\nall: build\nbuild:\n\tgo build ./...\nclean:\n\t@rm -rf dist\nreset: clean\n\t-aws cloudformation delete-stack --stack-name shop-$(ENV)\nnuke: ; terraform destroy -auto-approve\n"
+        let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: ["/srv/app/Makefile": makefile, "/srv/app/ops/GNUmakefile": "db:\n\tdropdb shop\n"],
+                                                                     directories: ["/srv", "/srv/app", "/srv/app/ops"]))
+        let reset = classifier.classify(commandLine: "make reset ENV=staging", workingDirectory: "/srv/app")
+        #expect(reset.operations.contains("aws:cloudformation:DeleteStack"))
+        #expect(reset.categories.isSuperset(of: [.teardown, .dataLoss]))
+        #expect(reset.targets.contains("/srv/app/dist") && reset.targets.contains("shop-staging"), "\(reset.targets)")
+        #expect(classifier.classify(commandLine: "make nuke", workingDirectory: "/srv/app").operations.contains("terraform:destroy"))
+        // `-C DIR`: that directory's Makefile, its recipes run there.
+        let ops = classifier.classify(commandLine: "make -C ops db", workingDirectory: "/srv/app")
+        #expect(ops.operations.contains("shell:dropdb"), "\(ops.operations)")
+        // The default target's recipes, and nothing else; a dry run runs none.
+        let all = classifier.classify(commandLine: "make", workingDirectory: "/srv/app")
+        #expect(all.operations.contains("shell:go:build") && !all.operations.contains("shell:rm"), "\(all.operations)")
+        #expect(!classifier.classify(commandLine: "make -n nuke", workingDirectory: "/srv/app").operations.contains("terraform:destroy"))
+        // make is project code whatever its recipes say: never milder than unknown.
+        #expect(all.effect == .unknown)
+    }
 }

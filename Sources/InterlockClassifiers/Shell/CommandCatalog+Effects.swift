@@ -407,6 +407,7 @@ extension ShellAnalysis {
         case .make:
             unknown(op, "`\(name)` runs project-defined code whose effect is unknown")
             if let runner = CommandRunner.projectPrograms[name] { _ = runThroughRunner(name, runner, args, stdin: stdin) }
+            if name == "make" || name == "gmake" { classifyMakeRecipes(name, args) }
         case .swift:
             if name == "swift", let sub = args.first?.value, ["run", "test", "package"].contains(sub) || !sub.hasPrefix(ascii: "-") && sub != "build" {
                 unknown(op, "`swift \(sub)` runs project code")

@@ -1,4 +1,5 @@
 import InterlockCore
+import InterlockSyntax
 
 /// Programs whose job is to start another program: secret injectors (`aws-vault exec prod --
 /// aws …`, `op run -- …`, `doppler run -- …`), session and sandbox wrappers (`systemd-run`,
@@ -463,5 +464,70 @@ extension ShellAnalysis {
         default:
             unknown(op + ":" + function, "`\(name) \(function)` runs a Salt function \(where_) whose effect is not classified")
         }
+    }
+}
+
+// MARK: - make
+
+extension ShellAnalysis {
+    /// `make [TARGET…]` runs the recipes of the project's Makefile: each command line of the
+    /// targets asked for (the first target when none is), with their prerequisites', is
+    /// classified as what it says, beside the `unknown` every make already is (implicit rules,
+    /// conditionals and functions are not evaluated here). A dry run (`-n`, `-q`, `-p`) runs no
+    /// recipe and adds nothing.
+    mutating func classifyMakeRecipes(_ name: String, _ args: [Argument]) {
+        let op = "shell:\(name)"
+        let options = CommandOptions(args, valued: ["-C", "--directory", "-f", "--file", "--makefile", "-o", "--old-file", "--assume-old", "-W", "--what-if",
+                                                    "--new-file", "--assume-new", "-I", "--include-dir", "-l", "--load-average", "--eval", "-O", "--output-sync"])
+        if options.has("-n", "--just-print", "--dry-run", "--recon", "-q", "--question", "-p", "--print-data-base", "-v", "--version", "-h", "--help") { return }
+        if options.has("--eval") {
+            unknown(op, "`\(name) --eval` adds Makefile text given on the line", opaque: true)
+        }
+        var variables: [String: String] = [:]
+        var targets: [String] = []
+        for operand in options.operands {
+            guard let text = operand.value else {
+                unknown(op, "`\(name)` is given a target or variable computed at run time", opaque: true)
+                return
+            }
+            if let equals = text.firstIndex(of: "="), !text.hasPrefix(ascii: "=") {
+                variables[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            } else if !(text.allSatisfy(\.isNumber)) {
+                // `-j 4` leaves its count as an operand.
+                targets.append(text)
+            }
+        }
+        let directory = options.value("-C", "--directory")
+        func path(_ file: String) -> String { resolvePath(directory.map { $0 + "/" + file } ?? file) }
+        let candidates = options.value("-f", "--file", "--makefile").map { [$0] } ?? ["GNUmakefile", "makefile", "Makefile"]
+        var found: (String, String)?
+        for candidate in candidates {
+            let file = path(candidate)
+            guard file.hasPrefix(ascii: "/") else {
+                unknown(op, "`\(name)` runs the recipes of a Makefile whose place is not known here", opaque: true)
+                return
+            }
+            let kind = fileSystem.kind(of: file)
+            if kind == .missing { continue }
+            guard let text = fileSystem.contents(of: file) else {
+                unknown(op, "`\(name)` runs the recipes of `\(file)`, which cannot be read here", opaque: true)
+                return
+            }
+            found = (file, text)
+            break
+        }
+        guard let (file, text) = found else { return }
+        let makefile = Makefile(text, commandLineVariables: variables)
+        // Each recipe line runs in a shell of its own, in the Makefile's directory (`-C`): a
+        // `cd` in one line does not move the next.
+        let saved = (workingDirectory, homeRelativeDirectory)
+        let recipeDirectory = directory.map { resolvePath($0) }.map { $0.hasPrefix(ascii: "/") ? Paths.normalize($0) : nil } ?? workingDirectory
+        for target in targets.isEmpty ? makefile.defaultTarget.map { [$0] } ?? [] : targets {
+            for command in makefile.commandLines(for: target) {
+                (workingDirectory, homeRelativeDirectory) = directory == nil ? saved : (recipeDirectory, nil)
+                analyzeSourceText(command, origin: "a recipe of `\(target)` in `\(file)`")
+            }
+        }
+        (workingDirectory, homeRelativeDirectory) = saved
     }
 }
