@@ -25,9 +25,14 @@ public struct Makefile: Sendable, Hashable {
     public private(set) var usesUnreadFeatures = false
     private var simplyExpanded: Set<String> = []
     private var overridden: Set<String> = []
+    /// The file's own expansions ran past the bounds: some values are cut short.
+    public private(set) var expansionsCutShort = false
 
     public init(_ text: String, commandLineVariables: [String: String] = [:]) {
         var currentTargets: [String] = []
+        // One allowance for every expansion the file's `:=` and `+=` make.
+        let budget = Budget()
+        defer { if budget.exceeded { expansionsCutShort = true } }
         var lines = Self.logicalLines(text)[...]
         while let line = lines.popFirst() {
             if line.hasPrefix("\t") {
@@ -61,12 +66,15 @@ public struct Makefile: Sendable, Hashable {
                 case ":=", "::=":
                     // Simply expanded: the value as it reads now; a reference not known now stays
                     // as written, and is not expanded again later.
-                    variables[name] = expand(value, escapingUnresolved: true)
+                    variables[name] = expand(value, target: "", rule: Rule(), depth: 0, escapingUnresolved: true, budget: budget)
                     simplyExpanded.insert(name)
                 case "+=":
-                    let added = simplyExpanded.contains(name) ? expand(value, escapingUnresolved: true) : value
-                    // make adds nothing, not even the space, for an empty value.
-                    if !added.isEmpty { variables[name] = [variables[name], added].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ") }
+                    let added = simplyExpanded.contains(name) ? expand(value, target: "", rule: Rule(), depth: 0, escapingUnresolved: true, budget: budget) : value
+                    // make adds nothing, not even the space, for an empty value. In place: a file of
+                    // appends must not copy the value for each.
+                    if !added.isEmpty {
+                        if variables[name]?.isEmpty ?? true { variables[name] = added } else { variables[name]! += " " + added }
+                    }
                 case "!=":
                     // The output of a shell command: not run here.
                     usesUnreadFeatures = true
@@ -106,32 +114,64 @@ public struct Makefile: Sendable, Hashable {
         for (name, value) in commandLineVariables where !overridden.contains(name) { variables[name] = value }
     }
 
+    /// What reading a target's recipes may cost: expansions are counted and their text measured,
+    /// so that variables that double at every level (`A = $(B)$(B)`, `B = $(C)$(C)` …) cannot make
+    /// the work or the text grow faster than these bounds.
+    public static let expansionStepLimit = 100_000
+    public static let expandedTextLimit = 128 * 1024
+
+    final class Budget {
+        var steps = Makefile.expansionStepLimit
+        var bytes = Makefile.expandedTextLimit
+        var exceeded = false
+    }
+
     /// The command lines make runs for `target` (its prerequisites' first, each once), expanded,
     /// without their `@`/`-`/`+` prefixes; at most `limit` lines, prerequisites `depth` deep.
     public func commandLines(for target: String, limit: Int = 256, depth: Int = 8) -> [String] {
+        recipes(for: target, limit: limit, depth: depth).lines
+    }
+
+    /// `commandLines`, and whether they are all of them: false when the line, depth or expansion
+    /// bounds cut them short.
+    public func recipes(for target: String, limit: Int = 256, depth: Int = 8) -> (lines: [String], complete: Bool) {
         var lines: [String] = []
         var visited: Set<String> = []
+        var complete = true
+        let budget = Budget()
         func visit(_ target: String, _ level: Int) {
-            guard level <= depth, lines.count < limit, visited.insert(target).inserted, let rule = rules[target] else { return }
-            for prerequisite in rule.prerequisites { visit(expand(prerequisite, target: target, rule: rule), level + 1) }
-            for command in rule.recipe where lines.count < limit {
-                var text = Substring(expand(command, target: target, rule: rule)).drop { $0 == " " || $0 == "\t" }
+            guard complete, visited.insert(target).inserted, let rule = rules[target] else { return }
+            guard level <= depth else { complete = false; return }
+            for prerequisite in rule.prerequisites { visit(expand(prerequisite, target: target, rule: rule, depth: 0, escapingUnresolved: false, budget: budget), level + 1) }
+            for command in rule.recipe {
+                guard lines.count < limit, !budget.exceeded else { complete = false; return }
+                var text = Substring(expand(command, target: target, rule: rule, depth: 0, escapingUnresolved: false, budget: budget)).drop { $0 == " " || $0 == "\t" }
                 while let first = text.first, first == "@" || first == "-" || first == "+" { text = text.dropFirst().drop { $0 == " " } }
                 if !text.isEmpty { lines.append(String(text)) }
             }
         }
         visit(target, 0)
-        return lines
+        return (lines, complete && !budget.exceeded && !expansionsCutShort)
     }
 
     /// `text` with make's references replaced; references this reader cannot expand stay.
-    public func expand(_ text: String, target: String = "", rule: Rule = Rule(), depth: Int = 0, escapingUnresolved: Bool = false) -> String {
+    public func expand(_ text: String, target: String = "", rule: Rule = Rule()) -> String {
+        expand(text, target: target, rule: rule, depth: 0, escapingUnresolved: false, budget: Budget())
+    }
+
+    func expand(_ text: String, target: String, rule: Rule, depth: Int, escapingUnresolved: Bool, budget: Budget) -> String {
+        budget.steps -= 1
+        if budget.steps < 0 { budget.exceeded = true }
+        guard depth < 16, !budget.exceeded, text.contains("$") else {
+            if depth >= 16 { budget.exceeded = true }
+            return text
+        }
         // A value stored expanded keeps `$$` for a later expansion to read as `$`.
         let dollar = escapingUnresolved ? "$$" : "$"
-        guard depth < 16, text.contains("$") else { return text }
         var result = ""
         var index = text.startIndex
         while index < text.endIndex {
+            if budget.exceeded { return result }
             let character = text[index]
             index = text.index(after: index)
             guard character == "$", index < text.endIndex else {
@@ -140,6 +180,7 @@ public struct Makefile: Sendable, Hashable {
             }
             let next = text[index]
             index = text.index(after: index)
+            let before = result.utf8.count
             switch next {
             case "$": result += dollar
             case "@": result += target
@@ -162,14 +203,20 @@ public struct Makefile: Sendable, Hashable {
                 let name = String(text[index..<end])
                 index = text.index(after: end)
                 if let value = variables[name] {
-                    result += expand(value, target: target, rule: rule, depth: depth + 1, escapingUnresolved: escapingUnresolved)
+                    result += expand(value, target: target, rule: rule, depth: depth + 1, escapingUnresolved: escapingUnresolved, budget: budget)
                 } else {
                     // A function (`$(shell …)`, `$(wildcard …)`) or a variable from the environment.
                     result += dollar + String(next) + name + String(close)
                 }
             default:
-                result += variables[String(next)].map { expand($0, target: target, rule: rule, depth: depth + 1, escapingUnresolved: escapingUnresolved) } ?? dollar + String(next)
+                if let value = variables[String(next)] {
+                    result += expand(value, target: target, rule: rule, depth: depth + 1, escapingUnresolved: escapingUnresolved, budget: budget)
+                } else {
+                    result += dollar + String(next)
+                }
             }
+            budget.bytes -= result.utf8.count - before
+            if budget.bytes < 0 { budget.exceeded = true }
         }
         return result
     }

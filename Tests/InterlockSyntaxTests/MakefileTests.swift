@@ -51,6 +51,36 @@ import Testing
         #expect(Makefile("x: A = 1\nx:\n\techo hi\n").commandLines(for: "x") == ["echo hi"])
     }
 
+    /// Variables that double at every level, and a file of doubling `:=` lines, are read within
+    /// bounds and said to be cut short, rather than grown without end.
+    @Test func expansionsAreBounded() {
+        let levels = (0..<40).map { "V\($0) = $(V\($0 + 1))$(V\($0 + 1))" }.joined(separator: "\n")
+        let doubling = Makefile(levels + "\nV40 = rm -rf /srv\nt:\n\techo $(V0)\n").recipes(for: "t")
+        #expect(!doubling.complete)
+        #expect(doubling.lines.map(\.utf8.count).reduce(0, +) <= Makefile.expandedTextLimit + 64 * 1024)
+        let simple = Makefile("A := x\n" + String(repeating: "A := $(A)$(A)\n", count: 60) + "t:\n\techo $(A)\n")
+        #expect(simple.expansionsCutShort)
+        #expect(!simple.recipes(for: "t").complete)
+        let appends = Makefile(String(repeating: "A += word\n", count: 20_000) + "t:\n\techo $(A)\n").recipes(for: "t")
+        #expect(appends.complete)
+        #expect(appends.lines.first?.utf8.count == 5 + 20_000 * 5 - 1)
+    }
+
+    /// Any text at all reads without a fault, and its recipes stay within the bounds: Makefiles
+    /// come from the disk the agent writes to.
+    @Test func anyTextReadsWithinBounds() async {
+        let pieces = Gen.element(of: ["$", "(", ")", "{", "}", ":", "=", ":=", "+=", "?=", "\t", "\n", "\\\n", ";", "#", "@", "-", "+", "A", "B", "t",
+                                      " ", "$(A)", "${B}", "$$", "$@", "$<", "$^", "define", "endef", "override ", "é", "\r"]).map { $0! }
+        await propertyCheck(count: 400, input: pieces.array(of: 0...120).map { $0.joined() }) { text in
+            let makefile = Makefile(text)
+            for target in Array(makefile.rules.keys.prefix(3)) + [makefile.defaultTarget ?? "t"] {
+                let (lines, _) = makefile.recipes(for: target)
+                #expect(lines.count <= 256)
+                #expect(lines.map(\.utf8.count).reduce(0, +) <= Makefile.expandedTextLimit + 64 * 1024)
+            }
+        }
+    }
+
     /// Runs GNU make's dry run (`make -n`) of `text` for `target` in a new directory, without
     /// the lines make adds about directories; nil when make fails.
     static func makeDryRun(_ text: String, target: String) throws -> [String]? {

@@ -523,9 +523,13 @@ extension ShellAnalysis {
         let saved = (workingDirectory, homeRelativeDirectory)
         let recipeDirectory = directory.map { resolvePath($0) }.map { $0.hasPrefix(ascii: "/") ? Paths.normalize($0) : nil } ?? workingDirectory
         for target in targets.isEmpty ? makefile.defaultTarget.map { [$0] } ?? [] : targets {
-            for command in makefile.commandLines(for: target) {
+            let (commands, complete) = makefile.recipes(for: target)
+            for command in commands {
                 (workingDirectory, homeRelativeDirectory) = directory == nil ? saved : (recipeDirectory, nil)
                 analyzeSourceText(command, origin: "a recipe of `\(target)` in `\(file)`")
+            }
+            if !complete {
+                unknown(op, "the recipes of `\(target)` in `\(file)` run past what is read here (lines, prerequisites or expansions)", opaque: true)
             }
         }
         (workingDirectory, homeRelativeDirectory) = saved
