@@ -455,7 +455,9 @@ extension ShellAnalysis {
                 return
             }
             elsewhere { $0.analyzeText(text, origin: "the command `\(function)` runs \(where_)") }
-        case "test", "grains", "status", "sys", "saltutil" where function.hasPrefix("saltutil.running"):
+        case "test", "grains", "status", "sys":
+            add(op + ":" + function, .read, "`\(name) \(function)` only reads")
+        case "saltutil" where function.hasPrefix("saltutil.running"):
             add(op + ":" + function, .read, "`\(name) \(function)` only reads")
         case "pillar":
             add(op + ":" + function, .read, categories: [.credentialIssue], "`\(name) \(function)` prints pillar data, where the minions' secrets are kept")
@@ -522,7 +524,8 @@ extension ShellAnalysis {
         // `cd` in one line does not move the next.
         let saved = (workingDirectory, homeRelativeDirectory)
         let recipeDirectory = directory.map { resolvePath($0) }.map { $0.hasPrefix(ascii: "/") ? Paths.normalize($0) : nil } ?? workingDirectory
-        for target in targets.isEmpty ? makefile.defaultTarget.map { [$0] } ?? [] : targets {
+        let asked = targets.isEmpty ? makefile.defaultTarget.map { [$0] } ?? [] : targets
+        for target in asked {
             let (commands, complete) = makefile.recipes(for: target)
             for command in commands {
                 (workingDirectory, homeRelativeDirectory) = directory == nil ? saved : (recipeDirectory, nil)
