@@ -247,7 +247,7 @@ let package = Package(
         .testTarget(
             name: "InterlockGatewayTests",
             dependencies: [
-                "InterlockCore", "InterlockPolicy", "InterlockApprovals", "InterlockAudit", "InterlockStore", "InterlockGateway",
+                "InterlockCore", "InterlockClassifiers", "InterlockPolicy", "InterlockApprovals", "InterlockAudit", "InterlockStore", "InterlockGateway",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

@@ -92,6 +92,8 @@ enum ConsoleTemplates {
           {{#redacted}}<p class="meta">Secrets were redacted before this was stored: {{redacted}}</p>{{/redacted}}
           <details><summary>Normalized action</summary><pre class="code"><code>{{actionJSON}}</code></pre></details>
           <p class="meta">Digest <code>{{digest}}</code>: an approval covers exactly this action, once.</p>
+          {{#hasDocuments}}<p class="meta">It also covers these files as they were read (an edit to any of them makes a new request):</p>
+          <ul class="meta">{{#documents}}<li><code>{{path}}</code> <code>{{digest}}</code></li>{{/documents}}</ul>{{/hasDocuments}}
         </section>
 
         <section id="why">

@@ -177,3 +177,35 @@ struct CanonicalEncoder {
         return String(scalars)
     }
 }
+
+/// The digest of a document a classification read from the disk (a script, a Makefile, a
+/// manifest): `sha256:` and the hex SHA-256 of its UTF-8 bytes.
+public enum DocumentDigest {
+    public static func of(_ text: String) -> String {
+        "sha256:" + Hex.encode(Array(SHA256.hash(data: Array(text.utf8))))
+    }
+}
+
+extension ActionDigest {
+    /// What an approval binds to. An action whose facts came from files as well as from its own
+    /// text (`./deploy.sh`, `make reset`, `kubectl apply -f app.yaml`) is bound to those files'
+    /// contents too, so that an approval given after reading what they said cannot be spent on
+    /// what they say after an edit: the action's digest when no file was read, else the SHA-256 of
+    /// `interlock.binding.v1\n`, the action's digest, and each path (sorted by its UTF-8 bytes)
+    /// with its document digest, each as a 4-byte big-endian length and its bytes.
+    public static func binding(_ digest: ActionDigest, documents: [String: String]) -> ActionDigest {
+        guard !documents.isEmpty else { return digest }
+        var bytes = Array("interlock.binding.v1\n".utf8) + digest.bytes
+        func append(_ text: String) {
+            let utf8 = Array(text.utf8)
+            let count = UInt32(utf8.count)
+            bytes += [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)]
+            bytes += utf8
+        }
+        for path in documents.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            append(path)
+            append(documents[path]!)
+        }
+        return ActionDigest(bytes: Array(SHA256.hash(data: bytes)))
+    }
+}

@@ -185,6 +185,10 @@ public struct Classification: Sendable, Hashable {
     public private(set) var categories: Set<Category>
     public var estimatedCostUSD: Double?
     public var environmentFacts: EnvironmentFacts
+    /// Files (and directory listings, keyed with a trailing `/`) the facts were read from, with
+    /// their `DocumentDigest`s: an approval binds to them as well as to the action
+    /// (`ActionDigest.binding`).
+    public var documents: [String: String] = [:]
 
     /// Builds the summary from the findings. No finding at all means the classifier could not tell
     /// what the action does: the effect is `unknown`.
@@ -259,6 +263,7 @@ public struct Classification: Sendable, Hashable {
         var merged = self
         for finding in other.findings { merged.add(finding) }
         merged.environmentFacts.merge(other.environmentFacts)
+        if !other.documents.isEmpty { merged.documents.merge(other.documents) { first, _ in first } }
         switch (estimatedCostUSD, other.estimatedCostUSD) {
         case (let a?, let b?): merged.estimatedCostUSD = a + b
         case (let a?, nil): merged.estimatedCostUSD = a

@@ -185,9 +185,12 @@ public final class Gateway: Sendable {
         }
         let requirement = decision.approval ?? policy.policy.defaultApproval
         let context = Self.reviewContext(answer, policy: policy)
-        let resolution = try approvals.resolve(digest: answer.digest, requester: action.principal.agent, now: now) {
+        // Approve what you see: where the facts came from files too, the approval covers their
+        // contents as read now, and an edit after it makes a new request.
+        let binding = ActionDigest.binding(answer.digest, documents: answer.facts.documents)
+        let resolution = try approvals.resolve(digest: binding, requester: action.principal.agent, now: now) {
             var request = ApprovalRequest(
-                id: randomIdentifier(prefix: "apr_"), actionDigest: answer.digest, requester: action.principal.agent,
+                id: randomIdentifier(prefix: "apr_"), actionDigest: binding, requester: action.principal.agent,
                 launchedBy: action.principal.launchedBy, environment: decision.environment, rule: decision.decidedBy.identifier,
                 requirement: requirement, createdAtMicros: now, consumeWindowSeconds: consumeWindowSeconds)
             request.context = context
@@ -257,6 +260,8 @@ public final class Gateway: Sendable {
             "anomalies": .array(answer.anomalies.map { .object(["kind": .string($0.kind.rawValue), "reason": .string($0.reason)]) }),
             "flags": .array(flags),
             "redacted": .array(redactions.map { .string($0.description) }),
+            // The files the facts were read from, as the approval binds to them.
+            "documents": .object(answer.facts.documents.mapValues(JSONValue.string)),
         ])
     }
 

@@ -284,6 +284,9 @@ final class Console: Sendable {
         let votes: [[String: Any]] = r.approvals.map {
             Self.withoutEmptyText(["human": $0.human, "roles": $0.roles.sorted().joined(separator: ", "), "at": AuditEntry.timestamp(micros: $0.atMicros), "comment": $0.comment ?? ""])
         }
+        let documents: [[String: String]] = (context["documents"]?.objectValue ?? [:]).keys.sorted().map { path in
+            ["path": path, "digest": context["documents"]?[path]?.stringValue ?? ""]
+        }
         let planRows = Self.planRows(input)
         let left = (r.expiresAtMicros - now) / 1_000_000
         let data: [String: Any] = [
@@ -296,6 +299,7 @@ final class Console: Sendable {
             "highlighted": Highlighter.html(raw, kind: kind == "aws" ? "aws" : kind),
             "redacted": (context["redacted"]?.arrayValue?.compactMap(\.stringValue) ?? []).joined(separator: "; "),
             "actionJSON": action.jsonText(pretty: true), "digest": r.actionDigest.description,
+            "documents": documents, "hasDocuments": !documents.isEmpty,
             "why": stated["why"]?.stringValue ?? "", "impact": stated["impact"]?.stringValue ?? "",
             "rollback": stated["rollback"]?.stringValue ?? "",
             "alternatives": alternatives, "hasAlternatives": !alternatives.isEmpty,

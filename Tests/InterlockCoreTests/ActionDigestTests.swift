@@ -164,4 +164,18 @@ struct ActionDigestTests {
             #expect(a.digest != b.digest)
         }
     }
+
+    /// The binding of an approval to the files the facts were read from, pinned to a value
+    /// computed independently (Python's hashlib over the encoding docs/action-digest.md gives).
+    @Test("the approval binding covers each file read, sorted by path; without files it is the action digest")
+    func bindingToDocuments() {
+        let action = ActionDigest(bytes: [UInt8](repeating: 0, count: 32))
+        #expect(ActionDigest.binding(action, documents: [:]) == action)
+        #expect(DocumentDigest.of("clean:\n\trm -rf dist\n") == "sha256:732a6bbdb172764608a54b96812a7806f4524cc31d8bd9f09b620831ece13ae4")
+        let documents = ["/srv/app/Makefile": DocumentDigest.of("clean:\n\trm -rf dist\n"), "/srv/app/": DocumentDigest.of("Makefile")]
+        #expect(ActionDigest.binding(action, documents: documents).description == "sha256:4c0f68c50f7ecb3cecd1955f20fc927071d4cf2f2ce3952285b08a969050ec41")
+        var edited = documents
+        edited["/srv/app/Makefile"] = DocumentDigest.of("clean:\n\trm -rf /\n")
+        #expect(ActionDigest.binding(action, documents: edited) != ActionDigest.binding(action, documents: documents))
+    }
 }

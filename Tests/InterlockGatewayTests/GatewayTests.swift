@@ -1,6 +1,7 @@
 import Foundation
 import InterlockApprovals
 import InterlockAudit
+import InterlockClassifiers
 import InterlockCore
 import InterlockGateway
 import InterlockPolicy
@@ -21,11 +22,12 @@ struct GatewayFixture {
 
     /// A gateway on the fixture's home; a second call is a restart, or, while the first is still
     /// open, another process on the same store.
-    func open(refreshMilliseconds: Int64? = nil) throws -> Gateway {
+    func open(refreshMilliseconds: Int64? = nil, fileSystem: (any FileSystemView)? = nil) throws -> Gateway {
         let (policy, _) = try PolicyLoader.load(text: policyText, file: "test.yaml")
         let log = try AuditLog(home: InterlockHome(directory: directory))
         var configuration = Gateway.Configuration(policy: policy, policyText: policyText, policySource: "test.yaml")
         if let refreshMilliseconds { configuration.refreshMilliseconds = refreshMilliseconds }
+        if let fileSystem { configuration.fileSystem = fileSystem }
         return try Gateway(log: log, configuration: configuration)
     }
 
@@ -220,6 +222,59 @@ struct GatewaySharedStoreTests {
         #expect(try await hook.decide(shell("touch /srv/f")).decision.decidedBy == .limit("writes"))
         let recreate = try await server.decide(shell("mkdir /srv/stack"))
         #expect(recreate.anomalies.map(\.kind) == [.deleteRecreate])
+    }
+}
+
+/// A disk the test edits while the gateway reads it.
+final class EditableFiles: FileSystemView, @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [String: String]
+    private let directories: Set<String>
+
+    init(_ files: [String: String], directories: Set<String>) {
+        self.files = files
+        self.directories = directories
+    }
+
+    func write(_ path: String, _ text: String) { lock.withLock { files[path] = text } }
+    func kind(of path: String) -> PathKind? {
+        lock.withLock { files[path] != nil ? .file : directories.contains(path) ? .directory : .missing }
+    }
+    func contents(of path: String) -> String? { lock.withLock { files[path] } }
+    func entries(of directory: String) -> [String]? { nil }
+}
+
+@Suite("Gateway: an approval covers the files the facts were read from")
+struct GatewayDocumentBindingTests {
+    @Test("approve what you see: an edit to the Makefile after the approval makes a new request; unchanged, the approval is spent once")
+    func editedFileIsANewRequest() async throws {
+        let fixture = try GatewayFixture(policy: policy(tiers: "{read: autonomous, write: autonomous, destructive: gated, unknown: autonomous}"))
+        defer { fixture.remove() }
+        let disk = EditableFiles(["/srv/app/Makefile": "clean:\n\trm -rf dist\n"], directories: ["/srv", "/srv/app"])
+        let gateway = try fixture.open(fileSystem: disk)
+        var action = shell("make clean")
+        action.workingDirectory = "/srv/app"
+        let first = try await gateway.decide(action)
+        #expect(first.outcome == .pending)
+        #expect(first.facts.documents.keys.contains("/srv/app/Makefile"))
+        let request = try #require(first.request)
+        #expect(request.actionDigest != first.digest)
+        #expect(request.context?["documents"]?["/srv/app/Makefile"]?.stringValue == first.facts.documents["/srv/app/Makefile"])
+        _ = try gateway.approve(id: request.id, by: .human("alice", roles: []), comment: nil)
+        // The recipe now deletes something else, still only gated: the approval does not cover it.
+        disk.write("/srv/app/Makefile", "clean:\n\trm -rf /var/lib/postgresql\n")
+        let edited = try await gateway.decide(action)
+        #expect(edited.outcome == .pending)
+        #expect(edited.request?.id != request.id)
+        // Put back as approved, the approval is spent once.
+        disk.write("/srv/app/Makefile", "clean:\n\trm -rf dist\n")
+        let approved = try await gateway.decide(action)
+        #expect(approved.outcome == .allow)
+        #expect(approved.request?.id == request.id)
+        #expect(try await gateway.decide(action).outcome == .pending)
+        // An action read from no file binds to its own digest.
+        let plain = try await gateway.decide(shell("rm -rf /srv/app/dist"))
+        #expect(plain.request?.actionDigest == plain.digest)
     }
 }
 

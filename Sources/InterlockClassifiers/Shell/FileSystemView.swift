@@ -1,3 +1,5 @@
+import InterlockCore
+
 /// What a classifier may learn about files, without doing I/O itself.
 ///
 /// Some facts depend on the disk: `> out.txt` destroys data only if `out.txt` exists, and
@@ -118,5 +120,31 @@ enum Paths {
     static func basename(_ path: String) -> String {
         let trimmed = path.utf8.last == UInt8(ascii: "/") && path.utf8.count > 1 ? String(path.dropLast()) : path
         return trimmed.pieces(between: "/").last.map(String.init) ?? trimmed
+    }
+}
+
+/// A view that remembers what it served: the digest of each file's contents, and of each
+/// directory's listing, that one classification read, for `Classification.documents`. It lives
+/// only inside one synchronous `classify` call, which is why it is not guarded.
+final class DocumentRecorder: FileSystemView, @unchecked Sendable {
+    let base: any FileSystemView
+    private(set) var documents: [String: String] = [:]
+
+    init(_ base: any FileSystemView) {
+        self.base = base
+    }
+
+    func kind(of path: String) -> PathKind? { base.kind(of: path) }
+
+    func contents(of path: String) -> String? {
+        let text = base.contents(of: path)
+        if let text { documents[path] = DocumentDigest.of(text) }
+        return text
+    }
+
+    func entries(of directory: String) -> [String]? {
+        let names = base.entries(of: directory)
+        if let names { documents[directory.hasSuffix("/") ? directory : directory + "/"] = DocumentDigest.of(names.joined(separator: "\n")) }
+        return names
     }
 }
