@@ -187,7 +187,8 @@ public struct Classification: Sendable, Hashable {
     public var environmentFacts: EnvironmentFacts
     /// Files (and directory listings, keyed with a trailing `/`) the facts were read from, with
     /// their `DocumentDigest`s: an approval binds to them as well as to the action
-    /// (`ActionDigest.binding`).
+    /// (`ActionDigest.binding`). The gateway fills it in from what its view of the disk served
+    /// during the classification; classifiers leave it empty.
     public var documents: [String: String] = [:]
 
     /// Builds the summary from the findings. No finding at all means the classifier could not tell

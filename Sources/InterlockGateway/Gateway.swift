@@ -67,9 +67,9 @@ public final class Gateway: Sendable {
         self.notify = notify
         self.consumeWindowSeconds = configuration.consumeWindowSeconds
         self.refreshMicros = configuration.refreshMilliseconds * 1000
-        self.fileSystem = configuration.fileSystem
+        self.fileSystem = DocumentRecordingFileSystem(base: configuration.fileSystem)
         self.guardedPaths = configuration.guardedPaths
-        let policy = LoadedPolicy(configuration.policy, text: configuration.policyText, source: configuration.policySource, fileSystem: configuration.fileSystem,
+        let policy = LoadedPolicy(configuration.policy, text: configuration.policyText, source: configuration.policySource, fileSystem: fileSystem,
                                   guarded: configuration.guardedPaths)
         self.loaded = Mutex(policy)
         self.memory = Mutex(ActivityMemory())
@@ -85,7 +85,10 @@ public final class Gateway: Sendable {
     /// proxy that knows more); they can only make the action look more dangerous.
     public func decide(_ action: Action, stated: Classification? = nil, now: Int64 = AuditLog.nowMicros()) async throws -> GatewayDecision {
         let policy = loaded.withLock { $0 }
-        var facts = policy.classifiers.classify(action)
+        // What the classifiers read from the disk is part of what an approval covers.
+        let documents = DocumentLog()
+        var facts = DocumentLog.$current.withValue(documents) { policy.classifiers.classify(action) }
+        facts.documents.merge(documents.documents) { first, _ in first }
         if let stated { facts = facts.merging(stated) }
         let digest = ActionDigest(action)
         let agent = action.principal.agent

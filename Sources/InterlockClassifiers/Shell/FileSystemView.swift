@@ -1,5 +1,3 @@
-import InterlockCore
-
 /// What a classifier may learn about files, without doing I/O itself.
 ///
 /// Some facts depend on the disk: `> out.txt` destroys data only if `out.txt` exists, and
@@ -123,28 +121,3 @@ enum Paths {
     }
 }
 
-/// A view that remembers what it served: the digest of each file's contents, and of each
-/// directory's listing, that one classification read, for `Classification.documents`. It lives
-/// only inside one synchronous `classify` call, which is why it is not guarded.
-final class DocumentRecorder: FileSystemView, @unchecked Sendable {
-    let base: any FileSystemView
-    private(set) var documents: [String: String] = [:]
-
-    init(_ base: any FileSystemView) {
-        self.base = base
-    }
-
-    func kind(of path: String) -> PathKind? { base.kind(of: path) }
-
-    func contents(of path: String) -> String? {
-        let text = base.contents(of: path)
-        if let text { documents[path] = DocumentDigest.of(text) }
-        return text
-    }
-
-    func entries(of directory: String) -> [String]? {
-        let names = base.entries(of: directory)
-        if let names { documents[directory.hasSuffix("/") ? directory : directory + "/"] = DocumentDigest.of(names.joined(separator: "\n")) }
-        return names
-    }
-}

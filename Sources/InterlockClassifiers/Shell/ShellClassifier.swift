@@ -29,14 +29,10 @@ public struct ShellClassifier: ActionClassifier {
 
     /// Facts about one command line run in `workingDirectory`.
     public func classify(commandLine: String, workingDirectory: String? = nil) -> Classification {
-        // A view that sees nothing serves nothing to record.
-        let recorder = fileSystem is OpaqueFileSystem ? nil : DocumentRecorder(fileSystem)
-        var analysis = ShellAnalysis(fileSystem: recorder ?? fileSystem, infrastructure: infrastructure, workingDirectory: workingDirectory)
+        var analysis = ShellAnalysis(fileSystem: fileSystem, infrastructure: infrastructure, workingDirectory: workingDirectory)
         analysis.nestedTextBudget = ShellAnalysis.nestedTextAllowance(for: commandLine)
         analysis.analyzeText(commandLine, origin: "the command line")
-        var facts = analysis.result()
-        if let recorder { facts.documents = recorder.documents }
-        return facts
+        return analysis.result()
     }
 }
 
