@@ -42,7 +42,7 @@ extension Action {
 /// Every field is written in a fixed order as a one-byte tag followed by a value; every string is
 /// length-prefixed, so no two different actions share an encoding.
 struct CanonicalEncoder {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
 
     static let domain = Array("interlock.action.v1\n".utf8)
 
@@ -116,7 +116,7 @@ struct CanonicalEncoder {
         lengthPrefixed(value)
     }
 
-    private mutating func lengthPrefixed(_ value: String) {
+    mutating func lengthPrefixed(_ value: String) {
         let utf8 = value.utf8
         uint32(UInt32(utf8.count))
         bytes.append(contentsOf: utf8)
@@ -195,17 +195,12 @@ extension ActionDigest {
     /// with its document digest, each as a 4-byte big-endian length and its bytes.
     public static func binding(_ digest: ActionDigest, documents: [String: String]) -> ActionDigest {
         guard !documents.isEmpty else { return digest }
-        var bytes = Array("interlock.binding.v1\n".utf8) + digest.bytes
-        func append(_ text: String) {
-            let utf8 = Array(text.utf8)
-            let count = UInt32(utf8.count)
-            bytes += [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)]
-            bytes += utf8
-        }
+        var encoder = CanonicalEncoder()
+        encoder.bytes = Array("interlock.binding.v1\n".utf8) + digest.bytes
         for path in documents.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            append(path)
-            append(documents[path]!)
+            encoder.lengthPrefixed(path)
+            encoder.lengthPrefixed(documents[path]!)
         }
-        return ActionDigest(bytes: Array(SHA256.hash(data: bytes)))
+        return ActionDigest(bytes: Array(SHA256.hash(data: encoder.bytes)))
     }
 }

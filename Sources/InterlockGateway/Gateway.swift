@@ -88,7 +88,7 @@ public final class Gateway: Sendable {
         // What the classifiers read from the disk is part of what an approval covers.
         let documents = DocumentLog()
         var facts = DocumentLog.$current.withValue(documents) { policy.classifiers.classify(action) }
-        facts.documents.merge(documents.documents) { first, _ in first }
+        facts.documents = documents.documents
         if let stated { facts = facts.merging(stated) }
         let digest = ActionDigest(action)
         let agent = action.principal.agent

@@ -129,9 +129,9 @@ extension ShellAnalysis {
             }
             if entry?.readsFileContents == true { noteCredentialReads(args, by: name) }
             // A secret manager's own commands first (`envchain --set NS VAR` is not `envchain NS CMD`).
-            let ownCommand = SecretStoreCommand.tools.contains(name) && SecretStoreCommand.classify(tool: name, args.map(\.value)) != nil
-            if !ownCommand, let runner = CommandRunner.table[name], runThroughRunner(name, runner, args, stdin: stdin) { return }
-            classifyRunnerOwnCommand(name, args, stdin: stdin, catalogued: entry?.catalogued)
+            let ownCommand = SecretStoreCommand.tools.contains(name) ? SecretStoreCommand.classify(tool: name, args.map(\.value)) : nil
+            if ownCommand == nil, let runner = CommandRunner.table[name], runThroughRunner(name, runner, args, stdin: stdin) { return }
+            classifyRunnerOwnCommand(name, args, classified: ownCommand, stdin: stdin, catalogued: entry?.catalogued)
         case .xargs:
             let options = CommandOptions(
                 args, valued: ["-I", "-i", "-n", "-P", "-L", "-l", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-procs", "--max-lines",

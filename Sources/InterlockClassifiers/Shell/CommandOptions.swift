@@ -13,9 +13,7 @@ struct CommandOptions {
     /// `--out FILE`). With `stopAtOperand`, the first operand and everything after it are operands:
     /// the way wrappers (`sudo`, `nice`) find the command they run.
     init(_ arguments: some Collection<Argument>, valued: [StaticString] = [], stopAtOperand: Bool = false) {
-        func takesValue(_ name: some StringProtocol) -> Bool {
-            valued.contains { option in option.withUTF8Buffer { name.utf8.elementsEqual($0) } }
-        }
+        func takesValue(_ name: some StringProtocol) -> Bool { Self.names(valued, name) }
         var iterator = arguments[...]
         while let argument = iterator.popFirst() {
             guard let text = argument.value, text.utf8.count > 1, text.utf8.first == UInt8(ascii: "-") else {
@@ -60,6 +58,11 @@ struct CommandOptions {
                 }
             }
         }
+    }
+
+    /// Whether `name` is one of `options`, compared byte by byte.
+    static func names(_ options: [StaticString], _ name: some StringProtocol) -> Bool {
+        options.contains { option in option.withUTF8Buffer { name.utf8.elementsEqual($0) } }
     }
 
     private mutating func appendValue(_ name: String, _ argument: Argument) {

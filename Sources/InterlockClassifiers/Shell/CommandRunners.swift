@@ -69,6 +69,10 @@ struct CommandRunner {
         "mamba run": CommandRunner(valued: ["-n", "--name", "-p", "--prefix", "--cwd"]),
     ]
 
+    /// `pssh`, also installed as `parallel-ssh`.
+    static let parallelSSHOptions: [StaticString] = ["-h", "--hosts", "-H", "--host", "-l", "--user", "-p", "--par", "-o", "--outdir", "-e", "--errdir",
+                                       "-t", "--timeout", "-O", "--option", "-x", "--extra-args", "-X", "--extra-arg"]
+
     static let table: [String: CommandRunner] = [
         // Secret injectors: the command runs with the secrets in its environment.
         "aws-vault": CommandRunner(
@@ -156,12 +160,8 @@ struct CommandRunner {
         // Fan-out to other machines: the words are one command line for each host's shell.
         "pdsh": CommandRunner(valued: ["-w", "-x", "-R", "-l", "-t", "-u", "-f", "-g", "-X", "-N"], joinsWords: true,
                               place: .remote("on every host `pdsh` names")),
-        "pssh": CommandRunner(valued: ["-h", "--hosts", "-H", "--host", "-l", "--user", "-p", "--par", "-o", "--outdir", "-e", "--errdir",
-                                       "-t", "--timeout", "-O", "--option", "-x", "--extra-args", "-X", "--extra-arg"],
-                              joinsWords: true, place: .remote("on every host `pssh` names")),
-        "parallel-ssh": CommandRunner(valued: ["-h", "--hosts", "-H", "--host", "-l", "--user", "-p", "--par", "-o", "--outdir", "-e", "--errdir",
-                                               "-t", "--timeout", "-O", "--option", "-x", "--extra-args", "-X", "--extra-arg"],
-                                      joinsWords: true, place: .remote("on every host `parallel-ssh` names")),
+        "pssh": CommandRunner(valued: parallelSSHOptions, joinsWords: true, place: .remote("on every host `pssh` names")),
+        "parallel-ssh": CommandRunner(valued: parallelSSHOptions, joinsWords: true, place: .remote("on every host `parallel-ssh` names")),
         "clush": CommandRunner(valued: ["-w", "-x", "-g", "--group", "-X", "-l", "-f", "--fanout", "-t", "-u", "-o", "-O", "--option"],
                                joinsWords: true, place: .remote("on every node `clush` names")),
         "vagrant": CommandRunner(verbs: ["ssh"], valued: ["-p", "--plain"], commandLineOptions: ["-c", "--command"],
@@ -235,14 +235,11 @@ extension ShellAnalysis {
     /// Whether an option word takes the next word as its value: `--name` or `-n` (alone or last
     /// in a cluster) named in `valued`, without `=VALUE` or a glued value.
     static func takesSeparateValue(_ text: String, _ valued: [StaticString]) -> Bool {
-        func isValued(_ name: some StringProtocol) -> Bool {
-            valued.contains { option in option.withUTF8Buffer { name.utf8.elementsEqual($0) } }
-        }
-        if text.hasPrefix("--") { return !text.containsASCII("=") && isValued(text) }
+        if text.hasPrefix("--") { return !text.containsASCII("=") && CommandOptions.names(valued, text) }
         var letters = text.dropFirst()
         while let letter = letters.first {
             letters = letters.dropFirst()
-            if isValued("-" + String(letter)) { return letters.isEmpty }
+            if CommandOptions.names(valued, "-" + String(letter)) { return letters.isEmpty }
         }
         return false
     }
@@ -265,7 +262,7 @@ extension ShellAnalysis {
         case .afterProjectCode(let reason):
             unknown(op, reason + "; its effect is unknown")
         case .withSecrets(let secrets):
-            if !isCommandLine, let program = command.first?.value, Self.printsEnvironment(program, command.dropFirst()) {
+            if !isCommandLine, let program = command.first?.value, SecretStoreCommand.printsEnvironment(command.map(\.value)) {
                 add(op, .read, categories: [.credentialIssue], "`\(name)` puts \(secrets) in the environment of `\(program)`, which prints them to the agent")
             }
         case .remote(let place):
@@ -277,23 +274,6 @@ extension ShellAnalysis {
             analyzeText(command.map(\.text).joined(separator: " "), origin: origin)
         } else {
             run(command, stdin: stdin)
-        }
-    }
-
-    /// Whether a program prints its whole environment, or the named variables in it (`env`,
-    /// `printenv`), rather than running something with it.
-    static func printsEnvironment(_ program: String, _ args: ArraySlice<Argument>) -> Bool {
-        switch program {
-        case "printenv":
-            return true
-        case "env":
-            // `env` with only options and assignments prints; `env CMD` runs CMD.
-            return args.allSatisfy { argument in
-                guard let text = argument.value else { return false }
-                return text.hasPrefix(ascii: "-") || text.containsASCII("=")
-            }
-        default:
-            return false
         }
     }
 }

@@ -192,7 +192,9 @@ enum SecretStoreCommand {
 
 extension ShellAnalysis {
     /// A runner's or secret manager's commands other than the one that starts a program.
-    mutating func classifyRunnerOwnCommand(_ name: String, _ args: [Argument], stdin: StandardInput, catalogued: CataloguedCommand?) {
+    /// `classified` is `SecretStoreCommand.classify`'s answer for a secret manager, already looked up.
+    mutating func classifyRunnerOwnCommand(_ name: String, _ args: [Argument], classified: (words: [String], fact: SecretStoreCommand.Fact)?,
+                                           stdin: StandardInput, catalogued: CataloguedCommand?) {
         let op = "shell:\(name)"
         guard SecretStoreCommand.tools.contains(name) else {
             classifyCatalogued(name, args, stdin: stdin, catalogued)
@@ -202,7 +204,7 @@ extension ShellAnalysis {
             add(op, .read, "`\(name) \(only)` only prints")
             return
         }
-        guard let (words, fact) = SecretStoreCommand.classify(tool: name, args.map(\.value)) else {
+        guard let (words, fact) = classified else {
             unknown(op, "`\(name)` \(args.first.map { "`\($0.display)` " } ?? "")is not catalogued; its effect is unknown")
             return
         }
@@ -222,7 +224,7 @@ extension ShellAnalysis {
                 unknown(operation, "`\(command)` runs a command that is computed at run time or not given", opaque: true)
                 return
             }
-            if SecretStoreCommand.printsEnvironment(commandLine) {
+            if SecretStoreCommand.printsEnvironment(commandLine.pieces(between: " ").map { String($0) }) {
                 add(operation, .read, categories: [.credentialIssue], "`\(command)` puts the decrypted secrets in the environment of `\(commandLine)`, which prints them to the agent")
             }
             analyzeText(commandLine, origin: "the command `\(command)` runs with the decrypted secrets")
@@ -231,10 +233,14 @@ extension ShellAnalysis {
 }
 
 extension SecretStoreCommand {
-    /// Whether a command line is one that prints the environment it is given.
-    static func printsEnvironment(_ commandLine: String) -> Bool {
-        let words = commandLine.pieces(between: " ")
-        guard let program = words.first else { return false }
-        return program == "printenv" || program == "env" && words.dropFirst().allSatisfy { $0.hasPrefix(ascii: "-") || String($0).containsASCII("=") }
+    /// Whether a program and its arguments (nil: computed at run time) print the environment they
+    /// are given, or named variables of it, rather than running something with it: `printenv`, and
+    /// `env` with only options and assignments (`env CMD` runs CMD).
+    static func printsEnvironment(_ words: [String?]) -> Bool {
+        guard let first = words.first, let program = first else { return false }
+        return program == "printenv" || program == "env" && words.dropFirst().allSatisfy { word in
+            guard let word else { return false }
+            return word.hasPrefix(ascii: "-") || word.containsASCII("=")
+        }
     }
 }
