@@ -30,7 +30,7 @@ enum DeletedThings {
         "indexes", "indices", "secret", "secrets", "keyvault", "keys", "topics", "queue", "queues", "instance", "instances", "vm", "vms",
         "server", "servers", "droplet", "droplets", "statefulset", "statefulsets", "persistentvolume", "persistentvolumes",
         "persistentvolumeclaim", "persistentvolumeclaims", "customresourcedefinition", "customresourcedefinitions", "repository",
-        "repositories", "repo", "repos",
+        "repositories", "repo", "repos", "keyspace", "keyspaces", "stream", "streams", "vhost", "vhosts", "vol", "pool", "pools",
     ]
 
     /// The categories of a deletion of `object` (`clusters` in `gcloud container clusters

@@ -903,6 +903,11 @@ private struct StatementReader {
             if depth == 0, let w = word(at: j), w == "drop" || w == "disable" || w == "truncate" || w == "detach" || w == "remove" || w == "discard" {
                 flags.insert(.dropsPart)
             }
+            // ClickHouse's mutation `ALTER TABLE t [ON CLUSTER c] DELETE [IN PARTITION p] WHERE …`
+            // deletes rows (`ON DELETE CASCADE` is followed by neither word).
+            if depth == 0, isWord("delete", at: j), isWord("where", at: j + 1) || isWord("in", at: j + 1) {
+                flags.insert(.dropsPart)
+            }
             if depth == 0, isWord("engine", at: j) {
                 let value = isSymbol("=", at: j + 1) ? j + 2 : j + 1
                 if value < tokens.count, [.word, .string, .quotedIdentifier].contains(tokens[value].kind) {

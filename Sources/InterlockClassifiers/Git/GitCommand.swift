@@ -400,7 +400,7 @@ public enum GitCommand {
             return [Finding(operation: "git:clone", effect: .write, targets: directory.map { [inDirectory($0)] } ?? [],
                             targetsComplete: directory != nil, reason: "`git clone` creates a repository and its files")]
         case "add", "commit", "fetch", "pull", "merge", "rebase", "cherry-pick", "revert", "init", "apply", "am",
-            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "credential", "fast-import", "fast-export", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
+            "sparse-checkout", "lfs", "maintenance", "repack", "pack-refs", "write-tree", "commit-tree", "symbolic-ref", "replace", "rerere", "mergetool", "bundle", "archive", "stage", "citool", "gui", "send-email", "fast-import", "fast-export", "update-index", "merge-file", "mktag", "mktree", "unpack-objects", "index-pack", "multi-pack-index", "commit-graph", "backfill", "init-db":
             if sub == "archive" && !has("--output") && !hasShort("o") { return [finding("git:archive", .read, "`git archive` writes to standard output")] }
             // `git rebase -x CMD` / `--exec CMD` runs CMD after each commit it replays.
             if sub == "rebase", has("--exec") || flags.contains(where: { flag in

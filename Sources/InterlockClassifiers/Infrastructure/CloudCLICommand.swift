@@ -1,4 +1,5 @@
 import InterlockCore
+import InterlockSyntax
 
 /// Cloud and platform CLIs whose command trees Interlock does not model (`gcloud`, `az`, `doctl`,
 /// `heroku`, `flyctl`, `vercel`, `rclone` …; not `mc`, which is also Midnight Commander). Their effect stays `unknown`, except that a command
@@ -11,12 +12,25 @@ enum CloudCLICommand {
         "gcloud", "gsutil", "bq", "az", "eksctl", "doctl", "heroku", "flyctl", "fly", "vercel", "netlify", "railway", "hcloud",
         "linode-cli", "scw", "oci", "ibmcloud", "aliyun", "firebase", "wrangler", "serverless", "sls", "s3cmd", "rclone",
         "sam", "cdktf", "copilot", "vault", "consul", "nomad", "etcdctl",
+        // More platforms: GitOps and cluster tools, local clusters, PaaS and cloud CLIs, message
+        // brokers, container runtimes and hypervisors, hosted databases.
+        "argocd", "flux", "velero", "istioctl", "kops", "k3d", "kind", "minikube", "vagrant", "skaffold", "tilt", "garden", "amplify",
+        "cf", "openstack", "exoscale", "civo", "vultr-cli", "upctl", "nats", "rabbitmqctl", "rabbitmqadmin", "influx", "crictl", "ctr",
+        "virsh", "pscale", "neonctl", "turso",
     ]
 
     static let destructiveVerbs: Set<String> = [
         "delete", "destroy", "remove", "rm", "rb", "del", "terminate", "purge", "reset", "drop", "stop", "deprovision", "uninstall",
         "detach", "disable", "revoke", "kill", "wipe", "prune", "deletefile", "rmdir", "rmdirs", "cleanup", "suspend", "abandon", "truncate",
+        // `tilt down`, `railway down`, `vagrant halt`, `virsh undefine`, `crictl rmi`/`rmp` (images, pod
+        // sandboxes), `crictl stopp` (stop a pod sandbox), `pscale … undeploy`.
+        "down", "halt", "undefine", "rmi", "rmp", "stopp", "undeploy", "nuke",
     ]
+
+    /// Tools whose command words are joined by another character: `virsh vol-delete`, `cf
+    /// delete-space`, `rabbitmqctl delete_vhost`. Split there, the verb and its object are words
+    /// of their own (`vol`, `delete`), as they are for the other tools.
+    static let wordSeparators: [String: Unicode.Scalar] = ["virsh": "-", "cf": "-", "rabbitmqctl": "_"]
 
     /// What a deletion takes with it, read from the noun the verb acts on, so that the same act
     /// is the same fact by whichever door it comes: `gcloud projects delete`, `az group delete`
@@ -77,7 +91,7 @@ enum CloudCLICommand {
     }
 
     /// Tools whose deletions are always of stored objects.
-    static let objectStores: Set<String> = ["gsutil", "s3cmd", "rclone", "bq", "etcdctl"]
+    static let objectStores: Set<String> = ["gsutil", "s3cmd", "rclone", "bq", "etcdctl", "influx"]
 
     /// Tools whose first-word deletion removes the whole stack they deployed.
     static let stackTools: Set<String> = ["serverless", "sls", "sam", "cdktf"]
@@ -87,6 +101,7 @@ enum CloudCLICommand {
         guard tools.contains(tool) || remoteShellTools.contains(tool) else { return nil }
         if let remote = remoteCommand(invocation) { return remote }
         guard tools.contains(tool) else { return nil }
+        if let query = BigQueryCommand.query(invocation) { return query }
         // Command words: before `--` (what follows is a command for somewhere else), not options.
         var words: [String] = []
         var zeroValue = false
@@ -95,7 +110,12 @@ enum CloudCLICommand {
             if argument == "--" { break }
             if argument == "0" || argument.hasSuffix("=0") { zeroValue = true }
             if argument.hasPrefix(ascii: "-") { continue }
-            words.append(contentsOf: argument.lowercased().pieces(between: ":").map(String.init))
+            let separated = argument.lowercased().pieces(between: ":")
+            if let separator = wordSeparators[tool] {
+                for piece in separated { words.append(contentsOf: piece.pieces(between: separator).map(String.init)) }
+            } else {
+                words.append(contentsOf: separated.map(String.init))
+            }
         }
         if let (index, what) = credentialIssue(tool: tool, words: words) {
             return [Finding(operation: operation(through: index), effect: .read, targetsComplete: false, categories: [.credentialIssue],
@@ -255,6 +275,115 @@ enum CloudCLICommand {
         default:
             return nil
         }
+    }
+}
+
+/// `bq query 'SQL'`: the statement BigQuery runs, classified as SQL (backquoted names and `#`
+/// comments, as MySQL writes them), and where its results go: `--destination_table` writes a
+/// table, and with `--replace` empties it first. `--dry_run` only validates the query.
+enum BigQueryCommand {
+    /// bq's flags that take their value as the next word when not written `--flag=value`.
+    static let valued: Set<String> = [
+        "--destination_table", "--parameter", "--project_id", "--dataset_id", "--location", "--max_rows", "-n", "--format", "--job_id",
+        "--label", "--maximum_bytes_billed", "--schedule", "--display_name", "--target_dataset", "--time_partitioning_field",
+        "--time_partitioning_type", "--clustering_fields", "--external_table_definition", "--udf_resource", "--destination_kms_key",
+        "--range_partitioning", "--connection_property", "--destination_schema", "--api", "--apilog", "--job_timeout_ms", "--reservation_id",
+    ]
+
+    static func query(_ invocation: InfrastructureInvocation) -> [Finding]? {
+        guard invocation.tool == "bq" else { return nil }
+        let arguments = invocation.arguments
+        var index = 0
+        var verb: String?
+        var flags: [String] = []
+        var destination: String?
+        var operands: [String?] = []
+        while index < arguments.count {
+            defer { index += 1 }
+            guard let argument = arguments[index] else {
+                if verb != nil { operands.append(nil) }
+                continue
+            }
+            if argument.hasPrefix(ascii: "-") {
+                let name = String(argument.prefix { $0 != "=" })
+                flags.append(name)
+                var value: String?
+                if argument.contains("=") {
+                    value = String(argument.drop { $0 != "=" }.dropFirst())
+                } else if valued.contains(name), index + 1 < arguments.count {
+                    index += 1
+                    value = arguments[index]
+                }
+                if name == "--destination_table" { destination = value }
+                continue
+            }
+            if verb == nil { verb = argument; continue }
+            operands.append(argument)
+        }
+        guard verb == "query" else { return nil }
+        let flagSet = Set(flags)
+        if flagSet.contains("--dry_run") {
+            return [Finding(operation: "bq:query:dry_run", effect: .read, targetsComplete: false, reason: "`bq query --dry_run` only validates the query")]
+        }
+        guard !operands.isEmpty else {
+            return [Finding(operation: "bq:query", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                            reason: "`bq query` without a query reads it from its input")]
+        }
+        guard operands.allSatisfy({ $0 != nil }) else {
+            return [Finding(operation: "bq:query", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                            reason: "`bq query` runs SQL computed at run time")]
+        }
+        let text = operands.compactMap { $0 }.joined(separator: " ")
+        var findings = SQLClassifier.findings(for: text, dialect: .mysql).findings
+        if let destination {
+            let replaces = flagSet.contains("--replace")
+            findings.append(Finding(operation: "bq:query:destination", effect: replaces ? .destructive : .write, targets: [destination],
+                                    categories: replaces ? [.dataLoss] : [],
+                                    reason: replaces ? "`bq query --replace` empties `\(destination)` and fills it with the results"
+                                                     : "`bq query --destination_table` writes the results into `\(destination)`"))
+        }
+        return findings
+    }
+}
+
+/// Tools that delete everything in a cloud account their filters do not spare: `aws-nuke` (and
+/// its `azure-nuke`, `gcp-nuke` siblings) and gruntwork's `cloud-nuke`. Each has a dry run that
+/// only lists what would go; anything else is an account torn down.
+enum AccountNukeCommand {
+    static let tools: Set<String> = ["aws-nuke", "azure-nuke", "gcp-nuke", "cloud-nuke"]
+
+    static func classify(_ invocation: InfrastructureInvocation) -> [Finding]? {
+        guard tools.contains(invocation.tool) else { return nil }
+        let tool = invocation.tool
+        // A computed argument could be the flag that turns the dry run off, or on.
+        if invocation.arguments.contains(where: { $0 == nil }) {
+            return [Finding(operation: "\(tool):dynamic", effect: .unknown, targetsComplete: false, blastRadius: .unknown,
+                            reason: "`\(tool)` with arguments computed at run time may delete every resource of an account")]
+        }
+        let words = invocation.arguments.compactMap { $0 }
+        let flags = Set(words.filter { $0.hasPrefix(ascii: "-") }.map { String($0.prefix { $0 != "=" }) })
+        let verbs = words.filter { !$0.hasPrefix(ascii: "-") }
+        func read(_ reason: String) -> [Finding] {
+            [Finding(operation: "\(tool):dry_run", effect: .read, targetsComplete: false, reason: reason)]
+        }
+        let deletes: Bool
+        if tool == "cloud-nuke" {
+            // `cloud-nuke aws|gcp|defaults-aws` delete unless `--dry-run`; `inspect-aws` only lists.
+            guard let verb = verbs.first else { return nil }
+            if verb.hasPrefix("inspect-") { return read("`cloud-nuke \(verb)` lists resources") }
+            guard ["aws", "gcp", "defaults-aws"].contains(verb) else { return nil }
+            deletes = !flags.contains("--dry-run")
+        } else {
+            // aws-nuke's run is a dry run unless `--no-dry-run` is given (`aws-nuke run` in v3,
+            // the bare command before it, whose first operand may be an option's value).
+            if let verb = verbs.first, ["version", "resource-types", "explain-account", "explain-config", "help", "completion"].contains(verb) {
+                return read("`\(tool) \(verb)` only prints")
+            }
+            deletes = flags.contains("--no-dry-run")
+        }
+        guard deletes else { return read("`\(tool)` without its deleting flag only lists what it would delete") }
+        return [Finding(operation: "\(tool):nuke", effect: .destructive, targetsComplete: false, blastRadius: .unknown, categories: [.teardown, .dataLoss],
+                        reason: "`\(tool)` deletes every resource of the account that its configuration does not exclude")]
     }
 }
 

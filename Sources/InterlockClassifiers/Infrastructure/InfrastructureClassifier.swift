@@ -21,7 +21,7 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
         case "pulumi", "cdk": return TerraformCommand.pulumiOrCDK(invocation)
         case "kustomize": return KustomizeCommand.classify(invocation)
         default:
-            if let found = CloudCLICommand.classify(invocation) ?? CloudCLICommand.ansibleAdHoc(invocation) ?? KafkaAdminCommand.classify(invocation) { return found }
+            if let found = CloudCLICommand.classify(invocation) ?? CloudCLICommand.ansibleAdHoc(invocation) ?? KafkaAdminCommand.classify(invocation) ?? AccountNukeCommand.classify(invocation) { return found }
             let verb = words.filter { !$0.hasPrefix(ascii: "-") }.prefix(2).joined(separator: " ")
             return [Finding(operation: "\(invocation.tool):unclassified", effect: .unknown, targetsComplete: false,
                             reason: "`\(invocation.tool) \(verb)` is not classified by this build; its effect is unknown")]

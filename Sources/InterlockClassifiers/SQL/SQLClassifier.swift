@@ -46,6 +46,64 @@ public struct SQLClassifier: ActionClassifier {
         return Classification(findings: findings)
     }
 
+    /// Transact-SQL (SQL Server, through `sqlcmd`), where statements need no `;` between them:
+    /// `SELECT 1 DROP TABLE t` is two statements there. Each statement is cut again before every
+    /// word that starts one (`DELETE`, `DROP`, `EXEC` …) outside parentheses, unless the word
+    /// before makes it part of a clause (`ON DELETE`, `FOR UPDATE`, `THEN INSERT`, `GRANT
+    /// DELETE`, `AFTER INSERT, UPDATE`). A cut in the wrong place can only add a statement, and
+    /// what cannot be read is unknown, so a clause mistaken for a statement makes the text
+    /// dearer, never cheaper. Lexed as PostgreSQL: `'…'` strings with doubled quotes, `"…"` and
+    /// `[…]` names, `--` and `/* */` comments, and `#` (temporary tables) not a comment.
+    public static func transactSQL(_ text: String) -> Classification {
+        let statements: [[SQLToken]]
+        do {
+            statements = try SQLLexer.statements(text, dialect: .postgresql)
+        } catch {
+            return .unknown(operation: "sql:unparseable", reason: "the SQL cannot be read (\(error.message)); its effect is unknown")
+        }
+        var findings: [Finding] = []
+        for tokens in statements {
+            var start = 0
+            var depth = 0
+            for (index, token) in tokens.enumerated() {
+                if token.kind == .symbol {
+                    if token.text == "(" { depth += 1 } else if token.text == ")" { depth -= 1 }
+                    continue
+                }
+                guard index > start, depth == 0, token.kind == .word, transactSQLStatementWords.contains(token.text) else { continue }
+                let previous = tokens[index - 1]
+                if previous.kind == .symbol && previous.text == "," || previous.kind == .word && transactSQLClauseWords.contains(previous.text) { continue }
+                let next = index + 1 < tokens.count && tokens[index + 1].kind == .word ? tokens[index + 1].text : ""
+                // PostgreSQL's `… EXECUTE FUNCTION f()` ends a trigger; `ALTER [COLUMN] c …` is a
+                // clause of the `ALTER TABLE` it is in.
+                if token.text.hasPrefix("exec"), next == "function" || next == "procedure" { continue }
+                if token.text == "alter", tokens[start].text == "alter", !transactSQLAlteredObjects.contains(next) { continue }
+                findings.append(contentsOf: Self.findings(for: SQLStatement.analyze(Array(tokens[start..<index]), dialect: .postgresql)))
+                start = index
+            }
+            findings.append(contentsOf: Self.findings(for: SQLStatement.analyze(Array(tokens[start...]), dialect: .postgresql)))
+        }
+        guard !findings.isEmpty else {
+            return Classification(findings: [Finding(operation: "sql:empty", effect: .read, reason: "the SQL text holds no statement")])
+        }
+        return Classification(findings: findings)
+    }
+
+    /// Words that begin a Transact-SQL statement that changes something.
+    static let transactSQLStatementWords: Set<String> = [
+        "delete", "drop", "truncate", "update", "insert", "merge", "alter", "create", "grant", "revoke", "deny", "exec", "execute", "backup",
+        "restore", "dbcc", "shutdown", "kill", "bulk", "reconfigure",
+    ]
+
+    /// What an `ALTER` statement alters, as opposed to a column in an `ALTER TABLE`.
+    static let transactSQLAlteredObjects: Set<String> = [
+        "table", "database", "schema", "view", "procedure", "proc", "function", "login", "user", "role", "index", "trigger", "authorization",
+        "server", "availability", "endpoint", "sequence", "synonym", "type", "assembly", "certificate", "credential",
+    ]
+
+    /// Words after which a statement word is part of a clause, not a statement of its own.
+    static let transactSQLClauseWords: Set<String> = ["on", "for", "then", "after", "instead", "of", "grant", "revoke", "deny", "with", "not"]
+
     /// The groups of statement kinds that classify alike. Looked up in a dictionary, not a
     /// `switch` over strings, which Swift compares case by case.
     enum KindGroup {
@@ -192,7 +250,7 @@ public struct SQLClassifier: ActionClassifier {
             } else if statement.flags.contains(.rowSecurityOn) {
                 add(.destructive, [.permissionChange], "turns on row-level security for\(named): every role but the owner now sees and changes only the rows a policy allows, and with no policy none")
             } else if statement.flags.contains(.dropsPart) {
-                add(.destructive, [.dataLoss], "`ALTER` drops or disables part of\(named)")
+                add(.destructive, [.dataLoss], "`ALTER` drops, deletes or disables part of\(named)")
             } else if statement.flags.contains(.global) {
                 add(.destructive, [.protectionOff], "`ALTER SYSTEM` changes the server's configuration")
             } else if statement.flags.contains(.changesType) {

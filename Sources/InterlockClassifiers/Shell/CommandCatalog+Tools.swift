@@ -419,15 +419,27 @@ extension ShellAnalysis {
             // `sh` would run them.
             if let pager = options.value("--pager") { analyzeText(pager, origin: "the pager `\(name) --pager` sends results to") }
             runSQL(commands: options.allValues("-e", "--execute", "--init-command"), files: [], dialect: .mysql, client: name, host: host, stdin: stdin)
-        case "sqlite3", "sqlite":
-            let options = CommandOptions(args, valued: ["-cmd", "-init", "-separator", "-nullvalue", "-newline", "-mmap", "-vfs", "-pagecache", "-lookaside", "-maxsize"])
-            var commands = options.allValues("-cmd")
+        case "sqlite3", "sqlite", "duckdb":
+            // DuckDB's shell is sqlite3's, with `-c`/`-s COMMAND` (run it and exit) and `-f FILE`.
+            let options = CommandOptions(args, valued: ["-cmd", "-init", "-separator", "-nullvalue", "-newline", "-mmap", "-vfs", "-pagecache", "-lookaside", "-maxsize"]
+                                         + (name == "duckdb" ? ["-c", "-s", "-f"] : []))
+            var commands = options.allValues("-cmd", "-c", "-s")
             let statements = options.operands.dropFirst()
             // The database file is what changes: a policy (and `GuardedPaths`) can name it.
             let before = findings.count
             defer {
                 if let database = options.operands.first, let worst = findings[before...].map(\.effect).max(), worst != .read {
                     add(op + ":database", worst, targets: [database], "`\(name)` changes the database file `\(database.text)`")
+                }
+            }
+            if name == "duckdb" {
+                for file in options.valueArguments("-f") {
+                    if let text = contentsOfFile(named: file.argument) {
+                        // A script: dot-commands in it are not SQL, so they come out unknown.
+                        findings.append(contentsOf: SQLClassifier.findings(for: text, dialect: .sqlite).findings)
+                    } else {
+                        unknown(op, "`duckdb -f` runs `\(file.argument.display)`, whose contents cannot be read here", opaque: true)
+                    }
                 }
             }
             commands.append(contentsOf: statements.compactMap(\.value))
@@ -447,6 +459,7 @@ extension ShellAnalysis {
             }
             if commands.isEmpty && !sqlCommands.isEmpty { return }
             if commands.isEmpty {
+                if name == "duckdb" && options.has("-f") { return }
                 runSQL(commands: [], files: [], dialect: .sqlite, client: name, host: nil, stdin: stdin)
             } else if !sqlCommands.isEmpty {
                 runSQL(commands: sqlCommands, files: [], dialect: .sqlite, client: name, host: nil, stdin: .inherited, stdinUnused: true)
@@ -540,6 +553,7 @@ extension ShellAnalysis {
             default: add(op + ":" + verb, .write, "`pg_ctl \(verb)` changes the database server")
             }
         default:
+            if classifyOtherDatabaseClient(name, args, stdin: stdin) { return }
             unknown(op, "`\(name)` is not catalogued")
         }
     }
