@@ -68,7 +68,7 @@ extension ShellAnalysis {
         "ip": .ip, "ifconfig": .ip,
         "wget": .wget,
         "nc": .nc, "ncat": .nc, "netcat": .nc, "socat": .nc, "telnet": .nc, "ftp": .nc, "sftp": .nc, "lftp": .nc, "tftp": .nc,
-        "make": .make, "gmake": .make, "cmake": .make, "ninja": .make, "gradle": .make, "gradlew": .make, "mvn": .make, "ant": .make, "bazel": .make, "buck": .make, "just": .make, "task": .make, "rake": .make, "tox": .make, "nox": .make, "pytest": .make, "jest": .make, "vitest": .make, "mocha": .make, "rspec": .make, "phpunit": .make, "npx": .make, "bunx": .make, "uvx": .make, "pnpx": .make, "dotnet": .make, "ctest": .make, "meson": .make, "scons": .make, "invoke": .make,
+        "make": .make, "gmake": .make, "cmake": .make, "ninja": .make, "gradle": .make, "gradlew": .make, "mvn": .make, "ant": .make, "bazel": .make, "buck": .make, "just": .make, "task": .make, "go-task": .make, "rake": .make, "tox": .make, "nox": .make, "pytest": .make, "jest": .make, "vitest": .make, "mocha": .make, "rspec": .make, "phpunit": .make, "npx": .make, "bunx": .make, "uvx": .make, "pnpx": .make, "dotnet": .make, "ctest": .make, "meson": .make, "scons": .make, "invoke": .make,
         "swift": .swift, "rustc": .swift, "gcc": .swift, "g++": .swift, "cc": .swift, "clang": .swift, "clang++": .swift, "javac": .swift, "tsc": .swift, "esbuild": .swift, "webpack": .swift, "vite": .swift, "rollup": .swift, "zig": .swift, "ghc": .swift, "kotlinc": .swift,
         "vi": .vi, "vim": .vi, "nvim": .vi, "nano": .vi, "emacs": .vi, "pico": .vi, "ed": .vi, "ex": .vi, "code": .vi, "subl": .vi, "open": .vi, "xdg-open": .vi, "screen": .vi, "tmux": .vi, "script": .vi, "expect": .vi,
     ]
@@ -413,6 +413,8 @@ extension ShellAnalysis {
             unknown(op, "`\(name)` runs project-defined code whose effect is unknown")
             if let runner = CommandRunner.projectPrograms[name] { _ = runThroughRunner(name, runner, args, stdin: stdin) }
             if name == "make" || name == "gmake" { classifyMakeRecipes(name, args) }
+            if name == "just" { classifyJustRecipes(args) }
+            if name == "task" || name == "go-task" { classifyTaskfileTasks(args) }
         case .swift:
             if name == "swift", let sub = args.first?.value, ["run", "test", "package"].contains(sub) || !sub.hasPrefix(ascii: "-") && sub != "build" {
                 unknown(op, "`swift \(sub)` runs project code")
