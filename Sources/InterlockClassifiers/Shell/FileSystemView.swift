@@ -121,3 +121,43 @@ enum Paths {
     }
 }
 
+
+/// The disk as a command line will have left it for its next command: files the line wrote with
+/// text it fixes read as that text; files it changed otherwise, and everything below a changed
+/// directory, cannot be read (so what reads them is unknown), and a directory holding either
+/// cannot be listed. What the line has not touched is the disk's.
+struct LineFileSystem: FileSystemView {
+    let disk: any FileSystemView
+    let written: [String: ShellAnalysis.WrittenFile]
+
+    /// The entry for `path` or the nearest directory above it that the line wrote or changed.
+    func entry(_ path: String) -> ShellAnalysis.WrittenFile? {
+        if let file = written[path] { return file }
+        var current = Substring(path)
+        while let slash = current.lastIndex(of: "/"), slash != current.startIndex {
+            current = current[..<slash]
+            if case .changed? = written[String(current)] { return .changed }
+        }
+        if path != "/", case .changed? = written["/"] { return .changed }
+        return nil
+    }
+
+    func kind(of path: String) -> PathKind? {
+        if case .text? = written[path] { return .file }
+        return disk.kind(of: path)
+    }
+
+    func contents(of path: String) -> String? {
+        switch entry(path) {
+        case .text(let text)?: return text
+        case .changed?: return nil
+        case nil: return disk.contents(of: path)
+        }
+    }
+
+    func entries(of directory: String) -> [String]? {
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        if entry(directory) != nil || written.keys.contains(where: { $0.hasPrefix(prefix) }) { return nil }
+        return disk.entries(of: directory)
+    }
+}

@@ -82,7 +82,26 @@ struct Argument {
 
 /// The walk over one command line and everything it runs.
 struct ShellAnalysis {
-    let fileSystem: any FileSystemView
+    /// The disk as the classifier's view shows it, before this line changes anything.
+    let disk: any FileSystemView
+    /// Files the line has written or changed so far, which later commands of the line read as
+    /// they will be then, not as the disk holds them now: `cat > deploy.sh <<EOF … EOF && bash
+    /// deploy.sh` runs the here-document; `printf 'rm -rf /srv' >> ok.sh && sh ok.sh` runs the
+    /// appended line too; after `curl -o x.sh URL`, `sed -i … x.sh` or `cp y x.sh`, `x.sh` holds
+    /// what cannot be known here.
+    var writtenFiles: [String: WrittenFile] = [:]
+
+    enum WrittenFile {
+        /// The line wrote this text (`echo`, `printf`, `cat <<EOF` into `>` or `>>`).
+        case text(String)
+        /// The line changed the file, or what is below the directory, in a way not known here.
+        case changed
+    }
+
+    /// The disk as the line's next command will find it.
+    var fileSystem: any FileSystemView {
+        writtenFiles.isEmpty ? disk : LineFileSystem(disk: disk, written: writtenFiles)
+    }
     let infrastructure: any InfrastructureCommandClassifier
     var workingDirectory: String?
     /// Where `cd ~/x` or `cd $HOME/x` left the line, spelled from the home directory, which a pure
@@ -118,7 +137,7 @@ struct ShellAnalysis {
     static func nestedTextAllowance(for text: String) -> Int { 2 * text.utf8.count + 4096 }
 
     init(fileSystem: any FileSystemView, infrastructure: any InfrastructureCommandClassifier, workingDirectory: String?) {
-        self.fileSystem = fileSystem
+        self.disk = fileSystem
         self.infrastructure = infrastructure
         self.workingDirectory = workingDirectory
     }
@@ -441,8 +460,8 @@ struct ShellAnalysis {
             if words.first?.hasPrefix(ascii: "-") == true { return nil }
             return words.joined(separator: " ") + "\n"
         case "printf":
-            guard values.count == 1, let format = values.first, !format.containsASCII("%"), !format.containsASCII("\\") else { return nil }
-            return format
+            guard let format = values.first, !format.hasPrefix(ascii: "-") else { return nil }
+            return Self.printfOutput(format: format, arguments: values.dropFirst())
         case "cat":
             guard values.isEmpty else { return nil }
             for redirection in simple.redirections.reversed() {
@@ -457,6 +476,44 @@ struct ShellAnalysis {
         default:
             return nil
         }
+    }
+
+    /// What `printf FORMAT ARGS…` prints when the format uses only `%s`, `%%` and the common
+    /// backslash escapes; nil for anything else (`%d`, `%b`, `\c`, octal escapes). The format is
+    /// used again while arguments remain, as printf does.
+    static func printfOutput(format: String, arguments: ArraySlice<String>) -> String? {
+        var output = ""
+        var remaining = arguments
+        repeat {
+            var consumed = false
+            var characters = format[...]
+            while let character = characters.popFirst() {
+                switch character {
+                case "\\":
+                    switch characters.popFirst() {
+                    case "n"?: output.append("\n")
+                    case "t"?: output.append("\t")
+                    case "r"?: output.append("\r")
+                    case "\\"?: output.append("\\")
+                    case "\""?: output.append("\"")
+                    case "'"?: output.append("'")
+                    default: return nil
+                    }
+                case "%":
+                    switch characters.popFirst() {
+                    case "%"?: output.append("%")
+                    case "s"?:
+                        output += remaining.popFirst() ?? ""
+                        consumed = true
+                    default: return nil
+                    }
+                default:
+                    output.append(character)
+                }
+            }
+            if !consumed { break }
+        } while !remaining.isEmpty
+        return output
     }
 
     /// The file `cat FILE` prints, when that is the whole command: one fixed path, no options, no redirections.
@@ -540,6 +597,8 @@ struct ShellAnalysis {
     }
 
     mutating func walkSimple(_ command: SimpleCommand, stdin inherited: StandardInput) {
+        let findingsBefore = findings.count
+        defer { noteWrittenFiles(since: findingsBefore, by: command) }
         for assignment in command.assignments {
             walkSubstitutions(assignment.value)
             for element in assignment.elements ?? [] { walkSubstitutions(element) }
@@ -741,6 +800,45 @@ struct ShellAnalysis {
             classifyWrite(to: target, truncates: redirection.op.truncates || redirection.op == .duplicateOutput, by: "`\(redirection.op.rawValue)`")
         }
     }
+
+    /// Records what `command` wrote, from the findings it added: a path named by a finding that
+    /// is not a read is changed (and everything below it), unless the command is one whose output
+    /// the line fixes (`knownOutput(of:)`) and the path is where its standard output goes, whose
+    /// text is then known; `>>` adds it to what the file held, when that is known.
+    mutating func noteWrittenFiles(since start: Int, by command: SimpleCommand) {
+        guard start < findings.count else { return }
+        var known: [String: WrittenFile] = [:]
+        if command.redirections.contains(where: { $0.op.writes }), let output = knownOutput(of: .simple(command)) {
+            for redirection in command.redirections where (redirection.descriptor ?? 1) == 1 {
+                guard [.output, .clobber, .append, .outputAndError, .appendOutputAndError].contains(redirection.op) else { continue }
+                let target = expand(redirection.target)
+                guard target.isExact, let value = target.value, let path = absolutePath(value) else { continue }
+                if redirection.op == .append || redirection.op == .appendOutputAndError {
+                    // What the file held before: the line's own text, or the disk's.
+                    let before: String?
+                    switch writtenFiles[path] {
+                    case .text(let text)?: before = text
+                    case .changed?: before = nil
+                    case nil: before = disk.kind(of: path) == .missing ? "" : disk.contents(of: path)
+                    }
+                    known[path] = before.map { .text($0 + output) } ?? .changed
+                } else {
+                    known[path] = .text(output)
+                }
+            }
+        }
+        for finding in findings[start...] where finding.effect != .read && !Self.contentKeepingOperations.contains(finding.operation) {
+            for target in finding.targets where target.hasPrefix(ascii: "/") && known[target] == nil {
+                writtenFiles[target] = .changed
+            }
+        }
+        for (path, file) in known { writtenFiles[path] = file }
+    }
+
+    /// Changes of a file's metadata, not of what it holds.
+    static let contentKeepingOperations: Set<String> = [
+        "shell:chmod", "shell:chown", "shell:chgrp", "shell:touch", "shell:setfacl", "shell:chattr", "shell:mkdir", "shell:utimes",
+    ]
 
     /// A write to a file named by `target`: creating it is a write; replacing an existing file or a
     /// device destroys what it held; a name computed at run time or a file the view cannot see is unknown.
