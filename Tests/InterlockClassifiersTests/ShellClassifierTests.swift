@@ -406,3 +406,29 @@ import Testing
         }
     }
 }
+
+/// Text a line prints into something that runs it is classified as what it says, however it
+/// travels: through wrappers, decoders, ssh or a container's shell.
+@Suite struct PrintedTextThatRunsTests {
+    @Test(arguments: [
+        "nice echo 'rm -rf /srv' | sh",
+        "printf 'rm -rf /srv\\n' | bash",
+        "printf '%s\\n' 'rm -rf /srv' | bash",
+        "echo cm0gLXJmIC9zcnY= | base64 -d | sh",
+        "echo 726d202d7266202f737276 | xxd -r -p | sh",
+        "echo 'rm -rf /srv' | ssh web-1",
+        "echo 'rm -rf /srv' | ssh web-1 bash -s",
+        "echo 'rm -rf /srv' | kubectl exec -i web -- sh",
+        "echo 'rm -rf /srv' | docker exec -i web sh",
+    ])
+    func printedTextIsWhatRuns(line: String) {
+        let facts = ShellClassifier().classify(commandLine: line)
+        #expect(facts.effect == .destructive && facts.operations.contains("shell:rm"), "\(line): \(facts.effect) \(facts.operations)")
+    }
+
+    /// Text that cannot be decoded stays unknown; decoding alone only prints.
+    @Test func undecodableTextStaysUnknown() {
+        #expect(ShellClassifier().classify(commandLine: "echo 'not base64!' | base64 -d | sh").effect == .unknown)
+        #expect(ShellClassifier().classify(commandLine: "echo aGVsbG8= | base64 -d").effect == .read)
+    }
+}

@@ -321,7 +321,7 @@ extension ShellAnalysis {
 
         // MARK: Containers
         case .docker:
-            classifyContainerCLI(name, args)
+            classifyContainerCLI(name, args, stdin: stdin)
         case .dockerCompose:
             classifyCompose(name, args)
 
@@ -379,7 +379,8 @@ extension ShellAnalysis {
                 // Pods are named, not paths: the target goes in as written.
                 add(Finding(operation: "kubectl:exec", effect: .read, targets: pod.map { [$0.text] } ?? [], targetsComplete: pod?.value != nil,
                             reason: "`\(name) exec` runs the command after `--` in \(pod.map { "`\($0.text)`" } ?? "a pod"); what it does is classified as that command"))
-                elsewhere { $0.run(command, stdin: .inherited) }
+                let input = args.contains(where: { $0.value == "-i" || $0.value == "--stdin" || $0.value == "-it" || $0.value == "-ti" }) ? Self.fixedText(stdin) : nil
+                elsewhere { $0.run(command, stdin: input.map { .text($0) } ?? .inherited) }
                 return
             }
             for (key, value) in infrastructure.environmentFacts(invocation) { environmentFacts.add(key, value) }

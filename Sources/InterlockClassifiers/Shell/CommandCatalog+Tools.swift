@@ -5,7 +5,7 @@ import InterlockSyntax
 extension ShellAnalysis {
     // MARK: Containers
 
-    mutating func classifyContainerCLI(_ name: String, _ args: [Argument]) {
+    mutating func classifyContainerCLI(_ name: String, _ args: [Argument], stdin: StandardInput = .inherited) {
         // Global options come before the subcommand.
         let options = CommandOptions(args, valued: ["-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey", "--url", "--connection", "--root", "--runroot", "--storage-driver", "--namespace", "-n", "--address", "-a"], stopAtOperand: true)
         let words = options.operands.map(\.value)
@@ -38,7 +38,7 @@ extension ShellAnalysis {
             } else if ["ls", "list", "inspect", "df", "info", "events", "ps", "logs", "history", "top", "port", "diff", "stats", "show", "exists"].contains(verb) {
                 add("shell:\(name)", .read, "`\(name) \(sub) \(verb)` only reads")
             } else if verb == "exec" || verb == "run" {
-                classifyContainerCLI(name, [.known(verb)] + Array(rest.dropFirst()))
+                classifyContainerCLI(name, [.known(verb)] + Array(rest.dropFirst()), stdin: stdin)
             } else if sub == "service", verb == "scale" || verb == "update", Self.scalesServiceToZero(verb, Array(rest.dropFirst())) {
                 add("shell:\(name):service:scale_to_zero", .destructive, names: targets, "`\(name) service \(verb)` sets a service's replicas to 0, which stops every task")
             } else {
@@ -53,7 +53,9 @@ extension ShellAnalysis {
             let container = execOptions.operands[0]
             let command = Array(execOptions.operands.dropFirst())
             environmentFacts.add(.host, container.text)
-            elsewhere { $0.run(command, stdin: .inherited) }
+            // With `-i`, what is piped in reaches the command (`echo … | docker exec -i c sh`).
+            let input = execOptions.has("-i", "--interactive") ? Self.fixedText(stdin) : nil
+            elsewhere { $0.run(command, stdin: input.map { .text($0) } ?? .inherited) }
         case "run", "create":
             add(op, .write, "`\(name) \(sub)` creates a container")
             let runOptions = CommandOptions(rest, valued: [

@@ -166,7 +166,7 @@ extension ShellAnalysis {
                 unknown(op, "`watch` runs a command computed at run time", opaque: true)
             }
         case .ssh:
-            runSSH(args)
+            runSSH(args, stdin: stdin)
         case .eval:
             add(op, .unknown, categories: [.opaqueExecution], "`eval` runs text as code")
             if args.allSatisfy({ $0.value != nil }) {
@@ -442,7 +442,16 @@ extension ShellAnalysis {
         run(options.operands, stdin: stdin)
     }
 
-    mutating func runSSH(_ args: [Argument]) {
+    /// Text a command's standard input is known to carry: a here-document or here-string, or
+    /// what a command before it in the pipeline prints when the line fixes it.
+    static func fixedText(_ stdin: StandardInput) -> String? {
+        switch stdin {
+        case .text(let text?), .piped(let text, _): text
+        default: nil
+        }
+    }
+
+    mutating func runSSH(_ args: [Argument], stdin: StandardInput = .inherited) {
         let options = CommandOptions(
             args, valued: ["-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w", "-B"],
             stopAtOperand: true)
@@ -463,10 +472,20 @@ extension ShellAnalysis {
                 add("shell:ssh", .write, targets: [destination], "opens a tunnel to `\(host)`")
             } else {
                 unknown("shell:ssh", "`ssh \(host)` opens an interactive shell on `\(host)`", opaque: true)
+                // Without a command, the remote shell reads its commands from what is piped in.
+                if let text = Self.fixedText(stdin) {
+                    elsewhere { $0.analyzeText(text, origin: "the commands `\(host)`'s shell reads from its input") }
+                }
             }
         } else if remote.allSatisfy({ $0.value != nil }) {
             // ssh joins the remote words with spaces and hands the result to the remote shell.
-            elsewhere { $0.analyzeText(remote.map(\.text).joined(separator: " "), origin: "the command run on `\(host)`") }
+            let command = remote.map(\.text).joined(separator: " ")
+            elsewhere { $0.analyzeText(command, origin: "the command run on `\(host)`") }
+            // A remote shell given no command string reads one from its input (`ssh host bash -s`).
+            if let text = Self.fixedText(stdin), let shell = remote.first?.value, ["sh", "bash", "zsh", "dash", "ksh"].contains(shell),
+               !remote.contains(where: { $0.value == "-c" }) {
+                elsewhere { $0.analyzeText(text, origin: "the commands `\(host)`'s `\(shell)` reads from its input") }
+            }
         } else {
             unknown("shell:ssh", "runs a command computed at run time on `\(host)`", opaque: true)
         }

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import InterlockCore
 import InterlockSyntax
 
@@ -427,6 +428,9 @@ struct ShellAnalysis {
         for pipeline in script.pipelines {
             // By index: holding the previous command in a variable would copy it for every command.
             let commands = pipeline.commands
+            // What the previous command printed, when the line fixes it, through decoders too
+            // (`echo cm0gLXJmIC8= | base64 -d | sh`).
+            var printed: String?
             for index in commands.indices {
                 var stdin = StandardInput.inherited
                 if index > 0 {
@@ -436,9 +440,14 @@ struct ShellAnalysis {
                         stdin = .file(path)
                     } else if let directory = kustomizeBuildDirectory(commands[index - 1]) {
                         stdin = .kustomized(directory: directory, from: Self.name(of: commands[index - 1]))
-                    } else if let text = knownOutput(of: commands[index - 1]) {
+                    } else if let text = knownOutput(of: commands[index - 1], input: printed) {
                         stdin = .piped(text, from: Self.name(of: commands[index - 1]))
+                        printed = text
+                    } else {
+                        printed = nil
                     }
+                } else if commands.count > 1 {
+                    printed = nil
                 }
                 walk(commands[index], stdin: stdin)
             }
@@ -447,13 +456,44 @@ struct ShellAnalysis {
 
     /// What a command prints, when the line itself fixes it: `echo` and `printf` of constant text,
     /// `cat` of a here-document. A shell fed that text runs it.
-    func knownOutput(of command: ShellCommand) -> String? {
-        guard case .simple(let simple) = command, let name = simple.words.first?.staticValue else { return nil }
+    func knownOutput(of command: ShellCommand, input: String? = nil) -> String? {
+        guard case .simple(let simple) = command, var name = simple.words.first?.staticValue else { return nil }
         var arguments: [Argument] = []
         for word in simple.words.dropFirst() { arguments.append(expand(word)) }
         guard arguments.allSatisfy(\.isExact) else { return nil }
-        let values = arguments.compactMap(\.value)
+        var values = arguments.compactMap(\.value)[...]
+        // Wrappers that leave the output as it is (`nice echo …`), without options of their own.
+        while Self.outputKeepingWrappers.contains(name), let next = values.first, !next.hasPrefix(ascii: "-"), !next.containsASCII("=") {
+            name = next
+            values = values.dropFirst()
+        }
         switch name {
+        case "base64", "xxd":
+            // Decoders of what the previous command printed: `base64 -d`, `xxd -r -p`.
+            var given = input
+            for redirection in simple.redirections {
+                switch redirection.op {
+                case .hereString: given = expand(redirection.target).value.map { $0 + "\n" }
+                case .hereDocument: given = redirection.hereDocument?.staticValue
+                default: return nil
+                }
+            }
+            guard let input = given else { return nil }
+            let flags = Set(values)
+            if name == "base64", flags == ["-d"] || flags == ["--decode"] || flags == ["-D"] {
+                guard let data = Data(base64Encoded: input.filter { !$0.isWhitespace }) else { return nil }
+                return String(validating: data, as: UTF8.self)
+            }
+            if name == "xxd", flags == ["-r", "-p"] || flags == ["-r", "-ps"] || flags == ["-p", "-r"] {
+                var bytes: [UInt8] = []
+                var high: UInt8?
+                for scalar in input.unicodeScalars where !scalar.properties.isWhitespace {
+                    guard scalar.isASCII, let digit = UInt8(String(scalar), radix: 16) else { return nil }
+                    if let first = high { bytes.append(first << 4 | digit); high = nil } else { high = digit }
+                }
+                return String(validating: bytes, as: UTF8.self)
+            }
+            return nil
         case "echo":
             var words = values[...]
             if words.first == "-n" { words = words.dropFirst() }
@@ -477,6 +517,9 @@ struct ShellAnalysis {
             return nil
         }
     }
+
+    /// Wrappers that run a command with its output untouched.
+    static let outputKeepingWrappers: Set<String> = ["nice", "nohup", "command", "builtin", "exec", "env", "time", "stdbuf", "setsid"]
 
     /// What `printf FORMAT ARGS…` prints when the format uses only `%s`, `%%` and the common
     /// backslash escapes; nil for anything else (`%d`, `%b`, `\c`, octal escapes). The format is
