@@ -98,3 +98,19 @@ import Testing
         #expect(facts.operations.contains(operation), "\(line): \(facts.operations)")
     }
 }
+
+/// SQL whose dialect is not known (MCP tools, `interlock check --sql`) is also read as SQL
+/// Server reads it, and the worst reading stands; clauses that hold statement words stay whole.
+@Suite struct SQLOfUnknownDialectTests {
+    @Test(arguments: [
+        ("SELECT 1 DROP TABLE orders", Effect.destructive),
+        ("SELECT name FROM users WHERE id = 7", .read),
+        ("INSERT INTO t (id, a) VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET a = 2", .write),
+        ("WITH recent AS (SELECT id FROM orders WHERE day = 1) INSERT INTO archive SELECT id FROM recent", .write),
+        ("WITH old AS (SELECT id FROM orders) DELETE FROM orders WHERE id IN (SELECT id FROM old)", .destructive),
+    ])
+    func everyServersReadingCounts(sql: String, effect: Effect) {
+        let facts = SQLClassifier.findings(for: sql, dialect: nil)
+        #expect(facts.effect == effect, "\(sql): \(facts.findings.map(\.operation))")
+    }
+}

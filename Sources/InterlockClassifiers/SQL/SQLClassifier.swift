@@ -20,10 +20,14 @@ public struct SQLClassifier: ActionClassifier {
     /// Classifies `text` under `dialect`, or under every dialect that could split it differently when nil.
     public static func findings(for text: String, dialect: SQLDialect?) -> Classification {
         if let dialect { return classify(text, dialect: dialect) }
+        // SQL Server's reading first: its statements need no `;` between them, so a text that
+        // another server refuses (`SELECT 1 DROP TABLE t`) may run there.
+        var worst = transactSQL(text)
         // Backslashes, `#`, double quotes, backticks, brackets and `$` are where the dialects part ways.
         let ambiguous = text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "`") || $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") }
-        guard ambiguous else { return classify(text, dialect: .postgresql) }
-        var worst = classify(text, dialect: .postgresql)
+        let postgres = classify(text, dialect: .postgresql)
+        if postgres.effect >= worst.effect { worst = postgres }
+        guard ambiguous else { return worst }
         for other in [SQLDialect.mysql, .sqlite] {
             let reading = classify(text, dialect: other)
             if reading.effect > worst.effect { worst = reading }
@@ -50,9 +54,9 @@ public struct SQLClassifier: ActionClassifier {
     /// `SELECT 1 DROP TABLE t` is two statements there. Each statement is cut again before every
     /// word that starts one (`DELETE`, `DROP`, `EXEC` …) outside parentheses, unless the word
     /// before makes it part of a clause (`ON DELETE`, `FOR UPDATE`, `THEN INSERT`, `GRANT
-    /// DELETE`, `AFTER INSERT, UPDATE`). A cut in the wrong place can only add a statement, and
-    /// what cannot be read is unknown, so a clause mistaken for a statement makes the text
-    /// dearer, never cheaper. Lexed as PostgreSQL: `'…'` strings with doubled quotes, `"…"` and
+    /// DELETE`, `AFTER INSERT, UPDATE`, `DO UPDATE`, a CTE's statement). A cut in the wrong
+    /// place can only add a statement, and what cannot be read is unknown, so a clause mistaken
+    /// for a statement makes the text dearer, never cheaper. Lexed as PostgreSQL: `'…'` strings with doubled quotes, `"…"` and
     /// `[…]` names, `--` and `/* */` comments, and `#` (temporary tables) not a comment.
     public static func transactSQL(_ text: String) -> Classification {
         let statements: [[SQLToken]]
@@ -78,6 +82,8 @@ public struct SQLClassifier: ActionClassifier {
                 // clause of the `ALTER TABLE` it is in.
                 if token.text.hasPrefix("exec"), next == "function" || next == "procedure" { continue }
                 if token.text == "alter", tokens[start].text == "alter", !transactSQLAlteredObjects.contains(next) { continue }
+                // `WITH cte AS (…) INSERT …`: the statement the common table expressions belong to.
+                if tokens[start].text == "with", previous.kind == .symbol, previous.text == ")" { continue }
                 findings.append(contentsOf: Self.findings(for: SQLStatement.analyze(Array(tokens[start..<index]), dialect: .postgresql)))
                 start = index
             }
@@ -102,7 +108,7 @@ public struct SQLClassifier: ActionClassifier {
     ]
 
     /// Words after which a statement word is part of a clause, not a statement of its own.
-    static let transactSQLClauseWords: Set<String> = ["on", "for", "then", "after", "instead", "of", "grant", "revoke", "deny", "with", "not"]
+    static let transactSQLClauseWords: Set<String> = ["on", "for", "then", "after", "instead", "of", "grant", "revoke", "deny", "with", "not", "do"]
 
     /// The groups of statement kinds that classify alike. Looked up in a dictionary, not a
     /// `switch` over strings, which Swift compares case by case.
