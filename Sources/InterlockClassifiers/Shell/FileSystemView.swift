@@ -128,27 +128,26 @@ enum Paths {
 /// cannot be listed. What the line has not touched is the disk's.
 struct LineFileSystem: FileSystemView {
     let disk: any FileSystemView
-    let written: [String: ShellAnalysis.WrittenFile]
+    let written: [(path: String, file: ShellAnalysis.WrittenFile)]
 
-    /// The entry for `path` or the nearest directory above it that the line wrote or changed.
-    func entry(_ path: String) -> ShellAnalysis.WrittenFile? {
-        if let file = written[path] { return file }
-        var current = Substring(path)
-        while let slash = current.lastIndex(of: "/"), slash != current.startIndex {
-            current = current[..<slash]
-            if case .changed? = written[String(current)] { return .changed }
+    /// The latest entry for `path`, or `.changed` when a directory above it was changed later.
+    static func entry(_ path: String, in written: [(path: String, file: ShellAnalysis.WrittenFile)]) -> ShellAnalysis.WrittenFile? {
+        for (writtenPath, file) in written.reversed() {
+            if writtenPath == path { return file }
+            if case .changed = file, writtenPath == "/" || path.hasPrefix(writtenPath) && path.utf8.dropFirst(writtenPath.utf8.count).first == UInt8(ascii: "/") {
+                return .changed
+            }
         }
-        if path != "/", case .changed? = written["/"] { return .changed }
         return nil
     }
 
     func kind(of path: String) -> PathKind? {
-        if case .text? = written[path] { return .file }
+        if case .text? = Self.entry(path, in: written) { return .file }
         return disk.kind(of: path)
     }
 
     func contents(of path: String) -> String? {
-        switch entry(path) {
+        switch Self.entry(path, in: written) {
         case .text(let text)?: return text
         case .changed?: return nil
         case nil: return disk.contents(of: path)
@@ -157,7 +156,7 @@ struct LineFileSystem: FileSystemView {
 
     func entries(of directory: String) -> [String]? {
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        if entry(directory) != nil || written.keys.contains(where: { $0.hasPrefix(prefix) }) { return nil }
+        if Self.entry(directory, in: written) != nil || written.contains(where: { $0.path.hasPrefix(prefix) }) { return nil }
         return disk.entries(of: directory)
     }
 }

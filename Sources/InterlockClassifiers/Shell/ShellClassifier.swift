@@ -90,7 +90,9 @@ struct ShellAnalysis {
     /// deploy.sh` runs the here-document; `printf 'rm -rf /srv' >> ok.sh && sh ok.sh` runs the
     /// appended line too; after `curl -o x.sh URL`, `sed -i … x.sh` or `cp y x.sh`, `x.sh` holds
     /// what cannot be known here.
-    var writtenFiles: [String: WrittenFile] = [:]
+    /// In the order written, the latest last; a list, not a dictionary: most commands write, few
+    /// lines read back, and hashing every written path cost more than the scans of the reads.
+    var writtenFiles: [(path: String, file: WrittenFile)] = []
 
     enum WrittenFile {
         /// The line wrote this text (`echo`, `printf`, `cat <<EOF` into `>` or `>>`).
@@ -850,7 +852,7 @@ struct ShellAnalysis {
     /// text is then known; `>>` adds it to what the file held, when that is known.
     mutating func noteWrittenFiles(since start: Int, by command: SimpleCommand) {
         guard start < findings.count else { return }
-        var known: [String: WrittenFile] = [:]
+        var known: [(path: String, file: WrittenFile)] = []
         if command.redirections.contains(where: { $0.op.writes }), let output = knownOutput(of: .simple(command)) {
             for redirection in command.redirections where (redirection.descriptor ?? 1) == 1 {
                 guard [.output, .clobber, .append, .outputAndError, .appendOutputAndError].contains(redirection.op) else { continue }
@@ -859,28 +861,31 @@ struct ShellAnalysis {
                 if redirection.op == .append || redirection.op == .appendOutputAndError {
                     // What the file held before: the line's own text, or the disk's.
                     let before: String?
-                    switch writtenFiles[path] {
+                    switch LineFileSystem.entry(path, in: writtenFiles) {
                     case .text(let text)?: before = text
                     case .changed?: before = nil
                     case nil: before = disk.kind(of: path) == .missing ? "" : disk.contents(of: path)
                     }
-                    known[path] = before.map { .text($0 + output) } ?? .changed
+                    known.append((path, before.map { .text($0 + output) } ?? .changed))
                 } else {
-                    known[path] = .text(output)
+                    known.append((path, .text(output)))
                 }
             }
         }
-        for finding in findings[start...] where finding.effect != .read && !Self.contentKeepingOperations.contains(finding.operation) {
-            for target in finding.targets where target.hasPrefix(ascii: "/") && known[target] == nil {
-                writtenFiles[target] = .changed
+        // By index, reading fields in place: copying each finding out costs more than the rest.
+        for index in start..<findings.count where findings[index].effect != .read && !findings[index].targets.isEmpty {
+            for target in findings[index].targets where target.hasPrefix(ascii: "/") && !known.contains(where: { $0.path == target }) {
+                if Self.contentKeepingOperations.contains(findings[index].operation) { break }
+                if writtenFiles.isEmpty { writtenFiles.reserveCapacity(8) }
+                writtenFiles.append((target, .changed))
             }
         }
-        for (path, file) in known { writtenFiles[path] = file }
+        if !known.isEmpty { writtenFiles.append(contentsOf: known) }
     }
 
     /// Changes of a file's metadata, not of what it holds.
     static let contentKeepingOperations: Set<String> = [
-        "shell:chmod", "shell:chown", "shell:chgrp", "shell:touch", "shell:setfacl", "shell:chattr", "shell:mkdir", "shell:utimes",
+        "shell:chmod", "shell:chown", "shell:chgrp", "shell:touch", "shell:setfacl", "shell:chattr", "shell:mkdir",
     ]
 
     /// A write to a file named by `target`: creating it is a write; replacing an existing file or a
