@@ -243,6 +243,10 @@ public struct Justfile: Sendable {
         }
         run.globals = scope
         run.call(recipe, arguments: arguments, depth: 0)
+        if run.commands.count > Self.commandLimit {
+            run.commands.removeLast(run.commands.count - Self.commandLimit)
+            run.complete = false
+        }
         return (run.commands, run.complete && !usesUnreadFeatures)
     }
 
@@ -262,7 +266,7 @@ public struct Justfile: Sendable {
             let key = ([name] + arguments.map { $0 ?? "\u{0}" }).joined(separator: "\u{1}")
             guard !ran.contains(key) else { return }
             calls += 1
-            guard depth < 16, calls < 128, let recipe = file.recipes[name] else {
+            guard depth < 16, calls < 128, commands.count < Justfile.commandLimit, let recipe = file.recipes[name] else {
                 complete = false
                 return
             }
@@ -398,6 +402,9 @@ public struct Justfile: Sendable {
     /// What a value this reader cannot know becomes in a command line: a command substitution,
     /// so the shell classifier reads the line as running code computed at run time.
     public static let unknownValue = "$(just-value)"
+
+    /// Command lines past this many are not produced; the reading is then incomplete.
+    public static let commandLimit = 4096
 }
 
 extension StringProtocol {

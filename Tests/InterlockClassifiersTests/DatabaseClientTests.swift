@@ -80,6 +80,21 @@ import Testing
         }
     }
 
+    /// Client commands are read in one pass, and scripts that read themselves are bounded: a
+    /// line made of many of them is classified, not a cause of a hang or a crash (for a hook, a
+    /// crash is an answer the host may take as "go on").
+    @Test func manyClientCommandsAndSelfReadingScriptsAreBounded() {
+        let lines = String(repeating: "SHOW VERSION\n", count: 20_000) + "DROP TABLE shop.orders;\n"
+        let many = ShellClassifier().classify(commandLine: "cqlsh <<'EOF'\n" + lines + "EOF")
+        #expect(many.operations.contains("sql:drop_table"), "\(many.operations)")
+        let fileSystem = FixedFileSystem(files: ["/srv/db/loop.sql": String(repeating: ":r loop.sql\n", count: 50), "/srv/db/loop.cql": String(repeating: "SOURCE 'loop.cql'\n", count: 50)],
+                                         directories: ["/srv", "/srv/db"])
+        for line in ["sqlcmd -i loop.sql", "cqlsh -f loop.cql"] {
+            let facts = ShellClassifier(fileSystem: fileSystem).classify(commandLine: line, workingDirectory: "/srv/db")
+            #expect(facts.effect == .unknown && facts.categories.contains(.opaqueExecution), "\(line): \(facts.effect)")
+        }
+    }
+
     /// Client commands that run a shell command are that command; those that write a file are
     /// writes of it; those that only display are reads.
     @Test(arguments: [

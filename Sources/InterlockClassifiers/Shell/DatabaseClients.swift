@@ -162,13 +162,33 @@ extension ShellAnalysis {
                 sql(&self, String(text[start..<end]))
                 continue
             }
-            let lineEnd = text[start..<end].firstIndex(of: "\n") ?? end
-            command(&self, text[start..<lineEnd])
-            if lineEnd < end {
-                let rest = String(text[text.index(after: lineEnd)..<end])
-                if rest.utf8.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: ";") }) {
-                    runStatementsAndClientCommands(rest, client: client, isCommand: isCommand, command: command, sql: sql)
+            // The rest of this statement holds no `;` the lexer saw, so it is one statement
+            // again: while it starts with a client command, that command takes its line. Only
+            // the first token of each next line is lexed, which keeps the work linear.
+            var rest = text[start..<end]
+            while !rest.isEmpty {
+                let lineEnd = rest.firstIndex(of: "\n") ?? rest.endIndex
+                var lexer = SQLLexer(String(rest[..<lineEnd]), dialect: .postgresql)
+                let token: SQLToken?
+                do {
+                    token = try lexer.next()
+                } catch {
+                    // A string or comment that runs past the line: the rest is SQL.
+                    sql(&self, String(rest))
+                    break
                 }
+                guard let token else {
+                    // A blank or comment line.
+                    rest = lineEnd < rest.endIndex ? rest[rest.index(after: lineEnd)...] : rest[rest.endIndex...]
+                    continue
+                }
+                if token.kind == .symbol && token.text == ";" { break }
+                guard isCommand(token) else {
+                    sql(&self, String(rest))
+                    break
+                }
+                command(&self, rest[..<lineEnd])
+                rest = lineEnd < rest.endIndex ? rest[rest.index(after: lineEnd)...] : rest[rest.endIndex...]
             }
         }
     }
@@ -190,8 +210,11 @@ extension ShellAnalysis {
     /// A file a client's own command runs as a script (`SOURCE 'f'`, `!source f`, `:r f`).
     mutating func runClientScript(_ file: String, client: String, depth: Int, _ run: (inout ShellAnalysis, String, Int) -> Void) {
         let op = "shell:\(client)"
-        guard depth < Self.clientScriptDepth else {
-            unknown(op, "`\(client)` scripts nest deeper than \(Self.clientScriptDepth) files", opaque: true)
+        // Nested four deep and sixteen in all: a script that reads itself again and again would
+        // otherwise multiply the work by its own length at every level.
+        clientScriptsRead += 1
+        guard depth < Self.clientScriptDepth, clientScriptsRead <= 16 else {
+            unknown(op, "`\(client)` scripts nest deeper than \(Self.clientScriptDepth) files, or more than 16 are read", opaque: true)
             return
         }
         if let text = contentsOfFile(named: .known(file)) {

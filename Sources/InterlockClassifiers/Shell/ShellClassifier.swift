@@ -126,6 +126,9 @@ struct ShellAnalysis {
     /// Commands examined so far; past the budget the rest is `unknown`.
     var commandsExamined = 0
     var activeFunctions: Set<String> = []
+    /// Scripts that database clients' own commands read (`SOURCE`, `:r`, `!source`), counted
+    /// against a bound.
+    var clientScriptsRead = 0
 
     /// Bytes of command strings (`eval`, `sh -c`, aliases, `-o ProxyCommand=` ...) still to be
     /// parsed. Each layer re-parses text the line already holds, so without a bound `eval eval eval

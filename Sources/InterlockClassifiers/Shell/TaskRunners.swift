@@ -374,7 +374,7 @@ struct Taskfile {
 
         mutating func call(_ name: String, variables: [String: String?], directory: String?, depth: Int) {
             calls += 1
-            guard depth < 16, calls < 128, let task = file.tasks[name] else {
+            guard depth < 16, calls < 128, commands.count < 4096, let task = file.tasks[name] else {
                 complete = false
                 return
             }
