@@ -371,7 +371,8 @@ import Testing
         let appended = facts("printf 'rm -rf /srv/data\\n' >> ok.sh && sh ok.sh")
         #expect(appended.effect == .destructive && appended.operations.contains("shell:ls"), "\(appended.operations)")
         for line in ["sed -i 's/ls -la/rm -rf \\/srv/' ok.sh && sh ok.sh", "curl -sSo ok.sh https://example.com/x.sh; ./ok.sh",
-                     "cp /tmp/other.sh ok.sh && bash ok.sh", "echo \"$PAYLOAD\" > ok.sh && sh ok.sh", "rm -rf /srv/app && sh /srv/app/ok.sh"] {
+                     "cp /tmp/other.sh ok.sh && bash ok.sh", "echo \"$PAYLOAD\" > ok.sh && sh ok.sh", "rm -rf /srv/app && sh /srv/app/ok.sh",
+                     "{ echo 'rm -rf /srv'; } > ok.sh; sh ok.sh", "for f in a b; do echo \"rm -rf $f\"; done >> ok.sh; sh ok.sh"] {
             let changed = facts(line)
             #expect(changed.effect >= .unknown && changed.categories.contains(.opaqueExecution), "\(line): \(changed.effect) \(changed.operations)")
         }

@@ -618,7 +618,10 @@ struct ShellAnalysis {
             functions[name] = body
         case .compound(let compound):
             for word in compound.words { walkSubstitutions(word) }
+            let before = findings.count
             walkRedirections(compound.redirections)
+            // `{ …; } > x.sh`, `for …; done >> x.sh`: what the body prints lands there.
+            if before < findings.count { markChanged(since: before) }
             for body in compound.bodies { walk(body) }
         case .simple(let simple):
             walkSimple(simple, stdin: stdin)
@@ -875,6 +878,13 @@ struct ShellAnalysis {
                 }
             }
         }
+        markChanged(since: start, except: known)
+        if !known.isEmpty { writtenFiles.append(contentsOf: known) }
+    }
+
+    /// Marks as changed every path that a finding since `start` writes, changes or deletes,
+    /// but those in `known`.
+    mutating func markChanged(since start: Int, except known: [(path: String, file: WrittenFile)] = []) {
         // By index, reading fields in place: copying each finding out costs more than the rest.
         for index in start..<findings.count where findings[index].effect != .read && !findings[index].targets.isEmpty {
             for target in findings[index].targets where target.hasPrefix(ascii: "/") && !known.contains(where: { $0.path == target }) {
@@ -883,7 +893,6 @@ struct ShellAnalysis {
                 writtenFiles.append((target, .changed))
             }
         }
-        if !known.isEmpty { writtenFiles.append(contentsOf: known) }
     }
 
     /// Changes of a file's metadata, not of what it holds.
