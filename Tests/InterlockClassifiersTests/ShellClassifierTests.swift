@@ -378,7 +378,17 @@ import Testing
         }
         // Metadata changes keep what the file holds.
         #expect(facts("chmod +x ok.sh && ./ok.sh").operations.contains("shell:ls"))
+        // git commands that rewrite the working tree change what the repository's files hold,
+        // from wherever in it they run.
+        for line in ["git pull && ./ok.sh", "git stash pop; bash ok.sh", "cd /srv/app/web && git checkout main -- . && sh ../ok.sh"] {
+            let pulled = gitClassifier.classify(commandLine: line, workingDirectory: "/srv/app")
+            #expect(pulled.categories.contains(.opaqueExecution) && !pulled.operations.contains("shell:ls"), "\(line): \(pulled.operations)")
+        }
+        #expect(gitClassifier.classify(commandLine: "git status && ./ok.sh", workingDirectory: "/srv/app").operations.contains("shell:ls"))
     }
+
+    let gitClassifier = ShellClassifier(fileSystem: FixedFileSystem(
+        files: ["/srv/app/ok.sh": "ls -la\n"], directories: ["/srv", "/srv/app", "/srv/app/.git", "/srv/app/web"]))
 
     @Test func whatTheLineWritesIsWhatLaterCommandsRead() {
         let script = facts("cat > deploy.sh <<'EOF'\nset -e\nkubectl delete namespace shop\nEOF\nchmod +x deploy.sh && ./deploy.sh")

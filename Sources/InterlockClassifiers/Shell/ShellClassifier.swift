@@ -886,13 +886,40 @@ struct ShellAnalysis {
     /// but those in `known`.
     mutating func markChanged(since start: Int, except known: [(path: String, file: WrittenFile)] = []) {
         // By index, reading fields in place: copying each finding out costs more than the rest.
-        for index in start..<findings.count where findings[index].effect != .read && !findings[index].targets.isEmpty {
+        for index in start..<findings.count where findings[index].effect != .read {
+            // git commands that rewrite the working tree change files they do not name: the
+            // whole repository (`git pull && ./deploy.sh` runs the pulled script).
+            if findings[index].operation.hasPrefix("git:"), Self.treeChangingOperations.contains(findings[index].operation), let root = repositoryRoot() {
+                writtenFiles.append((root, .changed))
+            }
             for target in findings[index].targets where target.hasPrefix(ascii: "/") && !known.contains(where: { $0.path == target }) {
                 if Self.contentKeepingOperations.contains(findings[index].operation) { break }
                 if writtenFiles.isEmpty { writtenFiles.reserveCapacity(8) }
                 writtenFiles.append((target, .changed))
             }
         }
+    }
+
+    /// git commands that may rewrite files of the working tree.
+    static let treeChangingOperations: Set<String> = [
+        "git:pull", "git:checkout", "git:checkout_discard", "git:checkout_index", "git:checkout_reset_branch", "git:switch", "git:switch_discard",
+        "git:switch_reset_branch", "git:merge", "git:rebase", "git:rebase_exec", "git:reset_hard", "git:reset", "git:stash", "git:apply", "git:am",
+        "git:cherry-pick", "git:revert", "git:restore", "git:read-tree", "git:read_tree_reset", "git:sparse-checkout", "git:clean", "git:mv",
+        "git:rm", "git:submodule", "git:bisect", "git:bisect_run",
+    ]
+
+    /// The repository the working directory is in: the nearest directory at or above it that
+    /// holds `.git` on the disk, or the working directory itself when none does.
+    func repositoryRoot() -> String? {
+        guard let directory = workingDirectory, directory.hasPrefix(ascii: "/") else { return nil }
+        var current = Paths.normalize(directory)
+        for _ in 0..<64 {
+            let marker = current == "/" ? "/.git" : current + "/.git"
+            if let kind = disk.kind(of: marker), kind != .missing { return current }
+            guard current != "/", let slash = current.lastIndex(of: "/") else { break }
+            current = slash == current.startIndex ? "/" : String(current[..<slash])
+        }
+        return Paths.normalize(directory)
     }
 
     /// Changes of a file's metadata, not of what it holds.
