@@ -19,6 +19,17 @@ public enum GitHubCommand {
         "--branch", "--body-text", "--subject", "--match-head-commit", "--secrets-file", "--env-file", "--key", "--type", "--color",
     ]
 
+    /// Commands that only read (or, `download`, save files locally), in every group that has them.
+    static let readingCommands: Set<String> = [
+        "list", "ls", "view", "status", "diff", "checks", "watch", "download", "get", "check", "verify", "field-list", "item-list", "logs",
+    ]
+
+    /// REST path segments under which `gh api` changes who holds access or keys.
+    static let accessSegments: Set<String> = [
+        "collaborators", "members", "memberships", "teams", "keys", "hooks", "invitations", "permissions", "secrets", "outside_collaborators",
+        "installations",
+    ]
+
     /// `arguments` are the values after `gh` (nil when computed at run time); `displays` as written.
     public static func classify(_ arguments: [String?], displays: [String]) -> [Finding] {
         var words: [String] = []
@@ -83,8 +94,7 @@ public enum GitHubCommand {
         }
 
         // Reading commands, in every group that has them.
-        let reading: Set<String> = ["list", "ls", "view", "status", "diff", "checks", "watch", "download", "get", "check", "verify", "field-list", "item-list", "logs"]
-        if reading.contains(command) {
+        if readingCommands.contains(command) {
             // `release download`/`run download` write the files they fetch, nothing shared.
             let effect: Effect = command == "download" ? .write : .read
             return [finding(op, effect, targets, effect == .read ? "`gh \(group) \(command)` only reads" : "`gh \(group) download` saves files locally")]
@@ -198,7 +208,6 @@ public enum GitHubCommand {
         }
         let path = endpoint.pieces(between: "?").first.map { $0.lowercased() } ?? ""
         let segments = path.pieces(between: "/").map(String.init)
-        let accessSegments: Set<String> = ["collaborators", "members", "memberships", "teams", "keys", "hooks", "invitations", "permissions", "secrets", "outside_collaborators", "installations"]
         switch method {
         case "GET", "HEAD":
             return [finding(op, .read, target, "`gh api` GET only reads")]

@@ -125,7 +125,11 @@ public struct InfrastructureInvocation: Sendable, Hashable {
             guard let argument else { continue }
             for name in names {
                 if argument == name, index + 1 < arguments.count { return arguments[index + 1] }
-                if argument.hasPrefix(name + "=") { return String(argument.dropFirst(name.count + 1)) }
+                // `--name=value`, compared in place: no `name + "="` built for every argument.
+                if argument.utf8.count > name.utf8.count, argument.hasPrefix(name),
+                   argument.utf8.dropFirst(name.utf8.count).first == UInt8(ascii: "=") {
+                    return String(Substring(argument.utf8.dropFirst(name.utf8.count + 1)))
+                }
             }
         }
         return nil

@@ -495,9 +495,14 @@ extension ShellAnalysis {
         }
     }
 
+    /// kubectl's global options that take values: `--context prod`, `-n payments`.
+    private static let kubectlValuedOptions: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout"]
+    /// `kubectl exec`'s options that take values, global ones included.
+    private static let kubectlExecValuedOptions = kubectlValuedOptions.union(["-c", "--container", "-f", "--filename", "--pod-running-timeout"])
+
     static func kubectlExecCommand(_ args: [Argument]) -> (pod: Argument?, command: [Argument])? {
-        // Global options before the verb take values: `--context prod`, `-n payments`.
-        let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout"]
+        // Global options before the verb take values.
+        let valued = kubectlValuedOptions
         var index = 0
         while index < args.count, let text = args[index].value, text.hasPrefix(ascii: "-") {
             index += valued.contains(text) ? 2 : 1
@@ -505,7 +510,7 @@ extension ShellAnalysis {
         guard index < args.count, args[index].value == "exec",
               let separator = args[index...].firstIndex(where: { $0.value == "--" }), separator + 1 < args.count else { return nil }
         // The pod: the first word after `exec` that is neither an option nor an option's value.
-        let execValued = valued.union(["-c", "--container", "-f", "--filename", "--pod-running-timeout"])
+        let execValued = kubectlExecValuedOptions
         var pod: Argument?
         var position = index + 1
         while position < separator {
@@ -1251,6 +1256,8 @@ extension ShellAnalysis {
         }
     }
 
+    private static let httpMethods: Set<String> = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+
     /// HTTPie (`http`, `https`) and xh: `http [METHOD] URL [ITEM …]`. Without a method, request
     /// items that carry data (`name=value`, `name:=json`, `@file`) make it a POST, as HTTPie does.
     mutating func classifyHTTPie(_ name: String, _ args: [Argument]) {
@@ -1260,8 +1267,7 @@ extension ShellAnalysis {
             "--format-options", "--ssl", "--ciphers", "--response-charset", "--response-mime", "--raw", "--bearer",
         ])
         var positional = options.operands
-        let methods: Set<String> = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-        let method = positional.first?.value.map { $0.uppercased() }.flatMap { methods.contains($0) ? $0 : nil }
+        let method = positional.first?.value.map { $0.uppercased() }.flatMap { Self.httpMethods.contains($0) ? $0 : nil }
         if method != nil { positional.removeFirst() }
         guard let url = positional.first else {
             unknown("shell:\(name)", "`\(name)` without a URL")
