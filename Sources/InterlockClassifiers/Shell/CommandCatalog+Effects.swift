@@ -8,19 +8,18 @@ extension ShellAnalysis {
     /// Command names, each to its entry in the switch below: one hash lookup instead of comparing
     /// against every name in turn.
     enum CataloguedCommand {
-        case rm, rmdir, truncate, dd, mkfs, zfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip, interlock, agent, httpie
+        case rm, rmdir, truncate, dd, mkfs, mv, cp, scp, ln, touch, tee, sort, sed, awk, yq, tar, unzip, zip, chattr, chmod, setfacl, getfacl, systemctl, service, kill, shutdown, crontab, iptables, docker, dockerCompose, apt, psql, gitCommand, gh, aws, curl, wget, nc, make, swift, vi, ip, interlock, agent, httpie, hostStorage
     }
 
     /// Tools of the `.zip` family whose operands are not files.
-    static let systemSettingTools: Set<String> = ["hostname", "timedatectl", "localectl", "hostnamectl", "sysctl", "modprobe", "rmmod", "locale-gen", "update-alternatives", "at", "batch"]
+    static let systemSettingTools: Set<String> = ["hostname", "timedatectl", "localectl", "hostnamectl", "sysctl", "locale-gen", "update-alternatives", "at", "batch"]
 
     static let cataloguedCommands: [String: CataloguedCommand] = [
         "rm": .rm, "grm": .rm, "rimraf": .rm,
         "rmdir": .rmdir, "unlink": .rmdir, "shred": .rmdir, "srm": .rmdir, "wipe": .rmdir,
         "truncate": .truncate,
         "dd": .dd,
-        "mkfs": .mkfs, "mke2fs": .mkfs, "mkswap": .mkfs, "wipefs": .mkfs, "fdisk": .mkfs, "sfdisk": .mkfs, "cfdisk": .mkfs, "parted": .mkfs, "gdisk": .mkfs, "sgdisk": .mkfs, "blkdiscard": .mkfs, "mkdosfs": .mkfs, "lvremove": .mkfs, "vgremove": .mkfs, "pvremove": .mkfs,
-        "zfs": .zfs, "zpool": .zfs,
+        "mkfs": .mkfs, "mke2fs": .mkfs, "mkswap": .mkfs, "wipefs": .mkfs, "fdisk": .mkfs, "sfdisk": .mkfs, "cfdisk": .mkfs, "parted": .mkfs, "gdisk": .mkfs, "sgdisk": .mkfs, "blkdiscard": .mkfs, "mkdosfs": .mkfs,
         "mv": .mv, "gmv": .mv,
         "cp": .cp, "gcp": .cp, "install": .cp,
         "scp": .scp, "rsync": .scp,
@@ -33,7 +32,7 @@ extension ShellAnalysis {
         "yq": .yq,
         "tar": .tar, "gtar": .tar, "bsdtar": .tar,
         "unzip": .unzip,
-        "zip": .zip, "gzip": .zip, "gunzip": .zip, "bzip2": .zip, "bunzip2": .zip, "xz": .zip, "unxz": .zip, "zstd": .zip, "unzstd": .zip, "lz4": .zip, "7z": .zip, "7za": .zip, "split": .zip, "csplit": .zip, "patch": .zip, "ssh-keygen": .zip, "ssh-add": .zip, "ssh-copy-id": .zip, "at": .zip, "batch": .zip, "mount": .zip, "umount": .zip, "swapon": .zip, "swapoff": .zip, "ldconfig": .zip, "update-alternatives": .zip, "locale-gen": .zip, "hostname": .zip, "timedatectl": .zip, "localectl": .zip, "hostnamectl": .zip, "sysctl": .zip, "modprobe": .zip, "insmod": .zip, "rmmod": .zip, "losetup": .zip,
+        "zip": .zip, "gzip": .zip, "gunzip": .zip, "bzip2": .zip, "bunzip2": .zip, "xz": .zip, "unxz": .zip, "zstd": .zip, "unzstd": .zip, "lz4": .zip, "7z": .zip, "7za": .zip, "split": .zip, "csplit": .zip, "patch": .zip, "ssh-keygen": .zip, "ssh-add": .zip, "ssh-copy-id": .zip, "at": .zip, "batch": .zip, "ldconfig": .zip, "update-alternatives": .zip, "locale-gen": .zip, "hostname": .zip, "timedatectl": .zip, "localectl": .zip, "hostnamectl": .zip, "sysctl": .zip, "insmod": .zip,
         "chattr": .chattr,
         "chmod": .chmod, "chown": .chmod, "chgrp": .chmod,
         "setfacl": .setfacl, "passwd": .setfacl, "usermod": .setfacl, "userdel": .setfacl, "groupdel": .setfacl, "groupmod": .setfacl, "deluser": .setfacl, "delgroup": .setfacl, "gpasswd": .setfacl, "chpasswd": .setfacl, "chage": .setfacl, "useradd": .setfacl, "adduser": .setfacl, "groupadd": .setfacl, "addgroup": .setfacl, "visudo": .setfacl, "vipw": .setfacl, "vigr": .setfacl, "chsh": .setfacl, "chfn": .setfacl, "pwck": .setfacl, "newusers": .setfacl,
@@ -107,14 +106,8 @@ extension ShellAnalysis {
         case _ where name.hasPrefix("mkfs."):
             let options = CommandOptions(args, valued: ["-t", "-L", "-b", "-n", "-c", "-E", "-O", "-T", "-U", "-m"])
             add("shell:mkfs", .destructive, targets: options.operands, blastRadius: .unknown, categories: [.dataLoss], "`\(name)` formats \(Self.list(options.operands)), erasing it")
-        case .zfs:
-            if let sub = args.first?.value, ["destroy", "rollback", "labelclear"].contains(sub) {
-                add(op + ":" + sub, .destructive, names: Array(args.dropFirst().filter { !($0.value ?? "").hasPrefix(ascii: "-") }), categories: [.dataLoss], "`\(name) \(sub)` destroys data")
-            } else if let sub = args.first?.value, ["list", "get", "status", "iostat", "history"].contains(sub) {
-                add(op, .read, "`\(name) \(sub)` only reads")
-            } else {
-                unknown(op, "`\(name)` with these arguments is not catalogued")
-            }
+        case .hostStorage:
+            classifyHostStorage(name, args)
         case .mv:
             classifyMoveOrCopy(name, args, copy: false)
         case .cp:
@@ -215,8 +208,6 @@ extension ShellAnalysis {
                 add(op, .read, "`\(name)` prints settings")
             } else if name == "ssh-keygen", options.has("-l", "-y", "-F") {
                 add(op, .read, "`ssh-keygen` reads a key")
-            } else if name == "mount", options.operands.isEmpty {
-                add(op, .read, "`mount` lists mounts")
             } else if name == "insmod" {
                 // A module file from anywhere: its code runs in the kernel. (`modprobe` loads the
                 // system's own modules by name.)

@@ -63,6 +63,7 @@ extension ShellAnalysis {
         for name in Set(CommandRunner.table.keys).union(SecretStoreCommand.tools).union(["tmux", "screen", "salt", "salt-ssh", "salt-call"]) { entries[name, default: CommandEntry(name: name)].dispatched = .runner }
         for name in readOnlyCommands { entries[name, default: CommandEntry(name: name)].readOnly = true }
         for (name, command) in cataloguedCommands { entries[name, default: CommandEntry(name: name)].catalogued = command }
+        for name in hostStorageTools { entries[name, default: CommandEntry(name: name)].catalogued = .hostStorage }
         for name in commandsWithCommandOptions { entries[name, default: CommandEntry(name: name)].optionsMayHideCommands = true }
         for name in commandsWithSideEffectOptions { entries[name, default: CommandEntry(name: name)].sideEffectOptions = true }
         for name in migrationRunners.union(DatabaseMigrationCommand.toolNames) { entries[name, default: CommandEntry(name: name)].mayRunMigrationTool = true }
