@@ -443,3 +443,61 @@ import Testing
         #expect(ShellClassifier().classify(commandLine: "echo aGVsbG8= | base64 -d").effect == .read)
     }
 }
+
+/// Commands git runs because of configuration on the same line — `-c core.pager=…`, an alias the
+/// line defines and calls, a command `git config` stores — are classified as what they run.
+@Suite struct GitConfiguredCommandTests {
+    @Test(arguments: [
+        "git -c core.pager='rm -rf /srv' log",
+        "git -c alias.x='!rm -rf /srv' x",
+        "git -c alias.x='!rm -rf' x /srv",
+        "git -c Alias.Clean='!rm -rf /srv' clean",
+        "git -c alias.a='!rm -rf /srv' -c alias.b=a b",
+        "git config alias.x '!rm -rf /srv'",
+        "git config set core.sshCommand 'rm -rf /srv'",
+        "git config Core.SshCommand 'rm -rf /srv'",
+        "git -c credential.helper='!rm -rf /srv' push",
+        "git clone -c core.sshCommand='rm -rf /srv' git@example.com:a/b",
+        "git -c filter.lfs.smudge='rm -rf /srv' checkout main",
+    ])
+    func theConfiguredCommandIsClassified(line: String) {
+        let facts = ShellClassifier().classify(commandLine: line)
+        #expect(facts.effect == .destructive && facts.operations.contains("shell:rm"), "\(line): \(facts.effect) \(facts.operations)")
+    }
+
+    /// An alias to another git command is that command with the arguments after the alias.
+    @Test func anAliasToAGitCommandIsThatCommand() {
+        let push = ShellClassifier().classify(commandLine: "git -c alias.p=push p --force origin main")
+        #expect(push.effect == .destructive && push.categories.contains(.historyRewrite), "\(push.operations)")
+        let reset = ShellClassifier().classify(commandLine: "git -c alias.undo='reset --hard' undo")
+        #expect(reset.operations.contains("git:reset_hard"), "\(reset.operations)")
+        // An alias that names itself is git's error, not a loop here.
+        #expect(ShellClassifier().classify(commandLine: "git -c alias.a=a a").effect == .unknown)
+    }
+
+    /// Switches are not commands; a stored pager that only pages is still a command git will run.
+    @Test func switchesAreNotCommands() {
+        #expect(ShellClassifier().classify(commandLine: "git -c pager.log=false log").effect == .read)
+        #expect(ShellClassifier().classify(commandLine: "git -c core.fsmonitor=true status").effect == .read)
+        #expect(ShellClassifier().classify(commandLine: "git config user.name 'A B'").effect == .write)
+        #expect(ShellClassifier().classify(commandLine: "git config core.pager less").effect == .unknown)
+    }
+
+    /// Every changing corpus command, as a `!` alias called on the same line or as git's pager,
+    /// is never milder than on the line and keeps its categories.
+    @Test func aConfiguredCommandIsNeverMilderThanItsCommand() throws {
+        let cases = try Corpus.load("shell.jsonl", key: "input").filter { !$0.input.contains("\n") && $0.effect != .read }
+        #expect(cases.count > 500)
+        let empty = ShellClassifier(fileSystem: FixedFileSystem(files: [:], directories: ["/tmp", "/srv"]))
+        for item in cases {
+            let direct = empty.classify(commandLine: item.input, workingDirectory: "/srv")
+            let quoted = "'" + item.input.replacing("'", with: "'\\''") + "'"
+            let quotedAlias = "'!" + item.input.replacing("'", with: "'\\''") + "'"
+            for line in ["git -c alias.step=\(quotedAlias) step", "git -c core.pager=\(quoted) log", "git config alias.step \(quotedAlias)"] {
+                let configured = empty.classify(commandLine: line, workingDirectory: "/srv")
+                #expect(configured.effect >= direct.effect, "\(item) as \(line): \(configured.effect), \(direct.effect) on the line")
+                #expect(configured.categories.isSuperset(of: direct.categories.subtracting([.opaqueExecution])), "\(item) as \(line)")
+            }
+        }
+    }
+}

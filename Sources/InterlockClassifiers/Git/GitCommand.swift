@@ -125,6 +125,11 @@ public enum GitCommand {
             return Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git -c \(display)` sets configuration computed at run time")
         }
         let key = String(setting.prefix { $0 != "=" }).lowercased()
+        // `pager.log=false`, `core.fsmonitor=true` (git's own daemon): switches, not commands.
+        if key == "core.pager" || key.hasPrefix("pager.") || key == "core.fsmonitor", setting.contains("=") {
+            let value = setting.drop { $0 != "=" }.dropFirst().lowercased()
+            if ["true", "false", "yes", "no", "on", "off", "1", "0"].contains(value) { return nil }
+        }
         let commandKeys = ["core.sshcommand", "core.pager", "core.editor", "core.hookspath", "core.fsmonitor", "core.askpass", "core.gitproxy", "sequence.editor",
                            "diff.external", "gpg.program", "gpg.ssh.program", "credential.helper", "uploadpack.packobjectshook"]
         let commandPatterns = ["alias.", "pager.", "filter.", "difftool.", "mergetool.", "merge.", "diff.", "protocol.", "url.", "include.", "includeif."]
@@ -133,6 +138,117 @@ public enum GitCommand {
                            reason: "`git -c \(key)=…` makes git run a command of the caller's choosing")
         }
         return nil
+    }
+
+    /// The key and value `git config` sets, in the old form (`git config [--global] KEY VALUE`,
+    /// `--add`, `--replace-all`) and the new (`git config set KEY VALUE`); nil when it sets nothing.
+    static func configSetting(_ rest: [String]) -> (key: String, value: String?)? {
+        let valued: Set<String> = ["-f", "--file", "--blob", "--type", "--default", "--comment", "--value", "--url"]
+        var operands: [String] = []
+        var index = 0
+        while index < rest.count {
+            let word = rest[index]
+            if word.hasPrefix(ascii: "-") {
+                if valued.contains(word) { index += 1 }
+                if ["--get", "--get-all", "--get-regexp", "--list", "-l", "--unset", "--unset-all", "--remove-section", "--rename-section", "--edit", "-e", "--get-urlmatch", "--get-color", "--get-colorbool"].contains(word) { return nil }
+            } else {
+                operands.append(word)
+            }
+            index += 1
+        }
+        if operands.first == "set" { operands.removeFirst() } else if ["get", "list", "unset", "rename-section", "remove-section", "edit"].contains(operands.first) { return nil }
+        guard let key = operands.first else { return nil }
+        return (key, operands.count > 1 ? operands[1] : nil)
+    }
+
+    /// The shell command git runs for configuration `key` set to `value` (`core.sshCommand`,
+    /// `core.pager`, `diff.external`, a filter's `clean`, a credential helper or alias that starts
+    /// with `!` …), or nil when the value is not one: `pager.log=false`, a helper's short name,
+    /// an alias to another git command (`expandedAlias` follows those).
+    public static func shellCommand(key: String, value: String) -> String? {
+        let key = key.lowercased()
+        let value = value.trimmingPrefix(while: { $0 == " " || $0 == "\t" })
+        guard !value.isEmpty else { return nil }
+        let isBoolean = ["true", "false", "yes", "no", "on", "off", "1", "0"].contains(value.lowercased())
+        if key.hasPrefix("alias.") || key == "credential.helper" || key.hasPrefix("credential.") && key.hasSuffix(".helper") {
+            if value.hasPrefix("!") { return String(value.dropFirst()) }
+            // A helper given as a path runs as a program; a short name is `git credential-NAME`.
+            return key.hasPrefix("credential") && value.hasPrefix("/") ? String(value) : nil
+        }
+        if key == "core.pager" || key.hasPrefix("pager.") || key == "core.fsmonitor" { return isBoolean ? nil : String(value) }
+        let commandKeys: Set<String> = ["core.sshcommand", "core.editor", "core.askpass", "core.gitproxy", "sequence.editor", "diff.external", "gpg.program",
+                                        "gpg.ssh.program", "gpg.x509.program", "gpg.openpgp.program", "uploadpack.packobjectshook", "sendemail.sendmailcmd",
+                                        "sendemail.validate", "ssh.variant"]
+        if commandKeys.contains(key) { return key == "sendemail.validate" || key == "ssh.variant" ? nil : String(value) }
+        let commandSuffixes = [".cmd", ".command", ".clean", ".smudge", ".process", ".driver", ".textconv"]
+        if key.contains("."), commandSuffixes.contains(where: { key.hasSuffix($0) }) { return String(value) }
+        return nil
+    }
+
+    /// The shell commands a git command line makes git run, or store for later runs, through
+    /// configuration: `-c KEY=VALUE` before the subcommand or after `clone`, an alias the command
+    /// line defines and calls (followed through aliases to aliases; a `!` alias runs in the shell
+    /// with the arguments after it, another is a git command line), and a command `git config`
+    /// stores. Each with the setting that names it.
+    public static func configuredShellCommands(_ arguments: [String?]) -> [(setting: String, command: String)] {
+        var commands: [(setting: String, command: String)] = []
+        var aliases: [String: String] = [:]
+        func note(_ setting: String) {
+            guard let equals = setting.firstIndex(of: "=") else { return }
+            let key = String(setting[..<equals]), value = String(setting[setting.index(after: equals)...])
+            if key.lowercased().hasPrefix("alias.") {
+                aliases[String(key.dropFirst("alias.".count)).lowercased()] = value
+            } else if let command = shellCommand(key: key, value: value) {
+                commands.append(("-c " + key, command))
+            }
+        }
+        var index = 0
+        while index < arguments.count, let text = arguments[index], text.hasPrefix(ascii: "-") {
+            if text == "-c", index + 1 < arguments.count, let setting = arguments[index + 1] { note(setting) }
+            index += globalOptionsWithValues.contains(text) ? 2 : 1
+        }
+        guard index < arguments.count, let subcommand = arguments[index] else { return commands }
+        let rest = arguments[(index + 1)...].compactMap { $0 }
+        if subcommand == "clone" {
+            var position = 0
+            while position < rest.count {
+                if rest[position] == "-c" || rest[position] == "--config", position + 1 < rest.count { note(rest[position + 1]); position += 1 }
+                else if rest[position].hasPrefix("--config=") { note(String(rest[position].dropFirst("--config=".count))) }
+                position += 1
+            }
+        }
+        if subcommand == "config", let (key, value) = configSetting(rest), let value, let command = shellCommand(key: key, value: value) {
+            commands.append(("config " + key, command))
+        }
+        // An alias the line defines for the command it calls (git looks aliases up by lower-case name).
+        var name = subcommand.lowercased()
+        var words = rest.map(quotedForShell).joined(separator: " ")
+        var followed: Set<String> = []
+        while let value = aliases[name], followed.insert(name).inserted {
+            if value.hasPrefix("!") {
+                commands.append(("alias." + name, String(value.dropFirst()) + (words.isEmpty ? "" : " " + words)))
+                break
+            }
+            let first = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+            if aliases[first.lowercased()] != nil, !followed.contains(first.lowercased()) {
+                let tail = value.drop(while: { $0 == " " || $0 == "\t" }).dropFirst(first.count)
+                words = String(tail).trimmingPrefix(while: { $0 == " " }) + (words.isEmpty ? "" : " " + words)
+                name = first.lowercased()
+                continue
+            }
+            commands.append(("alias." + name, "git " + value + (words.isEmpty ? "" : " " + words)))
+            break
+        }
+        return commands
+    }
+
+    /// A word as a shell reads it back: in single quotes unless it needs none.
+    static func quotedForShell(_ word: String) -> String {
+        if !word.isEmpty, word.utf8.allSatisfy({ byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-_./:=@%+,".utf8.contains(byte)
+        }) { return word }
+        return "'" + word.replacing("'", with: "'\\''") + "'"
     }
 
     static func classifySubcommand(_ arguments: [String?], displays: [String], at index: Int) -> [Finding] {
@@ -357,7 +473,9 @@ public enum GitCommand {
                 }
                 return [finding("git:config", .read, "reads configuration")]
             }
-            if let key = operands.first, key.hasPrefix("alias.") || key.hasPrefix("core.hooksPath") || key.hasPrefix("core.sshCommand") || key == "core.pager" || key == "core.editor" || key.hasPrefix("core.fsmonitor") {
+            // Section and key names are case-insensitive: `Core.SshCommand` is `core.sshCommand`.
+            if let (key, _) = configSetting(rest.map { $0 ?? "" }),
+               configInjection(key + "=", display: key) != nil || key.lowercased() == "core.hookspath" || key.lowercased().hasPrefix("alias.") {
                 return [Finding(operation: "git:config", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git config \(key)` sets a command git will run later")]
             }
             return [finding("git:config", .write, "changes configuration")]

@@ -330,6 +330,11 @@ extension ShellAnalysis {
             for finding in GitCommand.classify(values, displays: args.map(\.display)) {
                 findings.append(finding)
             }
+            // Commands git's configuration on this line makes it run (`-c core.pager=…`, an alias
+            // defined with `-c` and called) or stores for later (`git config alias.x '!…'`).
+            for (setting, command) in GitCommand.configuredShellCommands(values) {
+                analyzeText(command, origin: "the command git's `\(setting)` names")
+            }
             if let (sub, rest, directory) = GitCommand.invocation(values) {
                 for file in GitCommand.replacedFiles(subcommand: sub, arguments: rest) {
                     classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
