@@ -85,6 +85,14 @@ public enum AWSOperation {
         if let (opened, categories) = opensAccess(service: service, key: key, parameters: parameters) {
             return [finding(.destructive, categories, opened)]
         }
+        // `aws cloudformation deploy` is the CLI's, not an API call: it creates a change set and,
+        // unless told not to, executes it, replacing or deleting whatever the template's changes say.
+        if service == "cloudformation", key == "deploy" {
+            if booleanValue(parameter(parameters, "ExecuteChangeset")) == false {
+                return [finding(.read, [], "`deploy --no-execute-changeset` only creates a change set to review")]
+            }
+            return [finding(.unknown, [], "`deploy` executes a change set that may replace or delete resources; what it does depends on the template's changes")]
+        }
         // Names that lie, by service and operation.
         if let special = specialCases[service]?[key] {
             return [finding(special.effect, special.categories, special.reason)]
@@ -373,6 +381,8 @@ public enum AWSOperation {
         "cloudformation": [
             "updatestack": Special(effect: .unknown, categories: [], reason: "`UpdateStack` may replace or delete resources; what it does depends on the template's changes"),
             "executechangeset": Special(effect: .unknown, categories: [], reason: "`ExecuteChangeSet` may replace or delete resources; review the change set"),
+            "updatestackset": Special(effect: .unknown, categories: [], reason: "`UpdateStackSet` updates every stack instance of the set, in every account and Region, which may replace or delete resources"),
+            "updatestackinstances": Special(effect: .unknown, categories: [], reason: "`UpdateStackInstances` updates stack instances, which may replace or delete resources"),
             "deletestack": Special(effect: .destructive, categories: [.teardown], reason: "`DeleteStack` deletes the stack and every resource in it"),
             "createchangeset": Special(effect: .read, categories: [], reason: "`CreateChangeSet` only previews changes"),
             "setstackpolicy": Special(effect: .destructive, categories: [.protectionOff], reason: "`SetStackPolicy` changes which resources updates may replace"),
