@@ -182,6 +182,16 @@ enum KubernetesCommand {
                         return [Finding(operation: "kubectl:expose_outside", effect: .destructive, targets: targets, categories: [.permissionChange],
                                         reason: "`\(tool) patch` makes the service a \(exposedType), reachable from outside the cluster")]
                     }
+                    // Finalizers are what hold an object's deletion until its protection or cleanup
+                    // is done (`kubernetes.io/pvc-protection` keeps a claim in use from going).
+                    let clearsFinalizers = patchDocument(document, sets: ["metadata", "finalizers"], to: { $0 == .null || $0?.arrayValue?.isEmpty == true })
+                        || document.arrayValue?.contains { operation in
+                            operation["op"]?.stringValue == "remove" && operation["path"]?.stringValue?.hasPrefix("/metadata/finalizers") == true
+                        } == true
+                    if clearsFinalizers {
+                        return [Finding(operation: "kubectl:finalizers_removed", effect: .destructive, targets: targets, categories: [.protectionOff],
+                                        reason: "`\(tool) patch` removes the object's finalizers: a deletion waiting on them goes ahead at once, past the protection or cleanup they hold")]
+                    }
                     if patchDocument(document, sets: ["spec", "persistentVolumeReclaimPolicy"], to: { $0?.stringValue?.lowercased() == "delete" }) {
                         return [Finding(operation: "kubectl:reclaim_delete", effect: .destructive, targets: targets, categories: [.protectionOff],
                                         reason: "`\(tool) patch` sets the volume's reclaim policy to Delete: when its claim is deleted, the volume and its data are deleted with it")]
