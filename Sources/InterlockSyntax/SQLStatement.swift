@@ -241,7 +241,7 @@ private struct StatementReader {
         case select, with, insert, update, delete, merge, truncate, drop, create, alter, grant, explain, describe,
             show, set, reset, pragma, transaction, copy, `do`, call, execute, prepare, deallocate, vacuum, analyze,
             reindex, cluster, checkpoint, lock, unlock, listen, unlisten, notify, discard, comment, refresh, load, use,
-            attach, detach, rename, kill, shutdown, administration, security, `import`, reassign, fetch, close, declare
+            attach, detach, rename, kill, shutdown, administration, security, `import`, reassign, fetch, close, declare, purge
     }
 
     static let verbs: [String: Verb] = [
@@ -258,7 +258,7 @@ private struct StatementReader {
         "shutdown": .shutdown, "flush": .administration, "optimize": .administration, "repair": .administration,
         "check": .administration, "checksum": .administration, "handler": .administration, "install": .administration,
         "uninstall": .administration, "security": .security, "import": .import, "reassign": .reassign, "fetch": .fetch,
-        "move": .fetch, "close": .close, "declare": .declare,
+        "move": .fetch, "close": .close, "declare": .declare, "purge": .purge,
     ]
 
     mutating func read() -> SQLStatement {
@@ -374,8 +374,17 @@ private struct StatementReader {
         case .comment?: return make("comment", "CommentStmt")
         case .refresh?: return make("refresh", "RefreshMatViewStmt")
         case .load?:
-            if isWord("data", at: 1) { return make("load_data", nil, flags: [.loadsRows]) }
+            if isWord("data", at: 1) {
+                // `LOAD DATA … REPLACE INTO TABLE` replaces every row of the file's that collides with one stored.
+                let into = topLevelWord("into", from: 2) ?? tokens.count
+                let replaces = topLevelWord("replace", from: 2).map { $0 < into } ?? false
+                return make("load_data", nil, flags: replaces ? [.loadsRows, .overwritesFromQuery] : [.loadsRows])
+            }
             return make("load", "LoadStmt")
+        case .purge?:
+            // MySQL's `PURGE BINARY LOGS` (or `MASTER LOGS`) `TO '…'`/`BEFORE …` deletes binary logs.
+            if dialect != .postgresql, isWord("binary", at: 1) || isWord("master", at: 1), isWord("logs", at: 2) { return make("purge_binary_logs", nil) }
+            return make("unrecognized", nil)
         case .use?: return make("use", nil)
         case .attach?: return make("attach", nil)
         case .detach?: return make("detach", nil)

@@ -135,7 +135,7 @@ public struct SQLClassifier: ActionClassifier {
         "attach": .maintenance, "detach": .maintenance, "rename": .maintenance, "flush": .maintenance,
         "optimize": .maintenance, "repair": .maintenance, "import": .maintenance, "pragma_set": .maintenance,
         "handler": .maintenance, "check": .maintenance, "checksum": .maintenance, "install": .opaque,
-        "uninstall": .protectionOff, "reset_binary_logs": .protectionOff, "reset_replica": .protectionOff, "reset_persist": .maintenance, "kill": .stops, "shutdown": .stops,
+        "uninstall": .protectionOff, "reset_binary_logs": .protectionOff, "purge_binary_logs": .protectionOff, "reset_replica": .protectionOff, "reset_persist": .maintenance, "kill": .stops, "shutdown": .stops,
     ]
 
     /// The kind's group; the `drop_`, `alter_` and `create_` kinds not listed go by their prefix.
@@ -302,7 +302,11 @@ public struct SQLClassifier: ActionClassifier {
                 add(.read, [], "copies rows out")
             }
         case .loadData?:
-            add(.write, [], "loads rows from a file")
+            if statement.flags.contains(.overwritesFromQuery) {
+                add(.destructive, [.dataLoss], "`LOAD DATA … REPLACE` loads a file into\(named), replacing every existing row one of its rows collides with", radius: .unknown)
+            } else {
+                add(.write, [], "loads rows from a file")
+            }
         case .opaque?:
             out.append(Finding(operation: op, effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`\(kind.uppercased())` runs code whose effect cannot be read from the statement"))
         case .prepare?:
@@ -326,6 +330,7 @@ public struct SQLClassifier: ActionClassifier {
         case .protectionOff?:
             let reason = switch kind {
             case "reset_binary_logs": "`RESET MASTER` deletes every binary log: no point-in-time recovery, and replicas that have not caught up cannot"
+            case "purge_binary_logs": "`PURGE BINARY LOGS` deletes binary logs: no point-in-time recovery before what is left, and replicas that still need them break"
             case "reset_replica": "`RESET REPLICA` makes this server forget where replication stood"
             default: "`UNINSTALL` removes a server plugin or component (audit log, password validation, authentication)"
             }

@@ -743,7 +743,10 @@ extension ShellAnalysis {
             } else {
                 classifyClientOutput(target, by: "`\(client) .\(name)`", operation: op)
             }
-        case "excel", "edit", "read", "import", "restore", "load", "open", "archive", "ar", "filectrl", "testctrl", "dbconfig", "nonce", "imposter":
+        case "restore":
+            // `.restore ?DB? FILE` copies FILE over the open database: every table as FILE has it.
+            add(op, .destructive, categories: [.dataLoss], "`\(client) .restore` replaces the database's contents with a backup's")
+        case "excel", "edit", "read", "import", "load", "open", "archive", "ar", "filectrl", "testctrl", "dbconfig", "nonce", "imposter":
             unknown(op, "`\(client) .\(name)` runs a program, loads code or changes another file", opaque: name == "excel" || name == "edit" || name == "load")
         default:
             if Self.sqliteReadOnlyDotCommands.contains(name) {
