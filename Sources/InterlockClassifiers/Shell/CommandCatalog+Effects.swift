@@ -1211,8 +1211,47 @@ extension ShellAnalysis {
 
     /// An HTTP request's finding, its URLs the targets as written: `host/path` without a scheme
     /// is a URL to curl and wget, not a file beside the working directory.
+    /// Data sent to an endpoint whose path or query names a deletion (Elasticsearch's
+    /// `POST /orders/_delete_by_query`, `POST /api/users/42/delete`, `?action=purge`) is a
+    /// deletion, whatever the method: many APIs delete through POST.
     mutating func addRequest(_ operation: String, _ effect: Effect, to urls: [Argument], _ reason: String) {
+        if effect == .write {
+            for url in urls {
+                guard let value = url.value, let word = Self.deletionWord(inEndpoint: value) else { continue }
+                let deleting = operation.hasSuffix(":send") ? String(operation.dropLast(":send".count)) + ":delete" : operation
+                add(Finding(operation: deleting, effect: .destructive, targets: urls.map(\.text), targetsComplete: urls.allSatisfy(\.isExact),
+                            reason: reason + "; the endpoint `\(url.text)` names a deletion (`\(word)`)"))
+                return
+            }
+        }
         add(Finding(operation: operation, effect: effect, targets: urls.map(\.text), targetsComplete: urls.allSatisfy(\.isExact), reason: reason))
+    }
+
+    static let endpointDeletionWords: Set<String> = [
+        "delete", "destroy", "remove", "drop", "purge", "truncate", "wipe", "erase", "flushall", "flushdb", "terminate", "nuke", "uninstall",
+        "deprovision", "decommission", "rm", "del",
+    ]
+
+    /// The first word of a URL's path or query (past the host) that names a deletion. Words are
+    /// runs of letters and digits, split where lower case turns upper (`deleteUser`).
+    static func deletionWord(inEndpoint url: String) -> String? {
+        var rest = Substring(url)
+        // Past the scheme (`https://`), then past the host.
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
+        rest = rest.drop { $0 != "/" && $0 != "?" }
+        if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
+        var word = ""
+        var previousWasLower = false
+        for scalar in rest.unicodeScalars {
+            let isUpper = scalar >= "A" && scalar <= "Z", isLower = scalar >= "a" && scalar <= "z", isDigit = scalar >= "0" && scalar <= "9"
+            if isUpper && previousWasLower || !(isUpper || isLower || isDigit) {
+                if endpointDeletionWords.contains(word) { return word }
+                word = ""
+            }
+            if isUpper || isLower || isDigit { word.unicodeScalars.append(isUpper ? Unicode.Scalar(scalar.value + 32)! : scalar) }
+            previousWasLower = isLower
+        }
+        return endpointDeletionWords.contains(word) ? word : nil
     }
 
     /// A request to one of Interlock's human endpoints (`InterlockCommandLine.humanEndpointFinding`).
@@ -1285,7 +1324,10 @@ extension ShellAnalysis {
             if chosen == "DELETE" {
                 addRequest(op + ":delete", .destructive, to: [url], "sends an HTTP DELETE to `\(url.text)`")
             } else {
-                addRequest(op + ":send", .write, to: [url], "sends data to `\(url.text)` with \(chosen)")
+                // `name==value` items are the query string: the URL requested is the URL with them.
+                let query = items.compactMap(\.value).filter { $0.contains("==") }.map { $0.replacing("==", with: "=") }
+                let requested = query.isEmpty || url.value == nil ? url : .known(url.value! + (url.value!.contains("?") ? "&" : "?") + query.joined(separator: "&"))
+                addRequest(op + ":send", .write, to: [requested], "sends data to `\(url.text)` with \(chosen)")
             }
             // HTTPie's `:8421/v1/resume` is localhost.
             let text = url.value.map { $0.hasPrefix(ascii: ":") ? "http://localhost" + $0 : $0 }
