@@ -102,6 +102,7 @@ enum CloudCLICommand {
         if let remote = remoteCommand(invocation) { return remote }
         guard tools.contains(tool) else { return nil }
         if let query = BigQueryCommand.query(invocation) { return query }
+        if let query = D1Command.execute(invocation) { return query }
         // Command words: before `--` (what follows is a command for somewhere else), not options.
         var words: [String] = []
         var zeroValue = false
@@ -343,6 +344,34 @@ enum BigQueryCommand {
                                                      : "`bq query --destination_table` writes the results into `\(destination)`"))
         }
         return findings
+    }
+}
+
+/// Cloudflare D1 through wrangler: `wrangler d1 execute DB --command SQL` runs SQLite's SQL on
+/// the database (`--remote`, the deployed one; otherwise the local copy). The SQL is read as
+/// SQL is; SQL from a file (`--file`) is not read here and stays unknown.
+enum D1Command {
+    static func execute(_ invocation: InfrastructureInvocation) -> [Finding]? {
+        let arguments = invocation.arguments
+        guard invocation.tool == "wrangler", arguments.count > 1, arguments[0] == "d1", arguments[1] == "execute" else { return nil }
+        var commands: [String?] = []
+        var index = 2
+        while index < arguments.count {
+            defer { index += 1 }
+            guard let argument = arguments[index] else { continue }
+            if argument == "--command", index + 1 < arguments.count {
+                index += 1
+                commands.append(arguments[index])
+            } else if argument.hasPrefix("--command=") {
+                commands.append(String(argument.dropFirst("--command=".count)))
+            }
+        }
+        guard !commands.isEmpty else { return nil }
+        guard commands.allSatisfy({ $0 != nil }) else {
+            return [Finding(operation: "wrangler:d1:execute", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution],
+                            reason: "`wrangler d1 execute --command` runs SQL computed at run time")]
+        }
+        return commands.compactMap { $0 }.flatMap { SQLClassifier.findings(for: $0, dialect: .sqlite).findings }
     }
 }
 

@@ -116,6 +116,10 @@ enum DatabaseMigrationCommand {
         "supabase": [
             "db reset": drop("recreates the database and its data"), "db push": write("applies migrations"), "migration new": write("writes a migration"),
             "migration repair": write("rewrites the migration history"), "db diff": read("prints differences"), "db lint": read("checks the schema"), "migration list": read("lists migrations"),
+            "projects delete": drop("deletes the project with its database, storage and functions"), "branches delete": drop("deletes a branch and its database"),
+            "storage rm": drop("deletes objects from storage"), "functions delete": drop("deletes an Edge Function"), "db dump": write("writes the schema or data to a file"),
+            "projects list": read("lists projects"), "branches list": read("lists branches"), "functions list": read("lists functions"), "storage ls": read("lists objects"),
+            "functions deploy": write("deploys an Edge Function"), "branches create": write("creates a branch"), "projects create": write("creates a project"),
         ],
         "drizzle-kit": [
             "push": write("makes the database match the schema"), "migrate": write("applies migrations"), "generate": write("writes migrations"), "drop": write("deletes a migration file"),
