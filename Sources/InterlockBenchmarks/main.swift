@@ -118,7 +118,8 @@ func corpusLines(_ name: String, key: String) throws -> [(String, SQLDialect?)] 
 
 /// `classifiers`: shell command lines and SQL statements per second over the corpora, and the
 /// slowest classification of adversarial inputs of up to 4 KiB. With INTERLOCK_BENCH_PER_LINE=1
-/// it also prints the cost distribution of the shell corpus' lines, the dearest and the cheapest.
+/// it also prints the cost distribution of the shell corpus' lines, the dearest and the cheapest;
+/// with INTERLOCK_BENCH_WORST_SHELL=FILE it writes the slowest adversarial shell input to FILE.
 func classifierBenchmark(rounds: Int) throws {
     let shellLines = try corpusLines("shell.jsonl", key: "input").map(\.0)
     let sqlTexts = try corpusLines("sql.jsonl", key: "sql")
@@ -202,6 +203,10 @@ func classifierBenchmark(rounds: Int) throws {
     func describe(_ text: String) -> String { "\(text.utf8.count) bytes, starting \(String(text.prefix(24)).debugDescription)" }
     print("adversarial: \(adversarial.count) inputs of up to 4 KiB, each classified as shell and as SQL in every dialect, fastest of 3 runs:")
     print("  slowest shell classification \(String(format: "%.1f", worstShell.0 * 1e6)) µs (\(describe(worstShell.1)))")
+    // INTERLOCK_BENCH_WORST_SHELL=FILE keeps the slowest shell input, to profile it alone.
+    if let path = ProcessInfo.processInfo.environment["INTERLOCK_BENCH_WORST_SHELL"] {
+        try? worstShell.1.write(toFile: path, atomically: true, encoding: .utf8)
+    }
     print("  slowest SQL classification \(String(format: "%.1f", worstSQL.0 * 1e6)) µs (\(worstSQL.2), \(describe(worstSQL.1)))")
     print("  slowest shell + 3 SQL dialects together \(String(format: "%.1f", worstTotal.0 * 1e6)) µs (\(describe(worstTotal.1)))")
     if ProcessInfo.processInfo.environment["INTERLOCK_BENCH_PER_LINE"] == "1" {
