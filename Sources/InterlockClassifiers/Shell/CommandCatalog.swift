@@ -882,6 +882,18 @@ extension ShellAnalysis {
                 unknown("shell:\(name):\(process.api)", "\(origin) starts processes through `\(process.api)` with a command computed at run time", opaque: true)
             }
         }
+        // SQL handed to a driver as a literal is classified as SQL (the driver's dialect is not
+        // known: every dialect's reading counts).
+        for call in scan.sqlCalls {
+            for finding in SQLClassifier.findings(for: call.text, dialect: nil).findings { add(finding) }
+        }
+        for write in scan.fileWrites {
+            classifyWrite(to: .known(write.path), truncates: write.truncates, by: "\(origin) through `\(write.api)`", operation: "shell:\(name):write")
+        }
+        for call in scan.awsCalls {
+            let operation = call.method.replacing("_", with: "-")
+            for finding in AWSOperation.classify(service: call.service, operation: operation, parameters: .object(call.parameters)) { add(finding) }
+        }
         // What the code does is not known, but the paths it spells out are where it is likely to
         // act: as targets (never the complete list; grants never cover an unknown effect), the
         // policy's target rules and Interlock's own guard see `open('.claude/settings.json', 'w')`.

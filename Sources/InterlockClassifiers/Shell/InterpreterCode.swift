@@ -1,3 +1,5 @@
+import InterlockCore
+
 /// A lexical look at code handed to an interpreter (`python -c`, `perl -e`, `node -e`).
 ///
 /// Interlock does not parse Python or JavaScript, so this never concludes that code is harmless:
@@ -42,9 +44,35 @@ enum InterpreterCode {
         var command: String?
     }
 
+    /// SQL handed to a database driver as a literal: `cursor.execute('DROP TABLE t')`,
+    /// `db.query("…")`, `conn.executescript(…)`.
+    struct SQLCall {
+        var api: String
+        var text: String
+    }
+
+    /// A file opened for writing by a literal name: `open('x', 'w')`, `fs.writeFileSync('x', …)`,
+    /// `File.write('x', …)`, Perl's `open(my $f, '>', 'x')`. `truncates` unless appended to.
+    struct FileWrite {
+        var api: String
+        var path: String
+        var truncates: Bool
+    }
+
+    /// An AWS API call through boto3: `boto3.client('s3').delete_bucket(Bucket='b')`, or through a
+    /// name the code gave the client (`s3 = boto3.client('s3')`), with its literal keyword arguments.
+    struct AWSCall {
+        var service: String
+        var method: String
+        var parameters: [String: JSONValue]
+    }
+
     struct Scan {
         var removals: [Removal] = []
         var processCalls: [ProcessCall] = []
+        var sqlCalls: [SQLCall] = []
+        var fileWrites: [FileWrite] = []
+        var awsCalls: [AWSCall] = []
         /// String literals spelled like paths (`'/etc/x'`, `"~/.config/app"`, `'.claude/settings.json'`),
         /// at most `maximumNamedPaths`, in order, without repeats.
         var namedPaths: [String] = []
@@ -74,13 +102,60 @@ enum InterpreterCode {
         .other: ["system", "exec", "Start-Process", "Invoke-Expression", "iex"],
     ]
 
+    /// Driver methods that run the SQL text they are given, called as methods (`cursor.execute`).
+    static let sqlMethods: Set<String> = [
+        "execute", "executescript", "executemany", "exec", "query", "raw", "exec_query", "exec_update", "exec_delete", "executeQuery",
+        "executeUpdate", "executeSql", "run_sql", "sql", "prepare", "none", "any", "one", "many", "oneOrNone", "manyOrNone", "unsafe",
+        "do", "selectall_arrayref", "selectrow_array",
+    ]
+
+    /// Calls that replace a file's contents given its literal name (first argument), and those that append.
+    static let fileWriteAPIs: [Language: (truncating: Set<String>, appending: Set<String>)] = [
+        .python: (["write_text", "write_bytes"], []),
+        .javascript: (["writeFileSync", "writeFile", "outputFileSync", "outputFile", "writeJsonSync", "writeJSONSync", "writeJson"], ["appendFileSync", "appendFile"]),
+        .ruby: (["write", "binwrite"], []),
+        .php: (["file_put_contents"], []),
+        .perl: (["write_file", "spew", "spew_utf8"], ["append_file"]),
+        .other: ([], []),
+    ]
+
+    /// boto3 client methods that are not API operations.
+    static let boto3Helpers: Set<String> = ["get_paginator", "get_waiter", "close", "can_paginate", "generate_presigned_url", "generate_presigned_post", "meta", "exceptions"]
+
     static func scan(_ code: String, language: Language) -> Scan {
         var result = Scan()
         let tokens = tokenize(code)
         let removal = removalAPIs[language] ?? []
         let process = processAPIs[language] ?? []
+        let writes = fileWriteAPIs[language] ?? ([], [])
+        /// Names the code gave boto3 clients: `s3 = boto3.client('s3')`.
+        var awsClients: [String: String] = [:]
         for (index, token) in tokens.enumerated() {
             guard case .identifier(let name) = token else { continue }
+            // `x.m(` and, in Perl and PHP, `$x->m(`.
+            let isMethod = index >= 1 && tokens[index - 1] == .symbol(".") || index >= 2 && tokens[index - 1] == .symbol(">") && tokens[index - 2] == .symbol("-")
+            let opens = index + 1 < tokens.count && tokens[index + 1] == .symbol("(")
+            if isMethod, opens, sqlMethods.contains(name), let text = firstStringArgument(tokens, after: index) {
+                result.sqlCalls.append(SQLCall(api: qualified(tokens, index), text: text))
+            }
+            if opens, writes.truncating.contains(name) || writes.appending.contains(name), let path = pathArgument(tokens, callAt: index) {
+                result.fileWrites.append(FileWrite(api: qualified(tokens, index), path: path, truncates: !writes.appending.contains(name)))
+            }
+            if opens, name == "open" || name == "fopen", let write = openForWriting(tokens, callAt: index, language: language) {
+                result.fileWrites.append(write)
+            }
+            if language == .python, isMethod, opens, name == "client", let (service, end) = boto3Client(tokens, callAt: index) {
+                // `NAME = boto3.client('s3')`, and `boto3.client('s3').delete_bucket(…)` used at once.
+                if index >= 4, tokens[index - 3] == .symbol("="), let variable = tokens[index - 4].identifier { awsClients[variable] = service }
+                if end + 2 < tokens.count, tokens[end + 1] == .symbol("."), let method = tokens[end + 2].identifier, !boto3Helpers.contains(method),
+                   end + 3 < tokens.count, tokens[end + 3] == .symbol("(") {
+                    result.awsCalls.append(AWSCall(service: service, method: method, parameters: keywordArguments(tokens, openAt: end + 3)))
+                }
+            }
+            if language == .python, isMethod, opens, index >= 2, let owner = tokens[index - 2].identifier, let service = awsClients[owner],
+               !boto3Helpers.contains(name), index < 3 || tokens[index - 3] != .symbol(".") {
+                result.awsCalls.append(AWSCall(service: service, method: name, parameters: keywordArguments(tokens, openAt: index + 1)))
+            }
             // Perl's builtins take their arguments without parentheses (`unlink glob "*"`).
             let calls = index + 1 < tokens.count && (tokens[index + 1] == .symbol("(") || language == .perl || language == .ruby && tokens[index + 1].isString)
             // `os.remove` style: a preceding dot makes `remove` a method; a bare `remove(` counts too.
@@ -93,7 +168,7 @@ enum InterpreterCode {
                     let owner = index >= 2 ? tokens[index - 2].identifier : nil
                     guard owner == "subprocess" || owner == "os" || owner == "child_process" || owner == "IPC" || owner == "Open3" || (name == "open" && argument?.hasSuffix("|") == true) else { continue }
                 }
-                result.processCalls.append(ProcessCall(api: qualified(tokens, index), command: argument))
+                result.processCalls.append(ProcessCall(api: qualified(tokens, index), command: argument ?? argvCommand(tokens, callAt: index)))
             }
         }
         for token in tokens {
@@ -164,10 +239,135 @@ enum InterpreterCode {
         return parts.joined(separator: ".")
     }
 
+    /// A command given as a list of literal words: `subprocess.run(['rm', '-rf', '/srv'])`,
+    /// `spawnSync('rm', ['-rf', '/srv'])`, `system('rm', '-rf', '/srv')`; the words quoted for the shell.
+    static func argvCommand(_ tokens: [Token], callAt index: Int) -> String? {
+        guard index + 1 < tokens.count, tokens[index + 1] == .symbol("(") else { return nil }
+        var words: [String] = []
+        var i = index + 2
+        var inList = false
+        while i < tokens.count {
+            switch tokens[i] {
+            case .string(let word): words.append(word)
+            case .symbol("["): if inList { return nil }; inList = true
+            case .symbol("]"): if !inList { return nil }; inList = false
+            case .symbol(","): break
+            case .symbol(")"): return words.isEmpty || inList ? nil : words.map(GitCommand.quotedForShell).joined(separator: " ")
+            default: return nil
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The literal path a write call names first: `writeFileSync('x', …)`, `Path('x').write_text(…)`.
+    static func pathArgument(_ tokens: [Token], callAt index: Int) -> String? {
+        // `Path('x').write_text(…)`: the path is the receiver's literal argument, not the text.
+        if tokens[index] == .identifier("write_text") || tokens[index] == .identifier("write_bytes") {
+            guard index >= 4, tokens[index - 1] == .symbol("."), tokens[index - 2] == .symbol(")") else { return nil }
+            guard case .string(let path) = tokens[index - 3], tokens[index - 4] == .symbol("(") else { return nil }
+            return path
+        }
+        return firstStringArgument(tokens, after: index)
+    }
+
+    /// `open('x', 'w')` (Python, Ruby `File.open`, PHP `fopen`) and Perl's `open(my $f, '>', 'x')`
+    /// or `open(F, ">x")`: the literal file and whether the mode truncates it. Reading modes are nil.
+    static func openForWriting(_ tokens: [Token], callAt index: Int, language: Language) -> FileWrite? {
+        guard index + 1 < tokens.count, tokens[index + 1] == .symbol("(") else { return nil }
+        // The call's arguments at its own depth, literal strings kept and everything else a hole.
+        var arguments: [String?] = []
+        var current: String?? = .none
+        var depth = 0
+        var i = index + 2
+        while i < tokens.count {
+            let token = tokens[i]
+            if token == .symbol("(") || token == .symbol("[") || token == .symbol("{") { depth += 1 }
+            if token == .symbol(")") || token == .symbol("]") || token == .symbol("}") {
+                if depth == 0 { break }
+                depth -= 1
+            }
+            if depth == 0, token == .symbol(",") {
+                arguments.append(current ?? nil)
+                current = .none
+            } else if case .string(let text) = token, depth == 0, current == nil {
+                current = .some(text)
+            } else {
+                current = .some(nil)
+            }
+            i += 1
+        }
+        arguments.append(current ?? nil)
+        let api = qualified(tokens, index)
+        if language == .perl {
+            // Three arguments: handle, mode, file. Two: handle, mode and file in one (`">x"`).
+            if arguments.count >= 3, let mode = arguments[1], let path = arguments[2], mode.hasPrefix(">") || mode.hasPrefix("+<") {
+                return FileWrite(api: api, path: path.trimmingPrefix(while: { $0 == " " }).description, truncates: !mode.hasPrefix(">>") && !mode.hasPrefix("+<"))
+            }
+            if arguments.count == 2, let spec = arguments[1], spec.hasPrefix(">") {
+                let appends = spec.hasPrefix(">>")
+                let path = spec.dropFirst(appends ? 2 : 1).trimmingPrefix(while: { $0 == " " })
+                return path.isEmpty ? nil : FileWrite(api: api, path: String(path), truncates: !appends)
+            }
+            return nil
+        }
+        guard arguments.count >= 2, let path = arguments[0], let mode = arguments[1] else { return nil }
+        if mode.contains("w") { return FileWrite(api: api, path: path, truncates: true) }
+        if mode.contains("a") || mode.contains("x") || mode.contains("+") { return FileWrite(api: api, path: path, truncates: false) }
+        return nil
+    }
+
+    /// `client('s3')` of boto3 (or a session): the service and the index of the closing parenthesis.
+    static func boto3Client(_ tokens: [Token], callAt index: Int) -> (String, Int)? {
+        guard index + 3 < tokens.count, case .string(let service) = tokens[index + 2] else { return nil }
+        var end = index + 3
+        // Further arguments (`region_name='eu-west-1'`): to the closing parenthesis.
+        var depth = 0
+        while end < tokens.count {
+            if tokens[end] == .symbol("(") { depth += 1 }
+            if tokens[end] == .symbol(")") {
+                if depth == 0 { break }
+                depth -= 1
+            }
+            end += 1
+        }
+        return end < tokens.count ? (service, end) : nil
+    }
+
+    /// `Name='value'`, `Name=True`/`False` keyword arguments of the call whose `(` is at `open`.
+    static func keywordArguments(_ tokens: [Token], openAt open: Int) -> [String: JSONValue] {
+        var parameters: [String: JSONValue] = [:]
+        var depth = 0
+        var i = open + 1
+        while i + 2 < tokens.count {
+            let token = tokens[i]
+            if token == .symbol("(") || token == .symbol("[") || token == .symbol("{") { depth += 1 }
+            if token == .symbol(")") || token == .symbol("]") || token == .symbol("}") {
+                if depth == 0 { break }
+                depth -= 1
+            }
+            if depth == 0, let name = token.identifier, tokens[i + 1] == .symbol("="), i + 2 < tokens.count {
+                switch tokens[i + 2] {
+                case .string(let value): parameters[name] = .string(value)
+                case .identifier("True"): parameters[name] = .bool(true)
+                case .identifier("False"): parameters[name] = .bool(false)
+                default: parameters[name] = .string("$?")
+                }
+            }
+            i += 1
+        }
+        return parameters
+    }
+
     static func firstStringArgument(_ tokens: [Token], after index: Int) -> String? {
         var i = index + 1
         if i < tokens.count, tokens[i] == .symbol("(") { i += 1 }
-        guard i < tokens.count, case .string(let value) = tokens[i] else { return nil }
+        guard i < tokens.count, case .string(var value) = tokens[i] else { return nil }
+        // Python's triple quotes lex as three strings: `"""…"""` is `""`, the text, `""`.
+        if value.isEmpty, i + 2 < tokens.count, case .string(let inner) = tokens[i + 1], tokens[i + 2] == .string("") {
+            value = inner
+            i += 2
+        }
         // Only a lone literal is the whole argument: `"rm -rf " + path` is computed.
         if i + 1 < tokens.count, tokens[i + 1] == .symbol("+") || tokens[i + 1] == .symbol(".") || tokens[i + 1] == .symbol("%") { return nil }
         return value
