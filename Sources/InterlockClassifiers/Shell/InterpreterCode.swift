@@ -280,7 +280,9 @@ enum InterpreterCode {
         var current: String?? = .none
         var depth = 0
         var i = index + 2
-        while i < tokens.count {
+        // A call's arguments are looked at for `argumentTokenLimit` tokens: nested unclosed calls
+        // must not make the scan quadratic in the code's length.
+        while i < min(tokens.count, index + 2 + argumentTokenLimit) {
             let token = tokens[i]
             if token == .symbol("(") || token == .symbol("[") || token == .symbol("{") { depth += 1 }
             if token == .symbol(")") || token == .symbol("]") || token == .symbol("}") {
@@ -297,6 +299,7 @@ enum InterpreterCode {
             }
             i += 1
         }
+        guard i < tokens.count, tokens[i] == .symbol(")") else { return nil }
         arguments.append(current ?? nil)
         let api = qualified(tokens, index)
         if language == .perl {
@@ -317,13 +320,15 @@ enum InterpreterCode {
         return nil
     }
 
+    static let argumentTokenLimit = 256
+
     /// `client('s3')` of boto3 (or a session): the service and the index of the closing parenthesis.
     static func boto3Client(_ tokens: [Token], callAt index: Int) -> (String, Int)? {
         guard index + 3 < tokens.count, case .string(let service) = tokens[index + 2] else { return nil }
         var end = index + 3
         // Further arguments (`region_name='eu-west-1'`): to the closing parenthesis.
         var depth = 0
-        while end < tokens.count {
+        while end < min(tokens.count, index + 3 + argumentTokenLimit) {
             if tokens[end] == .symbol("(") { depth += 1 }
             if tokens[end] == .symbol(")") {
                 if depth == 0 { break }
@@ -331,7 +336,7 @@ enum InterpreterCode {
             }
             end += 1
         }
-        return end < tokens.count ? (service, end) : nil
+        return end < tokens.count && tokens[end] == .symbol(")") ? (service, end) : nil
     }
 
     /// `Name='value'`, `Name=True`/`False` keyword arguments of the call whose `(` is at `open`.
@@ -339,7 +344,7 @@ enum InterpreterCode {
         var parameters: [String: JSONValue] = [:]
         var depth = 0
         var i = open + 1
-        while i + 2 < tokens.count {
+        while i + 2 < min(tokens.count, open + 1 + argumentTokenLimit) {
             let token = tokens[i]
             if token == .symbol("(") || token == .symbol("[") || token == .symbol("{") { depth += 1 }
             if token == .symbol(")") || token == .symbol("]") || token == .symbol("}") {
