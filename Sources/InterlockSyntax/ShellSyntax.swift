@@ -321,6 +321,15 @@ public enum ShellWordPart: Sendable, Hashable {
     case arithmetic([ShellWordPart])
     /// `<(...)` (input) or `>(...)`.
     case processSubstitution(ShellScript, isInput: Bool)
+
+    /// A parameter or command substitution outside double quotes: its text is split into fields.
+    /// (Arithmetic results are numbers and never split with the default `IFS`.)
+    public var isUnquotedExpansion: Bool {
+        switch self {
+        case .parameter, .commandSubstitution: true
+        default: false
+        }
+    }
 }
 
 /// Why a command line could not be parsed, and where.

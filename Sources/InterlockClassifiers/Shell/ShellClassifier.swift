@@ -464,7 +464,7 @@ struct ShellAnalysis {
     func knownOutput(of command: ShellCommand, input: String? = nil) -> String? {
         guard case .simple(let simple) = command, var name = simple.words.first?.staticValue else { return nil }
         var arguments: [Argument] = []
-        for word in simple.words.dropFirst() { arguments.append(expand(word)) }
+        for word in simple.words.dropFirst() { expandFields(word, into: &arguments) }
         guard arguments.allSatisfy(\.isExact) else { return nil }
         var values = arguments.compactMap(\.value)[...]
         // Wrappers that leave the output as it is (`nice echo …`), without options of their own.
@@ -691,7 +691,7 @@ struct ShellAnalysis {
         }
         var arguments: [Argument] = []
         arguments.reserveCapacity(command.words.count)
-        for word in command.words { arguments.append(expand(word)) }
+        for word in command.words { expandFields(word, into: &arguments) }
         commandEnvironment = assigned
         run(consume arguments, stdin: stdin)
         commandEnvironment = [:]
@@ -707,6 +707,71 @@ struct ShellAnalysis {
         return Argument(value: out, display: word.display, isPattern: word.hasPattern)
     }
 
+    /// The fields a word becomes, as bash makes them: the text of unquoted expansions (`$x`,
+    /// `$(…)`) is split where `IFS` says (space, tab and newline unless the line set it) and empty
+    /// fields are dropped, so `cmd="rm -rf /srv"; $cmd` runs `rm` with two arguments and `$EMPTY rm`
+    /// runs `rm`. A word whose expansion is not known stays one argument with no value.
+    func expandFields(_ word: ShellWord, into arguments: inout [Argument]) {
+        guard word.staticValue == nil, word.parts.contains(where: \.isUnquotedExpansion) else {
+            arguments.append(expand(word))
+            return
+        }
+        let separators = variables["IFS"] ?? " \t\n"
+        var fields: [String] = []
+        var current: String?
+        // A field just ended at IFS whitespace: a following `,` of IFS belongs to the same separator.
+        var endedAtWhitespace = false
+        for part in word.parts {
+            var text = ""
+            guard appendExpanded(part, to: &text) else {
+                arguments.append(Argument(value: nil, display: word.display, isPattern: word.hasPattern))
+                return
+            }
+            guard part.isUnquotedExpansion else {
+                current = (current ?? "") + text
+                endedAtWhitespace = false
+                continue
+            }
+            for scalar in text.unicodeScalars {
+                guard separators.unicodeScalars.contains(scalar) else {
+                    if current == nil { current = "" }
+                    current!.unicodeScalars.append(scalar)
+                    endedAtWhitespace = false
+                    continue
+                }
+                let isWhitespace = scalar == " " || scalar == "\t" || scalar == "\n"
+                if let field = current {
+                    fields.append(field)
+                    current = nil
+                    endedAtWhitespace = isWhitespace
+                } else if !isWhitespace {
+                    // `a,,b`: a delimiter with nothing before it makes an empty field.
+                    if !endedAtWhitespace { fields.append("") }
+                    endedAtWhitespace = false
+                }
+            }
+        }
+        if let field = current { fields.append(field) }
+        for field in fields {
+            let globs = word.hasPattern && field.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
+            arguments.append(Argument(value: field, display: field, isPattern: globs))
+        }
+    }
+
+    /// What a command substitution prints when the line itself fixes it (`$(echo rm)`,
+    /// `$(printf …)`, `$(echo … | base64 -d)`), without the trailing newlines the shell removes.
+    func knownOutput(of script: ShellScript) -> String? {
+        guard script.pipelines.count == 1, let pipeline = script.pipelines.first, !pipeline.negated else { return nil }
+        var printed: String?
+        for (index, command) in pipeline.commands.enumerated() {
+            guard let text = knownOutput(of: command, input: index == 0 ? nil : printed) else { return nil }
+            printed = text
+        }
+        guard var text = printed else { return nil }
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
     private func appendExpanded(_ part: ShellWordPart, to out: inout String) -> Bool {
         switch part {
         case .literal(let text), .quoted(let text):
@@ -719,7 +784,11 @@ struct ShellAnalysis {
             guard nested.isEmpty, let value = variables[name] else { return false }
             out += value
             return true
-        case .commandSubstitution, .arithmetic, .processSubstitution:
+        case .commandSubstitution(let script):
+            guard let text = knownOutput(of: script) else { return false }
+            out += text
+            return true
+        case .arithmetic, .processSubstitution:
             return false
         }
     }
