@@ -444,7 +444,7 @@ public struct ShellParser {
             body = try nestedList(until: .words(["done"]))
             try expectWord("done")
         }
-        return CompoundCommand(kind: kind, bodies: [body], words: words)
+        return CompoundCommand(kind: kind, bodies: [body], words: words, variable: name.staticValue)
     }
 
     private mutating func parseCase() throws(ShellSyntaxError) -> CompoundCommand {

@@ -90,12 +90,15 @@ public struct CompoundCommand: Sendable, Hashable {
     /// the text of `(( ))`.
     public var words: [ShellWord]
     public var redirections: [ShellRedirection]
+    /// The variable a `for` or `select` loop assigns each word to.
+    public var variable: String?
 
-    public init(kind: Kind, bodies: [ShellScript] = [], words: [ShellWord] = [], redirections: [ShellRedirection] = []) {
+    public init(kind: Kind, bodies: [ShellScript] = [], words: [ShellWord] = [], redirections: [ShellRedirection] = [], variable: String? = nil) {
         self.kind = kind
         self.bodies = bodies
         self.words = words
         self.redirections = redirections
+        self.variable = variable
     }
 }
 
@@ -321,6 +324,15 @@ public enum ShellWordPart: Sendable, Hashable {
     case arithmetic([ShellWordPart])
     /// `<(...)` (input) or `>(...)`.
     case processSubstitution(ShellScript, isInput: Bool)
+
+    /// `"$@"` or `"$*"`-like text: double quotes holding `$@`.
+    public var isQuotedAllParameters: Bool {
+        guard case .doubleQuoted(let inner) = self else { return false }
+        return inner.contains { part in
+            if case .parameter(let name, _) = part { return name == "@" }
+            return false
+        }
+    }
 
     /// A parameter or command substitution outside double quotes: its text is split into fields.
     /// (Arithmetic results are numbers and never split with the default `IFS`.)

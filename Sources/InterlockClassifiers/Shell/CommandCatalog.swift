@@ -193,19 +193,35 @@ extension ShellAnalysis {
             }
             add(op, .read, "defines aliases")
         case .export:
+            let declares = name == "local" || name == "declare" || name == "typeset"
+            // `declare -n ref=name`: assigning `ref` assigns `name`; no variable can be trusted after.
+            if declares, args.contains(where: { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains("n") } ?? true }) {
+                variables = [:]
+                variablesUntrusted = true
+            }
             for argument in args {
                 // A value computed at run time (`export LD_PRELOAD=$HOME/x.so`) still names its
                 // variable in the word as written.
                 let text = argument.value ?? argument.display
-                guard let equals = text.firstIndex(of: "="), !text.hasPrefix(ascii: "-") else { continue }
-                let variable = String(text[..<equals])
+                guard !text.hasPrefix(ascii: "-") else { continue }
+                let variable = String(text.prefix { $0 != "=" })
+                // In a function, `local x` and `declare x` are the function's own until it returns.
+                if declares, !localFrames.isEmpty, localFrames[localFrames.count - 1].index(forKey: variable) == nil {
+                    localFrames[localFrames.count - 1][variable] = .some(variables[variable])
+                }
+                guard text.contains("=") else {
+                    // `local x` without a value: empty, or the caller's, depending on the shell.
+                    if declares { forgetVariable(variable) }
+                    continue
+                }
                 guard argument.value != nil else {
-                    variables[variable] = nil
+                    forgetVariable(variable)
                     noteEnvironmentVariable(variable, nil)
                     continue
                 }
-                let value = String(text[text.index(after: equals)...])
+                let value = String(text.drop { $0 != "=" }.dropFirst())
                 variables[variable] = value
+                if variable == "IFS" { fieldSeparatorsUnknown = false }
                 noteEnvironmentVariable(variable, value)
             }
             add(op, .read, "sets shell variables")
@@ -214,11 +230,21 @@ extension ShellAnalysis {
             if let target = args.last(where: { $0.value.map { !$0.hasPrefix(ascii: "-") } ?? true }) {
                 if let value = target.value, !target.isPattern, !value.hasPrefix(ascii: "~") {
                     let base = homeRelativeDirectory
-                    workingDirectory = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix(ascii: "/") ? Paths.normalize(value) : nil)
-                    homeRelativeDirectory = workingDirectory == nil ? base.map { $0 + "/" + value } : nil
+                    let destination = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix(ascii: "/") ? Paths.normalize(value) : nil)
+                    // `cd` into a directory the disk does not show may fail and leave the line
+                    // where it was: where it then is, is not known.
+                    if let destination, fileSystem.kind(of: destination) == .directory {
+                        workingDirectory = destination
+                        homeRelativeDirectory = nil
+                    } else {
+                        if destination != workingDirectory { directoryUncertain = true }
+                        workingDirectory = nil
+                        homeRelativeDirectory = destination == nil ? base.map { $0 + "/" + value } : nil
+                    }
                 } else {
                     workingDirectory = nil
                     homeRelativeDirectory = Self.homeRelative(target)
+                    directoryUncertain = true
                 }
             }
             add(op, .read, "changes the working directory")
@@ -528,7 +554,12 @@ extension ShellAnalysis {
                 unknown("shell:\(name)", "`\(name) -c` runs a command string computed at run time (`\(text.display)`)", opaque: true)
                 return
             }
+            // `bash -c TEXT NAME A B`: NAME is `$0`, A and B are `$1` and `$2`.
+            let callers = positional
+            let given = operands.dropFirst(2)
+            positional = given.allSatisfy(\.isExact) ? given.map { $0.value! } : nil
             analyzeText(value, origin: "the command string given to `\(name) -c`")
+            positional = callers
             return
         }
         if let script = operands.first {

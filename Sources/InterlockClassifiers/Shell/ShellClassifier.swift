@@ -118,6 +118,25 @@ struct ShellAnalysis {
     var functions: [String: CompoundCommand] = [:]
     var aliases: [String: String] = [:]
     var variables: [String: String] = [:]
+    /// `$1`, `$2` … `$@`, when the line fixes them: the arguments of a function it defined and
+    /// calls, the words after `bash -c TEXT NAME`, `set -- …`. Nil where they come from outside.
+    var positional: [String]?
+    /// Functions and aliases a branch, loop or `&&` may have defined, or defined otherwise: what
+    /// calling them runs is not known (`ShellScope.swift`).
+    var uncertainCommands: Set<String> = []
+    /// The line may have left the working directory it was given, for one not known (a `cd` that
+    /// may fail, or that only some ways through the line ran): relative targets are then not a
+    /// complete account of what a command acts on.
+    var directoryUncertain = false
+    /// `IFS` was set to something not known: how unquoted expansions split is not known.
+    var fieldSeparatorsUnknown = false
+    /// A name reference (`declare -n`) makes any assignment change another variable: from then
+    /// on no variable's value is known.
+    var variablesUntrusted = false
+    /// Second walks of loops that change what the shell remembers, still allowed for this line.
+    var loopRewalksLeft = ShellAnalysis.maximumLoopRewalks
+    /// For each function call being walked, the caller's values of the variables it made local.
+    var localFrames: [[String: String?]] = []
     /// Assignments in front of the command being classified (`TF_CLI_ARGS=-destroy terraform apply`);
     /// nil values are computed at run time.
     var commandEnvironment: [String: String?] = [:]
@@ -176,7 +195,10 @@ struct ShellAnalysis {
 
     private mutating func add(_ operation: String, _ effect: Effect, _ targets: [Argument], arePaths: Bool, blastRadius: BlastRadius?,
                               categories: Set<Category>, _ reason: String) {
-        let complete = targets.allSatisfy(\.isExact)
+        var complete = targets.allSatisfy(\.isExact)
+        if directoryUncertain, arePaths, targets.contains(where: { $0.value.map { !$0.hasPrefix(ascii: "/") && !$0.hasPrefix(ascii: "~") } ?? false }) {
+            complete = false
+        }
         // Loops rather than closures here and below: a closure that calls a method of this struct
         // captures a copy of the whole analysis state, which this hot path cannot afford.
         var resolved: [String] = []
@@ -430,7 +452,46 @@ struct ShellAnalysis {
     // MARK: - Walking the tree
 
     mutating func walk(_ script: ShellScript) {
-        for pipeline in script.pipelines {
+        let pipelines = script.pipelines
+        var start = 0
+        while start < pipelines.count {
+            // An and-or list: pipelines joined by `&&` and `||`, ended by `;`, a newline or `&`.
+            var end = start
+            while end < pipelines.count - 1, pipelines[end].connector == .and || pipelines[end].connector == .or { end += 1 }
+            // With `&` the whole list runs in a subshell in the background.
+            let outer = pipelines[end].connector == .background ? scope : nil
+            if end == start {
+                walk(pipelines[start])
+            } else {
+                // What is known where the list so far succeeded, and where it failed: a pipeline
+                // after `&&` runs from the first, after `||` from the second. A pipeline that fails
+                // may have done part of what it does (a failed `cd` moves nowhere).
+                let first = scope
+                walk(pipelines[start])
+                var succeeded = scope
+                var failed = Self.merged(first, scope)
+                for index in (start + 1)...end {
+                    let runsAfterSuccess = pipelines[index - 1].connector == .and
+                    let from = runsAfterSuccess ? succeeded : failed
+                    scope = from
+                    walk(pipelines[index])
+                    if runsAfterSuccess {
+                        failed = Self.merged(failed, Self.merged(from, scope))
+                        succeeded = scope
+                    } else {
+                        succeeded = Self.merged(succeeded, scope)
+                        failed = Self.merged(from, scope)
+                    }
+                }
+                scope = Self.merged(succeeded, failed)
+            }
+            if let outer { scope = outer }
+            start = end + 1
+        }
+    }
+
+    mutating func walk(_ pipeline: ShellPipeline) {
+        do {
             // By index: holding the previous command in a variable would copy it for every command.
             let commands = pipeline.commands
             // What the previous command printed, when the line fixes it, through decoders too
@@ -454,7 +515,14 @@ struct ShellAnalysis {
                 } else if commands.count > 1 {
                     printed = nil
                 }
-                walk(commands[index], stdin: stdin)
+                // Each command of a pipeline runs in a subshell of its own.
+                if commands.count > 1 {
+                    let before = scope
+                    walk(commands[index], stdin: stdin)
+                    scope = before
+                } else {
+                    walk(commands[index], stdin: stdin)
+                }
             }
         }
     }
@@ -622,7 +690,18 @@ struct ShellAnalysis {
             walkRedirections(compound.redirections)
             // `{ …; } > x.sh`, `for …; done >> x.sh`: what the body prints lands there.
             if before < findings.count { markChanged(since: before) }
-            for body in compound.bodies { walk(body) }
+            switch compound.kind {
+            case .subshell, .coprocess:
+                let saved = scope
+                for body in compound.bodies { walk(body) }
+                scope = saved
+            case .ifClause, .caseClause:
+                walkBranches(compound)
+            case .forLoop, .selectLoop, .whileLoop, .untilLoop:
+                walkLoop(compound)
+            case .group, .arithmetic, .conditional:
+                for body in compound.bodies { walk(body) }
+            }
         case .simple(let simple):
             walkSimple(simple, stdin: stdin)
         }
@@ -640,8 +719,11 @@ struct ShellAnalysis {
             case .literal, .quoted: continue
             case .doubleQuoted(let inner), .arithmetic(let inner), .parameter(_, let inner): walkSubstitutions(inner)
             case .commandSubstitution(let script), .processSubstitution(let script, _):
+                // A subshell: what it sets is not seen afterwards.
                 depth += 1
+                let saved = scope
                 if depth <= Self.maximumDepth { walk(script) }
+                scope = saved
                 depth -= 1
             }
         }
@@ -667,8 +749,9 @@ struct ShellAnalysis {
             } else {
                 if let known = value.value, !value.isPattern {
                     variables[assignment.name] = known
-                } else if !variables.isEmpty {
-                    variables[assignment.name] = nil
+                    if assignment.name == "IFS" { fieldSeparatorsUnknown = false }
+                } else {
+                    forgetVariable(assignment.name)
                 }
             }
         }
@@ -692,6 +775,7 @@ struct ShellAnalysis {
         var arguments: [Argument] = []
         arguments.reserveCapacity(command.words.count)
         for word in command.words { expandFields(word, into: &arguments) }
+        noteBuiltinEffects(arguments)
         commandEnvironment = assigned
         run(consume arguments, stdin: stdin)
         commandEnvironment = [:]
@@ -707,13 +791,65 @@ struct ShellAnalysis {
         return Argument(value: out, display: word.display, isPattern: word.hasPattern)
     }
 
+    /// `set -- a b`, `set a b` (no options) and `shift [n]` change the positional parameters.
+    mutating func notePositionalChange(_ arguments: [Argument]) {
+        guard let name = arguments.first?.value, name == "set" || name == "shift" else { return }
+        let rest = arguments.dropFirst()
+        if name == "shift" {
+            guard positional != nil else { return }
+            guard let count = rest.isEmpty ? 1 : rest.first?.value.flatMap({ Int($0) }), count >= 0, count <= positional!.count else {
+                positional = nil
+                return
+            }
+            positional!.removeFirst(count)
+            return
+        }
+        guard let first = rest.first else { return }
+        var words = rest[...]
+        if first.value == "--" {
+            words = words.dropFirst()
+        } else if first.value.map({ $0.hasPrefix(ascii: "-") || $0.hasPrefix(ascii: "+") }) ?? true {
+            // `set -e`, `set -o pipefail`: options; `set -- "$x"` computed: not known.
+            if first.value == nil { positional = nil }
+            return
+        }
+        positional = words.allSatisfy(\.isExact) ? words.map { $0.value! } : nil
+    }
+
+    /// A positional parameter's value: `$1` …, `$#`, `$@` and `$*` (joined by spaces); nil for `$0`
+    /// and when the parameters are not known.
+    func positionalValue(_ name: String) -> String? {
+        guard let positional else { return nil }
+        switch name {
+        case "#": return String(positional.count)
+        case "@", "*": return positional.joined(separator: " ")
+        default:
+            guard let index = Int(name), index > 0 else { return nil }
+            return index <= positional.count ? positional[index - 1] : ""
+        }
+    }
+
     /// The fields a word becomes, as bash makes them: the text of unquoted expansions (`$x`,
     /// `$(…)`) is split where `IFS` says (space, tab and newline unless the line set it) and empty
     /// fields are dropped, so `cmd="rm -rf /srv"; $cmd` runs `rm` with two arguments and `$EMPTY rm`
     /// runs `rm`. A word whose expansion is not known stays one argument with no value.
     func expandFields(_ word: ShellWord, into arguments: inout [Argument]) {
+        // `"$@"`: each positional parameter its own field, none when there are none. Inside other
+        // quoted text (`"x$@"`) it makes fields this does not model: not known.
+        if word.staticValue == nil, positional != nil, word.parts.contains(where: \.isQuotedAllParameters) {
+            if word.parts.count == 1, case .doubleQuoted(let inner) = word.parts[0], inner.count == 1 {
+                for parameter in positional! { arguments.append(.known(parameter)) }
+            } else {
+                arguments.append(Argument(value: nil, display: word.display, isPattern: word.hasPattern))
+            }
+            return
+        }
         guard word.staticValue == nil, word.parts.contains(where: \.isUnquotedExpansion) else {
             arguments.append(expand(word))
+            return
+        }
+        guard !fieldSeparatorsUnknown else {
+            arguments.append(Argument(value: nil, display: word.display, isPattern: word.hasPattern))
             return
         }
         let separators = variables["IFS"] ?? " \t\n"
@@ -781,7 +917,7 @@ struct ShellAnalysis {
             for p in inner where !appendExpanded(p, to: &out) { return false }
             return true
         case .parameter(let name, let nested):
-            guard nested.isEmpty, let value = variables[name] else { return false }
+            guard nested.isEmpty, !variablesUntrusted, let value = variables[name] ?? positionalValue(name) else { return false }
             out += value
             return true
         case .commandSubstitution(let script):
@@ -1059,6 +1195,11 @@ struct ShellAnalysis {
             unknown("shell:dynamic_command", "the command name `\(first.display)` is computed at run time", opaque: true)
             return
         }
+        if !uncertainCommands.isEmpty, uncertainCommands.contains(name) {
+            unknown("shell:uncertain_definition", "`\(name)` may be a function or alias the line defined one way or another, or not at all, depending on which way it went")
+            forgetEverything()
+            return
+        }
         if !aliases.isEmpty, let alias = aliases[name], !activeFunctions.contains("alias " + name), arguments[1...].allSatisfy({ $0.value != nil }) {
             activeFunctions.insert("alias " + name)
             let rest = arguments[1...].map { Self.quote($0.value!) }.joined(separator: " ")
@@ -1071,15 +1212,25 @@ struct ShellAnalysis {
                 // Its body was examined once, and again adds nothing; but recursion has no bound
                 // this classifier can see, and `:(){ :|:& };:` is a fork bomb.
                 unknown("shell:recursion", "the function `\(name)` calls itself; how often it runs (in a pipeline or the background, without end) is not known")
+                forgetEverything()
                 return
             }
             guard depth < Self.maximumDepth else {
                 unknown("shell:too_deep", "function `\(name)` calls nest too deeply", opaque: true)
+                forgetEverything()
                 return
             }
             activeFunctions.insert(name)
             depth += 1
+            // Its arguments are its positional parameters (`run() { "$@"; }; run rm -rf /srv`).
+            let callers = positional
+            let given = arguments.dropFirst()
+            positional = given.allSatisfy(\.isExact) ? given.map { $0.value! } : nil
+            localFrames.append([:])
             walk(.compound(body), stdin: stdin)
+            // Variables the function made `local` are the caller's again.
+            for (variable, value) in localFrames.removeLast() { variables[variable] = value }
+            positional = callers
             depth -= 1
             activeFunctions.remove(name)
             return

@@ -1,0 +1,190 @@
+import InterlockSyntax
+
+/// What the line's shell remembers from one command to the next — variables, positional
+/// parameters, the working directory, functions and aliases — and where bash does not carry it on.
+///
+/// Tracking is only safe if it is never more certain than bash is. A subshell, a pipeline's
+/// commands, a background job and a command substitution change nothing for what follows
+/// (`cmd="rm -rf /srv"; (cmd=ls); $cmd` runs the deletion). A command after `&&` or `||`, a branch
+/// of `if` or `case` and a loop's body may not run, or run again: after them, whatever they may
+/// have changed is no longer known (`cmd="rm -rf /srv"; false && cmd=ls; $cmd` runs the deletion),
+/// and a function or alias they may have defined is called as `unknown`.
+extension ShellAnalysis {
+    struct Scope: Equatable {
+        var variables: [String: String]
+        var positional: [String]?
+        var workingDirectory: String?
+        var homeRelativeDirectory: String?
+        var directoryUncertain: Bool
+        var functions: [String: CompoundCommand]
+        var aliases: [String: String]
+        var uncertainCommands: Set<String>
+        var fieldSeparatorsUnknown: Bool
+        var variablesUntrusted: Bool
+    }
+
+    var scope: Scope {
+        get {
+            Scope(variables: variables, positional: positional, workingDirectory: workingDirectory, homeRelativeDirectory: homeRelativeDirectory,
+                  directoryUncertain: directoryUncertain, functions: functions, aliases: aliases, uncertainCommands: uncertainCommands, fieldSeparatorsUnknown: fieldSeparatorsUnknown,
+                  variablesUntrusted: variablesUntrusted)
+        }
+        set {
+            variables = newValue.variables
+            positional = newValue.positional
+            workingDirectory = newValue.workingDirectory
+            homeRelativeDirectory = newValue.homeRelativeDirectory
+            directoryUncertain = newValue.directoryUncertain
+            functions = newValue.functions
+            aliases = newValue.aliases
+            uncertainCommands = newValue.uncertainCommands
+            fieldSeparatorsUnknown = newValue.fieldSeparatorsUnknown
+            variablesUntrusted = newValue.variablesUntrusted
+        }
+    }
+
+    /// What is known after one of two ways the line may have gone: what both agree on. A function
+    /// or alias one of them defined, or defined otherwise, becomes uncertain.
+    static func merged(_ a: Scope, _ b: Scope) -> Scope {
+        if a == b { return a }
+        var result = a
+        result.variables = a.variables.filter { b.variables[$0.key] == $0.value }
+        if a.positional != b.positional { result.positional = nil }
+        if a.workingDirectory != b.workingDirectory || a.homeRelativeDirectory != b.homeRelativeDirectory {
+            result.workingDirectory = nil
+            result.homeRelativeDirectory = nil
+            result.directoryUncertain = true
+        } else {
+            result.directoryUncertain = a.directoryUncertain || b.directoryUncertain
+        }
+        result.uncertainCommands = a.uncertainCommands.union(b.uncertainCommands)
+        result.functions = a.functions.filter { b.functions[$0.key] == $0.value }
+        for name in Set(a.functions.keys).union(b.functions.keys) where result.functions[name] == nil { result.uncertainCommands.insert(name) }
+        result.aliases = a.aliases.filter { b.aliases[$0.key] == $0.value }
+        for name in Set(a.aliases.keys).union(b.aliases.keys) where result.aliases[name] == nil { result.uncertainCommands.insert(name) }
+        result.fieldSeparatorsUnknown = a.fieldSeparatorsUnknown || b.fieldSeparatorsUnknown || a.variables["IFS"] != b.variables["IFS"]
+        result.variablesUntrusted = a.variablesUntrusted || b.variablesUntrusted
+        return result
+    }
+
+    /// Walks a loop's bodies, which may run any number of times. A body that changes what the
+    /// shell remembers is walked a second time from what is then known, so that a command before
+    /// the change sees it too (`cmd=ls; for i in 1 2; do $cmd; cmd="rm -rf /srv"; done`). Second
+    /// walks are bounded per line (nested loops would double at each level); past the bound the
+    /// loop is `unknown`.
+    mutating func walkLoop(_ compound: CompoundCommand) {
+        if let variable = compound.variable { forgetVariable(variable) }
+        let before = scope
+        for body in compound.bodies { walk(body) }
+        let settled = Self.merged(before, scope)
+        scope = settled
+        guard settled != before else { return }
+        guard loopRewalksLeft > 0 else {
+            unknown("shell:loop_state", "a loop changes variables, functions or the directory that its own commands may use on a later pass; not followed further")
+            return
+        }
+        loopRewalksLeft -= 1
+        for body in compound.bodies { walk(body) }
+        scope = Self.merged(settled, scope)
+    }
+
+    /// `if` and `case`: each branch from where the first condition leaves the line (for `case`,
+    /// from before), the result what every way through agrees on.
+    mutating func walkBranches(_ compound: CompoundCommand) {
+        var bodies = compound.bodies[...]
+        if compound.kind == .ifClause, let condition = bodies.popFirst() { walk(condition) }
+        let start = scope
+        var result = start
+        for body in bodies {
+            scope = start
+            walk(body)
+            result = Self.merged(result, scope)
+        }
+        scope = result
+    }
+
+    /// A function call that is not followed (recursion, too deep, a definition not known) may have
+    /// changed anything the shell remembers: from here on none of it is known.
+    mutating func forgetEverything() {
+        variables = [:]
+        fieldSeparatorsUnknown = true
+        if workingDirectory != nil || homeRelativeDirectory != nil { directoryUncertain = true }
+        workingDirectory = nil
+        homeRelativeDirectory = nil
+        uncertainCommands.formUnion(functions.keys)
+        uncertainCommands.formUnion(aliases.keys)
+        functions = [:]
+        aliases = [:]
+    }
+
+    /// A variable whose value the line can no longer tell (`read x`, a loop's variable, `unset x`).
+    mutating func forgetVariable(_ name: String) {
+        variables[name] = nil
+        if name == "IFS" { fieldSeparatorsUnknown = true }
+    }
+
+    static let maximumLoopRewalks = 32
+
+    /// Builtins that set variables or parameters by name, as the line names them: `read x`,
+    /// `mapfile -t lines`, `printf -v x`, `getopts`, `unset`, `set --`, `shift`.
+    mutating func noteBuiltinEffects(_ arguments: [Argument]) {
+        guard let name = arguments.first?.value else { return }
+        let rest = Array(arguments.dropFirst())
+        func operands(valued: Set<String>) -> [Argument] {
+            var found: [Argument] = []
+            var index = 0
+            while index < rest.count {
+                let text = rest[index].value ?? ""
+                if text == "--" {
+                    found.append(contentsOf: rest[(index + 1)...])
+                    break
+                }
+                if text.hasPrefix(ascii: "-"), text.count > 1 {
+                    // `-a NAME` of read names an array it fills.
+                    if text == "-a", index + 1 < rest.count { found.append(rest[index + 1]) }
+                    if valued.contains(text) || text == "-a" { index += 1 }
+                } else {
+                    found.append(rest[index])
+                }
+                index += 1
+            }
+            return found
+        }
+        func forget(_ names: [Argument]) {
+            for argument in names {
+                guard let variable = argument.value else {
+                    // A name computed at run time could be any variable.
+                    variables = [:]
+                    fieldSeparatorsUnknown = true
+                    return
+                }
+                forgetVariable(String(variable.prefix { $0 != "[" }))
+            }
+        }
+        switch name {
+        case "read":
+            let names = operands(valued: ["-d", "-i", "-n", "-N", "-p", "-t", "-u"])
+            forget(names.isEmpty ? [.known("REPLY")] : names)
+        case "mapfile", "readarray":
+            let names = operands(valued: ["-d", "-n", "-O", "-s", "-u", "-C", "-c"])
+            forget(names.isEmpty ? [.known("MAPFILE")] : Array(names.prefix(1)))
+        case "printf":
+            if let index = rest.firstIndex(where: { $0.value == "-v" }), index + 1 < rest.count { forget([rest[index + 1]]) }
+            else if let glued = rest.first(where: { $0.value?.hasPrefix("-v") == true && $0.value!.count > 2 }) { forget([.known(String(glued.value!.dropFirst(2)))]) }
+        case "getopts":
+            forget(Array(rest.dropFirst().prefix(1)) + [.known("OPTARG"), .known("OPTIND")])
+        case "unset":
+            if rest.contains(where: { $0.value == "-f" }) {
+                for argument in rest where argument.value?.hasPrefix(ascii: "-") != true {
+                    if let function = argument.value { functions[function] = nil } else { uncertainCommands.insert(argument.display) }
+                }
+            } else {
+                forget(rest.filter { $0.value?.hasPrefix(ascii: "-") != true })
+            }
+        case "set", "shift":
+            notePositionalChange(arguments)
+        default:
+            break
+        }
+    }
+}
