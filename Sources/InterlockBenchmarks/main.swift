@@ -165,6 +165,10 @@ func classifierBenchmark(rounds: Int) throws {
         String(repeating: "if a; then ", count: 400), String(repeating: "x=$(y); ", count: 500), String(repeating: "eval ", count: 800) + "rm -rf /",
         String(repeating: "/* ", count: 1365), String(repeating: "$$", count: 2048), String(repeating: "'", count: 4095),
         String(repeating: "$[$((", count: 819), String(repeating: "(($[(($", count: 585),
+        // Loops that change what the shell remembers are walked twice; nested, each level would double.
+        String(repeating: "for i in 1 2; do x=$i; ", count: 170) + String(repeating: "done; ", count: 170),
+        String(repeating: "while true; do x=$x.; if a; then y=1; else y=2; fi; done; ", count: 70),
+        String(repeating: "a && b=1 || c=2; ", count: 240),
     ]
     let alphabet = Array("abc rm-f$()`'\"\\;|&<>{}[]*?#=\n\t!~")
     for _ in 0..<2000 {
