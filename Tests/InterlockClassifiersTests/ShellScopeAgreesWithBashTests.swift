@@ -61,6 +61,7 @@ import Testing
             "if false; then v=/l; fi", "false && v=/l", "for i in 1 2; do w=$v; v=/l; done", "read -r v <<< '/z z'", "printf -v w %s /q",
             "cd /tmp && cd /usr", "cd /nonexistent-dir || cd /tmp", "cd /tmp; (cd /usr)", "set -- /p /q; v=$2; shift; w=$1",
             "case a in a) v=/1;; b) v=/2;; esac", "while false; do v=/9; done", "f() { v=$1; }; f /k",
+            "cd /tmp; pushd /usr >/dev/null; popd >/dev/null",
         ] {
             try Self.agree(script)
         }
@@ -71,7 +72,7 @@ import Testing
         let atoms = [
             "v=%V", "w=%V", "read -r v <<< %V", "printf -v w %s %V", "unset v", "cd /", "cd /tmp", "cd /usr", "cd /nonexistent-dir",
             "true", "false", "set -- %V /z", "shift", "v=\"$1\"", "w=\"$v\"", "v=$(echo %V)", "eval 'w=/e'", "declare -n r=v; r=/n",
-            "IFS=/; w=$v; unset IFS",
+            "IFS=/; w=$v; unset IFS", "pushd /usr >/dev/null", "popd >/dev/null",
         ]
         let shapes = [
             "%A", "( %A )", "{ %A; }", "if true; then %A; else %B; fi", "if false; then %A; else %B; fi", "case a in a) %A;; b) %B;; esac",

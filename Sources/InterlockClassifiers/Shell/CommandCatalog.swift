@@ -12,7 +12,7 @@ extension ShellAnalysis {
         "traceroute", "tracepath", "dig", "nslookup", "host", "whois", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum",
         "cksum", "sum", "base64", "base32", "xxd", "od", "hexdump", "strings", "man", "info", "help", "apropos", "whatis",
         "locale", "tty", "logname", "users", "who", "w", "last", "lastlog", "lsblk", "blkid", "lscpu", "lsmem", "lspci", "lsusb",
-        "lsmod", "dmesg", "journalctl", "getent", "env", "popd", "dirs", "read", "wait", "jobs", "hash", "ulimit",
+        "lsmod", "dmesg", "journalctl", "getent", "env", "dirs", "read", "wait", "jobs", "hash", "ulimit",
         "umask", "shift", "return", "exit", "break", "continue", "set", "shopt", "unset", "unalias", "let", "getopts", "caller",
         "fc", "times", "true", "tput", "clear", "reset", "stty", "date", "cal", "bc", "dc", "expr", "factor", "numfmt", "shuf",
         "look", "tsort", "ptx", "iconv", "file", "identify", "pgrep", "pidof", "top", "htop", "atop", "nvidia-smi",
@@ -85,7 +85,7 @@ extension ShellAnalysis {
         "trap": .trap,
         "alias": .alias,
         "export": .export, "declare": .export, "typeset": .export, "local": .export, "readonly": .export,
-        "cd": .cd, "pushd": .cd,
+        "cd": .cd, "pushd": .cd, "popd": .cd,
         "find": .find, "gfind": .find,
         "sh": .sh, "bash": .sh, "zsh": .sh, "dash": .sh, "ksh": .sh, "mksh": .sh, "yash": .sh, "fish": .sh, "ash": .sh, "csh": .sh, "tcsh": .sh, "rbash": .sh,
         "python": .python, "python2": .python, "python3": .python, "perl": .python, "ruby": .python, "node": .python, "nodejs": .python, "php": .python, "deno": .python, "bun": .python, "lua": .python, "tclsh": .python, "Rscript": .python, "osascript": .python, "pwsh": .python, "powershell": .python, "jshell": .python, "groovy": .python, "scala": .python, "julia": .python,
@@ -226,6 +226,15 @@ extension ShellAnalysis {
             }
             add(op, .read, "sets shell variables")
         case .cd:
+            // `popd`, and `pushd` without a directory, go back to a directory on the stack, which
+            // is not followed here: where the line then is, is not known.
+            if name == "popd" || name == "pushd" && !args.contains(where: { $0.value.map { !$0.hasPrefix(ascii: "-") && !$0.hasPrefix(ascii: "+") } ?? true }) {
+                if workingDirectory != nil || homeRelativeDirectory != nil { directoryUncertain = true }
+                workingDirectory = nil
+                homeRelativeDirectory = nil
+                add(op, .read, "changes the working directory")
+                return
+            }
             // Later relative paths resolve against the new directory.
             if let target = args.last(where: { $0.value.map { !$0.hasPrefix(ascii: "-") } ?? true }) {
                 if let value = target.value, !target.isPattern, !value.hasPrefix(ascii: "~") {
