@@ -116,6 +116,11 @@ struct ShellAnalysis {
     /// What the commands that start billed resources will cost (`AWSCost`), summed.
     var estimatedCostUSD: Double?
     var functions: [String: CompoundCommand] = [:]
+    /// Which set of definitions `functions` holds: a new number at every change, from a counter
+    /// no branch rewinds, so that comparing what two ways through a line know compares numbers
+    /// rather than function bodies.
+    var functionsRevision = 0
+    var revisionsIssued = 0
     var aliases: [String: String] = [:]
     var variables: [String: String] = [:]
     /// `$1`, `$2` … `$@`, when the line fixes them: the arguments of a function it defined and
@@ -469,21 +474,21 @@ struct ShellAnalysis {
                 let first = scope
                 walk(pipelines[start])
                 var succeeded = scope
-                var failed = Self.merged(first, scope)
+                var failed = merged(first, scope)
                 for index in (start + 1)...end {
                     let runsAfterSuccess = pipelines[index - 1].connector == .and
                     let from = runsAfterSuccess ? succeeded : failed
                     scope = from
                     walk(pipelines[index])
                     if runsAfterSuccess {
-                        failed = Self.merged(failed, Self.merged(from, scope))
+                        failed = merged(failed, merged(from, scope))
                         succeeded = scope
                     } else {
-                        succeeded = Self.merged(succeeded, scope)
-                        failed = Self.merged(from, scope)
+                        succeeded = merged(succeeded, scope)
+                        failed = merged(from, scope)
                     }
                 }
-                scope = Self.merged(succeeded, failed)
+                scope = merged(succeeded, failed)
             }
             if let outer { scope = outer }
             start = end + 1
@@ -684,6 +689,7 @@ struct ShellAnalysis {
         switch command {
         case .function(let name, let body):
             functions[name] = body
+            noteFunctionsChanged()
         case .compound(let compound):
             for word in compound.words { walkSubstitutions(word) }
             let before = findings.count

@@ -11,12 +11,20 @@ import InterlockSyntax
 /// and a function or alias they may have defined is called as `unknown`.
 extension ShellAnalysis {
     struct Scope: Equatable {
+        static func == (a: Scope, b: Scope) -> Bool {
+            a.functionsRevision == b.functionsRevision && a.variables == b.variables && a.positional == b.positional
+                && a.workingDirectory == b.workingDirectory && a.homeRelativeDirectory == b.homeRelativeDirectory
+                && a.directoryUncertain == b.directoryUncertain && a.aliases == b.aliases && a.uncertainCommands == b.uncertainCommands
+                && a.fieldSeparatorsUnknown == b.fieldSeparatorsUnknown && a.variablesUntrusted == b.variablesUntrusted
+        }
+
         var variables: [String: String]
         var positional: [String]?
         var workingDirectory: String?
         var homeRelativeDirectory: String?
         var directoryUncertain: Bool
         var functions: [String: CompoundCommand]
+        var functionsRevision: Int
         var aliases: [String: String]
         var uncertainCommands: Set<String>
         var fieldSeparatorsUnknown: Bool
@@ -26,7 +34,7 @@ extension ShellAnalysis {
     var scope: Scope {
         get {
             Scope(variables: variables, positional: positional, workingDirectory: workingDirectory, homeRelativeDirectory: homeRelativeDirectory,
-                  directoryUncertain: directoryUncertain, functions: functions, aliases: aliases, uncertainCommands: uncertainCommands, fieldSeparatorsUnknown: fieldSeparatorsUnknown,
+                  directoryUncertain: directoryUncertain, functions: functions, functionsRevision: functionsRevision, aliases: aliases, uncertainCommands: uncertainCommands, fieldSeparatorsUnknown: fieldSeparatorsUnknown,
                   variablesUntrusted: variablesUntrusted)
         }
         set {
@@ -36,6 +44,7 @@ extension ShellAnalysis {
             homeRelativeDirectory = newValue.homeRelativeDirectory
             directoryUncertain = newValue.directoryUncertain
             functions = newValue.functions
+            functionsRevision = newValue.functionsRevision
             aliases = newValue.aliases
             uncertainCommands = newValue.uncertainCommands
             fieldSeparatorsUnknown = newValue.fieldSeparatorsUnknown
@@ -45,7 +54,7 @@ extension ShellAnalysis {
 
     /// What is known after one of two ways the line may have gone: what both agree on. A function
     /// or alias one of them defined, or defined otherwise, becomes uncertain.
-    static func merged(_ a: Scope, _ b: Scope) -> Scope {
+    mutating func merged(_ a: Scope, _ b: Scope) -> Scope {
         if a == b { return a }
         var result = a
         result.variables = a.variables.filter { b.variables[$0.key] == $0.value }
@@ -58,8 +67,13 @@ extension ShellAnalysis {
             result.directoryUncertain = a.directoryUncertain || b.directoryUncertain
         }
         result.uncertainCommands = a.uncertainCommands.union(b.uncertainCommands)
-        result.functions = a.functions.filter { b.functions[$0.key] == $0.value }
-        for name in Set(a.functions.keys).union(b.functions.keys) where result.functions[name] == nil { result.uncertainCommands.insert(name) }
+        if a.functionsRevision != b.functionsRevision {
+            result.functions = a.functions.filter { b.functions[$0.key] == $0.value }
+            for name in Set(a.functions.keys).union(b.functions.keys) where result.functions[name] == nil { result.uncertainCommands.insert(name) }
+            // A set of definitions neither way had: a number of its own.
+            revisionsIssued += 1
+            result.functionsRevision = revisionsIssued
+        }
         result.aliases = a.aliases.filter { b.aliases[$0.key] == $0.value }
         for name in Set(a.aliases.keys).union(b.aliases.keys) where result.aliases[name] == nil { result.uncertainCommands.insert(name) }
         result.fieldSeparatorsUnknown = a.fieldSeparatorsUnknown || b.fieldSeparatorsUnknown || a.variables["IFS"] != b.variables["IFS"]
@@ -76,7 +90,7 @@ extension ShellAnalysis {
         if let variable = compound.variable { forgetVariable(variable) }
         let before = scope
         for body in compound.bodies { walk(body) }
-        let settled = Self.merged(before, scope)
+        let settled = merged(before, scope)
         scope = settled
         guard settled != before else { return }
         guard loopRewalksLeft > 0 else {
@@ -85,7 +99,7 @@ extension ShellAnalysis {
         }
         loopRewalksLeft -= 1
         for body in compound.bodies { walk(body) }
-        scope = Self.merged(settled, scope)
+        scope = merged(settled, scope)
     }
 
     /// `if` and `case`: each branch from where the first condition leaves the line (for `case`,
@@ -98,7 +112,7 @@ extension ShellAnalysis {
         for body in bodies {
             scope = start
             walk(body)
-            result = Self.merged(result, scope)
+            result = merged(result, scope)
         }
         scope = result
     }
@@ -114,7 +128,14 @@ extension ShellAnalysis {
         uncertainCommands.formUnion(functions.keys)
         uncertainCommands.formUnion(aliases.keys)
         functions = [:]
+        noteFunctionsChanged()
         aliases = [:]
+    }
+
+    /// `functions` changed: a revision number no other set of definitions has had.
+    mutating func noteFunctionsChanged() {
+        revisionsIssued += 1
+        functionsRevision = revisionsIssued
     }
 
     /// A variable whose value the line can no longer tell (`read x`, a loop's variable, `unset x`).
@@ -176,7 +197,7 @@ extension ShellAnalysis {
         case "unset":
             if rest.contains(where: { $0.value == "-f" }) {
                 for argument in rest where argument.value?.hasPrefix(ascii: "-") != true {
-                    if let function = argument.value { functions[function] = nil } else { uncertainCommands.insert(argument.display) }
+                    if let function = argument.value { functions[function] = nil; noteFunctionsChanged() } else { uncertainCommands.insert(argument.display) }
                 }
             } else {
                 forget(rest.filter { $0.value?.hasPrefix(ascii: "-") != true })
