@@ -198,6 +198,18 @@ public struct ShellWord: Sendable, Hashable {
 
     /// The word after quote removal, when it has no expansion: what the command receives.
     /// Brace expansion and globbing are not performed; `hasPattern` says whether they could apply.
+    /// One piece of plain or quoted text: nothing in it expands or runs. Most words are; checking
+    /// costs a switch where walking the parts would cost a call per piece.
+    public var isPlainText: Bool {
+        if case .one(let part) = storage {
+            switch part {
+            case .literal, .quoted: return true
+            default: return false
+            }
+        }
+        return false
+    }
+
     public var staticValue: String? {
         switch storage {
         case .one(let part):

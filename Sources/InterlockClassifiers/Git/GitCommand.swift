@@ -193,27 +193,20 @@ public enum GitCommand {
     public static func configuredShellCommands(_ arguments: [String?]) -> [(setting: String, command: String)] {
         var commands: [(setting: String, command: String)] = []
         var aliases: [String: String] = [:]
-        func note(_ setting: String) {
-            guard let equals = setting.firstIndex(of: "=") else { return }
-            let key = String(setting[..<equals]), value = String(setting[setting.index(after: equals)...])
-            if key.lowercased().hasPrefix("alias.") {
-                aliases[String(key.dropFirst("alias.".count)).lowercased()] = value
-            } else if let command = shellCommand(key: key, value: value) {
-                commands.append(("-c " + key, command))
-            }
-        }
         var index = 0
         while index < arguments.count, let text = arguments[index], text.hasPrefix(ascii: "-") {
-            if text == "-c", index + 1 < arguments.count, let setting = arguments[index + 1] { note(setting) }
+            if text == "-c", index + 1 < arguments.count, let setting = arguments[index + 1] { note(setting, &commands, &aliases) }
             index += globalOptionsWithValues.contains(text) ? 2 : 1
         }
         guard index < arguments.count, let subcommand = arguments[index] else { return commands }
+        // Most git command lines set nothing: no `-c`, not `clone` or `config`.
+        if aliases.isEmpty, subcommand != "clone", subcommand != "config" { return commands }
         let rest = arguments[(index + 1)...].compactMap { $0 }
         if subcommand == "clone" {
             var position = 0
             while position < rest.count {
-                if rest[position] == "-c" || rest[position] == "--config", position + 1 < rest.count { note(rest[position + 1]); position += 1 }
-                else if rest[position].hasPrefix("--config=") { note(String(rest[position].dropFirst("--config=".count))) }
+                if rest[position] == "-c" || rest[position] == "--config", position + 1 < rest.count { note(rest[position + 1], &commands, &aliases); position += 1 }
+                else if rest[position].hasPrefix("--config=") { note(String(rest[position].dropFirst("--config=".count)), &commands, &aliases) }
                 position += 1
             }
         }
@@ -240,6 +233,17 @@ public enum GitCommand {
             break
         }
         return commands
+    }
+
+    /// One `-c KEY=VALUE`: an alias it defines, or the shell command it names.
+    private static func note(_ setting: String, _ commands: inout [(setting: String, command: String)], _ aliases: inout [String: String]) {
+        guard let equals = setting.firstIndex(of: "=") else { return }
+        let key = String(setting[..<equals]), value = String(setting[setting.index(after: equals)...])
+        if key.lowercased().hasPrefix("alias.") {
+            aliases[String(key.dropFirst("alias.".count)).lowercased()] = value
+        } else if let command = shellCommand(key: key, value: value) {
+            commands.append(("-c " + key, command))
+        }
     }
 
     /// A word as a shell reads it back: in single quotes unless it needs none.

@@ -716,6 +716,7 @@ struct ShellAnalysis {
     /// Walks every script the word runs while being expanded, in place: most words have none,
     /// and collecting them first (`ShellWord.substitutions`) would copy each script.
     mutating func walkSubstitutions(_ word: ShellWord) {
+        if word.isPlainText { return }
         walkSubstitutions(word.parts)
     }
 
@@ -840,6 +841,10 @@ struct ShellAnalysis {
     /// fields are dropped, so `cmd="rm -rf /srv"; $cmd` runs `rm` with two arguments and `$EMPTY rm`
     /// runs `rm`. A word whose expansion is not known stays one argument with no value.
     func expandFields(_ word: ShellWord, into arguments: inout [Argument]) {
+        if word.isPlainText, let value = word.staticValue {
+            arguments.append(Argument(value: value, display: value, isPattern: word.hasPattern))
+            return
+        }
         // `"$@"`: each positional parameter its own field, none when there are none. Inside other
         // quoted text (`"x$@"`) it makes fields this does not model: not known.
         if word.staticValue == nil, positional != nil, word.parts.contains(where: \.isQuotedAllParameters) {

@@ -149,7 +149,14 @@ extension ShellAnalysis {
     /// Builtins that set variables or parameters by name, as the line names them: `read x`,
     /// `mapfile -t lines`, `printf -v x`, `getopts`, `unset`, `set --`, `shift`.
     mutating func noteBuiltinEffects(_ arguments: [Argument]) {
-        guard let name = arguments.first?.value else { return }
+        // Most commands are none of these: a look at the first letter turns them away.
+        guard let name = arguments.first?.value, let first = name.utf8.first,
+              first == UInt8(ascii: "r") || first == UInt8(ascii: "m") || first == UInt8(ascii: "p") || first == UInt8(ascii: "g")
+                || first == UInt8(ascii: "u") || first == UInt8(ascii: "s") else { return }
+        switch name {
+        case "read", "mapfile", "readarray", "printf", "getopts", "unset", "set", "shift": break
+        default: return
+        }
         let rest = Array(arguments.dropFirst())
         func operands(valued: Set<String>) -> [Argument] {
             var found: [Argument] = []
