@@ -161,6 +161,12 @@ public enum GitCommand {
         return (key, operands.count > 1 ? operands[1] : nil)
     }
 
+    /// Keys whose value git runs as a shell command, whatever it is.
+    static let shellCommandKeys: Set<String> = [
+        "core.sshcommand", "core.editor", "core.askpass", "core.gitproxy", "sequence.editor", "diff.external", "gpg.program", "gpg.ssh.program",
+        "gpg.x509.program", "gpg.openpgp.program", "uploadpack.packobjectshook", "sendemail.sendmailcmd",
+    ]
+
     /// The shell command git runs for configuration `key` set to `value` (`core.sshCommand`,
     /// `core.pager`, `diff.external`, a filter's `clean`, a credential helper or alias that starts
     /// with `!` …), or nil when the value is not one: `pager.log=false`, a helper's short name,
@@ -176,10 +182,7 @@ public enum GitCommand {
             return key.hasPrefix("credential") && value.hasPrefix("/") ? String(value) : nil
         }
         if key == "core.pager" || key.hasPrefix("pager.") || key == "core.fsmonitor" { return isBoolean ? nil : String(value) }
-        let commandKeys: Set<String> = ["core.sshcommand", "core.editor", "core.askpass", "core.gitproxy", "sequence.editor", "diff.external", "gpg.program",
-                                        "gpg.ssh.program", "gpg.x509.program", "gpg.openpgp.program", "uploadpack.packobjectshook", "sendemail.sendmailcmd",
-                                        "sendemail.validate", "ssh.variant"]
-        if commandKeys.contains(key) { return key == "sendemail.validate" || key == "ssh.variant" ? nil : String(value) }
+        if shellCommandKeys.contains(key) { return String(value) }
         let commandSuffixes = [".cmd", ".command", ".clean", ".smudge", ".process", ".driver", ".textconv"]
         if key.contains("."), commandSuffixes.contains(where: { key.hasSuffix($0) }) { return String(value) }
         return nil
