@@ -125,11 +125,7 @@ public enum GitCommand {
             return Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git -c \(display)` sets configuration computed at run time")
         }
         let key = String(setting.prefix { $0 != "=" }).lowercased()
-        // `pager.log=false`, `core.fsmonitor=true` (git's own daemon): switches, not commands.
-        if key == "core.pager" || key.hasPrefix("pager.") || key == "core.fsmonitor", setting.contains("=") {
-            let value = setting.drop { $0 != "=" }.dropFirst().lowercased()
-            if ["true", "false", "yes", "no", "on", "off", "1", "0"].contains(value) { return nil }
-        }
+        if setting.contains("="), isSwitch(key: key, value: setting.drop { $0 != "=" }.dropFirst()) { return nil }
         let commandKeys = ["core.sshcommand", "core.pager", "core.editor", "core.hookspath", "core.fsmonitor", "core.askpass", "core.gitproxy", "sequence.editor",
                            "diff.external", "gpg.program", "gpg.ssh.program", "credential.helper", "uploadpack.packobjectshook"]
         let commandPatterns = ["alias.", "pager.", "filter.", "difftool.", "mergetool.", "merge.", "diff.", "protocol.", "url.", "include.", "includeif."]
@@ -161,6 +157,15 @@ public enum GitCommand {
         return (key, operands.count > 1 ? operands[1] : nil)
     }
 
+    /// Keys that take a command or, as a boolean, switch a pager or git's own file monitor on or off.
+    static func takesSwitchOrCommand(_ key: String) -> Bool { key == "core.pager" || key.hasPrefix("pager.") || key == "core.fsmonitor" }
+
+    /// `pager.log=false`, `core.fsmonitor=true` (git's own daemon): a switch, not a command. `key`
+    /// in lower case.
+    static func isSwitch(key: String, value: some StringProtocol) -> Bool {
+        takesSwitchOrCommand(key) && ["true", "false", "yes", "no", "on", "off", "1", "0"].contains(value.lowercased())
+    }
+
     /// Keys whose value git runs as a shell command, whatever it is.
     static let shellCommandKeys: Set<String> = [
         "core.sshcommand", "core.editor", "core.askpass", "core.gitproxy", "sequence.editor", "diff.external", "gpg.program", "gpg.ssh.program",
@@ -170,18 +175,17 @@ public enum GitCommand {
     /// The shell command git runs for configuration `key` set to `value` (`core.sshCommand`,
     /// `core.pager`, `diff.external`, a filter's `clean`, a credential helper or alias that starts
     /// with `!` …), or nil when the value is not one: `pager.log=false`, a helper's short name,
-    /// an alias to another git command (`expandedAlias` follows those).
+    /// an alias to another git command (`configuredShellCommands` follows those).
     public static func shellCommand(key: String, value: String) -> String? {
         let key = key.lowercased()
         let value = value.trimmingPrefix(while: { $0 == " " || $0 == "\t" })
         guard !value.isEmpty else { return nil }
-        let isBoolean = ["true", "false", "yes", "no", "on", "off", "1", "0"].contains(value.lowercased())
         if key.hasPrefix("alias.") || key == "credential.helper" || key.hasPrefix("credential.") && key.hasSuffix(".helper") {
             if value.hasPrefix("!") { return String(value.dropFirst()) }
             // A helper given as a path runs as a program; a short name is `git credential-NAME`.
             return key.hasPrefix("credential") && value.hasPrefix("/") ? String(value) : nil
         }
-        if key == "core.pager" || key.hasPrefix("pager.") || key == "core.fsmonitor" { return isBoolean ? nil : String(value) }
+        if takesSwitchOrCommand(key) { return isSwitch(key: key, value: value) ? nil : String(value) }
         if shellCommandKeys.contains(key) { return String(value) }
         let commandSuffixes = [".cmd", ".command", ".clean", ".smudge", ".process", ".driver", ".textconv"]
         if key.contains("."), commandSuffixes.contains(where: { key.hasSuffix($0) }) { return String(value) }
@@ -481,8 +485,7 @@ public enum GitCommand {
                 return [finding("git:config", .read, "reads configuration")]
             }
             // Section and key names are case-insensitive: `Core.SshCommand` is `core.sshCommand`.
-            if let (key, _) = configSetting(rest.map { $0 ?? "" }),
-               configInjection(key + "=", display: key) != nil || key.lowercased() == "core.hookspath" || key.lowercased().hasPrefix("alias.") {
+            if let (key, _) = configSetting(rest.map { $0 ?? "" }), configInjection(key + "=", display: key) != nil {
                 return [Finding(operation: "git:config", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git config \(key)` sets a command git will run later")]
             }
             return [finding("git:config", .write, "changes configuration")]

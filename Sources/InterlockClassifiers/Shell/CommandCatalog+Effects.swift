@@ -1215,14 +1215,11 @@ extension ShellAnalysis {
     /// `POST /orders/_delete_by_query`, `POST /api/users/42/delete`, `?action=purge`) is a
     /// deletion, whatever the method: many APIs delete through POST.
     mutating func addRequest(_ operation: String, _ effect: Effect, to urls: [Argument], _ reason: String) {
-        if effect == .write {
-            for url in urls {
-                guard let value = url.value, let word = Self.deletionWord(inEndpoint: value) else { continue }
-                let deleting = operation.hasSuffix(":send") ? String(operation.dropLast(":send".count)) + ":delete" : operation
-                add(Finding(operation: deleting, effect: .destructive, targets: urls.map(\.text), targetsComplete: urls.allSatisfy(\.isExact),
-                            reason: reason + "; the endpoint `\(url.text)` names a deletion (`\(word)`)"))
-                return
-            }
+        var (operation, effect, reason) = (operation, effect, reason)
+        if effect == .write, let (url, word) = urls.lazy.compactMap({ url in url.value.flatMap(Self.deletionWord(inEndpoint:)).map { (url, $0) } }).first {
+            if operation.hasSuffix(":send") { operation = String(operation.dropLast(":send".count)) + ":delete" }
+            effect = .destructive
+            reason += "; the endpoint `\(url.text)` names a deletion (`\(word)`)"
         }
         add(Finding(operation: operation, effect: effect, targets: urls.map(\.text), targetsComplete: urls.allSatisfy(\.isExact), reason: reason))
     }
