@@ -8,22 +8,9 @@ import Testing
 /// the line itself fixes, and splits the unquoted ones into fields at `IFS`, checked against bash:
 /// `cmd="rm -rf /srv"; $cmd` must be read as `rm` with two arguments, as bash runs it.
 @Suite struct FieldSplittingAgreesWithBashTests {
-    static let bash: String? = ["/bin/bash", "/usr/bin/bash"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
     /// The arguments bash passes to a function called with `words` after `prefix` ran.
     static func bashFields(prefix: String, words: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(bash))
-        process.arguments = ["--norc", "--noprofile", "-c", "\(prefix)\nw() { printf '%s\\0' \"$#\" \"$@\"; }\nw \(words)"]
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var fields = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        if fields.last == "" { fields.removeLast() }
+        let fields = try BashOracle.fields("\(prefix)\nw() { printf '%s\\0' \"$#\" \"$@\"; }\nw \(words)")
         let count = Int(fields.first ?? "") ?? -1
         let words = Array(fields.dropFirst())
         return Array(words.prefix(count)) + Array(repeating: "", count: max(0, count - words.count))

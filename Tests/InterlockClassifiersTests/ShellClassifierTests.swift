@@ -404,16 +404,9 @@ import Testing
     /// Every corpus command, written into a script by `printf` and run from it, is classified
     /// as it is on the line: never milder, never missing a category.
     @Test func aScriptWrittenOnTheLineIsNeverMilderThanItsCommand() throws {
-        let cases = try Corpus.load("shell.jsonl", key: "input").filter { !$0.input.contains("\n") && $0.effect != .read }
-        #expect(cases.count > 500)
-        let empty = ShellClassifier(fileSystem: FixedFileSystem(files: [:], directories: ["/tmp", "/srv"]))
-        for item in cases {
-            let direct = empty.classify(commandLine: item.input, workingDirectory: "/srv")
-            let quoted = "'" + item.input.replacing("'", with: "'\\''") + "'"
-            let line = "printf '%s\\n' \(quoted) > /tmp/step.sh && sh /tmp/step.sh"
-            let viaScript = empty.classify(commandLine: line, workingDirectory: "/srv")
-            #expect(viaScript.effect >= direct.effect, "\(item): \(viaScript.effect) through a script, \(direct.effect) on the line")
-            #expect(viaScript.categories.isSuperset(of: direct.categories.subtracting([.opaqueExecution])), "\(item)")
+        try expectNeverMilder { command in
+            let quoted = "'" + command.replacing("'", with: "'\\''") + "'"
+            return ["printf '%s\\n' \(quoted) > /tmp/step.sh && sh /tmp/step.sh"]
         }
     }
 }
@@ -433,8 +426,7 @@ import Testing
         "echo 'rm -rf /srv' | docker exec -i web sh",
     ])
     func printedTextIsWhatRuns(line: String) {
-        let facts = ShellClassifier().classify(commandLine: line)
-        #expect(facts.effect == .destructive && facts.operations.contains("shell:rm"), "\(line): \(facts.effect) \(facts.operations)")
+        expectRunsTheDeletion(line)
     }
 
     /// Text that cannot be decoded stays unknown; decoding alone only prints.
@@ -461,8 +453,7 @@ import Testing
         "git -c filter.lfs.smudge='rm -rf /srv' checkout main",
     ])
     func theConfiguredCommandIsClassified(line: String) {
-        let facts = ShellClassifier().classify(commandLine: line)
-        #expect(facts.effect == .destructive && facts.operations.contains("shell:rm"), "\(line): \(facts.effect) \(facts.operations)")
+        expectRunsTheDeletion(line)
     }
 
     /// An alias to another git command is that command with the arguments after the alias.
@@ -486,18 +477,32 @@ import Testing
     /// Every changing corpus command, as a `!` alias called on the same line or as git's pager,
     /// is never milder than on the line and keeps its categories.
     @Test func aConfiguredCommandIsNeverMilderThanItsCommand() throws {
-        let cases = try Corpus.load("shell.jsonl", key: "input").filter { !$0.input.contains("\n") && $0.effect != .read }
-        #expect(cases.count > 500)
-        let empty = ShellClassifier(fileSystem: FixedFileSystem(files: [:], directories: ["/tmp", "/srv"]))
-        for item in cases {
-            let direct = empty.classify(commandLine: item.input, workingDirectory: "/srv")
-            let quoted = "'" + item.input.replacing("'", with: "'\\''") + "'"
-            let quotedAlias = "'!" + item.input.replacing("'", with: "'\\''") + "'"
-            for line in ["git -c alias.step=\(quotedAlias) step", "git -c core.pager=\(quoted) log", "git config alias.step \(quotedAlias)"] {
-                let configured = empty.classify(commandLine: line, workingDirectory: "/srv")
-                #expect(configured.effect >= direct.effect, "\(item) as \(line): \(configured.effect), \(direct.effect) on the line")
-                #expect(configured.categories.isSuperset(of: direct.categories.subtracting([.opaqueExecution])), "\(item) as \(line)")
-            }
+        try expectNeverMilder { command in
+            let quoted = "'" + command.replacing("'", with: "'\\''") + "'"
+            let quotedAlias = "'!" + command.replacing("'", with: "'\\''") + "'"
+            return ["git -c alias.step=\(quotedAlias) step", "git -c core.pager=\(quoted) log", "git config alias.step \(quotedAlias)"]
         }
     }
+}
+
+/// Every changing one-line corpus command, in each of the forms `wrap` makes of it, is never
+/// milder than on the line and keeps its categories (`opaque_execution` aside).
+func expectNeverMilder(_ wrap: (String) -> [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let cases = try Corpus.load("shell.jsonl", key: "input").filter { !$0.input.contains("\n") && $0.effect != .read }
+    #expect(cases.count > 500, sourceLocation: sourceLocation)
+    let empty = ShellClassifier(fileSystem: FixedFileSystem(files: [:], directories: ["/tmp", "/srv"]))
+    for item in cases {
+        let direct = empty.classify(commandLine: item.input, workingDirectory: "/srv")
+        for line in wrap(item.input) {
+            let wrapped = empty.classify(commandLine: line, workingDirectory: "/srv")
+            #expect(wrapped.effect >= direct.effect, "\(item) as \(line): \(wrapped.effect), \(direct.effect) on the line", sourceLocation: sourceLocation)
+            #expect(wrapped.categories.isSuperset(of: direct.categories.subtracting([.opaqueExecution])), "\(item) as \(line)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// The line runs `rm -rf /srv`, however it gets there.
+func expectRunsTheDeletion(_ line: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let facts = ShellClassifier().classify(commandLine: line)
+    #expect(facts.effect == .destructive && facts.operations.contains("shell:rm"), "\(line): \(facts.effect) \(facts.operations)", sourceLocation: sourceLocation)
 }

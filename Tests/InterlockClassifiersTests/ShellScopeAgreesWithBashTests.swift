@@ -9,23 +9,9 @@ import Testing
 /// may say "not known" (the target stays as written, `$v`), never a wrong value: a wrong value is
 /// how `cmd="rm -rf /srv"; false && cmd=ls; $cmd` was once read as `ls`.
 @Suite struct ShellScopeAgreesWithBashTests {
-    static let bash: String? = ["/bin/bash", "/usr/bin/bash"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
     /// `$v`, `$w` and `$PWD/rel` after bash ran `script` from `/`.
     static func bashView(_ script: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(bash))
-        process.arguments = ["--norc", "--noprofile", "-c", "v=/a0; w=/b0\n\(script)\nprintf '%s\\0' \"$v\" \"$w\" \"$PWD/rel\""]
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"]
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var fields = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        if fields.last == "" { fields.removeLast() }
+        var fields = try BashOracle.fields("v=/a0; w=/b0\n\(script)\nprintf '%s\\0' \"$v\" \"$w\" \"$PWD/rel\"")
         if fields.count == 3, fields[2].hasPrefix("//") { fields[2].removeFirst() }
         return fields
     }
