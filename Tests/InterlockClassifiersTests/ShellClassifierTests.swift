@@ -191,6 +191,37 @@ import Testing
         #expect(ShellClassifier().classify(commandLine: "echo x > /srv/app/config.yaml").effect == .unknown)
     }
 
+    /// Writing over a file's bytes without emptying it first loses what was there as surely as `>`.
+    @Test func writingOverAFileInPlaceIsAnOverwrite() {
+        for line in ["dd if=/dev/zero of=/srv/app/config.yaml bs=4096 count=1 conv=notrunc", "echo garbage 1<> /srv/app/config.yaml",
+                     "python3 -c \"open('/srv/app/config.yaml', 'r+b').write(b'0')\"",
+                     "perl -e 'open(my $f, \"+<\", \"/srv/app/config.yaml\"); print $f \"x\"'"] {
+            #expect(classifier.classify(commandLine: line).effect == .destructive, "\(line)")
+        }
+        // Appending, and writing over a file that is not there, lose nothing.
+        #expect(classifier.classify(commandLine: "dd if=log.part of=/srv/app/config.yaml conv=notrunc oflag=append").effect == .write)
+        #expect(classifier.classify(commandLine: "dd if=/dev/zero of=/srv/app/new.img bs=1M count=1 conv=notrunc").effect == .write)
+        // `oflag=append` without `conv=notrunc` empties the file first.
+        #expect(classifier.classify(commandLine: "dd if=log.part of=/srv/app/config.yaml oflag=append").effect == .destructive)
+    }
+
+    /// A forced compressor replaces the file it would write when one is there; unforced, it refuses.
+    @Test func forcedCompressorsReplaceWhatTheyWrite() {
+        let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: ["/srv/app/data.db": "", "/srv/app/log": "", "/srv/app/log.gz": ""],
+                                                                     directories: ["/srv", "/srv/app"]))
+        for line in ["gunzip -f /srv/app/data.db.gz", "gzip -d --force /srv/app/data.db.gz", "gzip -f /srv/app/log", "gzip -fk /srv/app/log",
+                     "bunzip2 -f /srv/app/data.db.bz2", "xz -df /srv/app/data.db.xz", "zstd -d -f backup.zst -o /srv/app/data.db"] {
+            #expect(classifier.classify(commandLine: line).effect == .destructive, "\(line)")
+        }
+        for line in ["gunzip /srv/app/data.db.gz", "gzip /srv/app/log", "gunzip -f /srv/app/other.gz", "gzip -f -S .z /srv/app/log",
+                     "gunzip -f /srv/app/data.db.unknown-suffix"] {
+            #expect(classifier.classify(commandLine: line).effect == .write, "\(line)")
+        }
+        #expect(classifier.classify(commandLine: "gzip -cf /srv/app/log").effect == .read)
+        // Which files a pattern names is known only when it runs.
+        #expect(classifier.classify(commandLine: "gzip -f /srv/app/*.log").effect == .unknown)
+    }
+
     /// A PowerShell line read by POSIX rules keeps what those rules find destructive, but is never
     /// read or write: `curl -Method Delete` is Invoke-WebRequest in Windows PowerShell.
     @Test func powerShellIsNeverTakenAsReadOrWrite() {

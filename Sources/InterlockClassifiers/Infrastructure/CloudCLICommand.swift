@@ -27,6 +27,17 @@ enum CloudCLICommand {
         "down", "halt", "undefine", "rmi", "rmp", "stopp", "undeploy", "nuke",
     ]
 
+    /// The destructive verb a command word is or begins with: `delete`, and `delete` in
+    /// `az storage blob delete-batch` or `gcloud compute instances delete-access-config`, whose
+    /// verbs carry a hyphenated qualifier. Only a leading verb counts, so that a resource named
+    /// `rg-delete-me` stays a name.
+    static func destructiveVerb(in word: String) -> String? {
+        if destructiveVerbs.contains(word) { return word }
+        guard let hyphen = word.utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
+        let head = String(word[..<hyphen])
+        return destructiveVerbs.contains(head) ? head : nil
+    }
+
     /// Tools whose command words are joined by another character: `virsh vol-delete`, `cf
     /// delete-space`, `rabbitmqctl delete_vhost`. Split there, the verb and its object are words
     /// of their own (`vol`, `delete`), as they are for the other tools.
@@ -125,9 +136,11 @@ enum CloudCLICommand {
         // The operation names the command words up to the verb (`gcloud:compute:instances:delete`),
         // not the names and values after it, so that a policy can match it.
         func operation(through index: Int) -> String { "\(tool):" + words[...index].suffix(4).joined(separator: ":") }
-        if let index = words.firstIndex(where: destructiveVerbs.contains) {
+        if let index = words.firstIndex(where: { destructiveVerb(in: $0) != nil }) {
+            var verbs = words
+            verbs[index] = destructiveVerb(in: words[index])!
             return [Finding(operation: operation(through: index), effect: .destructive, targetsComplete: false, blastRadius: .unknown,
-                            categories: categories(tool: tool, words: words, verbAt: index),
+                            categories: categories(tool: tool, words: verbs, verbAt: index),
                             reason: "`\(tool) … \(words[index])` deletes, stops or resets what it names")]
         }
         if zeroValue, let index = words.firstIndex(where: { $0 == "scale" || $0 == "resize" }) {

@@ -94,8 +94,11 @@ extension ShellAnalysis {
                 add(op, .read, "`dd` without `of=` writes to standard output")
                 return
             }
+            // `conv=notrunc` keeps the file's length but still writes over it from `seek=` on;
+            // only `oflag=append` with it adds at the end (without it, dd empties the file first).
             let notrunc = args.contains { $0.value?.hasPrefix("conv=") == true && $0.value!.containsASCII("notrunc") }
-            classifyWrite(to: Argument(value: String(path), display: String(path)), truncates: !notrunc, by: "`dd of=`", operation: op)
+            let appends = notrunc && args.contains { $0.value?.hasPrefix("oflag=") == true && $0.value!.containsASCII("append") }
+            classifyWrite(to: Argument(value: String(path), display: String(path)), truncates: !notrunc, inPlace: notrunc && !appends, by: "`dd of=`", operation: op)
         case .mkfs:
             let options = CommandOptions(args, valued: ["-t", "-L", "-b", "-n", "-c", "-o", "-E", "-O", "-T", "-U"])
             if name == "fdisk" || name == "parted" || name == "sfdisk", options.has("-l", "--list") || args.contains(where: { $0.value == "print" }) {
@@ -204,6 +207,8 @@ extension ShellAnalysis {
             {
                 // Without files (or with `-`), a compressor filters standard input to standard output.
                 add(op, .read, "`\(name)` writes to standard output")
+            } else if let family = Self.compressorFamilies[name] {
+                classifyCompressor(name, family: family, args)
             } else if ["hostname", "timedatectl", "localectl", "hostnamectl", "sysctl"].contains(name), options.operands.isEmpty || args.first?.value == "status" || options.has("-a") && name == "sysctl" {
                 add(op, .read, "`\(name)` prints settings")
             } else if name == "ssh-keygen", options.has("-l", "-y", "-F") {
@@ -1332,6 +1337,57 @@ extension ShellAnalysis {
         }
         if let output = options.value("-o", "--output"), output != "-" {
             classifyWrite(to: .known(output), truncates: true, by: "`\(name) -o`", operation: op)
+        }
+    }
+}
+
+// MARK: Compressors
+
+extension ShellAnalysis {
+    /// The suffixes a compressor family writes and strips, with what a stripped archive suffix
+    /// becomes (`.tgz` → `.tar`). The first is the one it writes.
+    struct CompressorFamily {
+        var suffixes: [(String, String)]
+    }
+
+    static let compressorFamilies: [String: CompressorFamily] = {
+        let gzip = CompressorFamily(suffixes: [(".gz", ""), (".z", ""), ("-gz", ""), ("-z", ""), ("_z", ""), (".tgz", ".tar"), (".taz", ".tar")])
+        let bzip2 = CompressorFamily(suffixes: [(".bz2", ""), (".bz", ""), (".tbz2", ".tar"), (".tbz", ".tar")])
+        let xz = CompressorFamily(suffixes: [(".xz", ""), (".lzma", ""), (".txz", ".tar"), (".tlz", ".tar")])
+        let zstd = CompressorFamily(suffixes: [(".zst", ""), (".tzst", ".tar")])
+        return ["gzip": gzip, "gunzip": gzip, "bzip2": bzip2, "bunzip2": bzip2, "xz": xz, "unxz": xz, "zstd": zstd, "unzstd": zstd]
+    }()
+
+    /// `gzip FILE` writes `FILE.gz` beside it and `gunzip FILE.gz` writes `FILE`; each refuses to
+    /// replace a file already there unless forced (`-f`), and then that file is gone. So a forced
+    /// run is judged by each file it writes, as `>` would be; an unforced one changes files.
+    mutating func classifyCompressor(_ name: String, family: CompressorFamily, _ args: [Argument]) {
+        let op = "shell:\(name)"
+        let options = CommandOptions(args, valued: ["-S", "--suffix", "-o", "-T", "--threads", "-D", "-C", "--check", "-F", "--format", "-M", "--memlimit"])
+        add(op, .write, targets: options.operands, "`\(name)` changes files or system state")
+        guard options.has("-f", "--force") else { return }
+        if let output = options.valueArguments("-o").last?.argument {
+            // `zstd -o FILE`: one output, named.
+            classifyWrite(to: output, truncates: true, by: "`\(name) -f -o`", operation: op)
+            return
+        }
+        let decompresses = name.hasPrefix("un") || name == "gunzip" || name == "bunzip2" || options.has("-d", "--decompress", "--uncompress")
+        var suffixes = family.suffixes
+        if let custom = options.value("-S", "--suffix") { suffixes.insert((custom, ""), at: 0) }
+        for operand in options.operands {
+            guard let value = operand.value, !operand.isPattern else {
+                classifyWrite(to: operand, truncates: true, by: "`\(name) -f`", operation: op)
+                continue
+            }
+            let output: String
+            if decompresses {
+                // A name without a known suffix is skipped with a warning.
+                guard let (suffix, replacement) = suffixes.first(where: { value.hasSuffix($0.0) && value.count > $0.0.count }) else { continue }
+                output = String(value.dropLast(suffix.count)) + replacement
+            } else {
+                output = value + suffixes[0].0
+            }
+            classifyWrite(to: .known(output), truncates: true, by: "`\(name) -f`", operation: op)
         }
     }
 }

@@ -928,7 +928,7 @@ extension ShellAnalysis {
             for finding in SQLClassifier.findings(for: call.text, dialect: nil).findings { add(finding) }
         }
         for write in scan.fileWrites {
-            classifyWrite(to: .known(write.path), truncates: write.truncates, by: "\(origin) through `\(write.api)`", operation: "shell:\(name):write")
+            classifyWrite(to: .known(write.path), truncates: write.truncates, inPlace: write.inPlace, by: "\(origin) through `\(write.api)`", operation: "shell:\(name):write")
         }
         for call in scan.awsCalls {
             let operation = call.method.replacing("_", with: "-")

@@ -52,11 +52,13 @@ enum InterpreterCode {
     }
 
     /// A file opened for writing by a literal name: `open('x', 'w')`, `fs.writeFileSync('x', …)`,
-    /// `File.write('x', …)`, Perl's `open(my $f, '>', 'x')`. `truncates` unless appended to.
+    /// `File.write('x', …)`, Perl's `open(my $f, '>', 'x')`. `truncates` unless appended to or
+    /// opened for update (`'r+'`, Perl's `+<`), which writes over the file `inPlace`.
     struct FileWrite {
         var api: String
         var path: String
         var truncates: Bool
+        var inPlace = false
     }
 
     /// An AWS API call through boto3: `boto3.client('s3').delete_bucket(Bucket='b')`, or through a
@@ -305,7 +307,8 @@ enum InterpreterCode {
         if language == .perl {
             // Three arguments: handle, mode, file. Two: handle, mode and file in one (`">x"`).
             if arguments.count >= 3, let mode = arguments[1], let path = arguments[2], mode.hasPrefix(">") || mode.hasPrefix("+<") {
-                return FileWrite(api: api, path: path.trimmingPrefix(while: { $0 == " " }).description, truncates: !mode.hasPrefix(">>") && !mode.hasPrefix("+<"))
+                return FileWrite(api: api, path: path.trimmingPrefix(while: { $0 == " " }).description, truncates: !mode.hasPrefix(">>") && !mode.hasPrefix("+<"),
+                                 inPlace: mode.hasPrefix("+<"))
             }
             if arguments.count == 2, let spec = arguments[1], spec.hasPrefix(">") {
                 let appends = spec.hasPrefix(">>")
@@ -316,7 +319,8 @@ enum InterpreterCode {
         }
         guard arguments.count >= 2, let path = arguments[0], let mode = arguments[1] else { return nil }
         if mode.contains("w") { return FileWrite(api: api, path: path, truncates: true) }
-        if mode.contains("a") || mode.contains("x") || mode.contains("+") { return FileWrite(api: api, path: path, truncates: false) }
+        if mode.contains("a") || mode.contains("x") { return FileWrite(api: api, path: path, truncates: false) }
+        if mode.contains("+") { return FileWrite(api: api, path: path, truncates: false, inPlace: true) }
         return nil
     }
 

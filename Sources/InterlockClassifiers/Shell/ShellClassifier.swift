@@ -1064,7 +1064,9 @@ struct ShellAnalysis {
             }
             let target = expand(redirection.target)
             if redirection.op == .duplicateOutput, let value = target.value, value == "-" || value.allSatisfy(\.isNumber) { continue }
-            classifyWrite(to: target, truncates: redirection.op.truncates || redirection.op == .duplicateOutput, by: "`\(redirection.op.rawValue)`")
+            // `<>` opens the file without emptying it; what is written goes over it from the start.
+            classifyWrite(to: target, truncates: redirection.op.truncates || redirection.op == .duplicateOutput, inPlace: redirection.op == .readWrite,
+                          by: "`\(redirection.op.rawValue)`")
         }
     }
 
@@ -1145,7 +1147,10 @@ struct ShellAnalysis {
 
     /// A write to a file named by `target`: creating it is a write; replacing an existing file or a
     /// device destroys what it held; a name computed at run time or a file the view cannot see is unknown.
-    mutating func classifyWrite(to target: Argument, truncates: Bool, by what: String, operation: String = "shell:redirect") {
+    /// A write to a file. `truncates`: the file is emptied first; `inPlace`: it is not, but its
+    /// bytes are written over from the start or an offset (`dd conv=notrunc`, `open(f, 'r+')`,
+    /// Perl's `+<`), which loses what was there as surely; neither: it is appended to.
+    mutating func classifyWrite(to target: Argument, truncates: Bool, inPlace: Bool = false, by what: String, operation: String = "shell:redirect") {
         guard let path = target.value, !target.isPattern else {
             add(operation, .unknown, targets: [target], "\(what) writes to `\(target.display)`, a name computed at run time")
             return
@@ -1160,13 +1165,14 @@ struct ShellAnalysis {
             add(operation, .destructive, targets: [target], categories: [.dataLoss], "\(what) writes raw bytes over the device `\(path)`")
             return
         }
-        guard truncates else {
+        guard truncates || inPlace else {
             add(operation, .write, targets: [target], "\(what) appends to `\(path)`")
             return
         }
         switch pathKind(target) {
         case .file?, .directory?:
-            add(operation, .destructive, targets: [target], categories: [.dataLoss], "\(what) replaces the existing file `\(path)`")
+            add(operation, .destructive, targets: [target], categories: [.dataLoss],
+                truncates ? "\(what) replaces the existing file `\(path)`" : "\(what) writes over the bytes of the existing file `\(path)` in place")
         case .missing?:
             add(operation, .write, targets: [target], "\(what) creates `\(path)`")
         case nil:
