@@ -846,7 +846,22 @@ extension ShellAnalysis {
         }
     }
 
+    /// Options that give an interpreter its program inline, for those whose options do not
+    /// cluster (Python, Perl and Ruby read theirs through `InterpreterCode.OptionGrammar`):
+    /// `node -e/-p`, `php -r`, `pwsh -Command`.
     static let interpreterCodeFlags: Set<String> = ["-c", "-e", "-E", "--eval", "-p", "--print", "-r", "-x", "-Command", "-command", "-c:"]
+
+    /// Whether an option makes the interpreter print its version and stop before any program
+    /// runs. Not Python's `-v` (verbose imports; the program still runs), nor Ruby's `-v` with
+    /// more to come (it prints the version, then runs the program verbosely).
+    static func printsVersionAndExits(_ option: String, language: InterpreterCode.Language, isLast: Bool) -> Bool {
+        switch option {
+        case "--version": true
+        case "-V": language == .python || language == .perl
+        case "-v": language == .ruby ? isLast : language != .python
+        default: false
+        }
+    }
 
     mutating func runInterpreter(_ name: String, _ args: [Argument], stdin: StandardInput) {
         let language = InterpreterCode.Language(command: name)
@@ -856,29 +871,49 @@ extension ShellAnalysis {
         // `perl -pi -e CODE FILE…`, `ruby -i.bak -pe CODE FILE…`: the files are rewritten in place.
         var editsInPlace = false
         var iterator = args[...]
-        while let argument = iterator.popFirst() {
+        arguments: while let argument = iterator.popFirst() {
             guard let text = argument.value else {
                 if script == nil { codeIsDynamic = true }
                 break
             }
-            // Perl and Ruby cluster single-letter options (`-pi`, `-lne`).
-            let clustered = (language == .perl || language == .ruby) && text.hasPrefix(ascii: "-") && !text.hasPrefix("--")
-            if clustered, text.hasPrefix("-i") || text.dropFirst().prefix(while: { $0.isLetter && $0 != "M" && $0 != "I" && $0 != "e" && $0 != "E" }).contains("i") {
-                editsInPlace = true
+            if Self.printsVersionAndExits(text, language: language, isLast: iterator.isEmpty) {
+                add("shell:\(name)", .read, "prints the interpreter version")
+                return
             }
-            if Self.interpreterCodeFlags.contains(text) || clustered && (text.hasSuffix("e") || language == .perl && text.hasSuffix("E")) {
+            // Python, Perl and Ruby read clusters of single-letter options (`-pi.bak`, `-lne`,
+            // `-MFile::Path=rmtree`, `-Bc`); a letter that takes a value ends the cluster with it.
+            if let grammar = InterpreterCode.OptionGrammar(language), text.utf8.count > 1, text.hasPrefix(ascii: "-"), !text.hasPrefix("--") {
+                let cluster = grammar.read(text.dropFirst())
+                editsInPlace = editsInPlace || cluster.editsInPlace
+                switch cluster.end {
+                case .flags:
+                    continue
+                case .valueInNextArgument:
+                    _ = iterator.popFirst()
+                    continue
+                case .code(let attached?):
+                    code = (code.map { $0 + "\n" } ?? "") + attached
+                    continue
+                case .code(nil):
+                    guard let next = iterator.popFirst() else { break arguments }
+                    if let value = next.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
+                    continue
+                case .module(let attached):
+                    let module = attached ?? iterator.popFirst()?.text ?? "?"
+                    unknown("shell:\(name)", "`\(name) -m \(module)` runs a module whose effect is unknown")
+                    return
+                }
+            }
+            if Self.interpreterCodeFlags.contains(text) {
                 guard let next = iterator.popFirst() else { break }
                 if let value = next.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
                 continue
             }
-            if text == "-m" {
-                let module = iterator.popFirst()?.text ?? "?"
-                unknown("shell:\(name)", "`\(name) -m \(module)` runs a module whose effect is unknown")
-                return
-            }
-            if text == "-V" || text == "--version" || text == "-v" && language != .perl {
-                add("shell:\(name)", .read, "prints the interpreter version")
-                return
+            // `node -r MODULE`, `--require MODULE`: preloaded, its code runs too (and the program is
+            // unknown at best, as every program here is).
+            if language == .javascript, text == "-r" || text == "--require" || text == "--import" || text == "--loader" {
+                _ = iterator.popFirst()
+                continue
             }
             if text.hasPrefix(ascii: "-") { continue }
             script = argument

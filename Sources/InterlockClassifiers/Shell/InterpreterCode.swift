@@ -84,6 +84,75 @@ enum InterpreterCode {
 
     static let maximumNamedPaths = 16
 
+    /// How Python, Perl and Ruby read a cluster of single-letter options (`-lne`, `-pi.bak`,
+    /// `-MFile::Path=rmtree`, `-Bc`, `-rfileutils`): letters that are switches, letters whose value
+    /// is the rest of the cluster only, letters whose value is the rest or else the next argument,
+    /// and the letters that give the program inline (or, for Python's `-m`, a module to run).
+    struct OptionGrammar {
+        var attachedValue: Set<Character>
+        /// Letters whose value is the digits that follow (`-l`, `-0777`); the cluster goes on after them.
+        var numericValue: Set<Character> = []
+        var attachedOrNextValue: Set<Character>
+        var code: Set<Character>
+        var module: Set<Character> = []
+        /// The letter that rewrites the files named after the program in place (its value, the
+        /// backup suffix, is attached).
+        var inPlace: Character? = "i"
+
+        init?(_ language: Language) {
+            switch language {
+            case .python:
+                attachedValue = []
+                attachedOrNextValue = ["W", "X"]
+                code = ["c"]
+                module = ["m"]
+                inPlace = nil
+            case .perl:
+                attachedValue = ["C", "d", "D", "F", "i", "m", "M", "x", "V"]
+                numericValue = ["0", "l"]
+                attachedOrNextValue = ["I"]
+                code = ["e", "E"]
+            case .ruby:
+                attachedValue = ["F", "i", "K", "W", "x"]
+                numericValue = ["0", "T"]
+                attachedOrNextValue = ["C", "E", "I", "r"]
+                code = ["e"]
+            default:
+                return nil
+            }
+        }
+
+        enum End: Equatable {
+            /// Only switches.
+            case flags
+            /// The last letter's value is the next argument.
+            case valueInNextArgument
+            /// The program: attached, or (nil) the next argument.
+            case code(String?)
+            /// A module run as the program: attached, or (nil) the next argument.
+            case module(String?)
+        }
+
+        func read(_ letters: Substring) -> (editsInPlace: Bool, end: End) {
+            var editsInPlace = false
+            var rest = letters[...]
+            while let letter = rest.first {
+                rest = rest.dropFirst()
+                let attached = rest.isEmpty ? nil : String(rest)
+                if letter == inPlace { editsInPlace = true }
+                if code.contains(letter) { return (editsInPlace, .code(attached)) }
+                if module.contains(letter) { return (editsInPlace, .module(attached)) }
+                if attachedValue.contains(letter) { return (editsInPlace, .flags) }
+                if numericValue.contains(letter) {
+                    // Octal or decimal digits; Perl's `-0` also takes `x` and hexadecimal ones.
+                    if letter == "0", rest.first == "x" { rest = rest.dropFirst().drop(while: \.isHexDigit) } else { rest = rest.drop(while: { $0.isASCII && $0.isNumber }) }
+                }
+                if attachedOrNextValue.contains(letter) { return (editsInPlace, attached == nil ? .valueInNextArgument : .flags) }
+            }
+            return (editsInPlace, .flags)
+        }
+    }
+
     /// Dotted call names that delete files or directories, per language (last components suffice:
     /// `shutil.rmtree`, `os.remove`, `fs.rmSync`, `FileUtils.rm_rf`).
     static let removalAPIs: [Language: Set<String>] = [
