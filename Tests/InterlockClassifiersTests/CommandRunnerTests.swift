@@ -198,6 +198,8 @@ import Testing
         let all = classifier.classify(commandLine: "make", workingDirectory: "/srv/app")
         #expect(all.operations.contains("shell:go:build") && !all.operations.contains("shell:rm"), "\(all.operations)")
         #expect(!classifier.classify(commandLine: "make -n nuke", workingDirectory: "/srv/app").operations.contains("terraform:destroy"))
+        // `-p` prints the database and then runs the recipes.
+        #expect(classifier.classify(commandLine: "make -p nuke", workingDirectory: "/srv/app").operations.contains("terraform:destroy"))
         // make is project code whatever its recipes say: never milder than unknown.
         #expect(all.effect == .unknown)
     }

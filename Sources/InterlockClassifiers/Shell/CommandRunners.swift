@@ -455,13 +455,13 @@ extension ShellAnalysis {
     /// `make [TARGET…]` runs the recipes of the project's Makefile: each command line of the
     /// targets asked for (the first target when none is), with their prerequisites', is
     /// classified as what it says, beside the `unknown` every make already is (implicit rules,
-    /// conditionals and functions are not evaluated here). A dry run (`-n`, `-q`, `-p`) runs no
-    /// recipe and adds nothing.
+    /// conditionals and functions are not evaluated here). A dry run (`-n`, `-q`) runs no recipe
+    /// and adds nothing; `-p` prints make's database and then runs the recipes as usual.
     mutating func classifyMakeRecipes(_ name: String, _ args: [Argument]) {
         let op = "shell:\(name)"
         let options = CommandOptions(args, valued: ["-C", "--directory", "-f", "--file", "--makefile", "-o", "--old-file", "--assume-old", "-W", "--what-if",
                                                     "--new-file", "--assume-new", "-I", "--include-dir", "-l", "--load-average", "--eval", "-O", "--output-sync"])
-        if options.has("-n", "--just-print", "--dry-run", "--recon", "-q", "--question", "-p", "--print-data-base", "-v", "--version", "-h", "--help") { return }
+        if options.has("-n", "--just-print", "--dry-run", "--recon", "-q", "--question", "-v", "--version", "-h", "--help") { return }
         if options.has("--eval") {
             unknown(op, "`\(name) --eval` adds Makefile text given on the line", opaque: true)
         }
