@@ -52,6 +52,15 @@ enum KubernetesCommand {
         return parsed
     }
 
+    /// Whether `--dry-run` (the last one given) leaves the cluster as it is: bare, `=client`,
+    /// `=server`, or `=true` as older kubectl and helm take it. `=none` and `=false` run the
+    /// command for real, and a value the tool does not know is not taken for a dry run.
+    static func isDryRun(_ p: Parsed) -> Bool {
+        guard p.flags.contains("--dry-run") else { return false }
+        guard let value = p.values["--dry-run"] else { return true }
+        return value == "client" || value == "server" || value == "true"
+    }
+
     static func kubectl(_ invocation: InfrastructureInvocation) -> [Finding] {
         let p = parse(invocation)
         let tool = invocation.tool
@@ -62,10 +71,7 @@ enum KubernetesCommand {
         let objects = Array(p.words.dropFirst())
         let broad = p.flags.contains("--all") || p.flags.contains("-A") || p.flags.contains("--all-namespaces") || p.values["-l"] != nil || p.values["--selector"] != nil || p.values["--field-selector"] != nil || p.values["-f"] != nil || p.values["--filename"] != nil || p.values["-k"] != nil || p.values["--kustomize"] != nil
         let targets = Self.objectTargets(objects)
-        if let dryRun = p.values["--dry-run"], dryRun != "none" {
-            return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb) --dry-run` changes nothing")]
-        }
-        if p.flags.contains("--dry-run") { return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb) --dry-run` changes nothing")] }
+        if isDryRun(p) { return [Finding(operation: op, effect: .read, targets: targets, reason: "`\(tool) \(verb) --dry-run` changes nothing")] }
         if !invocation.documentsReadable, invocation.carriesDocuments, ["apply", "create", "replace", "patch"].contains(verb), !(verb == "replace" && p.flags.contains("--force")) {
             return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false,
                             reason: "`\(tool) \(verb)` reads manifests or patches, and this line holds more of them than are read; what they do is not examined")]
@@ -472,7 +478,7 @@ enum KubernetesCommand {
             return [Finding(operation: "helm:\(verb)_post_renderer", effect: .unknown, targets: release, targetsComplete: false, categories: [.opaqueExecution],
                             reason: "`helm \(verb) --post-renderer` runs a local program over the rendered manifests, which can do anything and send anything to the cluster")]
         }
-        if p.flags.contains("--dry-run") { return [Finding(operation: op, effect: .read, targets: release, reason: "`helm \(verb) --dry-run` changes nothing")] }
+        if isDryRun(p) { return [Finding(operation: op, effect: .read, targets: release, reason: "`helm \(verb) --dry-run` changes nothing")] }
         switch verb {
         case "uninstall", "delete", "del", "un":
             return [Finding(operation: "helm:uninstall", effect: .destructive, targets: release, categories: [.teardown], reason: "`helm uninstall` removes the release and its resources")]
