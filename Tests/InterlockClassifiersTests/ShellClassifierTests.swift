@@ -191,6 +191,14 @@ import Testing
         #expect(ShellClassifier().classify(commandLine: "echo x > /srv/app/config.yaml").effect == .unknown)
     }
 
+    /// `--help` and `--version` only print for programs whose behaviour is known; another program
+    /// may do anything with them.
+    @Test func helpIsAReadOnlyForKnownPrograms() {
+        #expect(classifier.classify(commandLine: "rm --help").effect == .read)
+        #expect(classifier.classify(commandLine: "gcloud --version").effect == .read)
+        #expect(classifier.classify(commandLine: "reset-staging-db --help").effect == .unknown)
+    }
+
     /// Writing over a file's bytes without emptying it first loses what was there as surely as `>`.
     @Test func writingOverAFileInPlaceIsAnOverwrite() {
         for line in ["dd if=/dev/zero of=/srv/app/config.yaml bs=4096 count=1 conv=notrunc", "echo garbage 1<> /srv/app/config.yaml",

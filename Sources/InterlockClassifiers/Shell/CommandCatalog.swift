@@ -91,11 +91,17 @@ extension ShellAnalysis {
         "python": .python, "python2": .python, "python3": .python, "perl": .python, "ruby": .python, "node": .python, "nodejs": .python, "php": .python, "deno": .python, "bun": .python, "lua": .python, "tclsh": .python, "Rscript": .python, "osascript": .python, "pwsh": .python, "powershell": .python, "jshell": .python, "groovy": .python, "scala": .python, "julia": .python,
     ]
 
+    /// Programs classified elsewhere than the catalog whose `--help` and `--version` only print.
+    static func knowsHelp(_ name: String) -> Bool {
+        CloudCLICommand.tools.contains(name)
+    }
+
     mutating func classifyCommand(_ name: String, _ args: [Argument], stdin: StandardInput) {
         let entry = Self.commandEntries[name]
         let op = entry?.operation ?? "shell:" + name
-        // `--help` and `--version` print and exit, whatever else is on the line.
-        if args.count == 1, let only = args[0].value, only == "--help" || only == "--version", name != "sudo" {
+        // `--help` and `--version` print and exit, for the programs whose behaviour is known here;
+        // a program that is not known may do anything with them.
+        if args.count == 1, let only = args[0].value, only == "--help" || only == "--version", name != "sudo", entry != nil || Self.knowsHelp(name) {
             add(op, .read, "`\(name) \(only)` only prints")
             return
         }
