@@ -1066,10 +1066,11 @@ extension ShellAnalysis {
         case "iptables-restore", "ip6tables-restore":
             add(op, .destructive, categories: [.protectionOff], "`\(name)` replaces every firewall rule")
         case "firewall-cmd", "pfctl":
-            if texts.contains(where: { $0.hasPrefix("--list") || $0.hasPrefix("--get") || $0 == "--state" || $0 == "-s" }) {
-                add(op, .read, "shows firewall state")
-            } else if texts.contains(where: { $0.hasPrefix("--remove") || $0 == "--panic-off" || $0 == "-d" || $0 == "-F" }) {
+            // Removal first: `pfctl -s info -F all` shows and flushes.
+            if texts.contains(where: { $0.hasPrefix("--remove") || $0 == "--panic-off" || $0 == "-d" || $0 == "-F" }) {
                 add(op, .destructive, categories: [.protectionOff], "removes firewall rules")
+            } else if texts.contains(where: { $0.hasPrefix("--list") || $0.hasPrefix("--get") || $0 == "--state" || $0 == "-s" }) {
+                add(op, .read, "shows firewall state")
             } else {
                 add(op, .write, "changes firewall rules")
             }
