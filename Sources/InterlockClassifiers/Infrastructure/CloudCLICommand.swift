@@ -38,6 +38,10 @@ enum CloudCLICommand {
         return destructiveVerbs.contains(head) ? head : nil
     }
 
+    /// Global options whose value is a separate argument that could read as a command word
+    /// (`gsutil -h "Content-Type:text/plain" rm …`: a request header).
+    static let optionsWithValues: [String: Set<String>] = ["gsutil": ["-h", "-o", "-u", "-i"]]
+
     /// Tools whose command words are joined by another character: `virsh vol-delete`, `cf
     /// delete-space`, `rabbitmqctl delete_vhost`. Split there, the verb and its object are words
     /// of their own (`vol`, `delete`), as they are for the other tools.
@@ -117,9 +121,19 @@ enum CloudCLICommand {
         // Command words: before `--` (what follows is a command for somewhere else), not options.
         var words: [String] = []
         var zeroValue = false
+        let valued = optionsWithValues[tool] ?? []
+        var skipValue = false
         for argument in invocation.arguments {
+            if skipValue {
+                skipValue = false
+                continue
+            }
             guard let argument else { continue }
             if argument == "--" { break }
+            if valued.contains(argument) {
+                skipValue = true
+                continue
+            }
             if argument == "0" || argument.hasSuffix("=0") { zeroValue = true }
             if argument.hasPrefix(ascii: "-") { continue }
             let separated = argument.lowercased().pieces(between: ":")

@@ -6,11 +6,25 @@ import InterlockCore
 public struct InfrastructureClassifier: InfrastructureCommandClassifier {
     public init() {}
 
+    /// Whether the tool only prints help or its version: `--help` or `-h` among its own options
+    /// (not after `--`, where they belong to a command run elsewhere: `kubectl exec POD -- sh -c
+    /// '…' -h` runs the command; and not for `gsutil`, whose `-h` sets a request header),
+    /// `version` alone, `help` as the first word (`kubectl help delete`; `kubectl delete ns help`
+    /// deletes the namespace `help`), or, for `aws`, after a service and operation and nothing else
+    /// (`aws ec2 terminate-instances help`).
+    static func asksForHelp(_ invocation: InfrastructureInvocation) -> Bool {
+        let own = invocation.arguments.prefix { $0 != "--" }
+        guard !own.contains(where: { $0 == nil }) else { return false }
+        let words = own.compactMap { $0 }
+        if words.contains("--help") || words.contains("-h") && invocation.tool != "gsutil" { return true }
+        if words == ["--version"] || words == ["version"] || words.first == "help" { return true }
+        return invocation.tool == "aws" && words.last == "help" && words.count <= 3 && !words.contains { $0.hasPrefix(ascii: "-") }
+    }
+
     public func classify(_ invocation: InfrastructureInvocation) -> [Finding] {
-        let words = invocation.arguments.compactMap { $0 }
         // A bare `vercel` deploys the project, and a bare `serverless` starts creating one.
         let actsAlone = ["vercel", "serverless", "sls"].contains(invocation.tool)
-        if invocation.arguments.isEmpty && !actsAlone || words.contains("--help") || words.contains("-h") || words == ["--version"] || words == ["version"] || words.last == "help" {
+        if invocation.arguments.isEmpty && !actsAlone || Self.asksForHelp(invocation) {
             return [Finding(operation: "\(invocation.tool):help", effect: .read, reason: "`\(invocation.tool)` prints help or its version")]
         }
         switch invocation.tool {
@@ -22,7 +36,7 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
         case "kustomize": return KustomizeCommand.classify(invocation)
         default:
             if let found = CloudCLICommand.classify(invocation) ?? CloudCLICommand.ansibleAdHoc(invocation) ?? KafkaAdminCommand.classify(invocation) ?? AccountNukeCommand.classify(invocation) { return found }
-            let verb = words.filter { !$0.hasPrefix(ascii: "-") }.prefix(2).joined(separator: " ")
+            let verb = invocation.arguments.compactMap { $0 }.filter { !$0.hasPrefix(ascii: "-") }.prefix(2).joined(separator: " ")
             return [Finding(operation: "\(invocation.tool):unclassified", effect: .unknown, targetsComplete: false,
                             reason: "`\(invocation.tool) \(verb)` is not classified by this build; its effect is unknown")]
         }
