@@ -622,14 +622,21 @@ public struct ShellParser {
         var end = position
         while end < bytes.count, Self.isNameByte(bytes[end]) { end += 1 }
         var cursor = end
+        var index: String?
         if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") {
             while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "]") {
                 if Self.isMeta(bytes[cursor]) { return nil }
                 cursor += 1
             }
+            guard cursor < bytes.count else { return nil }
+            index = text(end + 1..<cursor)
             cursor += 1
         }
-        if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "+") { cursor += 1 }
+        var appends = false
+        if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "+") {
+            appends = true
+            cursor += 1
+        }
         guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "=") else { return nil }
         let name = text(position..<end)
         position = cursor + 1
@@ -646,10 +653,10 @@ public struct ShellParser {
                 guard let element = try parseWord() else { throw fail("unexpected `\(peekDescription)` in an array") }
                 elements.append(element)
             }
-            return ShellAssignment(name: name, value: ShellWord([]), elements: elements)
+            return ShellAssignment(name: name, value: ShellWord([]), elements: elements, index: index, appends: appends)
         }
         let value = try parseWord() ?? ShellWord([])
-        return ShellAssignment(name: name, value: value)
+        return ShellAssignment(name: name, value: value, index: index, appends: appends)
     }
 
     private mutating func parseRedirection() throws(ShellSyntaxError) -> ShellRedirection? {

@@ -69,11 +69,17 @@ public struct ShellAssignment: Sendable, Hashable {
     public var value: ShellWord
     /// The elements of an array assignment; nil for a scalar one.
     public var elements: [ShellWord]?
+    /// The text between the brackets of `name[subscript]=value`: one element of an array.
+    public var index: String?
+    /// `name+=value`: the value is added to what the variable holds.
+    public var appends: Bool
 
-    public init(name: String, value: ShellWord, elements: [ShellWord]? = nil) {
+    public init(name: String, value: ShellWord, elements: [ShellWord]? = nil, index: String? = nil, appends: Bool = false) {
         self.name = name
         self.value = value
         self.elements = elements
+        self.index = index
+        self.appends = appends
     }
 }
 

@@ -47,7 +47,8 @@ import Testing
             "if false; then v=/l; fi", "false && v=/l", "for i in 1 2; do w=$v; v=/l; done", "read -r v <<< '/z z'", "printf -v w %s /q",
             "cd /tmp && cd /usr", "cd /nonexistent-dir || cd /tmp", "cd /tmp; (cd /usr)", "set -- /p /q; v=$2; shift; w=$1",
             "case a in a) v=/1;; b) v=/2;; esac", "while false; do v=/9; done", "f() { v=$1; }; f /k",
-            "cd /tmp; pushd /usr >/dev/null; popd >/dev/null",
+            "cd /tmp; pushd /usr >/dev/null; popd >/dev/null", "v[1]=/x", "v[0]=/x", "v+=/t", "v=(/x /y)", "w+=(/q)", "export w+=/k",
+            "declare -l v=/UP", "declare v[1]=/d", "v=; v+=/e",
         ] {
             try Self.agree(script)
         }
@@ -59,6 +60,7 @@ import Testing
             "v=%V", "w=%V", "read -r v <<< %V", "printf -v w %s %V", "unset v", "cd /", "cd /tmp", "cd /usr", "cd /nonexistent-dir",
             "true", "false", "set -- %V /z", "shift", "v=\"$1\"", "w=\"$v\"", "v=$(echo %V)", "eval 'w=/e'", "declare -n r=v; r=/n",
             "IFS=/; w=$v; unset IFS", "pushd /usr >/dev/null", "popd >/dev/null",
+            "v+=%V", "w+=%V", "v[1]=%V", "w[0]=%V", "v=(%V /y)", "w+=(%V)", "export v+=%V", "declare w=%V", "declare -u v=%V", "declare w[2]=%V",
         ]
         let shapes = [
             "%A", "( %A )", "{ %A; }", "if true; then %A; else %B; fi", "if false; then %A; else %B; fi", "case a in a) %A;; b) %B;; esac",

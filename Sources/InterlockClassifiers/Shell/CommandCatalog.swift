@@ -205,12 +205,18 @@ extension ShellAnalysis {
                 variables = [:]
                 variablesUntrusted = true
             }
+            // Attributes that change the value or make an array: `declare -l x=RM` holds `rm`.
+            let transforms = args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains { "ailuAc".contains($0) } } ?? false }
             for argument in args {
                 // A value computed at run time (`export LD_PRELOAD=$HOME/x.so`) still names its
                 // variable in the word as written.
                 let text = argument.value ?? argument.display
                 guard !text.hasPrefix(ascii: "-") else { continue }
-                let variable = String(text.prefix { $0 != "=" })
+                // `name`, `name+`, `name[subscript]` before the `=`.
+                let target = text.prefix { $0 != "=" }
+                let appends = target.hasSuffix("+")
+                let element = target.contains("[")
+                let variable = String(target.prefix { $0 != "[" && $0 != "+" })
                 // In a function, `local x` and `declare x` are the function's own until it returns.
                 if declares, !localFrames.isEmpty, localFrames[localFrames.count - 1].index(forKey: variable) == nil {
                     localFrames[localFrames.count - 1][variable] = .some(variables[variable])
@@ -221,14 +227,13 @@ extension ShellAnalysis {
                     continue
                 }
                 guard argument.value != nil else {
-                    forgetVariable(variable)
+                    assign(variable, value: nil)
                     noteEnvironmentVariable(variable, nil)
                     continue
                 }
                 let value = String(text.drop { $0 != "=" }.dropFirst())
-                variables[variable] = value
-                if variable == "IFS" { fieldSeparatorsUnknown = false }
-                noteEnvironmentVariable(variable, value)
+                assign(variable, value: transforms ? nil : value, appends: appends, element: element)
+                noteEnvironmentVariable(variable, variables[variable])
             }
             add(op, .read, "sets shell variables")
         case .cd:

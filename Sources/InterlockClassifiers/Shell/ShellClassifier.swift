@@ -754,12 +754,8 @@ struct ShellAnalysis {
             if !command.words.isEmpty {
                 assigned[assignment.name] = value.isExact ? value.value : nil
             } else {
-                if let known = value.value, !value.isPattern {
-                    variables[assignment.name] = known
-                    if assignment.name == "IFS" { fieldSeparatorsUnknown = false }
-                } else {
-                    forgetVariable(assignment.name)
-                }
+                assign(assignment.name, value: value.isExact ? value.value : nil, appends: assignment.appends,
+                       element: assignment.index != nil || assignment.elements != nil)
             }
         }
         guard !command.words.isEmpty else {

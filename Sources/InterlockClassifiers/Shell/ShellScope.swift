@@ -139,6 +139,31 @@ extension ShellAnalysis {
     }
 
     /// A variable whose value the line can no longer tell (`read x`, a loop's variable, `unset x`).
+    /// An assignment as bash applies it: `name=value` sets the variable, `name+=value` adds to
+    /// it, and one to an element or an array (`name[1]=value`, `name=(…)`), or of a value not known
+    /// before the line runs, leaves it not known (`$name` is element 0, which is not followed).
+    /// Assigning to bash's command tables changes which program a command name runs:
+    /// `BASH_CMDS[ls]=/bin/rm; ls -rf /srv` runs `rm`.
+    mutating func assign(_ name: String, value: String?, appends: Bool = false, element: Bool = false) {
+        if name == "BASH_CMDS" || name == "BASH_ALIASES" {
+            unknown("shell:command_table", "assigning `\(name)` changes which program a command name runs", opaque: true)
+        }
+        guard let value, !element else {
+            forgetVariable(name)
+            return
+        }
+        if appends {
+            guard let old = variables[name] else {
+                forgetVariable(name)
+                return
+            }
+            variables[name] = old + value
+        } else {
+            variables[name] = value
+        }
+        if name == "IFS" { fieldSeparatorsUnknown = false }
+    }
+
     mutating func forgetVariable(_ name: String) {
         variables[name] = nil
         if name == "IFS" { fieldSeparatorsUnknown = true }
