@@ -48,7 +48,7 @@ import Testing
             "cd /tmp && cd /usr", "cd /nonexistent-dir || cd /tmp", "cd /tmp; (cd /usr)", "set -- /p /q; v=$2; shift; w=$1",
             "case a in a) v=/1;; b) v=/2;; esac", "while false; do v=/9; done", "f() { v=$1; }; f /k",
             "cd /tmp; pushd /usr >/dev/null; popd >/dev/null", "v[1]=/x", "v[0]=/x", "v+=/t", "v=(/x /y)", "w+=(/q)", "export w+=/k",
-            "declare -l v=/UP", "declare v[1]=/d", "v=; v+=/e",
+            "declare -l v=/UP", "declare v[1]=/d", "v=; v+=/e", "v=; : ${v:=/f}", "unset w; : ${w=/g}", "echo ${v:-/h} >/dev/null",
         ] {
             try Self.agree(script)
         }
@@ -61,6 +61,7 @@ import Testing
             "true", "false", "set -- %V /z", "shift", "v=\"$1\"", "w=\"$v\"", "v=$(echo %V)", "eval 'w=/e'", "declare -n r=v; r=/n",
             "IFS=/; w=$v; unset IFS", "pushd /usr >/dev/null", "popd >/dev/null",
             "v+=%V", "w+=%V", "v[1]=%V", "w[0]=%V", "v=(%V /y)", "w+=(%V)", "export v+=%V", "declare w=%V", "declare -u v=%V", "declare w[2]=%V",
+            ": ${v:=%V}", ": ${w=%V}", "v=; : ${v:=%V}", "unset w; : \"${w=%V}\"",
         ]
         let shapes = [
             "%A", "( %A )", "{ %A; }", "if true; then %A; else %B; fi", "if false; then %A; else %B; fi", "case a in a) %A;; b) %B;; esac",

@@ -724,7 +724,13 @@ struct ShellAnalysis {
         for part in parts {
             switch part {
             case .literal, .quoted: continue
-            case .doubleQuoted(let inner), .arithmetic(let inner), .parameter(_, let inner): walkSubstitutions(inner)
+            case .doubleQuoted(let inner), .arithmetic(let inner): walkSubstitutions(inner)
+            case .parameter(let name, let inner):
+                // `${name:=word}` and `${name=word}` assign when they expand; the operator is not
+                // kept, so any expansion with one leaves the variable not known (`cmd=; :
+                // ${cmd:="rm -rf /srv"}; $cmd` runs the deletion).
+                if !inner.isEmpty, variables[name] != nil { forgetVariable(name) }
+                walkSubstitutions(inner)
             case .commandSubstitution(let script), .processSubstitution(let script, _):
                 // A subshell: what it sets is not seen afterwards.
                 depth += 1
