@@ -49,6 +49,7 @@ import Testing
             "case a in a) v=/1;; b) v=/2;; esac", "while false; do v=/9; done", "f() { v=$1; }; f /k",
             "cd /tmp; pushd /usr >/dev/null; popd >/dev/null", "v[1]=/x", "v[0]=/x", "v+=/t", "v=(/x /y)", "w+=(/q)", "export w+=/k",
             "declare -l v=/UP", "declare v[1]=/d", "v=; v+=/e", "v=; : ${v:=/f}", "unset w; : ${w=/g}", "echo ${v:-/h} >/dev/null",
+            "local v=/l", "f() { if true; then v=/t; else local v=/u; fi; }; f", "f() { declare -g v=/g; }; f", "f() { local v=/x; declare -g v=/y; }; f",
         ] {
             try Self.agree(script)
         }
@@ -62,6 +63,7 @@ import Testing
             "IFS=/; w=$v; unset IFS", "pushd /usr >/dev/null", "popd >/dev/null",
             "v+=%V", "w+=%V", "v[1]=%V", "w[0]=%V", "v=(%V /y)", "w+=(%V)", "export v+=%V", "declare w=%V", "declare -u v=%V", "declare w[2]=%V",
             ": ${v:=%V}", ": ${w=%V}", "v=; : ${v:=%V}", "unset w; : \"${w=%V}\"",
+            "local v=%V", "local w", "declare -g v=%V", "typeset -g w=%V",
         ]
         let shapes = [
             "%A", "( %A )", "{ %A; }", "if true; then %A; else %B; fi", "if false; then %A; else %B; fi", "case a in a) %A;; b) %B;; esac",

@@ -199,6 +199,11 @@ extension ShellAnalysis {
             }
             add(op, .read, "defines aliases")
         case .export:
+            // `local` outside a function fails and assigns nothing.
+            if name == "local", localFrames.isEmpty {
+                add(op, .read, "`local` outside a function fails and sets nothing")
+                return
+            }
             let declares = name == "local" || name == "declare" || name == "typeset"
             // `declare -n ref=name`: assigning `ref` assigns `name`; no variable can be trusted after.
             if declares, args.contains(where: { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains("n") } ?? true }) {
@@ -207,6 +212,8 @@ extension ShellAnalysis {
             }
             // Attributes that change the value or make an array: `declare -l x=RM` holds `rm`.
             let transforms = args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains { "ailuAc".contains($0) } } ?? false }
+            // `declare -g x=…` in a function assigns the global `x`, even where `x` is local.
+            let global = declares && args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains("g") } ?? true }
             for argument in args {
                 // A value computed at run time (`export LD_PRELOAD=$HOME/x.so`) still names its
                 // variable in the word as written.
@@ -217,13 +224,19 @@ extension ShellAnalysis {
                 let appends = target.hasSuffix("+")
                 let element = target.contains("[")
                 let variable = String(target.prefix { $0 != "[" && $0 != "+" })
+                if global, let frame = localFrames.firstIndex(where: { $0.index(forKey: variable) != nil }) {
+                    // The global is what the outermost function that made it local will restore.
+                    let simple = argument.value != nil && text.contains("=") && !transforms && !appends && !element
+                    localFrames[frame][variable] = .some(simple ? String(text.drop { $0 != "=" }.dropFirst()) : nil)
+                    continue
+                }
                 // In a function, `local x` and `declare x` are the function's own until it returns.
-                if declares, !localFrames.isEmpty, localFrames[localFrames.count - 1].index(forKey: variable) == nil {
+                if declares, !global, !localFrames.isEmpty, localFrames[localFrames.count - 1].index(forKey: variable) == nil {
                     localFrames[localFrames.count - 1][variable] = .some(variables[variable])
                 }
                 guard text.contains("=") else {
                     // `local x` without a value: empty, or the caller's, depending on the shell.
-                    if declares { forgetVariable(variable) }
+                    if declares, !global { forgetVariable(variable) }
                     continue
                 }
                 guard argument.value != nil else {

@@ -16,6 +16,7 @@ extension ShellAnalysis {
                 && a.workingDirectory == b.workingDirectory && a.homeRelativeDirectory == b.homeRelativeDirectory
                 && a.directoryUncertain == b.directoryUncertain && a.aliases == b.aliases && a.uncertainCommands == b.uncertainCommands
                 && a.fieldSeparatorsUnknown == b.fieldSeparatorsUnknown && a.variablesUntrusted == b.variablesUntrusted
+                && a.localFrames == b.localFrames
         }
 
         var variables: [String: String]
@@ -29,13 +30,15 @@ extension ShellAnalysis {
         var uncertainCommands: Set<String>
         var fieldSeparatorsUnknown: Bool
         var variablesUntrusted: Bool
+        /// Per function call, what each variable it made local held before (restored on return).
+        var localFrames: [[String: String?]]
     }
 
     var scope: Scope {
         get {
             Scope(variables: variables, positional: positional, workingDirectory: workingDirectory, homeRelativeDirectory: homeRelativeDirectory,
                   directoryUncertain: directoryUncertain, functions: functions, functionsRevision: functionsRevision, aliases: aliases, uncertainCommands: uncertainCommands, fieldSeparatorsUnknown: fieldSeparatorsUnknown,
-                  variablesUntrusted: variablesUntrusted)
+                  variablesUntrusted: variablesUntrusted, localFrames: localFrames)
         }
         set {
             variables = newValue.variables
@@ -49,6 +52,7 @@ extension ShellAnalysis {
             uncertainCommands = newValue.uncertainCommands
             fieldSeparatorsUnknown = newValue.fieldSeparatorsUnknown
             variablesUntrusted = newValue.variablesUntrusted
+            localFrames = newValue.localFrames
         }
     }
 
@@ -78,6 +82,16 @@ extension ShellAnalysis {
         for name in Set(a.aliases.keys).union(b.aliases.keys) where result.aliases[name] == nil { result.uncertainCommands.insert(name) }
         result.fieldSeparatorsUnknown = a.fieldSeparatorsUnknown || b.fieldSeparatorsUnknown || a.variables["IFS"] != b.variables["IFS"]
         result.variablesUntrusted = a.variablesUntrusted || b.variablesUntrusted
+        // A variable made local on one way only is, after the function returns, either what it
+        // held before or what that other way assigned: not known.
+        if a.localFrames != b.localFrames, a.localFrames.count == b.localFrames.count {
+            result.localFrames = zip(a.localFrames, b.localFrames).map { first, second in
+                var frame = first
+                for (variable, saved) in second where first[variable] != saved { frame[variable] = .some(nil) }
+                for variable in first.keys where second[variable] == nil { frame[variable] = .some(nil) }
+                return frame
+            }
+        }
         return result
     }
 
