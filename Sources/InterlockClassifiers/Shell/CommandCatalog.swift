@@ -212,6 +212,8 @@ extension ShellAnalysis {
             }
             // Attributes that change the value or make an array: `declare -l x=RM` holds `rm`.
             let transforms = args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains { "ailuAc".contains($0) } } ?? false }
+            // `readonly x`, `declare -r x=…`: later assignments to `x` fail.
+            let makesReadonly = name == "readonly" || declares && args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains("r") } ?? true }
             // `declare -g x=…` in a function assigns the global `x`, even where `x` is local.
             let global = declares && args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains("g") } ?? true }
             for argument in args {
@@ -224,9 +226,13 @@ extension ShellAnalysis {
                 let appends = target.hasSuffix("+")
                 let element = target.contains("[")
                 let variable = String(target.prefix { $0 != "[" && $0 != "+" })
+                defer {
+                    if makesReadonly { readonlyVariables.insert(variable) }
+                    if declares && transforms { transformedVariables.insert(variable) }
+                }
                 if global, let frame = localFrames.firstIndex(where: { $0.index(forKey: variable) != nil }) {
                     // The global is what the outermost function that made it local will restore.
-                    let simple = argument.value != nil && text.contains("=") && !transforms && !appends && !element
+                    let simple = argument.value != nil && text.contains("=") && !transforms && !appends && !element && !transformedVariables.contains(variable)
                     localFrames[frame][variable] = .some(simple ? String(text.drop { $0 != "=" }.dropFirst()) : nil)
                     continue
                 }

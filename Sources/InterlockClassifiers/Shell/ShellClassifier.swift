@@ -142,6 +142,13 @@ struct ShellAnalysis {
     var loopRewalksLeft = ShellAnalysis.maximumLoopRewalks
     /// For each function call being walked, the caller's values of the variables it made local.
     var localFrames: [[String: String?]] = []
+    /// Variables made read-only: assigning them fails and leaves them as they were.
+    var readonlyVariables: Set<String> = []
+    /// Variables given an attribute that changes what is assigned (`declare -u`, `-l`, `-i`):
+    /// their values are not taken as written.
+    var transformedVariables: Set<String> = []
+    /// For each function call being walked, what the shell held at each `return` met so far.
+    var returnScopes: [[Scope]] = []
     /// Assignments in front of the command being classified (`TF_CLI_ARGS=-destroy terraform apply`);
     /// nil values are computed at run time.
     var commandEnvironment: [String: String?] = [:]
@@ -1246,9 +1253,17 @@ struct ShellAnalysis {
             let given = arguments.dropFirst()
             positional = given.allSatisfy(\.isExact) ? given.map { $0.value! } : nil
             localFrames.append([:])
+            returnScopes.append([])
+            let readonlyAtCall = readonlyVariables
             walk(.compound(body), stdin: stdin)
-            // Variables the function made `local` are the caller's again.
-            for (variable, value) in localFrames.removeLast() { variables[variable] = value }
+            // What follows a `return` did not run on the way that returned there.
+            for returned in returnScopes.removeLast() { scope = merged(scope, returned) }
+            // Variables the function made `local` are the caller's again, and no longer read-only
+            // unless they were before.
+            for (variable, value) in localFrames.removeLast() {
+                variables[variable] = value
+                if !readonlyAtCall.contains(variable) { readonlyVariables.remove(variable) }
+            }
             positional = callers
             depth -= 1
             activeFunctions.remove(name)

@@ -16,7 +16,8 @@ extension ShellAnalysis {
                 && a.workingDirectory == b.workingDirectory && a.homeRelativeDirectory == b.homeRelativeDirectory
                 && a.directoryUncertain == b.directoryUncertain && a.aliases == b.aliases && a.uncertainCommands == b.uncertainCommands
                 && a.fieldSeparatorsUnknown == b.fieldSeparatorsUnknown && a.variablesUntrusted == b.variablesUntrusted
-                && a.localFrames == b.localFrames
+                && a.localFrames == b.localFrames && a.readonlyVariables == b.readonlyVariables
+                && a.transformedVariables == b.transformedVariables
         }
 
         var variables: [String: String]
@@ -32,13 +33,16 @@ extension ShellAnalysis {
         var variablesUntrusted: Bool
         /// Per function call, what each variable it made local held before (restored on return).
         var localFrames: [[String: String?]]
+        var readonlyVariables: Set<String>
+        var transformedVariables: Set<String>
     }
 
     var scope: Scope {
         get {
             Scope(variables: variables, positional: positional, workingDirectory: workingDirectory, homeRelativeDirectory: homeRelativeDirectory,
                   directoryUncertain: directoryUncertain, functions: functions, functionsRevision: functionsRevision, aliases: aliases, uncertainCommands: uncertainCommands, fieldSeparatorsUnknown: fieldSeparatorsUnknown,
-                  variablesUntrusted: variablesUntrusted, localFrames: localFrames)
+                  variablesUntrusted: variablesUntrusted, localFrames: localFrames, readonlyVariables: readonlyVariables,
+                  transformedVariables: transformedVariables)
         }
         set {
             variables = newValue.variables
@@ -53,6 +57,8 @@ extension ShellAnalysis {
             fieldSeparatorsUnknown = newValue.fieldSeparatorsUnknown
             variablesUntrusted = newValue.variablesUntrusted
             localFrames = newValue.localFrames
+            readonlyVariables = newValue.readonlyVariables
+            transformedVariables = newValue.transformedVariables
         }
     }
 
@@ -82,6 +88,13 @@ extension ShellAnalysis {
         for name in Set(a.aliases.keys).union(b.aliases.keys) where result.aliases[name] == nil { result.uncertainCommands.insert(name) }
         result.fieldSeparatorsUnknown = a.fieldSeparatorsUnknown || b.fieldSeparatorsUnknown || a.variables["IFS"] != b.variables["IFS"]
         result.variablesUntrusted = a.variablesUntrusted || b.variablesUntrusted
+        // A variable made read-only on one way only keeps its value there and takes later
+        // assignments on the other: not known, and never learnt again.
+        if a.readonlyVariables != b.readonlyVariables {
+            for variable in a.readonlyVariables.symmetricDifference(b.readonlyVariables) { result.variables[variable] = nil }
+            result.readonlyVariables = a.readonlyVariables.union(b.readonlyVariables)
+        }
+        result.transformedVariables = a.transformedVariables.union(b.transformedVariables)
         // A variable made local on one way only is, after the function returns, either what it
         // held before or what that other way assigned: not known.
         if a.localFrames != b.localFrames, a.localFrames.count == b.localFrames.count {
@@ -135,6 +148,8 @@ extension ShellAnalysis {
     /// changed anything the shell remembers: from here on none of it is known.
     mutating func forgetEverything() {
         variables = [:]
+        // What function calls will restore on return is not known either.
+        localFrames = localFrames.map { $0.mapValues { _ in String?.none } }
         fieldSeparatorsUnknown = true
         if workingDirectory != nil || homeRelativeDirectory != nil { directoryUncertain = true }
         workingDirectory = nil
@@ -162,7 +177,18 @@ extension ShellAnalysis {
         if name == "BASH_CMDS" || name == "BASH_ALIASES" {
             unknown("shell:command_table", "assigning `\(name)` changes which program a command name runs", opaque: true)
         }
-        guard let value, !element else {
+        // `readonly cmd; cmd=ls` fails: `cmd` keeps what it held, and bash abandons the rest of
+        // the line it was reading. The walk goes on as if it had run, so what it learns after
+        // is not to be trusted, and the line is `unknown` at best.
+        guard readonlyVariables.isEmpty || !readonlyVariables.contains(name) else {
+            unknown("shell:readonly_assignment", "assigning the read-only `\(name)` fails, and bash then abandons the rest of the line it was reading")
+            forgetEverything()
+            variablesUntrusted = true
+            return
+        }
+        // An array is not followed: nor is what later assignments to it do.
+        if element { transformedVariables.insert(name) }
+        guard let value, !element, transformedVariables.isEmpty || !transformedVariables.contains(name) else {
             forgetVariable(name)
             return
         }
@@ -194,6 +220,11 @@ extension ShellAnalysis {
                 || first == UInt8(ascii: "u") || first == UInt8(ascii: "s") else { return }
         switch name {
         case "read", "mapfile", "readarray", "printf", "getopts", "unset", "set", "shift": break
+        case "return":
+            // The rest of the function does not run on this way; outside one (a sourced file),
+            // where the walk goes on as if it did, nothing after can be trusted.
+            if returnScopes.isEmpty { forgetEverything() } else { returnScopes[returnScopes.count - 1].append(scope) }
+            return
         default: return
         }
         let rest = Array(arguments.dropFirst())
