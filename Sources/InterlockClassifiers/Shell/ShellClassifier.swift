@@ -699,6 +699,10 @@ struct ShellAnalysis {
             noteFunctionsChanged()
         case .compound(let compound):
             for word in compound.words { walkSubstitutions(word) }
+            // `(( v = 1 ))` and `for (( i = 0; … ))` assign as they evaluate.
+            if compound.kind == .arithmetic || compound.kind == .forLoop && compound.variable == nil {
+                for word in compound.words { forgetArithmeticTargets(word.display) }
+            }
             let before = findings.count
             walkRedirections(compound.redirections)
             // `{ …; } > x.sh`, `for …; done >> x.sh`: what the body prints lands there.
@@ -731,7 +735,11 @@ struct ShellAnalysis {
         for part in parts {
             switch part {
             case .literal, .quoted: continue
-            case .doubleQuoted(let inner), .arithmetic(let inner): walkSubstitutions(inner)
+            case .doubleQuoted(let inner): walkSubstitutions(inner)
+            case .arithmetic(let inner):
+                // `$(( w = 3 ))` assigns `w`.
+                for case .literal(let text) in inner { forgetArithmeticTargets(text) }
+                walkSubstitutions(inner)
             case .parameter(let name, let inner):
                 // `${name:=word}` and `${name=word}` assign when they expand; the operator is not
                 // kept, so any expansion with one leaves the variable not known (`cmd=; :

@@ -204,6 +204,21 @@ extension ShellAnalysis {
         if name == "IFS" { fieldSeparatorsUnknown = false }
     }
 
+    /// Forgets every known variable an arithmetic expression names: any of them may be assigned
+    /// there (`v = 1`, `v++`, `v += 2`).
+    mutating func forgetArithmeticTargets(_ text: String) {
+        guard !variables.isEmpty else { return }
+        var name = ""
+        for character in text + " " {
+            if character == "_" || character.isASCII && (character.isLetter || !name.isEmpty && character.isNumber) {
+                name.append(character)
+            } else {
+                if !name.isEmpty, variables[name] != nil { forgetVariable(name) }
+                name = ""
+            }
+        }
+    }
+
     mutating func forgetVariable(_ name: String) {
         variables[name] = nil
         if name == "IFS" { fieldSeparatorsUnknown = true }
@@ -217,9 +232,18 @@ extension ShellAnalysis {
         // Most commands are none of these: a look at the first letter turns them away.
         guard let name = arguments.first?.value, let first = name.utf8.first,
               first == UInt8(ascii: "r") || first == UInt8(ascii: "m") || first == UInt8(ascii: "p") || first == UInt8(ascii: "g")
-                || first == UInt8(ascii: "u") || first == UInt8(ascii: "s") else { return }
+                || first == UInt8(ascii: "u") || first == UInt8(ascii: "s") || first == UInt8(ascii: "l") || first == UInt8(ascii: "w") else { return }
         switch name {
         case "read", "mapfile", "readarray", "printf", "getopts", "unset", "set", "shift": break
+        case "let":
+            for argument in arguments.dropFirst() { forgetArithmeticTargets(argument.text) }
+            return
+        case "wait":
+            // `wait -p NAME` stores the finished job's id (or nothing) in NAME.
+            if let index = arguments.firstIndex(where: { $0.value == "-p" }), index + 1 < arguments.count {
+                forgetVariable(arguments[index + 1].text)
+            }
+            return
         case "return":
             // The rest of the function does not run on this way; outside one (a sourced file),
             // where the walk goes on as if it did, nothing after can be trusted.
