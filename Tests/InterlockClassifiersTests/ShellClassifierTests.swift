@@ -5,6 +5,19 @@ import Testing
 @Suite struct ShellClassifierTests {
     let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: ["/srv/app/config.yaml": "x"], directories: ["/srv", "/srv/app"]))
 
+    /// `cd NAME` looks NAME up on a `CDPATH` the line set before the working directory.
+    @Test func cdFollowsCDPATH() {
+        let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: [:], directories: ["/srv", "/srv/app", "/home/dev", "/home/dev/app"]))
+        func removed(_ line: String) -> [String] {
+            classifier.classify(commandLine: line, workingDirectory: "/home/dev").findings.first { $0.operation == "shell:rm" }?.targets ?? []
+        }
+        #expect(removed("CDPATH=/srv; cd app && rm -rf data") == ["/srv/app/data"])
+        #expect(removed("CDPATH=/nowhere:; cd app && rm -rf data") == ["/home/dev/app/data"])
+        #expect(removed("cd app && rm -rf data") == ["/home/dev/app/data"])
+        #expect(removed("CDPATH=$SOMEWHERE; cd app && rm -rf data") == ["data"])
+        #expect(removed("CDPATH=/srv; cd ./app && rm -rf data") == ["/home/dev/app/data"])
+    }
+
     @Test func targetsResolveAgainstTheWorkingDirectoryAndCd() {
         let facts = classifier.classify(commandLine: "rm data.db; cd /srv && rm -r app/../app/cache", workingDirectory: "/home/dev")
         #expect(facts.targets == ["/home/dev/data.db", "/srv/app/cache"])

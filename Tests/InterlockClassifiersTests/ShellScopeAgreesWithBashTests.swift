@@ -69,6 +69,7 @@ import Testing
             "v+=%V", "w+=%V", "v[1]=%V", "w[0]=%V", "v=(%V /y)", "w+=(%V)", "export v+=%V", "declare w=%V", "declare -u v=%V", "declare w[2]=%V",
             ": ${v:=%V}", ": ${w=%V}", "v=; : ${v:=%V}", "unset w; : \"${w=%V}\"",
             "local v=%V", "local w", "declare -g v=%V", "typeset -g w=%V", "readonly v", "declare -r w=%V", "return", "v=%V; return",
+            "CDPATH=/; cd tmp >/dev/null", "CDPATH=/usr:/; cd tmp >/dev/null", "CDPATH=:/usr; cd tmp >/dev/null", "CDPATH=/ cd usr >/dev/null",
             "((v=1))", "let w=2", "w=$PWD", "v=$OLDPWD", "wait -n -p v", "for ((i=0;i<1;i++)); do v=%V; done", "v=$((1+2))", ": $((w=3))",
         ]
         let shapes = [

@@ -91,6 +91,36 @@ extension ShellAnalysis {
         "python": .python, "python2": .python, "python3": .python, "perl": .python, "ruby": .python, "node": .python, "nodejs": .python, "php": .python, "deno": .python, "bun": .python, "lua": .python, "tclsh": .python, "Rscript": .python, "osascript": .python, "pwsh": .python, "powershell": .python, "jshell": .python, "groovy": .python, "scala": .python, "julia": .python,
     ]
 
+    /// Whether `cd NAME` looks NAME up on `CDPATH` first: not for `/…`, `.`, `..`, `./…`, `../…`.
+    static func searchesCDPATH(_ name: String) -> Bool {
+        !(name.hasPrefix(ascii: "/") || name == "." || name == ".." || name.hasPrefix("./") || name.hasPrefix("../"))
+    }
+
+    enum CDPATHLookup {
+        case found(String)
+        case notOnPath
+        case unknown
+    }
+
+    /// Where `cd NAME` goes by the `CDPATH` the line set (`CDPATH=/srv; cd app` enters
+    /// `/srv/app`, whatever `./app` is): the first entry holding NAME as a directory, an empty
+    /// entry standing for the working directory.
+    func directoryOnCDPATH(_ name: String) -> CDPATHLookup {
+        let value: String?? = commandEnvironment["CDPATH"] ?? (variables["CDPATH"].map { .some($0) })
+        guard case .some(.some(let path)) = value else { return .unknown }
+        for entry in path.split(separator: ":", omittingEmptySubsequences: false) {
+            let base = entry.isEmpty ? "." : String(entry)
+            guard let directory = base.hasPrefix(ascii: "/") ? Paths.normalize(base) : workingDirectory.map({ Paths.join($0, base) }) else { return .unknown }
+            let candidate = Paths.join(directory, name)
+            switch fileSystem.kind(of: candidate) {
+            case .directory?: return .found(candidate)
+            case .missing?, .file?: continue
+            case nil: return .unknown
+            }
+        }
+        return .notOnPath
+    }
+
     /// Programs classified elsewhere than the catalog whose `--help` and `--version` only print.
     static func knowsHelp(_ name: String) -> Bool {
         CloudCLICommand.tools.contains(name)
@@ -230,7 +260,7 @@ extension ShellAnalysis {
                     if makesReadonly { readonlyVariables.insert(variable) }
                     if declares && transforms { transformedVariables.insert(variable) }
                 }
-                if global, let frame = localFrames.firstIndex(where: { $0.index(forKey: variable) != nil }) {
+                if global, !readonlyVariables.contains(variable), let frame = localFrames.firstIndex(where: { $0.index(forKey: variable) != nil }) {
                     // The global is what the outermost function that made it local will restore.
                     let simple = argument.value != nil && text.contains("=") && !transforms && !appends && !element && !transformedVariables.contains(variable)
                     localFrames[frame][variable] = .some(simple ? String(text.drop { $0 != "=" }.dropFirst()) : nil)
@@ -269,7 +299,14 @@ extension ShellAnalysis {
             if let target = args.last(where: { $0.value.map { !$0.hasPrefix(ascii: "-") } ?? true }) {
                 if let value = target.value, !target.isPattern, !value.hasPrefix(ascii: "~") {
                     let base = homeRelativeDirectory
-                    let destination = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix(ascii: "/") ? Paths.normalize(value) : nil)
+                    var destination = workingDirectory.map { Paths.join($0, value) } ?? (value.hasPrefix(ascii: "/") ? Paths.normalize(value) : nil)
+                    if cdpathAssigned, Self.searchesCDPATH(value) {
+                        switch directoryOnCDPATH(value) {
+                        case .found(let directory): destination = directory
+                        case .notOnPath: break
+                        case .unknown: destination = nil
+                        }
+                    }
                     // `cd` into a directory the disk does not show may fail and leave the line
                     // where it was: where it then is, is not known.
                     if let destination, fileSystem.kind(of: destination) == .directory {

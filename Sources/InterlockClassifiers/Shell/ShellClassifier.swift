@@ -142,6 +142,9 @@ struct ShellAnalysis {
     var loopRewalksLeft = ShellAnalysis.maximumLoopRewalks
     /// For each function call being walked, the caller's values of the variables it made local.
     var localFrames: [[String: String?]] = []
+    /// The line assigned `CDPATH` somewhere (kept for the whole walk, as no way can unset it
+    /// for sure): `cd NAME` then looks NAME up there first.
+    var cdpathAssigned = false
     /// Variables made read-only: assigning them fails and leaves them as they were.
     var readonlyVariables: Set<String> = []
     /// Variables given an attribute that changes what is assigned (`declare -u`, `-l`, `-i`):
@@ -774,6 +777,7 @@ struct ShellAnalysis {
             noteEnvironmentVariable(assignment.name, value.value)
             if !command.words.isEmpty {
                 assigned[assignment.name] = value.isExact ? value.value : nil
+                if assignment.name == "CDPATH" { cdpathAssigned = true }
             } else {
                 assign(assignment.name, value: value.isExact ? value.value : nil, appends: assignment.appends,
                        element: assignment.index != nil || assignment.elements != nil)

@@ -148,6 +148,7 @@ extension ShellAnalysis {
     /// changed anything the shell remembers: from here on none of it is known.
     mutating func forgetEverything() {
         variables = [:]
+        cdpathAssigned = true
         // What function calls will restore on return is not known either.
         localFrames = localFrames.map { $0.mapValues { _ in String?.none } }
         fieldSeparatorsUnknown = true
@@ -174,6 +175,7 @@ extension ShellAnalysis {
     /// Assigning to bash's command tables changes which program a command name runs:
     /// `BASH_CMDS[ls]=/bin/rm; ls -rf /srv` runs `rm`.
     mutating func assign(_ name: String, value: String?, appends: Bool = false, element: Bool = false) {
+        if name == "CDPATH" { cdpathAssigned = true }
         if name == "BASH_CMDS" || name == "BASH_ALIASES" {
             unknown("shell:command_table", "assigning `\(name)` changes which program a command name runs", opaque: true)
         }
@@ -220,6 +222,7 @@ extension ShellAnalysis {
     }
 
     mutating func forgetVariable(_ name: String) {
+        if name == "CDPATH" { cdpathAssigned = true }
         variables[name] = nil
         if name == "IFS" { fieldSeparatorsUnknown = true }
     }
