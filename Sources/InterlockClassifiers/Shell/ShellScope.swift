@@ -16,8 +16,7 @@ extension ShellAnalysis {
                 && a.workingDirectory == b.workingDirectory && a.homeRelativeDirectory == b.homeRelativeDirectory
                 && a.directoryUncertain == b.directoryUncertain && a.aliases == b.aliases && a.uncertainCommands == b.uncertainCommands
                 && a.fieldSeparatorsUnknown == b.fieldSeparatorsUnknown && a.variablesUntrusted == b.variablesUntrusted
-                && a.localFrames == b.localFrames && a.readonlyVariables == b.readonlyVariables
-                && a.transformedVariables == b.transformedVariables
+                && a.attributes == b.attributes
         }
 
         var variables: [String: String]
@@ -31,6 +30,12 @@ extension ShellAnalysis {
         var uncertainCommands: Set<String>
         var fieldSeparatorsUnknown: Bool
         var variablesUntrusted: Bool
+        /// Local frames, read-only and transformed variables; nil while there are none, as on
+        /// most lines, so that copying a scope (several times per `&&` list) retains less.
+        var attributes: VariableAttributes?
+    }
+
+    struct VariableAttributes: Equatable {
         /// Per function call, what each variable it made local held before (restored on return).
         var localFrames: [[String: String?]]
         var readonlyVariables: Set<String>
@@ -41,8 +46,9 @@ extension ShellAnalysis {
         get {
             Scope(variables: variables, positional: positional, workingDirectory: workingDirectory, homeRelativeDirectory: homeRelativeDirectory,
                   directoryUncertain: directoryUncertain, functions: functions, functionsRevision: functionsRevision, aliases: aliases, uncertainCommands: uncertainCommands, fieldSeparatorsUnknown: fieldSeparatorsUnknown,
-                  variablesUntrusted: variablesUntrusted, localFrames: localFrames, readonlyVariables: readonlyVariables,
-                  transformedVariables: transformedVariables)
+                  variablesUntrusted: variablesUntrusted,
+                  attributes: localFrames.isEmpty && readonlyVariables.isEmpty && transformedVariables.isEmpty ? nil
+                    : VariableAttributes(localFrames: localFrames, readonlyVariables: readonlyVariables, transformedVariables: transformedVariables))
         }
         set {
             variables = newValue.variables
@@ -56,9 +62,9 @@ extension ShellAnalysis {
             uncertainCommands = newValue.uncertainCommands
             fieldSeparatorsUnknown = newValue.fieldSeparatorsUnknown
             variablesUntrusted = newValue.variablesUntrusted
-            localFrames = newValue.localFrames
-            readonlyVariables = newValue.readonlyVariables
-            transformedVariables = newValue.transformedVariables
+            localFrames = newValue.attributes?.localFrames ?? []
+            readonlyVariables = newValue.attributes?.readonlyVariables ?? []
+            transformedVariables = newValue.attributes?.transformedVariables ?? []
         }
     }
 
@@ -67,7 +73,13 @@ extension ShellAnalysis {
     mutating func merged(_ a: Scope, _ b: Scope) -> Scope {
         if a == b { return a }
         var result = a
-        result.variables = a.variables.filter { b.variables[$0.key] == $0.value }
+        // Each part is rebuilt only where the two differ: most merges differ in one variable.
+        if a.variables != b.variables {
+            result.variables = a.variables.filter { b.variables[$0.key] == $0.value }
+            result.fieldSeparatorsUnknown = a.variables["IFS"] != b.variables["IFS"]
+        } else {
+            result.fieldSeparatorsUnknown = false
+        }
         if a.positional != b.positional { result.positional = nil }
         if a.workingDirectory != b.workingDirectory || a.homeRelativeDirectory != b.homeRelativeDirectory {
             result.workingDirectory = nil
@@ -76,7 +88,7 @@ extension ShellAnalysis {
         } else {
             result.directoryUncertain = a.directoryUncertain || b.directoryUncertain
         }
-        result.uncertainCommands = a.uncertainCommands.union(b.uncertainCommands)
+        if a.uncertainCommands != b.uncertainCommands { result.uncertainCommands = a.uncertainCommands.union(b.uncertainCommands) }
         if a.functionsRevision != b.functionsRevision {
             result.functions = a.functions.filter { b.functions[$0.key] == $0.value }
             for name in Set(a.functions.keys).union(b.functions.keys) where result.functions[name] == nil { result.uncertainCommands.insert(name) }
@@ -84,26 +96,34 @@ extension ShellAnalysis {
             revisionsIssued += 1
             result.functionsRevision = revisionsIssued
         }
-        result.aliases = a.aliases.filter { b.aliases[$0.key] == $0.value }
-        for name in Set(a.aliases.keys).union(b.aliases.keys) where result.aliases[name] == nil { result.uncertainCommands.insert(name) }
-        result.fieldSeparatorsUnknown = a.fieldSeparatorsUnknown || b.fieldSeparatorsUnknown || a.variables["IFS"] != b.variables["IFS"]
-        result.variablesUntrusted = a.variablesUntrusted || b.variablesUntrusted
-        // A variable made read-only on one way only keeps its value there and takes later
-        // assignments on the other: not known, and never learnt again.
-        if a.readonlyVariables != b.readonlyVariables {
-            for variable in a.readonlyVariables.symmetricDifference(b.readonlyVariables) { result.variables[variable] = nil }
-            result.readonlyVariables = a.readonlyVariables.union(b.readonlyVariables)
+        if a.aliases != b.aliases {
+            result.aliases = a.aliases.filter { b.aliases[$0.key] == $0.value }
+            for name in Set(a.aliases.keys).union(b.aliases.keys) where result.aliases[name] == nil { result.uncertainCommands.insert(name) }
         }
-        result.transformedVariables = a.transformedVariables.union(b.transformedVariables)
-        // A variable made local on one way only is, after the function returns, either what it
-        // held before or what that other way assigned: not known.
-        if a.localFrames != b.localFrames, a.localFrames.count == b.localFrames.count {
-            result.localFrames = zip(a.localFrames, b.localFrames).map { first, second in
-                var frame = first
-                for (variable, saved) in second where first[variable] != saved { frame[variable] = .some(nil) }
-                for variable in first.keys where second[variable] == nil { frame[variable] = .some(nil) }
-                return frame
+        result.fieldSeparatorsUnknown = result.fieldSeparatorsUnknown || a.fieldSeparatorsUnknown || b.fieldSeparatorsUnknown
+        result.variablesUntrusted = a.variablesUntrusted || b.variablesUntrusted
+        if a.attributes != b.attributes {
+            let none = VariableAttributes(localFrames: [], readonlyVariables: [], transformedVariables: [])
+            let first = a.attributes ?? none, second = b.attributes ?? none
+            var attributes = first
+            // A variable made read-only on one way only keeps its value there and takes later
+            // assignments on the other: not known, and never learnt again.
+            if first.readonlyVariables != second.readonlyVariables {
+                for variable in first.readonlyVariables.symmetricDifference(second.readonlyVariables) { result.variables[variable] = nil }
+                attributes.readonlyVariables = first.readonlyVariables.union(second.readonlyVariables)
             }
+            attributes.transformedVariables = first.transformedVariables.union(second.transformedVariables)
+            // A variable made local on one way only is, after the function returns, either what
+            // it held before or what that other way assigned: not known.
+            if first.localFrames != second.localFrames, first.localFrames.count == second.localFrames.count {
+                attributes.localFrames = zip(first.localFrames, second.localFrames).map { mine, theirs in
+                    var frame = mine
+                    for (variable, saved) in theirs where mine[variable] != saved { frame[variable] = .some(nil) }
+                    for variable in mine.keys where theirs[variable] == nil { frame[variable] = .some(nil) }
+                    return frame
+                }
+            }
+            result.attributes = attributes
         }
         return result
     }
