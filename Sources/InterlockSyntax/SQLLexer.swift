@@ -51,6 +51,8 @@ public struct SQLLexer {
     public let dialect: SQLDialect
     private let bytes: [UInt8]
     private var position = 0
+    /// Inside MySQL's `/*! … */` (or MariaDB's `/*M! … */`): text the server runs, not a comment.
+    private var inExecutableComment = false
 
     public init(_ text: String, dialect: SQLDialect) {
         self.bytes = Array(text.utf8)
@@ -261,6 +263,20 @@ public struct SQLLexer {
                 while let b = peek(), b != 0x0A { position += 1 }
             case UInt8(ascii: "#") where dialect == .mysql:
                 while let b = peek(), b != 0x0A { position += 1 }
+            case UInt8(ascii: "*") where inExecutableComment && peek(1) == UInt8(ascii: "/"):
+                position += 2
+                inExecutableComment = false
+            case UInt8(ascii: "/") where dialect == .mysql && peek(1) == UInt8(ascii: "*")
+                && (peek(2) == UInt8(ascii: "!") || peek(2) == UInt8(ascii: "M") && peek(3) == UInt8(ascii: "!")):
+                // `/*!50000 DROP TABLE t */` runs `DROP TABLE t` on any server of that version or
+                // later (the version cannot be known here): its text is read as SQL.
+                position += peek(2) == UInt8(ascii: "!") ? 3 : 4
+                var digits = 0
+                while digits < 6, let b = peek(), b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
+                    position += 1
+                    digits += 1
+                }
+                inExecutableComment = true
             case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
                 let start = position
                 position += 2
