@@ -56,6 +56,13 @@ import Testing
         ("select 1\\G select 2;", ["sql(select 1)", "G()", "sql( select 2;)"]),
         ("select 'it\\'s \\! no'", ["sql(select 'it\\'s \\! no')"]),
         ("select 1; \\. /tmp/x.sql\nselect 2;", ["sql(select 1; )", ".(/tmp/x.sql)", "sql(\nselect 2;)"]),
+        // After a command's argument the client reads on from the next `;` of the line.
+        ("\\u prod; drop table x", ["u(prod)", "sql( drop table x)"]),
+        ("\\! echo hi; drop table x", ["!(echo hi; drop table x)", "sql( drop table x)"]),
+        // Long names at the start of a line.
+        ("system rm -rf /srv", ["!(rm -rf /srv)"]),
+        ("select 1;\n  SOURCE /tmp/x.sql", ["sql(select 1;\n)", ".(/tmp/x.sql)"]),
+        ("select a,\nsource_id from t", ["sql(select a,\nsource_id from t)"]),
     ])
     func pieces(text: String, expected: [String]) throws {
         let described = try MySQLClientInput.pieces(text).map { piece in
