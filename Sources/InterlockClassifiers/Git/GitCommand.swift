@@ -58,6 +58,42 @@ public enum GitCommand {
         return (sub, arguments[(index + 1)...].map { $0 ?? "" }, directory)
     }
 
+    /// Command lines a subcommand runs as it goes, given on the line: `submodule foreach CMD`
+    /// (in each submodule), `bisect run CMD ARGS…` (at each step), `rebase -x CMD` (after each
+    /// commit), `difftool -x CMD` (on each pair of files). Each with what runs it. The subcommand's
+    /// own finding stays `unknown`: the commands run where and as often as git decides.
+    public static func commandsRun(subcommand sub: String, arguments rest: [String]) -> [(what: String, command: String)] {
+        switch sub {
+        case "submodule":
+            guard let foreach = rest.firstIndex(of: "foreach") else { return [] }
+            let words = rest[(foreach + 1)...].drop { $0 == "--recursive" || $0 == "--quiet" || $0 == "-q" }
+            return words.isEmpty ? [] : [("git submodule foreach", words.joined(separator: " "))]
+        case "bisect":
+            guard rest.first == "run", rest.count > 1 else { return [] }
+            return [("git bisect run", rest.dropFirst().map(quotedForShell).joined(separator: " "))]
+        case "rebase", "difftool":
+            let long = sub == "rebase" ? "--exec" : "--extcmd"
+            var commands: [(what: String, command: String)] = []
+            var index = 0
+            while index < rest.count {
+                let word = rest[index]
+                if word == "--" { break }
+                if word == long || word == "-x", index + 1 < rest.count {
+                    commands.append(("git \(sub) \(word)", rest[index + 1]))
+                    index += 1
+                } else if word.hasPrefix(long + "=") {
+                    commands.append(("git \(sub) \(long)", String(word.dropFirst(long.count + 1))))
+                } else if word.hasPrefix("-x"), word.count > 2 {
+                    commands.append(("git \(sub) -x", String(word.dropFirst(2))))
+                }
+                index += 1
+            }
+            return commands
+        default:
+            return []
+        }
+    }
+
     /// The hooks git runs for a subcommand, by file name in the hooks directory: `git commit` runs
     /// `pre-commit` and `commit-msg` (unless `--no-verify`), `git push` runs `pre-push`, and so on.
     public static func hooks(runBy sub: String, arguments rest: [String]) -> [String] {

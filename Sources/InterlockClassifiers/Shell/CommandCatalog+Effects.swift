@@ -341,6 +341,13 @@ extension ShellAnalysis {
                 analyzeText(command, origin: "the command git's `\(setting)` names")
             }
             if let (sub, rest, directory) = GitCommand.invocation(values) {
+                // Commands the subcommand runs as it goes (`submodule foreach`, `bisect run`,
+                // `rebase -x`, `difftool -x`), when the line spells them out.
+                if !values.contains(where: { $0 == nil }) {
+                    for (what, command) in GitCommand.commandsRun(subcommand: sub, arguments: rest) {
+                        analyzeText(command, origin: "the command `\(what)` runs")
+                    }
+                }
                 for file in GitCommand.replacedFiles(subcommand: sub, arguments: rest) {
                     classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
                 }
