@@ -64,7 +64,7 @@ extension ShellAnalysis {
         "http": .httpie, "https": .httpie, "xh": .httpie, "xhs": .httpie,
         "interlock": .interlock, "interlock-hook": .interlock,
         "claude": .agent, "kiro-cli": .agent, "cursor-agent": .agent, "codex": .agent, "gemini": .agent, "aider": .agent, "opencode": .agent, "qwen": .agent, "crush": .agent,
-        "ip": .ip, "ifconfig": .ip,
+        "ip": .ip, "ifconfig": .ip, "ifdown": .ip, "ifup": .ip, "route": .ip, "nmcli": .ip,
         "wget": .wget,
         "nc": .nc, "ncat": .nc, "netcat": .nc, "socat": .nc, "telnet": .nc, "ftp": .nc, "sftp": .nc, "lftp": .nc, "tftp": .nc,
         "make": .make, "gmake": .make, "cmake": .make, "ninja": .make, "gradle": .make, "gradlew": .make, "mvn": .make, "ant": .make, "bazel": .make, "buck": .make, "just": .make, "task": .make, "go-task": .make, "rake": .make, "tox": .make, "nox": .make, "pytest": .make, "jest": .make, "vitest": .make, "mocha": .make, "rspec": .make, "phpunit": .make, "npx": .make, "bunx": .make, "uvx": .make, "pnpx": .make, "dotnet": .make, "ctest": .make, "meson": .make, "scons": .make, "invoke": .make,

@@ -150,6 +150,47 @@ extension ShellAnalysis {
     /// taking an interface down cut the machine off, destructive.
     mutating func classifyNetworkInterfaces(_ name: String, _ args: [Argument], stdin: StandardInput) {
         let op = "shell:" + name
+        let operands = args.filter { $0.value.map { !$0.hasPrefix(ascii: "-") } ?? true }
+        switch name {
+        case "ifdown":
+            add(op, .destructive, names: operands, "`ifdown` takes \(Self.list(operands)) down")
+            return
+        case "ifup":
+            add(op, .write, names: operands, "`ifup` brings \(Self.list(operands)) up")
+            return
+        case "route":
+            // `route` and `route -n` show the table; `del` removes a route (the default one cuts
+            // the machine off), `add` adds one.
+            if operands.contains(where: { $0.value == "del" || $0.value == "delete" || $0.value == "flush" }) {
+                add(op, .destructive, "`route del` removes a route")
+            } else if operands.contains(where: { $0.value == "add" || $0.value == "change" }) {
+                add(op, .write, "`route add` changes the routing table")
+            } else if operands.allSatisfy({ $0.value != nil }) {
+                add(op, .read, "`route` shows the routing table")
+            } else {
+                unknown(op, "a `route` argument is computed at run time")
+            }
+            return
+        case "nmcli":
+            // Turning networking or radios off, taking a connection or device down, deleting
+            // one: the machine may be cut off. Showing and status read; the rest changes settings.
+            // nmcli takes any prefix of a command (`nmcli c dow prod`): after the object, a word
+            // that begins one of the cutting commands counts as it.
+            let words = operands.map { $0.value?.lowercased() }
+            let cutting = ["off", "down", "delete", "disconnect"]
+            if words.contains(nil) {
+                unknown(op, "an `nmcli` argument is computed at run time")
+            } else if words.dropFirst().contains(where: { word in cutting.contains { $0.hasPrefix(word!) } }) {
+                add(op, .destructive, "`nmcli` turns networking off, takes a connection or device down, or deletes one")
+            } else if words.isEmpty || words == ["general"] || words.count == 2 && ["show", "status", "list", "monitor", "help", "connectivity", "permissions"].contains(words[1]!) {
+                add(op, .read, "`nmcli` shows network state")
+            } else {
+                add(op, .write, "`nmcli` changes network settings")
+            }
+            return
+        default:
+            break
+        }
         if name == "ifconfig" {
             let operands = args.filter { $0.value.map { !$0.hasPrefix(ascii: "-") } ?? true }
             if operands.count <= 1 {
