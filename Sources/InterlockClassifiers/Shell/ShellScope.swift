@@ -188,7 +188,6 @@ extension ShellAnalysis {
         functionsRevision = revisionsIssued
     }
 
-    /// A variable whose value the line can no longer tell (`read x`, a loop's variable, `unset x`).
     /// An assignment as bash applies it: `name=value` sets the variable, `name+=value` adds to
     /// it, and one to an element or an array (`name[1]=value`, `name=(…)`), or of a value not known
     /// before the line runs, leaves it not known (`$name` is element 0, which is not followed).
@@ -241,6 +240,7 @@ extension ShellAnalysis {
         }
     }
 
+    /// A variable whose value the line can no longer tell (`read x`, a loop's variable, `unset x`).
     mutating func forgetVariable(_ name: String) {
         if name == "CDPATH" { cdpathAssigned = true }
         variables[name] = nil
