@@ -134,6 +134,9 @@ extension ShellAnalysis {
                     "`\(name)` with `--delete` removes files at \(Self.list(destination)) that the source lacks")
             } else if options.has("-n", "--dry-run", "--list-only") {
                 add(op, .read, "a dry run")
+            } else if let target = destination.first, target.value != nil, operands.count == 2, pathKind(target) == .file {
+                // One source onto a file that exists here: replaced, as `cp` replaces it.
+                add(op, .destructive, targets: [target], categories: [.dataLoss], "`\(name)` replaces the existing file `\(target.text)`")
             } else {
                 // A recursive copy lands whatever the source directory holds.
                 let recursive = options.has("-r", "--recursive", "-a", "--archive")
