@@ -21,6 +21,10 @@ import Testing
         ("perl -e 'open(F, \">/etc/hosts\")'", "shell:perl:write"),
         ("php -r 'file_put_contents(\"/etc/hosts\", \"\");'", "shell:php:write"),
         ("python3 -c \"from pathlib import Path; Path('/etc/hosts').write_text('')\"", "shell:python3:write"),
+        ("python3 -c \"import os; os.replace('/tmp/new', '/etc/hosts')\"", "shell:python3:write"),
+        ("node -e \"require('fs').copyFileSync('/tmp/x', '/etc/hosts')\"", "shell:node:write"),
+        ("perl -MFile::Copy -e 'move(\"/tmp/x\", \"/etc/hosts\")'", "shell:perl:write"),
+        ("ruby -e 'File.rename(\"/tmp/x\", \"/etc/hosts\")'", "shell:ruby:write"),
         ("python3 -c \"import subprocess; subprocess.run(['rm', '-rf', '/srv'])\"", "shell:rm"),
         ("node -e \"require('child_process').spawnSync('rm', ['-rf', '/srv'])\"", "shell:rm"),
         ("python3 -c \"import boto3; boto3.client('s3').delete_bucket(Bucket='b')\"", "aws:s3:DeleteBucket"),
@@ -40,6 +44,8 @@ import Testing
         "python3 -c \"import boto3; s3 = boto3.client('s3'); print(s3.list_buckets())\"",
         "python3 -c \"import sqlite3; c = sqlite3.connect('app.db'); print(c.execute('SELECT * FROM users').fetchall())\"",
         "node -e \"console.log(require('fs').readFileSync('/etc/hosts', 'utf8'))\"",
+        // A string's `replace` is not `os.replace`.
+        "python3 -c \"print('a-b'.replace('-', '/etc/hosts'))\"",
     ])
     func readsStayUnknown(line: String) {
         let facts = classifier.classify(commandLine: line, workingDirectory: "/srv")

@@ -212,6 +212,12 @@ enum InterpreterCode {
             if opens, writes.truncating.contains(name) || writes.appending.contains(name), let path = pathArgument(tokens, callAt: index) {
                 result.fileWrites.append(FileWrite(api: qualified(tokens, index), path: path, truncates: !writes.appending.contains(name)))
             }
+            // `os.replace('a', 'b')`: `b` is replaced by what was at `a` (a write, destructive
+            // where `b` exists); the source of a move is taken away.
+            if opens, replaces(tokens, callAt: index, name: name, isMethod: isMethod, language: language),
+               let arguments = literalArguments(tokens, callAt: index), arguments.count >= 2, let destination = arguments[1] {
+                result.fileWrites.append(FileWrite(api: qualified(tokens, index), path: destination, truncates: true))
+            }
             if opens, name == "open" || name == "fopen", let write = openForWriting(tokens, callAt: index, language: language) {
                 result.fileWrites.append(write)
             }
@@ -345,8 +351,55 @@ enum InterpreterCode {
     /// `open('x', 'w')` (Python, Ruby `File.open`, PHP `fopen`) and Perl's `open(my $f, '>', 'x')`
     /// or `open(F, ">x")`: the literal file and whether the mode truncates it. Reading modes are nil.
     static func openForWriting(_ tokens: [Token], callAt index: Int, language: Language) -> FileWrite? {
+        guard let arguments = literalArguments(tokens, callAt: index) else { return nil }
+        let api = qualified(tokens, index)
+        if language == .perl {
+            // Three arguments: handle, mode, file. Two: handle, mode and file in one (`">x"`).
+            if arguments.count >= 3, let mode = arguments[1], let path = arguments[2], mode.hasPrefix(">") || mode.hasPrefix("+<") {
+                return FileWrite(api: api, path: path.trimmingPrefix(while: { $0 == " " }).description, truncates: !mode.hasPrefix(">>") && !mode.hasPrefix("+<"),
+                                 inPlace: mode.hasPrefix("+<"))
+            }
+            if arguments.count == 2, let spec = arguments[1], spec.hasPrefix(">") {
+                let appends = spec.hasPrefix(">>")
+                let path = spec.dropFirst(appends ? 2 : 1).trimmingPrefix(while: { $0 == " " })
+                return path.isEmpty ? nil : FileWrite(api: api, path: String(path), truncates: !appends)
+            }
+            return nil
+        }
+        guard arguments.count >= 2, let path = arguments[0], let mode = arguments[1] else { return nil }
+        if mode.contains("w") { return FileWrite(api: api, path: path, truncates: true) }
+        if mode.contains("a") || mode.contains("x") { return FileWrite(api: api, path: path, truncates: false) }
+        if mode.contains("+") { return FileWrite(api: api, path: path, truncates: false, inPlace: true) }
+        return nil
+    }
+
+    /// Calls that put a file at their second argument, replacing what was there: renames, moves
+    /// and copies (`os.replace`, `shutil.copyfile`, `fs.renameSync`, `FileUtils.mv`), by the names
+    /// they are called through (`'a-b'.replace('-', '_')` is not one).
+    static let replacingAPIs: [Language: Set<String>] = [
+        .python: ["os.replace", "os.rename", "os.renames", "shutil.move", "shutil.copyfile", "shutil.copy", "shutil.copy2", "shutil.copytree"],
+        .javascript: ["rename", "renameSync", "copyFile", "copyFileSync", "cp", "cpSync", "move", "moveSync", "copy", "copySync"],
+        .ruby: ["File.rename", "FileUtils.mv", "FileUtils.move", "FileUtils.cp", "FileUtils.copy", "FileUtils.copy_file", "FileUtils.cp_r", "FileUtils.install"],
+        .php: ["rename", "copy"],
+        .perl: ["move", "mv", "copy", "cp", "rename"],
+        .other: [],
+    ]
+
+    /// Whether the call at `index` is one of `replacingAPIs`: JavaScript's through a module
+    /// (`fs.renameSync`, `fse.move`), Perl's and PHP's as functions, the others by qualified name.
+    static func replaces(_ tokens: [Token], callAt index: Int, name: String, isMethod: Bool, language: Language) -> Bool {
+        guard let names = replacingAPIs[language] else { return false }
+        switch language {
+        case .javascript: return isMethod && names.contains(name)
+        case .perl, .php: return !isMethod && names.contains(name)
+        default: return isMethod && names.contains(qualified(tokens, index))
+        }
+    }
+
+    /// A call's arguments at its own depth: literal strings kept, anything else a hole (nil).
+    /// Nil when the call does not close within `argumentTokenLimit` tokens.
+    static func literalArguments(_ tokens: [Token], callAt index: Int) -> [String?]? {
         guard index + 1 < tokens.count, tokens[index + 1] == .symbol("(") else { return nil }
-        // The call's arguments at its own depth, literal strings kept and everything else a hole.
         var arguments: [String?] = []
         var current: String?? = .none
         var depth = 0
@@ -372,25 +425,7 @@ enum InterpreterCode {
         }
         guard i < tokens.count, tokens[i] == .symbol(")") else { return nil }
         arguments.append(current ?? nil)
-        let api = qualified(tokens, index)
-        if language == .perl {
-            // Three arguments: handle, mode, file. Two: handle, mode and file in one (`">x"`).
-            if arguments.count >= 3, let mode = arguments[1], let path = arguments[2], mode.hasPrefix(">") || mode.hasPrefix("+<") {
-                return FileWrite(api: api, path: path.trimmingPrefix(while: { $0 == " " }).description, truncates: !mode.hasPrefix(">>") && !mode.hasPrefix("+<"),
-                                 inPlace: mode.hasPrefix("+<"))
-            }
-            if arguments.count == 2, let spec = arguments[1], spec.hasPrefix(">") {
-                let appends = spec.hasPrefix(">>")
-                let path = spec.dropFirst(appends ? 2 : 1).trimmingPrefix(while: { $0 == " " })
-                return path.isEmpty ? nil : FileWrite(api: api, path: String(path), truncates: !appends)
-            }
-            return nil
-        }
-        guard arguments.count >= 2, let path = arguments[0], let mode = arguments[1] else { return nil }
-        if mode.contains("w") { return FileWrite(api: api, path: path, truncates: true) }
-        if mode.contains("a") || mode.contains("x") { return FileWrite(api: api, path: path, truncates: false) }
-        if mode.contains("+") { return FileWrite(api: api, path: path, truncates: false, inPlace: true) }
-        return nil
+        return arguments
     }
 
     static let argumentTokenLimit = 256
