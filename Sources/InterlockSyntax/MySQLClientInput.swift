@@ -24,15 +24,18 @@ public enum MySQLClientInput {
     /// (Taken wherever a line starts with one, even inside a statement spread over lines, where
     /// the client would not: that reading only adds a command.)
     static func backslashForms(_ text: String) -> String {
+        var rewritten = false
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             let word = trimmed.prefix { $0.isLetter }
             guard let short = namedCommands[word.lowercased()] else { return line }
             let rest = trimmed.dropFirst(word.count)
             guard rest.isEmpty || rest.first == " " || rest.first == "\t" || rest.first == ";" else { return line }
+            rewritten = true
             return Substring("\\" + short + " " + rest.drop { $0 == " " || $0 == "\t" })
         }
-        return lines.joined(separator: "\n")
+        // Most input names no command: it is read as given, not copied back together.
+        return rewritten ? lines.joined(separator: "\n") : text
     }
 
     public static func pieces(_ text: String) throws(SQLSyntaxError) -> [MySQLClientInputPiece] {

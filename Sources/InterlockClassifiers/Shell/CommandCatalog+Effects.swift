@@ -210,8 +210,8 @@ extension ShellAnalysis {
             {
                 // Without files (or with `-`), a compressor filters standard input to standard output.
                 add(op, .read, "`\(name)` writes to standard output")
-            } else if let family = Self.compressorFamilies[name] {
-                classifyCompressor(name, family: family, args)
+            } else if let suffixes = Self.compressorSuffixes[name] {
+                classifyCompressor(name, suffixes: suffixes, args)
             } else if ["hostname", "timedatectl", "localectl", "hostnamectl", "sysctl"].contains(name), options.operands.isEmpty || args.first?.value == "status" || options.has("-a") && name == "sysctl" {
                 add(op, .read, "`\(name)` prints settings")
             } else if name == "ssh-keygen", options.has("-l", "-y", "-F") {
@@ -1355,24 +1355,20 @@ extension ShellAnalysis {
 // MARK: Compressors
 
 extension ShellAnalysis {
-    /// The suffixes a compressor family writes and strips, with what a stripped archive suffix
+    /// The suffixes each compressor family writes and strips, with what a stripped archive suffix
     /// becomes (`.tgz` → `.tar`). The first is the one it writes.
-    struct CompressorFamily {
-        var suffixes: [(String, String)]
-    }
-
-    static let compressorFamilies: [String: CompressorFamily] = {
-        let gzip = CompressorFamily(suffixes: [(".gz", ""), (".z", ""), ("-gz", ""), ("-z", ""), ("_z", ""), (".tgz", ".tar"), (".taz", ".tar")])
-        let bzip2 = CompressorFamily(suffixes: [(".bz2", ""), (".bz", ""), (".tbz2", ".tar"), (".tbz", ".tar")])
-        let xz = CompressorFamily(suffixes: [(".xz", ""), (".lzma", ""), (".txz", ".tar"), (".tlz", ".tar")])
-        let zstd = CompressorFamily(suffixes: [(".zst", ""), (".tzst", ".tar")])
+    static let compressorSuffixes: [String: [(String, String)]] = {
+        let gzip = [(".gz", ""), (".z", ""), ("-gz", ""), ("-z", ""), ("_z", ""), (".tgz", ".tar"), (".taz", ".tar")]
+        let bzip2 = [(".bz2", ""), (".bz", ""), (".tbz2", ".tar"), (".tbz", ".tar")]
+        let xz = [(".xz", ""), (".lzma", ""), (".txz", ".tar"), (".tlz", ".tar")]
+        let zstd = [(".zst", ""), (".tzst", ".tar")]
         return ["gzip": gzip, "gunzip": gzip, "bzip2": bzip2, "bunzip2": bzip2, "xz": xz, "unxz": xz, "zstd": zstd, "unzstd": zstd]
     }()
 
     /// `gzip FILE` writes `FILE.gz` beside it and `gunzip FILE.gz` writes `FILE`; each refuses to
     /// replace a file already there unless forced (`-f`), and then that file is gone. So a forced
     /// run is judged by each file it writes, as `>` would be; an unforced one changes files.
-    mutating func classifyCompressor(_ name: String, family: CompressorFamily, _ args: [Argument]) {
+    mutating func classifyCompressor(_ name: String, suffixes known: [(String, String)], _ args: [Argument]) {
         let op = "shell:\(name)"
         let options = CommandOptions(args, valued: ["-S", "--suffix", "-o", "-T", "--threads", "-D", "-C", "--check", "-F", "--format", "-M", "--memlimit"])
         add(op, .write, targets: options.operands, "`\(name)` changes files or system state")
@@ -1383,7 +1379,7 @@ extension ShellAnalysis {
             return
         }
         let decompresses = name.hasPrefix("un") || name == "gunzip" || name == "bunzip2" || options.has("-d", "--decompress", "--uncompress")
-        var suffixes = family.suffixes
+        var suffixes = known
         if let custom = options.value("-S", "--suffix") { suffixes.insert((custom, ""), at: 0) }
         for operand in options.operands {
             guard let value = operand.value, !operand.isPattern else {

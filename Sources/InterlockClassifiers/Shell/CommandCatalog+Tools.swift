@@ -192,7 +192,6 @@ extension ShellAnalysis {
             break
         }
         if name == "ifconfig" {
-            let operands = args.filter { $0.value.map { !$0.hasPrefix(ascii: "-") } ?? true }
             if operands.count <= 1 {
                 add(op, .read, "`ifconfig` shows interfaces")
             } else if operands.contains(where: { $0.value == "down" }) {

@@ -106,8 +106,9 @@ extension ShellAnalysis {
     /// `/srv/app`, whatever `./app` is): the first entry holding NAME as a directory, an empty
     /// entry standing for the working directory.
     func directoryOnCDPATH(_ name: String) -> CDPATHLookup {
-        let value: String?? = commandEnvironment["CDPATH"] ?? (variables["CDPATH"].map { .some($0) })
-        guard case .some(.some(let path)) = value else { return .unknown }
+        // Set in front of the `cd` (`CDPATH=/srv cd app`), or earlier on the line.
+        let given = commandEnvironment["CDPATH"] ?? variables["CDPATH"]
+        guard let path = given else { return .unknown }
         for entry in path.split(separator: ":", omittingEmptySubsequences: false) {
             let base = entry.isEmpty ? "." : String(entry)
             guard let directory = base.hasPrefix(ascii: "/") ? Paths.normalize(base) : workingDirectory.map({ Paths.join($0, base) }) else { return .unknown }
@@ -235,17 +236,24 @@ extension ShellAnalysis {
                 return
             }
             let declares = name == "local" || name == "declare" || name == "typeset"
+            // The option letters given (`-gr` gives `g` and `r`), read once; an argument computed at
+            // run time could be any option.
+            let letters = args.reduce(into: Set<Character>()) { letters, argument in
+                if let text = argument.value, text.hasPrefix(ascii: "-") { letters.formUnion(text.dropFirst()) }
+            }
+            let computedOption = args.contains { $0.value == nil }
+            func given(_ letter: Character) -> Bool { letters.contains(letter) || computedOption }
             // `declare -n ref=name`: assigning `ref` assigns `name`; no variable can be trusted after.
-            if declares, args.contains(where: { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains("n") } ?? true }) {
+            if declares, given("n") {
                 variables = [:]
                 variablesUntrusted = true
             }
             // Attributes that change the value or make an array: `declare -l x=RM` holds `rm`.
-            let transforms = args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains { "ailuAc".contains($0) } } ?? false }
+            let transforms = !letters.isDisjoint(with: "ailuAc")
             // `readonly x`, `declare -r x=…`: later assignments to `x` fail.
-            let makesReadonly = name == "readonly" || declares && args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains("r") } ?? true }
+            let makesReadonly = name == "readonly" || declares && given("r")
             // `declare -g x=…` in a function assigns the global `x`, even where `x` is local.
-            let global = declares && args.contains { $0.value.map { $0.hasPrefix(ascii: "-") && $0.dropFirst().contains("g") } ?? true }
+            let global = declares && given("g")
             for argument in args {
                 // A value computed at run time (`export LD_PRELOAD=$HOME/x.so`) still names its
                 // variable in the word as written.
@@ -938,6 +946,10 @@ extension ShellAnalysis {
         // `perl -pi -e CODE FILE…`, `ruby -i.bak -pe CODE FILE…`: the files are rewritten in place.
         var editsInPlace = false
         var iterator = args[...]
+        // Several inline programs (`perl -e A -e B`) are one program, a line each.
+        func addCode(_ argument: Argument) {
+            if let value = argument.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
+        }
         arguments: while let argument = iterator.popFirst() {
             guard let text = argument.value else {
                 if script == nil { codeIsDynamic = true }
@@ -959,11 +971,11 @@ extension ShellAnalysis {
                     _ = iterator.popFirst()
                     continue
                 case .code(let attached?):
-                    code = (code.map { $0 + "\n" } ?? "") + attached
+                    addCode(.known(attached))
                     continue
                 case .code(nil):
                     guard let next = iterator.popFirst() else { break arguments }
-                    if let value = next.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
+                    addCode(next)
                     continue
                 case .module(let attached):
                     let module = attached ?? iterator.popFirst()?.text ?? "?"
@@ -973,7 +985,7 @@ extension ShellAnalysis {
             }
             if Self.interpreterCodeFlags.contains(text) {
                 guard let next = iterator.popFirst() else { break }
-                if let value = next.value { code = (code.map { $0 + "\n" } ?? "") + value } else { codeIsDynamic = true }
+                addCode(next)
                 continue
             }
             // `node -r MODULE`, `--require MODULE`: preloaded, its code runs too (and the program is

@@ -1175,10 +1175,10 @@ struct ShellAnalysis {
     ]
 
     /// A write to a file named by `target`: creating it is a write; replacing an existing file or a
-    /// device destroys what it held; a name computed at run time or a file the view cannot see is unknown.
-    /// A write to a file. `truncates`: the file is emptied first; `inPlace`: it is not, but its
-    /// bytes are written over from the start or an offset (`dd conv=notrunc`, `open(f, 'r+')`,
-    /// Perl's `+<`), which loses what was there as surely; neither: it is appended to.
+    /// device destroys what it held; a name computed at run time or a file the view cannot see is
+    /// unknown. `truncates`: the file is emptied first; `inPlace`: it is not, but its bytes are
+    /// written over from the start or an offset (`dd conv=notrunc`, `open(f, 'r+')`, Perl's `+<`),
+    /// which loses what was there as surely; neither: it is appended to.
     mutating func classifyWrite(to target: Argument, truncates: Bool, inPlace: Bool = false, by what: String, operation: String = "shell:redirect") {
         guard let path = target.value, !target.isPattern else {
             add(operation, .unknown, targets: [target], "\(what) writes to `\(target.display)`, a name computed at run time")
