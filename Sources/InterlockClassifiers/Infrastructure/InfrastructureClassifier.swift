@@ -16,7 +16,8 @@ public struct InfrastructureClassifier: InfrastructureCommandClassifier {
         let own = invocation.arguments.prefix { $0 != "--" }
         guard !own.contains(where: { $0 == nil }) else { return false }
         let words = own.compactMap { $0 }
-        if words.contains("--help") || words.contains("-h") && invocation.tool != "gsutil" { return true }
+        let hTakesValue = CloudCLICommand.optionsWithValues[invocation.tool]?.contains("-h") ?? false
+        if words.contains("--help") || words.contains("-h") && !hTakesValue { return true }
         if words == ["--version"] || words == ["version"] || words.first == "help" { return true }
         return invocation.tool == "aws" && words.last == "help" && words.count <= 3 && !words.contains { $0.hasPrefix(ascii: "-") }
     }
