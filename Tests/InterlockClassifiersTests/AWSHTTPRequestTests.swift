@@ -142,6 +142,46 @@ import Testing
         let lambda = AWSHTTPRequest(method: "DELETE", target: "/2015-03-31/functions/billing", headers: [:]).decode(serviceHint: "lambda")
         #expect(lambda.operation == "DeleteFunction")
         #expect(AWSHTTPRequest(method: "PATCH", target: "/x", headers: [:]).decode(serviceHint: "lambda").operation == nil)
+        // A subresource not listed is not a bucket creation or a plain upload: nothing known, unknown.
+        #expect(op("PUT", "/b") == "CreateBucket")
+        #expect(op("PUT", "/b?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=0") == "CreateBucket")
+        #expect(op("PUT", "/b?logging") == "PutBucketLogging")
+        #expect(op("PUT", "/b?metadataTable") == nil)
+        #expect(op("PUT", "/b/k?renameObject") == nil)
+        #expect(op("PUT", "/b/k?x-id=PutObject") == "PutObject")
+    }
+
+    /// What switches off an S3 protection reads the same through the proxy as from the CLI: a
+    /// legal hold taken off, a retention changed with the governance bypass, access logging off.
+    @Test func s3ProtectionsSwitchedOffThroughTheProxy() {
+        func facts(_ method: String, _ target: String, _ headers: [String: String] = [:], _ body: String = "") -> [Finding] {
+            let decoded = AWSHTTPRequest(method: method, target: target, headers: headers, body: Array(body.utf8)).decode(serviceHint: "s3")
+            return AWSOperation.classify(service: decoded.service, operation: decoded.operation ?? "?", parameters: decoded.parameters)
+        }
+        func protectionOff(_ found: [Finding]) -> Bool { found.first?.effect == .destructive && found.first?.categories.contains(.protectionOff) == true }
+        #expect(protectionOff(facts("PUT", "/b/k?legal-hold", [:], "<LegalHold><Status>OFF</Status></LegalHold>")))
+        #expect(facts("PUT", "/b/k?legal-hold", [:], "<LegalHold><Status>ON</Status></LegalHold>").first?.effect == .write)
+        let retention = "<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>2020-01-01T00:00:00Z</RetainUntilDate></Retention>"
+        #expect(protectionOff(facts("PUT", "/b/k?retention", ["x-amz-bypass-governance-retention": "true"], retention)))
+        #expect(facts("PUT", "/b/k?retention", [:], retention).first?.effect == .write)
+        #expect(protectionOff(facts("PUT", "/b?logging", [:], "<BucketLoggingStatus xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>")))
+        let enabled = "<BucketLoggingStatus><LoggingEnabled><TargetBucket>logs</TargetBucket><TargetPrefix>b/</TargetPrefix></LoggingEnabled></BucketLoggingStatus>"
+        #expect(facts("PUT", "/b?logging", [:], enabled).first?.effect == .write)
+        // Read as S3 reads XML: a character reference is the letter it stands for, and what a
+        // namespace-aware parser could read another way is not read at all.
+        let suspended = "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>Su&#115;pended</Status></VersioningConfiguration>"
+        #expect(protectionOff(facts("PUT", "/b?versioning", [:], suspended)))
+        #expect(protectionOff(facts("PUT", "/b?versioning", [:], "<VersioningConfiguration><Status>Enabled</Status><MfaDelete>Disabled</MfaDelete></VersioningConfiguration>")))
+        #expect(facts("PUT", "/b?versioning", [:], "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>").first?.effect == .write)
+        #expect(facts("PUT", "/b?versioning", [:], "<VersioningConfiguration><s:Status xmlns:s=\"x\">Suspended</s:Status></VersioningConfiguration>").first?.effect == .unknown)
+        #expect(facts("PUT", "/b?versioning", [:], "<!DOCTYPE v><VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>").first?.effect == .unknown)
+        #expect(facts("PUT", "/b/k?legal-hold", [:], "<LegalHold><Status><![CDATA[OFF]]></Status></LegalHold>").first?.effect == .unknown)
+        #expect(protectionOff(facts("PUT", "/b/k?legal-hold", [:], "<LegalHold><Status>O&#x46;F</Status></LegalHold>")))
+        // Batch deletes name their keys as S3 reads them; an unreadable batch names none.
+        let batch = facts("POST", "/b?delete", [:], "<Delete><Object><Key>prod&#47;ledger.csv</Key></Object><Quiet>true</Quiet></Delete>")
+        #expect(batch.first?.effect == .destructive && batch.first?.targets == ["b/prod/ledger.csv"])
+        let unreadable = facts("POST", "/b?delete", [:], "<Delete><Object><Key><![CDATA[prod/ledger.csv]]></Key></Object></Delete>")
+        #expect(unreadable.first?.effect == .destructive && unreadable.first?.targetsComplete == false)
     }
 
     /// SQL that reaches a database through an AWS data API is classified as SQL, whichever protocol

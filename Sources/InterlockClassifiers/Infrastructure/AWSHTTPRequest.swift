@@ -135,24 +135,51 @@ public struct AWSHTTPRequest: Sendable {
             if has("policy") { operation = "GetBucketPolicy" } else if has("acl") { operation = "GetBucketAcl" } else if has("versioning") { operation = "GetBucketVersioning" } else if has("lifecycle") { operation = "GetBucketLifecycleConfiguration" } else if has("tagging") { operation = "GetBucketTagging" } else if has("location") { operation = "GetBucketLocation" } else if has("publicAccessBlock") { operation = "GetPublicAccessBlock" } else if has("encryption") { operation = "GetBucketEncryption" } else if has("uploads") { operation = "ListMultipartUploads" } else if has("versions") { operation = "ListObjectVersions" } else if query.contains(where: { $0 == ("list-type", "2") }) { operation = "ListObjectsV2" } else { operation = "ListObjects" }
             if let prefix = query.first(where: { $0.0 == "prefix" })?.1, !prefix.isEmpty { parameters["Prefix"] = .string(prefix) }
         case ("PUT", _?, nil):
-            if has("policy") { operation = "PutBucketPolicy" } else if has("acl") { operation = "PutBucketAcl" } else if has("versioning") {
-                operation = "PutBucketVersioning"
-                if let status = Self.xmlValues("Status", in: bodyText).first { parameters["VersioningConfiguration"] = .object(["Status": .string(status)]) }
-            } else if has("lifecycle") { operation = "PutBucketLifecycleConfiguration" } else if has("tagging") { operation = "PutBucketTagging" } else if has("publicAccessBlock") { operation = "PutPublicAccessBlock" } else if has("encryption") { operation = "PutBucketEncryption" } else if has("cors") { operation = "PutBucketCors" } else if has("website") { operation = "PutBucketWebsite" } else if has("replication") { operation = "PutBucketReplication" } else if has("object-lock") { operation = "PutObjectLockConfiguration" } else if has("notification") { operation = "PutBucketNotificationConfiguration" } else if has("ownershipControls") { operation = "PutBucketOwnershipControls" } else { operation = "CreateBucket" }
+            if let named = Self.bucketPutSubresources.first(where: { has($0.0) }) {
+                operation = named.1
+                // Bodies that can switch a protection off are read as S3 reads them; one that
+                // cannot be read leaves its parameter out, and the classifier says so.
+                if named.0 == "versioning", let body = Self.s3Body(bodyText, root: "VersioningConfiguration") {
+                    var configuration: [String: JSONValue] = [:]
+                    if let status = body.child("Status") { configuration["Status"] = .string(Self.trimmed(status.text)) }
+                    if let mfaDelete = body.child("MfaDelete") { configuration["MFADelete"] = .string(Self.trimmed(mfaDelete.text)) }
+                    parameters["VersioningConfiguration"] = .object(configuration)
+                }
+                if named.0 == "logging", let body = Self.s3Body(bodyText, root: "BucketLoggingStatus") {
+                    // `<BucketLoggingStatus/>` without `LoggingEnabled` turns access logging off.
+                    parameters["BucketLoggingStatus"] = .object(body.child("LoggingEnabled") != nil ? ["LoggingEnabled": .object([:])] : [:])
+                }
+            } else {
+                // A subresource not listed is an operation this does not know, not a new bucket.
+                operation = subresources.allSatisfy(Self.isSigningParameter) ? "CreateBucket" : nil
+            }
         case ("DELETE", _?, nil):
             if has("policy") { operation = "DeleteBucketPolicy" } else if has("tagging") { operation = "DeleteBucketTagging" } else if has("lifecycle") { operation = "DeleteBucketLifecycle" } else if has("publicAccessBlock") { operation = "DeletePublicAccessBlock" } else if has("encryption") { operation = "DeleteBucketEncryption" } else if has("cors") { operation = "DeleteBucketCors" } else if has("website") { operation = "DeleteBucketWebsite" } else if has("replication") { operation = "DeleteBucketReplication" } else { operation = "DeleteBucket" }
         case ("POST", _?, nil):
             if has("delete") {
                 operation = "DeleteObjects"
-                let keys = Self.xmlValues("Key", in: bodyText)
-                parameters["Delete"] = .object(["Objects": .array(keys.map { .object(["Key": .string($0)]) })])
+                // The keys as S3 reads them (`a&#47;b` is `a/b`); a body that cannot be read
+                // leaves the targets unknown.
+                if let body = Self.s3Body(bodyText, root: "Delete") {
+                    let keys = body.children("Object").compactMap { $0.child("Key")?.text }
+                    parameters["Delete"] = .object(["Objects": .array(keys.map { .object(["Key": .string($0)]) })])
+                }
             } else {
                 operation = nil
             }
         case ("GET", _?, _?):
             operation = has("acl") ? "GetObjectAcl" : has("tagging") ? "GetObjectTagging" : has("uploadId") ? "ListParts" : "GetObject"
         case ("PUT", _?, _?):
-            if has("acl") { operation = "PutObjectAcl" } else if has("tagging") { operation = "PutObjectTagging" } else if has("partNumber") { operation = header("x-amz-copy-source") == nil ? "UploadPart" : "UploadPartCopy" } else if has("retention") { operation = "PutObjectRetention" } else if has("legal-hold") { operation = "PutObjectLegalHold" } else if header("x-amz-copy-source") != nil { operation = "CopyObject" } else { operation = "PutObject" }
+            if has("acl") { operation = "PutObjectAcl" } else if has("tagging") { operation = "PutObjectTagging" } else if has("partNumber") { operation = header("x-amz-copy-source") == nil ? "UploadPart" : "UploadPartCopy" } else if has("retention") {
+                operation = "PutObjectRetention"
+                if header("x-amz-bypass-governance-retention")?.lowercased() == "true" { parameters["BypassGovernanceRetention"] = .bool(true) }
+            } else if has("legal-hold") {
+                operation = "PutObjectLegalHold"
+                if let status = Self.s3Body(bodyText, root: "LegalHold")?.child("Status") { parameters["LegalHold"] = .object(["Status": .string(Self.trimmed(status.text))]) }
+            } else if !subresources.allSatisfy(Self.isSigningParameter) {
+                // `?renameObject` and whatever S3 adds next: not a plain upload.
+                operation = nil
+            } else if header("x-amz-copy-source") != nil { operation = "CopyObject" } else { operation = "PutObject" }
         case ("DELETE", _?, _?):
             operation = has("uploadId") ? "AbortMultipartUpload" : has("tagging") ? "DeleteObjectTagging" : "DeleteObject"
             if let version = query.first(where: { $0.0 == "versionId" })?.1 { parameters["VersionId"] = .string(version) }
@@ -162,6 +189,24 @@ public struct AWSHTTPRequest: Sendable {
             operation = nil
         }
         return Decoded(service: "s3", operation: operation, parameters: .object(parameters), region: region, protocolName: "rest-xml")
+    }
+
+    /// `PUT /bucket?sub` operations, by subresource, in the order they are tried.
+    static let bucketPutSubresources: [(String, String)] = [
+        ("policy", "PutBucketPolicy"), ("acl", "PutBucketAcl"), ("versioning", "PutBucketVersioning"),
+        ("lifecycle", "PutBucketLifecycleConfiguration"), ("tagging", "PutBucketTagging"), ("publicAccessBlock", "PutPublicAccessBlock"),
+        ("encryption", "PutBucketEncryption"), ("cors", "PutBucketCors"), ("website", "PutBucketWebsite"), ("replication", "PutBucketReplication"),
+        ("object-lock", "PutObjectLockConfiguration"), ("notification", "PutBucketNotificationConfiguration"),
+        ("ownershipControls", "PutBucketOwnershipControls"), ("logging", "PutBucketLogging"), ("accelerate", "PutBucketAccelerateConfiguration"),
+        ("requestPayment", "PutBucketRequestPayment"), ("analytics", "PutBucketAnalyticsConfiguration"),
+        ("inventory", "PutBucketInventoryConfiguration"), ("metrics", "PutBucketMetricsConfiguration"),
+        ("intelligent-tiering", "PutBucketIntelligentTieringConfiguration"),
+    ]
+
+    /// Query names that sign a presigned URL (SigV4 `X-Amz-…`, SigV2 `AWSAccessKeyId`,
+    /// `Signature`, `Expires`) or hint the operation (`x-id`), rather than name a subresource.
+    static func isSigningParameter(_ name: String) -> Bool {
+        name.hasPrefix("X-Amz-") || name.hasPrefix("x-amz-") || name == "AWSAccessKeyId" || name == "Signature" || name == "Expires" || name == "x-id"
     }
 
     // MARK: REST-JSON
@@ -303,16 +348,14 @@ public struct AWSHTTPRequest: Sendable {
         return .object(object)
     }
 
-    /// The text of every `<name>…</name>` element (enough for S3's small request documents).
-    static func xmlValues(_ name: String, in text: String) -> [String] {
-        var out: [String] = []
-        var rest = text[...]
-        while let open = rest.firstRange(of: "<\(name)>") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.firstRange(of: "</\(name)>") else { break }
-            out.append(String(rest[..<close.lowerBound]).replacing("&amp;", with: "&").replacing("&lt;", with: "<").replacing("&gt;", with: ">"))
-            rest = rest[close.upperBound...]
-        }
-        return out
+    /// An S3 request document whose root element is `root`, read with `StrictXML` (character
+    /// references decoded, anything a namespace-aware parser could read otherwise refused).
+    static func s3Body(_ text: String, root: String) -> StrictXML.Element? {
+        guard let document = StrictXML.parse(text), document.root.name == root else { return nil }
+        return document.root
+    }
+
+    static func trimmed(_ text: String) -> String {
+        String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

@@ -77,6 +77,12 @@ public enum AWSOperation {
         if service == "ec2", key == "modifyinstanceattribute", parameter(parameters, "UserData") != nil || parameter(parameters, "Attribute")?.stringValue == "userData" {
             return [finding(.unknown, [.opaqueExecution], "`ModifyInstanceAttribute` replaces the instance's user data, which runs as root when the instance boots")]
         }
+        // S3 documents that may switch a protection off: one not read (a proxied body outside the
+        // XML read exactly, a value given some other way) may say anything.
+        if service == "s3", let document = protectionDocuments[key], parameter(parameters, document)?.objectValue == nil {
+            return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: complete, categories: [],
+                            reason: "`\(operation)` with a `\(document)` that cannot be read here, which may switch a protection off")]
+        }
         // Protection switched off by an argument, whatever the operation is otherwise taken to do
         // (`UpdateTerminationProtection` is a write until its argument says off).
         if let protection = protectionOff(service: service, key: key, parameters: parameters) {
@@ -137,6 +143,9 @@ public enum AWSOperation {
             if key == "deletestackinstances", booleanValue(parameter(parameters, "RetainStacks")) == true { categories = [] }
             let noFinalSnapshot = booleanValue(parameter(parameters, "SkipFinalSnapshot")) == true
             if noFinalSnapshot { categories.insert(.dataLoss) }
+            if key.hasPrefix("reboot") || key.hasPrefix("failover") {
+                return [finding(.destructive, categories, "`\(operation)` takes what it names out of service until it restarts or a replica takes over: connections drop and writes stop meanwhile")]
+            }
             return [finding(.destructive, categories, "`\(operation)` deletes, stops or detaches resources\(noFinalSnapshot ? " without a final snapshot" : "")")]
         default:
             return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, reason: "`\(service):\(operation)` is not an operation Interlock can classify by name; its effect is unknown")]
@@ -249,8 +258,11 @@ public enum AWSOperation {
     static let readPrefixes = ["describe", "list", "get", "head", "query", "scan", "search", "lookup", "batchget", "select", "check", "validate", "estimate", "preview", "simulate", "detect", "test", "verify", "view", "download", "filter", "poll", "receive"]
     // `export…` copies data out (a table or an image to a bucket, possibly another account's):
     // a write, not a read.
-    static let writePrefixes = ["export", "create", "put", "tag", "untag", "start", "run", "update", "modify", "set", "add", "associate", "attach", "register", "enable", "import", "copy", "upload", "send", "publish", "invoke", "apply", "allocate", "request", "restore", "reboot", "batchwrite", "batchput", "batchupdate", "change", "accept", "confirm", "complete", "increase", "decrease", "rotate", "resume", "retry", "signal", "execute", "deploy", "promote", "failover", "authorize", "grant", "assume", "initiate", "activate", "reset", "write", "append", "replace", "recover", "rebuild", "continue", "notify", "subscribe", "move", "transfer", "renew", "provision", "upgrade", "attach", "label", "reserve", "purchase", "redeploy", "replicate", "override", "configure", "merge", "submit"]
-    static let destructivePrefixes = ["delete", "batchdelete", "terminate", "remove", "purge", "deregister", "revoke", "detach", "disassociate", "stop", "disable", "release", "deactivate", "withdraw", "abort", "cancel", "empty", "destroy", "drop", "flush", "clear", "wipe", "unassign", "unsubscribe", "deprovision", "decommission", "unregister", "uninstall", "unlink", "reject", "unset", "discard", "expire", "shutdown", "unpeer", "evict", "kill"]
+    static let writePrefixes = ["export", "create", "put", "tag", "untag", "start", "run", "update", "modify", "set", "add", "associate", "attach", "register", "enable", "import", "copy", "upload", "send", "publish", "invoke", "apply", "allocate", "request", "restore", "batchwrite", "batchput", "batchupdate", "change", "accept", "confirm", "complete", "increase", "decrease", "rotate", "resume", "retry", "signal", "execute", "deploy", "promote", "authorize", "grant", "assume", "initiate", "activate", "reset", "write", "append", "replace", "recover", "rebuild", "continue", "notify", "subscribe", "move", "transfer", "renew", "provision", "upgrade", "attach", "label", "reserve", "purchase", "redeploy", "replicate", "override", "configure", "merge", "submit"]
+    static let destructivePrefixes = ["delete", "batchdelete", "terminate", "remove", "purge", "deregister", "revoke", "detach", "disassociate", "stop", "disable", "release", "deactivate", "withdraw", "abort", "cancel", "empty", "destroy", "drop", "flush", "clear", "wipe", "unassign", "unsubscribe", "deprovision", "decommission", "unregister", "uninstall", "unlink", "reject", "unset", "discard", "expire", "shutdown", "unpeer", "evict", "kill",
+        // A reboot or a failover takes what it names out of service until it is back: a
+        // database's writes stop, an instance's programs die, as `reboot` on the host would.
+        "reboot", "failover"]
 
     static func verbEffect(_ key: String) -> Effect? {
         // Destructive verbs first (`startdelete…` excepted: it starts a job), then `reset`, then
@@ -534,7 +546,12 @@ public enum AWSOperation {
     }
 
     /// A log retention shorter than 30 days: CloudWatch deletes the older events once it applies.
+    /// A stream's retention decreased: Kinesis stops serving the older records.
     static func shortensRetention(service: String, key: String, parameters: JSONValue) -> String? {
+        // Kinesis makes records older than the new period inaccessible at once.
+        if service == "kinesis", key == "decreasestreamretentionperiod" {
+            return "`DecreaseStreamRetentionPeriod` makes the stream's records older than the new period unreadable"
+        }
         guard service == "logs", key == "putretentionpolicy", let days = integerParameter(parameters, "RetentionInDays"), days < 30 else { return nil }
         return "`PutRetentionPolicy` keeps \(days) day\(days == 1 ? "" : "s") of log events; older ones are deleted"
     }
@@ -629,6 +646,31 @@ public enum AWSOperation {
         }
     }
 
+    /// Every parameter whose value a rule here reads to decide an effect (`DesiredCount` 0,
+    /// `DeletionProtection` false, a versioning `Status`). The AWS command line's value for one of
+    /// these, when known only at run time (a variable, a file not read), leaves the call
+    /// `unknown`; `AWSOperationTests` checks this list against the rules' source.
+    public static let decidingParameters: Set<String> = [
+        "AdvancedSecurityOptions", "Attribute", "AttributeName", "Attributes", "AuthType", "AuthenticationMode", "BackupPolicy",
+        "BackupRetentionPeriod", "BucketLoggingStatus", "BypassGovernanceRetention", "ChangeBatch", "DeletionProtection",
+        "DeletionProtectionEnabled", "DesiredCapacity", "DesiredCount", "DisableApiStop", "DisableApiTermination", "DocumentName",
+        "DryRun", "Enable", "EnableTerminationProtection", "ExecuteChangeset", "Groups", "HttpTokens", "InstanceInitiatedShutdownBehavior",
+        "LegalHold", "MasterUserPassword", "MaxCapacity", "MaxSize", "MultiAZ", "Overwrite", "Parameters", "Password", "Passwords",
+        "PointInTimeRecoverySpecification", "PolicyDocument", "PubliclyAccessible", "ReservedConcurrentExecutions", "ResetPolicy",
+        "ResourcesVpcConfig", "RetainStacks", "RetentionInDays", "ScalingConfig", "SecretBinary", "SecretString", "SkipFinalSnapshot",
+        "SnapshotRetentionLimit", "Targets", "Type", "UserData", "Value", "VersioningConfiguration", "WithDecryption", "Command",
+    ]
+
+    /// Whether a parameter, however the door spells its name (`DisableAPIStop` from the CLI's
+    /// `--disable-api-stop`), is one of `decidingParameters`.
+    public static func decidesEffect(_ name: String) -> Bool { decidingParameterKeys.contains(lookupKey(name)) }
+    static let decidingParameterKeys = Set(decidingParameters.map(lookupKey))
+
+    /// The S3 operations whose document decides whether a protection goes, by the parameter holding it.
+    static let protectionDocuments: [String: String] = [
+        "putbucketversioning": "VersioningConfiguration", "putobjectlegalhold": "LegalHold", "putbucketlogging": "BucketLoggingStatus",
+    ]
+
     /// Arguments that switch a protection off, whatever the operation is called.
     static func protectionOff(service: String, key: String, parameters: JSONValue) -> String? {
         func isFalse(_ name: String) -> Bool {
@@ -670,8 +712,27 @@ public enum AWSOperation {
            textParameter(parameters, "HttpTokens")?.lowercased() == "optional" {
             return "`\(key == "modifyinstancemetadataoptions" ? "ModifyInstanceMetadataOptions" : "ModifyInstanceMetadataDefaults")` makes metadata tokens optional (IMDSv1), so a request forgery on the instance can read its role's credentials"
         }
-        if service == "s3", key == "putbucketversioning", parameter(parameters, "VersioningConfiguration")?["Status"]?.stringValue == "Suspended" {
-            return "`PutBucketVersioning` suspends versioning: overwritten and deleted objects can no longer be recovered"
+        if service == "s3", key == "putbucketversioning", let configuration = parameter(parameters, "VersioningConfiguration") {
+            if configuration["Status"]?.stringValue?.lowercased() == "suspended" {
+                return "`PutBucketVersioning` suspends versioning: overwritten and deleted objects can no longer be recovered"
+            }
+            if (configuration["MFADelete"] ?? configuration["MfaDelete"])?.stringValue?.lowercased() == "disabled" {
+                return "`PutBucketVersioning` turns MFA delete off: versions can be deleted without a second factor"
+            }
+        }
+        // S3 Object Lock: a legal hold taken off, or a retention changed with the governance
+        // bypass (needed only to shorten or remove one), lets the object be deleted or overwritten.
+        if service == "s3", key == "putobjectlegalhold", parameter(parameters, "LegalHold")?["Status"]?.stringValue?.uppercased() == "OFF" {
+            return "`PutObjectLegalHold` takes the legal hold off: the object can be deleted or overwritten"
+        }
+        if service == "s3", key == "putobjectretention", booleanValue(parameter(parameters, "BypassGovernanceRetention")) == true {
+            return "`PutObjectRetention` with BypassGovernanceRetention shortens or removes the object's retention: it can be deleted sooner"
+        }
+        if service == "s3", key == "putbucketlogging", let status = parameter(parameters, "BucketLoggingStatus"), status["LoggingEnabled"] == nil {
+            return "`PutBucketLogging` without `LoggingEnabled` turns the bucket's access logging off"
+        }
+        if service == "guardduty", key == "updatedetector", isFalse("Enable") {
+            return "`UpdateDetector` turns GuardDuty's threat detection off"
         }
         if service == "dynamodb", key == "updatecontinuousbackups", booleanValue(parameter(parameters, "PointInTimeRecoverySpecification")?["PointInTimeRecoveryEnabled"]) == false {
             return "turns point-in-time recovery off"
@@ -825,6 +886,8 @@ public enum AWSOperation {
             targets.removeAll { $0 == bucket }
             for item in objects { if let keyName = item["Key"]?.stringValue { targets.append("\(bucket)/\(keyName)") } }
         }
+        // A batch delete whose keys cannot be read deletes objects no one has named.
+        if service == "s3", key == "deleteobjects", object["Delete"]?["Objects"]?.arrayValue == nil { complete = false }
         // Removing a bucket, key pair dedupe: S3 calls name the bucket and the key separately.
         if service == "s3", object["Key"] != nil, let bucket = object["Bucket"]?.stringValue { targets.removeAll { $0 == bucket } }
         return (targets, complete, targets.count)

@@ -132,6 +132,14 @@ enum AWSCommandLine {
             findings.append(Finding(operation: "aws:\(AWSOperation.normalizedService(service)):\(AWSOperation.pascalCase(command))", effect: .unknown, targetsComplete: false,
                                     reason: "`\(unread)` gives the request's parameters in a file that cannot be read here, so what they change is unknown"))
         }
+        // A change whose arguments are known only when it runs (a `file://` not read here, a
+        // variable): `--versioning-configuration file://v.json` may suspend versioning,
+        // `--desired-count "$N"` may be 0. Only a value the line spells out makes it a plain write.
+        if Effect.worst(findings.map(\.effect)) == .write,
+           let computed = parameters.objectValue?.keys.sorted().first(where: { parameters[$0] == .string("*") && AWSOperation.decidesEffect($0) }) {
+            findings.append(Finding(operation: "aws:\(AWSOperation.normalizedService(service)):\(AWSOperation.pascalCase(command))", effect: .unknown, targetsComplete: false,
+                                    reason: "`\(computed)` is known only when the command runs (a file not read here, or a variable), and it may decide what the call changes"))
+        }
         return findings
     }
 
