@@ -15,6 +15,30 @@ public enum AWSOperation {
     public static func classify(service rawService: String, operation rawOperation: String, parameters: JSONValue) -> [Finding] {
         let service = normalizedService(rawService)
         let operation = pascalCase(rawOperation)
+        var findings = classifyCall(service: service, operation: operation, parameters: parameters)
+        if let passed = passedRole(service: service, parameters: parameters), findings.contains(where: { $0.effect != .read }) {
+            findings.append(Finding(operation: "aws:\(service):\(operation):pass_role", effect: .write, targets: [passed.value], categories: [.permissionChange],
+                                    reason: "`\(operation)` hands the role in `\(passed.name)` (`\(passed.value)`) to what it creates or changes: code run there acts with that role's permissions (iam:PassRole)"))
+        }
+        return findings
+    }
+
+    /// A role a call hands to a resource (`iam:PassRole`): a function's `Role`, a task's
+    /// `TaskRoleArn`, an instance's `IamInstanceProfile`, a stack's or a rule target's `RoleArn`.
+    /// Nil in the services that only manage roles and grants, where every change is one already.
+    static func passedRole(service: String, parameters: JSONValue) -> (name: String, value: String)? {
+        guard !permissionServices.contains(service), let object = parameters.objectValue, !object.isEmpty else { return nil }
+        for name in object.keys.sorted() {
+            let key = lookupKey(name)
+            guard key == "role" || key.hasSuffix("rolearn") || key == "servicerole" || key == "jobflowrole" || key == "iaminstanceprofile" else { continue }
+            let value = object[name]!
+            let text = value.stringValue ?? value["Arn"]?.stringValue ?? value["Name"]?.stringValue ?? value["arn"]?.stringValue ?? value["name"]?.stringValue
+            return (name, text ?? "?")
+        }
+        return nil
+    }
+
+    static func classifyCall(service: String, operation: String, parameters: JSONValue) -> [Finding] {
         let key = lookupKey(operation)
         let op = "aws:\(service):\(operation)"
         let (targets, complete, count) = targetsAndRadius(service: service, key: key, parameters: parameters)

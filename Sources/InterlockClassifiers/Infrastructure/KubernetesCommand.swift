@@ -224,6 +224,13 @@ enum KubernetesCommand {
                 return [Finding(operation: "kubectl:expose_outside", effect: .destructive, targets: targets, categories: [.permissionChange],
                                 reason: "`\(tool) \(verb)` creates a \(exposedBy) service, reachable from outside the cluster")]
             }
+            // `apply --force` deletes and recreates an object whose patch keeps conflicting: the
+            // incident's delete-then-recreate, with whatever the object held in between.
+            if verb == "apply", p.flags.contains("--force"), p.values["--force"]?.lowercased() != "false" {
+                let manifests = manifestObjects(invocation)
+                return [Finding(operation: "kubectl:apply_force", effect: .destructive, targets: targets + (manifests?.objects.map(\.target) ?? []),
+                                targetsComplete: manifests?.complete ?? !broad, reason: "`\(tool) apply --force` deletes and recreates objects whose changes cannot be patched in")]
+            }
             if verb == "apply", p.flags.contains("--prune") {
                 return [Finding(operation: "kubectl:apply_prune", effect: .destructive, targets: targets, targetsComplete: false, blastRadius: .unknown, reason: "`apply --prune` deletes objects missing from the files")]
             }
