@@ -37,6 +37,11 @@ enum CredentialFiles {
         if parent == ".ssh", name.hasPrefix("id_"), !name.hasSuffix(".pub") { return "`~/.ssh/\(name)` is an SSH private key" }
         if parent == "etc", name == "shadow" || name == "gshadow" { return "`/etc/\(name)` holds the machine's password hashes" }
         if parent == "serviceaccount", name == "token" { return "a pod's service account token acts on the cluster as that account" }
+        // `/proc/1/environ`: the environment a service was started with, where its database
+        // password and API keys usually are.
+        if name == "environ", grandparent == "proc", parent == "self" || parent.allSatisfy(\.isNumber) || parent.hasPrefix("$") {
+            return "`/proc/\(parent)/environ` holds the environment a process was started with, where services keep their secrets"
+        }
         // The AWS CLI's cached SSO and assumed-role session credentials.
         if parent == "cache", grandparent == "sso" || grandparent == "cli", components.count >= 4, components[components.count - 4] == ".aws" {
             return "`~/.aws/\(grandparent)/cache` holds AWS session credentials"
@@ -96,6 +101,7 @@ enum CredentialFiles {
         }
         return last == UInt8(ascii: "w") && bytes.count >= 6 && bytes.reversed().starts(with: "wodahs".utf8)
             || last == UInt8(ascii: "n") && bytes.count >= 20 && bytes.reversed().starts(with: "nekot/tnuoccaecivres".utf8)
+            || last == UInt8(ascii: "n") && bytes.count >= 8 && bytes.reversed().starts(with: "norivne/".utf8)
     }
 
 

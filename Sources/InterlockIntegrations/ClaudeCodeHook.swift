@@ -12,7 +12,9 @@ public enum ClaudeCodeHook {
     /// administrator widens the matcher; they are decided as tools of the `claude` server.
     /// `Read` and `Grep` are covered because they are how a credentials file (`~/.aws/credentials`,
     /// a kubeconfig, an SSH key) would reach the agent; any other read is allowed at once.
-    public static let matcher = "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|mcp__.*"
+    /// `WebFetch` for the same reason: fetched from this machine, the instance metadata service
+    /// (`169.254.169.254`) hands out the machine's role credentials.
+    public static let matcher = "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|WebFetch|mcp__.*"
 
     /// The action a `PreToolUse` payload proposes.
     public static func action(payload: JSONValue, identity: DoorIdentity) throws -> Action {

@@ -185,7 +185,7 @@ struct HookCommandTests {
         #expect(emptied.decision == "deny")
     }
 
-    @Test("reads: an ordinary file is read at once; a credentials file or directory, by Read, Grep or cat, is refused")
+    @Test("reads: an ordinary file or page is read at once; a credentials file or directory (Read, Grep, cat) or a metadata service (WebFetch, curl) is refused")
     func credentialReads() throws {
         let dir = try TemporaryDirectory()
         let home = dir.url.appendingPathComponent("home").path
@@ -197,6 +197,13 @@ struct HookCommandTests {
         #expect(grep.decision == "deny")
         let (cat, _) = try claude(Self.bash("cat ~/.ssh/id_ed25519"), home: home)
         #expect(cat.decision == "deny")
+        // The instance metadata service hands out the machine's role credentials, by any door.
+        let (fetch, _) = try claude(Self.claudePayload("WebFetch", .object(["url": "http://169.254.169.254/latest/meta-data/iam/security-credentials/prod", "prompt": "show"])), home: home)
+        #expect(fetch.decision == "deny" && fetch.reason.contains("credentials"), "\(fetch.reason)")
+        let (curl, _) = try claude(Self.bash("curl -s http://2852039166/latest/meta-data/iam/security-credentials/prod"), home: home)
+        #expect(curl.decision == "deny")
+        let (page, _) = try claude(Self.claudePayload("WebFetch", .object(["url": "https://docs.aws.amazon.com/", "prompt": "show"])), home: home)
+        #expect(page.decision == "allow")
     }
 
     @Test("fail closed: each failure exits 2 with one line on stderr, never 1", arguments: [
@@ -408,7 +415,7 @@ struct HookCommandTests {
         let groups = installed["hooks"]?["PreToolUse"]?.arrayValue ?? []
         #expect(groups.count == 2)
         #expect(groups.last == .object([
-            "matcher": "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|mcp__.*",
+            "matcher": "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|WebFetch|mcp__.*",
             "hooks": .array([.object(["type": "command", "command": "/usr/local/bin/interlock hook claude --env production", "timeout": .int(10)])]),
         ]))
         let second = try InterlockBinary.run(["install", "claude", "--settings", settings, "--program", "/usr/local/bin/interlock", "--env", "production"])

@@ -30,22 +30,22 @@ struct PathsPropertyTests {
 
     /// `CredentialFiles.mayName` passes over most words in one pass over the bytes; the
     /// reference reads components: one that starts with a dot and is not `.`, `..` or another
-    /// run of dots, or a path ending in `shadow`. What it lets through is read properly after.
+    /// run of dots, or a path ending in `shadow`, `serviceaccount/token` or `/environ`. What it lets through is read properly after.
     @Test("property: the credentials prefilter agrees with the component reference")
     func credentialPrefilterAgrees() async {
         func reference(_ path: String) -> Bool {
             let dotted = path.split(separator: "/", omittingEmptySubsequences: false).contains { component in
                 component.count >= 2 && component.first == "." && component.dropFirst().first != "."
             }
-            return dotted || path.hasSuffix("shadow") || path.hasSuffix("serviceaccount/token")
+            return dotted || path.hasSuffix("shadow") || path.hasSuffix("serviceaccount/token") || path.hasSuffix("/environ")
         }
-        let pieces = Gen.element(of: ["/", ".", "..", "a", "aws", ".aws", "~", "shadow", "w", ".x", "..y", "é", "-", "serviceaccount", "token", "n"]).map { $0! }
+        let pieces = Gen.element(of: ["/", ".", "..", "a", "aws", ".aws", "~", "shadow", "w", ".x", "..y", "é", "-", "serviceaccount", "token", "n", "environ", "1"]).map { $0! }
         await propertyCheck(count: 2000, input: pieces.array(of: 0...8)) { parts in
             let path = parts.joined()
             #expect(CredentialFiles.mayName(path) == reference(path), "\(path)")
         }
         // The files the full reading names all pass it.
-        for path in ["~/.aws/credentials", "/etc/shadow", ".netrc", "/home/u/.ssh/id_rsa", "/var/run/secrets/kubernetes.io/serviceaccount/token"] { #expect(CredentialFiles.mayName(path), "\(path)") }
+        for path in ["~/.aws/credentials", "/etc/shadow", ".netrc", "/home/u/.ssh/id_rsa", "/var/run/secrets/kubernetes.io/serviceaccount/token", "/proc/1/environ"] { #expect(CredentialFiles.mayName(path), "\(path)") }
     }
 
     @Test("hand cases: what stays and what goes")

@@ -59,6 +59,13 @@ public struct MCPToolClassifier: ActionClassifier {
             findings.append(Finding(operation: "\(operation):credentials", effect: .read, targets: [target], categories: [.credentialIssue],
                                     reason: "`\(server)/\(call.tool)` is given `\(target)`: \(reason), which the agent then holds"))
         }
+        // A URL of a metadata service among the arguments (a fetch tool's `url`): the
+        // machine's role credentials come back to the agent.
+        for url in Self.namedURLs(call.arguments) {
+            guard let reason = CredentialEndpoints.reason(url) else { continue }
+            findings.append(Finding(operation: "\(operation):credentials", effect: .read, targets: [url], categories: [.credentialIssue],
+                                    reason: "`\(server)/\(call.tool)` is given `\(url)`: \(reason), which the agent then holds"))
+        }
         if let what = Self.revealedSecret(server: server, tool: call.tool) {
             findings.append(Finding(operation: "\(operation):secret", effect: .read, targets: targets, targetsComplete: false, categories: [.credentialIssue],
                                     reason: "`\(server)/\(call.tool)` returns \(what), which the agent then holds"))
@@ -235,6 +242,27 @@ public struct MCPToolClassifier: ActionClassifier {
             }
         }
         visit(arguments, key: "", depth: 0)
+        return out
+    }
+
+    /// Every `http://` or `https://` URL among the arguments, at any depth, whatever its key.
+    static func namedURLs(_ arguments: JSONValue) -> [String] {
+        var out: [String] = []
+        func visit(_ value: JSONValue, depth: Int) {
+            guard depth < 8 else { return }
+            switch value {
+            case .string(let text):
+                let head = text.utf8.prefix(8).map { $0 | 0x20 }
+                if head.starts(with: Array("http://".utf8)) || head.starts(with: Array("https://".utf8)) { out.append(text) }
+            case .array(let items):
+                for item in items { visit(item, depth: depth + 1) }
+            case .object(let members):
+                for name in members.keys.sorted() { visit(members[name]!, depth: depth + 1) }
+            default:
+                break
+            }
+        }
+        visit(arguments, depth: 0)
         return out
     }
 

@@ -1197,6 +1197,7 @@ extension ShellAnalysis {
             add(op, .read, targets: [], "fetches \(Self.list(urls))")
         }
         if findings.last?.effect != .read { noteHumanEndpoints(urls, client: "wget") }
+        noteCredentialEndpoints(urls, client: "wget")
         for setting in options.allValues("-e", "--execute") {
             let name = String((setting.pieces(between: "=").first ?? "").filter { !" \t_-".contains($0) }).lowercased()
             if !Self.harmlessWgetSettings.contains(name) {
@@ -1275,6 +1276,16 @@ extension ShellAnalysis {
         }
     }
 
+    /// A request to a metadata or credentials endpoint (`CredentialEndpoints`): what comes back
+    /// is the machine's role credentials, which the agent then holds.
+    mutating func noteCredentialEndpoints(_ urls: [Argument], client: String) {
+        for url in urls {
+            guard let reason = CredentialEndpoints.reason(url.value ?? url.display, pathKnown: url.value != nil) else { continue }
+            add(Finding(operation: "shell:read_credentials", effect: .read, targets: [url.text], targetsComplete: url.isExact, categories: [.credentialIssue],
+                        reason: "`\(client)` fetches `\(url.display)`: \(reason), which the agent then holds"))
+        }
+    }
+
     mutating func classifyCurl(_ args: [Argument]) {
         let options = CommandOptions(args, valued: [
             "-X", "--request", "-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "--json", "-F", "--form", "-T", "--upload-file",
@@ -1297,6 +1308,7 @@ extension ShellAnalysis {
             add("shell:curl", .read, targets: [], "fetches \(Self.list(urls))")
         }
         if findings.last?.effect != .read { noteHumanEndpoints(urls, client: "curl") }
+        noteCredentialEndpoints(urls, client: "curl")
         if let output = options.value("-o", "--output"), output != "-" {
             classifyWrite(to: .known(output), truncates: true, by: "`curl -o`", operation: "shell:curl")
         } else if options.has("-O", "--remote-name", "--remote-name-all") {
@@ -1346,6 +1358,7 @@ extension ShellAnalysis {
             let text = url.value.map { $0.hasPrefix(ascii: ":") ? "http://localhost" + $0 : $0 }
             noteHumanEndpoints([text.map(Argument.known) ?? url], client: name)
         }
+        noteCredentialEndpoints([url], client: name)
         if let output = options.value("-o", "--output"), output != "-" {
             classifyWrite(to: .known(output), truncates: true, by: "`\(name) -o`", operation: op)
         }
