@@ -55,6 +55,10 @@ import Testing
         #expect(ShellClassifier().classify(commandLine: "wget -qO- http://0xa9fea9fe/latest/user-data").categories.contains(.credentialIssue))
         #expect(ShellClassifier().classify(commandLine: "curl \"http://169.254.170.2${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}\"").categories.contains(.credentialIssue))
         #expect(ShellClassifier().classify(commandLine: "curl http://169.254.169.254/latest/meta-data/instance-id").categories.isEmpty)
+        // Code that names the URL fetches it, whatever library it calls.
+        let python = "python3 -c \"import urllib.request; print(urllib.request.urlopen('http://169.254.169.254/latest/meta-data/iam/security-credentials/r').read())\""
+        #expect(ShellClassifier().classify(commandLine: python).categories.contains(.credentialIssue))
+        #expect(ShellClassifier().classify(commandLine: "node -e \"fetch('http://169.254.170.2/v2/credentials/x')\"").categories.contains(.credentialIssue))
         let fetch = Action(principal: Principal(agent: "t"), channel: .hook, input: .tool(ToolCall(
             server: "claude", tool: "WebFetch", arguments: .object(["url": .string("http://[::ffff:169.254.169.254]/latest/user-data"), "prompt": .string("x")]))))
         #expect(MCPToolClassifier().classify(fetch)?.categories.contains(.credentialIssue) == true)

@@ -1282,7 +1282,7 @@ extension ShellAnalysis {
         for url in urls {
             guard let reason = CredentialEndpoints.reason(url.value ?? url.display, pathKnown: url.value != nil) else { continue }
             add(Finding(operation: "shell:read_credentials", effect: .read, targets: [url.text], targetsComplete: url.isExact, categories: [.credentialIssue],
-                        reason: "`\(client)` fetches `\(url.display)`: \(reason), which the agent then holds"))
+                        reason: "\(client.hasPrefix("`") || client.contains(" ") ? client : "`\(client)`") fetches `\(url.display)`: \(reason), which the agent then holds"))
         }
     }
 

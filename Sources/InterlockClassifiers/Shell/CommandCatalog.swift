@@ -1056,6 +1056,9 @@ extension ShellAnalysis {
         for url in scan.urls {
             if let finding = InterlockCommandLine.humanEndpointFinding(url: url, client: name) { add(finding) }
         }
+        // And code that names a metadata service's credentials fetches them, whatever library
+        // it uses (`urllib.request.urlopen('http://169.254.169.254/…/security-credentials/…')`).
+        noteCredentialEndpoints(scan.urls.map(Argument.known), client: origin)
         let named = scan.namedPaths.isEmpty ? [] : scan.namedPaths.map(Argument.known) + [.runtime("<paths computed in the code>")]
         add("shell:\(name)", .unknown, targets: named,
             "\(origin) is \(language.displayName) code; beyond file removal and process calls its effect is unknown")
