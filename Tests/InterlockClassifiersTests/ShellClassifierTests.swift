@@ -283,6 +283,33 @@ import Testing
         #expect(included.classify(commandLine: "git status", workingDirectory: "/repo").effect == .read)
     }
 
+    /// A plain `git push` does what the repository's remote settings say: a mirroring remote or
+    /// a forced or deleting push refspec make it as destructive as `--mirror`, `+` or `:dst`.
+    @Test func gitPushFollowsTheRemoteSettings() {
+        func repository(config: String) -> ShellClassifier {
+            ShellClassifier(fileSystem: FixedFileSystem(files: ["/repo/.git/config": config], directories: ["/repo", "/repo/src", "/repo/.git"]))
+        }
+        let mirrored = repository(config: "[remote \"origin\"]\n\turl = https://example.com/r.git\n\tmirror\n[remote \"fork\"]\n\turl = x\n")
+        #expect(mirrored.classify(commandLine: "git push", workingDirectory: "/repo/src").operations.contains("git:push_mirror"))
+        #expect(mirrored.classify(commandLine: "git push origin", workingDirectory: "/repo").effect == .destructive)
+        #expect(mirrored.classify(commandLine: "git push fork main", workingDirectory: "/repo").effect == .write)
+        #expect(mirrored.classify(commandLine: "git push --dry-run origin", workingDirectory: "/repo").effect == .read)
+        let forced = repository(config: "[remote.origin]\n  push = \"+refs/heads/*:refs/heads/*\" # every branch\n")
+        #expect(forced.classify(commandLine: "git push origin", workingDirectory: "/repo").operations.contains("git:push_force"))
+        // Refspecs on the line replace the configured ones.
+        #expect(forced.classify(commandLine: "git push origin main", workingDirectory: "/repo").effect == .write)
+        let deleting = repository(config: "[remote \"origin\"]\n\tpush = :refs/heads/release\n")
+        #expect(deleting.classify(commandLine: "git push", workingDirectory: "/repo").operations.contains("git:push_delete"))
+        let plain = repository(config: "[remote \"origin\"]\n\tmirror = false\n\tpush = refs/heads/main:refs/heads/main\n")
+        #expect(plain.classify(commandLine: "git push", workingDirectory: "/repo").effect == .write)
+        // The settings themselves, and the same on the line.
+        #expect(classifier.classify(commandLine: "git config remote.origin.mirror true").effect == .destructive)
+        #expect(classifier.classify(commandLine: "git config --add remote.origin.push '+main:main'").effect == .destructive)
+        #expect(classifier.classify(commandLine: "git remote add --mirror=push backup https://example.com/b.git").effect == .destructive)
+        #expect(classifier.classify(commandLine: "git -c remote.origin.mirror=true push origin").effect == .destructive)
+        #expect(classifier.classify(commandLine: "git config remote.origin.url https://example.com/r.git").effect == .write)
+    }
+
     @Test func unparseableIsUnknownNeverRead() {
         let facts = classifier.classify(commandLine: "ls 'unterminated")
         #expect(facts.effect == .unknown)

@@ -35,6 +35,21 @@ public enum GitCommand {
             }
         }
         var out = injected + classifySubcommand(arguments, displays: displays, at: index)
+        // `git -c remote.origin.mirror=true push`: settings on the line that make a push mirror,
+        // force or delete, as the configuration would.
+        if arguments[index] == "push" {
+            var settings: [String] = []
+            var position = 0
+            while position < index {
+                if let option = arguments[position], option == "-c", position + 1 < index, let setting = arguments[position + 1] { settings.append(setting) }
+                position += 1
+            }
+            let rest = arguments[(index + 1)...].map { $0 ?? "" }
+            out += pushConfigurationFindings(PushConfiguration(settings: settings.map { setting in
+                let key = String(setting.prefix { $0 != "=" })
+                return (key, setting.contains("=") ? String(setting.drop { $0 != "=" }.dropFirst()) : nil)
+            }), pushArguments: rest, source: "`git -c` on the line")
+        }
         // Options that run a program on either end of a transfer, and `ext::` remotes that run commands.
         let rest = arguments[(index + 1)...].compactMap { $0 }
         if rest.contains(where: { $0.hasPrefix("--upload-pack") || $0.hasPrefix("--receive-pack") || $0.hasPrefix("--exec=") || $0 == "--exec" || $0.hasPrefix("ext::") }) {
@@ -45,6 +60,74 @@ public enum GitCommand {
     }
 
     static let globalOptionsWithValues: Set<String> = ["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env", "--super-prefix"]
+
+    /// What configuration makes a plain `git push` do: `remote.NAME.mirror` (push every ref,
+    /// deleting the remote's others), `remote.NAME.push` refspecs that force (`+…`) or delete
+    /// (`:dst`). A push that names its refspecs on the line uses none of the refspecs.
+    public struct PushConfiguration: Sendable, Equatable {
+        /// Remotes (names as written: subsection names are case-sensitive) by what their
+        /// settings make a push do.
+        public var mirrors: Set<String> = []
+        public var forces: Set<String> = []
+        public var deletes: Set<String> = []
+
+        public init() {}
+
+        /// From `key=value` settings (`-c`, `git config KEY VALUE`); a key without a value is true.
+        init(settings: [(key: String, value: String?)]) {
+            for (key, value) in settings {
+                let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+                guard parts.count >= 3, parts.first?.lowercased() == "remote" else { continue }
+                let remote = parts.dropFirst().dropLast().joined(separator: ".")
+                add(remote: remote, key: String(parts.last!), value: value)
+            }
+        }
+
+        mutating func add(remote: String, key: String, value: String?) {
+            switch key.lowercased() {
+            case "mirror":
+                if GitConfiguration.isTrue(value) { mirrors.insert(remote) }
+            case "push":
+                guard let value = value.map(GitConfiguration.trimmed) else { return }
+                if value.hasPrefix(ascii: "+") { forces.insert(remote) }
+                if value.hasPrefix(ascii: ":"), value.count > 1 { deletes.insert(remote) }
+            default:
+                break
+            }
+        }
+
+        /// What a push of these settings does, in words, or nil when nothing is dangerous.
+        var danger: String? {
+            if !mirrors.isEmpty { return "mirror the local refs, deleting and overwriting the remote's" }
+            if !forces.isEmpty { return "force its refspecs, overwriting the remote's history" }
+            if !deletes.isEmpty { return "delete the refs its refspecs name" }
+            return nil
+        }
+    }
+
+    /// Findings for a plain push under `configuration`: which remote it goes to is the first
+    /// operand, else whichever the branch settings choose, so without one any remote counts.
+    public static func pushConfigurationFindings(_ configuration: PushConfiguration, pushArguments rest: [String], source: String) -> [Finding] {
+        guard !rest.contains("--dry-run"), !rest.contains("-n"), !rest.contains("--mirror") else { return [] }
+        let operands = rest.filter { !$0.hasPrefix(ascii: "-") }
+        let remote = operands.first
+        func applies(_ remotes: Set<String>) -> Bool { remote.map { remotes.contains($0) } ?? !remotes.isEmpty }
+        var out: [Finding] = []
+        if applies(configuration.mirrors) {
+            out.append(finding("git:push_mirror", .destructive, targets: Array(operands.prefix(3)), categories: [.historyRewrite, .dataLoss],
+                               "\(source) sets `remote.\(remote ?? "…").mirror`: this push makes the remote match exactly, deleting and overwriting its refs"))
+        }
+        // Configured refspecs count only when the line names none.
+        if operands.count <= 1, applies(configuration.forces) {
+            out.append(finding("git:push_force", .destructive, targets: Array(operands.prefix(3)), categories: [.historyRewrite],
+                               "\(source) gives `remote.\(remote ?? "…").push` a forced refspec (`+…`): this push overwrites the remote's history"))
+        }
+        if operands.count <= 1, applies(configuration.deletes) {
+            out.append(finding("git:push_delete", .destructive, targets: Array(operands.prefix(3)), categories: [.dataLoss],
+                               "\(source) gives `remote.\(remote ?? "…").push` a deleting refspec (`:dst`): this push deletes refs on the remote"))
+        }
+        return out
+    }
 
     /// The subcommand, the words after it, and the directory `-C` moves to (the last one given).
     public static func invocation(_ arguments: [String?]) -> (subcommand: String, rest: [String], directory: String?)? {
@@ -520,6 +603,12 @@ public enum GitCommand {
                 }
                 return [finding("git:config", .read, "reads configuration")]
             }
+            // A remote's `mirror` or a forced or deleting `push` refspec arms every later plain
+            // `git push` to it: as destructive as that push.
+            if let (key, value) = configSetting(rest.map { $0 ?? "" }), let what = PushConfiguration(settings: [(key, value)]).danger {
+                return [finding("git:config_push", .destructive, categories: [.historyRewrite, .dataLoss],
+                                "`git config \(key)` makes every later plain `git push` to that remote \(what)")]
+            }
             // Section and key names are case-insensitive: `Core.SshCommand` is `core.sshCommand`.
             if let (key, _) = configSetting(rest.map { $0 ?? "" }), configInjection(key + "=", display: key) != nil {
                 return [Finding(operation: "git:config", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`git config \(key)` sets a command git will run later")]
@@ -530,6 +619,11 @@ public enum GitCommand {
                 return [finding("git:remote", .read, "lists remotes")]
             }
             if operands.first == "prune" && (has("--dry-run") || hasShort("n")) { return [finding("git:remote", .read, "lists stale branches")] }
+            // `git remote add --mirror=push NAME URL` sets `remote.NAME.mirror`: every later push mirrors.
+            if operands.first == "add", rest.contains(where: { $0 == "--mirror" || $0 == "--mirror=push" }) {
+                return [finding("git:config_push", .destructive, categories: [.historyRewrite, .dataLoss],
+                                "`git remote add --mirror` makes every later plain `git push` to that remote mirror the local refs, deleting and overwriting the remote's")]
+            }
             return [finding("git:remote", .write, "changes remotes")]
         case "notes":
             if operands.isEmpty || operands.first == "list" || operands.first == "show" { return [finding("git:notes", .read, "shows notes")] }

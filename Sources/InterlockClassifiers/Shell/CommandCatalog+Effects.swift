@@ -355,6 +355,7 @@ extension ShellAnalysis {
                     classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
                 }
                 classifyGitHooks(sub, rest, in: directory)
+                if sub == "push" { classifyGitPushConfiguration(rest, in: directory) }
                 if sub == "apply" || sub == "am" {
                     classifyGitPatch(sub, rest, stdin: stdin)
                 }
@@ -1103,33 +1104,16 @@ extension ShellAnalysis {
     mutating func classifyGitHooks(_ sub: String, _ rest: [String], in directory: String?) {
         let hooks = GitCommand.hooks(runBy: sub, arguments: rest)
         guard !hooks.isEmpty else { return }
-        guard var current = directory.map(resolvePath) ?? workingDirectory.map(Paths.normalize), current.hasPrefix(ascii: "/") else { return }
-        // The repository is the nearest directory upwards that holds `.git`.
-        var gitDirectory: String?
-        for _ in 0..<64 {
-            // `current` is normal already: joining by hand spares `Paths.join` its normalising.
-            let candidate = current == "/" ? "/.git" : current + "/.git"
-            switch fileSystem.kind(of: candidate) {
-            case .directory?:
-                gitDirectory = candidate
-            case .file?:
-                // A worktree or submodule: `.git` is a file that says `gitdir: PATH`.
-                guard let text = fileSystem.contents(of: candidate), text.hasPrefix("gitdir:") else {
-                    unknown("git:hooks", "`\(candidate)` points at a repository this view cannot read, whose hooks may run", opaque: true)
-                    return
-                }
-                let target = text.dropFirst("gitdir:".count).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).first ?? ""
-                gitDirectory = Paths.join(current, String(target))
-            case .missing?:
-                if current == "/" { return }
-                current = Paths.dirname(current)
-                continue
-            case nil:
-                return
-            }
-            break
+        let gitDirectory: String, current: String
+        switch locateRepository(from: directory) {
+        case .found(let git, let top):
+            (gitDirectory, current) = (git, top)
+        case .unreadable(let candidate):
+            unknown("git:hooks", "`\(candidate)` points at a repository this view cannot read, whose hooks may run", opaque: true)
+            return
+        case .none:
+            return
         }
-        guard let gitDirectory else { return }
         var hooksDirectory = gitDirectory + "/hooks"
         if let config = fileSystem.contents(of: gitDirectory + "/config") {
             switch Self.hooksPath(inGitConfig: config) {
@@ -1147,6 +1131,50 @@ extension ShellAnalysis {
             let path = hooksDirectory + "/" + hook
             guard fileSystem.kind(of: path) == .file else { continue }
             analyzeScriptFile(.known(path), runner: "`git \(sub)` (its `\(hook)` hook)")
+        }
+    }
+
+    enum RepositoryLocation { case found(gitDirectory: String, top: String), unreadable(String), none }
+
+    /// The repository a git command in `directory` (or the working directory) acts on: the
+    /// nearest directory upwards that holds `.git` — a directory, or a file saying `gitdir: PATH`
+    /// (a worktree or submodule). `.none` when the view cannot see one.
+    func locateRepository(from directory: String?) -> RepositoryLocation {
+        guard var current = directory.map(resolvePath) ?? workingDirectory.map(Paths.normalize), current.hasPrefix(ascii: "/") else { return .none }
+        for _ in 0..<64 {
+            // `current` is normal already: joining by hand spares `Paths.join` its normalising.
+            let candidate = current == "/" ? "/.git" : current + "/.git"
+            switch fileSystem.kind(of: candidate) {
+            case .directory?:
+                return .found(gitDirectory: candidate, top: current)
+            case .file?:
+                guard let text = fileSystem.contents(of: candidate), text.hasPrefix("gitdir:") else { return .unreadable(candidate) }
+                let target = text.dropFirst("gitdir:".count).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).first ?? ""
+                return .found(gitDirectory: Paths.join(current, String(target)), top: current)
+            case .missing?:
+                if current == "/" { return .none }
+                current = Paths.dirname(current)
+            case nil:
+                return .none
+            }
+        }
+        return .none
+    }
+
+    /// A plain `git push` under the repository's own configuration: a remote set to mirror, or
+    /// push refspecs that force or delete, make it as destructive as `--mirror`, `+` or `:dst`
+    /// on the line. (A worktree's `config` lives in the main repository; `commondir` names it.)
+    mutating func classifyGitPushConfiguration(_ rest: [String], in directory: String?) {
+        guard case .found(let gitDirectory, _) = locateRepository(from: directory) else { return }
+        var config = fileSystem.contents(of: gitDirectory + "/config")
+        if config == nil, let common = fileSystem.contents(of: gitDirectory + "/commondir") {
+            let path = String(common.prefix { $0 != "\n" && $0 != "\r" })
+            config = fileSystem.contents(of: (path.hasPrefix(ascii: "/") ? path : Paths.join(gitDirectory, path)) + "/config")
+        }
+        guard let config else { return }
+        for finding in GitCommand.pushConfigurationFindings(GitConfiguration.pushConfiguration(config), pushArguments: rest,
+                                                            source: "the repository's configuration (`\(gitDirectory)/config`)") {
+            add(finding)
         }
     }
 
