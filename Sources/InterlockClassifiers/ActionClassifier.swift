@@ -16,10 +16,15 @@ public struct ClassifierSet: Sendable {
     /// Interlock's own files and the hosts' hook settings: whatever family an action is, a finding
     /// that changes one of them says so (`GuardedPaths`).
     public var guarded: GuardedPaths
+    /// The disk's symbolic links, for the paths of editor and MCP tools: a write to
+    /// `/tmp/x/settings.json` where `x` leads to `~/.claude` is a write to the hook settings.
+    /// (The shell classifier follows them itself, with the links its line makes.)
+    public var links: any FileSystemView
 
-    public init(_ classifiers: [any ActionClassifier], guarded: GuardedPaths = GuardedPaths()) {
+    public init(_ classifiers: [any ActionClassifier], guarded: GuardedPaths = GuardedPaths(), links: any FileSystemView = OpaqueFileSystem()) {
         self.classifiers = classifiers
         self.guarded = guarded
+        self.links = links
     }
 
     /// Every classifier this build has, with no view of the disk: what depends on files
@@ -34,7 +39,7 @@ public struct ClassifierSet: Sendable {
         return ClassifierSet([
             FileChangeClassifier(), shell, SQLClassifier(), AWSClassifier(), TerraformPlanClassifier(),
             MCPToolClassifier(trust: mcpTrust, shell: shell),
-        ], guarded: guarded)
+        ], guarded: guarded, links: fileSystem)
     }
 
     public func classify(_ action: Action) -> Classification {
@@ -51,6 +56,24 @@ public struct ClassifierSet: Sendable {
                 operation: "\(action.input.kind):unclassified",
                 reason: "no classifier in this build understands \(action.input.kind) input, so its effect is unknown")
         result.environmentFacts.merge(Self.inputEnvironmentFacts(action))
+        switch action.input {
+        case .file, .tool:
+            guard links.showsLinks else { break }
+            var findings = links.withPhysicalTargets(result.findings)
+            // A path that leads to a credentials file reads that file.
+            let named = Set(result.findings.flatMap(\.targets))
+            for target in Set(findings.flatMap(\.targets)).subtracting(named).sorted() where CredentialFiles.mayName(target) {
+                guard let reason = CredentialFiles.reason(target, directories: true) else { continue }
+                findings.append(Finding(operation: "\(result.operations.first ?? "tool"):credentials", effect: .read, targets: [target], categories: [.credentialIssue],
+                                        reason: "a path the tool is given leads to `\(target)`: \(reason), which the agent then holds"))
+            }
+            var followed = Classification(findings: findings, estimatedCostUSD: result.estimatedCostUSD,
+                                          environmentFacts: result.environmentFacts)
+            followed.documents = result.documents
+            result = followed
+        default:
+            break
+        }
         return guarded.mark(result)
     }
 

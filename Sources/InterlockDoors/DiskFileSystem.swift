@@ -19,6 +19,12 @@ package struct DiskFileSystem: FileSystemView {
         return isDirectory.boolValue ? .directory : .file
     }
 
+    package func linkTarget(of path: String) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: path)
+    }
+
+    package var showsLinks: Bool { true }
+
     package func contents(of path: String) -> String? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? Int, size <= Self.maximumScriptSize,

@@ -31,6 +31,16 @@ struct DocumentRecordingFileSystem: FileSystemView {
         return text
     }
 
+    /// A link followed is recorded (keyed `PATH ->`, its target the text): an approval given
+    /// while `/tmp/scratch/x` led to `/tmp/y` is not spent once it leads to `/srv/prod`.
+    func linkTarget(of path: String) -> String? {
+        let target = base.linkTarget(of: path)
+        if let target { DocumentLog.current?.record(path + " ->", target) }
+        return target
+    }
+
+    var showsLinks: Bool { base.showsLinks }
+
     func entries(of directory: String) -> [String]? {
         let names = base.entries(of: directory)
         if let names { DocumentLog.current?.record(directory.hasSuffix("/") ? directory : directory + "/", names.joined(separator: "\n")) }

@@ -152,6 +152,14 @@ extension ShellAnalysis {
             } else {
                 add(op, .write, targets: [link], "`ln` creates the link `\(link.text)`")
             }
+            // A symbolic link the line makes is followed by what comes after it on the line
+            // (`ln -s /srv/prod /tmp/x && rm -rf /tmp/x/`). Into an existing directory (without
+            // `-n`/`-T`), the link is made inside it under the target's name.
+            if options.has("-s", "--symbolic"), options.operands.count == 2, options.value("-t", "--target-directory") == nil,
+               let target = options.operands[0].value, let linkValue = link.value, !link.isPattern, let linkPath = absolutePath(linkValue) {
+                let inside = pathKind(link) == .directory && !options.has("-n", "--no-dereference", "-T", "--no-target-directory")
+                linksMade.append((inside ? linkPath + "/" + Paths.basename(target) : linkPath, target))
+            }
         case .touch:
             // Each program's own options that take a value: `mkdir -p` takes none, `mktemp -p` does.
             let valued: [StaticString] = switch name {

@@ -370,7 +370,13 @@ extension ShellAnalysis {
             if let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "@"), let at = text.utf8.firstIndex(of: UInt8(ascii: "@")) {
                 text = String(text[text.index(after: at)...])
             }
-            guard CredentialFiles.mayName(text), let reason = CredentialFiles.reason(text, directories: true) else { continue }
+            var found = CredentialFiles.mayName(text) ? CredentialFiles.reason(text, directories: true) : nil
+            // A link to one (`/tmp/notes` leading to `~/.aws/credentials`) is read as the file.
+            if found == nil, seesLinks, let value = argument.value, !argument.isPattern, let path = absolutePath(value),
+               let physical = fileSystem.physicalPath(path), physical != path, CredentialFiles.mayName(physical) {
+                found = CredentialFiles.reason(physical, directories: true).map { "it leads to `\(physical)`, and \($0)" }
+            }
+            guard let reason = found else { continue }
             let target = argument.value.map { resolvePath($0) } ?? argument.display
             add(Finding(operation: "shell:read_credentials", effect: .read, targets: [target], targetsComplete: argument.isExact,
                         categories: [.credentialIssue], reason: "`\(name)` reads `\(argument.display)`: \(reason), which the agent then holds"))

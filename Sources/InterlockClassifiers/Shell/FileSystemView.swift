@@ -1,3 +1,4 @@
+import InterlockCore
 /// What a classifier may learn about files, without doing I/O itself.
 ///
 /// Some facts depend on the disk: `> out.txt` destroys data only if `out.txt` exists, and
@@ -11,11 +12,70 @@ public protocol FileSystemView: Sendable {
     /// The names in the directory at an absolute path, sorted; nil when the view cannot list it
     /// (or it holds more names than a classifier should look through).
     func entries(of directory: String) -> [String]?
+    /// What the symbolic link at an absolute path holds (as `readlink` gives it), or nil when the
+    /// path is not a link or the view cannot tell.
+    func linkTarget(of path: String) -> String?
+    /// Whether the view shows symbolic links at all; one that does not is never asked.
+    var showsLinks: Bool { get }
 }
 
 extension FileSystemView {
     /// Views that cannot list directories say so.
     public func entries(of directory: String) -> [String]? { nil }
+    public func linkTarget(of path: String) -> String? { nil }
+    public var showsLinks: Bool { false }
+
+    /// The path the kernel reaches for an absolute `path`: each symbolic link followed where it
+    /// stands, so `..` after a link climbs from where the link leads; the components past the
+    /// last that exists kept as written. Nil when links loop or chain more than 40 deep (the
+    /// kernel's `ELOOP`), or for a relative path.
+    public func physicalPath(_ path: String) -> String? {
+        guard path.hasPrefix(ascii: "/") else { return nil }
+        var pending = path.split(separator: "/").reversed().map(String.init)
+        var resolved: [String] = []
+        var followed = 0
+        while let component = pending.popLast() {
+            if component == "." { continue }
+            if component == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
+            resolved.append(component)
+            guard let target = linkTarget(of: "/" + resolved.joined(separator: "/")) else { continue }
+            followed += 1
+            guard followed <= 40 else { return nil }
+            resolved.removeLast()
+            if target.hasPrefix(ascii: "/") { resolved = [] }
+            pending.append(contentsOf: target.split(separator: "/").reversed().map(String.init))
+        }
+        return "/" + resolved.joined(separator: "/")
+    }
+
+    /// `findings` with, beside each absolute path target, the path it really leads to when a
+    /// symbolic link makes that another place (`rm -rf /tmp/scratch/x/` where `x` leads to
+    /// `/srv/prod`): a rule or grant written for one place must not be passed through another.
+    /// A pattern's fixed directory is followed (`/tmp/x/*.log` → `/srv/prod/*.log`).
+    public func withPhysicalTargets(_ findings: [Finding]) -> [Finding] {
+        guard showsLinks else { return findings }
+        var out = findings
+        for index in out.indices {
+            var added: [String] = []
+            for target in out[index].targets where target.hasPrefix(ascii: "/") {
+                let pattern = target.firstIndex { $0 == "*" || $0 == "?" || $0 == "[" }
+                let fixedEnd = pattern.map { target[..<$0].lastIndex(of: "/") ?? target.startIndex } ?? target.endIndex
+                let fixed = String(target[..<fixedEnd])
+                guard let physical = physicalPath(fixed.isEmpty ? "/" : fixed) else {
+                    // Links that loop: where the path leads cannot be said.
+                    out[index].targetsComplete = false
+                    continue
+                }
+                let whole = physical == "/" && fixedEnd < target.endIndex ? String(target[fixedEnd...]) : physical + target[fixedEnd...]
+                if whole != target, !out[index].targets.contains(whole), !added.contains(whole) { added.append(whole) }
+            }
+            out[index].targets += added
+        }
+        return out
+    }
 }
 
 public enum PathKind: String, Sendable, Hashable {
@@ -34,13 +94,20 @@ public struct FixedFileSystem: FileSystemView {
     public var files: [String: String]
     public var directories: Set<String>
 
-    public init(files: [String: String] = [:], directories: Set<String> = []) {
+    /// Symbolic links: the path of each, and what it holds.
+    public var links: [String: String]
+
+    public init(files: [String: String] = [:], directories: Set<String> = [], links: [String: String] = [:]) {
         self.files = files
         self.directories = directories
+        self.links = links
     }
 
+    public func linkTarget(of path: String) -> String? { links[path] }
+    public var showsLinks: Bool { !links.isEmpty }
+
     public func kind(of path: String) -> PathKind? {
-        if files[path] != nil { return .file }
+        if files[path] != nil || links[path] != nil { return .file }
         if directories.contains(path) || path == "/" { return .directory }
         return .missing
     }
@@ -129,6 +196,17 @@ enum Paths {
 struct LineFileSystem: FileSystemView {
     let disk: any FileSystemView
     let written: [(path: String, file: ShellAnalysis.WrittenFile)]
+    /// Symbolic links the line made (`ln -s`), latest last.
+    var links: [(path: String, target: String)] = []
+
+    func linkTarget(of path: String) -> String? {
+        if let made = links.last(where: { $0.path == path }) { return made.target }
+        // A path the line changed otherwise may be a link now, to anywhere: not the disk's.
+        if Self.entry(path, in: written) != nil { return nil }
+        return disk.linkTarget(of: path)
+    }
+
+    var showsLinks: Bool { !links.isEmpty || disk.showsLinks }
 
     /// The latest entry for `path`, or `.changed` when a directory above it was changed later.
     static func entry(_ path: String, in written: [(path: String, file: ShellAnalysis.WrittenFile)]) -> ShellAnalysis.WrittenFile? {

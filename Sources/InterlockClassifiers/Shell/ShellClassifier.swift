@@ -101,9 +101,15 @@ struct ShellAnalysis {
         case changed
     }
 
+    /// Symbolic links the line made (`ln -s TARGET LINK`), each where it stands and what it holds.
+    var linksMade: [(path: String, target: String)] = []
+
+    /// Whether the line's view shows links: asked before building the view, which costs more.
+    var seesLinks: Bool { !linksMade.isEmpty || disk.showsLinks }
+
     /// The disk as the line's next command will find it.
     var fileSystem: any FileSystemView {
-        writtenFiles.isEmpty ? disk : LineFileSystem(disk: disk, written: writtenFiles)
+        writtenFiles.isEmpty && linksMade.isEmpty ? disk : LineFileSystem(disk: disk, written: writtenFiles, links: linksMade)
     }
     let infrastructure: any InfrastructureCommandClassifier
     var workingDirectory: String?
@@ -269,10 +275,19 @@ struct ShellAnalysis {
     /// A path as the command will see it: relative paths against the working directory.
     func resolvePath(_ path: String) -> String {
         guard !path.isEmpty, !path.hasPrefix(ascii: "-") else { return path }
-        if path.hasPrefix(ascii: "/") { return Paths.normalize(path) }
+        if path.hasPrefix(ascii: "/") { return climbsThroughLinks(path) ?? Paths.normalize(path) }
         if path.containsASCII("://") || path.hasPrefix(ascii: "~") { return path }
         if workingDirectory == nil, let base = homeRelativeDirectory { return base + "/" + path }
+        if let workingDirectory, workingDirectory.hasPrefix(ascii: "/"), let physical = climbsThroughLinks(workingDirectory + "/" + path) { return physical }
         return Paths.join(workingDirectory, path)
+    }
+
+    /// An absolute path with a `..` component, when the view shows links: the kernel climbs from
+    /// where a link leads (`/tmp/x/../etc` with `x` leading to `/srv/app/data` is
+    /// `/srv/app/etc`), which no lexical reading can say. Nil for every other path.
+    func climbsThroughLinks(_ path: String) -> String? {
+        guard path.containsASCII(".."), seesLinks, path.split(separator: "/").contains("..") else { return nil }
+        return fileSystem.physicalPath(path)
     }
 
     func pathKind(_ argument: Argument) -> PathKind? {
@@ -1132,6 +1147,9 @@ struct ShellAnalysis {
     /// Marks as changed every path that a finding since `start` writes, changes or deletes,
     /// but those in `known`.
     mutating func markChanged(since start: Int, except known: [(path: String, file: WrittenFile)] = []) {
+        // Where the command's paths really lead, through the disk's links and those the line
+        // made, as they stood when it ran (before its own changes are recorded).
+        if seesLinks { findings.replaceSubrange(start..., with: fileSystem.withPhysicalTargets(Array(findings[start...]))) }
         // By index, reading fields in place: copying each finding out costs more than the rest.
         for index in start..<findings.count where findings[index].effect != .read {
             // git commands that rewrite the working tree change files they do not name: the
