@@ -35,6 +35,9 @@ import Testing
         // Links the line makes count from the command after them.
         let made = shell.classify(commandLine: "ln -s /srv/prod /tmp/scratch/new && rm -rf /tmp/scratch/new/*", workingDirectory: "/tmp")
         #expect(made.findings.last?.targets == ["/tmp/scratch/new/*", "/srv/prod/*"])
+        // A hard link is the original file under another name.
+        let hard = shell.classify(commandLine: "ln /srv/prod/data/db.sqlite /tmp/scratch/db && : > /tmp/scratch/db", workingDirectory: "/tmp")
+        #expect(hard.findings.first { $0.operation == "shell:redirect" }?.targets.contains("/srv/prod/data/db.sqlite") == true)
         // A loop leaves the targets incomplete.
         #expect(shell.classify(commandLine: "rm -rf /tmp/scratch/a/x").targetsComplete == false)
         // Nothing changes where no link is.

@@ -152,13 +152,20 @@ extension ShellAnalysis {
             } else {
                 add(op, .write, targets: [link], "`ln` creates the link `\(link.text)`")
             }
-            // A symbolic link the line makes is followed by what comes after it on the line
-            // (`ln -s /srv/prod /tmp/x && rm -rf /tmp/x/`). Into an existing directory (without
-            // `-n`/`-T`), the link is made inside it under the target's name.
-            if options.has("-s", "--symbolic"), options.operands.count == 2, options.value("-t", "--target-directory") == nil,
+            // A link the line makes is followed by what comes after it on the line (`ln -s
+            // /srv/prod /tmp/x && rm -rf /tmp/x/`). Into an existing directory (without `-n`/`-T`),
+            // the link is made inside it under the target's name.
+            // A hard link is another name for the same file: what is done to it is done to the
+            // original, so it is followed like a link to the original's absolute path.
+            if options.operands.count == 2, options.value("-t", "--target-directory") == nil,
                let target = options.operands[0].value, let linkValue = link.value, !link.isPattern, let linkPath = absolutePath(linkValue) {
+                let symbolic = options.has("-s", "--symbolic")
                 let inside = pathKind(link) == .directory && !options.has("-n", "--no-dereference", "-T", "--no-target-directory")
-                linksMade.append((inside ? linkPath + "/" + Paths.basename(target) : linkPath, target))
+                if symbolic {
+                    linksMade.append((inside ? linkPath + "/" + Paths.basename(target) : linkPath, target))
+                } else if let original = absolutePath(target) {
+                    linksMade.append((inside ? linkPath + "/" + Paths.basename(target) : linkPath, original))
+                }
             }
         case .touch:
             // Each program's own options that take a value: `mkdir -p` takes none, `mktemp -p` does.
