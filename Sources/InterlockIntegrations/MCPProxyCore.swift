@@ -27,15 +27,24 @@ public struct MCPProxyCore: Sendable {
         public var stateless: Bool
         /// What the agent states about the call (`_meta["interlock/context"]`).
         public var context: AgentContext
+        /// A `resources/read` rather than a `tools/call`: decided as the server's tool
+        /// `resources/read` given the `uri`, and refused with a JSON-RPC error, which is what a
+        /// client expects of a read that fails.
+        public var readsResource: Bool
 
-        public init(id: JSONValue, name: String, arguments: JSONValue, stateless: Bool, context: AgentContext = AgentContext()) {
+        public init(id: JSONValue, name: String, arguments: JSONValue, stateless: Bool, context: AgentContext = AgentContext(), readsResource: Bool = false) {
             self.id = id
             self.name = name
             self.arguments = arguments
             self.stateless = stateless
             self.context = context
+            self.readsResource = readsResource
         }
     }
+
+    /// The name a resource read is decided under: a tool of the server, which the policy trusts
+    /// or not as it does the server's other tools (`mcp.servers.NAME.tools`).
+    public static let resourceReadTool = "resources/read"
 
     public let server: String
     /// Tool annotations by tool name, from the server's last `tools/list` answers.
@@ -63,8 +72,25 @@ public struct MCPProxyCore: Sendable {
             guard let methodName = method.stringValue else {
                 return .reply(Self.error(id: o["id"] ?? .null, code: -32600, message: "`method` must be a string"))
             }
-            guard let id = o["id"] else { return .forward }  // a notification
+            guard let id = o["id"] else {
+                // A notification. A tool call or resource read sent as one gets no answer, but a
+                // server may still act on it: it is never forwarded undecided.
+                if methodName == "tools/call" || methodName == "resources/read" {
+                    return .reply(Self.error(id: .null, code: -32600, message: "Interlock does not forward a \(methodName) without an id: it could not be decided and answered"))
+                }
+                return .forward
+            }
             switch methodName {
+            case "resources/read":
+                // What a resource holds reaches the agent: `file:///home/dev/.aws/credentials`
+                // is the credentials file, whichever server serves it.
+                guard let params = o["params"]?.objectValue, let uri = params["uri"]?.stringValue else {
+                    return .reply(Self.error(id: id, code: -32602, message: "resources/read needs `params.uri`; Interlock forwards no read it cannot read"))
+                }
+                let meta = params["_meta"]?.objectValue ?? [:]
+                return .toolCall(ToolCallRequest(
+                    id: id, name: Self.resourceReadTool, arguments: .object(["uri": .string(uri)]),
+                    stateless: meta["io.modelcontextprotocol/protocolVersion"] != nil, context: Self.context(meta["interlock/context"]), readsResource: true))
             case "tools/list":
                 pendingLists.insert(id)
                 return .forwardToolsList(id: id)
@@ -123,6 +149,7 @@ public struct MCPProxyCore: Sendable {
     /// What the client gets instead of the server's answer: a tool result with `isError: true`,
     /// so that the model reads the reason, in the request's protocol generation.
     public static func refusal(_ call: ToolCallRequest, message: String) -> JSONValue {
+        if call.readsResource { return error(id: call.id, code: resourceRefusedErrorCode, message: message) }
         var result: [String: JSONValue] = [
             "content": .array([.object(["type": "text", "text": .string(message)])]),
             "isError": true,
@@ -141,6 +168,8 @@ public struct MCPProxyCore: Sendable {
 
     /// JSON-RPC error code for "the kill switch is engaged" (implementation-defined server range).
     public static let killSwitchErrorCode: Int64 = -32050
+    /// JSON-RPC error code for a resource read Interlock refused (same range).
+    public static let resourceRefusedErrorCode: Int64 = -32051
 
     /// The refusal text for a verdict: the gateway's message, or how to state missing context.
     public static func message(for verdict: Verdict) -> String {

@@ -56,6 +56,18 @@ async def run(session, protocol):
         expect(not is_error(rows) and "ada" in text_of(rows), f"read_query passes: {text_of(rows)}")
         step("read_query", isError=is_error(rows))
 
+        # Resources are decided too: the server's memo is read (the policy says its resources
+        # are reads); a credentials file is refused before the server sees the request.
+        memo = await session.read_resource("memo://insights")
+        expect(len(memo.contents) == 1, f"the memo resource is read: {memo}")
+        step("resources/read", uri="memo://insights")
+        try:
+            await session.read_resource("file:///home/dev/.aws/credentials")
+            expect(False, "a credentials file must not be read through the proxy")
+        except Exception as error:  # the SDK raises its McpError for a JSON-RPC error
+            expect("credentials never reach an agent" in str(error), f"the refusal is the policy's: {error}")
+        step("resources/read of a credentials file refused", refused=True)
+
         drop = {"query": "DROP TABLE users"}
         refused = await session.call_tool("write_query", drop)
         request_id = approval_id(text_of(refused))

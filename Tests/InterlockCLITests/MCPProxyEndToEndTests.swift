@@ -21,14 +21,19 @@ struct MCPProxyEndToEndTests {
             tiers: {read: autonomous, write: supervised, destructive: gated, unknown: gated}
         mcp:
           servers:
-            sqlite:   # declares no annotations: the policy author says what each tool does
-              tools: {read_query: read, list_tables: read, describe_table: read, write_query: write, create_table: write}
+            sqlite:   # declares no annotations: the policy author says what each tool does (and that its resources are read)
+              tools: {read_query: read, list_tables: read, describe_table: read, write_query: write, create_table: write, "resources/read": read}
             git:      # annotates every tool, and is trusted to
               trust_annotations: true
+        rules:
+          - id: credentials
+            match: {categories: [credential_issue]}
+            decision: blocked
+            message: "Interlock: credentials never reach an agent."
         anomalies: {first_time: false}
         """
 
-    @Test("stdio: read passes, DROP TABLE is gated and the table survives, two approvals let the identical call through once; git_reset gated by its annotation",
+    @Test("stdio: read passes, a resource is read and a credentials file is not, DROP TABLE is gated and the table survives, two approvals let the identical call through once; git_reset gated by its annotation",
           arguments: [("sqlite", "auto"), ("sqlite", "v1"), ("git", "auto"), ("git", "legacy"), ("git", "v1")])
     func stdio(scenario: String, client: String) async throws {
         let venvs = try MCPVenvs.require()

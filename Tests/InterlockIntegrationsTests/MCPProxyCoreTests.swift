@@ -97,12 +97,44 @@ struct MCPProxyCoreTests {
         #expect(reply(#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{}}"#)?["id"] == .int(7))
         #expect(reply(#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x","arguments":[1]}}"#) != nil)
         #expect(reply(#"{"jsonrpc":"2.0","id":7,"method":5}"#) != nil)
+        // A tool call or resource read without an id is a notification: no answer comes back,
+        // but a server may still act on it, so it is not forwarded.
+        #expect(reply(#"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"drop_table","arguments":{}}}"#)?["error"]?["code"] == .int(-32600))
+        #expect(reply(#"{"jsonrpc":"2.0","method":"resources/read","params":{"uri":"file:///etc/shadow"}}"#)?["error"]?["code"] == .int(-32600))
+        #expect(reply(#"{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{}}"#)?["id"] == .int(3))
+        if case .forward = core.inbound(Array(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8)) {} else {
+            Issue.record("an ordinary notification must pass")
+        }
         // A duplicated key is read as the last value, as Python's json reads it: the proxy and the server agree.
         if case .toolCall(let call) = core.inbound(Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/list","method":"tools/call","params":{"name":"drop"}}"#.utf8)) {
             #expect(call.name == "drop")
         } else {
             Issue.record("a duplicated method key hid a tool call")
         }
+    }
+
+    /// What a resource holds reaches the agent: a read is decided as the server's tool
+    /// `resources/read` given the URI, and refused as a JSON-RPC error.
+    @Test("resources/read is decided on its URI and refused as a JSON-RPC error")
+    func resourceReads() throws {
+        var core = MCPProxyCore(server: "files")
+        guard case .toolCall(let call) = core.inbound(Array(#"{"jsonrpc":"2.0","id":9,"method":"resources/read","params":{"uri":"file:///home/dev/.aws/credentials"}}"#.utf8)) else {
+            Issue.record("a resource read must be decided")
+            return
+        }
+        #expect(call.readsResource && call.name == "resources/read" && call.arguments == .object(["uri": "file:///home/dev/.aws/credentials"]))
+        let action = core.action(call, identity: DoorIdentity(agent: "a", environment: "production"))
+        let facts = ClassifierSet.standard.classify(action)
+        #expect(facts.categories.contains(.credentialIssue))
+        #expect(facts.operations.contains("mcp:files:resources/read"))
+        let refused = MCPProxyCore.refusal(call, message: "no")
+        #expect(refused["error"]?["code"] == .int(MCPProxyCore.resourceRefusedErrorCode) && refused["id"] == .int(9) && refused["result"] == nil)
+        // An ordinary resource of an untrusted server is unknown, as its tools are.
+        guard case .toolCall(let memo) = core.inbound(Array(#"{"jsonrpc":"2.0","id":10,"method":"resources/read","params":{"uri":"memo://insights"}}"#.utf8)) else {
+            Issue.record("a resource read must be decided")
+            return
+        }
+        #expect(ClassifierSet.standard.classify(core.action(memo, identity: DoorIdentity(agent: "a", environment: "production"))).effect == .unknown)
     }
 
     @Test("refusals are tool results with isError, in the request's generation, with context read from _meta")
