@@ -13,8 +13,9 @@ public enum ClaudeCodeHook {
     /// `Read` and `Grep` are covered because they are how a credentials file (`~/.aws/credentials`,
     /// a kubeconfig, an SSH key) would reach the agent; any other read is allowed at once.
     /// `WebFetch` for the same reason: fetched from this machine, the instance metadata service
-    /// (`169.254.169.254`) hands out the machine's role credentials.
-    public static let matcher = "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|WebFetch|mcp__.*"
+    /// (`169.254.169.254`) hands out the machine's role credentials; and `ReadMcpResourceTool`,
+    /// through which the model reads an MCP server's resources (`file:///…/.aws/credentials`).
+    public static let matcher = "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|WebFetch|ReadMcpResourceTool|mcp__.*"
 
     /// The action a `PreToolUse` payload proposes.
     public static func action(payload: JSONValue, identity: DoorIdentity) throws -> Action {
@@ -62,6 +63,12 @@ public enum ClaudeCodeHook {
             } else {
                 input = .file(FileChange(path: path, kind: .edit, content: source ?? ""))
             }
+        case "ReadMcpResourceTool":
+            // A resource of an MCP server, read by the model: decided as the MCP proxy decides
+            // `resources/read`, as that server's tool given the URI.
+            let server = try HookJSON.requireString(toolInput, "server", in: "tool_input")
+            let uri = try HookJSON.requireString(toolInput, "uri", in: "tool_input")
+            input = .tool(ToolCall(server: server, tool: "resources/read", arguments: .object(["uri": .string(uri)])))
         default:
             if let (server, tool) = mcpName(toolName) {
                 input = .tool(ToolCall(server: server, tool: tool, arguments: toolInputValue))

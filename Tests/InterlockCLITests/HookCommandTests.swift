@@ -204,6 +204,9 @@ struct HookCommandTests {
         #expect(curl.decision == "deny")
         let (page, _) = try claude(Self.claudePayload("WebFetch", .object(["url": "https://docs.aws.amazon.com/", "prompt": "show"])), home: home)
         #expect(page.decision == "allow")
+        // An MCP server's resource read by the model: a credentials file is refused.
+        let (resource, _) = try claude(Self.claudePayload("ReadMcpResourceTool", .object(["server": "files", "uri": "file:///home/dev/.aws/credentials"])), home: home)
+        #expect(resource.decision == "deny" && resource.reason.contains("credentials"), "\(resource.reason)")
     }
 
     @Test("fail closed: each failure exits 2 with one line on stderr, never 1", arguments: [
@@ -415,7 +418,7 @@ struct HookCommandTests {
         let groups = installed["hooks"]?["PreToolUse"]?.arrayValue ?? []
         #expect(groups.count == 2)
         #expect(groups.last == .object([
-            "matcher": "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|WebFetch|mcp__.*",
+            "matcher": "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|WebFetch|ReadMcpResourceTool|mcp__.*",
             "hooks": .array([.object(["type": "command", "command": "/usr/local/bin/interlock hook claude --env production", "timeout": .int(10)])]),
         ]))
         let second = try InterlockBinary.run(["install", "claude", "--settings", settings, "--program", "/usr/local/bin/interlock", "--env", "production"])
