@@ -1010,6 +1010,9 @@ extension ShellAnalysis {
         }
         if let code {
             classifyInterpreterCode(code, language: language, name: name, origin: "the code given to `\(name)`")
+            // The words after inline code are its input files (`perl -ne print FILE`) or its
+            // arguments, which it most likely opens: a credentials file among them is read.
+            noteCredentialReads(Array(iterator) + (script.map { [$0] } ?? []), by: name)
             if editsInPlace {
                 let files = (script.map { [$0] } ?? []) + iterator.filter { !($0.value?.hasPrefix(ascii: "-") ?? false) }
                 add("shell:\(name)", .write, targets: files, "`\(name) -i` rewrites \(Self.list(files)) in place")
@@ -1065,6 +1068,8 @@ extension ShellAnalysis {
         // And code that names a metadata service's credentials fetches them, whatever library
         // it uses (`urllib.request.urlopen('http://169.254.169.254/…/security-credentials/…')`).
         noteCredentialEndpoints(scan.urls.map(Argument.known), client: origin)
+        // A credentials file the code names (`open('/root/.aws/credentials')`) is read by it.
+        noteCredentialReads(scan.namedPaths.map(Argument.known), by: name)
         let named = scan.namedPaths.isEmpty ? [] : scan.namedPaths.map(Argument.known) + [.runtime("<paths computed in the code>")]
         add("shell:\(name)", .unknown, targets: named,
             "\(origin) is \(language.displayName) code; beyond file removal and process calls its effect is unknown")
