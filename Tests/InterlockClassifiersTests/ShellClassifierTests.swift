@@ -86,6 +86,8 @@ import Testing
             // Interpreter code that names one, or is handed one.
             "python3 -c \"print(open('/home/u/.aws/credentials').read())\"", "node -e \"require('fs').readFileSync('/root/.ssh/id_rsa')\"",
             "perl -ne print ~/.aws/credentials", "python3 -c 'import sys; print(open(sys.argv[1]).read())' ~/.netrc",
+            "dd if=/root/.aws/credentials", "cmp -l ~/.aws/credentials /dev/zero", "split -l 1 ~/.aws/credentials /tmp/part",
+            "git diff --no-index ~/.aws/credentials /dev/null",
             // A service's environment, where its passwords are.
             "cat /proc/1/environ", "tr '\\0' '\\n' < /proc/self/environ", "kubectl exec web -- cat /proc/1/environ",
             // Interlock's own: a human approver's gateway token, the audit signing key.
@@ -100,7 +102,7 @@ import Testing
         }
         let notIssued = [
             "echo ~/.aws/credentials", "ls -la ~/.ssh/id_rsa", "stat ~/.kube/config", "sha256sum ~/.ssh/id_rsa", "cat ~/.ssh/id_rsa.pub",
-            "cat ~/.aws/config", "cat /proc/1/status", "cat README.md", "python3 -c \"print(open('README.md').read())\"", "grep -r credentials src/", "cat <<< ~/.aws/credentials", "ls ~/.ssh", "du -sh ~/.aws", "cat testdata/tls/server.key",
+            "cat ~/.aws/config", "cat /proc/1/status", "cmp ~/.ssh/id_rsa /tmp/key", "dd if=/dev/zero of=/tmp/x count=1", "cat README.md", "python3 -c \"print(open('README.md').read())\"", "grep -r credentials src/", "cat <<< ~/.aws/credentials", "ls ~/.ssh", "du -sh ~/.aws", "cat testdata/tls/server.key",
         ]
         for line in notIssued {
             let facts = classifier.classify(commandLine: line, workingDirectory: "/srv/app")

@@ -371,6 +371,8 @@ extension ShellAnalysis {
                 }
                 classifyGitHooks(sub, rest, in: directory)
                 if sub == "push" { classifyGitPushConfiguration(rest, in: directory) }
+                // `git diff --no-index A B` prints two files, whatever repository there is.
+                if sub == "diff", rest.contains("--no-index") { noteCredentialReads(rest.filter { !$0.hasPrefix(ascii: "-") }.map(Argument.known), by: "git diff --no-index") }
                 if sub == "apply" || sub == "am" {
                     classifyGitPatch(sub, rest, stdin: stdin)
                 }

@@ -343,12 +343,21 @@ extension ShellAnalysis {
                 runInterpreter("python3", args, stdin: stdin)
             } else if let entry, entry.readOnly {
                 if !entry.sideEffectOptions || !classifySideEffectOptions(name, args, stdin: stdin) { add(op, .read, entry.readReason) }
-                if entry.readsFileContents { noteCredentialReads(args, by: name) }
+                // `cmp -l`/`-b` print the bytes that differ: against `/dev/zero`, the whole file.
+                if entry.readsFileContents || name == "cmp" && args.contains(where: { Self.printsDifferingBytes($0.value) }) { noteCredentialReads(args, by: name) }
             } else {
                 if entry?.readsFileContents == true { noteCredentialReads(args, by: name) }
                 classifyCatalogued(name, args, stdin: stdin, entry?.catalogued)
             }
         }
+    }
+
+    /// `cmp`'s options that print the differing bytes themselves: `-l`, `-b`, a cluster holding
+    /// either, `--verbose`, `--print-bytes`.
+    static func printsDifferingBytes(_ word: String?) -> Bool {
+        guard let word, word.hasPrefix(ascii: "-") else { return false }
+        if word.hasPrefix("--") { return word == "--verbose" || word == "--print-bytes" }
+        return word.dropFirst().contains { $0 == "l" || $0 == "b" }
     }
 
     /// Commands that print, copy, pack or send the contents of the files they are given (not
@@ -358,17 +367,22 @@ extension ShellAnalysis {
         "cut", "paste", "join", "fold", "fmt", "expand", "unexpand", "column", "rev", "jq", "base64", "base32", "xxd", "od", "hexdump",
         "strings", "zcat", "bzcat", "xzcat", "zgrep", "zless", "zmore", "bat", "batcat", "csvlook", "look", "iconv",
         "cp", "scp", "rsync", "tar", "zip", "7z", "curl", "wget", "http", "nc", "ncat", "socat", "gpg", "openssl", "sed", "awk", "gawk",
-        "sort", "tee", "xclip", "pbcopy", "yq", "vi", "vim", "nvim", "nano", "emacs",
+        "sort", "tee", "xclip", "pbcopy", "yq", "vi", "vim", "nvim", "nano", "emacs", "view", "pr", "split", "csplit", "dd",
     ]
 
     /// A credentials file among a command's operands (`cat ~/.aws/credentials`, `scp ~/.ssh/id_rsa
     /// host:`, `curl -d @$HOME/.netrc`): its contents reach the agent, or leave with it.
     mutating func noteCredentialReads(_ args: [Argument], by name: String) {
-        for argument in args {
+        for var argument in args {
             var text = argument.value ?? argument.display
             // `-d @file`, `--data-binary=@file`: the path inside the option.
             if let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "@"), let at = text.utf8.firstIndex(of: UInt8(ascii: "@")) {
                 text = String(text[text.index(after: at)...])
+            }
+            // `dd if=FILE`: the path after the operand's name.
+            if name == "dd", text.hasPrefix("if=") {
+                text = String(text.dropFirst(3))
+                argument = argument.value.map { .known(String($0.dropFirst(3))) } ?? argument
             }
             var found = CredentialFiles.mayName(text) ? CredentialFiles.reason(text, directories: true) : nil
             // A link to one (`/tmp/notes` leading to `~/.aws/credentials`) is read as the file.
