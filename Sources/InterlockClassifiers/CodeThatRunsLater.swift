@@ -34,6 +34,12 @@ enum CodeThatRunsLater {
             || path.hasSuffix("Jenkinsfile") || path.hasSuffix("CODEOWNERS") || path.hasSuffix(".yml") || path.hasSuffix(".yaml")
     }
 
+    /// Configuration of git hook managers (pre-commit, lefthook, overcommit), by file name.
+    static let hookManagerFiles: Set<String> = [
+        ".pre-commit-config.yaml", ".pre-commit-config.yml", "lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml",
+        "lefthook-local.yml", ".lefthook-local.yml", ".overcommit.yml",
+    ]
+
     /// Pipeline definitions a CI/CD service runs from the repository, by file name.
     static let pipelineFiles: Set<String> = [
         ".gitlab-ci.yml", ".travis.yml", ".drone.yml", "Jenkinsfile", "azure-pipelines.yml", "azure-pipelines.yaml", "bitbucket-pipelines.yml",
@@ -133,6 +139,11 @@ enum CodeThatRunsLater {
         }
         if name == "authorized_keys" || name == "authorized_keys2" {
             return grantsAccess("`\(path)` decides which keys may log in")
+        }
+        // Git hook managers read their hooks from the repository's own files: pre-commit's
+        // `repo: local` hooks, lefthook's and overcommit's commands run on every commit or push.
+        if hookManagerFiles.contains(String(name)) {
+            return runsLater("`\(path)` configures a git hook manager: the commands it names run on commit or push, unseen")
         }
         if intoDirectory, name == ".husky" || name == ".githooks" {
             return runsLater("`\(path)` holds git hooks: git runs them on commit, merge, checkout or push, unseen")

@@ -24,7 +24,7 @@ import Testing
     /// Files something else runs later: the write plants an action Interlock will not see happen.
     @Test func codeThatRunsLaterIsUnknown() {
         for path in ["/home/dev/project/.git/hooks/pre-commit", "/home/dev/.bashrc", "/etc/cron.d/cleanup", "/etc/systemd/system/x.service",
-                     "/home/dev/project/.husky/pre-push", "/home/dev/project/.git/config", "/etc/profile.d/x.sh",
+                     "/home/dev/project/.husky/pre-push", "/home/dev/project/.pre-commit-config.yaml", "/home/dev/project/lefthook.yml", "/home/dev/project/.git/config", "/etc/profile.d/x.sh",
                      "/home/dev/.ssh/config", "/home/dev/.aws/config", "/home/dev/.kube/config", "/home/dev/.psqlrc", "/home/dev/project/.npmrc",
                      "/usr/local/bin/git", "/home/dev/.local/bin/ls", "/bin/ls", "/etc/ld.so.preload", "/etc/udev/rules.d/99-x.rules",
                      "/srv/app/venv/lib/python3.11/site-packages/zz.pth", "/usr/lib/python3/dist-packages/sitecustomize.py",
