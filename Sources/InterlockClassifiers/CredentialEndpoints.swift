@@ -14,7 +14,7 @@ enum CredentialEndpoints {
     /// `169.254.169.254/latest/…` as http). A URL whose path is not known (`pathKnown` false: a
     /// variable after the host) is taken to ask for the credentials.
     static func reason(_ url: String, pathKnown: Bool = true) -> String? {
-        guard let (host, path) = hostAndPath(url), let service = service(host) else { return nil }
+        guard mayNameMetadataHost(url), let (host, path) = hostAndPath(url), let service = service(host) else { return nil }
         if service.credentialsOnly { return "`\(host)` is \(service.name), which answers every request with credentials" }
         let decoded = PercentEncoding.decode(path, plusIsSpace: false).lowercased()
         guard !pathKnown || credentialPathWords.contains(where: { decoded.contains($0) }) || decoded.contains("..") else { return nil }
@@ -50,6 +50,28 @@ enum CredentialEndpoints {
         case [169, 254, 170, 23]: return Service(name: "the EKS Pod Identity credentials endpoint", credentialsOnly: true)
         case [100, 100, 100, 200]: return Service(name: "Alibaba Cloud's metadata service", credentialsOnly: false)
         default: return nil
+        }
+    }
+
+    /// Whether the URL's host can be one of the services: it starts with a digit (an IPv4
+    /// address in any form), `[` (IPv6), or the letters of `metadata…`/`instance-data`. Every
+    /// URL a command names is asked, and most (`https://github.com/…`) are answered by the first
+    /// byte of their host, without building strings.
+    static func mayNameMetadataHost(_ url: String) -> Bool {
+        var utf8 = url.utf8[...]
+        // Past `scheme://` when the URL has one (letters, then `://`).
+        if let colon = utf8.firstIndex(of: UInt8(ascii: ":")), utf8[..<colon].allSatisfy({ ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }),
+           utf8[colon...].starts(with: "://".utf8) {
+            utf8 = utf8[utf8.index(colon, offsetBy: 3)...]
+        }
+        // Past user information: the host follows the last `@` before the path.
+        let authorityEnd = utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? utf8.endIndex
+        if let at = utf8[..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) { utf8 = utf8[utf8.index(after: at)...] }
+        guard let first = utf8.first else { return false }
+        if first == UInt8(ascii: "[") { return true }
+        switch first | 0x20 {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "m"), UInt8(ascii: "i"): return true
+        default: return false
         }
     }
 

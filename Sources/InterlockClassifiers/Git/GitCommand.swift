@@ -37,7 +37,7 @@ public enum GitCommand {
         var out = injected + classifySubcommand(arguments, displays: displays, at: index)
         // `git -c remote.origin.mirror=true push`: settings on the line that make a push mirror,
         // force or delete, as the configuration would.
-        if arguments[index] == "push" {
+        if arguments[index] == "push", arguments[..<index].contains("-c") {
             var settings: [String] = []
             var position = 0
             while position < index {

@@ -28,7 +28,18 @@ public enum AWSOperation {
     /// Nil in the services that only manage roles and grants, where every change is one already.
     static func passedRole(service: String, parameters: JSONValue) -> (name: String, value: String)? {
         guard !permissionServices.contains(service), let object = parameters.objectValue, !object.isEmpty else { return nil }
-        for name in object.keys.sorted() {
+        // Most calls name no role: their parameter names are passed over by their bytes.
+        func mayNameRole(_ name: String) -> Bool {
+            var lower = name.utf8.lazy.map { $0 | 0x20 }.makeIterator()
+            var window: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+            while let byte = lower.next() {
+                window = (window.1, window.2, window.3, byte)
+                if window == (UInt8(ascii: "r"), UInt8(ascii: "o"), UInt8(ascii: "l"), UInt8(ascii: "e")) || window == (UInt8(ascii: "f"), UInt8(ascii: "i"), UInt8(ascii: "l"), UInt8(ascii: "e")) { return true }
+            }
+            return false
+        }
+        guard object.keys.contains(where: mayNameRole) else { return nil }
+        for name in object.keys.sorted() where mayNameRole(name) {
             let key = lookupKey(name)
             guard key == "role" || key.hasSuffix("rolearn") || key == "servicerole" || key == "jobflowrole" || key == "iaminstanceprofile" else { continue }
             let value = object[name]!

@@ -369,8 +369,14 @@ extension ShellAnalysis {
                 for file in GitCommand.replacedFiles(subcommand: sub, arguments: rest) {
                     classifyWrite(to: .known(file), truncates: true, by: "`git` writing `\(file)`", operation: "git:output_file")
                 }
-                classifyGitHooks(sub, rest, in: directory)
-                if sub == "push" { classifyGitPushConfiguration(rest, in: directory) }
+                // The repository is looked for once: for the hooks the subcommand runs, and for
+                // the remote settings a push obeys.
+                let hooks = GitCommand.hooks(runBy: sub, arguments: rest)
+                if !hooks.isEmpty {
+                    let repository = locateRepository(from: directory)
+                    classifyGitHooks(sub, hooks, in: repository)
+                    if sub == "push" { classifyGitPushConfiguration(rest, in: repository) }
+                }
                 // `git diff --no-index A B` prints two files, whatever repository there is.
                 if sub == "diff", rest.contains("--no-index") { noteCredentialReads(rest.filter { !$0.hasPrefix(ascii: "-") }.map(Argument.known), by: "git diff --no-index") }
                 if sub == "apply" || sub == "am" {
@@ -1118,11 +1124,9 @@ extension ShellAnalysis {
     /// The hooks git will run for this command, classified from their contents: `git commit` runs
     /// `.git/hooks/pre-commit` without naming it. Only when the view can see the repository; a
     /// `core.hooksPath` setting sends git elsewhere, which is unknown.
-    mutating func classifyGitHooks(_ sub: String, _ rest: [String], in directory: String?) {
-        let hooks = GitCommand.hooks(runBy: sub, arguments: rest)
-        guard !hooks.isEmpty else { return }
+    mutating func classifyGitHooks(_ sub: String, _ hooks: [String], in repository: RepositoryLocation) {
         let gitDirectory: String, current: String
-        switch locateRepository(from: directory) {
+        switch repository {
         case .found(let git, let top):
             (gitDirectory, current) = (git, top)
         case .unreadable(let candidate):
@@ -1181,8 +1185,8 @@ extension ShellAnalysis {
     /// A plain `git push` under the repository's own configuration: a remote set to mirror, or
     /// push refspecs that force or delete, make it as destructive as `--mirror`, `+` or `:dst`
     /// on the line. (A worktree's `config` lives in the main repository; `commondir` names it.)
-    mutating func classifyGitPushConfiguration(_ rest: [String], in directory: String?) {
-        guard case .found(let gitDirectory, _) = locateRepository(from: directory) else { return }
+    mutating func classifyGitPushConfiguration(_ rest: [String], in repository: RepositoryLocation) {
+        guard case .found(let gitDirectory, _) = repository else { return }
         var config = fileSystem.contents(of: gitDirectory + "/config")
         if config == nil, let common = fileSystem.contents(of: gitDirectory + "/commondir") {
             let path = String(common.prefix { $0 != "\n" && $0 != "\r" })

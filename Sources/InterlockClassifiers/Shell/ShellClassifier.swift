@@ -104,8 +104,11 @@ struct ShellAnalysis {
     /// Symbolic links the line made (`ln -s TARGET LINK`), each where it stands and what it holds.
     var linksMade: [(path: String, target: String)] = []
 
+    /// Whether the disk's view shows links, asked once: every path a line names asks `seesLinks`.
+    let diskShowsLinks: Bool
+
     /// Whether the line's view shows links: asked before building the view, which costs more.
-    var seesLinks: Bool { !linksMade.isEmpty || disk.showsLinks }
+    var seesLinks: Bool { diskShowsLinks || !linksMade.isEmpty }
 
     /// The disk as the line's next command will find it.
     var fileSystem: any FileSystemView {
@@ -184,6 +187,7 @@ struct ShellAnalysis {
 
     init(fileSystem: any FileSystemView, infrastructure: any InfrastructureCommandClassifier, workingDirectory: String?) {
         self.disk = fileSystem
+        self.diskShowsLinks = fileSystem.showsLinks
         self.infrastructure = infrastructure
         self.workingDirectory = workingDirectory
     }
@@ -275,19 +279,25 @@ struct ShellAnalysis {
     /// A path as the command will see it: relative paths against the working directory.
     func resolvePath(_ path: String) -> String {
         guard !path.isEmpty, !path.hasPrefix(ascii: "-") else { return path }
-        if path.hasPrefix(ascii: "/") { return climbsThroughLinks(path) ?? Paths.normalize(path) }
+        // A `..` is climbed from where a link leads, which only the view can say; every other
+        // path is lexical (and what links it passes through is added to the targets later).
+        if seesLinks, path.containsASCII(".."), let physical = climbsThroughLinks(path) { return physical }
+        if path.hasPrefix(ascii: "/") { return Paths.normalize(path) }
         if path.containsASCII("://") || path.hasPrefix(ascii: "~") { return path }
         if workingDirectory == nil, let base = homeRelativeDirectory { return base + "/" + path }
-        if let workingDirectory, workingDirectory.hasPrefix(ascii: "/"), let physical = climbsThroughLinks(workingDirectory + "/" + path) { return physical }
         return Paths.join(workingDirectory, path)
     }
 
-    /// An absolute path with a `..` component, when the view shows links: the kernel climbs from
-    /// where a link leads (`/tmp/x/../etc` with `x` leading to `/srv/app/data` is
-    /// `/srv/app/etc`), which no lexical reading can say. Nil for every other path.
+    /// A path with a `..` component, when the view shows links: the kernel climbs from where a
+    /// link leads (`/tmp/x/../etc` with `x` leading to `/srv/app/data` is `/srv/app/etc`), which
+    /// no lexical reading can say. Nil for every other path, and for a relative one without a
+    /// working directory.
+    @inline(never)
     func climbsThroughLinks(_ path: String) -> String? {
-        guard path.containsASCII(".."), seesLinks, path.split(separator: "/").contains("..") else { return nil }
-        return fileSystem.physicalPath(path)
+        guard path.split(separator: "/").contains("..") else { return nil }
+        if path.hasPrefix(ascii: "/") { return fileSystem.physicalPath(path) }
+        guard !path.containsASCII("://"), !path.hasPrefix(ascii: "~"), let workingDirectory, workingDirectory.hasPrefix(ascii: "/") else { return nil }
+        return fileSystem.physicalPath(workingDirectory + "/" + path)
     }
 
     func pathKind(_ argument: Argument) -> PathKind? {
