@@ -49,6 +49,9 @@ public struct ShellParser {
     /// Positions where `((` was tried as arithmetic and turned out to be nested parentheses.
     /// Remembered so that `((((...` does not retry every prefix: without it the fallback is exponential.
     private var failedArithmetic: Set<Int> = []
+    /// Where the last subscript scan that found no `]` started and stopped: a later scan from
+    /// inside that stretch fails as well, so `a[ a[ a[ …` costs one pass, not one per command.
+    private var unclosedSubscript: Range<Int> = 0..<0
     /// Arithmetic bodies tried so far, those of inner parsers over the same text included. Each
     /// failed try is remembered, so this stays linear in the input; a test holds it there.
     private(set) var arithmeticAttempts = 0
@@ -616,6 +619,44 @@ public struct ShellParser {
         return .simple(command)
     }
 
+    /// The `]` closing the subscript that opens at `open`, as bash finds it in an assignment:
+    /// nested brackets counted, quoted text and escaped bytes passed over, and every other byte
+    /// taken in, blanks and operators included (`a[1 + 1]=x` and `a[$(cmd)]=x` are assignments,
+    /// which evaluate the subscript). Nil at a newline or the end of the text.
+    private mutating func subscriptEnd(from open: Int) -> Int? {
+        if unclosedSubscript.contains(open) { return nil }
+        var depth = 0
+        var index = open
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return index }
+            case UInt8(ascii: "\\"):
+                index += 1
+            case UInt8(ascii: "'"):
+                index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "'") { index += 1 }
+            case UInt8(ascii: "\""):
+                index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    if bytes[index] == UInt8(ascii: "\\") { index += 1 }
+                    index += 1
+                }
+            case UInt8(ascii: "\n"):
+                unclosedSubscript = open..<index
+                return nil
+            default:
+                break
+            }
+            index += 1
+        }
+        unclosedSubscript = open..<bytes.count
+        return nil
+    }
+
     /// `NAME=value`, `NAME+=value`, `NAME[i]=value` or `NAME=(...)`, or nil (position unchanged).
     private mutating func parseAssignment() throws(ShellSyntaxError) -> ShellAssignment? {
         guard let first = peek(), Self.isNameStart(first) else { return nil }
@@ -624,13 +665,9 @@ public struct ShellParser {
         var cursor = end
         var index: String?
         if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") {
-            while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "]") {
-                if Self.isMeta(bytes[cursor]) { return nil }
-                cursor += 1
-            }
-            guard cursor < bytes.count else { return nil }
-            index = text(end + 1..<cursor)
-            cursor += 1
+            guard let close = subscriptEnd(from: cursor) else { return nil }
+            index = text(end + 1..<close)
+            cursor = close + 1
         }
         var appends = false
         if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "+") {

@@ -729,7 +729,16 @@ struct ShellAnalysis {
             for word in compound.words { walkSubstitutions(word) }
             // `(( v = 1 ))` and `for (( i = 0; … ))` assign as they evaluate.
             if compound.kind == .arithmetic || compound.kind == .forLoop && compound.variable == nil {
-                for word in compound.words { forgetArithmeticTargets(word.display) }
+                for word in compound.words {
+                    walkSubscriptCode(inExpression: word.display, origin: "the arithmetic `\(word.display)`")
+                    forgetArithmeticTargets(word.display)
+                }
+            }
+            // `[[ $v -eq 1 ]]` evaluates what `$v` holds as arithmetic, `[[ -v $v ]]` as a name.
+            if compound.kind == .conditional {
+                for word in compound.words where !word.isPlainText {
+                    if let value = expand(word).value { walkSubscriptCode(inExpression: value, origin: "the test of `\(word.display)`") }
+                }
             }
             let before = findings.count
             walkRedirections(compound.redirections)
@@ -752,6 +761,76 @@ struct ShellAnalysis {
         }
     }
 
+    // MARK: Subscripts bash evaluates
+
+    /// Builtins that take variable names or arithmetic expressions as arguments. Bash evaluates
+    /// the subscript of an indexed array named in one as arithmetic, expanding it first, so
+    /// `printf -v 'a[$(rm -rf /srv)]' x` runs the deletion, as do `read`, `test -v`, `let`,
+    /// `declare`, `${!x}` and `(( v ))` when what they read holds such a name.
+    static let builtinsTakingNames: Set<String> = [
+        "test", "[", "printf", "read", "let", "declare", "typeset", "local", "export", "readonly", "unset", "mapfile", "readarray", "wait", "getopts",
+    ]
+
+    /// The commands in the subscripts of names a builtin is given (`printf -v NAME`, `read
+    /// NAME`, `let EXPR`, `declare NAME=…`, `unset NAME`, `test -v NAME`).
+    mutating func walkSubscriptsOfNames(_ arguments: [Argument]) {
+        guard arguments.count > 1, let name = arguments[0].value, Self.builtinsTakingNames.contains(name) else { return }
+        for (index, argument) in arguments.enumerated().dropFirst() {
+            guard let value = argument.value else { continue }
+            // printf's format and operands are text; only `-v NAME` is a name.
+            if name == "printf", !(index > 1 && arguments[index - 1].value == "-v") { continue }
+            if name == "let" {
+                walkSubscriptCode(inExpression: value, origin: "the expression `let \(value)`")
+            } else if ["declare", "typeset", "local"].contains(name), arguments.contains(where: { $0.value.map { $0.hasPrefix(ascii: "-") && $0.contains("n") } ?? false }),
+                      let equals = value.firstIndex(of: "=") {
+                // `declare -n ref='a[$(cmd)]'`: every later read of `ref` reads the name it holds.
+                walkSubscriptCode(inName: String(value[..<equals]), origin: "the name `\(value)` given to `\(name)`")
+                walkSubscriptCode(inName: String(value[value.index(after: equals)...]), origin: "the name reference `\(value)`")
+            } else {
+                walkSubscriptCode(inName: String(value.prefix { $0 != "=" }), origin: "the name `\(value)` given to `\(name)`")
+            }
+        }
+    }
+
+    /// An arithmetic expression: its own subscripts, and those of the variables it names whose
+    /// values the line knows (`v='a[$(cmd)]'; (( v ))` evaluates `v`'s value as an expression).
+    mutating func walkSubscriptCode(inExpression text: String, origin: String) {
+        walkSubscriptCode(inName: text, origin: origin)
+        guard !variables.isEmpty else { return }
+        var name = ""
+        for character in text + " " {
+            if character == "_" || character.isASCII && (character.isLetter || !name.isEmpty && character.isNumber) {
+                name.append(character)
+            } else {
+                if !name.isEmpty, let value = variables[name], Self.subscriptRunsCommands(value) {
+                    walkSubscriptCode(inName: value, origin: "the value of `\(name)` in \(origin)")
+                }
+                name = ""
+            }
+        }
+    }
+
+    /// A name with a subscript that runs a command: what runs is walked as the line's own.
+    mutating func walkSubscriptCode(inName text: String, origin: String) {
+        guard Self.subscriptRunsCommands(text), let open = text.firstIndex(of: "[") else { return }
+        let close = text.lastIndex(of: "]").flatMap { $0 > open ? $0 : nil } ?? text.endIndex
+        let inside = String(text[text.index(after: open)..<close])
+        analyzeText(inside, origin: "\(origin), whose array subscript bash evaluates")
+    }
+
+    /// Whether the text holds a subscript with a command substitution: `[` and then `$(` or a backquote.
+    static func subscriptRunsCommands(_ text: String) -> Bool {
+        guard let open = text.utf8.firstIndex(of: UInt8(ascii: "[")) else { return false }
+        let rest = text.utf8[open...]
+        if rest.contains(UInt8(ascii: "`")) { return true }
+        var previous: UInt8 = 0
+        for byte in rest {
+            if previous == UInt8(ascii: "$"), byte == UInt8(ascii: "(") { return true }
+            previous = byte
+        }
+        return false
+    }
+
     /// Walks every script the word runs while being expanded, in place: most words have none,
     /// and collecting them first (`ShellWord.substitutions`) would copy each script.
     mutating func walkSubstitutions(_ word: ShellWord) {
@@ -766,9 +845,20 @@ struct ShellAnalysis {
             case .doubleQuoted(let inner): walkSubstitutions(inner)
             case .arithmetic(let inner):
                 // `$(( w = 3 ))` assigns `w`.
-                for case .literal(let text) in inner { forgetArithmeticTargets(text) }
+                for case .literal(let text) in inner {
+                    walkSubscriptCode(inExpression: text, origin: "the arithmetic `$((\(text)))`")
+                    forgetArithmeticTargets(text)
+                }
                 walkSubstitutions(inner)
             case .parameter(let name, let inner):
+                // `${!x}` reads the variable `x` names; a subscript in that name is evaluated.
+                if name.utf8.first == UInt8(ascii: "!"), let target = variables[String(name.dropFirst())] {
+                    walkSubscriptCode(inName: target, origin: "the name `${\(name)}` reads")
+                }
+                // `${a[i]}`: the subscript is evaluated as arithmetic, and `i`'s value with it.
+                if case .literal(let text)? = inner.first, text.utf8.first == UInt8(ascii: "["), let close = text.firstIndex(of: "]") {
+                    walkSubscriptCode(inExpression: String(text[...close]), origin: "the subscript of `${\(name)\(text[...close])}`")
+                }
                 // `${name:=word}` and `${name=word}` assign when they expand; the operator is not
                 // kept, so any expansion with one leaves the variable not known (`cmd=; :
                 // ${cmd:="rm -rf /srv"}; $cmd` runs the deletion).
@@ -798,6 +888,11 @@ struct ShellAnalysis {
         // Assignments before a command apply to it; alone, they set shell variables.
         var assigned: [String: String?] = [:]
         for assignment in command.assignments {
+            // `a[$(cmd)]=1`, `a[i]=1`: bash evaluates an indexed array's subscript as arithmetic.
+            if let index = assignment.index {
+                // Quotes are removed before the subscript is expanded and evaluated.
+                walkSubscriptCode(inExpression: "[" + index.filter { $0 != "'" && $0 != "\"" } + "]", origin: "the subscript of `\(assignment.name)[\(index)]`")
+            }
             let value = expand(assignment.value)
             noteEnvironmentVariable(assignment.name, value.value)
             if !command.words.isEmpty {
@@ -828,6 +923,7 @@ struct ShellAnalysis {
         var arguments: [Argument] = []
         arguments.reserveCapacity(command.words.count)
         for word in command.words { expandFields(word, into: &arguments) }
+        walkSubscriptsOfNames(arguments)
         noteBuiltinEffects(arguments)
         commandEnvironment = assigned
         run(consume arguments, stdin: stdin)
