@@ -18,6 +18,10 @@ struct SubscriptEvaluationAgreesWithBashTests {
         "declare -A h; h['$(CMD)']=1", "i='a[$(CMD)]'; a[i]=1", "i='a[$(CMD)]'; echo ${a[i]}", "v='a[$(CMD)]'; ((v++))",
         "v='a[$(CMD)]'; for ((j=0; j<v; j++)); do :; done", "v='a[$(CMD)]'; case 1 in $((v))) ;; esac", "getopts a 'a[$(CMD)]'",
         "export 'a[$(CMD)]'=1", "declare 'a[$(CMD)]'=1", "typeset -n t='a[$(CMD)]'; : \"$t\"", "printf '%s[$(CMD)]' x",
+        // The integer attribute evaluates every value given; offsets and bare names in tests are expressions.
+        "declare -i n='a[$(CMD)]'", "declare -i n; n='a[$(CMD)]'", "declare -i n; n+='a[$(CMD)]'", "f() { local -i n='a[$(CMD)]'; }; f",
+        "x='a[$(CMD)]'; declare -i n=x", "v='a[$(CMD)]'; echo ${v:0:v}", "v='a[$(CMD)]'; [[ v -eq 1 ]]", "v='a[$(CMD)]'; shift v",
+        "v='a[$(CMD)]'; test v -eq 1", "v='a[$(CMD)]'; printf '%d' v",
     ]
 
     @Test func whatBashRunsIsFound() throws {

@@ -736,8 +736,13 @@ struct ShellAnalysis {
             }
             // `[[ $v -eq 1 ]]` evaluates what `$v` holds as arithmetic, `[[ -v $v ]]` as a name.
             if compound.kind == .conditional {
-                for word in compound.words where !word.isPlainText {
-                    if let value = expand(word).value { walkSubscriptCode(inExpression: value, origin: "the test of `\(word.display)`") }
+                for word in compound.words {
+                    // `[[ v -eq 1 ]]` reads `v` by name; `[[ $v -eq 1 ]]` evaluates what it holds.
+                    if word.isPlainText {
+                        if !variables.isEmpty { walkSubscriptCode(inExpression: word.display, origin: "the test of `\(word.display)`") }
+                    } else if let value = expand(word).value {
+                        walkSubscriptCode(inExpression: value, origin: "the test of `\(word.display)`")
+                    }
                 }
             }
             let before = findings.count
@@ -781,11 +786,12 @@ struct ShellAnalysis {
             if name == "printf", !(index > 1 && arguments[index - 1].value == "-v") { continue }
             if name == "let" {
                 walkSubscriptCode(inExpression: value, origin: "the expression `let \(value)`")
-            } else if ["declare", "typeset", "local"].contains(name), arguments.contains(where: { $0.value.map { $0.hasPrefix(ascii: "-") && $0.contains("n") } ?? false }),
-                      let equals = value.firstIndex(of: "=") {
-                // `declare -n ref='a[$(cmd)]'`: every later read of `ref` reads the name it holds.
+            } else if ["declare", "typeset", "local", "export", "readonly"].contains(name), let equals = value.firstIndex(of: "="),
+                      arguments.contains(where: { $0.value.map { $0.hasPrefix(ascii: "-") && ($0.contains("n") || $0.contains("i")) } ?? false }) {
+                // `declare -n ref='a[$(cmd)]'`: every later read of `ref` reads the name it holds;
+                // `declare -i n='a[$(cmd)]'`: the value is evaluated as arithmetic at once.
                 walkSubscriptCode(inName: String(value[..<equals]), origin: "the name `\(value)` given to `\(name)`")
-                walkSubscriptCode(inName: String(value[value.index(after: equals)...]), origin: "the name reference `\(value)`")
+                walkSubscriptCode(inExpression: String(value[value.index(after: equals)...]), origin: "the value `\(value)` given to `\(name)`")
             } else {
                 walkSubscriptCode(inName: String(value.prefix { $0 != "=" }), origin: "the name `\(value)` given to `\(name)`")
             }
@@ -855,9 +861,15 @@ struct ShellAnalysis {
                 if name.utf8.first == UInt8(ascii: "!"), let target = variables[String(name.dropFirst())] {
                     walkSubscriptCode(inName: target, origin: "the name `${\(name)}` reads")
                 }
-                // `${a[i]}`: the subscript is evaluated as arithmetic, and `i`'s value with it.
-                if case .literal(let text)? = inner.first, text.utf8.first == UInt8(ascii: "["), let close = text.firstIndex(of: "]") {
-                    walkSubscriptCode(inExpression: String(text[...close]), origin: "the subscript of `${\(name)\(text[...close])}`")
+                // `${a[i]}`: the subscript is evaluated as arithmetic, and `i`'s value with it;
+                // `${v:offset:length}` likewise evaluates its offset and length.
+                if case .literal(let text)? = inner.first, let first = text.utf8.first {
+                    if first == UInt8(ascii: "["), let close = text.firstIndex(of: "]") {
+                        walkSubscriptCode(inExpression: String(text[...close]), origin: "the subscript of `${\(name)\(text[...close])}`")
+                    } else if first == UInt8(ascii: ":"), let second = text.utf8.dropFirst().first,
+                              ![UInt8(ascii: "-"), UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "?")].contains(second), !variables.isEmpty {
+                        walkSubscriptCode(inExpression: String(text.dropFirst()), origin: "the offset of `${\(name)\(text)}`")
+                    }
                 }
                 // `${name:=word}` and `${name=word}` assign when they expand; the operator is not
                 // kept, so any expansion with one leaves the variable not known (`cmd=; :
@@ -889,6 +901,10 @@ struct ShellAnalysis {
         var assigned: [String: String?] = [:]
         for assignment in command.assignments {
             // `a[$(cmd)]=1`, `a[i]=1`: bash evaluates an indexed array's subscript as arithmetic.
+            // A variable with an attribute (`declare -i n`) may evaluate what it is given as arithmetic.
+            if transformedVariables.contains(assignment.name), let text = expand(assignment.value).value {
+                walkSubscriptCode(inExpression: text, origin: "the value given to `\(assignment.name)`, which has the integer attribute")
+            }
             if let index = assignment.index {
                 // Quotes are removed before the subscript is expanded and evaluated.
                 walkSubscriptCode(inExpression: "[" + index.filter { $0 != "'" && $0 != "\"" } + "]", origin: "the subscript of `\(assignment.name)[\(index)]`")
