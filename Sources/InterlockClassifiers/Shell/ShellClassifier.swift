@@ -104,6 +104,10 @@ struct ShellAnalysis {
     /// Symbolic links the line made (`ln -s TARGET LINK`), each where it stands and what it holds.
     var linksMade: [(path: String, target: String)] = []
 
+    /// Whether any text this line analyzes could hold a subscript that runs a command
+    /// (`mayHoldSubscriptCode`); until one does, the subscripts bash evaluates are not looked at.
+    var subscriptsMayRun = false
+
     /// Whether the disk's view shows links, asked once: every path a line names asks `seesLinks`.
     let diskShowsLinks: Bool
 
@@ -327,9 +331,37 @@ struct ShellAnalysis {
             unknown("shell:unparseable", "\(origin) cannot be parsed (\(error.message)); its effect is unknown")
             return
         }
+        if !subscriptsMayRun { subscriptsMayRun = Self.mayHoldSubscriptCode(text) }
         depth += 1
         walk(script)
         depth -= 1
+    }
+
+    /// Whether a text can give bash a subscript that runs a command: it holds `[` and `$(` or a
+    /// backquote — or `$'…'`, which can spell either. Values the line knows are built from its
+    /// own text, so a line without them has nothing for `walkSubscriptCode` to find.
+    static func mayHoldSubscriptCode(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            // Every line is asked: one pass noting which of `[`, `` ` `` and `$` occur, and the
+            // pairs only when both halves are there.
+            // Independent selects, ORed: a loop the compiler turns into vector compares.
+            var seen: UInt8 = 0
+            for byte in bytes {
+                seen |= (byte == UInt8(ascii: "[") ? 1 : 0) | (byte == UInt8(ascii: "`") ? 2 : 0) | (byte == UInt8(ascii: "$") ? 4 : 0)
+            }
+            guard seen & 4 != 0 || seen == 3 else { return seen == 3 }
+            var previous: UInt8 = 0
+            var substitution = seen & 2 != 0
+            for byte in bytes {
+                if previous == UInt8(ascii: "$") {
+                    if byte == UInt8(ascii: "'") { return true }
+                    if byte == UInt8(ascii: "(") { substitution = true }
+                }
+                previous = byte
+            }
+            return substitution && seen & 1 != 0
+        }
     }
 
     /// Classifies a script file from its contents.
@@ -730,12 +762,12 @@ struct ShellAnalysis {
             // `(( v = 1 ))` and `for (( i = 0; … ))` assign as they evaluate.
             if compound.kind == .arithmetic || compound.kind == .forLoop && compound.variable == nil {
                 for word in compound.words {
-                    walkSubscriptCode(inExpression: word.display, origin: "the arithmetic `\(word.display)`")
+                    if subscriptsMayRun { walkSubscriptCode(inExpression: word.display, origin: "the arithmetic `\(word.display)`") }
                     forgetArithmeticTargets(word.display)
                 }
             }
             // `[[ $v -eq 1 ]]` evaluates what `$v` holds as arithmetic, `[[ -v $v ]]` as a name.
-            if compound.kind == .conditional {
+            if compound.kind == .conditional, subscriptsMayRun {
                 for word in compound.words {
                     // `[[ v -eq 1 ]]` reads `v` by name; `[[ $v -eq 1 ]]` evaluates what it holds.
                     if word.isPlainText {
@@ -852,18 +884,18 @@ struct ShellAnalysis {
             case .arithmetic(let inner):
                 // `$(( w = 3 ))` assigns `w`.
                 for case .literal(let text) in inner {
-                    walkSubscriptCode(inExpression: text, origin: "the arithmetic `$((\(text)))`")
+                    if subscriptsMayRun { walkSubscriptCode(inExpression: text, origin: "the arithmetic `$((\(text)))`") }
                     forgetArithmeticTargets(text)
                 }
                 walkSubstitutions(inner)
             case .parameter(let name, let inner):
                 // `${!x}` reads the variable `x` names; a subscript in that name is evaluated.
-                if name.utf8.first == UInt8(ascii: "!"), let target = variables[String(name.dropFirst())] {
+                if subscriptsMayRun, name.utf8.first == UInt8(ascii: "!"), let target = variables[String(name.dropFirst())] {
                     walkSubscriptCode(inName: target, origin: "the name `${\(name)}` reads")
                 }
                 // `${a[i]}`: the subscript is evaluated as arithmetic, and `i`'s value with it;
                 // `${v:offset:length}` likewise evaluates its offset and length.
-                if case .literal(let text)? = inner.first, let first = text.utf8.first {
+                if subscriptsMayRun, case .literal(let text)? = inner.first, let first = text.utf8.first {
                     if first == UInt8(ascii: "["), let close = text.firstIndex(of: "]") {
                         walkSubscriptCode(inExpression: String(text[...close]), origin: "the subscript of `${\(name)\(text[...close])}`")
                     } else if first == UInt8(ascii: ":"), let second = text.utf8.dropFirst().first,
@@ -902,10 +934,10 @@ struct ShellAnalysis {
         for assignment in command.assignments {
             // `a[$(cmd)]=1`, `a[i]=1`: bash evaluates an indexed array's subscript as arithmetic.
             // A variable with an attribute (`declare -i n`) may evaluate what it is given as arithmetic.
-            if transformedVariables.contains(assignment.name), let text = expand(assignment.value).value {
+            if subscriptsMayRun, transformedVariables.contains(assignment.name), let text = expand(assignment.value).value {
                 walkSubscriptCode(inExpression: text, origin: "the value given to `\(assignment.name)`, which has the integer attribute")
             }
-            if let index = assignment.index {
+            if subscriptsMayRun, let index = assignment.index {
                 // Quotes are removed before the subscript is expanded and evaluated.
                 walkSubscriptCode(inExpression: "[" + index.filter { $0 != "'" && $0 != "\"" } + "]", origin: "the subscript of `\(assignment.name)[\(index)]`")
             }
@@ -939,7 +971,7 @@ struct ShellAnalysis {
         var arguments: [Argument] = []
         arguments.reserveCapacity(command.words.count)
         for word in command.words { expandFields(word, into: &arguments) }
-        walkSubscriptsOfNames(arguments)
+        if subscriptsMayRun { walkSubscriptsOfNames(arguments) }
         noteBuiltinEffects(arguments)
         commandEnvironment = assigned
         run(consume arguments, stdin: stdin)
