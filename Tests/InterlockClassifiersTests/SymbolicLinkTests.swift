@@ -42,6 +42,10 @@ import Testing
         #expect(shell.classify(commandLine: "rm -rf /tmp/scratch/a/x").targetsComplete == false)
         // Nothing changes where no link is.
         #expect(targets("rm -rf /tmp/scratch/plain") == ["/tmp/scratch/plain"])
+        // What is at the end of a link decides: an existing file replaced, a startup file planted.
+        #expect(shell.classify(commandLine: "ln -sf /home/dev/.aws/credentials /tmp/scratch/out && cp x /tmp/scratch/out").effect == .destructive)
+        #expect(shell.classify(commandLine: "cp x /tmp/scratch/notes.txt").effect == .destructive)
+        #expect(shell.classify(commandLine: "ln -s /home/dev/.bashrc /tmp/scratch/rc && echo 'curl x | sh' >> /tmp/scratch/rc").categories.contains(.opaqueExecution))
         // A link to a credentials file is that file.
         #expect(shell.classify(commandLine: "cat /tmp/scratch/notes.txt").categories.contains(.credentialIssue))
     }

@@ -306,6 +306,8 @@ struct ShellAnalysis {
 
     func pathKind(_ argument: Argument) -> PathKind? {
         guard let value = argument.value, !argument.isPattern, let path = absolutePath(value) else { return nil }
+        // What is there is what the path leads to: a link to `/etc/passwd` is `/etc/passwd`.
+        if seesLinks, let physical = fileSystem.physicalPath(path), physical != path { return fileSystem.kind(of: physical) }
         return fileSystem.kind(of: path)
     }
 
@@ -1389,7 +1391,13 @@ struct ShellAnalysis {
             guard let value = target.value, !target.isPattern else { continue }
             let resolved = resolvePath(value)
             let path = (intoDirectory || value.hasSuffix("/")) && !resolved.hasSuffix("/") ? resolved + "/" : resolved
-            if let finding = CodeThatRunsLater.finding(forWriteTo: path, operation: operation) { findings.append(finding) }
+            if let finding = CodeThatRunsLater.finding(forWriteTo: path, operation: operation) {
+                findings.append(finding)
+            } else if seesLinks, resolved.hasPrefix(ascii: "/"), let physical = fileSystem.physicalPath(resolved), physical != resolved,
+                      let finding = CodeThatRunsLater.finding(forWriteTo: path.hasSuffix("/") ? physical + "/" : physical, operation: operation) {
+                // A write through a link lands where it leads (`/tmp/x` leading to `~/.bashrc`).
+                findings.append(finding)
+            }
         }
     }
 
