@@ -10,10 +10,13 @@ public enum GitCommand {
     public static func classify(_ arguments: [String?], displays: [String]) -> [Finding] {
         var index = 0
         var injected: [Finding] = []
+        // `-c key=value` settings, for what they make a push do.
+        var lineSettings: [String] = []
         // Global options: `-C dir`, `-c key=value`, `--git-dir=...`, `--no-pager`, `-P`.
         while index < arguments.count, let text = arguments[index], text.hasPrefix(ascii: "-") {
             defer { index += 1 }
             if let finding = settingInjection(arguments, displays, at: index, options: ["-c", "--config-env"]) { injected.append(finding) }
+            if text == "-c", index + 1 < arguments.count, let setting = arguments[index + 1] { lineSettings.append(setting) }
             if text.hasPrefix("--exec-path=") || text.hasPrefix("--git-dir=") {
                 injected.append(Finding(operation: "git:config_command", effect: .unknown, targetsComplete: false, categories: [.opaqueExecution], reason: "`\(text)` makes git run programs or hooks from another place"))
             }
@@ -37,18 +40,9 @@ public enum GitCommand {
         var out = injected + classifySubcommand(arguments, displays: displays, at: index)
         // `git -c remote.origin.mirror=true push`: settings on the line that make a push mirror,
         // force or delete, as the configuration would.
-        if arguments[index] == "push", arguments[..<index].contains("-c") {
-            var settings: [String] = []
-            var position = 0
-            while position < index {
-                if let option = arguments[position], option == "-c", position + 1 < index, let setting = arguments[position + 1] { settings.append(setting) }
-                position += 1
-            }
-            let rest = arguments[(index + 1)...].map { $0 ?? "" }
-            out += pushConfigurationFindings(PushConfiguration(settings: settings.map { setting in
-                let key = String(setting.prefix { $0 != "=" })
-                return (key, setting.contains("=") ? String(setting.drop { $0 != "=" }.dropFirst()) : nil)
-            }), pushArguments: rest, source: "`git -c` on the line")
+        if !lineSettings.isEmpty, arguments[index] == "push" {
+            let settings = lineSettings.map { setting in (key: String(setting.prefix { $0 != "=" }), value: setting.contains("=") ? String(setting.drop { $0 != "=" }.dropFirst()) : nil) }
+            out += pushConfigurationFindings(PushConfiguration(settings: settings), pushArguments: arguments[(index + 1)...].map { $0 ?? "" }, source: "`git -c` on the line")
         }
         // Options that run a program on either end of a transfer, and `ext::` remotes that run commands.
         let rest = arguments[(index + 1)...].compactMap { $0 }

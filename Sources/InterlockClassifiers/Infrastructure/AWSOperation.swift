@@ -684,7 +684,7 @@ public enum AWSOperation {
     /// Every parameter whose value a rule here reads to decide an effect (`DesiredCount` 0,
     /// `DeletionProtection` false, a versioning `Status`). The AWS command line's value for one of
     /// these, when known only at run time (a variable, a file not read), leaves the call
-    /// `unknown`; `AWSOperationTests` checks this list against the rules' source.
+    /// `unknown`; `AWSDecidingParametersTests` checks this list against the rules' source.
     public static let decidingParameters: Set<String> = [
         "AdvancedSecurityOptions", "Attribute", "AttributeName", "Attributes", "AuthType", "AuthenticationMode", "BackupPolicy",
         "BackupRetentionPeriod", "BucketLoggingStatus", "BypassGovernanceRetention", "ChangeBatch", "DeletionProtection",

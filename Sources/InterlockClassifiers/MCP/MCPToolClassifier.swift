@@ -224,15 +224,34 @@ public struct MCPToolClassifier: ActionClassifier {
     /// (not other URLs: a web page's path is not a file here).
     static func namedFiles(_ arguments: JSONValue) -> [String] {
         var out: [String] = []
+        forEachString(in: arguments) { key, text in
+            if key.hasSuffix("path") || key.hasSuffix("paths") || key == "file" || key == "files" || key == "filename" {
+                out.append(text)
+            } else if (key == "uri" || key == "url"), text.hasPrefix("file://") {
+                out.append(String(text.dropFirst(7)))
+            }
+        }
+        return out
+    }
+
+    /// Every `http://` or `https://` URL among the arguments, at any depth, whatever its key.
+    static func namedURLs(_ arguments: JSONValue) -> [String] {
+        var out: [String] = []
+        forEachString(in: arguments) { _, text in
+            let head = text.utf8.prefix(8).map { $0 | 0x20 }
+            if head.starts(with: Array("http://".utf8)) || head.starts(with: Array("https://".utf8)) { out.append(text) }
+        }
+        return out
+    }
+
+    /// Each string among the arguments, to a depth of 8, with the lower-cased key that holds it
+    /// (a list's items take the list's key), members in key order.
+    static func forEachString(in arguments: JSONValue, _ body: (_ key: String, _ text: String) -> Void) {
         func visit(_ value: JSONValue, key: String, depth: Int) {
             guard depth < 8 else { return }
             switch value {
             case .string(let text):
-                if key.hasSuffix("path") || key.hasSuffix("paths") || key == "file" || key == "files" || key == "filename" {
-                    out.append(text)
-                } else if (key == "uri" || key == "url"), text.hasPrefix("file://") {
-                    out.append(String(text.dropFirst(7)))
-                }
+                body(key, text)
             case .array(let items):
                 for item in items { visit(item, key: key, depth: depth + 1) }
             case .object(let members):
@@ -242,28 +261,6 @@ public struct MCPToolClassifier: ActionClassifier {
             }
         }
         visit(arguments, key: "", depth: 0)
-        return out
-    }
-
-    /// Every `http://` or `https://` URL among the arguments, at any depth, whatever its key.
-    static func namedURLs(_ arguments: JSONValue) -> [String] {
-        var out: [String] = []
-        func visit(_ value: JSONValue, depth: Int) {
-            guard depth < 8 else { return }
-            switch value {
-            case .string(let text):
-                let head = text.utf8.prefix(8).map { $0 | 0x20 }
-                if head.starts(with: Array("http://".utf8)) || head.starts(with: Array("https://".utf8)) { out.append(text) }
-            case .array(let items):
-                for item in items { visit(item, depth: depth + 1) }
-            case .object(let members):
-                for name in members.keys.sorted() { visit(members[name]!, depth: depth + 1) }
-            default:
-                break
-            }
-        }
-        visit(arguments, depth: 0)
-        return out
     }
 
     /// The command-line program a tool or its server is named for, if any.

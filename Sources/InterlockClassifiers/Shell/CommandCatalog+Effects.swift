@@ -159,12 +159,9 @@ extension ShellAnalysis {
             // original, so it is followed like a link to the original's absolute path.
             if options.operands.count == 2, options.value("-t", "--target-directory") == nil,
                let target = options.operands[0].value, let linkValue = link.value, !link.isPattern, let linkPath = absolutePath(linkValue) {
-                let symbolic = options.has("-s", "--symbolic")
                 let inside = pathKind(link) == .directory && !options.has("-n", "--no-dereference", "-T", "--no-target-directory")
-                if symbolic {
-                    linksMade.append((inside ? linkPath + "/" + Paths.basename(target) : linkPath, target))
-                } else if let original = absolutePath(target) {
-                    linksMade.append((inside ? linkPath + "/" + Paths.basename(target) : linkPath, original))
+                if let held = options.has("-s", "--symbolic") ? target : absolutePath(target) {
+                    linksMade.append((inside ? linkPath + "/" + Paths.basename(target) : linkPath, held))
                 }
             }
         case .touch:
@@ -1246,7 +1243,7 @@ extension ShellAnalysis {
             add(op, .read, targets: [], "fetches \(Self.list(urls))")
         }
         if findings.last?.effect != .read { noteHumanEndpoints(urls, client: "wget") }
-        noteCredentialEndpoints(urls, client: "wget")
+        noteCredentialEndpoints(urls, by: "`wget`")
         for setting in options.allValues("-e", "--execute") {
             let name = String((setting.pieces(between: "=").first ?? "").filter { !" \t_-".contains($0) }).lowercased()
             if !Self.harmlessWgetSettings.contains(name) {
@@ -1327,11 +1324,12 @@ extension ShellAnalysis {
 
     /// A request to a metadata or credentials endpoint (`CredentialEndpoints`): what comes back
     /// is the machine's role credentials, which the agent then holds.
-    mutating func noteCredentialEndpoints(_ urls: [Argument], client: String) {
+    /// `fetcher` names what fetches in the reason: "`curl`", "the code given to `python3`".
+    mutating func noteCredentialEndpoints(_ urls: [Argument], by fetcher: String) {
         for url in urls {
             guard let reason = CredentialEndpoints.reason(url.value ?? url.display, pathKnown: url.value != nil) else { continue }
             add(Finding(operation: "shell:read_credentials", effect: .read, targets: [url.text], targetsComplete: url.isExact, categories: [.credentialIssue],
-                        reason: "\(client.hasPrefix("`") || client.contains(" ") ? client : "`\(client)`") fetches `\(url.display)`: \(reason), which the agent then holds"))
+                        reason: "\(fetcher) fetches `\(url.display)`: \(reason), which the agent then holds"))
         }
     }
 
@@ -1357,7 +1355,7 @@ extension ShellAnalysis {
             add("shell:curl", .read, targets: [], "fetches \(Self.list(urls))")
         }
         if findings.last?.effect != .read { noteHumanEndpoints(urls, client: "curl") }
-        noteCredentialEndpoints(urls, client: "curl")
+        noteCredentialEndpoints(urls, by: "`curl`")
         if let output = options.value("-o", "--output"), output != "-" {
             classifyWrite(to: .known(output), truncates: true, by: "`curl -o`", operation: "shell:curl")
         } else if options.has("-O", "--remote-name", "--remote-name-all") {
@@ -1407,7 +1405,7 @@ extension ShellAnalysis {
             let text = url.value.map { $0.hasPrefix(ascii: ":") ? "http://localhost" + $0 : $0 }
             noteHumanEndpoints([text.map(Argument.known) ?? url], client: name)
         }
-        noteCredentialEndpoints([url], client: name)
+        noteCredentialEndpoints([url], by: "`\(name)`")
         if let output = options.value("-o", "--output"), output != "-" {
             classifyWrite(to: .known(output), truncates: true, by: "`\(name) -o`", operation: op)
         }

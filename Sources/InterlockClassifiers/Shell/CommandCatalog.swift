@@ -387,7 +387,7 @@ extension ShellAnalysis {
             var found = CredentialFiles.mayName(text) ? CredentialFiles.reason(text, directories: true) : nil
             // A link to one (`/tmp/notes` leading to `~/.aws/credentials`) is read as the file.
             if found == nil, seesLinks, let value = argument.value, !argument.isPattern, let path = absolutePath(value),
-               let physical = fileSystem.physicalPath(path), physical != path, CredentialFiles.mayName(physical) {
+               let physical = linkedPath(path), CredentialFiles.mayName(physical) {
                 found = CredentialFiles.reason(physical, directories: true).map { "it leads to `\(physical)`, and \($0)" }
             }
             guard let reason = found else { continue }
@@ -1081,7 +1081,7 @@ extension ShellAnalysis {
         }
         // And code that names a metadata service's credentials fetches them, whatever library
         // it uses (`urllib.request.urlopen('http://169.254.169.254/…/security-credentials/…')`).
-        noteCredentialEndpoints(scan.urls.map(Argument.known), client: origin)
+        noteCredentialEndpoints(scan.urls.map(Argument.known), by: origin)
         // A credentials file the code names (`open('/root/.aws/credentials')`) is read by it.
         noteCredentialReads(scan.namedPaths.map(Argument.known), by: name)
         let named = scan.namedPaths.isEmpty ? [] : scan.namedPaths.map(Argument.known) + [.runtime("<paths computed in the code>")]

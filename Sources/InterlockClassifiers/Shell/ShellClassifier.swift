@@ -114,6 +114,12 @@ struct ShellAnalysis {
     /// Whether the line's view shows links: asked before building the view, which costs more.
     var seesLinks: Bool { diskShowsLinks || !linksMade.isEmpty }
 
+    /// Where an absolute path really leads, when a link makes that another place; nil otherwise.
+    func linkedPath(_ path: String) -> String? {
+        guard seesLinks, path.hasPrefix(ascii: "/"), let physical = fileSystem.physicalPath(path), physical != path else { return nil }
+        return physical
+    }
+
     /// The disk as the line's next command will find it.
     var fileSystem: any FileSystemView {
         writtenFiles.isEmpty && linksMade.isEmpty ? disk : LineFileSystem(disk: disk, written: writtenFiles, links: linksMade)
@@ -307,7 +313,7 @@ struct ShellAnalysis {
     func pathKind(_ argument: Argument) -> PathKind? {
         guard let value = argument.value, !argument.isPattern, let path = absolutePath(value) else { return nil }
         // What is there is what the path leads to: a link to `/etc/passwd` is `/etc/passwd`.
-        if seesLinks, let physical = fileSystem.physicalPath(path), physical != path { return fileSystem.kind(of: physical) }
+        if let physical = linkedPath(path) { return fileSystem.kind(of: physical) }
         return fileSystem.kind(of: path)
     }
 
@@ -837,15 +843,9 @@ struct ShellAnalysis {
     mutating func walkSubscriptCode(inExpression text: String, origin: String) {
         walkSubscriptCode(inName: text, origin: origin)
         guard !variables.isEmpty else { return }
-        var name = ""
-        for character in text + " " {
-            if character == "_" || character.isASCII && (character.isLetter || !name.isEmpty && character.isNumber) {
-                name.append(character)
-            } else {
-                if !name.isEmpty, let value = variables[name], Self.subscriptRunsCommands(value) {
-                    walkSubscriptCode(inName: value, origin: "the value of `\(name)` in \(origin)")
-                }
-                name = ""
+        for name in Self.variableNames(inExpression: text) {
+            if let value = variables[name], Self.subscriptRunsCommands(value) {
+                walkSubscriptCode(inName: value, origin: "the value of `\(name)` in \(origin)")
             }
         }
     }
@@ -1393,7 +1393,7 @@ struct ShellAnalysis {
             let path = (intoDirectory || value.hasSuffix("/")) && !resolved.hasSuffix("/") ? resolved + "/" : resolved
             if let finding = CodeThatRunsLater.finding(forWriteTo: path, operation: operation) {
                 findings.append(finding)
-            } else if seesLinks, resolved.hasPrefix(ascii: "/"), let physical = fileSystem.physicalPath(resolved), physical != resolved,
+            } else if let physical = linkedPath(resolved),
                       let finding = CodeThatRunsLater.finding(forWriteTo: path.hasSuffix("/") ? physical + "/" : physical, operation: operation) {
                 // A write through a link lands where it leads (`/tmp/x` leading to `~/.bashrc`).
                 findings.append(finding)

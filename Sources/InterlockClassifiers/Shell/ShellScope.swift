@@ -229,15 +229,23 @@ extension ShellAnalysis {
     /// there (`v = 1`, `v++`, `v += 2`).
     mutating func forgetArithmeticTargets(_ text: String) {
         guard !variables.isEmpty else { return }
+        for name in Self.variableNames(inExpression: text) where variables[name] != nil { forgetVariable(name) }
+    }
+
+    /// The names an arithmetic expression reads or assigns: runs of letters, digits and `_` that
+    /// do not start with a digit.
+    static func variableNames(inExpression text: String) -> [String] {
+        var names: [String] = []
         var name = ""
         for character in text + " " {
             if character == "_" || character.isASCII && (character.isLetter || !name.isEmpty && character.isNumber) {
                 name.append(character)
             } else {
-                if !name.isEmpty, variables[name] != nil { forgetVariable(name) }
+                if !name.isEmpty { names.append(name) }
                 name = ""
             }
         }
+        return names
     }
 
     /// A variable whose value the line can no longer tell (`read x`, a loop's variable, `unset x`).
