@@ -123,17 +123,7 @@ import Testing
             except (OSError, ValueError):
                 print("-")
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(texts.map { $0 + "\n" }.joined().utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try OracleProgram.output(["python3", "-c", script], input: texts.map { $0 + "\n" }.joined())
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         try #require(lines.count == texts.count)
         return lines.map { $0 == "-" ? nil : $0 }

@@ -25,16 +25,8 @@ struct GitConfigurationAgreesWithGitTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("interlock-gitconfig-\(UUID().uuidString)")
         try text.write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "config", "--file", url.path, "--get-regexp", "^remote\\."]
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "GIT_CONFIG_NOSYSTEM": "1"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try OracleProgram.output(["git", "config", "--file", url.path, "--get-regexp", "^remote\\."],
+                                            environment: ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "GIT_CONFIG_NOSYSTEM": "1"])
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
             guard let space = line.firstIndex(of: " ") else { return (String(line), nil) }
             return (String(line[..<space]), String(line[line.index(after: space)...]))

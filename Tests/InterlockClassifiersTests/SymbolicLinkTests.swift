@@ -104,17 +104,8 @@ import Testing
     }
 
     static func realpaths(_ paths: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import os, sys\nfor line in sys.stdin.read().split('\\n')[:-1]: print(os.path.realpath(line))"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(paths.map { $0 + "\n" }.joined().utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try OracleProgram.output(["python3", "-c", "import os, sys\nfor line in sys.stdin.read().split('\\n')[:-1]: print(os.path.realpath(line))"],
+                                            input: paths.map { $0 + "\n" }.joined())
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }

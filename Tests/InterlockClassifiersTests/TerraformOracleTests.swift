@@ -37,17 +37,9 @@ struct TerraformOracleTests {
     /// Whether `terraform providers` accepts the configuration in `directory`, and whether it
     /// names the external provider.
     static func terraformSees(_ directory: URL) throws -> (accepted: Bool, external: Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: terraform!)
-        process.arguments = ["-chdir=\(directory.path)", "providers", "-no-color"]
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1", "TF_CLI_CONFIG_FILE": "/dev/null"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus == 0, printed.contains("hashicorp/external"))
+        let (output, status) = try OracleProgram.run([terraform!, "-chdir=\(directory.path)", "providers", "-no-color"],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": directory.path, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1", "TF_CLI_CONFIG_FILE": "/dev/null"])
+        return (status == 0, String(decoding: output, as: UTF8.self).contains("hashicorp/external"))
     }
 
     @Test("property: a source is found exactly when terraform finds one")
