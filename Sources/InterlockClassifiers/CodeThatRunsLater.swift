@@ -63,6 +63,9 @@ enum CodeThatRunsLater {
         func devContainer() -> Finding {
             runsLater("`\(path)` is a dev container definition: its `initializeCommand`, `postCreateCommand` and `postStartCommand` run when the container is built or started")
         }
+        func gitConfiguration() -> Finding {
+            runsLater("`\(path)` is git configuration, which can make git run commands (`core.hooksPath`, `core.fsmonitor`, aliases)")
+        }
         func runsInCI() -> Finding {
             runsLater("`\(path)` defines a CI/CD pipeline, which runs once pushed, with the repository's secrets and deployment credentials")
         }
@@ -75,11 +78,12 @@ enum CodeThatRunsLater {
         let intoDirectory = path.utf8.last == UInt8(ascii: "/")
         for (index, component) in components.dropLast().enumerated() where component.utf8.first == UInt8(ascii: ".") {
             let next = components[index + 1]
+            let isLast = index + 2 == components.count
             if component == ".git" && next == "hooks" && (index + 2 < components.count || intoDirectory) || component == ".husky" || component == ".githooks" {
                 return runsLater("`\(path)` is a git hook: git runs it on commit, merge, checkout or push, unseen")
             }
-            if component == ".git" && next == "config" && index + 2 == components.count {
-                return runsLater("`\(path)` is git configuration, which can make git run commands (`core.hooksPath`, `core.fsmonitor`, aliases)")
+            if component == ".git" && next == "config" && isLast {
+                return gitConfiguration()
             }
             let below = index + 2 < components.count || intoDirectory
             if component == ".github" && (next == "workflows" || next == "actions") && below || component == ".gitlab" && next == "ci" && below
@@ -101,13 +105,24 @@ enum CodeThatRunsLater {
             if component == ".devcontainer" && name.hasSuffix(".json") {
                 return devContainer()
             }
+            // git reads `$XDG_CONFIG_HOME/git/config` (by default `~/.config/git/config`) as
+            // it reads `~/.gitconfig`; cargo reads `.cargo/config.toml` in the working directory
+            // and every directory above it, as npm reads `.npmrc`.
+            if component == ".config" && next == "git" && index + 3 == components.count && name == "config" {
+                return gitConfiguration()
+            }
+            if component == ".cargo" && isLast && (next == "config.toml" || next == "config") {
+                return runsLater("`\(path)` is cargo configuration: a target's `runner`, `build.rustc-wrapper` or a `credential-provider` in it run commands on cargo's next build, run or publish")
+            }
+            if component == ".config" && next == "fish" && (name.hasSuffix(".fish") || intoDirectory) {
+                return runsLater("`\(path)` runs in every new fish shell")
+            }
             if component == ".config" && next == "systemd" {
                 return runsLater("`\(path)` defines a service the system runs")
             }
             if component == ".config" && next == "autostart" {
                 return runsLater("`\(path)` starts a program at every desktop login")
             }
-            let isLast = index + 2 == components.count
             if component == ".ssh" && isLast && next == "config" {
                 return runsLater("`\(path)` is ssh configuration: its `ProxyCommand` and `LocalCommand` run commands whenever ssh connects")
             }
@@ -124,7 +139,7 @@ enum CodeThatRunsLater {
         }
         if name.utf8.first == UInt8(ascii: ".") {
             if name == ".gitconfig" {
-                return runsLater("`\(path)` is git configuration, which can make git run commands (`core.hooksPath`, `core.fsmonitor`, aliases)")
+                return gitConfiguration()
             }
             if shellStartupFiles.contains(String(name)) { return runsLater("`\(path)` runs in every new shell") }
             if toolStartupFiles.contains(String(name)) { return runsLater("`\(path)` is read by a tool when it starts and can make it run commands") }
@@ -155,7 +170,8 @@ enum CodeThatRunsLater {
         case "etc":
             if components.count == 2 && !intoDirectory {
                 switch second {
-                case "profile", "bash.bashrc", "zshrc", "environment", "rc.local": return runsLater("`\(path)` runs in every new shell or at boot")
+                case "profile", "bash.bashrc", "zshrc", "zshenv", "zprofile", "zlogin", "environment", "rc.local": return runsLater("`\(path)` runs in every new shell or at boot")
+                case "gitconfig": return gitConfiguration()
                 case "ld.so.preload": return runsLater("`\(path)` names libraries every program loads")
                 case "crontab": return runsLater("`\(path)` is the cron table: cron runs it later")
                 case "sudoers", "passwd", "shadow", "group", "gshadow": return grantsAccess("`\(path)` decides who may log in or act as root")
@@ -163,7 +179,7 @@ enum CodeThatRunsLater {
                 }
             }
             switch second {
-            case "profile.d": return runsLater("`\(path)` runs in every new shell")
+            case "profile.d", "zsh", "fish": return runsLater("`\(path)` runs in every new shell")
             case "cron.d", "cron.hourly", "cron.daily", "cron.weekly", "cron.monthly": return runsLater("`\(path)` is a cron job: cron runs it later")
             case "systemd", "init.d", "rc.d": return runsLater("`\(path)` defines a service the system runs")
             case "sudoers.d": return grantsAccess("`\(path)` decides who may act as root")

@@ -16,7 +16,8 @@ import Testing
                      "/home/dev/project/.github/dependabot.yml", "/home/dev/project/.github/ISSUE_TEMPLATE/bug.yml", "/home/dev/project/.gitlab/issue_templates/bug.md",
                      "/home/dev/project/k8s/deploy.yaml", "/home/dev/project/docs/workflows/ci.yml",
                      "/home/dev/project/docs/claude/commands/deploy.md", "/home/dev/project/.claude/CLAUDE.md", "/home/dev/project/CLAUDE.md",
-                     "/home/dev/project/.vscode/settings.json", "/home/dev/project/.vscode/extensions.json", "/home/dev/project/.devcontainer/Dockerfile"] {
+                     "/home/dev/project/.vscode/settings.json", "/home/dev/project/.vscode/extensions.json", "/home/dev/project/.devcontainer/Dockerfile",
+                     "/home/dev/.config/git/ignore", "/home/dev/project/.cargo/registry/cache/x.crate", "/home/dev/.config/fish/fish_history"] {
             #expect(facts(path).effect == .write, "\(path)")
         }
     }
@@ -28,6 +29,9 @@ import Testing
                      "/home/dev/.ssh/config", "/home/dev/.aws/config", "/home/dev/.kube/config", "/home/dev/.psqlrc", "/home/dev/project/.npmrc",
                      "/usr/local/bin/git", "/home/dev/.local/bin/ls", "/bin/ls", "/etc/ld.so.preload", "/etc/udev/rules.d/99-x.rules",
                      "/srv/app/venv/lib/python3.11/site-packages/zz.pth", "/usr/lib/python3/dist-packages/sitecustomize.py",
+                     // git's XDG and system configuration, as `~/.gitconfig`; cargo's, as npm's; other shells' startup files.
+                     "/home/dev/.config/git/config", "/etc/gitconfig", "/home/dev/project/.cargo/config.toml", "/home/dev/.cargo/config",
+                     "/home/dev/.config/fish/config.fish", "/home/dev/.config/fish/functions/ls.fish", "/etc/zsh/zshrc", "/etc/zshenv", "/etc/fish/config.fish",
                      // CI/CD pipelines run once pushed, with credentials the agent never holds.
                      "/home/dev/project/.github/workflows/deploy.yml", "/home/dev/project/.github/actions/setup/action.yml", "/home/dev/project/.gitlab-ci.yml",
                      "/home/dev/project/.gitlab/ci/deploy.yml", "/home/dev/project/Jenkinsfile", "/home/dev/project/.circleci/config.yml",
