@@ -17,14 +17,14 @@ enum CredentialEndpoints {
         guard mayNameMetadataHost(url), let (host, path) = hostAndPath(url), let service = service(host) else { return nil }
         if service.credentialsOnly { return "`\(host)` is \(service.name), which answers every request with credentials" }
         let decoded = PercentEncoding.decode(path, plusIsSpace: false).lowercased()
-        guard !pathKnown || credentialPathWords.contains(where: { decoded.contains($0) }) || decoded.contains("..") else { return nil }
+        guard !pathKnown || credentialPathWords.contains(where: { decoded.containsASCII($0) }) || decoded.containsASCII("..") else { return nil }
         return "`\(host)` is \(service.name), and `\(path.isEmpty ? "/" : path)` \(pathKnown ? "asks it for" : "may ask it for") the machine's credentials or user data"
     }
 
     /// Path words under which metadata services keep credentials, tokens and user data (which
     /// often carries secrets): EC2's `iam/security-credentials` and `identity-credentials`,
     /// `user-data`; GCP's `service-accounts/…/token`; Azure's `identity/oauth2/token`.
-    static let credentialPathWords = ["credential", "user-data", "userdata", "service-account", "token", "identity", "secret", "password"]
+    static let credentialPathWords: [StaticString] = ["credential", "user-data", "userdata", "service-account", "token", "identity", "secret", "password"]
 
     struct Service {
         var name: String
