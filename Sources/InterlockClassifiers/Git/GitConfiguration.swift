@@ -8,7 +8,7 @@ enum GitConfiguration {
         var section = ""
         var out: [(key: String, value: String?)] = []
         for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            var line = Substring(trimmed(String(rawLine)))
+            var line = Substring(trimmed(rawLine))
             guard let first = line.first, first != "#", first != ";" else { continue }
             if first == "[" {
                 guard let close = line.lastIndex(of: "]") else { continue }
@@ -69,8 +69,8 @@ enum GitConfiguration {
         return Int(lower).map { $0 != 0 } ?? false
     }
 
-    static func trimmed(_ text: String) -> String {
-        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    static func trimmed(_ text: some StringProtocol) -> String {
+        text.trimmingEnds { $0 == " " || $0 == "\t" }
     }
 
     /// The push settings of every remote the text configures.

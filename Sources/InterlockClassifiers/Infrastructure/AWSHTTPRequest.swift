@@ -141,8 +141,8 @@ public struct AWSHTTPRequest: Sendable {
                 // cannot be read leaves its parameter out, and the classifier says so.
                 if named.0 == "versioning", let body = Self.s3Body(bodyText, root: "VersioningConfiguration") {
                     var configuration: [String: JSONValue] = [:]
-                    if let status = body.child("Status") { configuration["Status"] = .string(Self.trimmed(status.text)) }
-                    if let mfaDelete = body.child("MfaDelete") { configuration["MFADelete"] = .string(Self.trimmed(mfaDelete.text)) }
+                    if let status = body.child("Status") { configuration["Status"] = .string(status.text.trimmingEnds(where: \.isWhitespace)) }
+                    if let mfaDelete = body.child("MfaDelete") { configuration["MFADelete"] = .string(mfaDelete.text.trimmingEnds(where: \.isWhitespace)) }
                     parameters["VersioningConfiguration"] = .object(configuration)
                 }
                 if named.0 == "logging", let body = Self.s3Body(bodyText, root: "BucketLoggingStatus") {
@@ -175,7 +175,7 @@ public struct AWSHTTPRequest: Sendable {
                 if header("x-amz-bypass-governance-retention")?.lowercased() == "true" { parameters["BypassGovernanceRetention"] = .bool(true) }
             } else if has("legal-hold") {
                 operation = "PutObjectLegalHold"
-                if let status = Self.s3Body(bodyText, root: "LegalHold")?.child("Status") { parameters["LegalHold"] = .object(["Status": .string(Self.trimmed(status.text))]) }
+                if let status = Self.s3Body(bodyText, root: "LegalHold")?.child("Status") { parameters["LegalHold"] = .object(["Status": .string(status.text.trimmingEnds(where: \.isWhitespace))]) }
             } else if !subresources.allSatisfy(Self.isSigningParameter) {
                 // `?renameObject` and whatever S3 adds next: not a plain upload.
                 operation = nil
@@ -353,9 +353,5 @@ public struct AWSHTTPRequest: Sendable {
     static func s3Body(_ text: String, root: String) -> StrictXML.Element? {
         guard let document = StrictXML.parse(text), document.root.name == root else { return nil }
         return document.root
-    }
-
-    static func trimmed(_ text: String) -> String {
-        String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

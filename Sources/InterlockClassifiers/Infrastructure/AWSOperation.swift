@@ -628,22 +628,19 @@ public enum AWSOperation {
         var items: [String] = []
         var current = ""
         var quote: Character?
-        func trimmed(_ text: String) -> String {
-            String(text.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-        }
         for character in inside {
             if let open = quote {
                 if character == open { quote = nil } else { current.append(character) }
             } else if character == "\"" || character == "'" {
                 quote = character
             } else if character == "," {
-                items.append(trimmed(current))
+                items.append(current.trimmingEnds { $0 == " " })
                 current = ""
             } else {
                 current.append(character)
             }
         }
-        items.append(trimmed(current))
+        items.append(current.trimmingEnds { $0 == " " })
         return items
     }
 

@@ -1156,8 +1156,10 @@ extension ShellAnalysis {
 
     /// The repository a git command in `directory` (or the working directory) acts on: the
     /// nearest directory upwards that holds `.git` — a directory, or a file saying `gitdir: PATH`
-    /// (a worktree or submodule). `.none` when the view cannot see one.
-    func locateRepository(from directory: String?) -> RepositoryLocation {
+    /// (a worktree or submodule). `.none` when the view cannot see one. `view` is the line's
+    /// view of the disk unless said otherwise.
+    func locateRepository(from directory: String?, in view: (any FileSystemView)? = nil) -> RepositoryLocation {
+        let fileSystem = view ?? fileSystem
         guard var current = directory.map(resolvePath) ?? workingDirectory.map(Paths.normalize), current.hasPrefix(ascii: "/") else { return .none }
         for _ in 0..<64 {
             // `current` is normal already: joining by hand spares `Paths.join` its normalising.

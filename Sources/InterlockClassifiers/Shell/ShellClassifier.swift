@@ -1329,18 +1329,16 @@ struct ShellAnalysis {
         "git:rm", "git:submodule", "git:bisect", "git:bisect_run",
     ]
 
-    /// The repository the working directory is in: the nearest directory at or above it that
-    /// holds `.git` on the disk, or the working directory itself when none does.
+    /// The top of the repository the working directory is in, as the disk held it before the
+    /// line changed anything (the line's earlier git commands mark the whole tree changed, which
+    /// hides its `.git`), or the working directory itself when the disk shows none.
     func repositoryRoot() -> String? {
         guard let directory = workingDirectory, directory.hasPrefix(ascii: "/") else { return nil }
-        var current = Paths.normalize(directory)
-        for _ in 0..<64 {
-            let marker = current == "/" ? "/.git" : current + "/.git"
-            if let kind = disk.kind(of: marker), kind != .missing { return current }
-            guard current != "/", let slash = current.lastIndex(of: "/") else { break }
-            current = slash == current.startIndex ? "/" : String(current[..<slash])
+        switch locateRepository(from: nil, in: disk) {
+        case .found(_, let top): return top
+        case .unreadable(let marker): return Paths.dirname(marker)
+        case .none: return Paths.normalize(directory)
         }
-        return Paths.normalize(directory)
     }
 
     /// Changes of a file's metadata, not of what it holds.
@@ -1546,6 +1544,13 @@ extension String {
 }
 
 extension StringProtocol {
+    /// The text without the leading and trailing characters `isTrimmed` accepts: which ones
+    /// differs by format (git's configuration trims blanks and tabs, XML any white space).
+    func trimmingEnds(where isTrimmed: (Character) -> Bool) -> String {
+        guard let first = firstIndex(where: { !isTrimmed($0) }), let last = lastIndex(where: { !isTrimmed($0) }) else { return "" }
+        return String(self[first...last])
+    }
+
     /// Whether the text starts with an ASCII character, read from its first byte: the standard
     /// `hasPrefix` compares grapheme clusters, and option and path tests ask it of every argument.
     func hasPrefix(ascii character: Unicode.Scalar) -> Bool {
