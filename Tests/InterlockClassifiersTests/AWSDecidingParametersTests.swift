@@ -6,12 +6,14 @@ import Testing
 /// A value the `aws` command line leaves to run time (a variable, a `file://` not read) makes a
 /// write `unknown` exactly when a rule reads that parameter to decide the effect.
 @Suite struct AWSDecidingParametersTests {
-    /// The parameter names the rules of `AWSOperation` read, taken from its source: a rule added
+    /// The parameter names the rules of `AWSOperation` read, taken from its sources: a rule added
     /// without its parameter in `decidingParameters` fails here.
     @Test func everyParameterARuleReadsIsListed() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/InterlockClassifiers/Infrastructure/AWSOperation.swift")
-        let text = try String(contentsOf: source, encoding: .utf8)
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/InterlockClassifiers/Infrastructure")
+        let text = try ["AWSOperation.swift", "AWSDeferredCalls.swift"].map {
+            try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
+        }.joined(separator: "\n")
         let reader = try Regex(#"(?:parameter|isFalse|isZero|integerParameter|textParameter)\((?:parameters, )?"([A-Za-z]+)""#)
         let read = Set(text.matches(of: reader).map { AWSOperation.lookupKey(String($0.output[1].substring!)) })
         #expect(read.count >= 40)

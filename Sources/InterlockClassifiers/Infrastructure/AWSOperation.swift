@@ -90,17 +90,16 @@ public enum AWSOperation {
 
         // Shell commands sent to instances: what they do is what the commands do, on every
         // instance the call targets.
-        if service == "ssm", key == "sendcommand", let commands = shellCommands(parameters) {
-            var commandFindings: [Finding] = []
-            let shell = ShellClassifier()
-            for command in commands {
-                for found in shell.classify(commandLine: command).findings where !commandFindings.contains(found) { commandFindings.append(found) }
-            }
+        if service == "ssm", key == "sendcommand", let commands = shellCommands(parameters, document: "DocumentName") {
+            let commandFindings = classifiedCommands(commands)
             let effect = Effect.worst(commandFindings.map(\.effect))
             let categories = commandFindings.reduce(into: Set<Category>()) { $0.formUnion($1.categories) }
             let radius: BlastRadius = parameter(parameters, "Targets") != nil ? .unknown : (complete ? .count(count) : .unknown)
             return [finding(effect, categories, "`SendCommand` runs `AWS-RunShellScript` on \(radius == .unknown ? "every instance its targets match" : "the instances named"); what it does is what its commands do", radius: radius)]
                 + commandFindings
+        }
+        if let arranged = arrangedLater(service: service, key: key, operation: operation, parameters: parameters) {
+            return [finding(arranged.effect, arranged.categories, arranged.reason)] + arranged.calls
         }
         // SecureString parameters are secrets: decrypted, they reach the caller.
         if service == "ssm", ["getparameter", "getparameters", "getparametersbypath", "getparameterhistory"].contains(key),
@@ -197,7 +196,8 @@ public enum AWSOperation {
         case "elbv2", "elb": return "elasticloadbalancing"
         case "logs": return "logs"
         case "sso-admin": return "sso"
-        case "stepfunctions": return "states"
+        case "stepfunctions", "sfn": return "states"
+        case "emr": return "elasticmapreduce"
         default: return lower
         }
     }
@@ -363,6 +363,7 @@ public enum AWSOperation {
             "putpublicaccessblock": Special(effect: .destructive, categories: [.protectionOff, .permissionChange], reason: "`PutPublicAccessBlock` changes whether the bucket can be made public"),
             "deletepublicaccessblock": Special(effect: .destructive, categories: [.protectionOff, .permissionChange], reason: "`DeletePublicAccessBlock` lets the bucket be made public"),
             "putbucketlifecycleconfiguration": Special(effect: .destructive, categories: [.dataLoss], reason: "`PutBucketLifecycleConfiguration` can expire (delete) objects on a schedule"),
+            "putbucketlifecycle": Special(effect: .destructive, categories: [.dataLoss], reason: "`PutBucketLifecycle` (the older name of `PutBucketLifecycleConfiguration`) can expire (delete) objects on a schedule"),
             "putobject": Special(effect: .write, categories: [], reason: "`PutObject` writes an object, replacing any object with the same key"),
             "putbucketencryption": Special(effect: .write, categories: [], reason: "`PutBucketEncryption` changes default encryption"),
             "putobjectlockconfiguration": Special(effect: .write, categories: [], reason: "`PutObjectLockConfiguration` changes object lock"),
@@ -370,6 +371,8 @@ public enum AWSOperation {
         "lambda": [
             "invoke": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`Invoke` runs the function's code, whose effect is not in the request"),
             "invokeasync": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`InvokeAsync` runs the function's code, whose effect is not in the request"),
+            // The IAM action's name, which agents and people also write for `Invoke`.
+            "invokefunction": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`InvokeFunction` (the API's `Invoke`) runs the function's code, whose effect is not in the request"),
             "invokewithresponsestream": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`InvokeWithResponseStream` runs the function's code, whose effect is not in the request"),
             "addpermission": Special(effect: .destructive, categories: [.permissionChange], reason: "`AddPermission` lets another principal invoke the function"),
             "removepermission": Special(effect: .destructive, categories: [.permissionChange], reason: "`RemovePermission` changes who may invoke the function"),
@@ -446,6 +449,7 @@ public enum AWSOperation {
             "testinvokeauthorizer": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`TestInvokeAuthorizer` runs the authorizer's code"),
         ],
         "iot": [
+            "createjob": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`CreateJob` sends a job document to devices, which run what it says"),
             "testinvokeauthorizer": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`TestInvokeAuthorizer` runs the authorizer's Lambda function"),
         ],
         "acm": [
@@ -515,6 +519,29 @@ public enum AWSOperation {
         ],
         "codebuild": [
             "startbuild": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartBuild` runs the project's build commands"),
+            "startbuildbatch": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartBuildBatch` runs the project's build commands"),
+            "retrybuild": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`RetryBuild` runs the build's commands again"),
+            "retrybuildbatch": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`RetryBuildBatch` runs the builds' commands again"),
+        ],
+        // A pipeline's stages build and deploy: a release to production made without a person.
+        "codepipeline": [
+            "startpipelineexecution": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartPipelineExecution` runs the pipeline's stages: its builds, tests and deployments"),
+            "retrystageexecution": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`RetryStageExecution` runs a stage's actions again, deployments included"),
+            "rollbackstage": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`RollbackStage` deploys an earlier revision through the stage's actions"),
+        ],
+        "elasticmapreduce": [
+            "addjobflowsteps": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`AddJobFlowSteps` runs steps (any command or program) on the cluster"),
+            // `aws emr add-steps`, the CLI's name for it.
+            "addsteps": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`add-steps` (`AddJobFlowSteps`) runs steps (any command or program) on the cluster"),
+        ],
+        "emr-containers": [
+            "startjobrun": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartJobRun` runs the job's code"),
+        ],
+        "emr-serverless": [
+            "startjobrun": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartJobRun` runs the job's code"),
+        ],
+        "amplify": [
+            "startjob": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartJob` runs the app's build commands and deploys the result"),
         ],
         "glue": [
             "startjobrun": Special(effect: .unknown, categories: [.opaqueExecution], reason: "`StartJobRun` runs the job's script"),
@@ -591,12 +618,13 @@ public enum AWSOperation {
         return "`PutRetentionPolicy` keeps \(days) day\(days == 1 ? "" : "s") of log events; older ones are deleted"
     }
 
-    /// The shell commands of an `ssm:SendCommand` that runs `AWS-RunShellScript`: the
+    /// The shell commands of an `ssm:SendCommand` (or a State Manager association, whose
+    /// document is its `Name`) that runs `AWS-RunShellScript`: the
     /// `commands` parameter, a list or one string (the CLI's shorthand may leave a JSON list as
     /// text). Nil for any other document, whose content decides what runs, or when the commands
     /// cannot be read.
-    static func shellCommands(_ parameters: JSONValue) -> [String]? {
-        guard parameter(parameters, "DocumentName")?.stringValue == "AWS-RunShellScript",
+    static func shellCommands(_ parameters: JSONValue, document: String) -> [String]? {
+        guard parameter(parameters, document)?.stringValue == "AWS-RunShellScript",
               let given = parameter(parameters, "Parameters")?["commands"] else { return nil }
         var values: [JSONValue]
         switch given {
@@ -691,6 +719,7 @@ public enum AWSOperation {
         "PointInTimeRecoverySpecification", "PolicyDocument", "PubliclyAccessible", "ReservedConcurrentExecutions", "ResetPolicy",
         "ResourcesVpcConfig", "RetainStacks", "RetentionInDays", "ScalingConfig", "SecretBinary", "SecretString", "SkipFinalSnapshot",
         "SnapshotRetentionLimit", "Targets", "Type", "UserData", "Value", "VersioningConfiguration", "WithDecryption", "Command",
+        "Target", "AlarmActions", "OKActions", "InsufficientDataActions", "TimeToLiveSpecification",
     ]
 
     /// Whether a parameter, however the door spells its name (`DisableAPIStop` from the CLI's
