@@ -2,7 +2,7 @@ import InterlockCore
 
 /// `kubectl`/`oc` and `helm` command lines.
 enum KubernetesCommand {
-    static let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-o", "--output", "-f", "--filename", "-k", "--kustomize", "-c", "--container", "--field-selector", "--replicas", "--type", "-p", "--patch", "--patch-file", "--image", "--timeout", "--grace-period", "--revision", "--to-revision", "-s", "--server", "--token", "--as", "--kube-context", "--values", "--set", "--post-renderer", "--version", "--repo", "--wait-for", "--for"]
+    static let valued: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-l", "--selector", "-o", "--output", "-f", "--filename", "-k", "--kustomize", "-c", "--container", "--field-selector", "--replicas", "--type", "-p", "--patch", "--patch-file", "--image", "--timeout", "--grace-period", "--revision", "--to-revision", "-s", "--server", "--token", "--as", "--kube-context", "--values", "--set", "--post-renderer", "--version", "--repo", "--wait-for", "--for", "--schedule", "--from", "--restart", "--port", "--target-port", "--labels"]
 
     struct Parsed {
         var words: [String] = []
@@ -147,8 +147,10 @@ enum KubernetesCommand {
             if sub == "pause" { return [Finding(operation: "kubectl:rollout_pause", effect: .write, targets: Array(objects.dropFirst()), reason: "pauses a rollout")] }
             return [Finding(operation: "kubectl:rollout_\(sub)", effect: .write, targets: Array(objects.dropFirst()), reason: "`rollout \(sub)`")]
         case "exec", "debug", "attach", "run", "cp", "proxy", "port-forward":
-            // What runs inside the container is unknown from here.
-            return [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, categories: verb == "exec" ? [.opaqueExecution] : [], reason: "`\(tool) \(verb)` runs or moves data inside the cluster")]
+            // What runs inside the container is unknown from here; a pod `run` starts is decided
+            // by its command as well, when the line gives one.
+            let started = verb == "run" ? createdWorkloadFindings(verb: verb, objects: objects, parsed: p, invocation: invocation) ?? [] : []
+            return started + [Finding(operation: op, effect: .unknown, targets: targets, targetsComplete: false, categories: verb == "exec" ? [.opaqueExecution] : [], reason: "`\(tool) \(verb)` runs or moves data inside the cluster")]
         case "apply", "create", "patch", "label", "annotate", "set", "expose", "autoscale", "edit", "uncordon", "certificate":
             let sub = objects.first ?? ""
             if ["create", "patch", "edit"].contains(verb), isAccessControl(sub) || (verb == "create" && sub == "token") {
@@ -202,6 +204,11 @@ enum KubernetesCommand {
                         return [Finding(operation: "kubectl:reclaim_delete", effect: .destructive, targets: targets, categories: [.protectionOff],
                                         reason: "`\(tool) patch` sets the volume's reclaim policy to Delete: when its claim is deleted, the volume and its data are deleted with it")]
                     }
+                    // A patch that gives containers commands is decided as those commands.
+                    let started = patchedContainerFindings(document, kind: Self.objectKinds(objects).first ?? "", target: targets.first ?? "?")
+                    if !started.isEmpty {
+                        return [Finding(operation: op, effect: .write, targets: targets, reason: "`\(tool) patch` changes what the workload's containers run")] + started
+                    }
                 }
             }
             // Pod Security Admission is a namespace's labels: `enforce=privileged`, or the label
@@ -237,6 +244,9 @@ enum KubernetesCommand {
             if verb == "apply" || verb == "create", let manifests = manifestObjects(invocation),
                let findings = manifestFindings(manifests, verb: verb, tool: tool) {
                 return findings
+            }
+            if verb == "create", let started = createdWorkloadFindings(verb: verb, objects: objects, parsed: p, invocation: invocation) {
+                return [Finding(operation: op, effect: .write, targets: targets, reason: "`\(tool) create \(sub)` creates a workload")] + started
             }
             return [Finding(operation: op, effect: .write, targets: targets, targetsComplete: !broad, reason: "`\(tool) \(verb)` creates or changes objects")]
         default:
@@ -432,6 +442,8 @@ enum KubernetesCommand {
             findings.append(Finding(operation: "kubectl:scale_to_zero", effect: .destructive, targetsComplete: false,
                                     reason: "a patch of the kustomization `\(tool) \(verb)` builds sets replicas to 0, which stops every pod of the workload it patches"))
         }
+        // What the workloads' containers run.
+        for object in manifests.objects { findings += containerFindings(object) }
         findings.append(Finding(operation: "kubectl:\(verb)", effect: .write, targets: manifests.objects.map(\.target), targetsComplete: manifests.complete,
                                 reason: "`\(tool) \(verb)` creates or changes \(manifests.objects.isEmpty ? "objects" : manifests.objects.map(\.target).joined(separator: ", "))\(manifests.complete ? "" : " and what the files it could not read hold")"))
         return findings
