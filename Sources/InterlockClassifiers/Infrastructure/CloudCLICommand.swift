@@ -4,7 +4,8 @@ import InterlockSyntax
 /// Cloud and platform CLIs whose command trees Interlock does not model (`gcloud`, `az`, `doctl`,
 /// `heroku`, `flyctl`, `vercel`, `rclone` …; not `mc`, which is also Midnight Commander). Their effect stays `unknown`, except that a command
 /// word naming a destructive act makes the invocation destructive: `gcloud compute instances
-/// delete`, `az group delete`, `heroku pg:reset`, `flyctl apps destroy`. The words only ever raise
+/// delete`, `az group delete`, `heroku pg:reset`, `flyctl apps destroy` (but not a name after a
+/// reading verb: `describe stop-server` stays unknown). The words only ever raise
 /// the effect; nothing here calls such a command a read or a write, since a group (`gcloud run`)
 /// and a verb cannot be told apart without the tool's command tree.
 enum CloudCLICommand {
@@ -26,6 +27,9 @@ enum CloudCLICommand {
         // sandboxes), `crictl stopp` (stop a pod sandbox), `pscale … undeploy`.
         "down", "halt", "undefine", "rmi", "rmp", "stopp", "undeploy", "nuke",
     ]
+
+    /// Verbs that read what the words after them name.
+    static let readingVerbs: Set<String> = ["describe", "show", "get", "list", "ls", "view", "read"]
 
     /// The destructive verb a command word is or begins with: `delete`, and `delete` in
     /// `az storage blob delete-batch` or `gcloud compute instances delete-access-config`, whose
@@ -150,7 +154,11 @@ enum CloudCLICommand {
         // The operation names the command words up to the verb (`gcloud:compute:instances:delete`),
         // not the names and values after it, so that a policy can match it.
         func operation(through index: Int) -> String { "\(tool):" + words[...index].suffix(4).joined(separator: ":") }
-        if let index = words.firstIndex(where: { destructiveVerb(in: $0) != nil }) {
+        // Words after a reading verb are the names it reads (`gcloud compute instances describe
+        // stop-server`, `az group show -n delete-me`), not verbs: such a command stays unknown
+        // rather than destructive, never a read (the command tree is not modelled).
+        let commandWords = words.prefix { !readingVerbs.contains($0) }
+        if let index = commandWords.firstIndex(where: { destructiveVerb(in: $0) != nil }) {
             var verbs = words
             verbs[index] = destructiveVerb(in: words[index])!
             return [Finding(operation: operation(through: index), effect: .destructive, targetsComplete: false, blastRadius: .unknown,
