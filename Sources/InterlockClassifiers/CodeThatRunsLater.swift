@@ -20,7 +20,8 @@ enum CodeThatRunsLater {
     ]
 
     /// Whether `path` can be one of the files below: it has a component starting with `.`, lies
-    /// under `/etc`, `/var`, `/lib` or `/usr`, or ends in `authorized_keys`. One pass over the bytes.
+    /// under `/etc`, `/var`, `/lib` or `/usr`, or ends in `authorized_keys`, a launchd property
+    /// list and the like. One pass over the bytes.
     static func mayBeSpecial(_ path: String) -> Bool {
         var utf8 = path.utf8.makeIterator()
         var previous: UInt8 = UInt8(ascii: "/")
@@ -32,6 +33,7 @@ enum CodeThatRunsLater {
             || path.hasPrefix("/bin/") || path.hasPrefix("/sbin/")
             || path.hasSuffix("authorized_keys") || path.hasSuffix("authorized_keys2") || path.hasSuffix(".pth") || path.hasSuffix("customize.py")
             || path.hasSuffix("Jenkinsfile") || path.hasSuffix("CODEOWNERS") || path.hasSuffix(".yml") || path.hasSuffix(".yaml")
+            || path.hasSuffix(".plist") || path.hasSuffix("LaunchAgents/") || path.hasSuffix("LaunchDaemons/")
     }
 
     /// Configuration of git hook managers (pre-commit, lefthook, overcommit), by file name.
@@ -163,6 +165,12 @@ enum CodeThatRunsLater {
         if intoDirectory, name == ".husky" || name == ".githooks" {
             return runsLater("`\(path)` holds git hooks: git runs them on commit, merge, checkout or push, unseen")
         }
+        // launchd (macOS) starts the jobs of these directories' property lists at login or boot,
+        // and again on their schedules: `~/Library/LaunchAgents`, `/Library/LaunchDaemons`.
+        if let library = components.firstIndex(of: "Library"), library + 2 < components.count || intoDirectory && library + 1 < components.count,
+           components[library + 1] == "LaunchAgents" || components[library + 1] == "LaunchDaemons" {
+            return runsLater("`\(path)` is a launchd job: macOS runs its program at login or boot and on its schedule")
+        }
         // System directories, named from the root.
         guard path.utf8.first == UInt8(ascii: "/"), components.count >= 2 else { return nil }
         let top = components[0], second = components[1]
@@ -173,7 +181,7 @@ enum CodeThatRunsLater {
                 case "profile", "bash.bashrc", "zshrc", "zshenv", "zprofile", "zlogin", "environment", "rc.local": return runsLater("`\(path)` runs in every new shell or at boot")
                 case "gitconfig": return gitConfiguration()
                 case "ld.so.preload": return runsLater("`\(path)` names libraries every program loads")
-                case "crontab": return runsLater("`\(path)` is the cron table: cron runs it later")
+                case "crontab", "anacrontab": return runsLater("`\(path)` is a cron table: cron runs it later")
                 case "sudoers", "passwd", "shadow", "group", "gshadow": return grantsAccess("`\(path)` decides who may log in or act as root")
                 default: return nil
                 }
@@ -181,7 +189,16 @@ enum CodeThatRunsLater {
             switch second {
             case "profile.d", "zsh", "fish": return runsLater("`\(path)` runs in every new shell")
             case "cron.d", "cron.hourly", "cron.daily", "cron.weekly", "cron.monthly": return runsLater("`\(path)` is a cron job: cron runs it later")
-            case "systemd", "init.d", "rc.d": return runsLater("`\(path)` defines a service the system runs")
+            case "systemd", "init.d", "rc.d", "init": return runsLater("`\(path)` defines a service the system runs")
+            // Scripts run as root on events: every login's message of the day, a network coming
+            // up or down, a DHCP lease, an interactive shell's completion, the periodic jobs.
+            case "update-motd.d": return runsLater("`\(path)` runs as root at every login")
+            case "bash_completion.d": return runsLater("`\(path)` runs in every new interactive shell")
+            case "network" where components.count > 3 && components[2].hasPrefix("if-"),
+                 "NetworkManager" where components.count > 3 && components[2] == "dispatcher.d",
+                 "dhcp" where components.count > 3 && components[2].hasSuffix("-hooks.d"),
+                 "periodic":
+                return runsLater("`\(path)` is a script the system runs as root on an event or a schedule (network up or down, a DHCP lease, periodic jobs)")
             case "sudoers.d": return grantsAccess("`\(path)` decides who may act as root")
             case "ssh", "pam.d", "security": return grantsAccess("`\(path)` configures how users log in and authenticate")
             case "udev", "modprobe.d", "logrotate.d", "xdg", "ld.so.conf.d":

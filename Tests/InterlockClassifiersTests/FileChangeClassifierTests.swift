@@ -17,7 +17,8 @@ import Testing
                      "/home/dev/project/k8s/deploy.yaml", "/home/dev/project/docs/workflows/ci.yml",
                      "/home/dev/project/docs/claude/commands/deploy.md", "/home/dev/project/.claude/CLAUDE.md", "/home/dev/project/CLAUDE.md",
                      "/home/dev/project/.vscode/settings.json", "/home/dev/project/.vscode/extensions.json", "/home/dev/project/.devcontainer/Dockerfile",
-                     "/home/dev/.config/git/ignore", "/home/dev/project/.cargo/registry/cache/x.crate", "/home/dev/.config/fish/fish_history"] {
+                     "/home/dev/.config/git/ignore", "/home/dev/project/.cargo/registry/cache/x.crate", "/home/dev/.config/fish/fish_history",
+                     "/Users/dev/Library/Preferences/com.example.x.plist", "/home/dev/project/Info.plist", "/etc/network/interfaces"] {
             #expect(facts(path).effect == .write, "\(path)")
         }
     }
@@ -32,6 +33,10 @@ import Testing
                      // git's XDG and system configuration, as `~/.gitconfig`; cargo's, as npm's; other shells' startup files.
                      "/home/dev/.config/git/config", "/etc/gitconfig", "/home/dev/project/.cargo/config.toml", "/home/dev/.cargo/config",
                      "/home/dev/.config/fish/config.fish", "/home/dev/.config/fish/functions/ls.fish", "/etc/zsh/zshrc", "/etc/zshenv", "/etc/fish/config.fish",
+                     // Scripts the system runs on events and schedules; launchd jobs on macOS.
+                     "/etc/anacrontab", "/etc/update-motd.d/99-x", "/etc/network/if-up.d/x", "/etc/NetworkManager/dispatcher.d/10-x",
+                     "/etc/dhcp/dhclient-exit-hooks.d/x", "/etc/periodic/daily/500.x", "/etc/bash_completion.d/x", "/etc/init/x.conf",
+                     "/Users/dev/Library/LaunchAgents/com.example.x.plist", "/Library/LaunchDaemons/com.example.x.plist",
                      // CI/CD pipelines run once pushed, with credentials the agent never holds.
                      "/home/dev/project/.github/workflows/deploy.yml", "/home/dev/project/.github/actions/setup/action.yml", "/home/dev/project/.gitlab-ci.yml",
                      "/home/dev/project/.gitlab/ci/deploy.yml", "/home/dev/project/Jenkinsfile", "/home/dev/project/.circleci/config.yml",
