@@ -84,7 +84,7 @@ import Testing
     @Test func aDirectoryTheViewCannotListLeavesTheTargetsIncomplete() {
         let shell = ShellClassifier(fileSystem: OpaqueFileSystem())
         let facts = shell.classify(commandLine: "kubectl apply -f k8s/", workingDirectory: "/w")
-        #expect(facts.effect == .write)
+        #expect(facts.effect == .unknown)
         #expect(!facts.targetsComplete)
         #expect(facts.blastRadius == .unknown)
     }
@@ -125,7 +125,7 @@ import Testing
             "helmCharts: [{name: redis}]\n", "transformers: [t.yaml]\n", "resources: [.]\n", "not: [valid\n",
         ] {
             let facts = classify("kubectl apply -k o", files: ["/w/o/kustomization.yaml": text])
-            #expect(facts.effect == .write, "\(text)")
+            #expect(facts.effect == .unknown, "\(text)")
             #expect(!facts.targetsComplete, "\(text)")
         }
         // No kustomization file at all.
@@ -194,13 +194,14 @@ extension KubernetesManifestTests {
 }
 
 extension KubernetesManifestTests {
-    /// What a pipeline feeds `replace -f -` or `apply -f -` cannot be read: the objects, and how
-    /// many, are not known, so the blast radius is not either (before, a replace counted as one).
-    @Test func objectsFromAPipelineHaveAnUnknownBlastRadius() {
+    /// What a pipeline feeds `replace -f -` or `apply -f -` cannot be read: the objects, how many
+    /// and what they do (here, replicas set to 0) are not known, so neither the effect nor the
+    /// blast radius is (before, these were writes, and a replace counted as one object).
+    @Test func objectsFromAPipelineAreUnknown() {
         for line in ["kubectl get deploy web -o yaml | sed 's/replicas: 3/replicas: 0/' | kubectl replace -f -",
                      "kubectl get deploy web -o yaml | sed 's/replicas: 3/replicas: 0/' | kubectl apply -f -", "kubectl replace -f missing.yaml"] {
             let facts = classify(line, files: [:])
-            #expect(facts.effect == .write, "\(line)")
+            #expect(facts.effect == .unknown, "\(line)")
             #expect(facts.blastRadius == .unknown, "\(line)")
         }
     }

@@ -339,6 +339,9 @@ enum KubernetesCommand {
         var patches: [String] = []
         /// Workloads a kustomization's `replicas:` sets to 0, as `kind/name` where the objects show the kind.
         var scaledToZero: [String] = []
+        /// Manifests named but not read (not shown to the classifier, not YAML, an object without
+        /// a kind, a kustomization with a remote base): what they hold is not known.
+        var unread: [String] = []
     }
 
     /// The objects in the manifests named by `-f`/`--filename` (files or directories) and
@@ -362,6 +365,7 @@ enum KubernetesCommand {
         var manifests = Manifests()
         guard invocation.documentsReadable else {
             manifests.complete = false
+            manifests.unread = names
             return manifests
         }
         var generated: [ManifestSet.GeneratedObject] = []
@@ -370,6 +374,7 @@ enum KubernetesCommand {
             if let set = invocation.manifestSets[name] {
                 texts = set.files
                 manifests.complete = manifests.complete && set.complete
+                if !set.complete { manifests.unread.append(name) }
                 manifests.patches += set.patches
                 manifests.scaledToZero += set.scaledToZero
                 generated += set.generated
@@ -377,10 +382,14 @@ enum KubernetesCommand {
                 texts = [.init(text: text, namePrefix: "", nameSuffix: "")]
             } else {
                 manifests.complete = false
+                manifests.unread.append(name)
             }
             for file in texts {
-                guard let documents = YAMLDocuments.parse(file.text) else {
+                // Yams ends a stream it cannot parse without a document rather than with an
+                // error: text that is more than comments yet yields none was not read.
+                guard let documents = YAMLDocuments.parse(file.text), !documents.isEmpty || YAMLDocuments.isBlank(file.text) else {
                     manifests.complete = false
+                    manifests.unread.append(name)
                     continue
                 }
                 for document in documents {
@@ -388,8 +397,15 @@ enum KubernetesCommand {
                     let members = document["kind"]?.stringValue == "List" ? document["items"]?.arrayValue ?? [] : [document]
                     for member in members {
                         guard case .object = member else { continue }
-                        guard let kind = member["kind"]?.stringValue else {
+                        // An object without a kind is refused (a kustomization.yaml among the files
+                        // of `-f DIR`); one whose kind is not text was not read as kubectl reads it.
+                        guard let kindValue = member["kind"] else {
                             manifests.complete = false
+                            continue
+                        }
+                        guard let kind = kindValue.stringValue else {
+                            manifests.complete = false
+                            manifests.unread.append(name)
                             continue
                         }
                         var name = member["metadata"]?["name"]?.stringValue
@@ -420,8 +436,15 @@ enum KubernetesCommand {
     /// object could be read, and the verb alone speaks.
     static func manifestFindings(_ manifests: Manifests, verb: String, tool: String) -> [Finding]? {
         let patchedToZero = manifests.patches.contains(where: patchScalesToZero)
-        guard !manifests.objects.isEmpty || patchedToZero || !manifests.scaledToZero.isEmpty else { return nil }
+        guard !manifests.objects.isEmpty || patchedToZero || !manifests.scaledToZero.isEmpty || !manifests.unread.isEmpty else { return nil }
         var findings: [Finding] = []
+        if !manifests.unread.isEmpty {
+            // Roles and bindings, workloads and the commands they run decide what applying a
+            // manifest does; one not read may hold any of them.
+            let names = Array(Set(manifests.unread)).sorted().map { $0 == "-" ? "standard input" : "`\($0)`" }.joined(separator: ", ")
+            findings.append(Finding(operation: "kubectl:\(verb)_unread", effect: .unknown, targetsComplete: false, blastRadius: .unknown,
+                                    reason: "`\(tool) \(verb)` sends manifests that cannot be read here (\(names)); what they hold (roles and bindings, workloads and the commands they run) decides what it does"))
+        }
         let access = manifests.objects.filter { isAccessControl($0.kind) }
         if !access.isEmpty {
             findings.append(Finding(operation: "kubectl:\(verb)_rbac", effect: .destructive, targets: access.map(\.target), categories: [.permissionChange],
