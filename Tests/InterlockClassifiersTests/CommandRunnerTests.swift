@@ -122,6 +122,27 @@ import Testing
 
     /// Secret managers' commands that print, copy, decrypt or serve a secret issue it to the
     /// agent; listing names, storing and deleting do not (deleting loses data).
+    /// In a container, a pod or on another host the environment is a service's, with its
+    /// secrets: printing it there hands them over, as `/proc/1/environ` does; here it is the
+    /// agent's own.
+    @Test func printingAnotherPlacesEnvironmentIssuesItsSecrets() {
+        let issued = [
+            "kubectl exec api-0 -- env", "kubectl exec -n prod api-0 -c app -- printenv DATABASE_URL", "kubectl exec api-0 -- sh -c 'export -p'",
+            "docker exec db env", "podman exec db printenv", "docker compose exec api printenv", "ssh prod-1 env", "ssh prod-1 'declare -x'",
+            "heroku run env -a prod", "gcloud compute ssh vm1 --command printenv", "ansible all -m shell -a env",
+            "aws ssm send-command --document-name AWS-RunShellScript --targets Key=tag:role,Values=web --parameters commands=env",
+            "aws ecs execute-command --cluster c --task t --interactive --command env", "kubectl create job dump --image=app -- env",
+        ]
+        for line in issued {
+            let facts = classifier.classify(commandLine: line)
+            #expect(facts.categories.contains(.credentialIssue), "\(line): \(facts.categories)")
+        }
+        for line in ["env", "printenv HOME", "export -p", "set", "kubectl exec api-0 -- env FOO=1 ls", "kubectl exec api-0 -- ls", "ssh prod-1 uptime",
+                     "docker exec db set -e"] {
+            #expect(!classifier.classify(commandLine: line).categories.contains(.credentialIssue), "\(line)")
+        }
+    }
+
     @Test func secretManagersThatPrintSecretsIssueThem() {
         let issued = [
             "op read op://prod/db/password", "op item get db --reveal", "op inject -i config.tpl", "sops -d secrets.enc.yaml", "sops decrypt s.yaml",

@@ -170,12 +170,13 @@ extension AWSOperation {
         }
     }
 
-    /// Shell command lines, each classified as the shell classifier classifies a line.
+    /// Shell command lines run on instances, each classified as the shell classifier classifies
+    /// a line run elsewhere.
     static func classifiedCommands(_ commands: [String]) -> [Finding] {
         var findings: [Finding] = []
         let shell = ShellClassifier()
         for command in commands {
-            for found in shell.classify(commandLine: command).findings where !findings.contains(found) { findings.append(found) }
+            for found in shell.classify(commandLineElsewhere: command).findings where !findings.contains(found) { findings.append(found) }
         }
         return findings
     }

@@ -84,7 +84,7 @@ public enum AWSOperation {
         // A command run in a task's container (ECS Exec): what it does is what the command does.
         // Without one it is the interactive shell the agent then types into: unknown.
         if service == "ecs", key == "executecommand", let command = textParameter(parameters, "command"), !command.isEmpty {
-            let facts = ShellClassifier().classify(commandLine: command)
+            let facts = ShellClassifier().classify(commandLineElsewhere: command)
             return [finding(facts.effect, facts.categories, "`ExecuteCommand` runs `\(command)` in the task's container")] + facts.findings
         }
 

@@ -264,7 +264,7 @@ enum CloudCLICommand {
                             reason: "`\(tool)` runs a command computed at run time \(place)")]
         }
         // A remote machine: nothing of this disk is known there.
-        let facts = ShellClassifier().classify(commandLine: commandLine)
+        let facts = ShellClassifier().classify(commandLineElsewhere: commandLine)
         return [Finding(operation: operation, effect: facts.effect, targetsComplete: false, blastRadius: .unknown, categories: facts.categories,
                         reason: "`\(tool)` runs `\(commandLine)` \(place)")] + facts.findings
     }
@@ -305,7 +305,7 @@ enum CloudCLICommand {
                                 reason: "`ansible -m \(name)` runs a command computed at run time on every host it matches")]
             }
             // Remote machines: nothing of this disk is known there.
-            let facts = ShellClassifier().classify(commandLine: commandLine)
+            let facts = ShellClassifier().classify(commandLineElsewhere: commandLine)
             return [Finding(operation: "ansible:\(name)", effect: facts.effect, targetsComplete: false, blastRadius: .unknown, categories: facts.categories,
                             reason: "`ansible -m \(name)` runs `\(commandLine)` on every host the pattern matches")] + facts.findings
         default:

@@ -67,7 +67,7 @@ extension KubernetesCommand {
         // The container's file system is not the one this machine shows: the command is read
         // against none.
         let line = known.map(ShellAnalysis.quote).joined(separator: " ")
-        let facts = ShellClassifier().classify(commandLine: line)
+        let facts = ShellClassifier().classify(commandLineElsewhere: line)
         let display = known.joined(separator: " ")
         if runsToCompletion {
             findings.append(Finding(operation: "kubectl:container_command", effect: facts.effect, targets: [target], categories: facts.categories,

@@ -127,6 +127,17 @@ extension ShellAnalysis {
         CloudCLICommand.tools.contains(name)
     }
 
+    /// Whether a command prints its environment: `printenv`, `env` without a command, and the
+    /// shell's `export`, `declare -x`/`-p` and `typeset` without names, and `set` alone.
+    static func printsEnvironment(_ name: String, _ args: [Argument]) -> Bool {
+        if SecretStoreCommand.printsEnvironment([name] + args.map(\.value)) { return true }
+        switch name {
+        case "export", "declare", "typeset": return args.allSatisfy { $0.value?.hasPrefix(ascii: "-") == true }
+        case "set": return args.isEmpty
+        default: return false
+        }
+    }
+
     mutating func classifyCommand(_ name: String, _ args: [Argument], stdin: StandardInput) {
         let entry = Self.commandEntries[name]
         let op = entry?.operation ?? "shell:" + name
@@ -141,6 +152,12 @@ extension ShellAnalysis {
             return
         }
         classifyEmbeddedCommands(name, args, stdin: stdin, optionsMayHideCommands: entry?.optionsMayHideCommands == true)
+        // In a container, a pod or on another host the environment is the service's, where it
+        // keeps its passwords and keys (`kubectl exec api -- env`, `docker exec db printenv`):
+        // printing it hands them to the agent, as reading `/proc/1/environ` does.
+        if runsElsewhere, Self.printsEnvironment(name, args) {
+            add(op, .read, categories: [.credentialIssue], "`\(name)` prints the environment where it runs, another machine's or container's, with the secrets a service keeps there")
+        }
         switch entry?.dispatched {
         // MARK: Wrappers that run another command
         case .sudo:

@@ -30,7 +30,19 @@ public struct ShellClassifier: ActionClassifier {
 
     /// Facts about one command line run in `workingDirectory`.
     public func classify(commandLine: String, workingDirectory: String? = nil) -> Classification {
+        classify(commandLine: commandLine, workingDirectory: workingDirectory, elsewhere: false)
+    }
+
+    /// Facts about a command line that runs on another machine or in a container (a cloud CLI's
+    /// remote command, SSM, ECS Exec, a workload's container), whose environment is a
+    /// service's, not the agent's.
+    func classify(commandLineElsewhere commandLine: String) -> Classification {
+        classify(commandLine: commandLine, workingDirectory: nil, elsewhere: true)
+    }
+
+    private func classify(commandLine: String, workingDirectory: String?, elsewhere: Bool) -> Classification {
         var analysis = ShellAnalysis(fileSystem: fileSystem, infrastructure: infrastructure, workingDirectory: workingDirectory)
+        analysis.runsElsewhere = elsewhere
         analysis.nestedTextBudget = ShellAnalysis.nestedTextAllowance(for: commandLine)
         analysis.analyzeText(commandLine, origin: "the command line")
         return analysis.result()
@@ -126,6 +138,9 @@ struct ShellAnalysis {
     }
     let infrastructure: any InfrastructureCommandClassifier
     var workingDirectory: String?
+    /// True while classifying what runs in a container, a pod or on another host: there the
+    /// environment is a service's, with its secrets, not the agent's own.
+    var runsElsewhere = false
     /// Where `cd ~/x` or `cd $HOME/x` left the line, spelled from the home directory, which a pure
     /// classifier does not know: relative targets after it are `~/x/target`, so that a policy or
     /// `GuardedPaths` still sees `cd ~/.claude && rm settings.json` for what it removes.
@@ -1492,10 +1507,10 @@ struct ShellAnalysis {
     /// Classifies what runs on another host or inside a container, where this line's working
     /// directory means nothing: relative targets stay as written.
     mutating func elsewhere(_ body: (inout ShellAnalysis) -> Void) {
-        let savedDirectory = (workingDirectory, homeRelativeDirectory)
-        (workingDirectory, homeRelativeDirectory) = (nil, nil)
+        let saved = (workingDirectory, homeRelativeDirectory, runsElsewhere)
+        (workingDirectory, homeRelativeDirectory, runsElsewhere) = (nil, nil, true)
         body(&self)
-        (workingDirectory, homeRelativeDirectory) = savedDirectory
+        (workingDirectory, homeRelativeDirectory, runsElsewhere) = saved
     }
 
     static let systemBinaryDirectories: Set<String> = [
