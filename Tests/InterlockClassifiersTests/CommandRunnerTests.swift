@@ -132,13 +132,15 @@ import Testing
             "heroku run env -a prod", "gcloud compute ssh vm1 --command printenv", "ansible all -m shell -a env",
             "aws ssm send-command --document-name AWS-RunShellScript --targets Key=tag:role,Values=web --parameters commands=env",
             "aws ecs execute-command --cluster c --task t --interactive --command env", "kubectl create job dump --image=app -- env",
+            // Its environment files likewise.
+            "ssh prod-1 cat /srv/app/.env", "kubectl exec api-0 -- cat .env.production", "docker exec api cat /etc/app/prod.env",
         ]
         for line in issued {
             let facts = classifier.classify(commandLine: line)
             #expect(facts.categories.contains(.credentialIssue), "\(line): \(facts.categories)")
         }
         for line in ["env", "printenv HOME", "export -p", "set", "kubectl exec api-0 -- env FOO=1 ls", "kubectl exec api-0 -- ls", "ssh prod-1 uptime",
-                     "docker exec db set -e"] {
+                     "docker exec db set -e", "cat .env", "cat /srv/app/.env.production", "ssh prod-1 cat /srv/app/.env.example"] {
             #expect(!classifier.classify(commandLine: line).categories.contains(.credentialIssue), "\(line)")
         }
     }

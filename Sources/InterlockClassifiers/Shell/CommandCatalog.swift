@@ -389,6 +389,14 @@ extension ShellAnalysis {
 
     /// A credentials file among a command's operands (`cat ~/.aws/credentials`, `scp ~/.ssh/id_rsa
     /// host:`, `curl -d @$HOME/.netrc`): its contents reach the agent, or leave with it.
+    /// `.env`, `.env.production`, `prod.env`; not the templates (`.env.example`, `.sample`,
+    /// `.template`, `.dist`).
+    static func isEnvironmentFile(_ path: String) -> Bool {
+        let name = Paths.basename(path)
+        guard name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env") else { return false }
+        return !["example", "sample", "template", "dist", "defaults"].contains { name.hasSuffix("." + $0) }
+    }
+
     mutating func noteCredentialReads(_ args: [Argument], by name: String) {
         for var argument in args {
             var text = argument.value ?? argument.display
@@ -406,6 +414,11 @@ extension ShellAnalysis {
             if found == nil, seesLinks, let value = argument.value, !argument.isPattern, let path = absolutePath(value),
                let physical = linkedPath(path), CredentialFiles.mayName(physical) {
                 found = CredentialFiles.reason(physical, directories: true).map { "it leads to `\(physical)`, and \($0)" }
+            }
+            // `.env` files are what agents read all day in development; in a container, a pod or
+            // on another host they are a service's secrets.
+            if found == nil, runsElsewhere, Self.isEnvironmentFile(text) {
+                found = "it is an environment file where it runs, another machine's or container's, with the secrets a service keeps there"
             }
             guard let reason = found else { continue }
             let target = argument.value.map { resolvePath($0) } ?? argument.display
