@@ -134,13 +134,16 @@ import Testing
             "aws ecs execute-command --cluster c --task t --interactive --command env", "kubectl create job dump --image=app -- env",
             // Its environment files likewise.
             "ssh prod-1 cat /srv/app/.env", "kubectl exec api-0 -- cat .env.production", "docker exec api cat /etc/app/prod.env",
+            // Its variables printed one by one.
+            "kubectl exec api-0 -- sh -c 'echo $DATABASE_PASSWORD'", "ssh prod-1 'printf %s \"$API_KEY\"'",
         ]
         for line in issued {
             let facts = classifier.classify(commandLine: line)
             #expect(facts.categories.contains(.credentialIssue), "\(line): \(facts.categories)")
         }
         for line in ["env", "printenv HOME", "export -p", "set", "kubectl exec api-0 -- env FOO=1 ls", "kubectl exec api-0 -- ls", "ssh prod-1 uptime",
-                     "docker exec db set -e", "cat .env", "cat /srv/app/.env.production", "ssh prod-1 cat /srv/app/.env.example"] {
+                     "docker exec db set -e", "cat .env", "cat /srv/app/.env.production", "ssh prod-1 cat /srv/app/.env.example",
+                     "echo $DATABASE_PASSWORD", "kubectl exec api-0 -- sh -c 'X=1; echo $X'", "kubectl exec api-0 -- echo '$LITERAL'"] {
             #expect(!classifier.classify(commandLine: line).categories.contains(.credentialIssue), "\(line)")
         }
     }

@@ -157,6 +157,10 @@ extension ShellAnalysis {
         // printing it hands them to the agent, as reading `/proc/1/environ` does.
         if runsElsewhere, Self.printsEnvironment(name, args) {
             add(op, .read, categories: [.credentialIssue], "`\(name)` prints the environment where it runs, another machine's or container's, with the secrets a service keeps there")
+        } else if runsElsewhere, name == "echo" || name == "printf", args.contains(where: { !$0.isExact && $0.display.utf8.contains(UInt8(ascii: "$")) }) {
+            // `kubectl exec api -- sh -c 'echo $DATABASE_PASSWORD'`: a variable the line did not
+            // set is the service's, and which of them are secrets cannot be told from here.
+            add(op, .read, categories: [.credentialIssue], "`\(name)` prints variables of the environment where it runs, another machine's or container's, where a service keeps its secrets")
         }
         switch entry?.dispatched {
         // MARK: Wrappers that run another command
