@@ -136,6 +136,8 @@ import Testing
             "ssh prod-1 cat /srv/app/.env", "kubectl exec api-0 -- cat .env.production", "docker exec api cat /etc/app/prod.env",
             // Its variables printed one by one.
             "kubectl exec api-0 -- sh -c 'echo $DATABASE_PASSWORD'", "ssh prod-1 'printf %s \"$API_KEY\"'",
+            // Or copied here.
+            "scp prod-1:/srv/app/.env .", "rsync -a prod-1:/srv/app/.env.production ./", "docker cp api:/app/.env ./copy", "docker cp api:/proc/1/environ ./x",
         ]
         for line in issued {
             let facts = classifier.classify(commandLine: line)
@@ -143,7 +145,8 @@ import Testing
         }
         for line in ["env", "printenv HOME", "export -p", "set", "kubectl exec api-0 -- env FOO=1 ls", "kubectl exec api-0 -- ls", "ssh prod-1 uptime",
                      "docker exec db set -e", "cat .env", "cat /srv/app/.env.production", "ssh prod-1 cat /srv/app/.env.example",
-                     "echo $DATABASE_PASSWORD", "kubectl exec api-0 -- sh -c 'X=1; echo $X'", "kubectl exec api-0 -- echo '$LITERAL'"] {
+                     "echo $DATABASE_PASSWORD", "kubectl exec api-0 -- sh -c 'X=1; echo $X'", "kubectl exec api-0 -- echo '$LITERAL'",
+                     "scp ./.env prod-1:/srv/app/", "docker cp api:/app/logs ./logs", "rsync -a https://example.com/.env.example ."] {
             #expect(!classifier.classify(commandLine: line).categories.contains(.credentialIssue), "\(line)")
         }
     }

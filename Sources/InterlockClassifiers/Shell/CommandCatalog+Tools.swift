@@ -75,6 +75,8 @@ extension ShellAnalysis {
             // `cp CONTAINER:SRC DEST` writes DEST on this machine; `cp SRC CONTAINER:DEST` writes in the container.
             let paths = CommandOptions(rest).operands
             if paths.count == 2, let destination = paths[1].value, !destination.contains(":") {
+                // What comes out of the container is the agent's to read: its credentials too.
+                noteCredentialReads([paths[0]], by: "\(name) cp")
                 classifyWrite(to: paths[1], truncates: true, by: "`\(name) cp`", operation: op)
             } else {
                 add(op, .write, names: Array(paths.suffix(1)), "`\(name) cp` copies files into a container")

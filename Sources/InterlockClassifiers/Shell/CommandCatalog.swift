@@ -393,6 +393,13 @@ extension ShellAnalysis {
 
     /// A credentials file among a command's operands (`cat ~/.aws/credentials`, `scp ~/.ssh/id_rsa
     /// host:`, `curl -d @$HOME/.netrc`): its contents reach the agent, or leave with it.
+    /// `HOST:PATH` or `CONTAINER:PATH` as scp, rsync and `docker cp` take them: a colon before any
+    /// slash, and no `scheme://`.
+    static func namesRemotePath(_ text: String) -> Bool {
+        guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")), colon != text.utf8.startIndex else { return false }
+        return !text.utf8[..<colon].contains(UInt8(ascii: "/")) && !text.utf8[colon...].starts(with: "://".utf8)
+    }
+
     /// `.env`, `.env.production`, `prod.env`; not the templates (`.env.example`, `.sample`,
     /// `.template`, `.dist`).
     static func isEnvironmentFile(_ path: String) -> Bool {
@@ -421,7 +428,7 @@ extension ShellAnalysis {
             }
             // `.env` files are what agents read all day in development; in a container, a pod or
             // on another host they are a service's secrets.
-            if found == nil, runsElsewhere, Self.isEnvironmentFile(text) {
+            if found == nil, runsElsewhere || Self.namesRemotePath(text), Self.isEnvironmentFile(text) {
                 found = "it is an environment file where it runs, another machine's or container's, with the secrets a service keeps there"
             }
             guard let reason = found else { continue }
