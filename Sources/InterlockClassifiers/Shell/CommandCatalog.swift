@@ -428,7 +428,7 @@ extension ShellAnalysis {
             }
             // `.env` files are what agents read all day in development; in a container, a pod or
             // on another host they are a service's secrets.
-            if found == nil, runsElsewhere || Self.namesRemotePath(text), Self.isEnvironmentFile(text) {
+            if found == nil, text.containsASCII(".env"), runsElsewhere || Self.namesRemotePath(text), Self.isEnvironmentFile(text) {
                 found = "it is an environment file where it runs, another machine's or container's, with the secrets a service keeps there"
             }
             guard let reason = found else { continue }
