@@ -15,7 +15,9 @@ public enum ClaudeCodeHook {
     /// `WebFetch` for the same reason: fetched from this machine, the instance metadata service
     /// (`169.254.169.254`) hands out the machine's role credentials; and `ReadMcpResourceTool`,
     /// through which the model reads an MCP server's resources (`file:///…/.aws/credentials`).
-    public static let matcher = "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|WebFetch|ReadMcpResourceTool|mcp__.*"
+    /// `MultiEdit`, which earlier Claude Code versions offer beside `Edit`: a matcher without
+    /// it leaves those hosts' multi-edits unseen.
+    public static let matcher = "Bash|PowerShell|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|WebFetch|ReadMcpResourceTool|mcp__.*"
 
     /// The action a `PreToolUse` payload proposes.
     public static func action(payload: JSONValue, identity: DoorIdentity) throws -> Action {

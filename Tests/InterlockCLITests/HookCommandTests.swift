@@ -418,7 +418,7 @@ struct HookCommandTests {
         let groups = installed["hooks"]?["PreToolUse"]?.arrayValue ?? []
         #expect(groups.count == 2)
         #expect(groups.last == .object([
-            "matcher": "Bash|PowerShell|Write|Edit|NotebookEdit|Read|Grep|WebFetch|ReadMcpResourceTool|mcp__.*",
+            "matcher": "Bash|PowerShell|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|WebFetch|ReadMcpResourceTool|mcp__.*",
             "hooks": .array([.object(["type": "command", "command": "/usr/local/bin/interlock hook claude --env production", "timeout": .int(10)])]),
         ]))
         let second = try InterlockBinary.run(["install", "claude", "--settings", settings, "--program", "/usr/local/bin/interlock", "--env", "production"])
