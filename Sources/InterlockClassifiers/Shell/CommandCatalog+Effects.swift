@@ -1289,9 +1289,11 @@ extension ShellAnalysis {
         add(Finding(operation: operation, effect: effect, targets: urls.map(\.text), targetsComplete: urls.allSatisfy(\.isExact), reason: reason))
     }
 
+    /// Words of an endpoint that take what it names away: deletions, and what stops or shuts a
+    /// service or an index (Elasticsearch's `POST /_all/_close`, an admin API's `/shutdown`).
     static let endpointDeletionWords: Set<String> = [
         "delete", "destroy", "remove", "drop", "purge", "truncate", "wipe", "erase", "flushall", "flushdb", "terminate", "nuke", "uninstall",
-        "deprovision", "decommission", "rm", "del",
+        "deprovision", "decommission", "rm", "del", "shutdown", "kill", "stop", "halt", "close", "disable", "revoke", "suspend",
     ]
 
     /// The first word of a URL's path or query (past the host) that names a deletion. Words are
