@@ -11,7 +11,7 @@ import Testing
     @Test func everyParameterARuleReadsIsListed() throws {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/InterlockClassifiers/Infrastructure")
-        let text = try ["AWSOperation.swift", "AWSDeferredCalls.swift"].map {
+        let text = try ["AWSOperation.swift", "AWSDeferredCalls.swift", "AWSUserData.swift"].map {
             try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
         }.joined(separator: "\n")
         let reader = try Regex(#"(?:parameter|isFalse|isZero|integerParameter|textParameter)\((?:parameters, )?"([A-Za-z]+)""#)

@@ -101,6 +101,9 @@ public enum AWSOperation {
         if let arranged = arrangedLater(service: service, key: key, operation: operation, parameters: parameters) {
             return [finding(arranged.effect, arranged.categories, arranged.reason)] + arranged.calls
         }
+        if let (effect, categories, reason, calls) = userDataFindings(service: service, key: key, operation: operation, parameters: parameters) {
+            return [finding(effect, categories, reason)] + calls
+        }
         // SecureString parameters are secrets: decrypted, they reach the caller.
         if service == "ssm", ["getparameter", "getparameters", "getparametersbypath", "getparameterhistory"].contains(key),
            parameter(parameters, "WithDecryption")?.boolValue == true {
@@ -719,7 +722,7 @@ public enum AWSOperation {
         "PointInTimeRecoverySpecification", "PolicyDocument", "PubliclyAccessible", "ReservedConcurrentExecutions", "ResetPolicy",
         "ResourcesVpcConfig", "RetainStacks", "RetentionInDays", "ScalingConfig", "SecretBinary", "SecretString", "SkipFinalSnapshot",
         "SnapshotRetentionLimit", "Targets", "Type", "UserData", "Value", "VersioningConfiguration", "WithDecryption", "Command",
-        "Target", "AlarmActions", "OKActions", "InsufficientDataActions", "TimeToLiveSpecification",
+        "Target", "AlarmActions", "OKActions", "InsufficientDataActions", "TimeToLiveSpecification", "LaunchTemplateData", "LaunchSpecification",
     ]
 
     /// Whether a parameter, however the door spells its name (`DisableAPIStop` from the CLI's
