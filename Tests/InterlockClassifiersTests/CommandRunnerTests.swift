@@ -146,7 +146,8 @@ import Testing
         for line in ["env", "printenv HOME", "export -p", "set", "kubectl exec api-0 -- env FOO=1 ls", "kubectl exec api-0 -- ls", "ssh prod-1 uptime",
                      "docker exec db set -e", "cat .env", "cat /srv/app/.env.production", "ssh prod-1 cat /srv/app/.env.example",
                      "echo $DATABASE_PASSWORD", "kubectl exec api-0 -- sh -c 'X=1; echo $X'", "kubectl exec api-0 -- echo '$LITERAL'",
-                     "scp ./.env prod-1:/srv/app/", "docker cp api:/app/logs ./logs", "rsync -a https://example.com/.env.example ."] {
+                     "scp ./.env prod-1:/srv/app/", "docker cp api:/app/logs ./logs", "rsync -a https://example.com/.env.example .",
+                     "kubectl exec api-0 -- sh -c 'echo \"started at $(date)\"'", "ssh prod-1 'echo $((1 + 2))'"] {
             #expect(!classifier.classify(commandLine: line).categories.contains(.credentialIssue), "\(line)")
         }
     }

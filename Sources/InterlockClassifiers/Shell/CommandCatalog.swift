@@ -127,6 +127,17 @@ extension ShellAnalysis {
         CloudCLICommand.tools.contains(name)
     }
 
+    /// Whether a word as written expands a variable (`$NAME`, `${NAME…}`), not only a command
+    /// (`$(date)`) or arithmetic.
+    static func expandsVariable(_ display: String) -> Bool {
+        var bytes = display.utf8.makeIterator()
+        while let byte = bytes.next() {
+            guard byte == UInt8(ascii: "$"), let next = bytes.next() else { continue }
+            if next == UInt8(ascii: "{") || next == UInt8(ascii: "_") || (next | 0x20) >= UInt8(ascii: "a") && (next | 0x20) <= UInt8(ascii: "z") { return true }
+        }
+        return false
+    }
+
     /// Whether a command prints its environment: `printenv`, `env` without a command, and the
     /// shell's `export`, `declare -x`/`-p` and `typeset` without names, and `set` alone.
     static func printsEnvironment(_ name: String, _ args: [Argument]) -> Bool {
@@ -157,7 +168,7 @@ extension ShellAnalysis {
         // printing it hands them to the agent, as reading `/proc/1/environ` does.
         if runsElsewhere, Self.printsEnvironment(name, args) {
             add(op, .read, categories: [.credentialIssue], "`\(name)` prints the environment where it runs, another machine's or container's, with the secrets a service keeps there")
-        } else if runsElsewhere, name == "echo" || name == "printf", args.contains(where: { !$0.isExact && $0.display.utf8.contains(UInt8(ascii: "$")) }) {
+        } else if runsElsewhere, name == "echo" || name == "printf", args.contains(where: { !$0.isExact && Self.expandsVariable($0.display) }) {
             // `kubectl exec api -- sh -c 'echo $DATABASE_PASSWORD'`: a variable the line did not
             // set is the service's, and which of them are secrets cannot be told from here.
             add(op, .read, categories: [.credentialIssue], "`\(name)` prints variables of the environment where it runs, another machine's or container's, where a service keeps its secrets")
