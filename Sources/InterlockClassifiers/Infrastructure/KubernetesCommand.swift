@@ -127,8 +127,8 @@ enum KubernetesCommand {
                                 targetsComplete: manifests?.complete ?? true, reason: "`\(tool) replace --force` deletes and recreates objects")]
             }
             if let manifests, let findings = manifestFindings(manifests, verb: verb, tool: tool) { return findings }
-            // Objects from files that could not be read (`-f -` fed by a pipeline, a missing file):
-            // which and how many is not known.
+            // No manifest named (`replace` reads one from a file or standard input, so kubectl
+            // refuses the line): the verb alone speaks.
             return [Finding(operation: op, effect: .write, targets: targets, targetsComplete: !broad, reason: "`\(tool) replace` replaces objects")]
         case "scale":
             if let replicas = p.values["--replicas"], Int(replicas) == 0 {
@@ -339,8 +339,8 @@ enum KubernetesCommand {
         var patches: [String] = []
         /// Workloads a kustomization's `replicas:` sets to 0, as `kind/name` where the objects show the kind.
         var scaledToZero: [String] = []
-        /// Manifests named but not read (not shown to the classifier, not YAML, an object without
-        /// a kind, a kustomization with a remote base): what they hold is not known.
+        /// Manifests named but not read (not shown to the classifier, not YAML, an object whose
+        /// kind is not text, a kustomization with a remote base): what they hold is not known.
         var unread: [String] = []
     }
 
@@ -432,8 +432,9 @@ enum KubernetesCommand {
 
     /// What applying, creating or replacing these objects does, when their content says more than
     /// the verb: an RBAC object changes who may do what, a workload with `replicas: 0` (in the
-    /// manifest, a kustomization's patch or its `replicas:`) stops every pod. Nil when no
-    /// object could be read, and the verb alone speaks.
+    /// manifest, a kustomization's patch or its `replicas:`) stops every pod, a workload's
+    /// containers run their commands, and a manifest that could not be read may do any of it.
+    /// Nil when nothing was named that could say more than the verb.
     static func manifestFindings(_ manifests: Manifests, verb: String, tool: String) -> [Finding]? {
         let patchedToZero = manifests.patches.contains(where: patchScalesToZero)
         guard !manifests.objects.isEmpty || patchedToZero || !manifests.scaledToZero.isEmpty || !manifests.unread.isEmpty else { return nil }
