@@ -27,10 +27,9 @@ extension AWSOperation {
     /// unknown. The API carries it base64-encoded; the CLI's `--user-data` takes the text itself.
     static func userDataCommands(_ value: JSONValue) -> (commands: [String]?, what: String) {
         guard let raw = value.stringValue, raw != "*" else { return (nil, "user data computed at run time") }
+        // Base64 has no `#`, `!` or newline inside a line, so a script as written never decodes.
         var text = raw
-        let compact = raw.filter { !$0.isWhitespace }
-        if !compact.isEmpty, compact.utf8.allSatisfy({ $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "=") || ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") || $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-           let data = Data(base64Encoded: compact), let decoded = String(data: data, encoding: .utf8) {
+        if let data = Data(base64Encoded: raw.filter { !$0.isWhitespace }), !data.isEmpty, let decoded = String(data: data, encoding: .utf8) {
             text = decoded
         }
         let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }.trimmingEnds { $0 == " " || $0 == "\t" }
@@ -51,7 +50,7 @@ extension AWSOperation {
                     if let line = item.stringValue {
                         commands.append(line)
                     } else if let words = item.arrayValue?.map(\.stringValue), words.allSatisfy({ $0 != nil }) {
-                        commands.append(words.map { ShellAnalysis.quote($0!) }.joined(separator: " "))
+                        commands.append(ShellAnalysis.commandLine(words.map { $0! }))
                     } else {
                         return (nil, "a cloud-config with a `\(key)` entry that is not read here")
                     }

@@ -26,9 +26,8 @@ extension KubernetesCommand {
     /// Findings for what an object's containers run; empty for kinds that run nothing.
     static func containerFindings(_ object: ManifestObject) -> [Finding] {
         let kind = kindName(object.kind)
-        guard runToCompletionKinds.contains(kind) || longRunningKinds.contains(kind) else { return [] }
-        // Without a pod template the API server refuses the object (or, for a patch, keeps the
-        // containers it has): nothing new runs.
+        // Kinds that run nothing have no pod spec; without a pod template the API server refuses
+        // the object (or, for a patch, keeps the containers it has): nothing new runs.
         guard let spec = podSpec(object) else { return [] }
         var findings: [Finding] = []
         for (list, runsToCompletion) in [("initContainers", true), ("containers", runToCompletionKinds.contains(kind))] {
@@ -66,7 +65,7 @@ extension KubernetesCommand {
         }
         // The container's file system is not the one this machine shows: the command is read
         // against none.
-        let line = known.map(ShellAnalysis.quote).joined(separator: " ")
+        let line = ShellAnalysis.commandLine(known)
         let facts = ShellClassifier().classify(commandLineElsewhere: line)
         let display = known.joined(separator: " ")
         if runsToCompletion {

@@ -9,14 +9,6 @@ enum YAMLDocuments {
     /// An alias repeats its anchor's whole tree, so a few lines can stand for billions of nodes
     /// ("billion laughs"); the conversion stops at `nodeBudget` nodes across all documents and
     /// the text then counts as unreadable.
-    /// Whether a YAML text holds nothing but blank lines, comments and document markers.
-    static func isBlank(_ text: String) -> Bool {
-        text.split(whereSeparator: \.isNewline).allSatisfy { line in
-            let content = line.drop { $0 == " " || $0 == "\t" }
-            return content.isEmpty || content.hasPrefix("#") || content == "---" || content == "..."
-        }
-    }
-
     static func parse(_ text: String, nodeBudget: Int = 100_000) -> [JSONValue]? {
         // Most patches and request files are JSON, which the JSON parser reads many times faster.
         if let first = text.utf8.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }),
@@ -35,6 +27,14 @@ enum YAMLDocuments {
             return documents
         } catch {
             return nil
+        }
+    }
+
+    /// Whether a YAML text holds nothing but blank lines, comments and document markers.
+    static func isBlank(_ text: String) -> Bool {
+        text.split(whereSeparator: \.isNewline).allSatisfy { line in
+            let content = line.drop { $0 == " " || $0 == "\t" }
+            return content.isEmpty || content.hasPrefix("#") || content == "---" || content == "..."
         }
     }
 

@@ -166,12 +166,14 @@ extension ShellAnalysis {
         // In a container, a pod or on another host the environment is the service's, where it
         // keeps its passwords and keys (`kubectl exec api -- env`, `docker exec db printenv`):
         // printing it hands them to the agent, as reading `/proc/1/environ` does.
-        if runsElsewhere, Self.printsEnvironment(name, args) {
-            add(op, .read, categories: [.credentialIssue], "`\(name)` prints the environment where it runs, another machine's or container's, with the secrets a service keeps there")
-        } else if runsElsewhere, name == "echo" || name == "printf", args.contains(where: { !$0.isExact && Self.expandsVariable($0.display) }) {
-            // `kubectl exec api -- sh -c 'echo $DATABASE_PASSWORD'`: a variable the line did not
-            // set is the service's, and which of them are secrets cannot be told from here.
-            add(op, .read, categories: [.credentialIssue], "`\(name)` prints variables of the environment where it runs, another machine's or container's, where a service keeps its secrets")
+        if runsElsewhere {
+            if Self.printsEnvironment(name, args) {
+                add(op, .read, categories: [.credentialIssue], "`\(name)` prints the environment where it runs, another machine's or container's, with the secrets a service keeps there")
+            } else if name == "echo" || name == "printf", args.contains(where: { !$0.isExact && Self.expandsVariable($0.display) }) {
+                // `kubectl exec api -- sh -c 'echo $DATABASE_PASSWORD'`: a variable the line did
+                // not set is the service's, and which of them are secrets cannot be told from here.
+                add(op, .read, categories: [.credentialIssue], "`\(name)` prints variables of the environment where it runs, another machine's or container's, where a service keeps its secrets")
+            }
         }
         switch entry?.dispatched {
         // MARK: Wrappers that run another command
@@ -402,8 +404,6 @@ extension ShellAnalysis {
         "sort", "tee", "xclip", "pbcopy", "yq", "vi", "vim", "nvim", "nano", "emacs", "view", "pr", "split", "csplit", "dd",
     ]
 
-    /// A credentials file among a command's operands (`cat ~/.aws/credentials`, `scp ~/.ssh/id_rsa
-    /// host:`, `curl -d @$HOME/.netrc`): its contents reach the agent, or leave with it.
     /// `HOST:PATH` or `CONTAINER:PATH` as scp, rsync and `docker cp` take them: a colon before any
     /// slash, and no `scheme://`.
     static func namesRemotePath(_ text: String) -> Bool {
@@ -419,6 +419,8 @@ extension ShellAnalysis {
         return !["example", "sample", "template", "dist", "defaults"].contains { name.hasSuffix("." + $0) }
     }
 
+    /// A credentials file among a command's operands (`cat ~/.aws/credentials`, `scp ~/.ssh/id_rsa
+    /// host:`, `curl -d @$HOME/.netrc`): its contents reach the agent, or leave with it.
     mutating func noteCredentialReads(_ args: [Argument], by name: String) {
         for var argument in args {
             var text = argument.value ?? argument.display
@@ -544,7 +546,7 @@ extension ShellAnalysis {
     mutating func runEnv(_ args: [Argument], stdin: StandardInput) {
         let options = CommandOptions(args, valued: ["-u", "--unset", "-C", "--chdir", "-S", "--split-string", "-P", "--default-signal", "--ignore-signal", "--block-signal"], stopAtOperand: true)
         if let text = options.value("-S", "--split-string") {
-            analyzeText(text + " " + options.operands.map { Self.quote($0.text) }.joined(separator: " "), origin: "the string given to `env -S`")
+            analyzeText(text + " " + Self.commandLine(options.operands.map(\.text)), origin: "the string given to `env -S`")
             return
         }
         var rest = options.operands[...]

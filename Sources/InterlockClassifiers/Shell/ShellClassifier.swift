@@ -1441,7 +1441,7 @@ struct ShellAnalysis {
         }
         if !aliases.isEmpty, let alias = aliases[name], !activeFunctions.contains("alias " + name), arguments[1...].allSatisfy({ $0.value != nil }) {
             activeFunctions.insert("alias " + name)
-            let rest = arguments[1...].map { Self.quote($0.value!) }.joined(separator: " ")
+            let rest = Self.commandLine(arguments[1...].map { $0.value! })
             analyzeText(alias + (rest.isEmpty ? "" : " " + rest), origin: "the alias `\(name)`")
             activeFunctions.remove("alias " + name)
             return
@@ -1521,6 +1521,11 @@ struct ShellAnalysis {
     /// Single-quotes a value for re-parsing.
     static func quote(_ value: String) -> String {
         "'" + value.replacing("'", with: "'\\''") + "'"
+    }
+
+    /// Words as a command line that the shell splits back into the same words.
+    static func commandLine(_ words: some Sequence<String>) -> String {
+        words.map(quote).joined(separator: " ")
     }
 }
 
